@@ -1,0 +1,104 @@
+//! The [`Collector`] trait a VM is generic over, and what configures a heap.
+//!
+//! Allocation may collect: at every call that takes `roots`, everything the VM still needs
+//! must be reachable from them (the rule Lua's C API follows with its stack).
+
+use std::fmt;
+
+use crate::object_model::{ObjectModel, ObjectRef, Roots};
+use crate::stats::Stats;
+use crate::verify::VerifyError;
+
+/// Settings every collector accepts.
+#[derive(Clone, Debug)]
+pub struct HeapConfig {
+    /// Upper bound on the heap's memory (arenas plus huge mappings, counted in whole
+    /// arenas and mappings). Allocation past it first collects, then fails with
+    /// [`OutOfMemory`]. `None`: no limit.
+    pub heap_limit: Option<usize>,
+    /// Lua's `setpause`: a collection starts when the heap reaches this percentage of the
+    /// live heap left by the previous one. 200 (Lua's default) waits for the heap to double.
+    pub pause_percent: u32,
+    /// No collection is triggered below this heap size, so tiny scripts never collect.
+    pub min_trigger_bytes: usize,
+}
+
+impl Default for HeapConfig {
+    fn default() -> Self {
+        HeapConfig {
+            heap_limit: None,
+            pause_percent: 200,
+            min_trigger_bytes: 4 << 20,
+        }
+    }
+}
+
+/// Allocation failed: the heap limit is reached even after a full collection, or the
+/// operating system refused memory. The VM turns it into Lua's "not enough memory".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfMemory {
+    /// The size of the request that failed, in bytes.
+    pub requested: usize,
+}
+
+impl fmt::Display for OutOfMemory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not enough memory (allocating {} bytes)", self.requested)
+    }
+}
+
+impl std::error::Error for OutOfMemory {}
+
+/// A garbage collector with its heap, as a VM sees it.
+///
+/// The VM is monomorphised per collector: `luagc --gc NAME` picks the instance at start-up,
+/// and the barrier and allocation fast paths inline into the interpreter.
+pub trait Collector<M: ObjectModel>: Sized {
+    /// The name `luagc --gc` and the benchmark tables use.
+    const NAME: &'static str;
+
+    /// A new, empty heap.
+    fn new(config: HeapConfig) -> Self;
+
+    /// Allocates a traversable object of `bytes` bytes (header included) and writes its
+    /// header with the VM's `kind` byte. Above half an arena the block is huge and gets its
+    /// own mapping. The rest of the object is uninitialised: the VM must initialise it
+    /// before its next allocation, which may trace it.
+    fn alloc_object<R: Roots>(
+        &mut self,
+        kind: u8,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory>;
+
+    /// Allocates a leaf block (string bytes, number arrays): never scanned, no header.
+    fn alloc_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory>;
+
+    /// Must be called before every store of a reference into the traversable object `obj`.
+    /// Collectors without incremental marking make it a no-op the compiler removes.
+    fn write_barrier(&mut self, obj: ObjectRef);
+
+    /// A point where the VM holds every live reference in `roots`: incremental collectors do
+    /// a bounded amount of work here, others collect if the heap reached its trigger.
+    fn safepoint<R: Roots>(&mut self, roots: &mut R);
+
+    /// A full collection: every object unreachable from `roots` is freed.
+    fn collect<R: Roots>(&mut self, roots: &mut R);
+
+    /// Sets the heap limit (see [`HeapConfig::heap_limit`]).
+    fn set_heap_limit(&mut self, limit: Option<usize>);
+
+    /// Statistics so far.
+    fn stats(&self) -> Stats;
+
+    /// Whether `obj` is an allocated block of this heap (not freed). For tests and
+    /// debugging tools; not a fast path.
+    fn contains(&self, obj: ObjectRef) -> bool;
+
+    /// Checks the heap's invariants and that everything reachable from `roots` is allocated.
+    fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError>;
+}

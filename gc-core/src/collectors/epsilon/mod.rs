@@ -1,0 +1,108 @@
+//! `epsilon`: allocates on the NewGC heap and never frees.
+//!
+//! The allocation paths are the same as `stw`'s, so the difference between the two is what
+//! collecting costs and what reusing memory saves. A full collection is a no-op; past the
+//! heap limit allocation fails at once.
+
+use std::marker::PhantomData;
+
+use crate::collector::{Collector, HeapConfig, OutOfMemory};
+use crate::heap::arena::ArenaKind;
+use crate::heap::{GrowthPolicy, Heap};
+use crate::object_model::{ObjectModel, ObjectRef, Roots};
+use crate::stats::{PauseLog, Stats};
+use crate::verify::{verify_heap, VerifyError};
+
+/// The collector's name.
+pub const NAME: &str = "epsilon";
+
+/// The never-collecting collector over the object model `M`.
+pub struct Epsilon<M> {
+    heap: Heap,
+    pauses: PauseLog,
+    model: PhantomData<M>,
+}
+
+/// Epsilon's growth policy: grow until the limit, never collect.
+struct NeverCollect;
+
+impl GrowthPolicy for NeverCollect {
+    fn should_collect(&self, _heap: &Heap) -> bool {
+        false
+    }
+
+    fn collect(&mut self, _heap: &mut Heap) -> bool {
+        false
+    }
+}
+
+impl<M: ObjectModel> Epsilon<M> {
+    /// The heap, for tools that inspect it.
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+}
+
+impl<M: ObjectModel> Collector<M> for Epsilon<M> {
+    const NAME: &'static str = NAME;
+
+    fn new(config: HeapConfig) -> Self {
+        Epsilon {
+            heap: Heap::new(config.heap_limit),
+            pauses: PauseLog::default(),
+            model: PhantomData,
+        }
+    }
+
+    #[inline(always)]
+    fn alloc_object<R: Roots>(
+        &mut self,
+        kind: u8,
+        bytes: usize,
+        _roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        match self.heap.alloc_fast(ArenaKind::Objects, kind, bytes) {
+            Some(obj) => Ok(obj),
+            None => self
+                .heap
+                .alloc_slow(ArenaKind::Objects, kind, bytes, &mut NeverCollect),
+        }
+    }
+
+    #[inline(always)]
+    fn alloc_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        _roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes) {
+            Some(obj) => Ok(obj),
+            None => self
+                .heap
+                .alloc_slow(ArenaKind::Leaves, 0, bytes, &mut NeverCollect),
+        }
+    }
+
+    #[inline(always)]
+    fn write_barrier(&mut self, _obj: ObjectRef) {}
+
+    fn safepoint<R: Roots>(&mut self, _roots: &mut R) {}
+
+    fn collect<R: Roots>(&mut self, _roots: &mut R) {}
+
+    fn set_heap_limit(&mut self, limit: Option<usize>) {
+        self.heap.set_limit(limit);
+    }
+
+    fn stats(&self) -> Stats {
+        self.pauses.stats(&self.heap)
+    }
+
+    fn contains(&self, obj: ObjectRef) -> bool {
+        self.heap.contains(obj)
+    }
+
+    fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        verify_heap::<M, R>(&self.heap, roots)
+    }
+}

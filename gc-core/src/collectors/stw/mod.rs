@@ -1,0 +1,161 @@
+//! `stw`: stop-the-world collection on the NewGC heap.
+//!
+//! A cycle marks from the roots with a gray stack, then runs the bitmap major sweep over
+//! every arena and the large-object space. It runs when the heap reaches `pause_percent` of
+//! the previous cycle's live heap (Lua's pause), or when the heap limit is reached. There is
+//! no incremental marking, so no barrier: the write barrier is empty and compiles away.
+
+mod cycle;
+
+use std::marker::PhantomData;
+
+use crate::collector::{Collector, HeapConfig, OutOfMemory};
+use crate::heap::arena::ArenaKind;
+use crate::heap::{GrowthPolicy, Heap};
+use crate::object_model::{ObjectModel, ObjectRef, Roots};
+use crate::stats::{PauseLog, Stats};
+use crate::verify::{verify_heap, VerifyError};
+
+/// The collector's name.
+pub const NAME: &str = "stw";
+
+/// The stop-the-world collector over the object model `M`.
+pub struct Stw<M> {
+    heap: Heap,
+    config: HeapConfig,
+    gray_stack: Vec<ObjectRef>,
+    pauses: PauseLog,
+    model: PhantomData<M>,
+}
+
+impl<M: ObjectModel> Stw<M> {
+    /// The heap size at which the next collection starts.
+    fn trigger(&self) -> u64 {
+        trigger_bytes(&self.config, &self.heap)
+    }
+
+    #[inline(never)]
+    fn alloc_slow<R: Roots>(
+        &mut self,
+        kind: ArenaKind,
+        object_kind: u8,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        let mut policy = Policy::<M, R> {
+            roots,
+            config: &self.config,
+            gray_stack: &mut self.gray_stack,
+            pauses: &mut self.pauses,
+            model: PhantomData,
+        };
+        self.heap.alloc_slow(kind, object_kind, bytes, &mut policy)
+    }
+
+    /// The heap, for tools that inspect it.
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+}
+
+fn trigger_bytes(config: &HeapConfig, heap: &Heap) -> u64 {
+    let paced = heap
+        .live_bytes()
+        .saturating_mul(u64::from(config.pause_percent))
+        / 100;
+    paced.max(config.min_trigger_bytes as u64)
+}
+
+/// The allocation slow path's view of the collector: when and how to collect.
+struct Policy<'a, M, R> {
+    roots: &'a mut R,
+    config: &'a HeapConfig,
+    gray_stack: &'a mut Vec<ObjectRef>,
+    pauses: &'a mut PauseLog,
+    model: PhantomData<M>,
+}
+
+impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
+    fn should_collect(&self, heap: &Heap) -> bool {
+        heap.heap_bytes() >= trigger_bytes(self.config, heap)
+    }
+
+    fn collect(&mut self, heap: &mut Heap) -> bool {
+        cycle::full_cycle::<M, R>(heap, self.roots, self.gray_stack, self.pauses);
+        true
+    }
+}
+
+impl<M: ObjectModel> Collector<M> for Stw<M> {
+    const NAME: &'static str = NAME;
+
+    fn new(config: HeapConfig) -> Self {
+        Stw {
+            heap: Heap::new(config.heap_limit),
+            config,
+            gray_stack: Vec::new(),
+            pauses: PauseLog::default(),
+            model: PhantomData,
+        }
+    }
+
+    #[inline(always)]
+    fn alloc_object<R: Roots>(
+        &mut self,
+        kind: u8,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        match self.heap.alloc_fast(ArenaKind::Objects, kind, bytes) {
+            Some(obj) => Ok(obj),
+            None => self.alloc_slow(ArenaKind::Objects, kind, bytes, roots),
+        }
+    }
+
+    #[inline(always)]
+    fn alloc_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes) {
+            Some(obj) => Ok(obj),
+            None => self.alloc_slow(ArenaKind::Leaves, 0, bytes, roots),
+        }
+    }
+
+    #[inline(always)]
+    fn write_barrier(&mut self, _obj: ObjectRef) {}
+
+    fn safepoint<R: Roots>(&mut self, roots: &mut R) {
+        if self.heap.heap_bytes() >= self.trigger() {
+            self.collect(roots);
+        }
+    }
+
+    fn collect<R: Roots>(&mut self, roots: &mut R) {
+        cycle::full_cycle::<M, R>(
+            &mut self.heap,
+            roots,
+            &mut self.gray_stack,
+            &mut self.pauses,
+        );
+    }
+
+    fn set_heap_limit(&mut self, limit: Option<usize>) {
+        self.config.heap_limit = limit;
+        self.heap.set_limit(limit);
+    }
+
+    fn stats(&self) -> Stats {
+        self.pauses.stats(&self.heap)
+    }
+
+    fn contains(&self, obj: ObjectRef) -> bool {
+        self.heap.contains(obj)
+    }
+
+    fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        verify_heap::<M, R>(&self.heap, roots)
+    }
+}

@@ -1,0 +1,190 @@
+//! Segregated-fit bins of free blocks, built lazily from swept arenas.
+//!
+//! Size classes: one per cell count up to [`SMALL_CELLS`] (exact fit), then one per power
+//! of two. Every block in a bin starts with a free start (0, 1) in the bitmap and ends where
+//! the next block starts; the bins are dropped at each collection, whose sweep may reuse or
+//! coalesce the space. This type holds no bitmap: the space that owns it writes the bits.
+
+use super::arena::{CELLS_PER_ARENA, CELL_SHIFT};
+
+/// Requests of at most this many cells (256 bytes) are served by exact-fit classes.
+pub const SMALL_CELLS: usize = 16;
+/// How many larger small classes a small request may search (and split) before it gives up
+/// on the bins: the bounded search of NewGC's fit mode.
+const FIT_SEARCH: usize = 4;
+/// Classes above the small ones: [2^k, 2^(k+1)) cells for k = 4 .. log2(CELLS_PER_ARENA).
+const RANGED_CLASSES: usize = CELLS_PER_ARENA.trailing_zeros() as usize - 4;
+const CLASSES: usize = SMALL_CELLS + 1 + RANGED_CLASSES;
+
+/// A run of free cells.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct FreeBlock {
+    /// Address of its first cell.
+    pub addr: usize,
+    /// Its length in cells.
+    pub cells: usize,
+}
+
+impl FreeBlock {
+    /// Splits off the first `cells` cells; returns (front, rest).
+    pub fn split(self, cells: usize) -> (FreeBlock, Option<FreeBlock>) {
+        debug_assert!(cells <= self.cells);
+        let front = FreeBlock {
+            addr: self.addr,
+            cells,
+        };
+        let rest = (cells < self.cells).then(|| FreeBlock {
+            addr: self.addr + (cells << CELL_SHIFT),
+            cells: self.cells - cells,
+        });
+        (front, rest)
+    }
+}
+
+/// Free blocks by size class.
+#[derive(Debug)]
+pub struct FreeBins {
+    bins: [Vec<FreeBlock>; CLASSES],
+    free_cells: usize,
+}
+
+impl Default for FreeBins {
+    fn default() -> Self {
+        FreeBins {
+            bins: std::array::from_fn(|_| Vec::new()),
+            free_cells: 0,
+        }
+    }
+}
+
+/// The class of a block of `cells` cells.
+fn class_of(cells: usize) -> usize {
+    debug_assert!(cells > 0);
+    if cells <= SMALL_CELLS {
+        cells
+    } else {
+        SMALL_CELLS + 1 + (cells.ilog2() as usize - 4)
+    }
+}
+
+impl FreeBins {
+    /// Adds a free block.
+    pub fn push(&mut self, block: FreeBlock) {
+        self.free_cells += block.cells;
+        self.bins[class_of(block.cells)].push(block);
+    }
+
+    /// A block for a small request: exact fit, else the smallest of the next few small
+    /// classes (the caller splits it). `None` sends the request to bump allocation.
+    pub fn take_small(&mut self, cells: usize) -> Option<FreeBlock> {
+        debug_assert!(cells <= SMALL_CELLS);
+        let last = (cells + FIT_SEARCH).min(SMALL_CELLS);
+        let class = (cells..=last).find(|&class| !self.bins[class].is_empty())?;
+        self.pop(class)
+    }
+
+    /// A block of at least `cells` cells from the ranged classes, to bump-allocate in. The
+    /// class holding `cells` itself is searched from its newest entries, a few at most;
+    /// any entry of a higher class fits.
+    pub fn take_at_least(&mut self, cells: usize) -> Option<FreeBlock> {
+        let first = class_of(cells.max(SMALL_CELLS + 1));
+        let own = &mut self.bins[first];
+        if let Some(pos) = own
+            .iter()
+            .rev()
+            .take(FIT_SEARCH)
+            .position(|b| b.cells >= cells)
+        {
+            let block = own.swap_remove(own.len() - 1 - pos);
+            self.free_cells -= block.cells;
+            return Some(block);
+        }
+        let class = (first + 1..CLASSES).find(|&class| !self.bins[class].is_empty())?;
+        self.pop(class)
+    }
+
+    fn pop(&mut self, class: usize) -> Option<FreeBlock> {
+        let block = self.bins[class].pop()?;
+        self.free_cells -= block.cells;
+        Some(block)
+    }
+
+    /// Forgets every block (at the start of a collection).
+    pub fn clear(&mut self) {
+        self.bins.iter_mut().for_each(Vec::clear);
+        self.free_cells = 0;
+    }
+
+    /// Free cells held in the bins.
+    pub fn free_cells(&self) -> usize {
+        self.free_cells
+    }
+
+    /// Every binned block (for the verifier).
+    pub fn blocks(&self) -> impl Iterator<Item = &FreeBlock> {
+        self.bins.iter().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(addr: usize, cells: usize) -> FreeBlock {
+        FreeBlock { addr, cells }
+    }
+
+    #[test]
+    fn classes_are_exact_then_powers_of_two() {
+        for cells in 1..=SMALL_CELLS {
+            assert_eq!(class_of(cells), cells);
+        }
+        assert_eq!(class_of(17), SMALL_CELLS + 1);
+        assert_eq!(class_of(31), SMALL_CELLS + 1);
+        assert_eq!(class_of(32), SMALL_CELLS + 2);
+        assert_eq!(class_of(CELLS_PER_ARENA - 1), CLASSES - 1);
+    }
+
+    #[test]
+    fn small_requests_take_exact_fits_first_then_search_a_few_classes() {
+        let mut bins = FreeBins::default();
+        bins.push(block(0x1000, 3));
+        bins.push(block(0x2000, 2));
+        bins.push(block(0x3000, 9));
+        assert_eq!(bins.free_cells(), 14);
+        assert_eq!(bins.take_small(2), Some(block(0x2000, 2)));
+        assert_eq!(bins.take_small(2), Some(block(0x1000, 3)), "next class up");
+        assert_eq!(
+            bins.take_small(2),
+            None,
+            "9 cells is past the bounded search"
+        );
+        assert_eq!(bins.take_small(5), Some(block(0x3000, 9)));
+        assert_eq!(bins.free_cells(), 0);
+    }
+
+    #[test]
+    fn bump_regions_come_from_blocks_that_fit() {
+        let mut bins = FreeBins::default();
+        bins.push(block(0x1000, 20));
+        bins.push(block(0x2000, 40));
+        bins.push(block(0x3000, 4));
+        assert_eq!(bins.take_at_least(25), Some(block(0x2000, 40)));
+        assert_eq!(bins.take_at_least(25), None, "20 cells is too small");
+        assert_eq!(
+            bins.take_at_least(1),
+            Some(block(0x1000, 20)),
+            "regions skip small blocks"
+        );
+        assert_eq!(bins.take_at_least(1), None);
+        assert_eq!(bins.free_cells(), 4);
+    }
+
+    #[test]
+    fn split_keeps_every_cell() {
+        let (front, rest) = block(0x1000, 5).split(2);
+        assert_eq!(front, block(0x1000, 2));
+        assert_eq!(rest, Some(block(0x1020, 3)));
+        assert_eq!(block(0x1000, 5).split(5).1, None);
+    }
+}

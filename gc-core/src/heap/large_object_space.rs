@@ -1,0 +1,118 @@
+//! The large-object space (LOS): blocks above [`LARGE_THRESHOLD`] bytes, each in its own
+//! arena-aligned mapping, tracked in a table keyed by address with their mark bits.
+//!
+//! Invariants: a huge block's address is arena-aligned (cell offset 0, which no arena block
+//! has), so `arena::is_huge` tells the two kinds apart without a lookup. The table is not
+//! modified while marking runs, so markers may share it; marks are atomic for that reason.
+//! Dead huge blocks go straight back to the OS.
+
+use std::collections::HashMap;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::arena::ARENA_SIZE;
+use super::os;
+
+/// Blocks larger than half an arena are huge: a smaller threshold would waste arena
+/// tails, a larger one would make bump regions fail often for big requests.
+pub const LARGE_THRESHOLD: usize = ARENA_SIZE / 2;
+
+/// One huge block.
+#[derive(Debug)]
+pub struct HugeBlock {
+    /// Size of its mapping (a multiple of the arena size).
+    pub mapping_bytes: usize,
+    /// Whether it is a traversable object (starts with a `GcHeader`).
+    pub traversable: bool,
+    marked: AtomicBool,
+}
+
+impl HugeBlock {
+    /// Sets the mark bit; true if this call set it.
+    #[inline]
+    pub fn mark(&self) -> bool {
+        !self.marked.swap(true, Ordering::Relaxed)
+    }
+
+    /// Whether the block is marked.
+    pub fn is_marked(&self) -> bool {
+        self.marked.load(Ordering::Relaxed)
+    }
+}
+
+/// The table of huge blocks.
+#[derive(Default, Debug)]
+pub struct LargeObjectSpace {
+    blocks: HashMap<usize, HugeBlock>,
+    mapped_bytes: usize,
+}
+
+impl LargeObjectSpace {
+    /// Maps a new huge block of at least `bytes`, zeroed. `None` if the OS refuses.
+    pub fn alloc(&mut self, bytes: usize, traversable: bool) -> Option<NonNull<u8>> {
+        let mapping_bytes = bytes.checked_next_multiple_of(ARENA_SIZE)?;
+        let ptr = os::map_aligned(mapping_bytes, ARENA_SIZE)?;
+        let block = HugeBlock {
+            mapping_bytes,
+            traversable,
+            marked: AtomicBool::new(false),
+        };
+        self.blocks.insert(ptr.as_ptr() as usize, block);
+        self.mapped_bytes += mapping_bytes;
+        Some(ptr)
+    }
+
+    /// The huge block at `addr`, if there is one.
+    #[inline]
+    pub fn get(&self, addr: usize) -> Option<&HugeBlock> {
+        self.blocks.get(&addr)
+    }
+
+    /// Frees every unmarked block and clears the marks of the others. Returns the bytes
+    /// freed.
+    pub fn sweep(&mut self) -> usize {
+        let mut freed = 0;
+        self.blocks.retain(|&addr, block| {
+            if block.marked.swap(false, Ordering::Relaxed) {
+                return true;
+            }
+            freed += block.mapping_bytes;
+            // SAFETY: an unmarked block is unreachable, so nothing uses it; the mapping came
+            // from map_aligned with this size.
+            unsafe { os::unmap(NonNull::new_unchecked(addr as *mut u8), block.mapping_bytes) };
+            false
+        });
+        self.mapped_bytes -= freed;
+        freed
+    }
+
+    /// Number of huge blocks.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Whether there are no huge blocks.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// Bytes mapped for huge blocks.
+    pub fn mapped_bytes(&self) -> usize {
+        self.mapped_bytes
+    }
+
+    /// Every huge block with its address (for the verifier).
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &HugeBlock)> {
+        self.blocks.iter().map(|(&addr, block)| (addr, block))
+    }
+}
+
+impl Drop for LargeObjectSpace {
+    fn drop(&mut self) {
+        for (&addr, block) in &self.blocks {
+            // SAFETY: the heap is going away with every block in it; addr is a live mapping
+            // of this size.
+            unsafe { os::unmap(NonNull::new_unchecked(addr as *mut u8), block.mapping_bytes) };
+        }
+    }
+}

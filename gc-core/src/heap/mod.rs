@@ -1,0 +1,276 @@
+//! The NewGC heap: two spaces of size-aligned arenas (traversable objects and leaf blocks),
+//! the large-object space, and the accounting the collectors pace themselves by.
+//!
+//! The heap allocates and sweeps; it does not decide when to collect. A collector passes
+//! its decision into [`Heap::alloc_slow`] as a trigger and a callback. Invariant: every
+//! block the heap hands out is either in an arena of the matching kind or in the
+//! large-object space, and the heap's memory (arenas in use plus huge mappings) never
+//! exceeds the limit.
+
+pub mod arena;
+pub mod arena_source;
+pub mod bitmap;
+pub mod bump;
+pub mod free_bins;
+pub mod large_object_space;
+pub mod os;
+pub mod space;
+
+use crate::collector::OutOfMemory;
+use crate::object_model::{GcHeader, ObjectRef};
+use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
+use arena_source::ArenaSource;
+use large_object_space::{LargeObjectSpace, LARGE_THRESHOLD};
+use space::Space;
+
+/// What a collector does when the heap cannot satisfy an allocation from free space.
+pub trait GrowthPolicy {
+    /// Whether the heap has grown enough that a collection should run before it grows more.
+    fn should_collect(&self, heap: &Heap) -> bool;
+    /// Runs a collection; returns false if this collector never collects.
+    fn collect(&mut self, heap: &mut Heap) -> bool;
+}
+
+/// The heap: arenas, huge blocks, and their accounting.
+pub struct Heap {
+    source: ArenaSource,
+    objects: Space,
+    leaves: Space,
+    los: LargeObjectSpace,
+    limit: Option<usize>,
+    /// Bytes allocated in huge blocks over the heap's life.
+    huge_allocated: u64,
+    /// Bytes of allocated blocks the last collection left (its live heap).
+    live_bytes: u64,
+    /// Total allocation when the last collection finished.
+    allocated_at_last_collection: u64,
+    peak_heap_bytes: u64,
+}
+
+impl Heap {
+    /// An empty heap with an optional memory limit.
+    pub fn new(limit: Option<usize>) -> Heap {
+        Heap {
+            source: ArenaSource::default(),
+            objects: Space::new(ArenaKind::Objects),
+            leaves: Space::new(ArenaKind::Leaves),
+            los: LargeObjectSpace::default(),
+            limit,
+            huge_allocated: 0,
+            live_bytes: 0,
+            allocated_at_last_collection: 0,
+            peak_heap_bytes: 0,
+        }
+    }
+
+    /// The space for traversable objects or for leaf blocks.
+    #[inline(always)]
+    pub fn space_mut(&mut self, kind: ArenaKind) -> &mut Space {
+        match kind {
+            ArenaKind::Objects => &mut self.objects,
+            ArenaKind::Leaves => &mut self.leaves,
+        }
+    }
+
+    /// Both spaces.
+    pub fn spaces(&self) -> [&Space; 2] {
+        [&self.objects, &self.leaves]
+    }
+
+    /// The large-object space.
+    pub fn large_objects(&self) -> &LargeObjectSpace {
+        &self.los
+    }
+
+    /// The fast path: bump allocation of `bytes` (header included for objects), or `None`
+    /// when the slow path must run. Writes the header of traversable objects. Huge requests
+    /// always take the slow path, even when the bump region could hold them.
+    #[inline(always)]
+    pub fn alloc_fast(
+        &mut self,
+        kind: ArenaKind,
+        object_kind: u8,
+        bytes: usize,
+    ) -> Option<ObjectRef> {
+        if bytes > LARGE_THRESHOLD {
+            return None;
+        }
+        let rounded = (bytes.max(1) + 15) & !15;
+        let addr = self.space_mut(kind).alloc_fast(rounded)?;
+        Some(finish_block(addr, kind, object_kind, rounded >> CELL_SHIFT))
+    }
+
+    /// The slow path: free space, else new memory below the collector's trigger, else a
+    /// collection, else new memory up to the limit, else [`OutOfMemory`].
+    #[inline(never)]
+    pub fn alloc_slow(
+        &mut self,
+        kind: ArenaKind,
+        object_kind: u8,
+        bytes: usize,
+        policy: &mut impl GrowthPolicy,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        let out_of_memory = OutOfMemory { requested: bytes };
+        if bytes > LARGE_THRESHOLD {
+            let mapping = bytes
+                .checked_next_multiple_of(ARENA_SIZE)
+                .ok_or(out_of_memory)?;
+            self.note_peak();
+            if policy.should_collect(self) || !self.can_grow(mapping) {
+                policy.collect(self);
+            }
+            if !self.can_grow(mapping) {
+                return Err(out_of_memory);
+            }
+            let ptr = self
+                .los
+                .alloc(bytes, kind == ArenaKind::Objects)
+                .ok_or(out_of_memory)?;
+            self.huge_allocated += mapping as u64;
+            return Ok(finish_block(ptr.as_ptr() as usize, kind, object_kind, 0));
+        }
+        let cells = cells_for(bytes);
+        let mut collected = false;
+        loop {
+            if let Some(addr) = self.space_mut(kind).alloc_reusing(cells) {
+                return Ok(finish_block(addr, kind, object_kind, cells));
+            }
+            self.note_peak();
+            // Collect at the trigger; past the limit, collect even below it.
+            let want_collection = policy.should_collect(self) || !self.can_grow(ARENA_SIZE);
+            if want_collection && !collected {
+                collected = true;
+                if policy.collect(self) {
+                    continue;
+                }
+            }
+            if !self.can_grow(ARENA_SIZE) {
+                return Err(out_of_memory);
+            }
+            let space = match kind {
+                ArenaKind::Objects => &mut self.objects,
+                ArenaKind::Leaves => &mut self.leaves,
+            };
+            let addr = space
+                .alloc_in_new_arena(&mut self.source, cells)
+                .ok_or(out_of_memory)?;
+            return Ok(finish_block(addr, kind, object_kind, cells));
+        }
+    }
+
+    fn can_grow(&self, bytes: usize) -> bool {
+        self.limit
+            .is_none_or(|limit| self.mapped_in_use().saturating_add(bytes) <= limit)
+    }
+
+    /// Bytes of memory the heap holds for objects: arenas in use plus huge mappings. This
+    /// is what the limit bounds.
+    pub fn mapped_in_use(&self) -> usize {
+        self.source.arenas_in_use() * ARENA_SIZE + self.los.mapped_bytes()
+    }
+
+    /// Bytes of address space mapped, reserve arenas included.
+    pub fn mapped_bytes(&self) -> usize {
+        self.source.mapped_bytes() + self.los.mapped_bytes()
+    }
+
+    /// Sets the memory limit.
+    pub fn set_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit;
+    }
+
+    /// Bytes allocated over the heap's life.
+    pub fn allocated_bytes(&self) -> u64 {
+        self.objects.allocated_bytes() + self.leaves.allocated_bytes() + self.huge_allocated
+    }
+
+    /// Bytes in allocated blocks now: the last live heap plus what was allocated since.
+    pub fn heap_bytes(&self) -> u64 {
+        self.live_bytes + (self.allocated_bytes() - self.allocated_at_last_collection)
+    }
+
+    /// The live heap the last collection found.
+    pub fn live_bytes(&self) -> u64 {
+        self.live_bytes
+    }
+
+    /// The largest `heap_bytes` seen (sampled on slow paths and at collections, so it may
+    /// miss at most one bump region's worth of growth).
+    pub fn peak_heap_bytes(&self) -> u64 {
+        self.peak_heap_bytes.max(self.heap_bytes())
+    }
+
+    fn note_peak(&mut self) {
+        self.peak_heap_bytes = self.peak_heap_bytes.max(self.heap_bytes());
+    }
+
+    /// Whether `obj` is an allocated block of this heap. A linear search of the arena
+    /// tables: for tests and debugging, not for hot paths.
+    pub fn contains(&self, obj: ObjectRef) -> bool {
+        let addr = obj.addr();
+        if arena::is_huge(addr) {
+            return self.los.get(addr).is_some();
+        }
+        let arena = arena::Arena::containing(addr);
+        let ours = self
+            .spaces()
+            .iter()
+            .any(|space| space.arenas().contains(&arena));
+        let cell = arena::cell_of(addr);
+        ours && addr % arena::CELL_SIZE == 0 && cell >= arena::FIRST_DATA_CELL && {
+            // SAFETY: the arena is one of this heap's live arenas.
+            let bitmaps = unsafe { arena.bitmaps() };
+            bitmaps.block[cell >> 6].load(std::sync::atomic::Ordering::Relaxed) >> (cell & 63) & 1
+                == 1
+        }
+    }
+
+    /// Arenas in use.
+    pub fn arenas_in_use(&self) -> usize {
+        self.source.arenas_in_use()
+    }
+
+    /// Starts a collection: completes the bitmap encoding and drops the allocator's free
+    /// space bookkeeping.
+    pub fn prepare_for_collection(&mut self) {
+        self.note_peak();
+        self.objects.prepare_for_collection();
+        self.leaves.prepare_for_collection();
+    }
+
+    /// The major sweep of every arena and of the large-object space. Returns the number of
+    /// arenas and huge blocks released.
+    pub fn sweep_major(&mut self) -> (usize, usize) {
+        let huge_before = self.los.len();
+        self.los.sweep();
+        let arenas =
+            self.objects.sweep_major(&mut self.source) + self.leaves.sweep_major(&mut self.source);
+        (arenas, huge_before - self.los.len())
+    }
+
+    /// Ends a collection that found `live_bytes` reachable.
+    pub fn finish_collection(&mut self, live_bytes: u64) {
+        self.live_bytes = live_bytes;
+        self.allocated_at_last_collection = self.allocated_bytes();
+    }
+}
+
+/// Writes the header of a new traversable object (white: gray bit clear) and wraps the
+/// address.
+#[inline(always)]
+fn finish_block(addr: usize, kind: ArenaKind, object_kind: u8, cells: usize) -> ObjectRef {
+    if kind == ArenaKind::Objects {
+        let header = GcHeader::new(object_kind, cells as u32, 0);
+        // SAFETY: addr is a fresh block of at least one cell, owned by the caller.
+        unsafe { (addr as *mut GcHeader).write(header) };
+    }
+    // SAFETY (of the unwrap_unchecked): blocks are never at address 0.
+    unsafe { ObjectRef::from_ptr(addr as *mut u8).unwrap_unchecked() }
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        self.objects.release_all(&mut self.source);
+        self.leaves.release_all(&mut self.source);
+    }
+}

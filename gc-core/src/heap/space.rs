@@ -1,0 +1,222 @@
+//! A space: the arenas of one kind (traversable objects or leaf blocks) and their allocator.
+//!
+//! Allocation order: the bump region (inlined fast path); then, for small requests, an
+//! exact or near fit from the bins; then a new bump region cut from a binned block; then the
+//! free runs of the next swept arena, binned on demand (the bins are built lazily, one arena
+//! at a time); only then new memory, which the heap decides on. After a collection the
+//! allocator works in fit mode while the bins hold space and returns to bump mode once the
+//! holes are used up: fragmentation decides the mode.
+//!
+//! Invariant between collections: every arena's bitmap encoding is complete except for the
+//! bump region's unallocated cells (see `bump`), and every binned block is a free start.
+
+use super::arena::{
+    Arena, ArenaKind, CELLS_PER_ARENA, CELL_SHIFT, DATA_CELLS, FIRST_DATA_CELL, FIRST_DATA_WORD,
+};
+use super::arena_source::ArenaSource;
+use super::bitmap;
+use super::bump::BumpRegion;
+use super::free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
+
+/// The arenas of one kind and their allocator.
+#[derive(Debug)]
+pub struct Space {
+    kind: ArenaKind,
+    bump: BumpRegion,
+    arenas: Vec<Arena>,
+    /// Swept arenas with free space whose runs are not binned yet this cycle.
+    recycled: Vec<Arena>,
+    bins: FreeBins,
+    /// Bytes allocated outside the current bump region, over the heap's life.
+    retired_allocated: u64,
+}
+
+impl Space {
+    /// An empty space of arenas of `kind`.
+    pub fn new(kind: ArenaKind) -> Self {
+        Space {
+            kind,
+            bump: BumpRegion::default(),
+            arenas: Vec::new(),
+            recycled: Vec::new(),
+            bins: FreeBins::default(),
+            retired_allocated: 0,
+        }
+    }
+
+    /// The fast path: bump-allocate `bytes` (whole cells) in the current region.
+    #[inline(always)]
+    pub fn alloc_fast(&mut self, bytes: usize) -> Option<usize> {
+        self.bump.alloc(bytes)
+    }
+
+    /// Allocates `cells` cells from free space the space already has, or `None`.
+    pub fn alloc_reusing(&mut self, cells: usize) -> Option<usize> {
+        loop {
+            if cells <= SMALL_CELLS {
+                if let Some(block) = self.bins.take_small(cells) {
+                    return Some(self.alloc_from_block(block, cells));
+                }
+            }
+            if let Some(block) = self.bins.take_at_least(cells) {
+                self.install_region(block);
+                return self.bump.alloc(cells << CELL_SHIFT);
+            }
+            let arena = self.recycled.pop()?;
+            self.bin_free_runs(arena);
+        }
+    }
+
+    /// Allocates `cells` cells in a new arena from `source`, which becomes the bump region.
+    /// The caller has checked the heap limit. `None` if the OS refuses memory.
+    pub fn alloc_in_new_arena(&mut self, source: &mut ArenaSource, cells: usize) -> Option<usize> {
+        debug_assert!(cells <= DATA_CELLS);
+        let base = source.acquire()?;
+        let index = u32::try_from(self.arenas.len()).expect("fewer than 2^32 arenas");
+        // SAFETY: the source hands out zeroed, aligned, unused arenas.
+        let arena = unsafe { Arena::init(base, self.kind, index) };
+        self.arenas.push(arena);
+        let whole = FreeBlock {
+            addr: arena.cell_addr(FIRST_DATA_CELL),
+            cells: DATA_CELLS,
+        };
+        self.install_region(whole);
+        self.bump.alloc(cells << CELL_SHIFT)
+    }
+
+    /// Takes the front `cells` cells of a free block: block bit on, free start off, a free
+    /// start written at the rest, which goes back to the bins.
+    fn alloc_from_block(&mut self, block: FreeBlock, cells: usize) -> usize {
+        let (front, rest) = block.split(cells);
+        // SAFETY: binned blocks lie in live arenas of this space, whose metadata the
+        // allocator owns between collections.
+        let bitmaps = unsafe { Arena::containing(front.addr).bitmaps_mut() };
+        let cell = super::arena::cell_of(front.addr);
+        bitmap::set_bit(bitmaps.block, cell, true);
+        bitmap::set_bit(bitmaps.mark, cell, false);
+        if let Some(rest) = rest {
+            bitmap::set_bit(bitmaps.mark, cell + cells, true);
+            self.bins.push(rest);
+        }
+        self.retired_allocated += (cells << CELL_SHIFT) as u64;
+        front.addr
+    }
+
+    /// Retires the bump region (its leftover goes to the bins) and bump-allocates in `block`.
+    fn install_region(&mut self, block: FreeBlock) {
+        self.retire_region();
+        // SAFETY: as in alloc_from_block.
+        let bitmaps = unsafe { Arena::containing(block.addr).bitmaps_mut() };
+        bitmap::set_bit(bitmaps.mark, super::arena::cell_of(block.addr), false);
+        self.bump.install(block);
+    }
+
+    fn retire_region(&mut self) {
+        let (allocated, leftover) = self.bump.retire();
+        self.retired_allocated += allocated as u64;
+        if let Some(leftover) = leftover {
+            self.bins.push(leftover);
+        }
+    }
+
+    /// Bins the free runs of a swept arena, coalescing adjacent free blocks into one (a run
+    /// goes from a free start to the next allocated block).
+    fn bin_free_runs(&mut self, arena: Arena) {
+        // SAFETY: the arena is live and its metadata belongs to the allocator.
+        let bitmaps = unsafe { arena.bitmaps_mut() };
+        let mut cell = FIRST_DATA_CELL;
+        loop {
+            let start = bitmap::next_set_bit(
+                |w| bitmaps.mark[w] & !bitmaps.block[w],
+                cell,
+                CELLS_PER_ARENA,
+            );
+            if start == CELLS_PER_ARENA {
+                break;
+            }
+            let end = bitmap::next_set_bit(|w| bitmaps.block[w], start + 1, CELLS_PER_ARENA);
+            bitmap::clear_bits(bitmaps.mark, start + 1, end);
+            self.bins.push(FreeBlock {
+                addr: arena.cell_addr(start),
+                cells: end - start,
+            });
+            cell = end;
+        }
+    }
+
+    /// Completes the bitmap encoding (retires the bump region) and forgets the free-space
+    /// bookkeeping, which the coming sweep invalidates.
+    pub fn prepare_for_collection(&mut self) {
+        self.retire_region();
+        self.bins.clear();
+        self.recycled.clear();
+    }
+
+    /// The major sweep of every arena. Empty arenas go back to `source`; arenas with free
+    /// space are queued for lazy binning. Returns the number of arenas released.
+    pub fn sweep_major(&mut self, source: &mut ArenaSource) -> usize {
+        let mut released = 0;
+        let mut i = 0;
+        while i < self.arenas.len() {
+            let arena = self.arenas[i];
+            // SAFETY: no marker or allocator runs during the sweep; the arena is live.
+            let bitmaps = unsafe { arena.bitmaps_mut() };
+            let summary = bitmap::sweep_major(
+                &mut bitmaps.block[FIRST_DATA_WORD..],
+                &mut bitmaps.mark[FIRST_DATA_WORD..],
+            );
+            if summary.allocated {
+                if summary.free {
+                    self.recycled.push(arena);
+                }
+                i += 1;
+                continue;
+            }
+            self.arenas.swap_remove(i);
+            if let Some(&moved) = self.arenas.get(i) {
+                // SAFETY: `moved` is live and no header reference is held.
+                unsafe { moved.set_index(i as u32) };
+            }
+            // SAFETY: the arena holds no allocated block, so nothing refers into it.
+            unsafe { source.release(arena.base_ptr()) };
+            released += 1;
+        }
+        released
+    }
+
+    /// Gives every arena back to `source` (when the heap is dropped).
+    pub fn release_all(&mut self, source: &mut ArenaSource) {
+        self.bump = BumpRegion::default();
+        self.bins.clear();
+        self.recycled.clear();
+        for arena in self.arenas.drain(..) {
+            // SAFETY: the heap is being dropped: no object is used anymore.
+            unsafe { source.release(arena.base_ptr()) };
+        }
+    }
+
+    /// The kind of arenas in this space.
+    pub fn kind(&self) -> ArenaKind {
+        self.kind
+    }
+
+    /// Every arena of the space.
+    pub fn arenas(&self) -> &[Arena] {
+        &self.arenas
+    }
+
+    /// The bump region (for the verifier).
+    pub fn bump(&self) -> &BumpRegion {
+        &self.bump
+    }
+
+    /// The bins (for the verifier).
+    pub fn bins(&self) -> &FreeBins {
+        &self.bins
+    }
+
+    /// Bytes allocated in this space over the heap's life.
+    pub fn allocated_bytes(&self) -> u64 {
+        self.retired_allocated + self.bump.allocated_bytes() as u64
+    }
+}

@@ -1,0 +1,27 @@
+//! `gc-core`: the NewGC arena heap and the collectors that manage it, behind one trait.
+//!
+//! The crate knows nothing about Lua. A VM describes its objects through [`ObjectModel`] and
+//! its roots through [`Roots`], and is generic over a [`Collector`]; choosing a collector is
+//! choosing a type parameter, so the write barrier and the allocation fast path inline into
+//! the VM. Several heaps may live in one process: all state is in the collector value.
+//!
+//! Layout, from the bottom up:
+//! - [`heap`]: the NewGC heap of Mike Pall's proposal: size-aligned arenas of 16-byte cells
+//!   with block and mark bitmaps, bump and segregated-fit allocation, a large-object space.
+//! - [`mark`]: marking from the roots with a gray stack.
+//! - [`collectors`]: the collectors (`stw`, `epsilon`), each in its own folder.
+//! - [`stats`] and [`verify`]: what every collector reports, and the heap checker.
+//! - [`testing`]: a minimal object model for tests, benchmarks and examples.
+
+pub mod collector;
+pub mod collectors;
+pub mod heap;
+pub mod mark;
+pub mod object_model;
+pub mod stats;
+pub mod testing;
+pub mod verify;
+
+pub use collector::{Collector, HeapConfig, OutOfMemory};
+pub use object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Tracer};
+pub use stats::{PauseSummary, Stats};

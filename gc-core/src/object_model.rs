@@ -1,0 +1,163 @@
+//! The contract between a VM and a collector: object references, the object header, and the
+//! traits through which a VM describes its objects ([`ObjectModel`]) and roots ([`Roots`]).
+//!
+//! Invariants kept here:
+//! - An [`ObjectRef`] points at the first byte of a block: a cell boundary inside an arena's
+//!   data area, or the first byte of a huge mapping. Objects never move, so a reference stays
+//!   valid for as long as the object is reachable.
+//! - Every traversable block starts with a [`GcHeader`]; leaf (non-traversable) blocks have
+//!   none: their size is read off the block bitmap.
+
+use std::cell::Cell;
+use std::ptr::NonNull;
+
+/// The address of a block in a collector's heap.
+///
+/// A plain 64-bit pointer: there is no 2 or 4 GB limit anywhere in the heap. It is `Copy`
+/// and carries no lifetime: keeping it reachable (from [`Roots`] or from another reachable
+/// object) is the VM's job, as it is with Lua's own `GCObject *`.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[repr(transparent)]
+pub struct ObjectRef(NonNull<u8>);
+
+impl ObjectRef {
+    /// Wraps a block address handed out by a collector. Returns `None` for null.
+    pub fn from_ptr(ptr: *mut u8) -> Option<Self> {
+        NonNull::new(ptr).map(ObjectRef)
+    }
+
+    /// The block's first byte.
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut u8 {
+        self.0.as_ptr()
+    }
+
+    /// The block's address as an integer, for arena arithmetic.
+    #[inline(always)]
+    pub fn addr(self) -> usize {
+        self.0.as_ptr() as usize
+    }
+
+    /// The header of a traversable object.
+    ///
+    /// # Safety
+    /// `self` must be a live traversable block of some heap (it starts with a `GcHeader`), and
+    /// the returned reference must not outlive that block.
+    #[inline(always)]
+    pub unsafe fn header<'a>(self) -> &'a GcHeader {
+        // SAFETY: the caller guarantees a traversable block, whose first bytes are its
+        // header; blocks are 16-byte aligned, more than GcHeader's alignment.
+        unsafe { &*(self.as_ptr() as *const GcHeader) }
+    }
+}
+
+/// The header at the start of every traversable object, owned by `gc-core`.
+///
+/// Eight bytes: the collector's flags (the gray bit of NewGC's quad-color scheme), a kind
+/// byte and 16 bits the VM may use as it likes (Lua type tag, table flags), and the block's
+/// size in cells, so marking never has to scan the bitmap to learn a traversable block's
+/// size. Huge objects store 0 there: their size is in the large-object space's table.
+#[repr(C, align(8))]
+#[derive(Debug)]
+pub struct GcHeader {
+    flags: Cell<u8>,
+    kind: u8,
+    user: Cell<u16>,
+    cells: u32,
+}
+
+impl GcHeader {
+    /// The gray bit of the quad-color scheme (set: light-gray or dark-gray).
+    pub const GRAY: u8 = 1;
+
+    pub(crate) fn new(kind: u8, cells: u32, flags: u8) -> Self {
+        GcHeader {
+            flags: Cell::new(flags),
+            kind,
+            user: Cell::new(0),
+            cells,
+        }
+    }
+
+    /// The VM's kind byte, given at allocation: how the VM knows what the object is.
+    #[inline(always)]
+    pub fn kind(&self) -> u8 {
+        self.kind
+    }
+
+    /// The VM's 16 spare bits.
+    #[inline(always)]
+    pub fn user(&self) -> u16 {
+        self.user.get()
+    }
+
+    /// Sets the VM's 16 spare bits.
+    #[inline(always)]
+    pub fn set_user(&self, bits: u16) {
+        self.user.set(bits)
+    }
+
+    /// The block size in 16-byte cells (0 for huge objects).
+    #[inline(always)]
+    pub fn cells(&self) -> u32 {
+        self.cells
+    }
+
+    /// Whether the gray bit is set: the write barrier's fast-path test.
+    #[inline(always)]
+    pub fn is_gray(&self) -> bool {
+        self.flags.get() & Self::GRAY != 0
+    }
+
+    /// Sets or clears the gray bit (collector use).
+    #[inline(always)]
+    pub fn set_gray(&self, gray: bool) {
+        let flags = self.flags.get();
+        self.flags.set(if gray {
+            flags | Self::GRAY
+        } else {
+            flags & !Self::GRAY
+        });
+    }
+}
+
+/// Receives the references a VM reports, from its roots or from an object's fields.
+///
+/// The collector's markers and the heap verifier implement it.
+pub trait Tracer {
+    /// Reports one reference. Reporting the same reference twice is harmless.
+    fn mark(&mut self, obj: ObjectRef);
+}
+
+/// How a VM describes its traversable objects to a collector.
+///
+/// The methods are associated functions, not methods on a VM value: the object's own memory
+/// (its header's kind byte) must say how to trace it, so a collector can trace any object at
+/// any time without borrowing the VM.
+///
+/// # Safety
+/// Implementations must report, through `trace`, every reference the object holds to
+/// another block of the same heap, and nothing that is not such a reference. A missed
+/// reference lets the collector free a live object; a bogus one corrupts the mark bitmap.
+/// Objects must not own memory outside the heap: the collector frees blocks without running
+/// any destructor.
+pub unsafe trait ObjectModel: 'static {
+    /// Calls [`Tracer::mark`] on every heap reference held by the object.
+    ///
+    /// # Safety
+    /// `obj` is a live traversable block of this heap, allocated through
+    /// [`Collector::alloc_object`](crate::Collector::alloc_object) and fully initialised by
+    /// the VM before its next allocation.
+    unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T);
+}
+
+/// The VM's roots: its stacks, globals, registry, open upvalues, and any object it holds in
+/// native code across an allocation.
+///
+/// # Safety
+/// `trace_roots` must report every object the VM will use again. Allocation may collect, so
+/// an object held only in a Rust local across an allocation must be reported here too.
+pub unsafe trait Roots {
+    /// Calls [`Tracer::mark`] on every root.
+    fn trace_roots<T: Tracer>(&mut self, tracer: &mut T);
+}

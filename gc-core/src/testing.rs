@@ -1,0 +1,101 @@
+//! A minimal object model for tests, benchmarks and examples (MMTk calls its equivalent a
+//! dummy VM): nodes with an id and a fixed number of reference slots, plus leaf blocks.
+//!
+//! Node layout: `GcHeader` (8 bytes, slot count in its user bits) | id: u64 | slots:
+//! `[usize; n]`, where 0 is an empty slot. A node with two slots is 32 bytes: two cells.
+
+use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Tracer};
+
+/// The kind byte of nodes.
+pub const NODE_KIND: u8 = 1;
+
+/// The object model of [`Node`]s.
+pub struct TestModel;
+
+/// Bytes of a node with `slots` reference slots.
+pub const fn node_bytes(slots: usize) -> usize {
+    16 + 8 * slots
+}
+
+/// A traversable test object.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Node(pub ObjectRef);
+
+impl Node {
+    /// Initialises a block freshly allocated with [`node_bytes`]`(slots)` bytes.
+    ///
+    /// # Safety
+    /// `obj` must be such a block, allocated as an object with kind [`NODE_KIND`].
+    pub unsafe fn init(obj: ObjectRef, id: u64, slots: u16) -> Node {
+        // SAFETY: the block is node_bytes(slots) long and ours to write (caller).
+        unsafe {
+            obj.header().set_user(slots);
+            let body = obj.as_ptr().add(8).cast::<u64>();
+            body.write(id);
+            std::ptr::write_bytes(body.add(1), 0, usize::from(slots));
+        }
+        Node(obj)
+    }
+
+    fn words(self) -> *mut u64 {
+        // SAFETY: nodes are at least 16 bytes; the id and slots follow the header.
+        unsafe { self.0.as_ptr().add(8).cast() }
+    }
+
+    /// The id given at initialisation.
+    pub fn id(self) -> u64 {
+        // SAFETY: a Node wraps an initialised, live node (see `init`).
+        unsafe { self.words().read() }
+    }
+
+    /// Number of reference slots.
+    pub fn slot_count(self) -> usize {
+        // SAFETY: as in `id`.
+        usize::from(self.header().user())
+    }
+
+    fn header(self) -> &'static GcHeader {
+        // SAFETY: as in `id`; the reference is only used while the node is live.
+        unsafe { self.0.header() }
+    }
+
+    /// The reference in slot `i`.
+    pub fn slot(self, i: usize) -> Option<ObjectRef> {
+        assert!(i < self.slot_count());
+        // SAFETY: slot i is inside the node.
+        ObjectRef::from_ptr(unsafe { self.words().add(1 + i).read() } as *mut u8)
+    }
+
+    /// Stores `value` in slot `i`. Call the collector's write barrier first.
+    pub fn set_slot(self, i: usize, value: Option<ObjectRef>) {
+        assert!(i < self.slot_count());
+        let raw = value.map_or(0, |obj| obj.addr() as u64);
+        // SAFETY: slot i is inside the node.
+        unsafe { self.words().add(1 + i).write(raw) };
+    }
+}
+
+// SAFETY: trace reports exactly the non-empty slots, which hold heap references only.
+unsafe impl ObjectModel for TestModel {
+    unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
+        let node = Node(obj);
+        for i in 0..node.slot_count() {
+            if let Some(child) = node.slot(i) {
+                tracer.mark(child);
+            }
+        }
+    }
+}
+
+/// A list of root references.
+#[derive(Default, Debug, Clone)]
+pub struct RootList(pub Vec<ObjectRef>);
+
+// SAFETY: reports every reference in the list; users keep there what they will use again.
+unsafe impl Roots for RootList {
+    fn trace_roots<T: Tracer>(&mut self, tracer: &mut T) {
+        for &root in &self.0 {
+            tracer.mark(root);
+        }
+    }
+}
