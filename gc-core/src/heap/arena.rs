@@ -240,3 +240,54 @@ pub struct BitmapsMut<'a> {
     /// One bit per cell: set on the first cell of marked (black) and free blocks.
     pub mark: &'a mut [u64],
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometry_follows_the_newgc_layout() {
+        assert_eq!(
+            METADATA_BYTES * 64,
+            ARENA_SIZE,
+            "metadata is 1/64 of the arena"
+        );
+        assert_eq!(BITMAP_BYTES * 128, ARENA_SIZE, "each bitmap is 1/128");
+        assert_eq!(FIRST_DATA_CELL * CELL_SIZE, METADATA_BYTES);
+        assert_eq!(FIRST_DATA_CELL + DATA_CELLS, CELLS_PER_ARENA);
+        assert_eq!(FIRST_DATA_WORD * 64, FIRST_DATA_CELL);
+    }
+
+    #[test]
+    fn address_arithmetic_round_trips() {
+        let base = 7 * ARENA_SIZE + (1 << 40);
+        let arena = Arena::containing(base + FIRST_DATA_CELL * CELL_SIZE);
+        assert_eq!(arena.base(), base);
+        for cell in [
+            FIRST_DATA_CELL,
+            FIRST_DATA_CELL + 1,
+            CELLS_PER_ARENA / 2,
+            CELLS_PER_ARENA - 1,
+        ] {
+            let addr = arena.cell_addr(cell);
+            assert_eq!(cell_of(addr), cell);
+            assert_eq!(Arena::containing(addr), arena);
+            assert_eq!(Arena::containing(addr + CELL_SIZE - 1), arena);
+            assert!(!is_huge(addr));
+        }
+        assert!(is_huge(base), "cell offset 0 is never an arena block");
+        assert_eq!(
+            Arena::containing(arena.cell_addr(CELLS_PER_ARENA - 1) + CELL_SIZE).base(),
+            base + ARENA_SIZE
+        );
+    }
+
+    #[test]
+    fn sizes_round_up_to_cells() {
+        assert_eq!(cells_for(0), 1);
+        assert_eq!(cells_for(1), 1);
+        assert_eq!(cells_for(16), 1);
+        assert_eq!(cells_for(17), 2);
+        assert_eq!(cells_for(32), 2);
+    }
+}

@@ -220,3 +220,101 @@ impl Space {
         self.retired_allocated + self.bump.allocated_bytes() as u64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::heap::arena::{cell_of, CELL_SIZE};
+    use crate::heap::bitmap::BlockState;
+
+    fn state(addr: usize) -> BlockState {
+        // SAFETY: test arenas are live and only this thread touches them.
+        let bitmaps = unsafe { Arena::containing(addr).bitmaps_mut() };
+        let cell = cell_of(addr);
+        BlockState::from_bits(
+            bitmap::bit(bitmaps.block, cell),
+            bitmap::bit(bitmaps.mark, cell),
+        )
+    }
+
+    /// Ten 2-cell blocks; 0, 3, 4 and 9 survive a collection. The allocator then bins the
+    /// holes lazily (coalescing 1+2 and 5..=8), fits small requests exactly or by splitting,
+    /// and bump-allocates in the arena's tail.
+    #[test]
+    fn bins_are_built_from_swept_holes_and_fit_small_requests() {
+        let mut source = ArenaSource::default();
+        let mut space = Space::new(ArenaKind::Leaves);
+        let first = space.alloc_in_new_arena(&mut source, 2).unwrap();
+        let blocks: Vec<usize> = std::iter::once(first)
+            .chain((1..10).map(|_| space.alloc_fast(2 * CELL_SIZE).unwrap()))
+            .collect();
+        assert!(
+            blocks
+                .windows(2)
+                .all(|pair| pair[1] == pair[0] + 2 * CELL_SIZE),
+            "bump order"
+        );
+        assert!(blocks.iter().all(|&b| state(b) == BlockState::White));
+
+        space.prepare_for_collection();
+        assert_eq!(
+            state(blocks[9] + 2 * CELL_SIZE),
+            BlockState::Free,
+            "retiring writes a free start"
+        );
+        for survivor in [0, 3, 4, 9] {
+            // SAFETY: as in `state`.
+            let bitmaps = unsafe { Arena::containing(blocks[survivor]).bitmaps_mut() };
+            bitmap::set_bit(bitmaps.mark, cell_of(blocks[survivor]), true);
+        }
+        assert_eq!(space.sweep_major(&mut source), 0);
+        assert_eq!(state(blocks[0]), BlockState::White);
+        assert_eq!(state(blocks[1]), BlockState::Free);
+
+        // Holes: blocks 1-2 (4 cells), 5-8 (8 cells), the tail after 9.
+        assert_eq!(
+            space.alloc_reusing(2),
+            Some(blocks[1]),
+            "split of the 4-cell hole"
+        );
+        assert_eq!(
+            space.bins().free_cells(),
+            2 + 8 + (DATA_CELLS - 20),
+            "runs binned, coalesced"
+        );
+        assert_eq!(
+            state(blocks[2]),
+            BlockState::Free,
+            "split remainder has its free start"
+        );
+        assert_eq!(
+            space.alloc_reusing(2),
+            Some(blocks[2]),
+            "exact fit of the remainder"
+        );
+        assert_eq!(
+            space.alloc_reusing(3),
+            Some(blocks[9] + 2 * CELL_SIZE),
+            "8 cells is past the bounded search: bump in the tail"
+        );
+        assert_eq!(
+            space.alloc_fast(CELL_SIZE),
+            Some(blocks[9] + 5 * CELL_SIZE),
+            "bump continues"
+        );
+        assert_eq!(
+            space.alloc_reusing(8),
+            Some(blocks[5]),
+            "exact fit of the 8-cell hole"
+        );
+        assert!([1, 2, 5]
+            .iter()
+            .all(|&b| state(blocks[b]) == BlockState::White));
+        assert_eq!(
+            state(blocks[6]),
+            BlockState::Extent,
+            "the 8-cell hole's inner starts were coalesced away"
+        );
+        space.release_all(&mut source);
+    }
+}
