@@ -1,2 +1,57 @@
-//! Benchmarks of gc-core. The criterion micro-benchmarks live in `benches/`; shared heap
-//! builders live here so every benchmark measures the same shapes.
+//! Benchmarks of gc-core. The criterion micro-benchmarks live in `benches/`; the heap
+//! builders they share live here, so every benchmark measures the same shapes.
+
+use gc_core::heap::arena::ArenaKind;
+use gc_core::heap::{GrowthPolicy, Heap};
+use gc_core::testing::{node_bytes, Node, NODE_KIND};
+use gc_core::ObjectRef;
+
+/// A growth policy that never collects: benchmarks build heaps and collect explicitly.
+pub struct NoCollection;
+
+impl GrowthPolicy for NoCollection {
+    fn should_collect(&self, _heap: &Heap) -> bool {
+        false
+    }
+
+    fn collect(&mut self, _heap: &mut Heap) -> bool {
+        false
+    }
+}
+
+/// Allocates a node with `slots` empty slots.
+pub fn alloc_node(heap: &mut Heap, id: u64, slots: u16) -> Node {
+    let bytes = node_bytes(usize::from(slots));
+    let obj = heap
+        .alloc_fast(ArenaKind::Objects, NODE_KIND, bytes)
+        .map_or_else(
+            || heap.alloc_slow(ArenaKind::Objects, NODE_KIND, bytes, &mut NoCollection),
+            Ok,
+        )
+        .expect("benchmark heaps have no limit");
+    // SAFETY: a fresh block of node_bytes(slots) bytes.
+    unsafe { Node::init(obj, id, slots) }
+}
+
+/// Allocates a leaf block of `bytes`.
+pub fn alloc_leaf(heap: &mut Heap, bytes: usize) -> ObjectRef {
+    heap.alloc_fast(ArenaKind::Leaves, 0, bytes)
+        .map_or_else(
+            || heap.alloc_slow(ArenaKind::Leaves, 0, bytes, &mut NoCollection),
+            Ok,
+        )
+        .expect("benchmark heaps have no limit")
+}
+
+/// Builds a complete binary tree of `depth` levels below the root (2^(depth+1) - 1 nodes of
+/// 32 bytes), depth first, as the binary-trees benchmark does. Returns the root.
+pub fn binary_tree(heap: &mut Heap, depth: u32) -> ObjectRef {
+    let node = alloc_node(heap, u64::from(depth), 2);
+    if depth > 0 {
+        let left = binary_tree(heap, depth - 1);
+        let right = binary_tree(heap, depth - 1);
+        node.set_slot(0, Some(left));
+        node.set_slot(1, Some(right));
+    }
+    node.0
+}

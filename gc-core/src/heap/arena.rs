@@ -185,6 +185,19 @@ impl Arena {
         unsafe { *word |= 1 << (cell & 63) };
     }
 
+    /// The mark-bitmap word that holds the bit of the block at `addr`, and that bit: the
+    /// marker's one metadata access per reference.
+    ///
+    /// # Safety
+    /// `addr` is a data cell of a live arena, and no exclusive view of its bitmaps exists.
+    #[inline(always)]
+    pub unsafe fn mark_word<'a>(addr: usize) -> (&'a AtomicU64, u64) {
+        let cell = cell_of(addr);
+        let word = ((addr & !ARENA_MASK) + BITMAP_BYTES) as *const AtomicU64;
+        // SAFETY: the word lies in the mark bitmap of addr's live arena; shared access only.
+        (unsafe { &*word.add(cell >> 6) }, 1 << (cell & 63))
+    }
+
     /// Both bitmaps as atomic words: the view markers share, where mark bits may be set
     /// concurrently with `fetch_or`.
     ///

@@ -1,13 +1,18 @@
 //! Where arenas come from and go back to: the OS, in aligned mappings.
 //!
 //! Arenas are mapped several at a time (a 4 MB mapping, the size huge pages would want) and
-//! handed out one by one. An arena given back is discarded (its pages return to the OS at
-//! once, the address range stays) and kept in a small reserve for reuse; past the reserve it
-//! is unmapped. Invariant: every arena handed out is zeroed, so its bitmaps start empty.
+//! handed out one by one. An arena given back waits in the dirty pool, resident, for reuse
+//! in the next cycle: handing it to the OS and faulting it back in would cost a page fault
+//! per 4 KB. After each collection the collector says how much to keep ([`ArenaSource::trim`]);
+//! the rest is discarded (pages back to the OS, address range kept, up to one mapping's
+//! worth) or unmapped.
+//!
+//! Invariant: every arena handed out has zeroed metadata (the dirty pool zeroes it on the
+//! way out; fresh and discarded arenas read as zeros).
 
 use std::ptr::NonNull;
 
-use super::arena::ARENA_SIZE;
+use super::arena::{ARENA_SIZE, METADATA_BYTES};
 use super::os;
 
 /// Bytes mapped at a time.
@@ -15,46 +20,63 @@ const MAPPING_BYTES: usize = 4 << 20;
 /// Arenas per mapping: 4 (1 MB arenas) to 64 (64 KB arenas).
 const ARENAS_PER_MAPPING: usize = MAPPING_BYTES / ARENA_SIZE;
 
-/// Hands out zeroed arena-sized, arena-aligned regions and takes them back.
+/// Hands out arena-sized, arena-aligned regions with zeroed metadata, and takes them back.
 #[derive(Default)]
 pub struct ArenaSource {
-    /// Zeroed arenas ready to hand out: never used, or discarded.
-    reserve: Vec<NonNull<u8>>,
+    /// Arenas whose memory is zero: never used, or discarded.
+    clean: Vec<NonNull<u8>>,
+    /// Arenas given back since the last trim, still resident.
+    dirty: Vec<NonNull<u8>>,
     /// Arenas handed out and not yet given back.
     in_use: usize,
 }
 
 impl ArenaSource {
-    /// A zeroed arena, or `None` if the OS refuses memory.
+    /// An arena with zeroed metadata, or `None` if the OS refuses memory.
     pub fn acquire(&mut self) -> Option<NonNull<u8>> {
-        if self.reserve.is_empty() {
+        if let Some(arena) = self.dirty.pop() {
+            // SAFETY: a dirty arena is mapped and unused; its metadata is its first bytes.
+            unsafe { std::ptr::write_bytes(arena.as_ptr(), 0, METADATA_BYTES) };
+            self.in_use += 1;
+            return Some(arena);
+        }
+        if self.clean.is_empty() {
             let mapping = os::map_aligned(ARENAS_PER_MAPPING * ARENA_SIZE, ARENA_SIZE)?;
             let base = mapping.as_ptr() as usize;
             // Hand out the lowest arena first: later ones stay untouched until needed.
             for i in (0..ARENAS_PER_MAPPING).rev() {
                 let arena = (base + i * ARENA_SIZE) as *mut u8;
-                self.reserve.extend(NonNull::new(arena));
+                self.clean.extend(NonNull::new(arena));
             }
         }
         self.in_use += 1;
-        self.reserve.pop()
+        self.clean.pop()
     }
 
-    /// Takes an arena back. Its memory returns to the OS now: discarded if the reserve has
-    /// room, unmapped otherwise.
+    /// Takes an arena back into the dirty pool.
     ///
     /// # Safety
     /// `arena` came from [`ArenaSource::acquire`] on this source and nothing uses it anymore.
     pub unsafe fn release(&mut self, arena: NonNull<u8>) {
         self.in_use -= 1;
-        if self.reserve.len() < ARENAS_PER_MAPPING {
-            // SAFETY: the caller gives the arena up; discarding keeps the range mapped and
-            // makes it read as zeros, as `acquire` promises.
-            unsafe { os::discard(arena, ARENA_SIZE) };
-            self.reserve.push(arena);
-        } else {
-            // SAFETY: the caller gives the arena up; it is a whole-page part of a mapping.
-            unsafe { os::unmap(arena, ARENA_SIZE) };
+        self.dirty.push(arena);
+    }
+
+    /// Keeps at most `keep_bytes` of given-back arenas resident; the others' memory goes
+    /// back to the OS now.
+    pub fn trim(&mut self, keep_bytes: usize) {
+        let keep = keep_bytes / ARENA_SIZE;
+        while self.dirty.len() > keep {
+            let arena = self.dirty.pop().expect("len > keep >= 0");
+            if self.clean.len() < ARENAS_PER_MAPPING {
+                // SAFETY: pooled arenas are unused; discarding keeps the range mapped and
+                // makes it read as zeros, as `acquire` promises of clean arenas.
+                unsafe { os::discard(arena, ARENA_SIZE) };
+                self.clean.push(arena);
+            } else {
+                // SAFETY: pooled arenas are unused whole-page parts of our mappings.
+                unsafe { os::unmap(arena, ARENA_SIZE) };
+            }
         }
     }
 
@@ -63,16 +85,16 @@ impl ArenaSource {
         self.in_use
     }
 
-    /// Bytes of address space this source holds mapped (in use and reserve).
+    /// Bytes of address space this source holds mapped (in use and pooled).
     pub fn mapped_bytes(&self) -> usize {
-        (self.in_use + self.reserve.len()) * ARENA_SIZE
+        (self.in_use + self.clean.len() + self.dirty.len()) * ARENA_SIZE
     }
 }
 
 impl Drop for ArenaSource {
     fn drop(&mut self) {
-        for arena in self.reserve.drain(..) {
-            // SAFETY: reserve arenas are mapped by this source and unused.
+        for arena in self.clean.drain(..).chain(self.dirty.drain(..)) {
+            // SAFETY: pooled arenas are mapped by this source and unused.
             unsafe { os::unmap(arena, ARENA_SIZE) };
         }
     }

@@ -248,10 +248,14 @@ impl Heap {
         (arenas, huge_before - self.los.len())
     }
 
-    /// Ends a collection that found `live_bytes` reachable.
-    pub fn finish_collection(&mut self, live_bytes: u64) {
+    /// Ends a collection that found `live_bytes` reachable. `headroom_bytes` is how much
+    /// the collector expects the heap to grow before its next collection: that much of the
+    /// arenas the sweep emptied stays resident for reuse, the rest goes back to the OS.
+    pub fn finish_collection(&mut self, live_bytes: u64, headroom_bytes: u64) {
         self.live_bytes = live_bytes;
         self.allocated_at_last_collection = self.allocated_bytes();
+        self.source
+            .trim(usize::try_from(headroom_bytes).unwrap_or(usize::MAX));
     }
 }
 
@@ -272,5 +276,6 @@ impl Drop for Heap {
     fn drop(&mut self) {
         self.objects.release_all(&mut self.source);
         self.leaves.release_all(&mut self.source);
+        self.source.trim(0);
     }
 }

@@ -32,8 +32,26 @@ impl<'h> Marker<'h> {
     }
 
     /// Traces gray objects until none is left.
+    ///
+    /// Objects pass through a small FIFO between the gray stack and tracing, and are
+    /// prefetched on entry: by the time one is traced its header has had
+    /// `PREFETCH_DISTANCE` traces' worth of time to arrive from memory.
     pub fn drain<M: ObjectModel>(&mut self) {
-        while let Some(obj) = self.gray_stack.pop() {
+        let mut fifo = [None::<ObjectRef>; PREFETCH_DISTANCE];
+        let mut next = 0;
+        loop {
+            let incoming = self.gray_stack.pop();
+            if let Some(obj) = incoming {
+                prefetch(obj);
+            }
+            let Some(obj) = std::mem::replace(&mut fifo[next], incoming) else {
+                if self.gray_stack.is_empty() && fifo.iter().all(Option::is_none) {
+                    return;
+                }
+                next = (next + 1) % PREFETCH_DISTANCE;
+                continue;
+            };
+            next = (next + 1) % PREFETCH_DISTANCE;
             // SAFETY: only traversable blocks are pushed, and marking runs on live objects
             // of this heap, which the VM initialised (ObjectModel contract).
             unsafe {
@@ -46,6 +64,13 @@ impl<'h> Marker<'h> {
     /// What was marked so far.
     pub fn outcome(&self) -> MarkOutcome {
         self.outcome
+    }
+
+    fn is_allocated(&self, addr: usize) -> bool {
+        let cell = cell_of(addr);
+        // SAFETY: as in `mark`.
+        let bitmaps = unsafe { Arena::containing(addr).bitmaps() };
+        bitmaps.block[cell >> 6].load(Ordering::Relaxed) & (1 << (cell & 63)) != 0
     }
 
     #[inline(never)]
@@ -62,6 +87,23 @@ impl<'h> Marker<'h> {
             }
         }
     }
+}
+
+/// How many objects wait between the gray stack and tracing (see [`Marker::drain`]).
+const PREFETCH_DISTANCE: usize = 8;
+
+/// Asks the CPU to start loading an object's first cache line.
+#[inline(always)]
+fn prefetch(obj: ObjectRef) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching is a hint: it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            obj.as_ptr() as *const i8
+        )
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = obj;
 }
 
 /// The size in bytes of the block starting at `cell`: up to the next block or free start.
@@ -82,29 +124,26 @@ impl Tracer for Marker<'_> {
         if is_huge(addr) {
             return self.mark_huge(obj);
         }
-        let arena = Arena::containing(addr);
-        let cell = cell_of(addr);
         // SAFETY: obj is a block of a live arena of this heap (Roots and ObjectModel
         // contracts); during marking nobody holds an exclusive view of the bitmaps.
-        let bitmaps = unsafe { arena.bitmaps() };
-        let word = &bitmaps.mark[cell >> 6];
-        let bit = 1u64 << (cell & 63);
+        let (word, bit) = unsafe { Arena::mark_word(addr) };
         let old = word.load(Ordering::Relaxed);
         if old & bit != 0 {
             return;
         }
         debug_assert!(
-            bitmaps.block[cell >> 6].load(Ordering::Relaxed) & bit != 0,
+            self.is_allocated(addr),
             "marking a block that is not allocated: {addr:#x}"
         );
         // One marking thread: a plain read-modify-write is enough.
         word.store(old | bit, Ordering::Relaxed);
         self.outcome.live_objects += 1;
-        // SAFETY: the arena is live.
+        let arena = Arena::containing(addr);
+        // SAFETY: the arena is live, and only shared views of its bitmaps exist.
         if unsafe { arena.header() }.kind == ArenaKind::Objects {
             self.gray_stack.push(obj);
         } else {
-            self.outcome.live_bytes += block_bytes(&bitmaps, cell);
+            self.outcome.live_bytes += block_bytes(unsafe { &arena.bitmaps() }, cell_of(addr));
         }
     }
 }

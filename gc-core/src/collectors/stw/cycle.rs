@@ -2,6 +2,8 @@
 
 use std::time::Instant;
 
+use super::trigger_bytes;
+use crate::collector::HeapConfig;
 use crate::heap::Heap;
 use crate::mark::mark_from_roots;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
@@ -13,12 +15,15 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     roots: &mut R,
     gray_stack: &mut Vec<ObjectRef>,
     pauses: &mut PauseLog,
+    config: &HeapConfig,
 ) {
     let start = Instant::now();
     heap.prepare_for_collection();
     let marked = mark_from_roots::<M, R>(heap, roots, gray_stack);
     heap.sweep_major();
-    heap.finish_collection(marked.live_bytes);
+    let trigger = trigger_bytes(config, marked.live_bytes);
+    let headroom = trigger - marked.live_bytes.min(trigger);
+    heap.finish_collection(marked.live_bytes, headroom);
     pauses.record(start.elapsed());
     pauses.count_cycle();
 }

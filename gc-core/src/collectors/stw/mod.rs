@@ -31,7 +31,7 @@ pub struct Stw<M> {
 impl<M: ObjectModel> Stw<M> {
     /// The heap size at which the next collection starts.
     fn trigger(&self) -> u64 {
-        trigger_bytes(&self.config, &self.heap)
+        trigger_bytes(&self.config, self.heap.live_bytes())
     }
 
     #[inline(never)]
@@ -58,11 +58,9 @@ impl<M: ObjectModel> Stw<M> {
     }
 }
 
-fn trigger_bytes(config: &HeapConfig, heap: &Heap) -> u64 {
-    let paced = heap
-        .live_bytes()
-        .saturating_mul(u64::from(config.pause_percent))
-        / 100;
+/// The heap size at which a collection starts after one that left `live_bytes`.
+fn trigger_bytes(config: &HeapConfig, live_bytes: u64) -> u64 {
+    let paced = live_bytes.saturating_mul(u64::from(config.pause_percent)) / 100;
     paced.max(config.min_trigger_bytes as u64)
 }
 
@@ -77,11 +75,11 @@ struct Policy<'a, M, R> {
 
 impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
     fn should_collect(&self, heap: &Heap) -> bool {
-        heap.heap_bytes() >= trigger_bytes(self.config, heap)
+        heap.heap_bytes() >= trigger_bytes(self.config, heap.live_bytes())
     }
 
     fn collect(&mut self, heap: &mut Heap) -> bool {
-        cycle::full_cycle::<M, R>(heap, self.roots, self.gray_stack, self.pauses);
+        cycle::full_cycle::<M, R>(heap, self.roots, self.gray_stack, self.pauses, self.config);
         true
     }
 }
@@ -139,6 +137,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
             roots,
             &mut self.gray_stack,
             &mut self.pauses,
+            &self.config,
         );
     }
 
