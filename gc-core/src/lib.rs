@@ -23,5 +23,5 @@ pub mod testing;
 pub mod verify;
 
 pub use collector::{Collector, HeapConfig, OutOfMemory};
-pub use object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Tracer};
+pub use object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer};
 pub use stats::{PauseSummary, Stats};

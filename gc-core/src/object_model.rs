@@ -151,13 +151,28 @@ pub unsafe trait ObjectModel: 'static {
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T);
 }
 
+/// Tells, between marking and sweeping, which objects survive the collection.
+pub trait Liveness {
+    /// Whether `obj` (a block of this heap) was found reachable.
+    fn is_live(&self, obj: ObjectRef) -> bool;
+}
+
 /// The VM's roots: its stacks, globals, registry, open upvalues, and any object it holds in
 /// native code across an allocation.
 ///
 /// # Safety
 /// `trace_roots` must report every object the VM will use again. Allocation may collect, so
 /// an object held only in a Rust local across an allocation must be reported here too.
+/// After `prune_weak_references`, the VM must hold no reference to an object `liveness`
+/// called dead: its memory is about to be reused.
 pub unsafe trait Roots {
     /// Calls [`Tracer::mark`] on every root.
     fn trace_roots<T: Tracer>(&mut self, tracer: &mut T);
+
+    /// Called after marking and before the sweep: the VM drops the references it holds
+    /// without keeping their objects alive (its string intern table, caches), for objects
+    /// `liveness` calls dead. The default suits a VM that holds no such references.
+    fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {
+        let _ = liveness;
+    }
 }

@@ -9,8 +9,12 @@ mod marker;
 
 pub use marker::Marker;
 
+use std::sync::atomic::Ordering;
+
+use crate::heap::arena::{is_huge, Arena};
+use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
-use crate::object_model::{ObjectModel, ObjectRef, Roots};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots};
 
 /// What a marking pass found.
 #[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
@@ -32,4 +36,33 @@ pub fn mark_from_roots<M: ObjectModel, R: Roots>(
     roots.trace_roots(&mut marker);
     marker.drain::<M>();
     marker.outcome()
+}
+
+/// Liveness read off the mark bits, valid from the end of marking until the sweep.
+pub struct MarkBits<'h> {
+    large_objects: &'h LargeObjectSpace,
+}
+
+impl<'h> MarkBits<'h> {
+    /// The mark bits of `heap`, which has just been marked.
+    pub fn new(heap: &'h Heap) -> Self {
+        MarkBits {
+            large_objects: heap.large_objects(),
+        }
+    }
+}
+
+impl Liveness for MarkBits<'_> {
+    fn is_live(&self, obj: ObjectRef) -> bool {
+        if is_huge(obj.addr()) {
+            return self
+                .large_objects
+                .get(obj.addr())
+                .is_some_and(|block| block.is_marked());
+        }
+        // SAFETY: obj is a block of a live arena of this heap (Liveness contract); marking
+        // is over and the sweep has not started, so only shared views exist.
+        let (word, bit) = unsafe { Arena::mark_word(obj.addr()) };
+        word.load(Ordering::Relaxed) & bit != 0
+    }
 }

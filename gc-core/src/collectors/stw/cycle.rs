@@ -5,7 +5,7 @@ use std::time::Instant;
 use super::trigger_bytes;
 use crate::collector::HeapConfig;
 use crate::heap::Heap;
-use crate::mark::mark_from_roots;
+use crate::mark::{mark_from_roots, MarkBits};
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::PauseLog;
 
@@ -20,6 +20,7 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     let start = Instant::now();
     heap.prepare_for_collection();
     let marked = mark_from_roots::<M, R>(heap, roots, gray_stack);
+    roots.prune_weak_references(&MarkBits::new(heap));
     heap.sweep_major();
     let trigger = trigger_bytes(config, marked.live_bytes);
     let headroom = trigger - marked.live_bytes.min(trigger);
