@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 use benches::binary_tree;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gc_core::heap::Heap;
-use gc_core::mark::mark_from_roots;
+use gc_core::mark::mark_heap;
 use gc_core::testing::{RootList, TestModel};
+use gc_core::FinalizerQueue;
 
 const DEPTH: u32 = 20;
 
@@ -25,7 +26,12 @@ fn mark_binary_tree(c: &mut Criterion) {
             for _ in 0..iters {
                 heap.prepare_for_collection();
                 let start = Instant::now();
-                let outcome = mark_from_roots::<TestModel, _>(&heap, &mut roots, &mut gray_stack);
+                let outcome = mark_heap::<TestModel, _>(
+                    &heap,
+                    &mut roots,
+                    &mut gray_stack,
+                    &mut FinalizerQueue::default(),
+                );
                 total += start.elapsed();
                 assert_eq!(outcome.live_objects, nodes);
                 heap.sweep_major();

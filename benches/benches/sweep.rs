@@ -8,8 +8,9 @@ use benches::alloc_leaf;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gc_core::heap::arena::{ARENA_SIZE, CELL_SIZE, DATA_CELLS};
 use gc_core::heap::Heap;
-use gc_core::mark::mark_from_roots;
+use gc_core::mark::mark_heap;
 use gc_core::testing::{RootList, TestModel};
+use gc_core::FinalizerQueue;
 
 const HEAP_BYTES: usize = 1 << 30;
 const BLOCK: usize = 256;
@@ -34,7 +35,12 @@ fn sweep_arenas(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 heap.prepare_for_collection();
-                mark_from_roots::<TestModel, _>(&heap, &mut roots, &mut gray_stack);
+                mark_heap::<TestModel, _>(
+                    &heap,
+                    &mut roots,
+                    &mut gray_stack,
+                    &mut FinalizerQueue::default(),
+                );
                 let start = Instant::now();
                 let (arenas_released, _) = heap.sweep_major();
                 total += start.elapsed();

@@ -89,6 +89,20 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// A full collection: every object unreachable from `roots` is freed.
     fn collect<R: Roots>(&mut self, roots: &mut R);
 
+    /// Registers `obj` for finalization (Lua: userdata whose metatable has `__gc`). When a
+    /// collection finds it unreachable, it and everything it references survive that
+    /// collection, and it is queued for [`Collector::take_pending_finalizers`].
+    fn register_finalizer(&mut self, obj: ObjectRef);
+
+    /// The objects queued for finalization since the last call, in the order to finalize
+    /// them (reverse order of registration within a cycle). They stay alive until taken;
+    /// from then on the VM must keep them rooted while it runs their finalizers.
+    fn take_pending_finalizers(&mut self) -> Vec<ObjectRef>;
+
+    /// When the VM shuts down: every queued and every registered object, in the order to
+    /// finalize them (Lua runs all finalizers when a state closes).
+    fn take_all_finalizers(&mut self) -> Vec<ObjectRef>;
+
     /// Sets the heap limit (see [`HeapConfig::heap_limit`]).
     fn set_heap_limit(&mut self, limit: Option<usize>);
 

@@ -8,13 +8,15 @@
 //! Layout, from the bottom up:
 //! - [`heap`]: the NewGC heap of Mike Pall's proposal: size-aligned arenas of 16-byte cells
 //!   with block and mark bitmaps, bump and segregated-fit allocation, a large-object space.
-//! - [`mark`]: marking from the roots with a gray stack.
+//! - [`mark`]: marking from the roots with a gray stack, weak tables and ephemerons.
+//! - [`finalizers`]: objects registered for finalization, and those found dead.
 //! - [`collectors`]: the collectors (`stw`, `epsilon`), each in its own folder.
 //! - [`stats`] and [`verify`]: what every collector reports, and the heap checker.
 //! - [`testing`]: a minimal object model for tests, benchmarks and examples.
 
 pub mod collector;
 pub mod collectors;
+pub mod finalizers;
 pub mod heap;
 pub mod mark;
 pub mod object_model;
@@ -23,5 +25,6 @@ pub mod testing;
 pub mod verify;
 
 pub use collector::{Collector, HeapConfig, OutOfMemory};
-pub use object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer};
+pub use finalizers::FinalizerQueue;
+pub use object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 pub use stats::{PauseSummary, Stats};

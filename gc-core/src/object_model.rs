@@ -129,6 +129,22 @@ pub trait Tracer {
     fn mark(&mut self, obj: ObjectRef);
 }
 
+/// Which references of a traversable object do not keep their targets alive (Lua's
+/// `__mode`). An entry is a key/value pair; references outside entries (a table's
+/// metatable) are always strong.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Weakness {
+    /// Every reference is strong.
+    Strong,
+    /// Keys are weak, with ephemeron semantics: a value is reachable through its entry only
+    /// while its key is reachable otherwise.
+    WeakKeys,
+    /// Values are weak; keys are strong.
+    WeakValues,
+    /// Keys and values are weak.
+    WeakKeysAndValues,
+}
+
 /// How a VM describes its traversable objects to a collector.
 ///
 /// The methods are associated functions, not methods on a VM value: the object's own memory
@@ -149,12 +165,52 @@ pub unsafe trait ObjectModel: 'static {
     /// [`Collector::alloc_object`](crate::Collector::alloc_object) and fully initialised by
     /// the VM before its next allocation.
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T);
+
+    /// The object's weakness, asked once each time a marker reaches it. The default suits
+    /// a VM without weak tables.
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`].
+    unsafe fn weakness(obj: ObjectRef) -> Weakness {
+        let _ = obj;
+        Weakness::Strong
+    }
+
+    /// Traces the strong part of a weak object: references outside entries; the keys of a
+    /// `WeakValues` object; for `WeakKeys`, the value of each entry whose key
+    /// `tracer.is_live` already (ephemerons: the marker calls this again as more keys
+    /// become live). Keys and values that are not objects with identity (Lua strings) are
+    /// the VM's to treat as strong.
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`]; `weakness` is what [`ObjectModel::weakness`] returned.
+    unsafe fn trace_weak<T: Tracer + Liveness>(obj: ObjectRef, weakness: Weakness, tracer: &mut T) {
+        let _ = weakness;
+        // SAFETY: forwarded from the caller.
+        unsafe { Self::trace(obj, tracer) }
+    }
+
+    /// Removes the entries whose weak key or weak value `liveness` calls dead, after
+    /// marking and before the sweep frees them.
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`]; `weakness` is what [`ObjectModel::weakness`] returned.
+    unsafe fn clear_weak<L: Liveness>(obj: ObjectRef, weakness: Weakness, liveness: &L) {
+        let _ = (obj, weakness, liveness);
+    }
 }
 
-/// Tells, between marking and sweeping, which objects survive the collection.
+/// Tells, during and after marking, which objects survive the collection.
 pub trait Liveness {
-    /// Whether `obj` (a block of this heap) was found reachable.
+    /// Whether `obj` (a block of this heap) has been found reachable so far.
     fn is_live(&self, obj: ObjectRef) -> bool;
+
+    /// Whether `obj` is live only because it was resurrected to run its finalizer this
+    /// cycle. Lua 5.1 removes such userdata from weak values although they survive.
+    fn is_being_finalized(&self, obj: ObjectRef) -> bool {
+        let _ = obj;
+        false
+    }
 }
 
 /// The VM's roots: its stacks, globals, registry, open upvalues, and any object it holds in

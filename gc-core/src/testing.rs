@@ -1,13 +1,22 @@
 //! A minimal object model for tests, benchmarks and examples (MMTk calls its equivalent a
 //! dummy VM): nodes with an id and a fixed number of reference slots, plus leaf blocks.
+//! Nodes of the weak kinds hold key/value pairs (slots 2i and 2i+1) with the weakness of
+//! their kind, like Lua tables with a `__mode`; an empty key slot stands for a key that is
+//! not an object (a Lua string or number), which never dies.
 //!
 //! Node layout: `GcHeader` (8 bytes, slot count in its user bits) | id: u64 | slots:
 //! `[usize; n]`, where 0 is an empty slot. A node with two slots is 32 bytes: two cells.
 
-use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Tracer};
+use crate::object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 
-/// The kind byte of nodes.
+/// The kind byte of strong nodes.
 pub const NODE_KIND: u8 = 1;
+/// The kind byte of nodes whose pairs have weak keys (ephemerons).
+pub const WEAK_KEYS_KIND: u8 = 2;
+/// The kind byte of nodes whose pairs have weak values.
+pub const WEAK_VALUES_KIND: u8 = 3;
+/// The kind byte of nodes whose pairs have weak keys and values.
+pub const WEAK_KEYS_AND_VALUES_KIND: u8 = 4;
 
 /// The object model of [`Node`]s.
 pub struct TestModel;
@@ -75,13 +84,62 @@ impl Node {
     }
 }
 
-// SAFETY: trace reports exactly the non-empty slots, which hold heap references only.
+// SAFETY: trace reports exactly the non-empty slots, which hold heap references only;
+// trace_weak reports the strong part of weak nodes, clear_weak empties dead pairs.
 unsafe impl ObjectModel for TestModel {
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
         let node = Node(obj);
         for i in 0..node.slot_count() {
             if let Some(child) = node.slot(i) {
                 tracer.mark(child);
+            }
+        }
+    }
+
+    unsafe fn weakness(obj: ObjectRef) -> Weakness {
+        // SAFETY: obj is a live node (ObjectModel contract).
+        match unsafe { obj.header() }.kind() {
+            WEAK_KEYS_KIND => Weakness::WeakKeys,
+            WEAK_VALUES_KIND => Weakness::WeakValues,
+            WEAK_KEYS_AND_VALUES_KIND => Weakness::WeakKeysAndValues,
+            _ => Weakness::Strong,
+        }
+    }
+
+    unsafe fn trace_weak<T: Tracer + Liveness>(obj: ObjectRef, weakness: Weakness, tracer: &mut T) {
+        let node = Node(obj);
+        for pair in 0..node.slot_count() / 2 {
+            let (key, value) = (node.slot(2 * pair), node.slot(2 * pair + 1));
+            let key_live = key.is_none_or(|key| tracer.is_live(key));
+            if let (Some(key), Weakness::WeakValues) = (key, weakness) {
+                tracer.mark(key);
+            }
+            let value_strong = match weakness {
+                Weakness::WeakKeys => key_live,
+                Weakness::WeakValues | Weakness::WeakKeysAndValues => false,
+                Weakness::Strong => true,
+            };
+            if let (Some(value), true) = (value, value_strong) {
+                tracer.mark(value);
+            }
+        }
+    }
+
+    unsafe fn clear_weak<L: Liveness>(obj: ObjectRef, weakness: Weakness, liveness: &L) {
+        let node = Node(obj);
+        let weak_keys = matches!(weakness, Weakness::WeakKeys | Weakness::WeakKeysAndValues);
+        let weak_values = matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues);
+        for pair in 0..node.slot_count() / 2 {
+            let dead = |slot: Option<ObjectRef>, values: bool| {
+                slot.is_some_and(|obj| {
+                    !liveness.is_live(obj) || (values && liveness.is_being_finalized(obj))
+                })
+            };
+            if (weak_keys && dead(node.slot(2 * pair), false))
+                || (weak_values && dead(node.slot(2 * pair + 1), true))
+            {
+                node.set_slot(2 * pair, None);
+                node.set_slot(2 * pair + 1, None);
             }
         }
     }

@@ -10,14 +10,16 @@ use std::sync::atomic::Ordering;
 use crate::heap::arena::{cell_of, is_huge, Arena, ArenaKind, Bitmaps, CELLS_PER_ARENA, CELL_SIZE};
 use crate::heap::bitmap::next_set_bit;
 use crate::heap::large_object_space::LargeObjectSpace;
-use crate::mark::MarkOutcome;
-use crate::object_model::{ObjectModel, ObjectRef, Tracer};
+use crate::mark::{is_marked, MarkOutcome};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
 /// Marks blocks and traces objects, one thread.
 pub struct Marker<'h> {
     gray_stack: &'h mut Vec<ObjectRef>,
     large_objects: &'h LargeObjectSpace,
     outcome: MarkOutcome,
+    /// Every weak object traced this cycle, to revisit (ephemerons) and clear.
+    weak_objects: Vec<(ObjectRef, Weakness)>,
 }
 
 impl<'h> Marker<'h> {
@@ -28,6 +30,7 @@ impl<'h> Marker<'h> {
             gray_stack,
             large_objects,
             outcome: MarkOutcome::default(),
+            weak_objects: Vec::new(),
         }
     }
 
@@ -56,8 +59,44 @@ impl<'h> Marker<'h> {
             // of this heap, which the VM initialised (ObjectModel contract).
             unsafe {
                 self.outcome.live_bytes += u64::from(obj.header().cells()) * CELL_SIZE as u64;
-                M::trace(obj, self);
+                match M::weakness(obj) {
+                    Weakness::Strong => M::trace(obj, self),
+                    weakness => {
+                        self.weak_objects.push((obj, weakness));
+                        M::trace_weak(obj, weakness, self);
+                    }
+                }
             }
+        }
+    }
+
+    /// Revisits weak-key objects until no more values become reachable: a value an
+    /// ephemeron holds is live once its key is, and marking it may make other keys live.
+    /// Each pass costs one visit per weak object; passes repeat only while they mark.
+    pub fn converge_ephemerons<M: ObjectModel>(&mut self) {
+        loop {
+            let before = self.outcome.live_objects;
+            let mut i = 0;
+            while let Some(&(obj, weakness)) = self.weak_objects.get(i) {
+                if weakness == Weakness::WeakKeys {
+                    // SAFETY: weak objects were reached by this marking, so they are live,
+                    // initialised traversable objects.
+                    unsafe { M::trace_weak(obj, weakness, self) };
+                    self.drain::<M>();
+                }
+                i += 1;
+            }
+            if self.outcome.live_objects == before {
+                return;
+            }
+        }
+    }
+
+    /// Removes dead entries from every weak object traced this cycle.
+    pub fn clear_weak_objects<M: ObjectModel, L: Liveness>(&self, liveness: &L) {
+        for &(obj, weakness) in &self.weak_objects {
+            // SAFETY: as in `converge_ephemerons`; the sweep has not freed anything yet.
+            unsafe { M::clear_weak(obj, weakness, liveness) };
         }
     }
 
@@ -86,6 +125,13 @@ impl<'h> Marker<'h> {
                 self.gray_stack.push(obj);
             }
         }
+    }
+}
+
+impl Liveness for Marker<'_> {
+    #[inline]
+    fn is_live(&self, obj: ObjectRef) -> bool {
+        is_marked(self.large_objects, obj)
     }
 }
 

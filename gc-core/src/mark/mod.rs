@@ -9,12 +9,14 @@ mod marker;
 
 pub use marker::Marker;
 
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
+use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::{is_huge, Arena};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
-use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer};
 
 /// What a marking pass found.
 #[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
@@ -25,44 +27,71 @@ pub struct MarkOutcome {
     pub live_objects: u64,
 }
 
-/// Marks everything reachable from `roots`, stop-the-world, with `gray_stack` as the work
-/// list (passed in so its capacity is reused from cycle to cycle).
-pub fn mark_from_roots<M: ObjectModel, R: Roots>(
+/// The whole marking of a stop-the-world cycle, up to the sweep:
+/// 1. mark from the roots and from the finalizers still queued, trace to a fixpoint;
+/// 2. converge ephemerons;
+/// 3. resurrect the registered objects found dead (mark them and all they reach, converge
+///    again) and queue them for finalization;
+/// 4. clear dead entries from weak objects and let the VM prune its weak references.
+///
+/// `gray_stack` is passed in so its capacity is reused from cycle to cycle.
+pub fn mark_heap<M: ObjectModel, R: Roots>(
     heap: &Heap,
     roots: &mut R,
     gray_stack: &mut Vec<ObjectRef>,
+    finalizers: &mut FinalizerQueue,
 ) -> MarkOutcome {
     let mut marker = Marker::new(heap.large_objects(), gray_stack);
     roots.trace_roots(&mut marker);
+    for &obj in finalizers.pending() {
+        marker.mark(obj);
+    }
     marker.drain::<M>();
+    marker.converge_ephemerons::<M>();
+
+    let dead = finalizers.separate_dead(&marker);
+    for &obj in &dead {
+        marker.mark(obj);
+    }
+    marker.drain::<M>();
+    marker.converge_ephemerons::<M>();
+
+    let liveness = AfterResurrection {
+        marker: &marker,
+        resurrected: dead.iter().copied().collect(),
+    };
+    marker.clear_weak_objects::<M, _>(&liveness);
+    roots.prune_weak_references(&liveness);
+    finalizers.queue(dead);
     marker.outcome()
 }
 
-/// Liveness read off the mark bits, valid from the end of marking until the sweep.
-pub struct MarkBits<'h> {
-    large_objects: &'h LargeObjectSpace,
+/// Liveness once marking is complete: marked objects live, resurrected ones flagged.
+struct AfterResurrection<'m, 'h> {
+    marker: &'m Marker<'h>,
+    resurrected: HashSet<ObjectRef>,
 }
 
-impl<'h> MarkBits<'h> {
-    /// The mark bits of `heap`, which has just been marked.
-    pub fn new(heap: &'h Heap) -> Self {
-        MarkBits {
-            large_objects: heap.large_objects(),
-        }
-    }
-}
-
-impl Liveness for MarkBits<'_> {
+impl Liveness for AfterResurrection<'_, '_> {
     fn is_live(&self, obj: ObjectRef) -> bool {
-        if is_huge(obj.addr()) {
-            return self
-                .large_objects
-                .get(obj.addr())
-                .is_some_and(|block| block.is_marked());
-        }
-        // SAFETY: obj is a block of a live arena of this heap (Liveness contract); marking
-        // is over and the sweep has not started, so only shared views exist.
-        let (word, bit) = unsafe { Arena::mark_word(obj.addr()) };
-        word.load(Ordering::Relaxed) & bit != 0
+        self.marker.is_live(obj)
     }
+
+    fn is_being_finalized(&self, obj: ObjectRef) -> bool {
+        self.resurrected.contains(&obj)
+    }
+}
+
+/// Whether `obj`'s mark bit (or huge-block mark) is set.
+#[inline]
+pub(crate) fn is_marked(large_objects: &LargeObjectSpace, obj: ObjectRef) -> bool {
+    if is_huge(obj.addr()) {
+        return large_objects
+            .get(obj.addr())
+            .is_some_and(|block| block.is_marked());
+    }
+    // SAFETY: obj is a block of a live arena of this heap (Roots and ObjectModel
+    // contracts); during and after marking only shared views of the bitmaps exist.
+    let (word, bit) = unsafe { Arena::mark_word(obj.addr()) };
+    word.load(Ordering::Relaxed) & bit != 0
 }

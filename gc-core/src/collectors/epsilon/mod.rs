@@ -7,6 +7,7 @@
 use std::marker::PhantomData;
 
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
+use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ArenaKind;
 use crate::heap::{GrowthPolicy, Heap};
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
@@ -19,6 +20,7 @@ pub const NAME: &str = "epsilon";
 /// The never-collecting collector over the object model `M`.
 pub struct Epsilon<M> {
     heap: Heap,
+    finalizers: FinalizerQueue,
     pauses: PauseLog,
     model: PhantomData<M>,
 }
@@ -49,6 +51,7 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
     fn new(config: HeapConfig) -> Self {
         Epsilon {
             heap: Heap::new(config.heap_limit),
+            finalizers: FinalizerQueue::default(),
             pauses: PauseLog::default(),
             model: PhantomData,
         }
@@ -89,6 +92,19 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
     fn safepoint<R: Roots>(&mut self, _roots: &mut R) {}
 
     fn collect<R: Roots>(&mut self, _roots: &mut R) {}
+
+    fn register_finalizer(&mut self, obj: ObjectRef) {
+        self.finalizers.register(obj);
+    }
+
+    /// Nothing is ever found dead, so nothing is ever pending.
+    fn take_pending_finalizers(&mut self) -> Vec<ObjectRef> {
+        Vec::new()
+    }
+
+    fn take_all_finalizers(&mut self) -> Vec<ObjectRef> {
+        self.finalizers.take_all()
+    }
 
     fn set_heap_limit(&mut self, limit: Option<usize>) {
         self.heap.set_limit(limit);

@@ -1,11 +1,13 @@
-//! One stop-the-world cycle: complete the bitmaps, mark from the roots, sweep everything.
+//! One stop-the-world cycle: complete the bitmaps, mark (with weak tables and finalizers),
+//! sweep everything.
 
 use std::time::Instant;
 
 use super::trigger_bytes;
 use crate::collector::HeapConfig;
+use crate::finalizers::FinalizerQueue;
 use crate::heap::Heap;
-use crate::mark::{mark_from_roots, MarkBits};
+use crate::mark::mark_heap;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::PauseLog;
 
@@ -14,13 +16,13 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     heap: &mut Heap,
     roots: &mut R,
     gray_stack: &mut Vec<ObjectRef>,
+    finalizers: &mut FinalizerQueue,
     pauses: &mut PauseLog,
     config: &HeapConfig,
 ) {
     let start = Instant::now();
     heap.prepare_for_collection();
-    let marked = mark_from_roots::<M, R>(heap, roots, gray_stack);
-    roots.prune_weak_references(&MarkBits::new(heap));
+    let marked = mark_heap::<M, R>(heap, roots, gray_stack, finalizers);
     heap.sweep_major();
     let trigger = trigger_bytes(config, marked.live_bytes);
     let headroom = trigger - marked.live_bytes.min(trigger);

@@ -10,6 +10,7 @@ mod cycle;
 use std::marker::PhantomData;
 
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
+use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ArenaKind;
 use crate::heap::{GrowthPolicy, Heap};
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
@@ -24,6 +25,7 @@ pub struct Stw<M> {
     heap: Heap,
     config: HeapConfig,
     gray_stack: Vec<ObjectRef>,
+    finalizers: FinalizerQueue,
     pauses: PauseLog,
     model: PhantomData<M>,
 }
@@ -46,6 +48,7 @@ impl<M: ObjectModel> Stw<M> {
             roots,
             config: &self.config,
             gray_stack: &mut self.gray_stack,
+            finalizers: &mut self.finalizers,
             pauses: &mut self.pauses,
             model: PhantomData,
         };
@@ -69,6 +72,7 @@ struct Policy<'a, M, R> {
     roots: &'a mut R,
     config: &'a HeapConfig,
     gray_stack: &'a mut Vec<ObjectRef>,
+    finalizers: &'a mut FinalizerQueue,
     pauses: &'a mut PauseLog,
     model: PhantomData<M>,
 }
@@ -79,7 +83,14 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
     }
 
     fn collect(&mut self, heap: &mut Heap) -> bool {
-        cycle::full_cycle::<M, R>(heap, self.roots, self.gray_stack, self.pauses, self.config);
+        cycle::full_cycle::<M, R>(
+            heap,
+            self.roots,
+            self.gray_stack,
+            self.finalizers,
+            self.pauses,
+            self.config,
+        );
         true
     }
 }
@@ -92,6 +103,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
             heap: Heap::new(config.heap_limit),
             config,
             gray_stack: Vec::new(),
+            finalizers: FinalizerQueue::default(),
             pauses: PauseLog::default(),
             model: PhantomData,
         }
@@ -136,9 +148,22 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
             &mut self.heap,
             roots,
             &mut self.gray_stack,
+            &mut self.finalizers,
             &mut self.pauses,
             &self.config,
         );
+    }
+
+    fn register_finalizer(&mut self, obj: ObjectRef) {
+        self.finalizers.register(obj);
+    }
+
+    fn take_pending_finalizers(&mut self) -> Vec<ObjectRef> {
+        self.finalizers.take_pending()
+    }
+
+    fn take_all_finalizers(&mut self) -> Vec<ObjectRef> {
+        self.finalizers.take_all()
     }
 
     fn set_heap_limit(&mut self, limit: Option<usize>) {

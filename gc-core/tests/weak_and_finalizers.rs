@@ -1,0 +1,239 @@
+//! Weak tables (weak keys with ephemeron semantics, weak values, both) and finalizers
+//! (resurrection, order, shutdown) in every collector that collects, through the test
+//! object model's weak nodes.
+
+use gc_core::collectors::Stw;
+use gc_core::testing::{
+    node_bytes, Node, RootList, TestModel, NODE_KIND, WEAK_KEYS_AND_VALUES_KIND, WEAK_KEYS_KIND,
+    WEAK_VALUES_KIND,
+};
+use gc_core::{Collector, HeapConfig, ObjectRef};
+
+struct Fixture {
+    gc: Stw<TestModel>,
+    roots: RootList,
+    next_id: u64,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Fixture {
+            gc: Stw::new(HeapConfig::default()),
+            roots: RootList::default(),
+            next_id: 0,
+        }
+    }
+
+    /// A node of `kind` with `slots` slots, kept alive by the roots until the test says
+    /// otherwise.
+    fn node(&mut self, kind: u8, slots: u16) -> Node {
+        let obj = self
+            .gc
+            .alloc_object(kind, node_bytes(usize::from(slots)), &mut self.roots)
+            .unwrap();
+        self.next_id += 1;
+        // SAFETY: a fresh node block of this size.
+        let node = unsafe { Node::init(obj, self.next_id, slots) };
+        self.roots.0.push(obj);
+        node
+    }
+
+    fn unroot(&mut self, nodes: &[Node]) {
+        self.roots
+            .0
+            .retain(|obj| !nodes.iter().any(|node| node.0 == *obj));
+    }
+
+    fn collect(&mut self) {
+        self.gc.collect(&mut self.roots);
+        self.gc
+            .verify(&mut self.roots)
+            .expect("heap verifies after the collection");
+    }
+
+    fn alive(&self, node: Node) -> bool {
+        self.gc.contains(node.0)
+    }
+}
+
+fn pair(table: Node, index: usize) -> (Option<ObjectRef>, Option<ObjectRef>) {
+    (table.slot(2 * index), table.slot(2 * index + 1))
+}
+
+#[test]
+fn weak_values_are_cleared_when_only_the_table_holds_them() {
+    let mut f = Fixture::new();
+    let table = f.node(WEAK_VALUES_KIND, 4);
+    let (key1, dead_value, key2, live_value) = (
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+    );
+    table.set_slot(0, Some(key1.0));
+    table.set_slot(1, Some(dead_value.0));
+    table.set_slot(2, Some(key2.0));
+    table.set_slot(3, Some(live_value.0));
+    f.unroot(&[key1, dead_value, key2]);
+    f.collect();
+    assert_eq!(
+        pair(table, 0),
+        (None, None),
+        "entry with a dead value removed"
+    );
+    assert_eq!(
+        pair(table, 1),
+        (Some(key2.0), Some(live_value.0)),
+        "keys are strong"
+    );
+    assert!(!f.alive(dead_value) && f.alive(key2));
+    assert!(
+        f.alive(key1),
+        "the key was marked before its entry was cleared"
+    );
+    f.collect();
+    assert!(!f.alive(key1), "and dies in the next cycle");
+}
+
+#[test]
+fn weak_keys_are_ephemerons() {
+    let mut f = Fixture::new();
+    let table = f.node(WEAK_KEYS_KIND, 8);
+    // Pair 0: the value refers back to its own dead key: both must die.
+    let (lonely_key, back_pointer) = (f.node(NODE_KIND, 0), f.node(NODE_KIND, 1));
+    back_pointer.set_slot(0, Some(lonely_key.0));
+    // Pairs 1 and 2: a chain only a root at its far end makes live, listed so that the
+    // first pass visits the dependent pair before its key becomes live.
+    let (chained_key, chained_value, root_key, middle) = (
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 1),
+    );
+    middle.set_slot(0, Some(chained_key.0));
+    // Pair 3: a value with no object key is strong.
+    let plain_value = f.node(NODE_KIND, 0);
+    let pairs = [
+        (Some(lonely_key), Some(back_pointer)),
+        (Some(chained_key), Some(chained_value)),
+        (Some(root_key), Some(middle)),
+        (None, Some(plain_value)),
+    ];
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        table.set_slot(2 * i, key.map(|n| n.0));
+        table.set_slot(2 * i + 1, value.map(|n| n.0));
+    }
+    f.unroot(&[
+        lonely_key,
+        back_pointer,
+        chained_key,
+        chained_value,
+        middle,
+        plain_value,
+    ]);
+    f.collect();
+    assert_eq!(
+        pair(table, 0),
+        (None, None),
+        "a value reaching only its own key does not keep it"
+    );
+    assert!(!f.alive(lonely_key) && !f.alive(back_pointer));
+    assert_eq!(
+        pair(table, 1),
+        (Some(chained_key.0), Some(chained_value.0)),
+        "live through the chain"
+    );
+    assert_eq!(pair(table, 2), (Some(root_key.0), Some(middle.0)));
+    assert_eq!(pair(table, 3), (None, Some(plain_value.0)));
+
+    f.unroot(&[root_key]);
+    f.collect();
+    for i in 0..3 {
+        assert_eq!(
+            pair(table, i),
+            (None, None),
+            "pair {i} died with the chain's root"
+        );
+    }
+    assert_eq!(pair(table, 3), (None, Some(plain_value.0)));
+    assert!(
+        !f.alive(root_key) && !f.alive(middle) && !f.alive(chained_key) && !f.alive(chained_value)
+    );
+}
+
+#[test]
+fn weak_keys_and_values_keep_nothing_alive() {
+    let mut f = Fixture::new();
+    let table = f.node(WEAK_KEYS_AND_VALUES_KIND, 4);
+    let (dead_key, value, key, dead_value) = (
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+    );
+    table.set_slot(0, Some(dead_key.0));
+    table.set_slot(1, Some(value.0));
+    table.set_slot(2, Some(key.0));
+    table.set_slot(3, Some(dead_value.0));
+    f.unroot(&[dead_key, dead_value]);
+    f.collect();
+    assert_eq!(pair(table, 0), (None, None));
+    assert_eq!(pair(table, 1), (None, None));
+    assert!(f.alive(value) && f.alive(key) && !f.alive(dead_key) && !f.alive(dead_value));
+}
+
+#[test]
+fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once() {
+    let mut f = Fixture::new();
+    let (first, second, kept) = (
+        f.node(NODE_KIND, 1),
+        f.node(NODE_KIND, 0),
+        f.node(NODE_KIND, 0),
+    );
+    let referenced = f.node(NODE_KIND, 0);
+    first.set_slot(0, Some(referenced.0));
+    for node in [first, second, kept] {
+        f.gc.register_finalizer(node.0);
+    }
+    let weak_values = f.node(WEAK_VALUES_KIND, 2);
+    weak_values.set_slot(1, Some(first.0));
+    let weak_keys = f.node(WEAK_KEYS_KIND, 2);
+    weak_keys.set_slot(0, Some(second.0));
+    weak_keys.set_slot(1, Some(kept.0));
+    f.unroot(&[first, second, referenced]);
+
+    f.collect();
+    assert!(
+        f.alive(first) && f.alive(second) && f.alive(referenced),
+        "resurrected with what they reach"
+    );
+    assert_eq!(
+        pair(weak_values, 0),
+        (None, None),
+        "5.1: a value being finalized leaves weak values"
+    );
+    assert_eq!(
+        pair(weak_keys, 0),
+        (Some(second.0), Some(kept.0)),
+        "but stays as a weak key"
+    );
+    f.collect();
+    assert!(
+        f.alive(first),
+        "queued objects stay alive until the VM takes them"
+    );
+    assert_eq!(f.gc.take_pending_finalizers(), vec![second.0, first.0]);
+    assert!(f.gc.take_pending_finalizers().is_empty());
+
+    f.collect();
+    assert!(
+        !f.alive(first) && !f.alive(second) && !f.alive(referenced),
+        "finalized once, then freed"
+    );
+    assert_eq!(pair(weak_keys, 0), (None, None));
+    assert_eq!(
+        f.gc.take_all_finalizers(),
+        vec![kept.0],
+        "shutdown finalizes the rest"
+    );
+}
