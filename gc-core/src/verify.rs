@@ -15,13 +15,13 @@ use std::fmt;
 use std::sync::atomic::Ordering;
 
 use crate::heap::arena::{
-    cell_of, is_huge, Arena, ArenaKind, CELLS_PER_ARENA, CELL_SHIFT, FIRST_DATA_CELL,
+    cell_of, is_huge, Arena, ArenaKind, ARENA_MASK, CELLS_PER_ARENA, CELL_SIZE, FIRST_DATA_CELL,
     FIRST_DATA_WORD,
 };
-use crate::heap::bitmap::{next_set_bit, BlockState};
+use crate::heap::bitmap::BlockState;
 use crate::heap::space::Space;
 use crate::heap::Heap;
-use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
+use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Tracer};
 
 /// A broken heap invariant, described for a human.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,58 +69,53 @@ fn verify_space(space: &Space) -> Result<(), VerifyError> {
                 space.kind()
             );
         }
-        let word =
-            |bits: &[std::sync::atomic::AtomicU64], w: usize| bits[w].load(Ordering::Relaxed);
-        if (1..FIRST_DATA_WORD).any(|w| word(bitmaps.block, w) != 0)
-            || (0..FIRST_DATA_WORD).any(|w| word(bitmaps.mark, w) != 0)
+        let metadata_bits = (1..FIRST_DATA_WORD)
+            .map(|w| &bitmaps.block[w])
+            .chain(&bitmaps.mark[..FIRST_DATA_WORD]);
+        if metadata_bits
+            .into_iter()
+            .any(|word| word.load(Ordering::Relaxed) != 0)
         {
             fail!("arena {:#x}: bits set for metadata cells", arena.base());
         }
-        let region_here = !region.is_empty() && Arena::containing(region.start) == arena;
-        let region_cells = if region_here {
-            cell_of(region.start)..cell_of(region.end - 1) + 1
-        } else {
-            0..0
-        };
-        let starts = |w: usize| word(bitmaps.block, w) | word(bitmaps.mark, w);
-        if next_set_bit(
-            starts,
-            region_cells.start.max(FIRST_DATA_CELL),
-            region_cells.end,
-        ) < region_cells.end
-        {
-            fail!(
-                "arena {:#x}: start bit inside the bump region",
-                arena.base()
-            );
+        // The bump region's free cells carry no start bit: it acts as one free block.
+        let region_start = (!region.is_empty() && Arena::containing(region.start) == arena)
+            .then(|| cell_of(region.start));
+        if let Some(start) = region_start {
+            let limit = cell_of(region.end - 1) + 1;
+            if bitmaps.next_start(start) < limit {
+                fail!(
+                    "arena {:#x}: start bit inside the bump region",
+                    arena.base()
+                );
+            }
         }
-        let mut cell = next_set_bit(starts, FIRST_DATA_CELL, CELLS_PER_ARENA);
-        if cell != FIRST_DATA_CELL && region_cells.start != FIRST_DATA_CELL {
+        let block_end = |cell: usize| {
+            let next = bitmaps.next_start(cell + 1);
+            region_start
+                .filter(|&start| start > cell && start < next)
+                .unwrap_or(next)
+        };
+        let mut cell = FIRST_DATA_CELL;
+        if bitmaps.state(cell) == BlockState::Extent && region_start != Some(cell) {
             fail!(
                 "arena {:#x}: first data cell is an orphan extent",
                 arena.base()
             );
         }
         while cell < CELLS_PER_ARENA {
-            let mut end = next_set_bit(starts, cell + 1, CELLS_PER_ARENA);
-            if region_cells.start > cell && region_cells.start < end {
-                end = region_cells.start;
-            }
-            let bit = |bits, c: usize| word(bits, c >> 6) >> (c & 63) & 1 == 1;
-            match BlockState::from_bits(bit(bitmaps.block, cell), bit(bitmaps.mark, cell)) {
+            let end = block_end(cell);
+            match bitmaps.state(cell) {
                 BlockState::Black => fail!(
                     "black block at {:#x} between collections",
                     arena.cell_addr(cell)
                 ),
                 BlockState::White if space.kind() == ArenaKind::Objects => {
                     // SAFETY: an allocated block of an object arena starts with a header.
-                    let cells = unsafe {
-                        ObjectRef::from_ptr(arena.cell_addr(cell) as *mut u8)
-                            .map(|o| o.header().cells())
-                    };
-                    if cells != Some((end - cell) as u32) {
+                    let cells = unsafe { &*(arena.cell_addr(cell) as *const GcHeader) }.cells();
+                    if cells as usize != end - cell {
                         fail!(
-                            "object at {:#x}: header says {cells:?} cells, bitmap {}",
+                            "object at {:#x}: header says {cells} cells, bitmap {}",
                             arena.cell_addr(cell),
                             end - cell
                         );
@@ -128,30 +123,16 @@ fn verify_space(space: &Space) -> Result<(), VerifyError> {
                 }
                 _ => {}
             }
-            cell = next_set_bit(starts, end.max(cell + 1), CELLS_PER_ARENA);
+            cell = bitmaps.next_start(end);
         }
     }
     for block in space.bins().blocks() {
-        let arena = Arena::containing(block.addr);
         // SAFETY: binned blocks lie in live arenas of this space.
-        let bitmaps = unsafe { arena.bitmaps() };
-        let load =
-            |bits: &[std::sync::atomic::AtomicU64], w: usize| bits[w].load(Ordering::Relaxed);
+        let bitmaps = unsafe { Arena::containing(block.addr).bitmaps() };
         let cell = cell_of(block.addr);
-        let state = BlockState::from_bits(
-            load(bitmaps.block, cell >> 6) >> (cell & 63) & 1 == 1,
-            load(bitmaps.mark, cell >> 6) >> (cell & 63) & 1 == 1,
-        );
-        let end = next_set_bit(
-            |w| load(bitmaps.block, w) | load(bitmaps.mark, w),
-            cell + 1,
-            CELLS_PER_ARENA,
-        );
-        if state != BlockState::Free || end - cell != block.cells {
-            fail!(
-                "binned block {block:?} is {state:?} spanning {} cells",
-                end - cell
-            );
+        let (state, span) = (bitmaps.state(cell), bitmaps.next_start(cell + 1) - cell);
+        if state != BlockState::Free || span != block.cells {
+            fail!("binned block {block:?} is {state:?} spanning {span} cells");
         }
     }
     Ok(())
@@ -185,18 +166,16 @@ fn verify_reachable<M: ObjectModel, R: Roots>(
                 None => fail!("reachable {addr:#x} is not a huge block"),
             }
         } else {
-            let Some(&kind) = arena_kinds.get(&(addr & !crate::heap::arena::ARENA_MASK)) else {
+            let Some(&kind) = arena_kinds.get(&(addr & !ARENA_MASK)) else {
                 fail!("reachable {addr:#x} is in no arena of this heap");
             };
             let cell = cell_of(addr);
             // SAFETY: the arena is one of the heap's live arenas.
             let bitmaps = unsafe { Arena::containing(addr).bitmaps() };
-            let block = bitmaps.block[cell >> 6].load(Ordering::Relaxed) >> (cell & 63) & 1 == 1;
-            let mark = bitmaps.mark[cell >> 6].load(Ordering::Relaxed) >> (cell & 63) & 1 == 1;
-            if addr & ((1 << CELL_SHIFT) - 1) != 0 || cell < FIRST_DATA_CELL || !block {
+            if addr % CELL_SIZE != 0 || cell < FIRST_DATA_CELL || !bitmaps.is_allocated(cell) {
                 fail!(
                     "reachable {addr:#x} is not an allocated block ({:?})",
-                    BlockState::from_bits(block, mark)
+                    bitmaps.state(cell)
                 );
             }
             kind == ArenaKind::Objects

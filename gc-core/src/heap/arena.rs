@@ -13,7 +13,9 @@
 //! rebuild with other sizes to compare them (papers/ and the README give the figures).
 
 use std::ptr::NonNull;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::bitmap::{next_set_bit, BlockState};
 
 /// log2 of the arena size.
 pub const ARENA_SHIFT: u32 = parse_arena_shift(option_env!("GC_CORE_ARENA_SHIFT"));
@@ -243,6 +245,32 @@ pub struct Bitmaps<'a> {
     pub block: &'a [AtomicU64],
     /// One bit per cell: set on the first cell of marked (black) and free blocks.
     pub mark: &'a [AtomicU64],
+}
+
+impl Bitmaps<'_> {
+    fn bit(words: &[AtomicU64], cell: usize) -> bool {
+        words[cell >> 6].load(Ordering::Relaxed) >> (cell & 63) & 1 == 1
+    }
+
+    /// Whether the block bit of `cell` is set: an allocated block starts there.
+    #[inline]
+    pub fn is_allocated(&self, cell: usize) -> bool {
+        Self::bit(self.block, cell)
+    }
+
+    /// The state the two bits of `cell` encode.
+    pub fn state(&self, cell: usize) -> BlockState {
+        BlockState::from_bits(Self::bit(self.block, cell), Self::bit(self.mark, cell))
+    }
+
+    /// The first cell at or after `from` where a block (allocated or free) starts, or
+    /// `CELLS_PER_ARENA`: where a block that starts before `from` ends.
+    #[inline]
+    pub fn next_start(&self, from: usize) -> usize {
+        let starts =
+            |w: usize| self.block[w].load(Ordering::Relaxed) | self.mark[w].load(Ordering::Relaxed);
+        next_set_bit(starts, from, CELLS_PER_ARENA)
+    }
 }
 
 /// Exclusive view of an arena's bitmaps (see [`Arena::bitmaps_mut`]). Word 0 of `block` is

@@ -217,12 +217,10 @@ impl Heap {
             .iter()
             .any(|space| space.arenas().contains(&arena));
         let cell = arena::cell_of(addr);
-        ours && addr % arena::CELL_SIZE == 0 && cell >= arena::FIRST_DATA_CELL && {
-            // SAFETY: the arena is one of this heap's live arenas.
-            let bitmaps = unsafe { arena.bitmaps() };
-            bitmaps.block[cell >> 6].load(std::sync::atomic::Ordering::Relaxed) >> (cell & 63) & 1
-                == 1
-        }
+        // SAFETY: evaluated only for one of this heap's live arenas.
+        ours && addr % arena::CELL_SIZE == 0
+            && cell >= arena::FIRST_DATA_CELL
+            && unsafe { arena.bitmaps() }.is_allocated(cell)
     }
 
     /// Arenas in use.

@@ -7,8 +7,7 @@
 
 use std::sync::atomic::Ordering;
 
-use crate::heap::arena::{cell_of, is_huge, Arena, ArenaKind, Bitmaps, CELLS_PER_ARENA, CELL_SIZE};
-use crate::heap::bitmap::next_set_bit;
+use crate::heap::arena::{cell_of, is_huge, Arena, ArenaKind, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
@@ -106,10 +105,8 @@ impl<'h> Marker<'h> {
     }
 
     fn is_allocated(&self, addr: usize) -> bool {
-        let cell = cell_of(addr);
         // SAFETY: as in `mark`.
-        let bitmaps = unsafe { Arena::containing(addr).bitmaps() };
-        bitmaps.block[cell >> 6].load(Ordering::Relaxed) & (1 << (cell & 63)) != 0
+        unsafe { Arena::containing(addr).bitmaps() }.is_allocated(cell_of(addr))
     }
 
     #[inline(never)]
@@ -152,17 +149,6 @@ fn prefetch(obj: ObjectRef) {
     let _ = obj;
 }
 
-/// The size in bytes of the block starting at `cell`: up to the next block or free start.
-#[inline]
-pub(crate) fn block_bytes(bitmaps: &Bitmaps<'_>, cell: usize) -> u64 {
-    let end = next_set_bit(
-        |w| bitmaps.block[w].load(Ordering::Relaxed) | bitmaps.mark[w].load(Ordering::Relaxed),
-        cell + 1,
-        CELLS_PER_ARENA,
-    );
-    ((end - cell) * CELL_SIZE) as u64
-}
-
 impl Tracer for Marker<'_> {
     #[inline]
     fn mark(&mut self, obj: ObjectRef) {
@@ -189,7 +175,10 @@ impl Tracer for Marker<'_> {
         if unsafe { arena.header() }.kind == ArenaKind::Objects {
             self.gray_stack.push(obj);
         } else {
-            self.outcome.live_bytes += block_bytes(unsafe { &arena.bitmaps() }, cell_of(addr));
+            let cell = cell_of(addr);
+            // SAFETY: as above.
+            let end = unsafe { arena.bitmaps() }.next_start(cell + 1);
+            self.outcome.live_bytes += ((end - cell) * CELL_SIZE) as u64;
         }
     }
 }
