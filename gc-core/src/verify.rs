@@ -172,7 +172,10 @@ fn verify_reachable<M: ObjectModel, R: Roots>(
             let cell = cell_of(addr);
             // SAFETY: the arena is one of the heap's live arenas.
             let bitmaps = unsafe { Arena::containing(addr).bitmaps() };
-            if addr % CELL_SIZE != 0 || cell < FIRST_DATA_CELL || !bitmaps.is_allocated(cell) {
+            if !addr.is_multiple_of(CELL_SIZE)
+                || cell < FIRST_DATA_CELL
+                || !bitmaps.is_allocated(cell)
+            {
                 fail!(
                     "reachable {addr:#x} is not an allocated block ({:?})",
                     bitmaps.state(cell)

@@ -17,7 +17,7 @@ fn churns_through_five_gib_and_returns_memory_to_the_os() {
     let mut rng = fastrand::Rng::with_seed(42);
     let ring = 512;
     let mut allocations = 0u64;
-    while allocations % 4096 != 0 || gc.stats().allocated_bytes < 5 * GIB {
+    while !allocations.is_multiple_of(4096) || gc.stats().allocated_bytes < 5 * GIB {
         let obj = match rng.u32(..1000) {
             0 => gc.alloc_leaf(rng.usize(LARGE_THRESHOLD + 1..(2 << 20)), &mut roots),
             1..=400 => gc

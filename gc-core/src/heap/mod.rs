@@ -218,7 +218,7 @@ impl Heap {
             .any(|space| space.arenas().contains(&arena));
         let cell = arena::cell_of(addr);
         // SAFETY: evaluated only for one of this heap's live arenas.
-        ours && addr % arena::CELL_SIZE == 0
+        ours && addr.is_multiple_of(arena::CELL_SIZE)
             && cell >= arena::FIRST_DATA_CELL
             && unsafe { arena.bitmaps() }.is_allocated(cell)
     }
@@ -266,7 +266,7 @@ fn finish_block(addr: usize, kind: ArenaKind, object_kind: u8, cells: usize) -> 
         // SAFETY: addr is a fresh block of at least one cell, owned by the caller.
         unsafe { (addr as *mut GcHeader).write(header) };
     }
-    // SAFETY (of the unwrap_unchecked): blocks are never at address 0.
+    // SAFETY: blocks are never at address 0, so the pointer is not null.
     unsafe { ObjectRef::from_ptr(addr as *mut u8).unwrap_unchecked() }
 }
 

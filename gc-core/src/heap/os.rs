@@ -10,7 +10,7 @@ use std::ptr::NonNull;
 /// size). Over-maps by `align` and trims both ends, so the kernel keeps exactly `bytes`.
 /// Returns `None` when the kernel refuses.
 pub fn map_aligned(bytes: usize, align: usize) -> Option<NonNull<u8>> {
-    debug_assert!(align.is_power_of_two() && bytes % page_size() == 0);
+    debug_assert!(align.is_power_of_two() && bytes.is_multiple_of(page_size()));
     let span = bytes.checked_add(align)?;
     // SAFETY: an anonymous private mapping at an address of the kernel's choosing touches
     // no existing memory.
