@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 shifts=("${@:-16 18 20}")
 for shift in ${shifts[@]}; do
   echo "== arena 2^$shift bytes"
-  GC_CORE_ARENA_SHIFT=$shift CARGO_TARGET_DIR="target/arena-$shift" \
+  GC_CORE_ARENA_SHIFT=$shift CARGO_TARGET_DIR="$PWD/target/arena-$shift" \
     cargo bench -q -p benches -- --noplot 2>/dev/null |
     grep -E '^[a-z_0-9]+/|time:|thrpt:'
 done

@@ -1,0 +1,103 @@
+//! The Lua 5.1 compiler front end: source bytes in, a tree of [`Proto`]s out.
+//!
+//! It is a port of PUC-Rio Lua 5.1's single-pass compiler (`llex.c`, `lparser.c`,
+//! `lcode.c`) and aims to emit bit-identical bytecode and byte-identical syntax error
+//! messages; the test fixtures under `testdata/` check this against Debian's `luac5.1`.
+//! Nothing here touches a heap or a collector: constants are plain Rust values and the
+//! VM turns the finished tree into heap objects when it loads a chunk.
+//!
+//! Invariant: a successful compilation always yields a main function whose
+//! `line_defined` is 0 and that is vararg; a failed one yields the exact message lua5.1
+//! would report, with no partial output.
+
+mod code;
+mod debug;
+pub mod disasm;
+mod lexer;
+pub mod opcodes;
+mod parser;
+mod proto;
+mod token;
+
+use std::fmt;
+
+pub use debug::{describe_register, local_name};
+pub use proto::{Constant, LocalVar, Proto};
+
+/// A compile-time error, carrying the message exactly as lua5.1 formats it (for example
+/// `script.lua:3: unexpected symbol near '+'`), without any program-name prefix.
+/// The message is bytes because it can quote source text, which need not be UTF-8.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    message: Vec<u8>,
+}
+
+impl SyntaxError {
+    fn new(message: Vec<u8>) -> Self {
+        SyntaxError { message }
+    }
+
+    /// The message as lua5.1 would print it; a VM raises exactly these bytes as the
+    /// error value of `load`/`loadstring`.
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.message))
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
+/// How a chunk is loaded: the differences between `luaL_loadfile` and `loadstring`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Skip a first line starting with `#` (a Unix shebang), keeping line numbers, as
+    /// `luaL_loadfile` does; `loadstring` does not.
+    pub skip_shebang: bool,
+    /// C-call nesting depth (`L->nCcalls`) at which the parser starts. Syntax nesting and
+    /// assignment-target limits count against the 200 of `LUAI_MAXCCALLS`, so this
+    /// decides exactly where "chunk has too many syntax levels" is reported. The
+    /// standalone `lua5.1` and `luac5.1` load files at depth 1.
+    pub c_call_depth: u32,
+}
+
+impl Default for CompileOptions {
+    /// The options of `lua5.1 script.lua` / `luac5.1 script.lua`.
+    fn default() -> Self {
+        CompileOptions {
+            skip_shebang: true,
+            c_call_depth: 1,
+        }
+    }
+}
+
+/// Compiles a chunk as lua5.1 compiles a script file: `chunk_name` is the display name
+/// used in messages and debug information (for a file, its path, e.g. `script.lua`;
+/// forming `[string "..."]` names is the caller's job), and a `#` first line is skipped.
+pub fn compile(source: &[u8], chunk_name: &str) -> Result<Proto, SyntaxError> {
+    compile_with(source, chunk_name, CompileOptions::default())
+}
+
+/// Compiles a chunk with explicit [`CompileOptions`] (e.g. for `loadstring`).
+pub fn compile_with(
+    source: &[u8],
+    chunk_name: &str,
+    options: CompileOptions,
+) -> Result<Proto, SyntaxError> {
+    if options.skip_shebang && source.first() == Some(&b'#') {
+        // luaL_loadfile drops the first line but feeds a '\n' in its place.
+        let rest = match source.iter().position(|&b| b == b'\n') {
+            Some(nl) => &source[nl + 1..],
+            None => &[],
+        };
+        let mut patched = Vec::with_capacity(rest.len() + 1);
+        patched.push(b'\n');
+        patched.extend_from_slice(rest);
+        return parser::Parser::parse_chunk(&patched, chunk_name, options.c_call_depth);
+    }
+    parser::Parser::parse_chunk(source, chunk_name, options.c_call_depth)
+}

@@ -1,0 +1,13 @@
+local a = 1 + 2 * 3
+local b = 2 ^ 10
+local c = 10 / 0
+local d = 5 % 0
+local e = -(-3)
+local f = 0 / 0
+local g = 1e308 * 10
+local h = -0
+local i = 7 % -3
+local j = a + 1 + 2
+local k = 1 + 2 + a
+local l = 5.5 % 2, 3 - 4.25, 2 ^ 0.5, 1 / 3
+local m = -a, - -a, -(1 + a)

@@ -1,0 +1,6 @@
+-- a comment
+--[[ a long
+comment ]] x = 1
+--[==[
+]==]
+y = 2 --[[ inline ]] z = 3

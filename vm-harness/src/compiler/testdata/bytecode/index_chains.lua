@@ -1,0 +1,10 @@
+a.b.c.d = e.f[g][1]
+x = t[1][2][3]
+t[k] = v
+t["x"] = 1
+t[true] = false
+t[nil] = nil
+t.a, t.b = t.b, t.a
+local u = {}
+u[u] = u
+u.x.y = u[1].z

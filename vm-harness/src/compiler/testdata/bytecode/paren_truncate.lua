@@ -1,0 +1,5 @@
+local a, b = (f())
+t = {(f())}
+g((f()))
+local c = (...)
+return (f())

@@ -1,0 +1,2 @@
+local a = {}; a.x = a;
+local b = 1; return b;

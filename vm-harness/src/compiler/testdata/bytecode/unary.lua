@@ -1,0 +1,9 @@
+local t, x = {}, 1
+local n = #t
+local m = -x
+local p = -(1)
+local q = - -x
+local r = not nil
+local s = #"abc"
+local w = -{}
+local v = not 1

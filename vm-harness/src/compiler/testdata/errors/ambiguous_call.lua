@@ -1,0 +1,3 @@
+local f, g
+f
+(g)

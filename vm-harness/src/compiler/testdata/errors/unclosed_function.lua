@@ -1,0 +1,6 @@
+local y = 1
+
+function f()
+  return 1
+
+

@@ -1,0 +1,4 @@
+local B = {name = "B"}
+local a = require("cyclic_a")
+B.saw_a = a.name
+return B

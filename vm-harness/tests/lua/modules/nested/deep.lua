@@ -1,0 +1,2 @@
+-- module loaded via a dotted name
+return {where = "nested.deep", arg = ...}

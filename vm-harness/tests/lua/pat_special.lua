@@ -1,0 +1,27 @@
+-- anchors, %b balanced match, %f frontier (present in 5.1 as undocumented)
+print(("(foo(bar))baz"):match("%b()"))
+print(("x = {a = {b}} y"):match("%b{}"))
+print(("[[x]] [y]"):gsub("%b[]", "B"))
+print(("no parens"):match("%b()"))
+print(("((unbalanced)"):match("%b()"))
+print(("if (a and (b or c)) then"):match("if (%b()) then"))
+print(("<<a>>"):match("%b<>"), ("'quoted' rest"):match("%b''"))
+print(pcall(string.find, "x", "%b"))
+print(pcall(string.find, "x", "%b("))
+-- frontier pattern
+print(("THE (quick) fox"):gsub("%f[%a]%a+", "W"))
+print(("hello world"):find("%f[%w]%w+", 2))
+print(("THE (quick) fox"):find("%f[%a]"), ("  x"):find("%f[%S]"))
+print(("foo bar"):gsub("%f[%w]", "^"))
+print(("foo bar"):gsub("%f[%W]", "$"))
+print(pcall(string.find, "x", "%f"))
+print(pcall(string.find, "x", "%fa"))
+-- whole-word matching with frontier
+print(("the cat concatenated cat"):gsub("%f[%w]cat%f[%W]", "dog"))
+-- anchors
+print(("abc"):find("^abc$"), ("abcd"):find("^abc$"), ("xabc"):find("^abc"))
+print(("a^b"):find("a^b"), ("a$b"):find("a$b"))
+print(("line"):gsub("^", "> "))
+print(("abc"):match("^(a)"), ("abc"):match("(c)$"), ("abc"):match("^(abc)$"))
+-- ^ inside the middle is literal; $ not at the end is literal
+print(("x^y"):match("x^y"), ("x$y"):match("x$y"))

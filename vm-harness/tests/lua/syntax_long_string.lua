@@ -1,0 +1,3 @@
+local s = [==[
+unterminated long string with the wrong closing level
+]=]

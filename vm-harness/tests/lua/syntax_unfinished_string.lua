@@ -1,0 +1,2 @@
+local s = "this string never ends
+print(s)

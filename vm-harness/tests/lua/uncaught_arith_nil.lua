@@ -1,0 +1,3 @@
+local count
+for i = 1, 3 do print(i) end
+count = count + 1

@@ -1,0 +1,3 @@
+local obj = {}
+print("calling a missing method")
+obj:missing()

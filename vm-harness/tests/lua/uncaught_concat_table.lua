@@ -1,0 +1,3 @@
+local parts = {"a", "b"}
+print("joining")
+local s = "items: " .. parts

@@ -1,0 +1,3 @@
+-- error with a table value: the standalone interpreter cannot print it
+print("raising a table")
+error({code = 42})

@@ -1,0 +1,3 @@
+local data = {user = {}}
+print("user exists:", data.user ~= nil)
+print(data.user.profile.name)

@@ -1,0 +1,2 @@
+io.write("partial line without newline")
+local v = config.setting
