@@ -1,7 +1,10 @@
-//! Allocation of a 32-byte object (header plus two slots), through the `Collector` trait as
-//! a VM calls it. `stw` reuses memory, so its figure is the bump fast path plus the
-//! amortised slow path and collections of an empty heap; `epsilon` never reuses memory, so
-//! it adds a fresh page fault every 4 KB.
+//! Allocation through the `Collector` trait as a VM calls it.
+//! - A 32-byte object (header plus two slots): `stw` reuses memory, so its figure is the
+//!   bump fast path plus the amortised slow path and collections of an empty heap;
+//!   `epsilon` never reuses memory, so it adds a fresh page fault every 4 KB.
+//! - A 40 KB leaf block (a Lua array part of 2,500 slots): huge with 64 KB arenas (its own
+//!   mapping), an arena block with 256 KB or 1 MB arenas; it is zero-filled as a VM would. This is what the arena size
+//!   trades against small-heap footprint (see `benches/scripts/arena_sizes.sh`).
 
 use std::hint::black_box;
 
@@ -30,9 +33,26 @@ fn allocate<C: Collector<TestModel>>(c: &mut Criterion) {
     group.finish();
 }
 
+fn allocate_40k_leaves(c: &mut Criterion) {
+    let mut group = c.benchmark_group("alloc_40KiB_leaf");
+    group.throughput(Throughput::Elements(1));
+    let mut gc = Stw::<TestModel>::new(HeapConfig::default());
+    let mut roots = RootList::default();
+    group.bench_function("stw", |b| {
+        b.iter(|| {
+            let block = gc.alloc_leaf(40 << 10, &mut roots).unwrap();
+            // SAFETY: a fresh 40 KB block; a VM fills an array part on creation too.
+            unsafe { std::ptr::write_bytes(block.as_ptr(), 0, 40 << 10) };
+            black_box(block)
+        })
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     allocate::<Stw<TestModel>>(c);
     allocate::<Epsilon<TestModel>>(c);
+    allocate_40k_leaves(c);
 }
 
 criterion_group!(alloc, benches);
