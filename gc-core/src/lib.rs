@@ -8,23 +8,42 @@
 //! Layout, from the bottom up:
 //! - [`heap`]: the NewGC heap of Mike Pall's proposal: size-aligned arenas of 16-byte cells
 //!   with block and mark bitmaps, bump and segregated-fit allocation, a large-object space.
-//! - [`mark`]: marking from the roots with a gray stack, weak tables and ephemerons.
+//! - [`mark`]: marking from the roots with a gray stack, weak tables and ephemerons; in
+//!   parallel with work stealing on big heaps.
+//! - [`parallel`] and [`sync`]: the concurrency protocols, and the primitives they use
+//!   (loom's under `cfg(loom)`, where only these two modules are built).
 //! - [`finalizers`]: objects registered for finalization, and those found dead.
 //! - [`collectors`]: the collectors (`stw`, `epsilon`), each in its own folder.
 //! - [`stats`] and [`verify`]: what every collector reports, and the heap checker.
 //! - [`testing`]: a minimal object model for tests, benchmarks and examples.
 
-pub mod collector;
-pub mod collectors;
-pub mod finalizers;
-pub mod heap;
-pub mod mark;
-pub mod object_model;
-pub mod stats;
-pub mod testing;
-pub mod verify;
+pub mod parallel;
+pub mod sync;
 
+#[cfg(not(loom))]
 pub use collector::{Collector, HeapConfig, OutOfMemory};
+#[cfg(not(loom))]
 pub use finalizers::FinalizerQueue;
+#[cfg(not(loom))]
 pub use object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
+#[cfg(not(loom))]
 pub use stats::{PauseSummary, Stats};
+
+#[cfg(not(loom))]
+pub mod collector;
+#[cfg(not(loom))]
+pub mod collectors;
+#[cfg(not(loom))]
+pub mod finalizers;
+#[cfg(not(loom))]
+pub mod heap;
+#[cfg(not(loom))]
+pub mod mark;
+#[cfg(not(loom))]
+pub mod object_model;
+#[cfg(not(loom))]
+pub mod stats;
+#[cfg(not(loom))]
+pub mod testing;
+#[cfg(not(loom))]
+pub mod verify;

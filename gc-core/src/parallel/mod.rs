@@ -1,0 +1,17 @@
+//! The concurrency protocols of parallel collection, generic and small so loom can check
+//! each one exhaustively (`tests/loom.rs`):
+//! - [`claim_bit`]: a mark bit is claimed with one `fetch_or`; only the winner traces.
+//! - [`WorkPool`]: work stealing with explicit termination: a worker stops only when every
+//!   worker is idle and every queue is empty.
+//! - [`claim_indices`]: workers take items (arenas to sweep) by an atomic cursor; each item
+//!   is processed exactly once and results come back per worker, merged without locks.
+//!
+//! They use only [`crate::sync`]'s primitives. Everything here compiles under loom; the
+//! heap-specific drivers (`mark::parallel`, the parallel sweep) call them from scoped
+//! threads.
+
+mod claim;
+mod work_pool;
+
+pub use claim::{claim_bit, claim_indices};
+pub use work_pool::WorkPool;

@@ -1,0 +1,118 @@
+//! The concurrency primitives the parallel protocols use: std's and crossbeam's normally,
+//! loom's under `cfg(loom)`, so loom can explore every interleaving of the code in
+//! [`crate::parallel`]. Nothing outside `parallel` and the code that drives it may use
+//! atomics or queues from anywhere else.
+//!
+//! crossbeam-deque is invisible to loom, so under loom [`deque`] is a lock-based stand-in
+//! with the same interface: the models check our protocols, not crossbeam's deque.
+
+#[cfg(loom)]
+pub use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+#[cfg(not(loom))]
+pub use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// Yields the processor inside a spin loop (loom must be told, or it explores the loop
+/// forever).
+#[cfg(loom)]
+pub use loom::thread::yield_now;
+#[cfg(not(loom))]
+pub use std::thread::yield_now;
+
+/// Work-stealing deques: crossbeam's, or a lock-based model of them under loom.
+#[cfg(not(loom))]
+pub mod deque {
+    pub use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+}
+
+/// Work-stealing deques: a lock-based model of crossbeam's interface for loom.
+#[cfg(loom)]
+pub mod deque {
+    use loom::sync::{Arc, Mutex};
+    use std::collections::VecDeque;
+
+    /// The outcome of a steal.
+    pub enum Steal<T> {
+        /// The queue was empty.
+        Empty,
+        /// An item was taken.
+        Success(T),
+        /// Lost a race; try again (never returned by this model).
+        Retry,
+    }
+
+    /// A worker's own deque: it pushes and pops at the back.
+    pub struct Worker<T>(Arc<Mutex<VecDeque<T>>>);
+
+    /// Another worker's handle on a deque: it steals from the front.
+    pub struct Stealer<T>(Arc<Mutex<VecDeque<T>>>);
+
+    /// A shared queue anyone pushes to and steals from.
+    pub struct Injector<T>(Mutex<VecDeque<T>>);
+
+    impl<T> Worker<T> {
+        /// A last-in first-out deque.
+        pub fn new_lifo() -> Self {
+            Worker(Arc::new(Mutex::new(VecDeque::new())))
+        }
+
+        /// Pushes an item.
+        pub fn push(&self, item: T) {
+            self.0.lock().unwrap().push_back(item);
+        }
+
+        /// Pops the newest item.
+        pub fn pop(&self) -> Option<T> {
+            self.0.lock().unwrap().pop_back()
+        }
+
+        /// Whether the deque is empty.
+        pub fn is_empty(&self) -> bool {
+            self.0.lock().unwrap().is_empty()
+        }
+
+        /// A handle others steal with.
+        pub fn stealer(&self) -> Stealer<T> {
+            Stealer(self.0.clone())
+        }
+    }
+
+    impl<T> Stealer<T> {
+        /// Steals the oldest item.
+        pub fn steal(&self) -> Steal<T> {
+            self.0.lock().unwrap().pop_front().map_or(Steal::Empty, Steal::Success)
+        }
+
+        /// Whether the deque is empty.
+        pub fn is_empty(&self) -> bool {
+            self.0.lock().unwrap().is_empty()
+        }
+    }
+
+    impl<T> Default for Injector<T> {
+        fn default() -> Self {
+            Injector(Mutex::new(VecDeque::new()))
+        }
+    }
+
+    impl<T> Injector<T> {
+        /// An empty queue.
+        pub fn new() -> Self {
+            Self::default()
+        }
+
+        /// Pushes an item.
+        pub fn push(&self, item: T) {
+            self.0.lock().unwrap().push_back(item);
+        }
+
+        /// Steals the oldest item.
+        pub fn steal(&self) -> Steal<T> {
+            self.0.lock().unwrap().pop_front().map_or(Steal::Empty, Steal::Success)
+        }
+
+        /// Whether the queue is empty.
+        pub fn is_empty(&self) -> bool {
+            self.0.lock().unwrap().is_empty()
+        }
+    }
+}
