@@ -1,46 +1,88 @@
-//! Marking a binary-tree-shaped heap (2^21 - 1 nodes of 32 bytes, 64 MB), one thread.
-//! Only marking is timed; an untimed sweep between iterations turns the tree white again.
+//! Marking binary-tree-shaped heaps of 32-byte nodes. Only marking is timed; an untimed
+//! sweep between iterations turns the tree white again.
+//! - `mark/binary_tree_depth20`: 2^21 - 1 nodes (64 MB), the sequential marker.
+//! - `mark_1GiB/...`: 2^25 - 1 nodes (1 GB): the sequential marker, and the parallel
+//!   (work-stealing, `fetch_or`) marker with 1 and 2 threads, side by side.
 
 use std::time::{Duration, Instant};
 
 use benches::binary_tree;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use gc_core::heap::Heap;
-use gc_core::mark::mark_heap;
+use gc_core::mark::Marker;
 use gc_core::testing::{RootList, TestModel};
-use gc_core::FinalizerQueue;
+use gc_core::{HeapConfig, ObjectRef, Roots};
 
-const DEPTH: u32 = 20;
+/// Times `drain` over the tree rooted at `roots`, `iters` times.
+fn time_marking(
+    heap: &mut Heap,
+    roots: &mut RootList,
+    nodes: u64,
+    iters: u64,
+    drain: impl Fn(&mut Marker),
+) -> Duration {
+    let mut gray_stack: Vec<ObjectRef> = Vec::new();
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        heap.prepare_for_collection();
+        let start = Instant::now();
+        let mut marker = Marker::new(heap.large_objects(), &mut gray_stack);
+        roots.trace_roots(&mut marker);
+        drain(&mut marker);
+        total += start.elapsed();
+        assert_eq!(marker.outcome().live_objects, nodes);
+        heap.sweep_major();
+    }
+    total
+}
 
-fn mark_binary_tree(c: &mut Criterion) {
-    let mut heap = Heap::new(None);
-    let mut roots = RootList(vec![binary_tree(&mut heap, DEPTH)]);
-    let nodes = (1u64 << (DEPTH + 1)) - 1;
-    let mut gray_stack = Vec::new();
-    let mut group = c.benchmark_group("mark");
+fn tree(depth: u32) -> (Heap, RootList, u64) {
+    let mut heap = Heap::new(&HeapConfig {
+        gc_threads: 1,
+        ..HeapConfig::default()
+    });
+    let roots = RootList(vec![binary_tree(&mut heap, depth)]);
+    (heap, roots, (1u64 << (depth + 1)) - 1)
+}
+
+fn bench_variants(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    heap: &mut Heap,
+    roots: &mut RootList,
+    nodes: u64,
+    parallel: &[usize],
+) {
+    group.bench_function("sequential", |b| {
+        b.iter_custom(|iters| time_marking(heap, roots, nodes, iters, |m| m.drain::<TestModel>()))
+    });
+    for &threads in parallel {
+        group.bench_function(format!("parallel_{threads}"), |b| {
+            b.iter_custom(|iters| {
+                time_marking(heap, roots, nodes, iters, |m| {
+                    m.drain_parallel::<TestModel>(threads)
+                })
+            })
+        });
+    }
+}
+
+fn mark_binary_trees(c: &mut Criterion) {
+    let (mut heap, mut roots, nodes) = tree(20);
+    let mut group = c.benchmark_group("mark/binary_tree_depth20");
     group.throughput(Throughput::Elements(nodes));
     group.sample_size(20);
-    group.bench_function("binary_tree_depth20", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                heap.prepare_for_collection();
-                let start = Instant::now();
-                let outcome = mark_heap::<TestModel, _>(
-                    &heap,
-                    &mut roots,
-                    &mut gray_stack,
-                    &mut FinalizerQueue::default(),
-                );
-                total += start.elapsed();
-                assert_eq!(outcome.live_objects, nodes);
-                heap.sweep_major();
-            }
-            total
-        })
-    });
+    bench_variants(&mut group, &mut heap, &mut roots, nodes, &[]);
+    group.finish();
+    drop(heap);
+
+    let (mut heap, mut roots, nodes) = tree(24);
+    let mut group = c.benchmark_group("mark_1GiB");
+    group.throughput(Throughput::Elements(nodes));
+    group.sample_size(10);
+    bench_variants(&mut group, &mut heap, &mut roots, nodes, &[1, 2]);
     group.finish();
 }
 
-criterion_group!(mark, mark_binary_tree);
+criterion_group!(mark, mark_binary_trees);
 criterion_main!(mark);

@@ -1,6 +1,7 @@
-//! The major sweep over 1 GB of arenas (256-byte leaf blocks, every other one live), one
-//! thread. Only the sweep is timed; untimed marking between iterations blackens the
-//! survivors again. Throughput is heap bytes swept: the sweep itself reads 1/64 of them.
+//! The major sweep over 1 GB of arenas (256-byte leaf blocks, every other one live), with
+//! 1 and 2 threads side by side. Only the sweep is timed; untimed marking between
+//! iterations blackens the survivors again. Throughput is heap bytes swept: the sweep
+//! itself reads 1/64 of them.
 
 use std::time::{Duration, Instant};
 
@@ -10,13 +11,16 @@ use gc_core::heap::arena::{ARENA_SIZE, CELL_SIZE, DATA_CELLS};
 use gc_core::heap::Heap;
 use gc_core::mark::mark_heap;
 use gc_core::testing::{RootList, TestModel};
-use gc_core::FinalizerQueue;
+use gc_core::{FinalizerQueue, HeapConfig};
 
 const HEAP_BYTES: usize = 1 << 30;
 const BLOCK: usize = 256;
 
 fn sweep_arenas(c: &mut Criterion) {
-    let mut heap = Heap::new(None);
+    let mut heap = Heap::new(&HeapConfig {
+        parallel_min_bytes: 0,
+        ..HeapConfig::default()
+    });
     let mut roots = RootList::default();
     let blocks = HEAP_BYTES / ARENA_SIZE * (DATA_CELLS * CELL_SIZE / BLOCK);
     for i in 0..blocks {
@@ -30,25 +34,28 @@ fn sweep_arenas(c: &mut Criterion) {
     let mut group = c.benchmark_group("sweep");
     group.throughput(Throughput::Bytes(heap_bytes));
     group.sample_size(10);
-    group.bench_function("major_1GiB", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                heap.prepare_for_collection();
-                mark_heap::<TestModel, _>(
-                    &heap,
-                    &mut roots,
-                    &mut gray_stack,
-                    &mut FinalizerQueue::default(),
-                );
-                let start = Instant::now();
-                let (arenas_released, _) = heap.sweep_major();
-                total += start.elapsed();
-                assert_eq!(arenas_released, 0);
-            }
-            total
-        })
-    });
+    for threads in [1, 2] {
+        heap.set_threads(threads);
+        group.bench_function(format!("major_1GiB/threads_{threads}"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    heap.prepare_for_collection();
+                    mark_heap::<TestModel, _>(
+                        &heap,
+                        &mut roots,
+                        &mut gray_stack,
+                        &mut FinalizerQueue::default(),
+                    );
+                    let start = Instant::now();
+                    let (arenas_released, _) = heap.sweep_major();
+                    total += start.elapsed();
+                    assert_eq!(arenas_released, 0);
+                }
+                total
+            })
+        });
+    }
     group.finish();
 }
 

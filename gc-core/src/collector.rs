@@ -21,6 +21,12 @@ pub struct HeapConfig {
     pub pause_percent: u32,
     /// No collection is triggered below this heap size, so tiny scripts never collect.
     pub min_trigger_bytes: usize,
+    /// Threads that mark and sweep stop-the-world cycles (`luagc --gc-threads`). The set
+    /// of surviving objects never depends on it. Default: the number of cores.
+    pub gc_threads: usize,
+    /// Heaps smaller than this (arenas plus huge blocks) are marked and swept by one
+    /// thread: starting threads would cost more than they save.
+    pub parallel_min_bytes: usize,
 }
 
 impl Default for HeapConfig {
@@ -29,6 +35,8 @@ impl Default for HeapConfig {
             heap_limit: None,
             pause_percent: 200,
             min_trigger_bytes: 4 << 20,
+            gc_threads: std::thread::available_parallelism().map_or(1, usize::from),
+            parallel_min_bytes: 16 << 20,
         }
     }
 }

@@ -20,6 +20,13 @@ use std::ptr::NonNull;
 #[repr(transparent)]
 pub struct ObjectRef(NonNull<u8>);
 
+// SAFETY: an ObjectRef is an address; every access through it is an unsafe operation
+// whose contract says who may touch the object. Parallel markers pass references between
+// threads while the mutator is stopped.
+unsafe impl Send for ObjectRef {}
+// SAFETY: as for Send: sharing the address itself is harmless.
+unsafe impl Sync for ObjectRef {}
+
 impl ObjectRef {
     /// Wraps a block address handed out by a collector. Returns `None` for null.
     pub fn from_ptr(ptr: *mut u8) -> Option<Self> {
@@ -165,6 +172,34 @@ pub unsafe trait ObjectModel: 'static {
     /// [`Collector::alloc_object`](crate::Collector::alloc_object) and fully initialised by
     /// the VM before its next allocation.
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T);
+
+    /// How many parts (array slots, say) [`ObjectModel::trace_parts`] can trace separately.
+    /// Parallel markers split strong objects with many parts into chunks, so one big table
+    /// cannot serialise marking. The default, 1, never splits.
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`].
+    unsafe fn part_count(obj: ObjectRef) -> usize {
+        let _ = obj;
+        1
+    }
+
+    /// Traces the references in parts `parts` of a strong object; the chunk that starts at
+    /// part 0 also traces the references outside parts (a table's metatable, its hash
+    /// part). Tracing every chunk of `0..part_count` must equal one [`ObjectModel::trace`].
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`]; `parts` lies within `0..part_count(obj)`.
+    unsafe fn trace_parts<T: Tracer>(
+        obj: ObjectRef,
+        parts: std::ops::Range<usize>,
+        tracer: &mut T,
+    ) {
+        if parts.start == 0 {
+            // SAFETY: forwarded from the caller.
+            unsafe { Self::trace(obj, tracer) }
+        }
+    }
 
     /// The object's weakness, asked once each time a marker reaches it. The default suits
     /// a VM without weak tables.

@@ -79,7 +79,11 @@ pub mod deque {
     impl<T> Stealer<T> {
         /// Steals the oldest item.
         pub fn steal(&self) -> Steal<T> {
-            self.0.lock().unwrap().pop_front().map_or(Steal::Empty, Steal::Success)
+            self.0
+                .lock()
+                .unwrap()
+                .pop_front()
+                .map_or(Steal::Empty, Steal::Success)
         }
 
         /// Whether the deque is empty.
@@ -107,7 +111,11 @@ pub mod deque {
 
         /// Steals the oldest item.
         pub fn steal(&self) -> Steal<T> {
-            self.0.lock().unwrap().pop_front().map_or(Steal::Empty, Steal::Success)
+            self.0
+                .lock()
+                .unwrap()
+                .pop_front()
+                .map_or(Steal::Empty, Steal::Success)
         }
 
         /// Whether the queue is empty.

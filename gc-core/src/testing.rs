@@ -96,6 +96,23 @@ unsafe impl ObjectModel for TestModel {
         }
     }
 
+    unsafe fn part_count(obj: ObjectRef) -> usize {
+        Node(obj).slot_count()
+    }
+
+    unsafe fn trace_parts<T: Tracer>(
+        obj: ObjectRef,
+        parts: std::ops::Range<usize>,
+        tracer: &mut T,
+    ) {
+        let node = Node(obj);
+        for i in parts {
+            if let Some(child) = node.slot(i) {
+                tracer.mark(child);
+            }
+        }
+    }
+
     unsafe fn weakness(obj: ObjectRef) -> Weakness {
         // SAFETY: obj is a live node (ObjectModel contract).
         match unsafe { obj.header() }.kind() {

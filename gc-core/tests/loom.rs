@@ -27,7 +27,11 @@ fn race_for_a_mark_bit(claim: fn(&AtomicU64, u64) -> bool) {
             .collect();
         assert!(claim(&word, 0b001), "an unclaimed neighbour bit is won");
         markers.into_iter().for_each(|m| m.join().unwrap());
-        assert_eq!(winners.load(Ordering::Relaxed), 1, "the object is traced exactly once");
+        assert_eq!(
+            winners.load(Ordering::Relaxed),
+            1,
+            "the object is traced exactly once"
+        );
         assert_eq!(word.load(Ordering::Relaxed), 0b101);
     });
 }
@@ -82,7 +86,11 @@ impl Marking {
     }
 
     fn check_complete(&self) {
-        assert_eq!(self.marks.load(Ordering::Relaxed), 0b11, "every reachable node marked");
+        assert_eq!(
+            self.marks.load(Ordering::Relaxed),
+            0b11,
+            "every reachable node marked"
+        );
         for traced in &self.traced {
             assert_eq!(traced.load(Ordering::Relaxed), 1, "every node traced once");
         }
@@ -104,11 +112,19 @@ fn mark_in_parallel(run_worker: fn(&WorkPool<usize>, usize, &Worker<usize>, &Mar
             let (pool, marking) = (pool.clone(), marking.clone());
             thread::spawn(move || {
                 run_worker(&pool, 1, &second, &marking);
-                assert_eq!(marking.outstanding.load(Ordering::SeqCst), 0, "worker 1 stopped early");
+                assert_eq!(
+                    marking.outstanding.load(Ordering::SeqCst),
+                    0,
+                    "worker 1 stopped early"
+                );
             })
         };
         run_worker(&pool, 0, &deques[0], &marking);
-        assert_eq!(marking.outstanding.load(Ordering::SeqCst), 0, "worker 0 stopped early");
+        assert_eq!(
+            marking.outstanding.load(Ordering::SeqCst),
+            0,
+            "worker 0 stopped early"
+        );
         helper.join().unwrap();
         marking.check_complete();
     });
@@ -117,7 +133,9 @@ fn mark_in_parallel(run_worker: fn(&WorkPool<usize>, usize, &Worker<usize>, &Mar
 #[test]
 fn work_stealing_terminates_only_when_all_work_is_done() {
     mark_in_parallel(|pool, me, local, marking| {
-        pool.run(me, local, |node, local| marking.trace(node, |child| local.push(child)));
+        pool.run(me, local, |node, local| {
+            marking.trace(node, |child| local.push(child))
+        });
     });
 }
 
@@ -135,7 +153,9 @@ fn broken_termination_that_stops_when_its_own_queues_look_empty_is_caught() {
 
 /// Two sweepers share three arenas through one cursor; their per-worker results, merged
 /// after they finish, must name every arena exactly once.
-fn sweep_in_parallel(claim: fn(usize, &AtomicUsize, &dyn Fn(usize) -> usize) -> Vec<(usize, usize)>) {
+fn sweep_in_parallel(
+    claim: fn(usize, &AtomicUsize, &dyn Fn(usize) -> usize) -> Vec<(usize, usize)>,
+) {
     loom::model(move || {
         let cursor = Arc::new(AtomicUsize::new(0));
         let sweepers: Vec<_> = (0..2)
@@ -144,9 +164,16 @@ fn sweep_in_parallel(claim: fn(usize, &AtomicUsize, &dyn Fn(usize) -> usize) -> 
                 thread::spawn(move || claim(3, &cursor, &|arena| arena * 10))
             })
             .collect();
-        let mut merged: Vec<(usize, usize)> = sweepers.into_iter().flat_map(|s| s.join().unwrap()).collect();
+        let mut merged: Vec<(usize, usize)> = sweepers
+            .into_iter()
+            .flat_map(|s| s.join().unwrap())
+            .collect();
         merged.sort();
-        assert_eq!(merged, vec![(0, 0), (1, 10), (2, 20)], "each arena swept exactly once");
+        assert_eq!(
+            merged,
+            vec![(0, 0), (1, 10), (2, 20)],
+            "each arena swept exactly once"
+        );
     });
 }
 

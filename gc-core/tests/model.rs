@@ -68,11 +68,13 @@ struct Mutator<C: Collector<TestModel>> {
 }
 
 impl<C: Collector<TestModel>> Mutator<C> {
-    fn new(seed: u64, reclaims: bool) -> Self {
+    fn new(seed: u64, reclaims: bool, gc_threads: usize) -> Self {
         let config = HeapConfig {
-            heap_limit: None,
             pause_percent: 150,
             min_trigger_bytes: 512 << 10,
+            gc_threads,
+            parallel_min_bytes: 0,
+            ..HeapConfig::default()
         };
         Mutator {
             gc: C::new(config),
@@ -247,7 +249,7 @@ impl<C: Collector<TestModel>> Mutator<C> {
     }
 }
 
-fn run_seeds<C: Collector<TestModel>>(reclaims: bool) {
+fn run_seeds<C: Collector<TestModel>>(reclaims: bool, gc_threads: usize) {
     let seeds: Vec<u64> = match std::env::var("MODEL_SEED") {
         Ok(seed) => vec![seed.parse().expect("MODEL_SEED is a number")],
         Err(_) => (0..24).collect(),
@@ -255,7 +257,7 @@ fn run_seeds<C: Collector<TestModel>>(reclaims: bool) {
     let mut checked = 0;
     for seed in seeds {
         let result = std::panic::catch_unwind(|| {
-            let mut mutator = Mutator::<C>::new(seed, reclaims);
+            let mut mutator = Mutator::<C>::new(seed, reclaims, gc_threads);
             for _ in 0..1500 {
                 mutator.step();
             }
@@ -266,7 +268,10 @@ fn run_seeds<C: Collector<TestModel>>(reclaims: bool) {
         match result {
             Ok(collections) => checked += collections,
             Err(panic) => {
-                eprintln!("{} failed with MODEL_SEED={seed}", C::NAME);
+                eprintln!(
+                    "{} with {gc_threads} threads failed with MODEL_SEED={seed}",
+                    C::NAME
+                );
                 std::panic::resume_unwind(panic);
             }
         }
@@ -276,10 +281,18 @@ fn run_seeds<C: Collector<TestModel>>(reclaims: bool) {
 
 #[test]
 fn stw_keeps_reachable_and_reclaims_unreachable() {
-    run_seeds::<Stw<TestModel>>(true);
+    run_seeds::<Stw<TestModel>>(true, 1);
+}
+
+/// The same seeds with the parallel marker and sweeper: every check is exact (which
+/// objects survive, live bytes), so passing with 1, 2 and 4 threads means they agree.
+#[test]
+fn stw_with_two_and_four_gc_threads_agrees_with_one() {
+    run_seeds::<Stw<TestModel>>(true, 2);
+    run_seeds::<Stw<TestModel>>(true, 4);
 }
 
 #[test]
 fn epsilon_keeps_everything() {
-    run_seeds::<Epsilon<TestModel>>(false);
+    run_seeds::<Epsilon<TestModel>>(false, 1);
 }

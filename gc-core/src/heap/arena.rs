@@ -93,6 +93,12 @@ const _: () = assert!(std::mem::size_of::<ArenaHeader>() <= 8);
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Arena(NonNull<u8>);
 
+// SAFETY: an Arena is an address; the methods that touch its memory are unsafe and state
+// who may access it (parallel sweepers each own the arenas they claim).
+unsafe impl Send for Arena {}
+// SAFETY: as for Send.
+unsafe impl Sync for Arena {}
+
 /// The cell index of `addr` inside its arena.
 #[inline(always)]
 pub fn cell_of(addr: usize) -> usize {

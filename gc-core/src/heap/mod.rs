@@ -16,7 +16,7 @@ pub mod large_object_space;
 pub mod os;
 pub mod space;
 
-use crate::collector::OutOfMemory;
+use crate::collector::{HeapConfig, OutOfMemory};
 use crate::object_model::{GcHeader, ObjectRef};
 use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
 use arena_source::ArenaSource;
@@ -38,6 +38,9 @@ pub struct Heap {
     leaves: Space,
     los: LargeObjectSpace,
     limit: Option<usize>,
+    /// Threads for marking and sweeping big heaps, and what "big" means.
+    threads: usize,
+    parallel_min_bytes: usize,
     /// Bytes allocated in huge blocks over the heap's life.
     huge_allocated: u64,
     /// Bytes of allocated blocks the last collection left (its live heap).
@@ -48,14 +51,16 @@ pub struct Heap {
 }
 
 impl Heap {
-    /// An empty heap with an optional memory limit.
-    pub fn new(limit: Option<usize>) -> Heap {
+    /// An empty heap with `config`'s limit and parallelism.
+    pub fn new(config: &HeapConfig) -> Heap {
         Heap {
             source: ArenaSource::default(),
             objects: Space::new(ArenaKind::Objects),
             leaves: Space::new(ArenaKind::Leaves),
             los: LargeObjectSpace::default(),
-            limit,
+            limit: config.heap_limit,
+            threads: config.gc_threads.max(1),
+            parallel_min_bytes: config.parallel_min_bytes,
             huge_allocated: 0,
             live_bytes: 0,
             allocated_at_last_collection: 0,
@@ -223,6 +228,21 @@ impl Heap {
             && unsafe { arena.bitmaps() }.is_allocated(cell)
     }
 
+    /// Sets the threads that mark and sweep big heaps (see [`HeapConfig::gc_threads`]).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
+    }
+
+    /// How many threads should mark and sweep this heap now: its configured threads once
+    /// it is big enough to pay for them, else one.
+    pub fn parallelism(&self) -> usize {
+        if self.mapped_in_use() >= self.parallel_min_bytes {
+            self.threads
+        } else {
+            1
+        }
+    }
+
     /// Arenas in use.
     pub fn arenas_in_use(&self) -> usize {
         self.source.arenas_in_use()
@@ -236,13 +256,14 @@ impl Heap {
         self.leaves.prepare_for_collection();
     }
 
-    /// The major sweep of every arena and of the large-object space. Returns the number of
-    /// arenas and huge blocks released.
+    /// The major sweep of every arena and of the large-object space, on
+    /// [`Heap::parallelism`] threads. Returns the number of arenas and huge blocks released.
     pub fn sweep_major(&mut self) -> (usize, usize) {
+        let threads = self.parallelism();
         let huge_before = self.los.len();
-        self.los.sweep();
-        let arenas =
-            self.objects.sweep_major(&mut self.source) + self.leaves.sweep_major(&mut self.source);
+        self.los.sweep(threads);
+        let arenas = self.objects.sweep_major(&mut self.source, threads)
+            + self.leaves.sweep_major(&mut self.source, threads);
         (arenas, huge_before - self.los.len())
     }
 

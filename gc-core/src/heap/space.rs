@@ -14,9 +14,11 @@ use super::arena::{
     Arena, ArenaKind, CELLS_PER_ARENA, CELL_SHIFT, DATA_CELLS, FIRST_DATA_CELL, FIRST_DATA_WORD,
 };
 use super::arena_source::ArenaSource;
-use super::bitmap;
+use super::bitmap::{self, SweepSummary};
 use super::bump::BumpRegion;
 use super::free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
+use crate::parallel::{claim_indices, run_workers};
+use crate::sync::AtomicUsize;
 
 /// The arenas of one kind and their allocator.
 #[derive(Debug)]
@@ -152,35 +154,28 @@ impl Space {
         self.recycled.clear();
     }
 
-    /// The major sweep of every arena. Empty arenas go back to `source`; arenas with free
-    /// space are queued for lazy binning. Returns the number of arenas released.
-    pub fn sweep_major(&mut self, source: &mut ArenaSource) -> usize {
+    /// The major sweep of every arena, on `threads` threads that claim arenas one at a
+    /// time. Empty arenas then go back to `source`; arenas with free space are queued for
+    /// lazy binning. Returns the number of arenas released.
+    pub fn sweep_major(&mut self, source: &mut ArenaSource, threads: usize) -> usize {
+        let summaries = sweep_arenas(&self.arenas, threads);
         let mut released = 0;
-        let mut i = 0;
-        while i < self.arenas.len() {
-            let arena = self.arenas[i];
-            // SAFETY: no marker or allocator runs during the sweep; the arena is live.
-            let bitmaps = unsafe { arena.bitmaps_mut() };
-            let summary = bitmap::sweep_major(
-                &mut bitmaps.block[FIRST_DATA_WORD..],
-                &mut bitmaps.mark[FIRST_DATA_WORD..],
-            );
-            if summary.allocated {
-                if summary.free {
-                    self.recycled.push(arena);
-                }
-                i += 1;
+        let mut kept = Vec::with_capacity(self.arenas.len());
+        for (arena, summary) in self.arenas.drain(..).zip(summaries) {
+            if !summary.allocated {
+                // SAFETY: the arena holds no allocated block, so nothing refers into it.
+                unsafe { source.release(arena.base_ptr()) };
+                released += 1;
                 continue;
             }
-            self.arenas.swap_remove(i);
-            if let Some(&moved) = self.arenas.get(i) {
-                // SAFETY: `moved` is live and no header reference is held.
-                unsafe { moved.set_index(i as u32) };
+            // SAFETY: the arena is live and no header reference is held.
+            unsafe { arena.set_index(kept.len() as u32) };
+            if summary.free {
+                self.recycled.push(arena);
             }
-            // SAFETY: the arena holds no allocated block, so nothing refers into it.
-            unsafe { source.release(arena.base_ptr()) };
-            released += 1;
+            kept.push(arena);
         }
+        self.arenas = kept;
         released
     }
 
@@ -219,6 +214,34 @@ impl Space {
     pub fn allocated_bytes(&self) -> u64 {
         self.retired_allocated + self.bump.allocated_bytes() as u64
     }
+}
+
+/// Sweeps `arenas` on `threads` threads; returns each arena's summary, in order. Each
+/// arena is claimed by exactly one thread, which alone touches its metadata; per-thread
+/// results are merged after the threads end, without locks.
+fn sweep_arenas(arenas: &[Arena], threads: usize) -> Vec<SweepSummary> {
+    let sweep = |index: usize| {
+        // SAFETY: no marker or allocator runs during the sweep, and `index` was claimed by
+        // this thread alone, so it has exclusive access to the arena's metadata.
+        let bitmaps = unsafe { arenas[index].bitmaps_mut() };
+        bitmap::sweep_major(
+            &mut bitmaps.block[FIRST_DATA_WORD..],
+            &mut bitmaps.mark[FIRST_DATA_WORD..],
+        )
+    };
+    if threads <= 1 {
+        return (0..arenas.len()).map(sweep).collect();
+    }
+    let cursor = AtomicUsize::new(0);
+    let mut summaries = vec![SweepSummary::default(); arenas.len()];
+    for results in run_workers(vec![(); threads], |_, ()| {
+        claim_indices(arenas.len(), &cursor, sweep)
+    }) {
+        for (index, summary) in results {
+            summaries[index] = summary;
+        }
+    }
+    summaries
 }
 
 #[cfg(test)]
@@ -267,7 +290,7 @@ mod tests {
             let bitmaps = unsafe { Arena::containing(blocks[survivor]).bitmaps_mut() };
             bitmap::set_bit(bitmaps.mark, cell_of(blocks[survivor]), true);
         }
-        assert_eq!(space.sweep_major(&mut source), 0);
+        assert_eq!(space.sweep_major(&mut source, 1), 0);
         assert_eq!(state(blocks[0]), BlockState::White);
         assert_eq!(state(blocks[1]), BlockState::Free);
 

@@ -5,9 +5,10 @@
 //! turns gray into black by tracing. When the stack is empty every reachable block is black.
 //! Leaf blocks skip gray: they have nothing to trace.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::heap::arena::{cell_of, is_huge, Arena, ArenaKind, CELL_SIZE};
+use super::parallel::drain_in_parallel;
+use super::reach::{reach, trace_gray, MarkingTracer, Reached};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
@@ -54,19 +55,20 @@ impl<'h> Marker<'h> {
                 continue;
             };
             next = (next + 1) % PREFETCH_DISTANCE;
-            // SAFETY: only traversable blocks are pushed, and marking runs on live objects
-            // of this heap, which the VM initialised (ObjectModel contract).
-            unsafe {
-                self.outcome.live_bytes += u64::from(obj.header().cells()) * CELL_SIZE as u64;
-                match M::weakness(obj) {
-                    Weakness::Strong => M::trace(obj, self),
-                    weakness => {
-                        self.weak_objects.push((obj, weakness));
-                        M::trace_weak(obj, weakness, self);
-                    }
-                }
-            }
+            // SAFETY: only reached traversable objects are pushed, each once.
+            self.outcome.live_bytes += unsafe { trace_gray::<M, _>(obj, self) };
         }
+    }
+
+    /// Traces the gray objects with the parallel marker's `threads` workers, which claim
+    /// mark bits atomically and steal work from each other. Its result is the same as
+    /// [`Marker::drain`]'s; with one thread it shows the parallel marker's own overhead.
+    pub fn drain_parallel<M: ObjectModel>(&mut self, threads: usize) {
+        let (outcome, weak_objects) =
+            drain_in_parallel::<M>(self.large_objects, self.gray_stack.drain(..), threads);
+        self.outcome.live_bytes += outcome.live_bytes;
+        self.outcome.live_objects += outcome.live_objects;
+        self.weak_objects.extend(weak_objects);
     }
 
     /// Revisits weak-key objects until no more values become reachable: a value an
@@ -103,26 +105,6 @@ impl<'h> Marker<'h> {
     pub fn outcome(&self) -> MarkOutcome {
         self.outcome
     }
-
-    fn is_allocated(&self, addr: usize) -> bool {
-        // SAFETY: as in `mark`.
-        unsafe { Arena::containing(addr).bitmaps() }.is_allocated(cell_of(addr))
-    }
-
-    #[inline(never)]
-    fn mark_huge(&mut self, obj: ObjectRef) {
-        let block = self
-            .large_objects
-            .get(obj.addr())
-            .expect("reference to a huge block that does not exist");
-        if block.mark() {
-            self.outcome.live_objects += 1;
-            self.outcome.live_bytes += block.mapping_bytes as u64;
-            if block.traversable {
-                self.gray_stack.push(obj);
-            }
-        }
-    }
 }
 
 impl Liveness for Marker<'_> {
@@ -152,33 +134,25 @@ fn prefetch(obj: ObjectRef) {
 impl Tracer for Marker<'_> {
     #[inline]
     fn mark(&mut self, obj: ObjectRef) {
-        let addr = obj.addr();
-        if is_huge(addr) {
-            return self.mark_huge(obj);
+        // One marking thread: a plain read-modify-write claims the bit.
+        let claim = |word: &AtomicU64, bit: u64| {
+            let old = word.load(Ordering::Relaxed);
+            word.store(old | bit, Ordering::Relaxed);
+            old & bit == 0
+        };
+        match reach(self.large_objects, obj, claim) {
+            Reached::Already => {}
+            Reached::Leaf(bytes) => self.outcome.count(bytes),
+            Reached::Object(bytes) => {
+                self.outcome.count(bytes);
+                self.gray_stack.push(obj);
+            }
         }
-        // SAFETY: obj is a block of a live arena of this heap (Roots and ObjectModel
-        // contracts); during marking nobody holds an exclusive view of the bitmaps.
-        let (word, bit) = unsafe { Arena::mark_word(addr) };
-        let old = word.load(Ordering::Relaxed);
-        if old & bit != 0 {
-            return;
-        }
-        debug_assert!(
-            self.is_allocated(addr),
-            "marking a block that is not allocated: {addr:#x}"
-        );
-        // One marking thread: a plain read-modify-write is enough.
-        word.store(old | bit, Ordering::Relaxed);
-        self.outcome.live_objects += 1;
-        let arena = Arena::containing(addr);
-        // SAFETY: the arena is live, and only shared views of its bitmaps exist.
-        if unsafe { arena.header() }.kind == ArenaKind::Objects {
-            self.gray_stack.push(obj);
-        } else {
-            let cell = cell_of(addr);
-            // SAFETY: as above.
-            let end = unsafe { arena.bitmaps() }.next_start(cell + 1);
-            self.outcome.live_bytes += ((end - cell) * CELL_SIZE) as u64;
-        }
+    }
+}
+
+impl MarkingTracer for Marker<'_> {
+    fn record_weak(&mut self, obj: ObjectRef, weakness: Weakness) {
+        self.weak_objects.push((obj, weakness));
     }
 }

@@ -6,6 +6,8 @@
 //! size of a leaf block is read off the bitmap.
 
 mod marker;
+mod parallel;
+mod reach;
 
 pub use marker::Marker;
 
@@ -27,6 +29,15 @@ pub struct MarkOutcome {
     pub live_objects: u64,
 }
 
+impl MarkOutcome {
+    /// Counts one block reached, with `bytes` of it known now.
+    #[inline]
+    pub(crate) fn count(&mut self, bytes: u64) {
+        self.live_objects += 1;
+        self.live_bytes += bytes;
+    }
+}
+
 /// The whole marking of a stop-the-world cycle, up to the sweep:
 /// 1. mark from the roots and from the finalizers still queued, trace to a fixpoint;
 /// 2. converge ephemerons;
@@ -34,7 +45,9 @@ pub struct MarkOutcome {
 ///    again) and queue them for finalization;
 /// 4. clear dead entries from weak objects and let the VM prune its weak references.
 ///
-/// `gray_stack` is passed in so its capacity is reused from cycle to cycle.
+/// Step 1 runs on [`Heap::parallelism`] threads; the later steps, which touch few objects
+/// in practice, on one. `gray_stack` is passed in so its capacity is reused from cycle to
+/// cycle.
 pub fn mark_heap<M: ObjectModel, R: Roots>(
     heap: &Heap,
     roots: &mut R,
@@ -46,7 +59,10 @@ pub fn mark_heap<M: ObjectModel, R: Roots>(
     for &obj in finalizers.pending() {
         marker.mark(obj);
     }
-    marker.drain::<M>();
+    match heap.parallelism() {
+        1 => marker.drain::<M>(),
+        threads => marker.drain_parallel::<M>(threads),
+    }
     marker.converge_ephemerons::<M>();
 
     let dead = finalizers.separate_dead(&marker);

@@ -14,7 +14,11 @@ pub fn claim_bit(word: &AtomicU64, bit: u64) -> bool {
 /// Runs `work` on every index in `0..count` that this worker claims from `cursor`, in
 /// increasing order, and returns the results tagged with their index. Several workers
 /// sharing one cursor process each index exactly once between them.
-pub fn claim_indices<R>(count: usize, cursor: &AtomicUsize, mut work: impl FnMut(usize) -> R) -> Vec<(usize, R)> {
+pub fn claim_indices<R>(
+    count: usize,
+    cursor: &AtomicUsize,
+    mut work: impl FnMut(usize) -> R,
+) -> Vec<(usize, R)> {
     let mut results = Vec::new();
     loop {
         let index = cursor.fetch_add(1, Ordering::Relaxed);

@@ -15,3 +15,31 @@ mod work_pool;
 
 pub use claim::{claim_bit, claim_indices};
 pub use work_pool::WorkPool;
+
+/// Runs `work(i, state)` for each worker `i`, handing worker `i` the `i`-th of `states`
+/// (its own deque, say): worker 0 on the calling thread, the others on scoped threads.
+/// Returns their results in worker order. (Scoped threads do not exist under loom; the
+/// models spawn loom threads around the protocols instead.)
+#[cfg(not(loom))]
+pub fn run_workers<S: Send, R: Send>(
+    states: Vec<S>,
+    work: impl Fn(usize, S) -> R + Sync,
+) -> Vec<R> {
+    let work = &work;
+    std::thread::scope(|scope| {
+        let mut states = states.into_iter().enumerate();
+        let first = states.next();
+        let others: Vec<_> = states
+            .map(|(i, state)| scope.spawn(move || work(i, state)))
+            .collect();
+        let first = first.map(|(i, state)| work(i, state));
+        first
+            .into_iter()
+            .chain(
+                others
+                    .into_iter()
+                    .map(|handle| handle.join().expect("a collector thread panicked")),
+            )
+            .collect()
+    })
+}

@@ -58,7 +58,9 @@ impl<T> WorkPool<T> {
         }
         loop {
             let mut retry = false;
-            for steal in std::iter::once(self.injector.steal()).chain(self.others(me).map(Stealer::steal)) {
+            for steal in
+                std::iter::once(self.injector.steal()).chain(self.others(me).map(Stealer::steal))
+            {
                 match steal {
                     Steal::Success(item) => return Some(item),
                     Steal::Retry => retry = true,
@@ -72,7 +74,11 @@ impl<T> WorkPool<T> {
     }
 
     fn others(&self, me: usize) -> impl Iterator<Item = &Stealer<T>> {
-        self.stealers.iter().enumerate().filter(move |&(i, _)| i != me).map(|(_, stealer)| stealer)
+        self.stealers
+            .iter()
+            .enumerate()
+            .filter(move |&(i, _)| i != me)
+            .map(|(_, stealer)| stealer)
     }
 
     /// Counts worker `me` idle; returns true when all are idle (the phase is over), false

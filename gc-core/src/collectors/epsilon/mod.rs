@@ -50,7 +50,7 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
 
     fn new(config: HeapConfig) -> Self {
         Epsilon {
-            heap: Heap::new(config.heap_limit),
+            heap: Heap::new(&config),
             finalizers: FinalizerQueue::default(),
             pauses: PauseLog::default(),
             model: PhantomData,

@@ -100,7 +100,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
 
     fn new(config: HeapConfig) -> Self {
         Stw {
-            heap: Heap::new(config.heap_limit),
+            heap: Heap::new(&config),
             config,
             gray_stack: Vec::new(),
             finalizers: FinalizerQueue::default(),
