@@ -8,6 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::parallel::drain_in_parallel;
+use super::prefetch::drain_prefetching;
 use super::reach::{reach, trace_gray, MarkingTracer, Reached};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::{is_marked, MarkOutcome};
@@ -34,30 +35,14 @@ impl<'h> Marker<'h> {
         }
     }
 
-    /// Traces gray objects until none is left.
-    ///
-    /// Objects pass through a small FIFO between the gray stack and tracing, and are
-    /// prefetched on entry: by the time one is traced its header has had
-    /// `PREFETCH_DISTANCE` traces' worth of time to arrive from memory.
+    /// Traces gray objects until none is left, prefetching each a few traces ahead.
     pub fn drain<M: ObjectModel>(&mut self) {
-        let mut fifo = [None::<ObjectRef>; PREFETCH_DISTANCE];
-        let mut next = 0;
-        loop {
-            let incoming = self.gray_stack.pop();
-            if let Some(obj) = incoming {
-                prefetch(obj);
-            }
-            let Some(obj) = std::mem::replace(&mut fifo[next], incoming) else {
-                if self.gray_stack.is_empty() && fifo.iter().all(Option::is_none) {
-                    return;
-                }
-                next = (next + 1) % PREFETCH_DISTANCE;
-                continue;
-            };
-            next = (next + 1) % PREFETCH_DISTANCE;
+        drain_prefetching(
+            self,
+            |marker| &mut *marker.gray_stack,
             // SAFETY: only reached traversable objects are pushed, each once.
-            self.outcome.live_bytes += unsafe { trace_gray::<M, _>(obj, self) };
-        }
+            |marker, obj| marker.outcome.live_bytes += unsafe { trace_gray::<M, _>(obj, marker) },
+        );
     }
 
     /// Traces the gray objects with the parallel marker's `threads` workers, which claim
@@ -112,23 +97,6 @@ impl Liveness for Marker<'_> {
     fn is_live(&self, obj: ObjectRef) -> bool {
         is_marked(self.large_objects, obj)
     }
-}
-
-/// How many objects wait between the gray stack and tracing (see [`Marker::drain`]).
-const PREFETCH_DISTANCE: usize = 8;
-
-/// Asks the CPU to start loading an object's first cache line.
-#[inline(always)]
-fn prefetch(obj: ObjectRef) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: prefetching is a hint: it never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            obj.as_ptr() as *const i8
-        )
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = obj;
 }
 
 impl Tracer for Marker<'_> {

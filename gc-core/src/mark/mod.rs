@@ -7,6 +7,7 @@
 
 mod marker;
 mod parallel;
+mod prefetch;
 mod reach;
 
 pub use marker::Marker;

@@ -1,6 +1,11 @@
 //! Parallel marking: workers drain the gray objects together, stealing work from each
 //! other through a [`WorkPool`].
 //!
+//! Each worker traces from a private gray stack (plain `Vec`, prefetching as the
+//! sequential marker does) and shares work in batches: when its private stack holds more
+//! than [`BATCH`] objects and its deque is empty, it moves the older half there for idle
+//! workers to steal. Deque operations, which fence, thus happen per batch, not per object.
+//!
 //! Invariants: an object is traced only by the worker that claimed its mark bit with
 //! `fetch_or` ([`claim_bit`]), so exactly once, whatever the interleaving; a strong object
 //! with more than [`PARTS_PER_CHUNK`] parts is split into chunks, each traced exactly once
@@ -9,6 +14,7 @@
 
 use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
+use crate::mark::prefetch::drain_prefetching;
 use crate::mark::reach::{reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
@@ -19,10 +25,13 @@ use crate::sync::deque::Worker;
 /// chunks of this many parts that other workers can steal.
 pub const PARTS_PER_CHUNK: usize = 1024;
 
-/// A unit of marking work.
+/// Gray objects move between workers in batches of about this many.
+const BATCH: usize = 64;
+
+/// A unit of shared marking work.
 enum WorkItem {
-    /// A gray object, to trace whole (or to split into chunks).
-    Object(ObjectRef),
+    /// Gray objects to trace.
+    Batch(Vec<ObjectRef>),
     /// Parts `start..end` of a split object.
     Parts {
         obj: ObjectRef,
@@ -31,15 +40,17 @@ enum WorkItem {
     },
 }
 
-/// One worker's tracer: claims mark bits atomically and pushes onto its own deque.
-struct WorkerTracer<'a> {
+/// One worker: its tracer state, private gray stack and shared deque.
+struct MarkWorker<'a> {
     local: &'a Worker<WorkItem>,
     large_objects: &'a LargeObjectSpace,
+    gray: Vec<ObjectRef>,
     outcome: MarkOutcome,
     weak_objects: Vec<(ObjectRef, Weakness)>,
+    traced_since_share: usize,
 }
 
-impl Tracer for WorkerTracer<'_> {
+impl Tracer for MarkWorker<'_> {
     #[inline]
     fn mark(&mut self, obj: ObjectRef) {
         match reach(self.large_objects, obj, claim_bit) {
@@ -47,50 +58,73 @@ impl Tracer for WorkerTracer<'_> {
             Reached::Leaf(bytes) => self.outcome.count(bytes),
             Reached::Object(bytes) => {
                 self.outcome.count(bytes);
-                self.local.push(WorkItem::Object(obj));
+                self.gray.push(obj);
             }
         }
     }
 }
 
-impl Liveness for WorkerTracer<'_> {
+impl Liveness for MarkWorker<'_> {
     fn is_live(&self, obj: ObjectRef) -> bool {
         is_marked(self.large_objects, obj)
     }
 }
 
-impl MarkingTracer for WorkerTracer<'_> {
+impl MarkingTracer for MarkWorker<'_> {
     fn record_weak(&mut self, obj: ObjectRef, weakness: Weakness) {
         self.weak_objects.push((obj, weakness));
     }
 }
 
-impl WorkerTracer<'_> {
+impl MarkWorker<'_> {
     fn process<M: ObjectModel>(&mut self, item: WorkItem) {
         match item {
-            WorkItem::Object(obj) => {
-                // SAFETY: the item came from a claimed mark bit, so this worker alone traces
-                // it; reached objects are live and initialised.
-                let parts = unsafe { M::part_count(obj) };
-                // SAFETY: as above.
-                let strong = unsafe { M::weakness(obj) } == Weakness::Strong;
-                if strong && parts > PARTS_PER_CHUNK {
-                    // SAFETY: as above.
-                    self.outcome.live_bytes +=
-                        u64::from(unsafe { obj.header() }.cells()) * CELL_SIZE as u64;
-                    for start in (PARTS_PER_CHUNK..parts).step_by(PARTS_PER_CHUNK) {
-                        let end = (start + PARTS_PER_CHUNK).min(parts);
-                        self.local.push(WorkItem::Parts { obj, start, end });
-                    }
-                    // SAFETY: as above; 0..PARTS_PER_CHUNK lies within 0..parts.
-                    unsafe { M::trace_parts(obj, 0..PARTS_PER_CHUNK, self) };
-                } else {
-                    // SAFETY: as above.
-                    self.outcome.live_bytes += unsafe { trace_gray::<M, _>(obj, self) };
-                }
-            }
+            WorkItem::Batch(objects) => self.gray.extend(objects),
             // SAFETY: each chunk was pushed once, by the worker that claimed the object.
             WorkItem::Parts { obj, start, end } => unsafe { M::trace_parts(obj, start..end, self) },
+        }
+        drain_prefetching(
+            self,
+            |worker| &mut worker.gray,
+            |worker, obj| worker.trace::<M>(obj),
+        );
+    }
+
+    /// Traces one gray object this worker claimed, splitting it if it is big and strong.
+    fn trace<M: ObjectModel>(&mut self, obj: ObjectRef) {
+        // SAFETY: the object came from a claimed mark bit, so this worker alone traces it;
+        // reached objects are live and initialised.
+        let (parts, weakness) = unsafe { (M::part_count(obj), M::weakness(obj)) };
+        if weakness == Weakness::Strong && parts > PARTS_PER_CHUNK {
+            // SAFETY: as above.
+            self.outcome.live_bytes +=
+                u64::from(unsafe { obj.header() }.cells()) * CELL_SIZE as u64;
+            for start in (PARTS_PER_CHUNK..parts).step_by(PARTS_PER_CHUNK) {
+                let end = (start + PARTS_PER_CHUNK).min(parts);
+                self.local.push(WorkItem::Parts { obj, start, end });
+            }
+            // SAFETY: as above; the first chunk lies within 0..parts.
+            unsafe { M::trace_parts(obj, 0..PARTS_PER_CHUNK, self) };
+        } else {
+            // SAFETY: as above.
+            self.outcome.live_bytes += unsafe { trace_gray::<M, _>(obj, self) };
+        }
+        self.share_surplus();
+    }
+
+    /// Every few objects: if others could use work (this worker's deque is empty) and the
+    /// private stack has plenty, moves its older half (nearer the roots, so bigger
+    /// subgraphs) to the deque.
+    #[inline]
+    fn share_surplus(&mut self) {
+        self.traced_since_share += 1;
+        if self.traced_since_share < BATCH / 2 {
+            return;
+        }
+        self.traced_since_share = 0;
+        if self.gray.len() > BATCH && self.local.is_empty() {
+            let batch: Vec<ObjectRef> = self.gray.drain(..self.gray.len() / 2).collect();
+            self.local.push(WorkItem::Batch(batch));
         }
     }
 }
@@ -104,17 +138,22 @@ pub(crate) fn drain_in_parallel<M: ObjectModel>(
 ) -> (MarkOutcome, Vec<(ObjectRef, Weakness)>) {
     let deques: Vec<Worker<WorkItem>> = (0..threads).map(|_| Worker::new_lifo()).collect();
     let pool = WorkPool::new(&deques);
+    let gray: Vec<ObjectRef> = gray.collect();
+    for batch in gray.chunks(BATCH) {
+        pool.inject(WorkItem::Batch(batch.to_vec()));
+    }
     // Joining the workers' threads (in run_workers) makes their marks visible afterwards.
-    gray.for_each(|obj| pool.inject(WorkItem::Object(obj)));
     let per_worker = run_workers(deques, |me, local| {
-        let mut tracer = WorkerTracer {
+        let mut worker = MarkWorker {
             local: &local,
             large_objects,
+            gray: Vec::new(),
             outcome: MarkOutcome::default(),
             weak_objects: Vec::new(),
+            traced_since_share: 0,
         };
-        pool.run(me, &local, |item, _| tracer.process::<M>(item));
-        (tracer.outcome, tracer.weak_objects)
+        pool.run(me, &local, |item, _| worker.process::<M>(item));
+        (worker.outcome, worker.weak_objects)
     });
     per_worker.into_iter().fold(
         Default::default(),
