@@ -40,73 +40,12 @@ pub mod deque {
         Retry,
     }
 
-    /// A worker's own deque: it pushes and pops at the back.
-    pub struct Worker<T>(Arc<Mutex<VecDeque<T>>>);
+    /// A queue behind a loom mutex: the shared part of all three handles.
+    pub struct Queue<T>(Mutex<VecDeque<T>>);
 
-    /// Another worker's handle on a deque: it steals from the front.
-    pub struct Stealer<T>(Arc<Mutex<VecDeque<T>>>);
-
-    /// A shared queue anyone pushes to and steals from.
-    pub struct Injector<T>(Mutex<VecDeque<T>>);
-
-    impl<T> Worker<T> {
-        /// A last-in first-out deque.
-        pub fn new_lifo() -> Self {
-            Worker(Arc::new(Mutex::new(VecDeque::new())))
-        }
-
-        /// Pushes an item.
-        pub fn push(&self, item: T) {
-            self.0.lock().unwrap().push_back(item);
-        }
-
-        /// Pops the newest item.
-        pub fn pop(&self) -> Option<T> {
-            self.0.lock().unwrap().pop_back()
-        }
-
-        /// Whether the deque is empty.
-        pub fn is_empty(&self) -> bool {
-            self.0.lock().unwrap().is_empty()
-        }
-
-        /// A handle others steal with.
-        pub fn stealer(&self) -> Stealer<T> {
-            Stealer(self.0.clone())
-        }
-    }
-
-    impl<T> Stealer<T> {
-        /// Steals the oldest item.
-        pub fn steal(&self) -> Steal<T> {
-            self.0
-                .lock()
-                .unwrap()
-                .pop_front()
-                .map_or(Steal::Empty, Steal::Success)
-        }
-
-        /// Whether the deque is empty.
-        pub fn is_empty(&self) -> bool {
-            self.0.lock().unwrap().is_empty()
-        }
-    }
-
-    impl<T> Default for Injector<T> {
-        fn default() -> Self {
-            Injector(Mutex::new(VecDeque::new()))
-        }
-    }
-
-    impl<T> Injector<T> {
-        /// An empty queue.
-        pub fn new() -> Self {
-            Self::default()
-        }
-
-        /// Pushes an item.
-        pub fn push(&self, item: T) {
-            self.0.lock().unwrap().push_back(item);
+    impl<T> Queue<T> {
+        fn new() -> Self {
+            Queue(Mutex::new(VecDeque::new()))
         }
 
         /// Steals the oldest item.
@@ -121,6 +60,74 @@ pub mod deque {
         /// Whether the queue is empty.
         pub fn is_empty(&self) -> bool {
             self.0.lock().unwrap().is_empty()
+        }
+
+        fn push(&self, item: T) {
+            self.0.lock().unwrap().push_back(item);
+        }
+    }
+
+    /// A worker's own deque: it pushes and pops at the back.
+    pub struct Worker<T>(Arc<Queue<T>>);
+
+    /// Another worker's handle on a deque: it steals from the front.
+    pub struct Stealer<T>(Arc<Queue<T>>);
+
+    /// A shared queue anyone pushes to and steals from.
+    pub struct Injector<T>(Queue<T>);
+
+    impl<T> Worker<T> {
+        /// A last-in first-out deque.
+        pub fn new_lifo() -> Self {
+            Worker(Arc::new(Queue::new()))
+        }
+
+        /// Pushes an item.
+        pub fn push(&self, item: T) {
+            self.0.push(item);
+        }
+
+        /// Pops the newest item.
+        pub fn pop(&self) -> Option<T> {
+            self.0 .0.lock().unwrap().pop_back()
+        }
+
+        /// Whether the deque is empty.
+        pub fn is_empty(&self) -> bool {
+            self.0.is_empty()
+        }
+
+        /// A handle others steal with.
+        pub fn stealer(&self) -> Stealer<T> {
+            Stealer(self.0.clone())
+        }
+    }
+
+    impl<T> std::ops::Deref for Stealer<T> {
+        type Target = Queue<T>;
+
+        fn deref(&self) -> &Queue<T> {
+            &self.0
+        }
+    }
+
+    impl<T> std::ops::Deref for Injector<T> {
+        type Target = Queue<T>;
+
+        fn deref(&self) -> &Queue<T> {
+            &self.0
+        }
+    }
+
+    impl<T> Injector<T> {
+        /// An empty queue.
+        pub fn new() -> Self {
+            Injector(Queue::new())
+        }
+
+        /// Pushes an item.
+        pub fn push(&self, item: T) {
+            self.0.push(item);
         }
     }
 }

@@ -58,8 +58,8 @@ impl<T> WorkPool<T> {
         }
         loop {
             let mut retry = false;
-            for steal in
-                std::iter::once(self.injector.steal()).chain(self.others(me).map(Stealer::steal))
+            for steal in std::iter::once(self.injector.steal())
+                .chain(self.others(me).map(|stealer| stealer.steal()))
             {
                 match steal {
                     Steal::Success(item) => return Some(item),
