@@ -119,10 +119,16 @@ pub mod deque {
         }
     }
 
+    impl<T> Default for Injector<T> {
+        fn default() -> Self {
+            Injector(Queue::new())
+        }
+    }
+
     impl<T> Injector<T> {
         /// An empty queue.
         pub fn new() -> Self {
-            Injector(Queue::new())
+            Self::default()
         }
 
         /// Pushes an item.
