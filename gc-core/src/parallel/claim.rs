@@ -4,11 +4,13 @@ use crate::sync::{AtomicU64, AtomicUsize, Ordering};
 
 /// Sets `bit` in `word`; true for exactly one caller among any that race on it. A marker
 /// traces an object only if it claimed its mark bit, so each object is traced once.
-/// Relaxed suffices: the winner's tracing reads the object, which was written before
-/// marking began (stop-the-world), not by the other markers.
+/// A plain load first skips the locked instruction for objects already marked (shared
+/// strings, metatables), the common case in real heaps. Relaxed suffices: the winner's
+/// tracing reads the object, which was written before marking began (stop-the-world), not
+/// by the other markers.
 #[inline]
 pub fn claim_bit(word: &AtomicU64, bit: u64) -> bool {
-    word.fetch_or(bit, Ordering::Relaxed) & bit == 0
+    word.load(Ordering::Relaxed) & bit == 0 && word.fetch_or(bit, Ordering::Relaxed) & bit == 0
 }
 
 /// Runs `work` on every index in `0..count` that this worker claims from `cursor`, in
