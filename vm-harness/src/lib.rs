@@ -1,7 +1,26 @@
 //! A Lua 5.1 virtual machine over `gc-core`'s collectors.
 //!
-//! So far this holds the compiler front end (`compiler`), which turns Lua source into
-//! register bytecode without touching the heap: the VM materialises a compiled
-//! [`compiler::Proto`] tree into heap objects when it loads a chunk.
+//! Every Lua object lives in the heap of a collector chosen at run time; the VM is generic
+//! over [`gc_core::Collector`], so the allocation fast path and the write barrier inline
+//! into the interpreter. Layout:
+//! - [`compiler`]: source to bytecode (5.1's, bit for bit), no heap involved;
+//!   [`binary_chunk`] reads and writes 5.1's precompiled format.
+//! - [`value`], [`object`]: the value type and the heap objects, one file per kind;
+//!   [`model`] tells the collector how to trace them, [`roots`] what to mark from.
+//! - [`heap`]: the allocation front (collector plus GC-stress mode).
+//! - [`vm`]: the interpreter, calls, metamethods, errors and coroutines.
+//! - [`stdlib`]: the standard libraries, one file each.
+//! - [`text`]: Lua's text algorithms (patterns, `string.format`, number conversions);
+//!   [`convert`] adapts its number conversions to the VM's buffers.
 
+pub mod binary_chunk;
 pub mod compiler;
+pub mod convert;
+pub mod heap;
+pub mod model;
+pub mod object;
+pub mod roots;
+pub mod stdlib;
+pub mod text;
+pub mod value;
+pub mod vm;

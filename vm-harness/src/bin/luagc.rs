@@ -1,0 +1,276 @@
+//! `luagc`: runs a Lua 5.1 script on the VM with the collector chosen by `--gc`, and
+//! reports the collector's statistics.
+//!
+//! Exit status: 0 on success, 1 on a Lua error (message and traceback on stderr, as
+//! `luagc: MESSAGE`), a syntax error, an unknown collector or a bad option.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+use gc_core::collectors::{Epsilon, Stw, NAMES};
+use gc_core::{Collector, HeapConfig};
+use serde::Serialize;
+use vm_harness::compiler::CompileOptions;
+use vm_harness::model::LuaModel;
+use vm_harness::stdlib::base::chunk_id;
+use vm_harness::value::Value;
+use vm_harness::vm::{Vm, VmOptions};
+
+/// Command line.
+#[derive(Parser, Debug)]
+#[command(
+    name = "luagc",
+    version,
+    about = "A Lua 5.1 VM over gc-core's collectors"
+)]
+struct Cli {
+    /// Collector: one of gc_core::collectors::NAMES (stw, epsilon).
+    #[arg(long, default_value = "stw")]
+    gc: String,
+    /// Print a summary of the collector's statistics to stderr at exit.
+    #[arg(long)]
+    stats: bool,
+    /// Write the statistics as one JSON object to FILE.
+    #[arg(long, value_name = "FILE")]
+    stats_json: Option<PathBuf>,
+    /// Heap limit: bytes, or with a K, M or G suffix (512M, 2G).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    heap_limit: Option<usize>,
+    /// Threads that mark and sweep big heaps (default: the number of cores). The set of
+    /// surviving objects does not depend on it.
+    #[arg(long, value_name = "N")]
+    gc_threads: Option<usize>,
+    /// GC stress test: collect and verify the heap before every N-th allocation.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    gc_stress: u32,
+    /// Run CHUNK before the script (may be repeated).
+    #[arg(short = 'e', value_name = "CHUNK")]
+    exec: Vec<String>,
+    /// The script, then its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    script_and_args: Vec<OsString>,
+}
+
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let t = t.strip_suffix(['B', 'b']).unwrap_or(t);
+    let (digits, shift) = match t.chars().last() {
+        Some('K' | 'k') => (&t[..t.len() - 1], 10),
+        Some('M' | 'm') => (&t[..t.len() - 1], 20),
+        Some('G' | 'g') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("invalid size '{text}' (use bytes, or 512M, 2G)"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("size '{text}' is too large"))
+}
+
+#[derive(Serialize)]
+struct PauseJson {
+    p50: f64,
+    p99: f64,
+    max: f64,
+    count: u64,
+}
+
+#[derive(Serialize)]
+struct StatsJson {
+    collector: String,
+    wall_ms: f64,
+    gc_ms: f64,
+    pause_ms: PauseJson,
+    cycles: u64,
+    allocated_bytes: u64,
+    peak_heap_bytes: u64,
+    live_bytes: u64,
+    heap_bytes: u64,
+    mapped_bytes: u64,
+    exit_code: i32,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = std::thread::Builder::new()
+        .name("lua".into())
+        .stack_size(512 << 20)
+        .spawn(move || match cli.gc.as_str() {
+            "stw" => run::<Stw<LuaModel>>(&cli),
+            "epsilon" => run::<Epsilon<LuaModel>>(&cli),
+            other => {
+                eprintln!(
+                    "luagc: unknown collector '{other}' (available: {})",
+                    NAMES.join(", ")
+                );
+                1
+            }
+        })
+        .expect("spawn the interpreter thread")
+        .join()
+        .unwrap_or(1);
+    std::process::exit(code);
+}
+
+fn run<C: Collector<LuaModel>>(cli: &Cli) -> i32 {
+    let started = Instant::now();
+    let defaults = HeapConfig::default();
+    let config = HeapConfig {
+        heap_limit: cli.heap_limit,
+        gc_threads: cli.gc_threads.unwrap_or(defaults.gc_threads),
+        ..defaults
+    };
+    let options = VmOptions {
+        gc_stress: cli.gc_stress,
+    };
+    let mut vm = match Vm::new(C::new(config), &options) {
+        Ok(vm) => vm,
+        Err(msg) => {
+            eprintln!("luagc: {msg}");
+            return 1;
+        }
+    };
+    let code = run_script(&mut vm, cli);
+    vm.flush();
+    let wall = started.elapsed();
+    report(&vm, cli, wall, code);
+    code
+}
+
+/// Runs the `-e` chunks and the script; returns the exit status.
+fn run_script<C: Collector<LuaModel>>(vm: &mut Vm<C>, cli: &Cli) -> i32 {
+    let mut rest = cli.script_and_args.iter();
+    let script = rest.next().map(|s| s.to_string_lossy().into_owned());
+    let script_args: Vec<Vec<u8>> = rest
+        .map(|a| a.to_string_lossy().into_owned().into_bytes())
+        .collect();
+    if let Err(msg) = set_arg_table(vm, script.as_deref(), &script_args) {
+        return fail(vm, &msg);
+    }
+    for chunk in &cli.exec {
+        let options = CompileOptions {
+            skip_shebang: false,
+            c_call_depth: 1,
+        };
+        let f = match vm.load(chunk.as_bytes(), &chunk_id(b"=(command line)"), options) {
+            Ok(Ok(f)) => f,
+            Ok(Err(msg)) => return fail(vm, &String::from_utf8_lossy(&msg)),
+            Err(_) => return fail(vm, &vm.error_string()),
+        };
+        if let Err(msg) = vm.run_function(f, &[]) {
+            return fail(vm, &msg);
+        }
+    }
+    let Some(script) = script else {
+        if cli.exec.is_empty() {
+            eprintln!("luagc: no script given (usage: luagc [OPTIONS] script.lua [args...])");
+            return 1;
+        }
+        return 0;
+    };
+    let f = match vm.load_file(&script) {
+        Ok(Ok(f)) => f,
+        Ok(Err(msg)) => return fail(vm, &String::from_utf8_lossy(&msg)),
+        Err(_) => return fail(vm, &vm.error_string()),
+    };
+    let mut args = Vec::new();
+    for a in &script_args {
+        match vm.str_value(a) {
+            Ok(v) => {
+                vm.roots.temps.push(v);
+                args.push(v);
+            }
+            Err(_) => return fail(vm, &vm.error_string()),
+        }
+    }
+    vm.roots.temps.push(f);
+    let result = vm.run_function(f, &args);
+    vm.roots.temps.clear();
+    match result {
+        Ok(()) => 0,
+        Err(msg) => fail(vm, &msg),
+    }
+}
+
+/// The global `arg`: interpreter at -1, script at 0, arguments from 1.
+fn set_arg_table<C: Collector<LuaModel>>(
+    vm: &mut Vm<C>,
+    script: Option<&str>,
+    args: &[Vec<u8>],
+) -> Result<(), String> {
+    let fill = |vm: &mut Vm<C>| -> vm_harness::vm::LuaResult<()> {
+        let t = vm.new_table(args.len(), 2)?;
+        vm.roots.temps.push(Value::Table(t));
+        let interpreter = std::env::args()
+            .next()
+            .unwrap_or_else(|| "luagc".to_owned());
+        let v = vm.str_value(interpreter.as_bytes())?;
+        vm.raw_set(t, Value::Number(-1.0), v)?;
+        if let Some(s) = script {
+            let v = vm.str_value(s.as_bytes())?;
+            vm.raw_set(t, Value::Number(0.0), v)?;
+        }
+        for (i, a) in args.iter().enumerate() {
+            let v = vm.str_value(a)?;
+            vm.raw_set(t, Value::Number((i + 1) as f64), v)?;
+        }
+        let globals = vm.roots.globals;
+        vm.set_field(globals, "arg", Value::Table(t))?;
+        vm.roots.temps.pop();
+        Ok(())
+    };
+    fill(vm).map_err(|_| vm.error_string())
+}
+
+fn fail<C: Collector<LuaModel>>(vm: &mut Vm<C>, msg: &str) -> i32 {
+    vm.flush();
+    let _ = writeln!(std::io::stderr(), "luagc: {msg}");
+    1
+}
+
+fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Duration, code: i32) {
+    let stats = vm.heap.gc.stats();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    if cli.stats {
+        eprintln!(
+            "luagc stats: collector {} | wall {:.1} ms | gc {:.1} ms in {} cycles | pauses p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms | allocated {} B, peak heap {} B, live {} B",
+            C::NAME,
+            ms(wall),
+            ms(stats.gc_time),
+            stats.cycles,
+            ms(stats.pauses.p50),
+            ms(stats.pauses.p99),
+            ms(stats.pauses.max),
+            stats.allocated_bytes,
+            stats.peak_heap_bytes,
+            stats.live_bytes,
+        );
+    }
+    if let Some(path) = &cli.stats_json {
+        let json = StatsJson {
+            collector: C::NAME.to_owned(),
+            wall_ms: ms(wall),
+            gc_ms: ms(stats.gc_time),
+            pause_ms: PauseJson {
+                p50: ms(stats.pauses.p50),
+                p99: ms(stats.pauses.p99),
+                max: ms(stats.pauses.max),
+                count: stats.pauses.count,
+            },
+            cycles: stats.cycles,
+            allocated_bytes: stats.allocated_bytes,
+            peak_heap_bytes: stats.peak_heap_bytes,
+            live_bytes: stats.live_bytes,
+            heap_bytes: stats.heap_bytes,
+            mapped_bytes: stats.mapped_bytes,
+            exit_code: code,
+        };
+        let text = serde_json::to_string(&json).expect("stats serialise");
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            eprintln!("luagc: cannot write {}: {e}", path.display());
+        }
+    }
+}

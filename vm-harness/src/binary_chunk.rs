@@ -1,0 +1,218 @@
+//! Binary chunks in Lua 5.1's precompiled format (`lundump.c`/`ldump.c`) for x86-64:
+//! `string.dump` writes them and `load`/`loadstring` read them back.
+//!
+//! Invariants: the header is 5.1's for a little-endian machine with 4-byte `int`, 8-byte
+//! `size_t`, 4-byte instructions and 8-byte floating-point numbers, so our chunks load in
+//! `lua5.1`. Sources are stored as `=NAME` with the display name, and a loaded source
+//! goes through `luaO_chunkid` again, so names round-trip. There is no bytecode verifier
+//! (5.1's `luaG_checkcode`), so the VM only loads chunks it dumped itself (see
+//! `Vm::load`): foreign bytecode could address registers outside its frame.
+
+use crate::compiler::{Constant, LocalVar, Proto};
+
+/// The 12-byte header of 5.1 chunks on x86-64.
+const HEADER: [u8; 12] = [0x1b, b'L', b'u', b'a', 0x51, 0, 1, 4, 8, 4, 8, 0];
+
+/// 5.1's `VARARG_HASARG`, `VARARG_ISVARARG` and `VARARG_NEEDSARG` bits.
+const HASARG: u8 = 1;
+const ISVARARG: u8 = 2;
+const NEEDSARG: u8 = 4;
+
+/// Whether `bytes` start like a binary chunk (5.1 checks the escape byte only).
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&0x1b)
+}
+
+/// Serialises a prototype tree (`string.dump`).
+pub fn dump(p: &Proto) -> Vec<u8> {
+    let mut out = HEADER.to_vec();
+    dump_function(p, None, &mut out);
+    out
+}
+
+fn dump_int(n: usize, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(n as u32).to_le_bytes());
+}
+
+fn dump_string(s: Option<&[u8]>, out: &mut Vec<u8>) {
+    match s {
+        None => out.extend_from_slice(&0u64.to_le_bytes()),
+        Some(bytes) => {
+            out.extend_from_slice(&(bytes.len() as u64 + 1).to_le_bytes());
+            out.extend_from_slice(bytes);
+            out.push(0);
+        }
+    }
+}
+
+fn dump_function(p: &Proto, parent_source: Option<&str>, out: &mut Vec<u8>) {
+    let source = format!("={}", p.source);
+    let inherited = parent_source == Some(p.source.as_str());
+    dump_string((!inherited).then_some(source.as_bytes()), out);
+    dump_int(p.line_defined as usize, out);
+    dump_int(p.last_line_defined as usize, out);
+    out.push(p.upvalue_names.len() as u8);
+    out.push(p.num_params);
+    let mut vararg = 0;
+    if p.is_vararg {
+        vararg |= ISVARARG;
+        if p.needs_arg {
+            vararg |= HASARG | NEEDSARG;
+        }
+    }
+    out.push(vararg);
+    out.push(p.max_stack_size);
+    dump_int(p.code.len(), out);
+    for i in &p.code {
+        out.extend_from_slice(&i.to_le_bytes());
+    }
+    dump_int(p.constants.len(), out);
+    for c in &p.constants {
+        match c {
+            Constant::Nil => out.push(0),
+            Constant::Boolean(b) => {
+                out.push(1);
+                out.push(u8::from(*b));
+            }
+            Constant::Number(n) => {
+                out.push(3);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Constant::String(s) => {
+                out.push(4);
+                dump_string(Some(s), out);
+            }
+        }
+    }
+    dump_int(p.protos.len(), out);
+    for child in &p.protos {
+        dump_function(child, Some(&p.source), out);
+    }
+    dump_int(p.line_info.len(), out);
+    for line in &p.line_info {
+        dump_int(*line as usize, out);
+    }
+    dump_int(p.local_vars.len(), out);
+    for var in &p.local_vars {
+        dump_string(Some(var.name.as_bytes()), out);
+        dump_int(var.start_pc as usize, out);
+        dump_int(var.end_pc as usize, out);
+    }
+    dump_int(p.upvalue_names.len(), out);
+    for name in &p.upvalue_names {
+        dump_string(Some(name.as_bytes()), out);
+    }
+}
+
+/// Reads a binary chunk back into a prototype tree. `chunk_id` turns a stored source
+/// into its display name. Errors carry 5.1's messages ("bad header in precompiled
+/// chunk", "truncated precompiled chunk").
+pub fn undump(bytes: &[u8], chunk_id: fn(&[u8]) -> String) -> Result<Proto, String> {
+    if bytes.len() < HEADER.len() || bytes[..HEADER.len()] != HEADER {
+        return Err("bad header in precompiled chunk".to_owned());
+    }
+    let mut r = Reader {
+        bytes,
+        at: HEADER.len(),
+        chunk_id,
+    };
+    r.function("=?")
+        .ok_or_else(|| "truncated precompiled chunk".to_owned())
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    chunk_id: fn(&[u8]) -> String,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.at.checked_add(n)?;
+        let slice = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(slice)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn int(&mut self) -> Option<u32> {
+        self.take(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+    }
+
+    fn count(&mut self) -> Option<usize> {
+        let n = self.int()? as usize;
+        (n <= self.bytes.len()).then_some(n)
+    }
+
+    fn string(&mut self) -> Option<Option<Vec<u8>>> {
+        let len = u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")) as usize;
+        if len == 0 {
+            return Some(None);
+        }
+        let s = self.take(len)?;
+        Some(Some(s[..len - 1].to_vec()))
+    }
+
+    fn function(&mut self, parent_source: &str) -> Option<Proto> {
+        let source = match self.string()? {
+            Some(s) => (self.chunk_id)(&s),
+            None => parent_source.to_owned(),
+        };
+        let mut p = Proto::new(&source, self.int()?);
+        p.last_line_defined = self.int()?;
+        let nups = self.byte()?;
+        p.num_params = self.byte()?;
+        let vararg = self.byte()?;
+        p.is_vararg = vararg & ISVARARG != 0;
+        p.needs_arg = vararg & NEEDSARG != 0;
+        p.max_stack_size = self.byte()?;
+        let n = self.count()?;
+        p.code = (0..n).map(|_| self.int()).collect::<Option<_>>()?;
+        let n = self.count()?;
+        for _ in 0..n {
+            let c = match self.byte()? {
+                0 => Constant::Nil,
+                1 => Constant::Boolean(self.byte()? != 0),
+                3 => Constant::Number(f64::from_le_bytes(self.take(8)?.try_into().ok()?)),
+                4 => Constant::String(self.string()?.unwrap_or_default()),
+                _ => return None,
+            };
+            p.constants.push(c);
+        }
+        let n = self.count()?;
+        for _ in 0..n {
+            let child = self.function(&source)?;
+            p.protos.push(child);
+        }
+        let n = self.count()?;
+        p.line_info = (0..n).map(|_| self.int()).collect::<Option<_>>()?;
+        let n = self.count()?;
+        for _ in 0..n {
+            let name = String::from_utf8_lossy(&self.string()?.unwrap_or_default()).into_owned();
+            let start_pc = self.int()?;
+            let end_pc = self.int()?;
+            p.local_vars.push(LocalVar {
+                name,
+                start_pc,
+                end_pc,
+            });
+        }
+        let n = self.count()?;
+        for _ in 0..n {
+            let name = self.string()?.unwrap_or_default();
+            p.upvalue_names
+                .push(String::from_utf8_lossy(&name).into_owned());
+        }
+        if p.upvalue_names.len() != usize::from(nups) {
+            p.upvalue_names.resize(usize::from(nups), String::new());
+        }
+        if p.line_info.len() != p.code.len() {
+            p.line_info.resize(p.code.len(), 0);
+        }
+        Some(p)
+    }
+}

@@ -1,0 +1,38 @@
+//! The object model gc-core traces: one kind byte per object type, and a trace function
+//! per kind that reports every reference the object holds (leaf blocks first, then the
+//! references stored inside them).
+
+use gc_core::{ObjectModel, ObjectRef, Tracer};
+
+use crate::object::closure::{LuaClosureRef, NativeClosureRef};
+use crate::object::proto::ProtoRef;
+use crate::object::table::TableRef;
+use crate::object::thread::ThreadRef;
+use crate::object::upvalue::UpvalRef;
+use crate::object::userdata::UserdataRef;
+use crate::object::{
+    KIND_LUA_CLOSURE, KIND_NATIVE_CLOSURE, KIND_PROTO, KIND_TABLE, KIND_THREAD, KIND_UPVALUE,
+    KIND_USERDATA,
+};
+
+/// The Lua object model.
+pub struct LuaModel;
+
+// SAFETY: each kind's trace (in its object module) reports exactly the heap references
+// the object holds: its leaf blocks and the references stored in them or inline.
+unsafe impl ObjectModel for LuaModel {
+    unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
+        // SAFETY: the collector only traces live, initialised traversable objects.
+        let kind = unsafe { obj.header() }.kind();
+        match kind {
+            KIND_TABLE => TableRef(obj).trace(tracer),
+            KIND_LUA_CLOSURE => LuaClosureRef(obj).trace(tracer),
+            KIND_NATIVE_CLOSURE => NativeClosureRef(obj).trace(tracer),
+            KIND_UPVALUE => UpvalRef(obj).trace(tracer),
+            KIND_PROTO => ProtoRef(obj).trace(tracer),
+            KIND_USERDATA => UserdataRef(obj).trace(tracer),
+            KIND_THREAD => ThreadRef(obj).trace(tracer),
+            _ => unreachable!("unknown object kind {kind}"),
+        }
+    }
+}

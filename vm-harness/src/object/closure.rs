@@ -1,0 +1,190 @@
+//! Closures: Lua functions (a prototype, an environment table and upvalues) and native
+//! functions (an index into the VM's table of Rust functions plus upvalue values). The
+//! upvalue arrays are inline tails of the closure objects.
+//!
+//! Invariants: both kinds are created complete: the interpreter finds or creates every
+//! upvalue of a new Lua closure before allocating it, and a native closure's upvalue
+//! values are given at creation.
+
+use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
+
+use super::{KIND_LUA_CLOSURE, KIND_NATIVE_CLOSURE};
+use crate::heap::Heap;
+use crate::model::LuaModel;
+use crate::object::proto::ProtoRef;
+use crate::object::table::TableRef;
+use crate::object::upvalue::UpvalRef;
+use crate::roots::VmRoots;
+use crate::value::Value;
+
+/// A reference to a Lua closure.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
+#[repr(transparent)]
+pub struct LuaClosureRef(pub(crate) ObjectRef);
+
+/// A reference to a native closure.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
+#[repr(transparent)]
+pub struct NativeClosureRef(pub(crate) ObjectRef);
+
+#[repr(C)]
+struct LuaClosure {
+    header: GcHeader,
+    proto: ProtoRef,
+    env: TableRef,
+    nupvalues: usize,
+}
+
+#[repr(C)]
+struct NativeClosure {
+    header: GcHeader,
+    func: usize,
+    nupvalues: usize,
+}
+
+const LUA_HEAD: usize = std::mem::size_of::<LuaClosure>();
+const NATIVE_HEAD: usize = std::mem::size_of::<NativeClosure>();
+
+impl LuaClosureRef {
+    #[inline(always)]
+    fn c(&self) -> &LuaClosure {
+        // SAFETY: a LuaClosureRef points at a live, initialised Lua closure.
+        unsafe { &*(self.0.as_ptr() as *const LuaClosure) }
+    }
+
+    #[inline(always)]
+    fn upvals(self) -> *mut Option<UpvalRef> {
+        // SAFETY: the upvalue array follows the fixed part inside the block.
+        unsafe { self.0.as_ptr().add(LUA_HEAD) as *mut Option<UpvalRef> }
+    }
+
+    /// A closure of `proto` in environment `env` (both rooted by the caller) whose
+    /// upvalues are given in order, all `Some` (rooted by the caller too: open upvalues
+    /// through their thread, inherited ones through the enclosing closure).
+    pub fn new<C: Collector<LuaModel>>(
+        heap: &mut Heap<C>,
+        roots: &mut VmRoots,
+        proto: ProtoRef,
+        env: TableRef,
+        upvalues: &[Option<UpvalRef>],
+    ) -> Result<LuaClosureRef, OutOfMemory> {
+        let n = upvalues.len();
+        let obj = heap.alloc_object(KIND_LUA_CLOSURE, LUA_HEAD + 8 * n, roots)?;
+        let cl = LuaClosureRef(obj);
+        // SAFETY: a fresh block of LUA_HEAD + 8n bytes, fully written before the next
+        // allocation.
+        unsafe {
+            let p = obj.as_ptr() as *mut LuaClosure;
+            std::ptr::addr_of_mut!((*p).proto).write(proto);
+            std::ptr::addr_of_mut!((*p).env).write(env);
+            std::ptr::addr_of_mut!((*p).nupvalues).write(n);
+            for (i, uv) in upvalues.iter().enumerate() {
+                cl.upvals().add(i).write(*uv);
+            }
+        }
+        Ok(cl)
+    }
+
+    /// The prototype.
+    #[inline(always)]
+    pub fn proto(self) -> ProtoRef {
+        self.c().proto
+    }
+
+    /// The environment (globals) table.
+    #[inline(always)]
+    pub fn env(self) -> TableRef {
+        self.c().env
+    }
+
+    /// Replaces the environment (`setfenv`), with the write barrier.
+    pub fn set_env<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, env: TableRef) {
+        heap.barrier(self.0);
+        // SAFETY: a live Lua closure; the VM holds no other reference to its fields.
+        unsafe { (*(self.0.as_ptr() as *mut LuaClosure)).env = env };
+    }
+
+    /// Upvalue `i`.
+    #[inline(always)]
+    pub fn upvalue(self, i: usize) -> UpvalRef {
+        assert!(i < self.c().nupvalues);
+        // SAFETY: i < nupvalues, and closures are created with every slot filled.
+        unsafe { (*self.upvals().add(i)).unwrap_unchecked() }
+    }
+
+    pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
+        let c = self.c();
+        tracer.mark(c.proto.0);
+        tracer.mark(c.env.0);
+        for i in 0..c.nupvalues {
+            // SAFETY: i < nupvalues, inside the block.
+            if let Some(uv) = unsafe { *self.upvals().add(i) } {
+                tracer.mark(uv.0);
+            }
+        }
+    }
+}
+
+impl NativeClosureRef {
+    #[inline(always)]
+    fn c(&self) -> &NativeClosure {
+        // SAFETY: a NativeClosureRef points at a live, initialised native closure.
+        unsafe { &*(self.0.as_ptr() as *const NativeClosure) }
+    }
+
+    #[inline(always)]
+    fn upvals(self) -> *mut Value {
+        // SAFETY: the upvalue values follow the fixed part inside the block.
+        unsafe { self.0.as_ptr().add(NATIVE_HEAD) as *mut Value }
+    }
+
+    /// A native closure calling the VM's function number `func`, with upvalues (rooted
+    /// by the caller).
+    pub fn new<C: Collector<LuaModel>>(
+        heap: &mut Heap<C>,
+        roots: &mut VmRoots,
+        func: usize,
+        upvalues: &[Value],
+    ) -> Result<NativeClosureRef, OutOfMemory> {
+        let n = upvalues.len();
+        let obj = heap.alloc_object(KIND_NATIVE_CLOSURE, NATIVE_HEAD + 16 * n, roots)?;
+        let cl = NativeClosureRef(obj);
+        // SAFETY: a fresh block of NATIVE_HEAD + 16n bytes, fully written at once.
+        unsafe {
+            let p = obj.as_ptr() as *mut NativeClosure;
+            std::ptr::addr_of_mut!((*p).func).write(func);
+            std::ptr::addr_of_mut!((*p).nupvalues).write(n);
+            for (i, v) in upvalues.iter().enumerate() {
+                cl.upvals().add(i).write(*v);
+            }
+        }
+        Ok(cl)
+    }
+
+    /// The index of the Rust function in the VM's native table.
+    #[inline(always)]
+    pub fn func(self) -> usize {
+        self.c().func
+    }
+
+    /// Upvalue `i`.
+    pub fn upvalue(self, i: usize) -> Value {
+        assert!(i < self.c().nupvalues);
+        // SAFETY: i < nupvalues.
+        unsafe { *self.upvals().add(i) }
+    }
+
+    /// Sets upvalue `i` (with the write barrier).
+    pub fn set_upvalue<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, v: Value) {
+        assert!(i < self.c().nupvalues);
+        heap.barrier(self.0);
+        // SAFETY: i < nupvalues.
+        unsafe { *self.upvals().add(i) = v };
+    }
+
+    pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
+        for i in 0..self.c().nupvalues {
+            self.upvalue(i).trace(tracer);
+        }
+    }
+}

@@ -1,0 +1,763 @@
+//! Lua tables, ported from Lua 5.1's `ltable.c`: an array part for keys 1..n and a hash
+//! part of chained nodes with Brent's variation, sized by the same rehash rule. Using
+//! 5.1's layout and hash functions makes `#` borders and `next` orders match lua5.1.
+//!
+//! Invariants:
+//! - The array part holds `size_array` values; the node part holds `1 << log_size_node`
+//!   nodes, or none (5.1's dummy node) when `node` is `None`.
+//! - A node whose value is nil may keep a dead key whose object was freed: such keys are
+//!   compared by identity only, never dereferenced (main positions are computed only for
+//!   keys with non-nil values and for keys the caller holds).
+//! - The header's user bits cache absent metamethods (5.1's `flags`): bit `i` set means
+//!   this table, used as a metatable, has no field for event `i`. Every store clears them.
+//! - A resize allocates while the old parts are still installed, so everything stays
+//!   reachable; the key and value being stored are rooted in the temporary roots meanwhile.
+
+use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
+
+use super::KIND_TABLE;
+use crate::heap::Heap;
+use crate::model::LuaModel;
+use crate::object::string::LuaStr;
+use crate::roots::RootStack;
+use crate::value::Value;
+
+/// A reference to a table.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
+#[repr(transparent)]
+pub struct TableRef(pub(crate) ObjectRef);
+
+#[repr(C)]
+struct Table {
+    header: GcHeader,
+    metatable: Option<TableRef>,
+    array: Option<ObjectRef>,
+    node: Option<ObjectRef>,
+    size_array: u32,
+    last_free: u32,
+    log_size_node: u8,
+}
+
+#[repr(C)]
+#[derive(Copy, Clone)]
+struct Node {
+    val: Value,
+    key: Value,
+    next: i32,
+}
+
+const EMPTY_NODE: Node = Node {
+    val: Value::Nil,
+    key: Value::Nil,
+    next: -1,
+};
+
+/// 5.1's `MAXBITS`: the array part never exceeds `1 << MAXBITS` slots.
+const MAXBITS: usize = 26;
+
+/// `next` was given a key that is not in the table ("invalid key to 'next'").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidKey;
+
+/// Why a store failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetError {
+    /// The key was nil.
+    NilKey,
+    /// The key was NaN.
+    NanKey,
+    /// A resize ran out of memory.
+    OutOfMemory,
+}
+
+impl From<OutOfMemory> for SetError {
+    fn from(_: OutOfMemory) -> Self {
+        SetError::OutOfMemory
+    }
+}
+
+/// The integer a number key denotes, if it is integral.
+#[inline(always)]
+fn as_index(n: f64) -> Option<i64> {
+    let i = n as i64;
+    (i as f64 == n).then_some(i)
+}
+
+fn ceil_log2(x: usize) -> usize {
+    (usize::BITS - (x - 1).leading_zeros()) as usize
+}
+
+/// 5.1's `hashnum`: the sum of the double's 32-bit halves.
+fn hash_number(n: f64) -> u32 {
+    if n == 0.0 {
+        return 0;
+    }
+    let bits = n.to_bits();
+    (bits as u32).wrapping_add((bits >> 32) as u32)
+}
+
+impl TableRef {
+    #[inline(always)]
+    fn raw(self) -> *mut Table {
+        self.0.as_ptr() as *mut Table
+    }
+
+    #[inline(always)]
+    fn t(&self) -> &Table {
+        // SAFETY: a TableRef points at a live, initialised table (module invariant); the
+        // reference is dropped before anything can free or move it.
+        unsafe { &*self.raw() }
+    }
+
+    #[inline(always)]
+    fn t_mut<'a>(self) -> &'a mut Table {
+        // SAFETY: as in `t`; the VM is single-threaded and no other reference to the
+        // table's fields is live while this one is used.
+        unsafe { &mut *self.raw() }
+    }
+
+    /// Creates a table with room for `narray` array items and `nhash` hash entries.
+    pub fn new<C: Collector<LuaModel>, R: RootStack>(
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        narray: usize,
+        nhash: usize,
+    ) -> Result<TableRef, OutOfMemory> {
+        let obj = heap.alloc_object(KIND_TABLE, std::mem::size_of::<Table>(), roots)?;
+        let table = TableRef(obj);
+        // SAFETY: the block is a fresh table-sized object; the header is the collector's,
+        // so only the fields after it are written, before the next allocation.
+        unsafe {
+            let p = table.raw();
+            std::ptr::addr_of_mut!((*p).metatable).write(None);
+            std::ptr::addr_of_mut!((*p).array).write(None);
+            std::ptr::addr_of_mut!((*p).node).write(None);
+            std::ptr::addr_of_mut!((*p).size_array).write(0);
+            std::ptr::addr_of_mut!((*p).last_free).write(0);
+            std::ptr::addr_of_mut!((*p).log_size_node).write(0);
+        }
+        if narray > 0 || nhash > 0 {
+            roots.temps().push(Value::Table(table));
+            let result = table.resize(heap, roots, narray, nhash);
+            roots.temps().pop();
+            result?;
+        }
+        Ok(table)
+    }
+
+    #[inline(always)]
+    fn array_ptr(&self) -> *mut Value {
+        match self.t().array {
+            Some(a) => a.as_ptr() as *mut Value,
+            None => std::ptr::null_mut(),
+        }
+    }
+
+    #[inline(always)]
+    fn node_ptr(&self) -> *mut Node {
+        match self.t().node {
+            Some(n) => n.as_ptr() as *mut Node,
+            None => std::ptr::null_mut(),
+        }
+    }
+
+    #[inline(always)]
+    fn node_count(&self) -> usize {
+        if self.t().node.is_some() {
+            1 << self.t().log_size_node
+        } else {
+            0
+        }
+    }
+
+    #[inline(always)]
+    fn node<'a>(self, i: usize) -> &'a mut Node {
+        debug_assert!(i < self.node_count());
+        // SAFETY: i < node_count, and the node block holds node_count initialised nodes.
+        unsafe { &mut *self.node_ptr().add(i) }
+    }
+
+    #[inline(always)]
+    fn array_slot<'a>(self, i: usize) -> &'a mut Value {
+        debug_assert!(i < self.t().size_array as usize);
+        // SAFETY: i < size_array, and the array block holds size_array initialised values.
+        unsafe { &mut *self.array_ptr().add(i) }
+    }
+
+    /// The size of the array part.
+    pub fn array_size(self) -> usize {
+        self.t().size_array as usize
+    }
+
+    /// The number of nodes in the hash part.
+    pub fn hash_size(self) -> usize {
+        self.node_count()
+    }
+
+    /// The metatable, if any.
+    #[inline(always)]
+    pub fn metatable(self) -> Option<TableRef> {
+        self.t().metatable
+    }
+
+    /// Sets the metatable (the caller runs the write barrier through `heap`).
+    pub fn set_metatable<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, mt: Option<TableRef>) {
+        heap.barrier(self.0);
+        self.t_mut().metatable = mt;
+    }
+
+    /// The absent-metamethod cache bits.
+    #[inline(always)]
+    pub fn tm_flags(self) -> u16 {
+        self.t().header.user()
+    }
+
+    /// Records that metamethod `event` is absent.
+    #[inline(always)]
+    pub fn set_tm_absent(self, event: u16) {
+        let header = &self.t().header;
+        header.set_user(header.user() | (1 << event));
+    }
+
+    /// Main position of a live key, as an index into the node part (which is non-empty).
+    fn main_position(&self, key: Value) -> usize {
+        let size = self.node_count();
+        let hash_mod = |h: u32| (h % ((size as u32 - 1) | 1)) as usize;
+        match key {
+            Value::Number(n) => hash_mod(hash_number(n)),
+            Value::String(s) => s.hash() as usize & (size - 1),
+            Value::Boolean(b) => usize::from(b) & (size - 1),
+            other => hash_mod(other.object().map_or(0, |o| o.addr() as u32)),
+        }
+    }
+
+    /// Value for integer key `key`.
+    #[inline(always)]
+    pub fn get_int(self, key: i64) -> Value {
+        let idx = key.wrapping_sub(1) as u64;
+        if idx < u64::from(self.t().size_array) {
+            return *self.array_slot(idx as usize);
+        }
+        self.get_num_hash(key as f64)
+    }
+
+    fn get_num_hash(self, n: f64) -> Value {
+        if self.node_count() == 0 {
+            return Value::Nil;
+        }
+        let mut i = self.main_position(Value::Number(n)) as i32;
+        while i >= 0 {
+            let node = self.node(i as usize);
+            if let Value::Number(k) = node.key {
+                if k == n {
+                    return node.val;
+                }
+            }
+            i = node.next;
+        }
+        Value::Nil
+    }
+
+    /// Value for string key `key`: the hot path of field and global access.
+    #[inline(always)]
+    pub fn get_str(self, key: LuaStr) -> Value {
+        let size = self.node_count();
+        if size == 0 {
+            return Value::Nil;
+        }
+        let mut i = (key.hash() as usize & (size - 1)) as i32;
+        loop {
+            let node = self.node(i as usize);
+            if let Value::String(k) = node.key {
+                if k == key {
+                    return node.val;
+                }
+            }
+            i = node.next;
+            if i < 0 {
+                return Value::Nil;
+            }
+        }
+    }
+
+    /// Raw get (`rawget`).
+    #[inline]
+    pub fn get(self, key: Value) -> Value {
+        match key {
+            Value::String(s) => self.get_str(s),
+            Value::Number(n) => match as_index(n) {
+                Some(i) => self.get_int(i),
+                None => self.get_num_hash(n),
+            },
+            Value::Nil => Value::Nil,
+            _ => match self.find_node(key) {
+                Some(i) => self.node(i).val,
+                None => Value::Nil,
+            },
+        }
+    }
+
+    /// Node index of `key` (a live key), if present.
+    fn find_node(self, key: Value) -> Option<usize> {
+        if self.node_count() == 0 {
+            return None;
+        }
+        let mut i = self.main_position(key) as i32;
+        while i >= 0 {
+            let node = self.node(i as usize);
+            if node.key.raw_eq(key) {
+                return Some(i as usize);
+            }
+            i = node.next;
+        }
+        None
+    }
+
+    /// The slot holding `key`'s value, if the key is present (possibly with a nil value).
+    fn find_slot(self, key: Value) -> Option<*mut Value> {
+        if let Value::Number(n) = key {
+            if let Some(i) = as_index(n) {
+                let idx = i.wrapping_sub(1) as u64;
+                if idx < u64::from(self.t().size_array) {
+                    return Some(self.array_slot(idx as usize) as *mut Value);
+                }
+            }
+        }
+        self.find_node(key)
+            .map(|i| &mut self.node(i).val as *mut Value)
+    }
+
+    /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
+    /// Runs the write barrier and clears the metamethod cache.
+    #[inline]
+    pub fn set<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        key: Value,
+        val: Value,
+    ) -> Result<(), SetError> {
+        heap.barrier(self.0);
+        self.t().header.set_user(0);
+        if let Value::Number(n) = key {
+            if let Some(i) = as_index(n) {
+                let idx = i.wrapping_sub(1) as u64;
+                if idx < u64::from(self.t().size_array) {
+                    *self.array_slot(idx as usize) = val;
+                    return Ok(());
+                }
+            } else if n.is_nan() {
+                return Err(SetError::NanKey);
+            }
+        }
+        if let Some(slot) = self.find_slot(key) {
+            // SAFETY: the slot is inside this table's array or node block, found just now.
+            unsafe { *slot = val };
+            return Ok(());
+        }
+        if key.is_nil() {
+            return Err(SetError::NilKey);
+        }
+        let slot = self.new_key(heap, roots, key, val)?;
+        // SAFETY: new_key returned a value slot of this table's current node or array block.
+        unsafe { *slot = val };
+        Ok(())
+    }
+
+    /// Stores under an integer key.
+    #[inline]
+    pub fn set_int<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        key: i64,
+        val: Value,
+    ) -> Result<(), SetError> {
+        let idx = key.wrapping_sub(1) as u64;
+        if idx < u64::from(self.t().size_array) {
+            heap.barrier(self.0);
+            self.t().header.set_user(0);
+            *self.array_slot(idx as usize) = val;
+            return Ok(());
+        }
+        self.set(heap, roots, Value::Number(key as f64), val)
+    }
+
+    fn free_pos(self) -> Option<usize> {
+        let t = self.t_mut();
+        while t.last_free > 0 {
+            t.last_free -= 1;
+            if self.node(t.last_free as usize).key.is_nil() {
+                return Some(t.last_free as usize);
+            }
+        }
+        None
+    }
+
+    /// 5.1's `newkey`: inserts a key that is not present and returns its value slot.
+    fn new_key<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        key: Value,
+        val: Value,
+    ) -> Result<*mut Value, OutOfMemory> {
+        if self.node_count() == 0 {
+            return self.rehash_and_insert(heap, roots, key, val);
+        }
+        let mut mp = self.main_position(key);
+        if !self.node(mp).val.is_nil() {
+            let Some(free) = self.free_pos() else {
+                return self.rehash_and_insert(heap, roots, key, val);
+            };
+            let mut other = self.main_position(self.node(mp).key);
+            if other != mp {
+                while self.node(other).next != mp as i32 {
+                    other = self.node(other).next as usize;
+                }
+                self.node(other).next = free as i32;
+                *self.node(free) = *self.node(mp);
+                self.node(mp).next = -1;
+                self.node(mp).val = Value::Nil;
+            } else {
+                self.node(free).next = self.node(mp).next;
+                self.node(mp).next = free as i32;
+                mp = free;
+            }
+        }
+        self.node(mp).key = key;
+        Ok(&mut self.node(mp).val as *mut Value)
+    }
+
+    fn rehash_and_insert<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        key: Value,
+        val: Value,
+    ) -> Result<*mut Value, OutOfMemory> {
+        let mut nums = [0usize; MAXBITS + 1];
+        let mut na = self.count_array(&mut nums);
+        let mut total = na;
+        total += self.count_hash(&mut nums, &mut na);
+        na += count_int(key, &mut nums);
+        total += 1;
+        let (array_size, in_array) = compute_sizes(&nums, na);
+        roots.temps().extend([Value::Table(self), key, val]);
+        let result = self.resize(heap, roots, array_size, total - in_array);
+        let temps = roots.temps();
+        temps.truncate(temps.len() - 3);
+        result?;
+        if let Some(slot) = self.find_slot(key) {
+            return Ok(slot);
+        }
+        self.new_key(heap, roots, key, val)
+    }
+
+    fn count_array(self, nums: &mut [usize; MAXBITS + 1]) -> usize {
+        let size = self.t().size_array as usize;
+        let mut total = 0;
+        let mut i = 1;
+        let mut ttlg = 1;
+        for slot in nums.iter_mut() {
+            let mut lim = ttlg;
+            if lim > size {
+                lim = size;
+                if i > lim {
+                    break;
+                }
+            }
+            let mut count = 0;
+            while i <= lim {
+                if !self.array_slot(i - 1).is_nil() {
+                    count += 1;
+                }
+                i += 1;
+            }
+            *slot += count;
+            total += count;
+            ttlg *= 2;
+        }
+        total
+    }
+
+    fn count_hash(self, nums: &mut [usize; MAXBITS + 1], na: &mut usize) -> usize {
+        let mut total = 0;
+        let mut ints = 0;
+        for i in (0..self.node_count()).rev() {
+            let node = *self.node(i);
+            if !node.val.is_nil() {
+                ints += count_int(node.key, nums);
+                total += 1;
+            }
+        }
+        *na += ints;
+        total
+    }
+
+    /// 5.1's `resize`: new array and node parts, then re-insertion.
+    fn resize<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        array_size: usize,
+        hash_size: usize,
+    ) -> Result<(), OutOfMemory> {
+        let old_array = self.t().size_array as usize;
+        if array_size > old_array {
+            let block = heap.alloc_leaf(array_size * std::mem::size_of::<Value>(), roots)?;
+            let new = block.as_ptr() as *mut Value;
+            // SAFETY: the fresh block holds array_size values; the old array holds
+            // old_array < array_size initialised values and does not overlap it.
+            unsafe {
+                if old_array > 0 {
+                    std::ptr::copy_nonoverlapping(self.array_ptr(), new, old_array);
+                }
+                for i in old_array..array_size {
+                    new.add(i).write(Value::Nil);
+                }
+            }
+            let t = self.t_mut();
+            t.array = Some(block);
+            t.size_array = array_size as u32;
+        }
+        let old_nodes = self.node_ptr();
+        let old_count = self.node_count();
+        if hash_size == 0 {
+            let t = self.t_mut();
+            t.node = None;
+            t.log_size_node = 0;
+            t.last_free = 0;
+        } else {
+            let log = ceil_log2(hash_size);
+            let count = 1usize << log;
+            let block = heap.alloc_leaf(count * std::mem::size_of::<Node>(), roots)?;
+            let nodes = block.as_ptr() as *mut Node;
+            // SAFETY: the fresh block holds `count` nodes.
+            unsafe {
+                for i in 0..count {
+                    nodes.add(i).write(EMPTY_NODE);
+                }
+            }
+            let t = self.t_mut();
+            t.node = Some(block);
+            t.log_size_node = log as u8;
+            t.last_free = count as u32;
+        }
+        if array_size < old_array {
+            self.t_mut().size_array = array_size as u32;
+            for i in array_size..old_array {
+                // SAFETY: the array block still holds old_array values (it is not shrunk).
+                let v = unsafe { *self.array_ptr().add(i) };
+                if !v.is_nil() {
+                    self.insert_sized(Value::Number((i + 1) as f64), v);
+                }
+            }
+        }
+        for i in (0..old_count).rev() {
+            // SAFETY: the old node block (no longer installed, not freed before the next
+            // allocation, and none happens here) holds old_count nodes.
+            let node = unsafe { *old_nodes.add(i) };
+            if !node.val.is_nil() {
+                self.insert_sized(node.key, node.val);
+            }
+        }
+        Ok(())
+    }
+
+    /// Inserts during a resize, which sized the parts to hold every key.
+    fn insert_sized(self, key: Value, val: Value) {
+        if let Some(slot) = self.find_slot(key) {
+            // SAFETY: a slot of this table's current parts.
+            unsafe { *slot = val };
+            return;
+        }
+        let mut mp = self.main_position(key);
+        if !self.node(mp).val.is_nil() {
+            let free = self
+                .free_pos()
+                .expect("a resized table has room for every key");
+            let mut other = self.main_position(self.node(mp).key);
+            if other != mp {
+                while self.node(other).next != mp as i32 {
+                    other = self.node(other).next as usize;
+                }
+                self.node(other).next = free as i32;
+                *self.node(free) = *self.node(mp);
+                self.node(mp).next = -1;
+                self.node(mp).val = Value::Nil;
+            } else {
+                self.node(free).next = self.node(mp).next;
+                self.node(mp).next = free as i32;
+                mp = free;
+            }
+        }
+        let node = self.node(mp);
+        node.key = key;
+        node.val = val;
+    }
+
+    /// Grows or shrinks the array part to `n` slots, keeping the hash part's size
+    /// (5.1's `luaH_resizearray`, used by `SETLIST`).
+    pub fn resize_array<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        n: usize,
+    ) -> Result<(), OutOfMemory> {
+        let hash = self.node_count();
+        roots.temps().push(Value::Table(self));
+        let result = self.resize(heap, roots, n, hash);
+        roots.temps().pop();
+        result
+    }
+
+    /// The border `#t` returns, computed as 5.1's `luaH_getn`.
+    pub fn length(self) -> usize {
+        let mut j = self.t().size_array as usize;
+        if j > 0 && self.array_slot(j - 1).is_nil() {
+            let mut i = 0;
+            while j - i > 1 {
+                let m = (i + j) / 2;
+                if self.array_slot(m - 1).is_nil() {
+                    j = m;
+                } else {
+                    i = m;
+                }
+            }
+            return i;
+        }
+        if self.node_count() == 0 {
+            return j;
+        }
+        let mut i = j;
+        j += 1;
+        while !self.get_int(j as i64).is_nil() {
+            i = j;
+            j *= 2;
+            if j > i32::MAX as usize {
+                let mut i = 1;
+                while !self.get_int(i).is_nil() {
+                    i += 1;
+                }
+                return (i - 1) as usize;
+            }
+        }
+        while j - i > 1 {
+            let m = (i + j) / 2;
+            if self.get_int(m as i64).is_nil() {
+                j = m;
+            } else {
+                i = m;
+            }
+        }
+        i
+    }
+
+    /// The entry after `key` in traversal order (`next`); `Err` for a key not in the
+    /// table. Assigning to existing keys (or nil) during a traversal keeps the order.
+    pub fn next(self, key: Value) -> Result<Option<(Value, Value)>, InvalidKey> {
+        let size_array = self.t().size_array as usize;
+        let mut i = match key {
+            Value::Nil => 0,
+            _ => {
+                let in_array = match key {
+                    Value::Number(n) => as_index(n).filter(|&i| i >= 1 && i as usize <= size_array),
+                    _ => None,
+                };
+                match in_array {
+                    Some(i) => i as usize,
+                    None => self.find_dead_or_live(key).ok_or(InvalidKey)? + size_array + 1,
+                }
+            }
+        };
+        while i < size_array {
+            let v = *self.array_slot(i);
+            if !v.is_nil() {
+                return Ok(Some((Value::Number((i + 1) as f64), v)));
+            }
+            i += 1;
+        }
+        let mut n = i - size_array;
+        while n < self.node_count() {
+            let node = *self.node(n);
+            if !node.val.is_nil() {
+                return Ok(Some((node.key, node.val)));
+            }
+            n += 1;
+        }
+        Ok(None)
+    }
+
+    /// Node index of `key` for `next`: the key may have a nil value (removed during the
+    /// traversal), but the caller holds it, so its main position is computable.
+    fn find_dead_or_live(self, key: Value) -> Option<usize> {
+        if let Value::Number(n) = key {
+            if n.is_nan() {
+                return None;
+            }
+        }
+        self.find_node(key)
+    }
+
+    /// Reports the table's references: metatable, parts, and the live entries.
+    pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
+        let t = self.t();
+        if let Some(mt) = t.metatable {
+            tracer.mark(mt.0);
+        }
+        if let Some(array) = t.array {
+            tracer.mark(array);
+            for i in 0..t.size_array as usize {
+                self.array_slot(i).trace(tracer);
+            }
+        }
+        if let Some(node) = t.node {
+            tracer.mark(node);
+            for i in 0..self.node_count() {
+                let n = self.node(i);
+                if !n.val.is_nil() {
+                    n.key.trace(tracer);
+                    n.val.trace(tracer);
+                }
+            }
+        }
+    }
+}
+
+fn count_int(key: Value, nums: &mut [usize; MAXBITS + 1]) -> usize {
+    if let Value::Number(n) = key {
+        if let Some(k) = as_index(n) {
+            if k > 0 && k <= (1 << MAXBITS) {
+                nums[ceil_log2(k as usize)] += 1;
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+/// 5.1's `computesizes`: the largest power of two n such that more than half of 1..n is
+/// in use; returns (n, number of keys that go to the array part).
+fn compute_sizes(nums: &[usize; MAXBITS + 1], narray: usize) -> (usize, usize) {
+    let mut a = 0;
+    let mut na = 0;
+    let mut n = 0;
+    let mut twotoi = 1usize;
+    let mut i = 0;
+    while twotoi / 2 < narray && i <= MAXBITS {
+        if nums[i] > 0 {
+            a += nums[i];
+            if a > twotoi / 2 {
+                n = twotoi;
+                na = a;
+            }
+        }
+        if a == narray {
+            break;
+        }
+        i += 1;
+        twotoi *= 2;
+    }
+    (n, na)
+}

@@ -1,0 +1,391 @@
+//! Threads: a coroutine's (or the main program's) value stack and call frames, each a
+//! leaf block owned by the thread object.
+//!
+//! Invariants:
+//! - Every stack slot below the thread's *extent*, `max(top, max frame.top)`, holds a
+//!   valid value, and only those slots are traced. Whoever raises the extent initialises
+//!   the new slots first: frame entry nil-fills its registers, pushes write before
+//!   moving `top`. Slots above the extent may hold stale references and are never read
+//!   before being written.
+//! - Open upvalues of this thread point into the current stack block; growing the stack
+//!   re-points them.
+//! - Frames are plain data (indices, pc, counts): the references they describe are in
+//!   the stack.
+
+use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
+
+use super::KIND_THREAD;
+use crate::heap::Heap;
+use crate::model::LuaModel;
+use crate::object::upvalue::UpvalRef;
+use crate::roots::RootStack;
+use crate::value::Value;
+
+/// A reference to a thread.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
+#[repr(transparent)]
+pub struct ThreadRef(pub(crate) ObjectRef);
+
+/// One activation record (5.1's `CallInfo`).
+#[repr(C)]
+#[derive(Copy, Clone, Debug)]
+pub struct Frame {
+    /// Stack index of the called function.
+    pub func: u32,
+    /// Stack index of the first register (first argument for natives).
+    pub base: u32,
+    /// End of the frame's registers (Lua) or of its arguments at entry (native).
+    pub top: u32,
+    /// Lua frames: index of the next instruction, saved whenever control leaves the
+    /// interpreter loop or an error may be raised.
+    pub pc: u32,
+    /// Number of results the caller wants, -1 for all.
+    pub nresults: i32,
+    /// Calls lost to tail calls at this level (for error levels and tracebacks).
+    pub tailcalls: u16,
+    /// Whether the frame runs a Lua function.
+    pub is_lua: bool,
+}
+
+/// A coroutine's status, as `coroutine.status` reports it.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Status {
+    /// Created and not started, or yielded.
+    Suspended,
+    /// Running now.
+    Running,
+    /// Resumed another coroutine and waits for it.
+    Normal,
+    /// Returned or failed.
+    Dead,
+}
+
+#[repr(C)]
+struct Thread {
+    header: GcHeader,
+    stack: Option<ObjectRef>,
+    frames: Option<ObjectRef>,
+    open_upvalues: Option<UpvalRef>,
+    stack_cap: u32,
+    top: u32,
+    frames_cap: u32,
+    nframes: u32,
+    base_ccalls: u32,
+    status: Status,
+}
+
+/// Initial stack slots (5.1's `BASIC_STACK_SIZE`).
+const INITIAL_STACK: usize = 40;
+/// Initial call frames.
+const INITIAL_FRAMES: usize = 8;
+
+impl ThreadRef {
+    #[inline(always)]
+    fn raw(self) -> *mut Thread {
+        self.0.as_ptr() as *mut Thread
+    }
+
+    #[inline(always)]
+    fn th<'a>(self) -> &'a mut Thread {
+        // SAFETY: a ThreadRef points at a live, initialised thread (module invariant); the
+        // VM is single-threaded and does not hold two of these references at once.
+        unsafe { &mut *self.raw() }
+    }
+
+    /// A new thread with an empty stack and no frames.
+    pub fn new<C: Collector<LuaModel>, R: RootStack>(
+        heap: &mut Heap<C>,
+        roots: &mut R,
+    ) -> Result<ThreadRef, OutOfMemory> {
+        let obj = heap.alloc_object(KIND_THREAD, std::mem::size_of::<Thread>(), roots)?;
+        let thread = ThreadRef(obj);
+        // SAFETY: a fresh thread-sized block; the fields after the header are written
+        // before the next allocation.
+        unsafe {
+            let p = thread.raw();
+            std::ptr::addr_of_mut!((*p).stack).write(None);
+            std::ptr::addr_of_mut!((*p).frames).write(None);
+            std::ptr::addr_of_mut!((*p).open_upvalues).write(None);
+            std::ptr::addr_of_mut!((*p).stack_cap).write(0);
+            std::ptr::addr_of_mut!((*p).top).write(0);
+            std::ptr::addr_of_mut!((*p).frames_cap).write(0);
+            std::ptr::addr_of_mut!((*p).nframes).write(0);
+            std::ptr::addr_of_mut!((*p).base_ccalls).write(0);
+            std::ptr::addr_of_mut!((*p).status).write(Status::Suspended);
+        }
+        roots.temps().push(Value::Thread(thread));
+        let result = thread
+            .ensure_stack(heap, roots, INITIAL_STACK)
+            .and_then(|()| thread.grow_frames(heap, roots, INITIAL_FRAMES));
+        roots.temps().pop();
+        result.map(|()| thread)
+    }
+
+    /// The first stack slot. Valid until the stack grows (`ensure_stack`).
+    #[inline(always)]
+    pub fn stack_ptr(self) -> *mut Value {
+        // SAFETY: `new` installs the stack block before returning the thread.
+        unsafe { self.th().stack.unwrap_unchecked().as_ptr() as *mut Value }
+    }
+
+    /// The address of stack slot `index` (below the capacity).
+    #[inline(always)]
+    pub fn slot_ptr(self, index: usize) -> *mut Value {
+        debug_assert!(index < self.stack_cap());
+        // SAFETY: index is below the capacity, so inside the stack block.
+        unsafe { self.stack_ptr().add(index) }
+    }
+
+    /// Sets slots `from..to` (below the capacity) to nil with whole-value stores. Writing
+    /// both words, rather than only the tag as `Value::Nil` assignments compile to, keeps
+    /// later 16-byte loads of these slots from stalling on partial stores.
+    #[inline(always)]
+    pub fn fill_nil(self, from: usize, to: usize) {
+        debug_assert!(to <= self.stack_cap());
+        let stack = self.stack_ptr();
+        for i in from..to {
+            // SAFETY: i < to <= capacity; `Value` is `repr(u64)` with `Nil` as variant 0
+            // and no payload, so a zero tag word is a valid nil whatever the second word
+            // holds. (A non-zero second word keeps LLVM from turning short fills into
+            // `memset` calls.)
+            unsafe { (stack.add(i) as *mut [u64; 2]).write([0, u64::MAX]) };
+        }
+    }
+
+    /// Reads stack slot `index` (below the capacity).
+    #[inline(always)]
+    pub fn get(self, index: usize) -> Value {
+        assert!(index < self.stack_cap());
+        // SAFETY: index is below the capacity and the slot is initialised (extent rule;
+        // slots above the extent are only read after being written).
+        unsafe { *self.stack_ptr().add(index) }
+    }
+
+    /// Writes stack slot `index` (below the capacity). Stacks need no write barrier.
+    #[inline(always)]
+    pub fn set(self, index: usize, value: Value) {
+        assert!(index < self.stack_cap());
+        // SAFETY: index is below the capacity.
+        unsafe { *self.stack_ptr().add(index) = value }
+    }
+
+    /// Number of stack slots.
+    #[inline(always)]
+    pub fn stack_cap(self) -> usize {
+        self.th().stack_cap as usize
+    }
+
+    /// The first free slot (meaningful in native frames and after multiple results).
+    #[inline(always)]
+    pub fn top(self) -> usize {
+        self.th().top as usize
+    }
+
+    /// Moves `top`; the slots below it must be initialised.
+    #[inline(always)]
+    pub fn set_top(self, top: usize) {
+        debug_assert!(top <= self.stack_cap());
+        self.th().top = top as u32;
+    }
+
+    /// Makes sure the stack has at least `needed` slots, moving it if necessary. The new
+    /// slots are nil; open upvalues follow the move.
+    pub fn ensure_stack<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        needed: usize,
+    ) -> Result<(), OutOfMemory> {
+        let old_cap = self.stack_cap();
+        if needed <= old_cap {
+            return Ok(());
+        }
+        let cap = needed.max(old_cap * 2);
+        let block = heap.alloc_leaf(cap * std::mem::size_of::<Value>(), roots)?;
+        let new = block.as_ptr() as *mut Value;
+        // SAFETY: the fresh block holds `cap` values; the old stack holds old_cap values
+        // and is a different block.
+        unsafe {
+            if old_cap > 0 {
+                std::ptr::copy_nonoverlapping(self.stack_ptr(), new, old_cap);
+            }
+            for i in old_cap..cap {
+                new.add(i).write(Value::Nil);
+            }
+        }
+        let th = self.th();
+        th.stack = Some(block);
+        th.stack_cap = cap as u32;
+        let mut uv = th.open_upvalues;
+        while let Some(u) = uv {
+            // SAFETY: `u` is an open upvalue of this thread and `new` its new stack block,
+            // which holds every slot the old one did.
+            unsafe { u.repoint(new) };
+            uv = u.next();
+        }
+        Ok(())
+    }
+
+    /// Number of frames.
+    #[inline(always)]
+    pub fn nframes(self) -> usize {
+        self.th().nframes as usize
+    }
+
+    /// Frame `i` (0 is the bottom).
+    #[inline(always)]
+    pub fn frame(self, i: usize) -> &'static mut Frame {
+        let th = self.th();
+        assert!(i < th.nframes as usize);
+        // SAFETY: `new` installs the frames block before returning the thread, so it is
+        // never absent afterwards; i < nframes <= frames_cap, inside the block; the
+        // reference is used before any frame push can move the block.
+        unsafe {
+            let frames = th.frames.unwrap_unchecked();
+            &mut *(frames.as_ptr() as *mut Frame).add(i)
+        }
+    }
+
+    /// The innermost frame, for the interpreter's hot paths.
+    ///
+    /// # Safety
+    /// The thread must have at least one frame.
+    #[inline(always)]
+    pub unsafe fn top_frame_unchecked(self) -> &'static mut Frame {
+        let th = self.th();
+        debug_assert!(th.nframes > 0);
+        // SAFETY: as in `frame`, with nframes > 0 guaranteed by the caller.
+        unsafe {
+            let frames = th.frames.unwrap_unchecked();
+            &mut *(frames.as_ptr() as *mut Frame).add(th.nframes as usize - 1)
+        }
+    }
+
+    /// The innermost frame.
+    #[inline(always)]
+    pub fn current_frame(self) -> &'static mut Frame {
+        assert!(self.nframes() > 0);
+        // SAFETY: there is a frame.
+        unsafe { self.top_frame_unchecked() }
+    }
+
+    fn grow_frames<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        cap: usize,
+    ) -> Result<(), OutOfMemory> {
+        let block = heap.alloc_leaf(cap * std::mem::size_of::<Frame>(), roots)?;
+        let th = self.th();
+        if let Some(old) = th.frames {
+            // SAFETY: the old block holds nframes <= cap frames; the new one is fresh.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    old.as_ptr() as *const Frame,
+                    block.as_ptr() as *mut Frame,
+                    th.nframes as usize,
+                );
+            }
+        }
+        th.frames = Some(block);
+        th.frames_cap = cap as u32;
+        Ok(())
+    }
+
+    /// Pushes a frame, growing the frame block if needed.
+    #[inline]
+    pub fn push_frame<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        frame: Frame,
+    ) -> Result<(), OutOfMemory> {
+        if self.th().nframes == self.th().frames_cap {
+            let cap = self.th().frames_cap as usize * 2;
+            self.grow_frames(heap, roots, cap)?;
+        }
+        let th = self.th();
+        th.nframes += 1;
+        // SAFETY: the frame was just counted.
+        unsafe { *self.top_frame_unchecked() = frame };
+        Ok(())
+    }
+
+    /// Pops the innermost frame.
+    #[inline(always)]
+    pub fn pop_frame(self) {
+        self.th().nframes -= 1;
+    }
+
+    /// Drops frames down to `n`.
+    pub fn truncate_frames(self, n: usize) {
+        let th = self.th();
+        th.nframes = th.nframes.min(n as u32);
+    }
+
+    /// The coroutine status.
+    pub fn status(self) -> Status {
+        self.th().status
+    }
+
+    /// Sets the coroutine status.
+    pub fn set_status(self, status: Status) {
+        self.th().status = status;
+    }
+
+    /// The VM's native-call depth when this coroutine was last resumed: a yield is only
+    /// possible when no native call is pending above that.
+    pub fn base_ccalls(self) -> u32 {
+        self.th().base_ccalls
+    }
+
+    /// Records the native-call depth at resume.
+    pub fn set_base_ccalls(self, n: u32) {
+        self.th().base_ccalls = n;
+    }
+
+    /// The head of the open-upvalue list (highest slot first).
+    #[inline(always)]
+    pub fn open_upvalues(self) -> Option<UpvalRef> {
+        self.th().open_upvalues
+    }
+
+    /// Replaces the head of the open-upvalue list.
+    #[inline(always)]
+    pub fn set_open_upvalues<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        head: Option<UpvalRef>,
+    ) {
+        heap.barrier(self.0);
+        self.th().open_upvalues = head;
+    }
+
+    /// The traced extent of the stack (see the module invariant).
+    pub fn extent(self) -> usize {
+        let mut limit = self.top();
+        for i in 0..self.nframes() {
+            limit = limit.max(self.frame(i).top as usize);
+        }
+        limit.min(self.stack_cap())
+    }
+
+    pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
+        let th = self.th();
+        if let Some(stack) = th.stack {
+            tracer.mark(stack);
+            let base = stack.as_ptr() as *const Value;
+            for i in 0..self.extent() {
+                // SAFETY: i is below the extent, which is below the capacity.
+                unsafe { (*base.add(i)).trace(tracer) };
+            }
+        }
+        if let Some(frames) = th.frames {
+            tracer.mark(frames);
+        }
+        if let Some(uv) = th.open_upvalues {
+            tracer.mark(uv.0);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Full userdata. Lua programs can only create them with `newproxy`, so they carry no
+//! payload: an identity and a metatable.
+//!
+//! Invariant: `metatable` is `None` or a live table.
+
+use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
+
+use super::KIND_USERDATA;
+use crate::heap::Heap;
+use crate::model::LuaModel;
+use crate::object::table::TableRef;
+use crate::roots::VmRoots;
+
+/// A reference to a userdata.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
+#[repr(transparent)]
+pub struct UserdataRef(pub(crate) ObjectRef);
+
+#[repr(C)]
+struct Userdata {
+    header: GcHeader,
+    metatable: Option<TableRef>,
+}
+
+impl UserdataRef {
+    fn raw(self) -> *mut Userdata {
+        self.0.as_ptr() as *mut Userdata
+    }
+
+    /// A new userdata with the given metatable (rooted by the caller).
+    pub fn new<C: Collector<LuaModel>>(
+        heap: &mut Heap<C>,
+        roots: &mut VmRoots,
+        metatable: Option<TableRef>,
+    ) -> Result<UserdataRef, OutOfMemory> {
+        let obj = heap.alloc_object(KIND_USERDATA, std::mem::size_of::<Userdata>(), roots)?;
+        let ud = UserdataRef(obj);
+        // SAFETY: a fresh userdata-sized block; its metatable field is written at once.
+        unsafe { std::ptr::addr_of_mut!((*ud.raw()).metatable).write(metatable) };
+        Ok(ud)
+    }
+
+    /// The metatable.
+    pub fn metatable(self) -> Option<TableRef> {
+        // SAFETY: a UserdataRef points at a live, initialised userdata.
+        unsafe { (*self.raw()).metatable }
+    }
+
+    pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
+        if let Some(mt) = self.metatable() {
+            tracer.mark(mt.0);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The table library (5.1's `ltablib.c`): insert, remove, concat, sort (5.1's quicksort,
+//! so unstable orders match lua5.1), getn, maxn, and setn (which 5.1 made obsolete).
+
+use gc_core::Collector;
+
+use crate::model::LuaModel;
+use crate::object::table::TableRef;
+use crate::value::Value;
+use crate::vm::{Args, LuaResult, Vm};
+
+/// Registers the `table` table.
+pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
+    vm.register_lib(
+        "table",
+        &[
+            ("insert", insert),
+            ("remove", remove),
+            ("concat", concat),
+            ("sort", sort),
+            ("getn", getn),
+            ("maxn", maxn),
+            ("setn", setn),
+        ],
+    )?;
+    Ok(())
+}
+
+fn set<C: Collector<LuaModel>>(vm: &mut Vm<C>, t: TableRef, i: i64, v: Value) -> LuaResult<()> {
+    vm.raw_set(t, Value::Number(i as f64), v)
+}
+
+fn insert<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let t = vm.check_table(args, 1)?;
+    let mut e = t.length() as i64 + 1;
+    let pos = match args.n {
+        2 => e,
+        3 => {
+            let pos = vm.check_int(args, 2)?;
+            if pos > e {
+                e = pos;
+            }
+            let mut i = e;
+            while i > pos {
+                let v = t.get_int(i - 1);
+                set(vm, t, i, v)?;
+                i -= 1;
+            }
+            pos
+        }
+        _ => return Err(vm.native_error("wrong number of arguments to 'insert'")),
+    };
+    let v = vm.arg(args, args.n - 1);
+    set(vm, t, pos, v)?;
+    Ok(0)
+}
+
+fn remove<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let t = vm.check_table(args, 1)?;
+    let e = t.length() as i64;
+    let mut pos = vm.opt_int(args, 2, e)?;
+    if !(1 <= pos && pos <= e) {
+        return Ok(0);
+    }
+    let result = t.get_int(pos);
+    vm.push(result)?;
+    while pos < e {
+        let v = t.get_int(pos + 1);
+        set(vm, t, pos, v)?;
+        pos += 1;
+    }
+    set(vm, t, e, Value::Nil)?;
+    Ok(1)
+}
+
+fn concat<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let sep = match vm.opt_str(args, 2)? {
+        Some(s) => s.as_bytes(),
+        None => b"",
+    };
+    let t = vm.check_table(args, 1)?;
+    let first = vm.opt_int(args, 3, 1)?;
+    let last = if vm.arg(args, 3).is_nil() {
+        t.length() as i64
+    } else {
+        vm.check_int(args, 4)?
+    };
+    let mut out = Vec::new();
+    let mut i = first;
+    while i <= last {
+        match t.get_int(i) {
+            Value::String(s) => out.extend_from_slice(s.as_bytes()),
+            Value::Number(n) => crate::convert::format_number(n, &mut out),
+            other => {
+                let msg = format!(
+                    "invalid value ({}) at index {i} in table for 'concat'",
+                    other.type_name()
+                );
+                return Err(vm.native_error(&msg));
+            }
+        }
+        if i < last {
+            out.extend_from_slice(sep);
+        }
+        i += 1;
+    }
+    let s = vm.str_value(&out)?;
+    vm.ret1(s)
+}
+
+fn setn<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<usize> {
+    Err(vm.native_error("'setn' is obsolete"))
+}
+
+fn getn<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let t = vm.check_table(args, 1)?;
+    vm.ret1(Value::Number(t.length() as f64))
+}
+
+fn maxn<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let t = vm.check_table(args, 1)?;
+    let mut max = 0.0f64;
+    let mut key = Value::Nil;
+    while let Ok(Some((k, _))) = t.next(key) {
+        if let Value::Number(n) = k {
+            if n > max {
+                max = n;
+            }
+        }
+        key = k;
+    }
+    vm.ret1(Value::Number(max))
+}
+
+/// The state of one `table.sort`: the table, the comparator, and the three stack slots
+/// that keep the pivot and the two elements being compared rooted.
+struct Sorter {
+    t: TableRef,
+    comp: Value,
+    pivot: usize,
+    a: usize,
+    b: usize,
+}
+
+fn sort<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let t = vm.check_table(args, 1)?;
+    let n = t.length() as i64;
+    let comp = vm.arg(args, 1);
+    if !comp.is_nil() && !comp.is_function() {
+        return Err(vm.arg_type_error(args, 2, "function"));
+    }
+    vm.set_top(args.base + 2)?;
+    let slots = vm.top();
+    vm.set_top(slots + 3)?;
+    let s = Sorter {
+        t,
+        comp,
+        pivot: slots,
+        a: slots + 1,
+        b: slots + 2,
+    };
+    aux_sort(vm, &s, 1, n)?;
+    Ok(0)
+}
+
+fn less<C: Collector<LuaModel>>(vm: &mut Vm<C>, s: &Sorter, x: Value, y: Value) -> LuaResult<bool> {
+    if s.comp.is_nil() {
+        vm.less_than(x, y)
+    } else {
+        Ok(vm.call_value(s.comp, &[x, y])?.truthy())
+    }
+}
+
+/// 5.1's `auxsort`, element for element.
+fn aux_sort<C: Collector<LuaModel>>(
+    vm: &mut Vm<C>,
+    s: &Sorter,
+    mut l: i64,
+    mut u: i64,
+) -> LuaResult<()> {
+    let th = vm.thread();
+    let t = s.t;
+    while l < u {
+        let (al, au) = (t.get_int(l), t.get_int(u));
+        if less(vm, s, au, al)? {
+            set(vm, t, l, au)?;
+            set(vm, t, u, al)?;
+        }
+        if u - l == 1 {
+            break;
+        }
+        let mut i = (l + u) / 2;
+        let (ai, al) = (t.get_int(i), t.get_int(l));
+        if less(vm, s, ai, al)? {
+            set(vm, t, i, al)?;
+            set(vm, t, l, ai)?;
+        } else {
+            let au = t.get_int(u);
+            if less(vm, s, au, ai)? {
+                set(vm, t, i, au)?;
+                set(vm, t, u, ai)?;
+            }
+        }
+        if u - l == 2 {
+            break;
+        }
+        let p = t.get_int(i);
+        th.set(s.pivot, p);
+        let au1 = t.get_int(u - 1);
+        set(vm, t, i, au1)?;
+        set(vm, t, u - 1, p)?;
+        i = l;
+        let mut j = u - 1;
+        loop {
+            loop {
+                i += 1;
+                let ai = t.get_int(i);
+                th.set(s.a, ai);
+                if !less(vm, s, ai, th.get(s.pivot))? {
+                    break;
+                }
+                if i > u {
+                    return Err(vm.native_error("invalid order function for sorting"));
+                }
+            }
+            loop {
+                j -= 1;
+                let aj = t.get_int(j);
+                th.set(s.b, aj);
+                if !less(vm, s, th.get(s.pivot), aj)? {
+                    break;
+                }
+                if j < l {
+                    return Err(vm.native_error("invalid order function for sorting"));
+                }
+            }
+            if j < i {
+                break;
+            }
+            let (ai, aj) = (th.get(s.a), th.get(s.b));
+            set(vm, t, i, aj)?;
+            set(vm, t, j, ai)?;
+        }
+        let (au1, ai) = (t.get_int(u - 1), t.get_int(i));
+        set(vm, t, u - 1, ai)?;
+        set(vm, t, i, au1)?;
+        let (lo, hi);
+        if i - l < u - i {
+            lo = l;
+            hi = i - 1;
+            l = i + 1;
+        } else {
+            lo = i + 1;
+            hi = u;
+            u = i - 1;
+        }
+        aux_sort(vm, s, lo, hi)?;
+    }
+    Ok(())
+}

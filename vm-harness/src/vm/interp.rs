@@ -1,0 +1,591 @@
+//! The interpreter loop: Lua 5.1's register machine, one `match` arm per opcode.
+//!
+//! Invariants:
+//! - Lua-to-Lua calls, returns and tail calls never recurse on the Rust stack: they
+//!   push or pop a frame and either switch the loop's cached state in place (calls of
+//!   fixed-arity functions, the common case) or restart the outer loop, which reloads it
+//!   from the innermost frame (`continue 'frame`). Only native code and metamethods
+//!   re-enter `execute`, which returns when the frame count drops back to `entry`.
+//! - `stack` caches the running thread's stack block; it is reloaded after anything
+//!   that can run code or grow the stack (`protect!`). Registers of the current frame
+//!   are below its `top`, which `precall` made fit in the stack, so register accesses
+//!   through `stack + base + r` stay in bounds.
+//! - The frame's saved pc is updated before anything that can raise an error, allocate
+//!   or call, so error positions and variable names are those of the faulting
+//!   instruction.
+
+use gc_core::Collector;
+
+use super::call::Called;
+use super::metamethods::Arith;
+use super::{LuaResult, Vm};
+use crate::compiler::opcodes::{fb_to_int, OpCode, BITRK, LFIELDS_PER_FLUSH, MAXARG_SBX};
+use crate::model::LuaModel;
+use crate::object::closure::LuaClosureRef;
+use crate::object::upvalue::UpvalRef;
+use crate::value::Value;
+
+const MOVE: u32 = OpCode::Move as u32;
+const LOADK: u32 = OpCode::LoadK as u32;
+const LOADBOOL: u32 = OpCode::LoadBool as u32;
+const LOADNIL: u32 = OpCode::LoadNil as u32;
+const GETUPVAL: u32 = OpCode::GetUpval as u32;
+const GETGLOBAL: u32 = OpCode::GetGlobal as u32;
+const GETTABLE: u32 = OpCode::GetTable as u32;
+const SETGLOBAL: u32 = OpCode::SetGlobal as u32;
+const SETUPVAL: u32 = OpCode::SetUpval as u32;
+const SETTABLE: u32 = OpCode::SetTable as u32;
+const NEWTABLE: u32 = OpCode::NewTable as u32;
+const SELF: u32 = OpCode::Self_ as u32;
+const ADD: u32 = OpCode::Add as u32;
+const SUB: u32 = OpCode::Sub as u32;
+const MUL: u32 = OpCode::Mul as u32;
+const DIV: u32 = OpCode::Div as u32;
+const MOD: u32 = OpCode::Mod as u32;
+const POW: u32 = OpCode::Pow as u32;
+const UNM: u32 = OpCode::Unm as u32;
+const NOT: u32 = OpCode::Not as u32;
+const LEN: u32 = OpCode::Len as u32;
+const CONCAT: u32 = OpCode::Concat as u32;
+const JMP: u32 = OpCode::Jmp as u32;
+const EQ: u32 = OpCode::Eq as u32;
+const LT: u32 = OpCode::Lt as u32;
+const LE: u32 = OpCode::Le as u32;
+const TEST: u32 = OpCode::Test as u32;
+const TESTSET: u32 = OpCode::TestSet as u32;
+const CALL: u32 = OpCode::Call as u32;
+const TAILCALL: u32 = OpCode::TailCall as u32;
+const RETURN: u32 = OpCode::Return as u32;
+const FORLOOP: u32 = OpCode::ForLoop as u32;
+const FORPREP: u32 = OpCode::ForPrep as u32;
+const TFORLOOP: u32 = OpCode::TForLoop as u32;
+const SETLIST: u32 = OpCode::SetList as u32;
+const CLOSE: u32 = OpCode::Close as u32;
+const CLOSURE: u32 = OpCode::Closure as u32;
+const VARARG: u32 = OpCode::VarArg as u32;
+
+/// 5.1's `LUAI_MAXUPVALUES`.
+const MAX_UPVALUES: usize = 60;
+
+#[inline(always)]
+fn arg_b(i: u32) -> u32 {
+    i >> 23
+}
+
+#[inline(always)]
+fn arg_c(i: u32) -> u32 {
+    (i >> 14) & 0x1ff
+}
+
+#[inline(always)]
+fn arg_bx(i: u32) -> u32 {
+    i >> 14
+}
+
+#[inline(always)]
+fn arg_sbx(i: u32) -> isize {
+    (i >> 14) as isize - MAXARG_SBX as isize
+}
+
+impl<C: Collector<LuaModel>> Vm<C> {
+    /// Runs Lua frames until the frame count drops to `entry`.
+    pub(crate) fn execute(&mut self, entry: usize) -> LuaResult<()> {
+        'frame: loop {
+            let th = self.roots.thread;
+            let mut ci = th.nframes() - 1;
+            // SAFETY: execute runs while the thread has frames above `entry`.
+            let (mut func, mut base, mut pc) = unsafe {
+                let f = th.top_frame_unchecked();
+                (f.func as usize, f.base as usize, f.pc as usize)
+            };
+            let mut stack = th.stack_ptr();
+            // SAFETY: a frame's function slot is below its base, inside the stack.
+            let Value::LuaFunction(mut cl) = (unsafe { *stack.add(func) }) else {
+                unreachable!("a Lua frame runs a Lua function")
+            };
+            let mut proto = cl.proto();
+            let mut code = proto.code_ptr();
+            let mut k = proto.constants_ptr();
+
+            macro_rules! r {
+                ($x:expr) => {
+                    // SAFETY: registers are below the frame top, inside the stack block
+                    // `stack` caches (module invariant).
+                    unsafe { *stack.add(base + ($x) as usize) }
+                };
+            }
+            macro_rules! setr {
+                ($x:expr, $v:expr) => {{
+                    let v = $v;
+                    // SAFETY: as in `r!`.
+                    unsafe { *stack.add(base + ($x) as usize) = v }
+                }};
+            }
+            macro_rules! kst {
+                ($x:expr) => {
+                    // SAFETY: the compiler only emits constant indices of this prototype.
+                    unsafe { *k.add(($x) as usize) }
+                };
+            }
+            macro_rules! rk {
+                ($x:expr) => {{
+                    let x = $x;
+                    if x & BITRK != 0 {
+                        kst!(x & !BITRK)
+                    } else {
+                        r!(x)
+                    }
+                }};
+            }
+            macro_rules! slot {
+                ($x:expr) => {{
+                    let x = $x;
+                    if x & BITRK != 0 {
+                        None
+                    } else {
+                        Some(base + x as usize)
+                    }
+                }};
+            }
+            macro_rules! protect {
+                ($e:expr) => {{
+                    // SAFETY: frame `ci` is the innermost while its code runs.
+                    unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                    let result = $e;
+                    stack = self.roots.thread.stack_ptr();
+                    result?
+                }};
+            }
+            macro_rules! jump_next {
+                () => {{
+                    // SAFETY: a test instruction is always followed by a JMP.
+                    let j = unsafe { *code.add(pc) };
+                    pc = (pc as isize + 1 + arg_sbx(j)) as usize;
+                }};
+            }
+            macro_rules! arith {
+                ($a:expr, $i:expr, $op:expr, $fast:expr) => {{
+                    let (bi, cidx) = (arg_b($i), arg_c($i));
+                    let (b, c) = (rk!(bi), rk!(cidx));
+                    if let (Value::Number(x), Value::Number(y)) = (b, c) {
+                        setr!($a, Value::Number($fast(x, y)));
+                    } else {
+                        let v = protect!(self.arith($op, b, c, slot!(bi), slot!(cidx)));
+                        setr!($a, v);
+                    }
+                }};
+            }
+
+            loop {
+                // SAFETY: pc stays inside the code: every path ends in RETURN and jumps
+                // target instructions of this prototype (compiler invariant).
+                let i = unsafe { *code.add(pc) };
+                pc += 1;
+                let a = (i >> 6) & 0xff;
+                match i & 0x3f {
+                    MOVE => setr!(a, r!(arg_b(i))),
+                    LOADK => setr!(a, kst!(arg_bx(i))),
+                    LOADBOOL => {
+                        setr!(a, Value::Boolean(arg_b(i) != 0));
+                        if arg_c(i) != 0 {
+                            pc += 1;
+                        }
+                    }
+                    LOADNIL => {
+                        for x in a..=arg_b(i) {
+                            setr!(x, Value::Nil);
+                        }
+                    }
+                    GETUPVAL => setr!(a, cl.upvalue(arg_b(i) as usize).get()),
+                    GETGLOBAL => {
+                        let key = kst!(arg_bx(i));
+                        let env = cl.env();
+                        let v = match key {
+                            Value::String(s) => env.get_str(s),
+                            _ => env.get(key),
+                        };
+                        if !v.is_nil() || env.metatable().is_none() {
+                            setr!(a, v);
+                        } else {
+                            let v = protect!(self.index(Value::Table(env), key, None));
+                            setr!(a, v);
+                        }
+                    }
+                    GETTABLE => {
+                        let b = arg_b(i);
+                        let t = r!(b);
+                        let key = rk!(arg_c(i));
+                        if let Value::Table(tt) = t {
+                            let v = tt.get(key);
+                            if !v.is_nil() || tt.metatable().is_none() {
+                                setr!(a, v);
+                                continue;
+                            }
+                        }
+                        let v = protect!(self.index(t, key, Some(base + b as usize)));
+                        setr!(a, v);
+                    }
+                    SETGLOBAL => {
+                        let key = kst!(arg_bx(i));
+                        let env = cl.env();
+                        let val = r!(a);
+                        if env.metatable().is_none() {
+                            protect!(self.raw_set(env, key, val));
+                        } else {
+                            protect!(self.set_index(Value::Table(env), key, val, None));
+                        }
+                    }
+                    SETUPVAL => cl.upvalue(arg_b(i) as usize).set(&mut self.heap, r!(a)),
+                    SETTABLE => {
+                        let t = r!(a);
+                        let key = rk!(arg_b(i));
+                        let val = rk!(arg_c(i));
+                        match t {
+                            Value::Table(tt) if tt.metatable().is_none() => {
+                                protect!(self.raw_set(tt, key, val))
+                            }
+                            _ => protect!(self.set_index(t, key, val, Some(base + a as usize))),
+                        }
+                    }
+                    NEWTABLE => {
+                        let narray = fb_to_int(arg_b(i)) as usize;
+                        let nhash = fb_to_int(arg_c(i)) as usize;
+                        let t = protect!(self.new_table(narray, nhash));
+                        setr!(a, Value::Table(t));
+                    }
+                    SELF => {
+                        let b = arg_b(i);
+                        let obj = r!(b);
+                        let key = rk!(arg_c(i));
+                        setr!(a + 1, obj);
+                        if let Value::Table(tt) = obj {
+                            let v = tt.get(key);
+                            if !v.is_nil() || tt.metatable().is_none() {
+                                setr!(a, v);
+                                continue;
+                            }
+                        }
+                        let v = protect!(self.index(obj, key, Some(base + b as usize)));
+                        setr!(a, v);
+                    }
+                    ADD => arith!(a, i, Arith::Add, |x: f64, y: f64| x + y),
+                    SUB => arith!(a, i, Arith::Sub, |x: f64, y: f64| x - y),
+                    MUL => arith!(a, i, Arith::Mul, |x: f64, y: f64| x * y),
+                    DIV => arith!(a, i, Arith::Div, |x: f64, y: f64| x / y),
+                    MOD => arith!(a, i, Arith::Mod, |x: f64, y: f64| Arith::Mod.apply(x, y)),
+                    POW => arith!(a, i, Arith::Pow, |x: f64, y: f64| x.powf(y)),
+                    UNM => {
+                        let b = arg_b(i);
+                        let v = r!(b);
+                        if let Value::Number(x) = v {
+                            setr!(a, Value::Number(-x));
+                        } else {
+                            let s = Some(base + b as usize);
+                            let v = protect!(self.arith(Arith::Unm, v, v, s, s));
+                            setr!(a, v);
+                        }
+                    }
+                    NOT => setr!(a, Value::Boolean(!r!(arg_b(i)).truthy())),
+                    LEN => {
+                        let b = arg_b(i);
+                        let v = r!(b);
+                        match v {
+                            Value::Table(t) => setr!(a, Value::Number(t.length() as f64)),
+                            Value::String(s) => setr!(a, Value::Number(s.len() as f64)),
+                            _ => {
+                                let v = protect!(self.length(v, Some(base + b as usize)));
+                                setr!(a, v);
+                            }
+                        }
+                    }
+                    CONCAT => {
+                        let b = arg_b(i) as usize;
+                        let c = arg_c(i) as usize;
+                        protect!(self.concat(base + b, base + c));
+                        setr!(a, r!(b));
+                    }
+                    JMP => pc = (pc as isize + arg_sbx(i)) as usize,
+                    EQ => {
+                        let b = rk!(arg_b(i));
+                        let c = rk!(arg_c(i));
+                        let eq = match (b, c) {
+                            (Value::Table(_), Value::Table(_))
+                            | (Value::Userdata(_), Value::Userdata(_)) => {
+                                protect!(self.equals(b, c))
+                            }
+                            _ => b.raw_eq(c),
+                        };
+                        if eq == (a != 0) {
+                            jump_next!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    LT => {
+                        let b = rk!(arg_b(i));
+                        let c = rk!(arg_c(i));
+                        let lt = match (b, c) {
+                            (Value::Number(x), Value::Number(y)) => x < y,
+                            _ => protect!(self.less_than(b, c)),
+                        };
+                        if lt == (a != 0) {
+                            jump_next!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    LE => {
+                        let b = rk!(arg_b(i));
+                        let c = rk!(arg_c(i));
+                        let le = match (b, c) {
+                            (Value::Number(x), Value::Number(y)) => x <= y,
+                            _ => protect!(self.less_equal(b, c)),
+                        };
+                        if le == (a != 0) {
+                            jump_next!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    TEST => {
+                        if r!(a).truthy() == (arg_c(i) != 0) {
+                            jump_next!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    TESTSET => {
+                        let v = r!(arg_b(i));
+                        if v.truthy() == (arg_c(i) != 0) {
+                            setr!(a, v);
+                            jump_next!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    CALL => {
+                        let b = arg_b(i) as usize;
+                        let c = arg_c(i);
+                        let f = base + a as usize;
+                        if b != 0 {
+                            th.set_top(f + b);
+                        }
+                        // SAFETY: frame `ci` is the innermost while its code runs.
+                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                        if let Value::LuaFunction(callee) = r!(a) {
+                            let p = callee.proto();
+                            if !p.is_vararg() {
+                                // The common case, entered without leaving this loop: the
+                                // new frame's state is known, no need to reload it.
+                                self.enter_fixed(p, f, c as i32 - 1)?;
+                                ci += 1;
+                                func = f;
+                                base = f + 1;
+                                pc = 0;
+                                cl = callee;
+                                proto = p;
+                                code = p.code_ptr();
+                                k = p.constants_ptr();
+                                stack = th.stack_ptr();
+                                continue;
+                            }
+                        }
+                        match self.precall(f, c as i32 - 1)? {
+                            Called::Lua => continue 'frame,
+                            Called::Native => {
+                                stack = th.stack_ptr();
+                                if c != 0 {
+                                    th.set_top(th.frame(ci).top as usize);
+                                }
+                            }
+                        }
+                    }
+                    TAILCALL => {
+                        let b = arg_b(i) as usize;
+                        let f = base + a as usize;
+                        if b != 0 {
+                            th.set_top(f + b);
+                        }
+                        // SAFETY: frame `ci` is the innermost while its code runs.
+                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                        if th.open_upvalues().is_some() {
+                            self.close_upvalues(th, base);
+                        }
+                        if let Value::LuaFunction(_) = th.get(f) {
+                            let cur = *th.frame(ci);
+                            let dst = cur.func as usize;
+                            let n = th.top() - f;
+                            for j in 0..n {
+                                th.set(dst + j, th.get(f + j));
+                            }
+                            th.set_top(dst + n);
+                            th.pop_frame();
+                            self.precall(dst, cur.nresults)?;
+                            th.current_frame().tailcalls = cur.tailcalls.saturating_add(1);
+                            continue 'frame;
+                        }
+                        match self.precall(f, -1)? {
+                            Called::Lua => continue 'frame,
+                            Called::Native => stack = th.stack_ptr(),
+                        }
+                    }
+                    RETURN => {
+                        let b = arg_b(i) as usize;
+                        let first = base + a as usize;
+                        let n = if b != 0 { b - 1 } else { th.top() - first };
+                        if th.open_upvalues().is_some() {
+                            self.close_upvalues(th, base);
+                        }
+                        let wanted = th.frame(ci).nresults;
+                        self.poscall(first, n);
+                        if th.nframes() == entry {
+                            return Ok(());
+                        }
+                        if wanted >= 0 {
+                            th.set_top(th.current_frame().top as usize);
+                        }
+                        continue 'frame;
+                    }
+                    FORLOOP => {
+                        let (Value::Number(idx), Value::Number(limit), Value::Number(step)) =
+                            (r!(a), r!(a + 1), r!(a + 2))
+                        else {
+                            unreachable!("FORPREP made the control values numbers")
+                        };
+                        let idx = idx + step;
+                        let go_on = if 0.0 < step {
+                            idx <= limit
+                        } else {
+                            limit <= idx
+                        };
+                        if go_on {
+                            pc = (pc as isize + arg_sbx(i)) as usize;
+                            setr!(a, Value::Number(idx));
+                            setr!(a + 3, Value::Number(idx));
+                        }
+                    }
+                    FORPREP => {
+                        // SAFETY: frame `ci` is the innermost while its code runs.
+                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                        let Some(init) = self.to_number(r!(a)) else {
+                            return Err(self.for_error("initial value"));
+                        };
+                        let Some(limit) = self.to_number(r!(a + 1)) else {
+                            return Err(self.for_error("limit"));
+                        };
+                        let Some(step) = self.to_number(r!(a + 2)) else {
+                            return Err(self.for_error("step"));
+                        };
+                        setr!(a, Value::Number(init - step));
+                        setr!(a + 1, Value::Number(limit));
+                        setr!(a + 2, Value::Number(step));
+                        pc = (pc as isize + arg_sbx(i)) as usize;
+                    }
+                    TFORLOOP => {
+                        let cb = base + a as usize + 3;
+                        th.set(cb + 2, r!(a + 2));
+                        th.set(cb + 1, r!(a + 1));
+                        th.set(cb, r!(a));
+                        th.set_top(cb + 3);
+                        protect!(self.call(cb, arg_c(i) as i32));
+                        th.set_top(th.frame(ci).top as usize);
+                        let v = r!(a + 3);
+                        if !v.is_nil() {
+                            setr!(a + 2, v);
+                            jump_next!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    SETLIST => {
+                        let mut n = arg_b(i) as usize;
+                        let mut c = arg_c(i) as usize;
+                        if n == 0 {
+                            n = th.top() - (base + a as usize) - 1;
+                            th.set_top(th.frame(ci).top as usize);
+                        }
+                        if c == 0 {
+                            // SAFETY: a SETLIST with C = 0 is followed by its real C.
+                            c = unsafe { *code.add(pc) } as usize;
+                            pc += 1;
+                        }
+                        let Value::Table(t) = r!(a) else {
+                            unreachable!("SETLIST targets a table constructor")
+                        };
+                        let mut last = (c - 1) * LFIELDS_PER_FLUSH as usize + n;
+                        if last > t.array_size() {
+                            // SAFETY: frame `ci` is the innermost while its code runs.
+                            unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                            if t.resize_array(&mut self.heap, &mut self.roots, last)
+                                .is_err()
+                            {
+                                return Err(self.out_of_memory());
+                            }
+                        }
+                        for j in (1..=n).rev() {
+                            let v = r!(a as usize + j);
+                            protect!(t
+                                .set_int(&mut self.heap, &mut self.roots, last as i64, v)
+                                .map_err(|_| self.out_of_memory()));
+                            last -= 1;
+                        }
+                    }
+                    CLOSE => self.close_upvalues(th, base + a as usize),
+                    CLOSURE => {
+                        let p = proto.child(arg_bx(i) as usize);
+                        let nup = p.nupvalues();
+                        let mut ups: [Option<UpvalRef>; MAX_UPVALUES] = [None; MAX_UPVALUES];
+                        // SAFETY: frame `ci` is the innermost while its code runs.
+                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                        for (j, up) in ups.iter_mut().enumerate().take(nup) {
+                            // SAFETY: CLOSURE is followed by one pseudo-instruction per
+                            // upvalue of the child (compiler invariant).
+                            let pseudo = unsafe { *code.add(pc + j) };
+                            *up = Some(if pseudo & 0x3f == GETUPVAL {
+                                cl.upvalue(arg_b(pseudo) as usize)
+                            } else {
+                                self.find_upvalue(base + arg_b(pseudo) as usize)?
+                            });
+                        }
+                        pc += nup;
+                        let env = cl.env();
+                        let made = LuaClosureRef::new(
+                            &mut self.heap,
+                            &mut self.roots,
+                            p,
+                            env,
+                            &ups[..nup],
+                        );
+                        let ncl = protect!(made.map_err(|_| self.out_of_memory()));
+                        setr!(a, Value::LuaFunction(ncl));
+                    }
+                    VARARG => {
+                        let b = arg_b(i) as usize;
+                        let n = base - func - 1 - proto.num_params();
+                        let ra = base + a as usize;
+                        if b == 0 {
+                            if ra + n > th.stack_cap() {
+                                th.set_top(ra);
+                                protect!(self.check_stack(n));
+                            }
+                            for j in 0..n {
+                                th.set(ra + j, th.get(base - n + j));
+                            }
+                            th.set_top(ra + n);
+                        } else {
+                            for j in 0..b - 1 {
+                                let v = if j < n {
+                                    th.get(base - n + j)
+                                } else {
+                                    Value::Nil
+                                };
+                                th.set(ra + j, v);
+                            }
+                        }
+                    }
+                    op => unreachable!("invalid opcode {op}"),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! Metatables and the operations that consult them, with 5.1's rules: `__index` and
+//! `__newindex` chains (at most 100 links), arithmetic with string coercion, `__eq` only
+//! between operands sharing the handler, `__lt`/`__le` (with `not (b < a)` as `__le`'s
+//! fallback), `__concat`, `__len` for non-tables, `__call`, `__tostring`.
+//!
+//! Invariant: metamethods run through `Vm::call_value`, which pushes above the running
+//! frame's registers, so operands in registers stay rooted during the call.
+
+use gc_core::Collector;
+
+use super::{LuaResult, Throw, Vm};
+use crate::convert::{format_number, parse_number};
+use crate::model::LuaModel;
+use crate::object::table::TableRef;
+use crate::roots::Name;
+use crate::value::Value;
+
+/// 5.1's `MAXTAGLOOP`.
+const MAX_TAG_LOOP: usize = 100;
+
+/// The arithmetic operators, in metamethod order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Arith {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Mod,
+    /// `^`
+    Pow,
+    /// unary `-`
+    Unm,
+}
+
+impl Arith {
+    /// Applies the operator to numbers (5.1's `luai_num*`).
+    #[inline(always)]
+    pub fn apply(self, a: f64, b: f64) -> f64 {
+        match self {
+            Arith::Add => a + b,
+            Arith::Sub => a - b,
+            Arith::Mul => a * b,
+            Arith::Div => a / b,
+            Arith::Mod => a - (a / b).floor() * b,
+            Arith::Pow => a.powf(b),
+            Arith::Unm => -a,
+        }
+    }
+
+    fn event(self) -> Name {
+        match self {
+            Arith::Add => Name::Add,
+            Arith::Sub => Name::Sub,
+            Arith::Mul => Name::Mul,
+            Arith::Div => Name::Div,
+            Arith::Mod => Name::Mod,
+            Arith::Pow => Name::Pow,
+            Arith::Unm => Name::Unm,
+        }
+    }
+}
+
+impl<C: Collector<LuaModel>> Vm<C> {
+    /// Number coercion (5.1's `tonumber`): numbers, and strings that parse as numbers.
+    #[inline]
+    pub fn to_number(&self, v: Value) -> Option<f64> {
+        match v {
+            Value::Number(n) => Some(n),
+            Value::String(s) => parse_number(s.as_bytes()),
+            _ => None,
+        }
+    }
+
+    /// The metatable of any value: tables and userdata have their own, strings share one.
+    #[inline]
+    pub fn metatable_of(&self, v: Value) -> Option<TableRef> {
+        match v {
+            Value::Table(t) => t.metatable(),
+            Value::Userdata(u) => u.metatable(),
+            Value::String(_) => self.roots.string_meta,
+            _ => None,
+        }
+    }
+
+    /// Field `event` of metatable `mt`, using and filling the absent-event cache.
+    #[inline]
+    pub fn fast_tm(&self, mt: TableRef, event: Name) -> Value {
+        let cached = event.is_cached();
+        if cached && mt.tm_flags() & (1 << event as u16) != 0 {
+            return Value::Nil;
+        }
+        let v = mt.get_str(self.roots.name(event));
+        if v.is_nil() && cached {
+            mt.set_tm_absent(event as u16);
+        }
+        v
+    }
+
+    /// The metamethod `event` of `v`, nil if none.
+    #[inline]
+    pub fn metamethod(&self, v: Value, event: Name) -> Value {
+        match self.metatable_of(v) {
+            Some(mt) => self.fast_tm(mt, event),
+            None => Value::Nil,
+        }
+    }
+
+    /// `obj[key]` with `__index` (5.1's `luaV_gettable`). `slot` is the stack slot of
+    /// `obj`, for the error message.
+    #[inline(never)]
+    pub fn index(&mut self, obj: Value, key: Value, slot: Option<usize>) -> LuaResult<Value> {
+        let mut obj = obj;
+        let mut slot = slot;
+        for _ in 0..MAX_TAG_LOOP {
+            let tm = if let Value::Table(t) = obj {
+                let v = t.get(key);
+                if !v.is_nil() {
+                    return Ok(v);
+                }
+                match t.metatable() {
+                    None => return Ok(Value::Nil),
+                    Some(mt) => {
+                        let tm = self.fast_tm(mt, Name::Index);
+                        if tm.is_nil() {
+                            return Ok(Value::Nil);
+                        }
+                        tm
+                    }
+                }
+            } else {
+                let tm = self.metamethod(obj, Name::Index);
+                if tm.is_nil() {
+                    return Err(self.type_error(obj, slot, "index"));
+                }
+                tm
+            };
+            if tm.is_function() {
+                return self.call_value(tm, &[obj, key]);
+            }
+            obj = tm;
+            slot = None;
+        }
+        Err(self.runtime_error("loop in gettable"))
+    }
+
+    /// `obj[key] = val` with `__newindex` (5.1's `luaV_settable`).
+    #[inline(never)]
+    pub fn set_index(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+        slot: Option<usize>,
+    ) -> LuaResult<()> {
+        let mut obj = obj;
+        let mut slot = slot;
+        for _ in 0..MAX_TAG_LOOP {
+            let tm = if let Value::Table(t) = obj {
+                let tm = match t.metatable() {
+                    None => Value::Nil,
+                    Some(mt) => {
+                        if t.get(key).is_nil() {
+                            self.fast_tm(mt, Name::NewIndex)
+                        } else {
+                            Value::Nil
+                        }
+                    }
+                };
+                if tm.is_nil() {
+                    return self.raw_set(t, key, val);
+                }
+                tm
+            } else {
+                let tm = self.metamethod(obj, Name::NewIndex);
+                if tm.is_nil() {
+                    return Err(self.type_error(obj, slot, "index"));
+                }
+                tm
+            };
+            if tm.is_function() {
+                self.call_value(tm, &[obj, key, val])?;
+                return Ok(());
+            }
+            obj = tm;
+            slot = None;
+        }
+        Err(self.runtime_error("loop in settable"))
+    }
+
+    /// Arithmetic on non-numbers: coercion, then the metamethod of either operand.
+    #[inline(never)]
+    pub fn arith(
+        &mut self,
+        op: Arith,
+        a: Value,
+        b: Value,
+        sa: Option<usize>,
+        sb: Option<usize>,
+    ) -> LuaResult<Value> {
+        if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
+            return Ok(Value::Number(op.apply(x, y)));
+        }
+        let mut tm = self.metamethod(a, op.event());
+        if tm.is_nil() {
+            tm = self.metamethod(b, op.event());
+        }
+        if tm.is_nil() {
+            return Err(self.arith_error(a, sa, b, sb));
+        }
+        self.call_value(tm, &[a, b])
+    }
+
+    /// `a == b` (5.1's `luaV_equalval`).
+    #[inline(never)]
+    pub fn equals(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        if a.raw_eq(b) {
+            return Ok(true);
+        }
+        let (mt1, mt2) = match (a, b) {
+            (Value::Table(x), Value::Table(y)) => (x.metatable(), y.metatable()),
+            (Value::Userdata(x), Value::Userdata(y)) => (x.metatable(), y.metatable()),
+            _ => return Ok(false),
+        };
+        let Some(mt1) = mt1 else { return Ok(false) };
+        let tm1 = self.fast_tm(mt1, Name::Eq);
+        if tm1.is_nil() {
+            return Ok(false);
+        }
+        let tm = match mt2 {
+            Some(mt2) if mt2 == mt1 => tm1,
+            Some(mt2) => {
+                let tm2 = self.fast_tm(mt2, Name::Eq);
+                if !tm1.raw_eq(tm2) {
+                    return Ok(false);
+                }
+                tm1
+            }
+            None => return Ok(false),
+        };
+        Ok(self.call_value(tm, &[a, b])?.truthy())
+    }
+
+    /// The order metamethod shared by both operands, or nil.
+    fn order_tm(&mut self, a: Value, b: Value, event: Name) -> Value {
+        let tm1 = self.metamethod(a, event);
+        if tm1.is_nil() {
+            return Value::Nil;
+        }
+        let tm2 = self.metamethod(b, event);
+        if !tm1.raw_eq(tm2) {
+            return Value::Nil;
+        }
+        tm1
+    }
+
+    /// `a < b` (5.1's `luaV_lessthan`).
+    #[inline(never)]
+    pub fn less_than(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => Ok(x < y),
+            (Value::String(x), Value::String(y)) => Ok(x.as_bytes() < y.as_bytes()),
+            _ => {
+                if std::mem::discriminant(&a) != std::mem::discriminant(&b)
+                    && !(a.is_function() && b.is_function())
+                {
+                    return Err(self.order_error(a, b));
+                }
+                let tm = self.order_tm(a, b, Name::Lt);
+                if tm.is_nil() {
+                    return Err(self.order_error(a, b));
+                }
+                Ok(self.call_value(tm, &[a, b])?.truthy())
+            }
+        }
+    }
+
+    /// `a <= b` (5.1's `lessequal`): `__le`, else `not (b < a)` through `__lt`.
+    #[inline(never)]
+    pub fn less_equal(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => Ok(x <= y),
+            (Value::String(x), Value::String(y)) => Ok(x.as_bytes() <= y.as_bytes()),
+            _ => {
+                if std::mem::discriminant(&a) != std::mem::discriminant(&b)
+                    && !(a.is_function() && b.is_function())
+                {
+                    return Err(self.order_error(a, b));
+                }
+                let tm = self.order_tm(a, b, Name::Le);
+                if !tm.is_nil() {
+                    return Ok(self.call_value(tm, &[a, b])?.truthy());
+                }
+                let tm = self.order_tm(b, a, Name::Lt);
+                if !tm.is_nil() {
+                    return Ok(!self.call_value(tm, &[b, a])?.truthy());
+                }
+                Err(self.order_error(a, b))
+            }
+        }
+    }
+
+    /// `#v` (5.1's `OP_LEN`): strings and tables directly, others through `__len`.
+    #[inline(never)]
+    pub fn length(&mut self, v: Value, slot: Option<usize>) -> LuaResult<Value> {
+        match v {
+            Value::String(s) => Ok(Value::Number(s.len() as f64)),
+            Value::Table(t) => Ok(Value::Number(t.length() as f64)),
+            _ => {
+                let tm = self.metamethod(v, Name::Len);
+                if tm.is_nil() {
+                    return Err(self.type_error(v, slot, "get length of"));
+                }
+                self.call_value(tm, &[v, Value::Nil])
+            }
+        }
+    }
+
+    /// Concatenates stack slots `first..=last` into slot `first` (5.1's `luaV_concat`):
+    /// runs of strings and numbers are joined at once, other pairs go through
+    /// `__concat` from the right.
+    #[inline(never)]
+    pub fn concat(&mut self, first: usize, last: usize) -> LuaResult<()> {
+        let th = self.roots.thread;
+        let mut total = last - first + 1;
+        let mut last = last;
+        let mut buf: Vec<u8> = Vec::new();
+        while total > 1 {
+            let top = last + 1;
+            let a = th.get(top - 2);
+            let b = th.get(top - 1);
+            let stringish = |v: Value| matches!(v, Value::String(_) | Value::Number(_));
+            let mut n = 2;
+            if !stringish(a) || !stringish(b) {
+                let mut tm = self.metamethod(a, Name::Concat);
+                if tm.is_nil() {
+                    tm = self.metamethod(b, Name::Concat);
+                }
+                if tm.is_nil() {
+                    return Err(self.concat_error(a, Some(top - 2), b, Some(top - 1)));
+                }
+                let r = self.call_value(tm, &[a, b])?;
+                th.set(top - 2, r);
+            } else if matches!(b, Value::String(s) if s.is_empty()) {
+                if let Value::Number(x) = a {
+                    let s = self.number_to_str(x)?;
+                    th.set(top - 2, s);
+                }
+            } else {
+                while n < total && stringish(th.get(top - n - 1)) {
+                    n += 1;
+                }
+                buf.clear();
+                for i in (1..=n).rev() {
+                    match th.get(top - i) {
+                        Value::String(s) => buf.extend_from_slice(s.as_bytes()),
+                        Value::Number(x) => format_number(x, &mut buf),
+                        _ => unreachable!("checked stringish"),
+                    }
+                }
+                let s = self.str_value(&buf)?;
+                th.set(top - n, s);
+            }
+            total -= n - 1;
+            last -= n - 1;
+        }
+        Ok(())
+    }
+
+    /// A number as a Lua string.
+    pub fn number_to_str(&mut self, n: f64) -> LuaResult<Value> {
+        let mut buf = Vec::with_capacity(24);
+        format_number(n, &mut buf);
+        self.str_value(&buf)
+    }
+
+    /// `tostring(v)`: `__tostring` if present, else the default text.
+    pub fn to_string(&mut self, v: Value) -> LuaResult<Value> {
+        let tm = self.metamethod(v, Name::ToString);
+        if !tm.is_nil() {
+            return self.call_value(tm, &[v]);
+        }
+        match v {
+            Value::String(_) => Ok(v),
+            Value::Number(n) => self.number_to_str(n),
+            Value::Nil => self.str_value(b"nil"),
+            Value::Boolean(b) => self.str_value(if b { b"true" } else { b"false" }),
+            other => {
+                let addr = other.object().map_or(0, |o| o.addr());
+                let text = format!("{}: {:#x}", other.type_name(), addr);
+                self.str_value(text.as_bytes())
+            }
+        }
+    }
+
+    /// Raises the error for a failed numeric `for` preparation.
+    #[cold]
+    pub fn for_error(&mut self, what: &str) -> Throw {
+        self.runtime_error(&format!("'for' {what} must be a number"))
+    }
+}

@@ -1,0 +1,446 @@
+//! The virtual machine: the collector, the roots, the table of native functions, and the
+//! helpers native code uses to read arguments and push results.
+//!
+//! Invariants:
+//! - Native functions follow Lua's C API discipline: arguments and anything they create
+//!   that must survive an allocation live on the running thread's stack (or in
+//!   `VmRoots::temps`), never only in Rust locals.
+//! - Errors travel as `Err(Throw::Error)` with the error value in `VmRoots::error_value`;
+//!   frames are not popped while an error travels, so handlers and tracebacks see the
+//!   stack as it was where the error was raised. Whoever catches an error unwinds.
+
+mod call;
+pub mod coroutine;
+pub mod error;
+mod interp;
+pub mod metamethods;
+
+use std::collections::hash_map::RandomState;
+use std::collections::HashSet;
+use std::hash::BuildHasher;
+use std::io::Write;
+use std::time::Instant;
+
+use gc_core::Collector;
+
+use crate::binary_chunk;
+use crate::compiler::{self, CompileOptions};
+use crate::heap::Heap;
+use crate::model::LuaModel;
+use crate::object::closure::{LuaClosureRef, NativeClosureRef};
+use crate::object::proto::ProtoRef;
+use crate::object::string::{intern, LuaStr};
+use crate::object::table::{SetError, TableRef};
+use crate::object::thread::{Status, ThreadRef};
+use crate::object::upvalue::UpvalRef;
+use crate::roots::{BootRoots, Name, VmRoots};
+use crate::value::Value;
+
+pub use error::{StackLevel, Throw};
+
+/// The result of anything that may raise a Lua error (or yield).
+pub type LuaResult<T> = Result<T, Throw>;
+
+/// A native function: reads its arguments through `args`, pushes its results on the
+/// stack and returns how many it pushed.
+pub type NativeFn<C> = fn(&mut Vm<C>, Args) -> LuaResult<usize>;
+
+/// Where a native call's arguments are: stack slots `base .. base + n` of the running
+/// thread. Indices stay valid when the stack moves.
+#[derive(Copy, Clone, Debug)]
+pub struct Args {
+    /// First argument's slot.
+    pub base: usize,
+    /// Number of arguments.
+    pub n: usize,
+}
+
+/// 5.1's `LUAI_MAXCALLS`: the deepest Lua call nesting.
+pub const MAX_CALLS: usize = 20000;
+/// 5.1's `LUAI_MAXCCALLS`: the deepest nesting of native-to-Lua re-entries.
+pub const MAX_CCALLS: u32 = 200;
+/// 5.1's `LUAI_MAXCSTACK`: slots a native function may use.
+pub const MAX_NATIVE_STACK: usize = 8000;
+/// Slots a native function finds free at entry (5.1's `LUA_MINSTACK`).
+pub const MIN_STACK: usize = 20;
+/// Largest stack, in slots.
+pub const MAX_STACK: usize = 1 << 24;
+
+/// How to run the VM.
+#[derive(Clone, Debug, Default)]
+pub struct VmOptions {
+    /// Collect and verify the heap before every N-th allocation (0: never).
+    pub gc_stress: u32,
+}
+
+/// A Lua 5.1 virtual machine over the collector `C`.
+pub struct Vm<C: Collector<LuaModel>> {
+    /// The collector behind the allocation front.
+    pub heap: Heap<C>,
+    /// Everything the collector marks from.
+    pub roots: VmRoots,
+    natives: Vec<NativeFn<C>>,
+    /// The deepest Lua call nesting allowed now: `MAX_CALLS`, plus some room while an
+    /// error handler runs (5.1 lets handlers run after a stack overflow).
+    pub(crate) call_limit: usize,
+    /// Nesting of native-to-Lua calls (5.1's `nCcalls`).
+    pub(crate) ccalls: u32,
+    /// Values a yielding coroutine hands to its resumer (count, at its stack top).
+    pub(crate) yield_count: usize,
+    /// Buffered standard output, flushed at exit, before reading input and on errors.
+    pub(crate) stdout: std::io::BufWriter<std::io::Stdout>,
+    /// Standard input, buffered for `io.read`.
+    pub(crate) stdin: std::io::BufReader<std::io::Stdin>,
+    /// State of `math.random`.
+    pub(crate) rng: u64,
+    /// `collectgarbage("setpause")`'s value (stored and returned; the collectors' pacing
+    /// does not read it yet).
+    pub(crate) gc_pause: u32,
+    /// `collectgarbage("setstepmul")`'s value.
+    pub(crate) gc_stepmul: u32,
+    /// When the VM started, for `os.clock`.
+    pub(crate) started: Instant,
+    /// Keyed hashes of the binary chunks `string.dump` produced: the only ones `load`
+    /// accepts, since there is no bytecode verifier.
+    dumped_chunks: HashSet<u64>,
+    /// The (randomly keyed) hasher of `dumped_chunks`.
+    chunk_hasher: RandomState,
+}
+
+impl<C: Collector<LuaModel>> Vm<C> {
+    /// Boots a VM: main thread, registry, globals, interned names and the standard
+    /// libraries. Fails only if the heap limit is too small to boot.
+    pub fn new(gc: C, options: &VmOptions) -> Result<Self, String> {
+        let mut heap = Heap::new(gc, options.gc_stress);
+        let oom = |_| "not enough memory to start the VM".to_owned();
+        let mut boot = BootRoots::default();
+        let registry = TableRef::new(&mut heap, &mut boot, 0, 2).map_err(oom)?;
+        boot.temps.push(Value::Table(registry));
+        let globals = TableRef::new(&mut heap, &mut boot, 0, 64).map_err(oom)?;
+        boot.temps.push(Value::Table(globals));
+        let main = ThreadRef::new(&mut heap, &mut boot).map_err(oom)?;
+        main.set_status(Status::Running);
+        let roots = VmRoots {
+            strings: Default::default(),
+            main_thread: main,
+            thread: main,
+            globals,
+            registry,
+            string_meta: None,
+            error_value: Value::Nil,
+            names: Vec::new(),
+            temps: Vec::new(),
+            protos_under_construction: Vec::new(),
+        };
+        let mut vm = Vm {
+            heap,
+            roots,
+            natives: Vec::new(),
+            call_limit: MAX_CALLS,
+            ccalls: 0,
+            yield_count: 0,
+            stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            stdin: std::io::BufReader::new(std::io::stdin()),
+            rng: 0x2545_f491_4f6c_dd1d,
+            gc_pause: 200,
+            gc_stepmul: 200,
+            started: Instant::now(),
+            dumped_chunks: HashSet::new(),
+            chunk_hasher: RandomState::new(),
+        };
+        for (_, text) in Name::ALL {
+            let s = intern(&mut vm.heap, &mut vm.roots, text.as_bytes()).map_err(oom)?;
+            vm.roots.names.push(s);
+        }
+        crate::stdlib::open_all(&mut vm).map_err(|_| vm.error_string())?;
+        Ok(vm)
+    }
+
+    // ----- allocation helpers: each maps running out of memory to a Lua error -----
+
+    /// Interns `bytes` (which may point into a rooted heap string).
+    pub fn intern(&mut self, bytes: &[u8]) -> LuaResult<LuaStr> {
+        intern(&mut self.heap, &mut self.roots, bytes).map_err(|_| self.out_of_memory())
+    }
+
+    /// Interns `bytes` as a string value.
+    pub fn str_value(&mut self, bytes: &[u8]) -> LuaResult<Value> {
+        self.intern(bytes).map(Value::String)
+    }
+
+    /// A new table.
+    pub fn new_table(&mut self, narray: usize, nhash: usize) -> LuaResult<TableRef> {
+        TableRef::new(&mut self.heap, &mut self.roots, narray, nhash)
+            .map_err(|_| self.out_of_memory())
+    }
+
+    /// Registers a Rust function and returns a new native closure for it, with the
+    /// given upvalues (rooted by the caller).
+    pub fn new_native(&mut self, f: NativeFn<C>, upvalues: &[Value]) -> LuaResult<Value> {
+        let index = match self.natives.iter().position(|&g| g as usize == f as usize) {
+            Some(i) => i,
+            None => {
+                self.natives.push(f);
+                self.natives.len() - 1
+            }
+        };
+        NativeClosureRef::new(&mut self.heap, &mut self.roots, index, upvalues)
+            .map(Value::NativeFunction)
+            .map_err(|_| self.out_of_memory())
+    }
+
+    /// Raw store into a table, turning store failures into Lua errors (5.1 messages).
+    pub fn raw_set(&mut self, t: TableRef, key: Value, val: Value) -> LuaResult<()> {
+        match t.set(&mut self.heap, &mut self.roots, key, val) {
+            Ok(()) => Ok(()),
+            Err(SetError::NilKey) => Err(self.runtime_error("table index is nil")),
+            Err(SetError::NanKey) => Err(self.runtime_error("table index is NaN")),
+            Err(SetError::OutOfMemory) => Err(self.out_of_memory()),
+        }
+    }
+
+    /// Raw store under a string key given as text (library set-up, fields like `n`).
+    pub fn set_field(&mut self, t: TableRef, name: &str, val: Value) -> LuaResult<()> {
+        self.roots.temps.extend([Value::Table(t), val]);
+        let key = self.intern(name.as_bytes());
+        let result = key.and_then(|k| self.raw_set(t, Value::String(k), val));
+        self.roots.temps.truncate(self.roots.temps.len() - 2);
+        result
+    }
+
+    /// Raw read of a string-keyed field.
+    pub fn get_field(&mut self, t: TableRef, name: &str) -> LuaResult<Value> {
+        self.roots.temps.push(Value::Table(t));
+        let key = self.intern(name.as_bytes());
+        self.roots.temps.pop();
+        Ok(t.get_str(key?))
+    }
+
+    /// The error raised when an allocation fails: the preallocated "not enough memory".
+    #[cold]
+    pub fn out_of_memory(&mut self) -> Throw {
+        self.roots.error_value = Value::String(self.roots.name(Name::NotEnoughMemory));
+        Throw::Error
+    }
+
+    // ----- the running thread's stack, as native functions see it -----
+
+    /// The running thread.
+    #[inline(always)]
+    pub fn thread(&self) -> ThreadRef {
+        self.roots.thread
+    }
+
+    /// Argument `i` (0-based), nil when absent.
+    #[inline]
+    pub fn arg(&self, args: Args, i: usize) -> Value {
+        if i < args.n {
+            self.roots.thread.get(args.base + i)
+        } else {
+            Value::Nil
+        }
+    }
+
+    /// The first free stack slot.
+    #[inline]
+    pub fn top(&self) -> usize {
+        self.roots.thread.top()
+    }
+
+    /// Makes room for `n` more slots above the top.
+    pub fn check_stack(&mut self, n: usize) -> LuaResult<()> {
+        let th = self.roots.thread;
+        let needed = th.top() + n;
+        if needed > MAX_STACK {
+            return Err(self.runtime_error("stack overflow"));
+        }
+        th.ensure_stack(&mut self.heap, &mut self.roots, needed)
+            .map_err(|_| self.out_of_memory())
+    }
+
+    /// Pushes a value on the running thread's stack.
+    #[inline]
+    pub fn push(&mut self, v: Value) -> LuaResult<()> {
+        let th = self.roots.thread;
+        let top = th.top();
+        if top >= th.stack_cap() {
+            self.roots.temps.push(v);
+            let grown = self.check_stack(1);
+            self.roots.temps.pop();
+            grown?;
+        }
+        th.set(top, v);
+        th.set_top(top + 1);
+        Ok(())
+    }
+
+    /// Sets the top to `top`, nil-filling new slots (5.1's `lua_settop`).
+    pub fn set_top(&mut self, top: usize) -> LuaResult<()> {
+        let th = self.roots.thread;
+        let old = th.top();
+        if top > old {
+            self.check_stack(top - old)?;
+            for i in old..top {
+                th.set(i, Value::Nil);
+            }
+        }
+        th.set_top(top);
+        Ok(())
+    }
+
+    /// Pops and returns the top value.
+    pub fn pop(&mut self) -> Value {
+        let th = self.roots.thread;
+        let top = th.top() - 1;
+        th.set_top(top);
+        th.get(top)
+    }
+
+    /// The function being run by the innermost native frame (to read its upvalues).
+    pub fn current_native(&self) -> NativeClosureRef {
+        let th = self.roots.thread;
+        match th.get(th.current_frame().func as usize) {
+            Value::NativeFunction(f) => f,
+            _ => unreachable!("current frame is not native"),
+        }
+    }
+
+    /// Looks up native function `index`.
+    #[inline(always)]
+    pub(crate) fn native(&self, index: usize) -> NativeFn<C> {
+        self.natives[index]
+    }
+
+    // ----- loading and running chunks -----
+
+    /// Compiles a chunk (or reads a binary chunk this VM dumped) and returns a closure of
+    /// it in the global environment; syntax errors come back as the message lua5.1
+    /// reports.
+    pub fn load(
+        &mut self,
+        source: &[u8],
+        chunk_name: &str,
+        options: CompileOptions,
+    ) -> LuaResult<Result<Value, Vec<u8>>> {
+        let proto = if binary_chunk::is_binary(source) {
+            if !self
+                .dumped_chunks
+                .contains(&self.chunk_hasher.hash_one(source))
+            {
+                let msg =
+                    format!("{chunk_name}: binary chunk not produced by string.dump in this VM");
+                return Ok(Err(msg.into_bytes()));
+            }
+            match binary_chunk::undump(source, crate::stdlib::base::chunk_id) {
+                Ok(p) => p,
+                Err(e) => return Ok(Err(format!("{chunk_name}: {e}").into_bytes())),
+            }
+        } else {
+            match compiler::compile_with(source, chunk_name, options) {
+                Ok(p) => p,
+                Err(e) => return Ok(Err(e.message().to_vec())),
+            }
+        };
+        let p = ProtoRef::load(&mut self.heap, &mut self.roots, &proto)
+            .map_err(|_| self.out_of_memory())?;
+        self.roots.protos_under_construction.push(p);
+        let globals = self.roots.globals;
+        let cl = LuaClosureRef::new(&mut self.heap, &mut self.roots, p, globals, &[]);
+        self.roots.protos_under_construction.pop();
+        let cl = cl.map_err(|_| self.out_of_memory())?;
+        Ok(Ok(Value::LuaFunction(cl)))
+    }
+
+    /// `string.dump`: the binary chunk of a Lua function, remembered as loadable.
+    pub fn dump_function(&mut self, f: LuaClosureRef) -> Vec<u8> {
+        let chunk = binary_chunk::dump(&f.proto().full_view());
+        self.dumped_chunks
+            .insert(self.chunk_hasher.hash_one(&chunk));
+        chunk
+    }
+
+    /// Calls `f` with `args` from the top level (no frame running), discarding results.
+    /// On error, the error value is left in `VmRoots::error_value` and the returned
+    /// string holds the message and a traceback.
+    pub fn run_function(&mut self, f: Value, args: &[Value]) -> Result<(), String> {
+        let th = self.roots.thread;
+        let func = th.top();
+        let outcome = (|| {
+            self.push(f)?;
+            for &a in args {
+                self.push(a)?;
+            }
+            self.call(func, 0)
+        })();
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                let message = self.error_string();
+                let trace = self.traceback();
+                self.close_upvalues(th, func);
+                th.truncate_frames(0);
+                self.ccalls = 0;
+                th.set_top(func);
+                Err(format!("{message}\n{trace}"))
+            }
+        }
+    }
+
+    /// The pending error value as text, as the standalone interpreter prints it.
+    pub fn error_string(&self) -> String {
+        match self.roots.error_value {
+            Value::String(s) => s.to_str_lossy(),
+            Value::Number(n) => {
+                let mut out = Vec::new();
+                crate::convert::format_number(n, &mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            }
+            _ => "(error object is not a string)".to_owned(),
+        }
+    }
+
+    /// Flushes buffered standard output.
+    pub fn flush(&mut self) {
+        let _ = self.stdout.flush();
+    }
+
+    /// Closes the open upvalues of `th` at or above stack slot `level`.
+    #[inline(never)]
+    pub(crate) fn close_upvalues(&mut self, th: ThreadRef, level: usize) {
+        let mut head = th.open_upvalues();
+        while let Some(uv) = head {
+            if uv.index() < level {
+                break;
+            }
+            head = uv.next();
+            uv.close(&mut self.heap);
+        }
+        th.set_open_upvalues(&mut self.heap, head);
+    }
+
+    /// The open upvalue for stack slot `index` of the running thread, created if needed.
+    #[inline(never)]
+    pub(crate) fn find_upvalue(&mut self, index: usize) -> LuaResult<UpvalRef> {
+        let th = self.roots.thread;
+        let mut prev: Option<UpvalRef> = None;
+        let mut cur = th.open_upvalues();
+        while let Some(uv) = cur {
+            let at = uv.index();
+            if at == index {
+                return Ok(uv);
+            }
+            if at < index {
+                break;
+            }
+            prev = Some(uv);
+            cur = uv.next();
+        }
+        let uv = UpvalRef::new_open(&mut self.heap, &mut self.roots, th, index, cur)
+            .map_err(|_| self.out_of_memory())?;
+        match prev {
+            None => th.set_open_upvalues(&mut self.heap, Some(uv)),
+            Some(p) => p.set_next(&mut self.heap, Some(uv)),
+        }
+        Ok(uv)
+    }
+}

@@ -1,0 +1,192 @@
+//! Unit tests of the heap objects through a real VM: tables (array and hash parts,
+//! rehash, borders, traversal order) and strings (interning, pruning after collection).
+
+use gc_core::collectors::Stw;
+use gc_core::{Collector, HeapConfig};
+use vm_harness::model::LuaModel;
+use vm_harness::object::table::TableRef;
+use vm_harness::value::Value;
+use vm_harness::vm::{Vm, VmOptions};
+
+fn vm() -> Vm<Stw<LuaModel>> {
+    Vm::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress: 0 }).expect("boot")
+}
+
+fn num(n: i64) -> Value {
+    Value::Number(n as f64)
+}
+
+/// A table kept alive in the VM's temporary roots.
+fn rooted_table(vm: &mut Vm<Stw<LuaModel>>, narray: usize, nhash: usize) -> TableRef {
+    let t = vm.new_table(narray, nhash).expect("table");
+    vm.roots.temps.push(Value::Table(t));
+    t
+}
+
+fn keys_in_order(t: TableRef) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut key = Value::Nil;
+    while let Some((k, _)) = t.next(key).expect("valid key") {
+        out.push(format!("{k:?}"));
+        key = k;
+    }
+    out
+}
+
+#[test]
+fn integer_keys_fill_the_array_part() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 0, 0);
+    for i in 1..=100 {
+        vm.raw_set(t, num(i), num(i * 10)).unwrap();
+    }
+    assert!(t.array_size() >= 100, "array part {}", t.array_size());
+    assert!(t.hash_size() < 8, "hash part {}", t.hash_size());
+    assert_eq!(t.length(), 100);
+    for i in 1..=100 {
+        assert!(t.get_int(i).raw_eq(num(i * 10)));
+    }
+    assert!(t.get_int(101).is_nil());
+    assert!(t.get_int(0).is_nil());
+}
+
+#[test]
+fn string_keys_live_in_the_hash_part_and_survive_rehashes() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 0, 0);
+    let mut keys = Vec::new();
+    for i in 0..1000 {
+        let k = vm.str_value(format!("key{i}").as_bytes()).unwrap();
+        vm.roots.temps.push(k);
+        keys.push(k);
+        vm.raw_set(t, k, num(i)).unwrap();
+        vm.heap.gc.collect(&mut vm.roots);
+    }
+    assert_eq!(t.array_size(), 0);
+    assert!(t.hash_size() >= 1000);
+    for (i, k) in keys.iter().enumerate() {
+        let Value::String(s) = *k else { unreachable!() };
+        assert!(t.get_str(s).raw_eq(num(i as i64)));
+    }
+    vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
+}
+
+#[test]
+fn border_of_a_table_with_a_hash_tail() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 0, 0);
+    for i in (1..=20).rev() {
+        vm.raw_set(t, num(i), Value::Boolean(true)).unwrap();
+    }
+    let n = t.length() as i64;
+    assert_eq!(n, 20);
+    vm.raw_set(t, num(21), Value::Boolean(true)).unwrap();
+    vm.raw_set(t, num(10), Value::Nil).unwrap();
+    let n = t.length() as i64;
+    assert!(!t.get_int(n).is_nil() || n == 0, "t[{n}] is nil");
+    assert!(t.get_int(n + 1).is_nil(), "t[{}] is not nil", n + 1);
+}
+
+#[test]
+fn float_nan_and_nil_keys() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 0, 0);
+    vm.raw_set(t, Value::Number(1.5), num(1)).unwrap();
+    assert!(t.get(Value::Number(1.5)).raw_eq(num(1)));
+    assert!(vm.raw_set(t, Value::Nil, num(1)).is_err());
+    assert!(vm.raw_set(t, Value::Number(f64::NAN), num(1)).is_err());
+}
+
+#[test]
+fn traversal_order_is_stable_under_assignment_to_existing_keys() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 0, 0);
+    for i in 0..50 {
+        let k = vm.str_value(format!("k{i}").as_bytes()).unwrap();
+        vm.raw_set(t, k, num(i)).unwrap();
+        vm.raw_set(t, num(i + 1), num(i)).unwrap();
+    }
+    let before = keys_in_order(t);
+    let mut seen = Vec::new();
+    let mut key = Value::Nil;
+    while let Some((k, v)) = t.next(key).unwrap() {
+        let Value::Number(n) = v else { unreachable!() };
+        vm.raw_set(t, k, Value::Number(n + 1000.0)).unwrap();
+        seen.push(format!("{k:?}"));
+        key = k;
+    }
+    assert_eq!(seen, before);
+    assert_eq!(keys_in_order(t), before);
+}
+
+#[test]
+fn clearing_entries_during_traversal_visits_each_once() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 0, 0);
+    for i in 0..200 {
+        let k = vm.str_value(format!("x{i}").as_bytes()).unwrap();
+        vm.raw_set(t, k, num(i)).unwrap();
+        vm.raw_set(t, num(i + 1), num(i)).unwrap();
+    }
+    let mut visited = 0;
+    let mut key = Value::Nil;
+    while let Some((k, _)) = t.next(key).unwrap() {
+        vm.raw_set(t, k, Value::Nil).unwrap();
+        vm.heap.gc.collect(&mut vm.roots);
+        visited += 1;
+        key = k;
+    }
+    assert_eq!(visited, 400);
+    assert!(t.next(Value::Nil).unwrap().is_none());
+    assert_eq!(t.length(), 0);
+}
+
+#[test]
+fn next_rejects_keys_that_are_not_in_the_table() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 0, 0);
+    vm.raw_set(t, num(1), num(1)).unwrap();
+    let k = vm.str_value(b"absent").unwrap();
+    assert!(t.next(k).is_err());
+}
+
+#[test]
+fn equal_strings_are_interned_once() {
+    let mut vm = vm();
+    let a = vm.str_value(b"hello world").unwrap();
+    vm.roots.temps.push(a);
+    let b = vm.str_value(b"hello world").unwrap();
+    let c = vm.str_value(b"hello worle").unwrap();
+    assert!(a.raw_eq(b));
+    assert!(!a.raw_eq(c));
+    let Value::String(s) = a else { unreachable!() };
+    assert_eq!(s.as_bytes(), b"hello world");
+    let bytes = vm.str_value(b"a\0b\xff").unwrap();
+    let Value::String(s) = bytes else {
+        unreachable!()
+    };
+    assert_eq!(s.as_bytes(), b"a\0b\xff");
+}
+
+#[test]
+fn dead_strings_are_pruned_from_the_intern_table() {
+    let mut vm = vm();
+    vm.heap.gc.collect(&mut vm.roots);
+    let baseline = vm.roots.strings.len();
+    let kept = vm.str_value(b"kept string").unwrap();
+    vm.roots.temps.push(kept);
+    for i in 0..1000 {
+        vm.str_value(format!("garbage {i}").as_bytes()).unwrap();
+    }
+    assert_eq!(vm.roots.strings.len(), baseline + 1001);
+    vm.heap.gc.collect(&mut vm.roots);
+    assert_eq!(vm.roots.strings.len(), baseline + 1);
+    let again = vm.str_value(b"kept string").unwrap();
+    assert!(again.raw_eq(kept));
+    let fresh = vm.str_value(b"garbage 7").unwrap();
+    let Value::String(s) = fresh else {
+        unreachable!()
+    };
+    assert_eq!(s.as_bytes(), b"garbage 7");
+    vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
+}
