@@ -111,6 +111,16 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// finalize them (Lua runs all finalizers when a state closes).
     fn take_all_finalizers(&mut self) -> Vec<ObjectRef>;
 
+    /// Lua's `collectgarbage("setpause", percent)`: see [`HeapConfig::pause_percent`].
+    /// Takes effect from the next trigger computation.
+    fn set_pause(&mut self, percent: u32);
+
+    /// Lua's `collectgarbage("stop")` (false) and `("restart")` (true): whether
+    /// collections start by themselves. Explicit collections still run, and so does the
+    /// collection forced at the heap limit, which would otherwise be a spurious
+    /// out-of-memory error (Lua 5.4's emergency collection behaves the same).
+    fn set_auto_collect(&mut self, enabled: bool);
+
     /// Sets the heap limit (see [`HeapConfig::heap_limit`]).
     fn set_heap_limit(&mut self, limit: Option<usize>);
 

@@ -102,3 +102,33 @@ fn epsilon_fails_at_the_limit_without_collecting() {
         "raising the limit lets allocation go on"
     );
 }
+
+#[test]
+fn stopped_collector_grows_then_collects_at_the_limit() {
+    let mut gc = Stw::<TestModel>::new(config());
+    let mut roots = RootList::default();
+    gc.set_auto_collect(false);
+    for _ in 0..(LIMIT / 2 / 256) {
+        gc.alloc_leaf(256, &mut roots).unwrap();
+    }
+    assert_eq!(
+        gc.stats().cycles,
+        0,
+        "no collection below the limit while stopped"
+    );
+    for _ in 0..(LIMIT / 256) {
+        gc.alloc_leaf(256, &mut roots)
+            .expect("the limit still forces a collection");
+    }
+    assert!(gc.stats().cycles >= 1);
+    gc.set_auto_collect(true);
+    gc.set_pause(100);
+    let before = gc.stats().cycles;
+    for _ in 0..(LIMIT / 256) {
+        gc.alloc_leaf(256, &mut roots).unwrap();
+    }
+    assert!(
+        gc.stats().cycles > before,
+        "collections start by themselves again"
+    );
+}

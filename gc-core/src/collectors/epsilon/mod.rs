@@ -106,6 +106,12 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         self.finalizers.take_all()
     }
 
+    /// Epsilon never collects by itself, whatever the pause.
+    fn set_pause(&mut self, _percent: u32) {}
+
+    /// Epsilon never collects by itself.
+    fn set_auto_collect(&mut self, _enabled: bool) {}
+
     fn set_heap_limit(&mut self, limit: Option<usize>) {
         self.heap.set_limit(limit);
     }

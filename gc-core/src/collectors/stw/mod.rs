@@ -27,6 +27,7 @@ pub struct Stw<M> {
     gray_stack: Vec<ObjectRef>,
     finalizers: FinalizerQueue,
     pauses: PauseLog,
+    auto_collect: bool,
     model: PhantomData<M>,
 }
 
@@ -50,6 +51,7 @@ impl<M: ObjectModel> Stw<M> {
             gray_stack: &mut self.gray_stack,
             finalizers: &mut self.finalizers,
             pauses: &mut self.pauses,
+            auto_collect: self.auto_collect,
             model: PhantomData,
         };
         self.heap.alloc_slow(kind, object_kind, bytes, &mut policy)
@@ -74,12 +76,13 @@ struct Policy<'a, M, R> {
     gray_stack: &'a mut Vec<ObjectRef>,
     finalizers: &'a mut FinalizerQueue,
     pauses: &'a mut PauseLog,
+    auto_collect: bool,
     model: PhantomData<M>,
 }
 
 impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
     fn should_collect(&self, heap: &Heap) -> bool {
-        heap.heap_bytes() >= trigger_bytes(self.config, heap.live_bytes())
+        self.auto_collect && heap.heap_bytes() >= trigger_bytes(self.config, heap.live_bytes())
     }
 
     fn collect(&mut self, heap: &mut Heap) -> bool {
@@ -105,6 +108,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
             gray_stack: Vec::new(),
             finalizers: FinalizerQueue::default(),
             pauses: PauseLog::default(),
+            auto_collect: true,
             model: PhantomData,
         }
     }
@@ -138,7 +142,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
     fn write_barrier(&mut self, _obj: ObjectRef) {}
 
     fn safepoint<R: Roots>(&mut self, roots: &mut R) {
-        if self.heap.heap_bytes() >= self.trigger() {
+        if self.auto_collect && self.heap.heap_bytes() >= self.trigger() {
             self.collect(roots);
         }
     }
@@ -164,6 +168,14 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
 
     fn take_all_finalizers(&mut self) -> Vec<ObjectRef> {
         self.finalizers.take_all()
+    }
+
+    fn set_pause(&mut self, percent: u32) {
+        self.config.pause_percent = percent;
+    }
+
+    fn set_auto_collect(&mut self, enabled: bool) {
+        self.auto_collect = enabled;
     }
 
     fn set_heap_limit(&mut self, limit: Option<usize>) {
