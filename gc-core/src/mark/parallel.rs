@@ -15,7 +15,7 @@
 use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::prefetch::drain_prefetching;
-use crate::mark::reach::{reach, trace_gray, MarkingTracer, Reached};
+use crate::mark::reach::{reach, trace_gray_as, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::parallel::{claim_bit, run_workers, WorkPool};
@@ -51,7 +51,7 @@ struct MarkWorker<'a> {
 }
 
 impl Tracer for MarkWorker<'_> {
-    #[inline]
+    #[inline(always)]
     fn mark(&mut self, obj: ObjectRef) {
         match reach(self.large_objects, obj, claim_bit) {
             Reached::Already => {}
@@ -94,8 +94,14 @@ impl MarkWorker<'_> {
     fn trace<M: ObjectModel>(&mut self, obj: ObjectRef) {
         // SAFETY: the object came from a claimed mark bit, so this worker alone traces it;
         // reached objects are live and initialised.
-        let (parts, weakness) = unsafe { (M::part_count(obj), M::weakness(obj)) };
-        if weakness == Weakness::Strong && parts > PARTS_PER_CHUNK {
+        let weakness = unsafe { M::weakness(obj) };
+        // SAFETY: as above.
+        let parts = if weakness == Weakness::Strong {
+            unsafe { M::part_count(obj) }
+        } else {
+            1
+        };
+        if parts > PARTS_PER_CHUNK {
             // SAFETY: as above.
             self.outcome.live_bytes +=
                 u64::from(unsafe { obj.header() }.cells()) * CELL_SIZE as u64;
@@ -107,7 +113,7 @@ impl MarkWorker<'_> {
             unsafe { M::trace_parts(obj, 0..PARTS_PER_CHUNK, self) };
         } else {
             // SAFETY: as above.
-            self.outcome.live_bytes += unsafe { trace_gray::<M, _>(obj, self) };
+            self.outcome.live_bytes += unsafe { trace_gray_as::<M, _>(obj, weakness, self) };
         }
         self.share_surplus();
     }

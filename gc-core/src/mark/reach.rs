@@ -25,7 +25,7 @@ pub(crate) enum Reached {
 
 /// Marks `obj`, claiming its arena mark bit with `claim` (a plain read-modify-write for
 /// one marker, `fetch_or` for several).
-#[inline]
+#[inline(always)]
 pub(crate) fn reach(
     large_objects: &LargeObjectSpace,
     obj: ObjectRef,
@@ -79,10 +79,24 @@ pub(crate) unsafe fn trace_gray<M: ObjectModel, T: MarkingTracer>(
     obj: ObjectRef,
     tracer: &mut T,
 ) -> u64 {
+    // SAFETY: forwarded from the caller; reached objects are live and initialised.
+    unsafe { trace_gray_as::<M, T>(obj, M::weakness(obj), tracer) }
+}
+
+/// [`trace_gray`] for a caller that already asked the object's weakness.
+///
+/// # Safety
+/// As for [`trace_gray`]; `weakness` is what `M::weakness(obj)` returned.
+#[inline]
+pub(crate) unsafe fn trace_gray_as<M: ObjectModel, T: MarkingTracer>(
+    obj: ObjectRef,
+    weakness: Weakness,
+    tracer: &mut T,
+) -> u64 {
     // SAFETY: reached objects are live and initialised (ObjectModel contract).
     unsafe {
         let bytes = u64::from(obj.header().cells()) * CELL_SIZE as u64;
-        match M::weakness(obj) {
+        match weakness {
             Weakness::Strong => M::trace(obj, tracer),
             weakness => {
                 tracer.record_weak(obj, weakness);
