@@ -95,8 +95,8 @@ impl MarkWorker<'_> {
         // SAFETY: the object came from a claimed mark bit, so this worker alone traces it;
         // reached objects are live and initialised.
         let weakness = unsafe { M::weakness(obj) };
-        // SAFETY: as above.
         let parts = if weakness == Weakness::Strong {
+            // SAFETY: as above.
             unsafe { M::part_count(obj) }
         } else {
             1
