@@ -1,12 +1,15 @@
 //! The VM's allocation front: the collector, plus the GC-stress mode that collects and
-//! verifies the heap every N allocations to flush out rooting bugs.
+//! verifies the heap every N allocations to flush out rooting bugs. Stress collections
+//! also mark the VM's stress pins, so they never clear weak entries or queue finalizers
+//! a program could observe (see `stress_pins`).
 //!
 //! Invariant: every allocation of the VM goes through [`Heap`], so the stress mode sees
 //! them all, and every call passes the complete roots (`VmRoots`, or the boot roots before it exists).
 
-use gc_core::{Collector, ObjectRef, OutOfMemory, Roots};
+use gc_core::{Collector, Liveness, ObjectRef, OutOfMemory, Roots, Tracer};
 
 use crate::model::LuaModel;
+use crate::roots::RootStack;
 
 /// The collector and the allocation counters of the stress mode.
 pub struct Heap<C> {
@@ -30,7 +33,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
     /// Allocates a traversable object of kind `kind`; the caller initialises it before
     /// the next allocation.
     #[inline(always)]
-    pub fn alloc_object<R: Roots>(
+    pub fn alloc_object<R: RootStack>(
         &mut self,
         kind: u8,
         bytes: usize,
@@ -44,7 +47,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
 
     /// Allocates a leaf block (no header, never traced by itself).
     #[inline(always)]
-    pub fn alloc_leaf<R: Roots>(
+    pub fn alloc_leaf<R: RootStack>(
         &mut self,
         bytes: usize,
         roots: &mut R,
@@ -61,17 +64,38 @@ impl<C: Collector<LuaModel>> Heap<C> {
         self.gc.write_barrier(obj);
     }
 
+    /// Whether the GC-stress mode is on.
+    pub fn stress_enabled(&self) -> bool {
+        self.stress_every != 0
+    }
+
     #[cold]
     #[inline(never)]
-    fn stress<R: Roots>(&mut self, roots: &mut R) {
+    fn stress<R: RootStack>(&mut self, roots: &mut R) {
         self.countdown -= 1;
         if self.countdown == 0 {
             self.countdown = self.stress_every;
-            self.gc.collect(roots);
-            if let Err(err) = self.gc.verify(roots) {
+            let mut roots = PinningRoots(roots);
+            self.gc.collect(&mut roots);
+            if let Err(err) = self.gc.verify(&mut roots) {
                 eprintln!("luagc: GC stress: {err}");
                 std::process::abort();
             }
         }
+    }
+}
+
+/// The roots of a stress collection: the VM's roots plus its stress pins.
+struct PinningRoots<'r, R>(&'r mut R);
+
+// SAFETY: reports every root of the VM's roots (and more); pruning is theirs.
+unsafe impl<R: RootStack> Roots for PinningRoots<'_, R> {
+    fn trace_roots<T: Tracer>(&mut self, tracer: &mut T) {
+        self.0.trace_roots(tracer);
+        self.0.trace_stress_pins(tracer);
+    }
+
+    fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {
+        self.0.prune_weak_references(liveness);
     }
 }

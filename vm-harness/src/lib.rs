@@ -21,6 +21,7 @@ pub mod model;
 pub mod object;
 pub mod roots;
 pub mod stdlib;
+pub mod stress_pins;
 pub mod text;
 pub mod value;
 pub mod vm;

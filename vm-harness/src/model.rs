@@ -1,8 +1,8 @@
 //! The object model gc-core traces: one kind byte per object type, and a trace function
 //! per kind that reports every reference the object holds (leaf blocks first, then the
-//! references stored inside them).
+//! references stored inside them). Tables with a weak `__mode` are the only weak objects.
 
-use gc_core::{ObjectModel, ObjectRef, Tracer};
+use gc_core::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
 use crate::object::closure::{LuaClosureRef, NativeClosureRef};
 use crate::object::proto::ProtoRef;
@@ -19,7 +19,8 @@ use crate::object::{
 pub struct LuaModel;
 
 // SAFETY: each kind's trace (in its object module) reports exactly the heap references
-// the object holds: its leaf blocks and the references stored in them or inline.
+// the object holds: its leaf blocks and the references stored in them or inline. Weak
+// tables report their strong part in trace_weak and clear dead entries in clear_weak.
 unsafe impl ObjectModel for LuaModel {
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
         // SAFETY: the collector only traces live, initialised traversable objects.
@@ -34,5 +35,24 @@ unsafe impl ObjectModel for LuaModel {
             KIND_THREAD => ThreadRef(obj).trace(tracer),
             _ => unreachable!("unknown object kind {kind}"),
         }
+    }
+
+    #[inline(always)]
+    unsafe fn weakness(obj: ObjectRef) -> Weakness {
+        // SAFETY: the collector only asks about live, initialised traversable objects.
+        if unsafe { obj.header() }.kind() == KIND_TABLE {
+            TableRef(obj).weakness()
+        } else {
+            Weakness::Strong
+        }
+    }
+
+    unsafe fn trace_weak<T: Tracer + Liveness>(obj: ObjectRef, weakness: Weakness, tracer: &mut T) {
+        // Only tables are ever weak (see `weakness`).
+        TableRef(obj).trace_weak(weakness, tracer)
+    }
+
+    unsafe fn clear_weak<L: Liveness>(obj: ObjectRef, weakness: Weakness, liveness: &L) {
+        TableRef(obj).clear_weak(weakness, liveness)
     }
 }

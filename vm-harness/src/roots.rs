@@ -3,7 +3,10 @@
 //! Invariant: at every allocation, everything the VM will use again is reachable from
 //! here: the running and main threads (and through them every resumer, whose stack holds
 //! the coroutine it resumed), globals, registry, the string metatable, the pending error
-//! value, the interned names, and native temporaries in `temps`.
+//! value, the interned names, native temporaries in `temps`, and the finalizable
+//! userdata taken from the collector whose finalizers have not run yet.
+
+use std::collections::VecDeque;
 
 use gc_core::{Liveness, Roots, Tracer};
 
@@ -11,6 +14,8 @@ use crate::object::proto::ProtoRef;
 use crate::object::string::{LuaStr, StringTable};
 use crate::object::table::TableRef;
 use crate::object::thread::ThreadRef;
+use crate::object::userdata::UserdataRef;
+use crate::stress_pins::StressPins;
 use crate::value::Value;
 
 /// Strings the VM needs by name, interned at start-up and kept alive here. The first 17
@@ -116,6 +121,12 @@ pub struct VmRoots {
     pub temps: Vec<Value>,
     /// Prototypes being loaded (not yet reachable from a closure).
     pub protos_under_construction: Vec<ProtoRef>,
+    /// Userdata whose finalizers are due, in the order to run them: taken from the
+    /// collector, kept here until their finalizer is called (an erroring finalizer
+    /// leaves the rest for the next run).
+    pub finalizing: VecDeque<UserdataRef>,
+    /// What GC-stress collections keep alive besides the roots.
+    pub stress_pins: StressPins,
 }
 
 impl VmRoots {
@@ -131,11 +142,21 @@ impl VmRoots {
 pub trait RootStack: Roots {
     /// The temporary root stack.
     fn temps(&mut self) -> &mut Vec<Value>;
+
+    /// Marks what a GC-stress collection keeps alive besides the roots (see
+    /// [`StressPins`]). None by default.
+    fn trace_stress_pins<T: Tracer>(&mut self, tracer: &mut T) {
+        let _ = tracer;
+    }
 }
 
 impl RootStack for VmRoots {
     fn temps(&mut self) -> &mut Vec<Value> {
         &mut self.temps
+    }
+
+    fn trace_stress_pins<T: Tracer>(&mut self, tracer: &mut T) {
+        self.stress_pins.trace(tracer);
     }
 }
 
@@ -161,8 +182,9 @@ impl RootStack for BootRoots {
     }
 }
 
-// SAFETY: reports every root listed in the module invariant; the string table is pruned
-// of dead strings before the sweep, so the VM never sees a freed string.
+// SAFETY: reports every root listed in the module invariant; the string table and the
+// stress pins are pruned of dead objects before the sweep, so the VM never sees a freed
+// object.
 unsafe impl Roots for VmRoots {
     fn trace_roots<T: Tracer>(&mut self, tracer: &mut T) {
         tracer.mark(self.main_thread.0);
@@ -182,9 +204,13 @@ unsafe impl Roots for VmRoots {
         for p in &self.protos_under_construction {
             tracer.mark(p.0);
         }
+        for u in &self.finalizing {
+            tracer.mark(u.0);
+        }
     }
 
     fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {
         self.strings.prune(liveness);
+        self.stress_pins.prune(liveness);
     }
 }

@@ -134,7 +134,7 @@ fn run<C: Collector<LuaModel>>(cli: &Cli) -> i32 {
         }
     };
     let code = run_script(&mut vm, cli);
-    vm.flush();
+    vm.close();
     let wall = started.elapsed();
     report(&vm, cli, wall, code);
     code

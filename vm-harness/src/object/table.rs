@@ -10,10 +10,15 @@
 //!   keys with non-nil values and for keys the caller holds).
 //! - The header's user bits cache absent metamethods (5.1's `flags`): bit `i` set means
 //!   this table, used as a metatable, has no field for event `i`. Every store clears them.
+//! - The header's two top bits (`MODE_BITS`) cache, for this table used as a metatable,
+//!   whether its `__mode` field is a string holding 'k' and/or 'v'. Stores keep them,
+//!   except a store under the key `"__mode"`, which recomputes them: so tracing a table
+//!   learns its weakness from its metatable's header without a hash lookup, and a later
+//!   change of `__mode` takes effect at the next collection, as in 5.1.
 //! - A resize allocates while the old parts are still installed, so everything stays
 //!   reachable; the key and value being stored are rooted in the temporary roots meanwhile.
 
-use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
+use gc_core::{Collector, GcHeader, Liveness, ObjectRef, OutOfMemory, Tracer, Weakness};
 
 use super::KIND_TABLE;
 use crate::heap::Heap;
@@ -51,6 +56,46 @@ const EMPTY_NODE: Node = Node {
     key: Value::Nil,
     next: -1,
 };
+
+/// Header bit: this table's `__mode` holds 'k' (see the module invariants).
+const WEAK_KEYS_BIT: u16 = 1 << 14;
+/// Header bit: this table's `__mode` holds 'v'.
+const WEAK_VALUES_BIT: u16 = 1 << 15;
+/// The header bits that stores keep: the `__mode` cache.
+const MODE_BITS: u16 = WEAK_KEYS_BIT | WEAK_VALUES_BIT;
+
+/// The `__mode` cache bits for a `__mode` field holding `mode` (5.1 ignores non-strings).
+fn mode_bits(mode: Value) -> u16 {
+    let Value::String(s) = mode else { return 0 };
+    let bytes = s.as_bytes();
+    let mut bits = 0;
+    if bytes.contains(&b'k') {
+        bits |= WEAK_KEYS_BIT;
+    }
+    if bytes.contains(&b'v') {
+        bits |= WEAK_VALUES_BIT;
+    }
+    bits
+}
+
+/// Whether a weak reference to `v` can be cleared: objects with identity. Strings are
+/// values in 5.1 (`iscleared` marks them), and numbers and booleans are not objects.
+#[inline(always)]
+fn is_weak_ref(v: Value) -> bool {
+    !matches!(v, Value::String(_)) && v.object().is_some()
+}
+
+/// 5.1's `iscleared`: whether the entry holding `v` goes when `v` is weak. Userdata
+/// values being finalized go too (their finalizer could otherwise still see the entry);
+/// keys being finalized stay.
+fn is_cleared<L: Liveness>(v: Value, is_key: bool, liveness: &L) -> bool {
+    if !is_weak_ref(v) {
+        return false;
+    }
+    let Some(obj) = v.object() else { return false };
+    !liveness.is_live(obj)
+        || (!is_key && matches!(v, Value::Userdata(_)) && liveness.is_being_finalized(obj))
+}
 
 /// 5.1's `MAXBITS`: the array part never exceeds `1 << MAXBITS` slots.
 const MAXBITS: usize = 26;
@@ -219,6 +264,36 @@ impl TableRef {
         header.set_user(header.user() | (1 << event));
     }
 
+    /// Before a store of `val` under `key`: clears the absent-metamethod cache and keeps
+    /// the `__mode` cache, unless `key` is `"__mode"`, whose new value it caches.
+    #[inline(always)]
+    fn clear_caches(self, key: Value, val: Value) {
+        let header = &self.t().header;
+        let mut bits = header.user() & MODE_BITS;
+        if let Value::String(s) = key {
+            if s.len() == 6 && s.as_bytes() == b"__mode" {
+                bits = mode_bits(val);
+            }
+        }
+        header.set_user(bits);
+    }
+
+    /// The table's weakness: its metatable's cached `__mode` (the one check strong tables
+    /// pay when traced).
+    #[inline(always)]
+    pub fn weakness(self) -> Weakness {
+        let Some(mt) = self.t().metatable else {
+            return Weakness::Strong;
+        };
+        let bits = mt.t().header.user();
+        match (bits & WEAK_KEYS_BIT != 0, bits & WEAK_VALUES_BIT != 0) {
+            (false, false) => Weakness::Strong,
+            (true, false) => Weakness::WeakKeys,
+            (false, true) => Weakness::WeakValues,
+            (true, true) => Weakness::WeakKeysAndValues,
+        }
+    }
+
     /// Main position of a live key, as an index into the node part (which is non-empty).
     fn main_position(&self, key: Value) -> usize {
         let size = self.node_count();
@@ -338,7 +413,7 @@ impl TableRef {
         val: Value,
     ) -> Result<(), SetError> {
         heap.barrier(self.0);
-        self.t().header.set_user(0);
+        self.clear_caches(key, val);
         if let Value::Number(n) = key {
             if let Some(i) = as_index(n) {
                 let idx = i.wrapping_sub(1) as u64;
@@ -376,7 +451,8 @@ impl TableRef {
         let idx = key.wrapping_sub(1) as u64;
         if idx < u64::from(self.t().size_array) {
             heap.barrier(self.0);
-            self.t().header.set_user(0);
+            let header = &self.t().header;
+            header.set_user(header.user() & MODE_BITS);
             *self.array_slot(idx as usize) = val;
             return Ok(());
         }
@@ -720,6 +796,73 @@ impl TableRef {
                     n.key.trace(tracer);
                     n.val.trace(tracer);
                 }
+            }
+        }
+    }
+
+    /// Reports the strong references of a weak table (5.1's `traversetable` with a
+    /// `__mode`, plus ephemerons): the metatable and parts always; keys unless keys are
+    /// weak; values unless values are weak, and with weak keys only once the key is live
+    /// (the marker calls this again as keys become live). Strings, numbers and booleans
+    /// are never weak.
+    pub(crate) fn trace_weak<T: Tracer + Liveness>(self, weakness: Weakness, tracer: &mut T) {
+        let weak_keys = matches!(weakness, Weakness::WeakKeys | Weakness::WeakKeysAndValues);
+        let weak_values = matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues);
+        let t = self.t();
+        if let Some(mt) = t.metatable {
+            tracer.mark(mt.0);
+        }
+        if let Some(array) = t.array {
+            tracer.mark(array);
+            for i in 0..t.size_array as usize {
+                let v = *self.array_slot(i);
+                if !weak_values || !is_weak_ref(v) {
+                    v.trace(tracer);
+                }
+            }
+        }
+        if let Some(node) = t.node {
+            tracer.mark(node);
+            for i in 0..self.node_count() {
+                let n = *self.node(i);
+                if n.val.is_nil() {
+                    continue;
+                }
+                let key_strong = !weak_keys || !is_weak_ref(n.key);
+                if key_strong {
+                    n.key.trace(tracer);
+                }
+                let value_marked = if weak_values {
+                    !is_weak_ref(n.val)
+                } else {
+                    key_strong || n.key.object().is_some_and(|k| tracer.is_live(k))
+                };
+                if value_marked {
+                    n.val.trace(tracer);
+                }
+            }
+        }
+    }
+
+    /// Removes the entries whose key or value `liveness` calls cleared (5.1's
+    /// `cleartable`): the value becomes nil and the dead key stays, so a `next` in
+    /// progress still finds it.
+    pub(crate) fn clear_weak<L: Liveness>(self, weakness: Weakness, liveness: &L) {
+        let weak_values = matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues);
+        if weak_values {
+            for i in 0..self.t().size_array as usize {
+                let slot = self.array_slot(i);
+                if is_cleared(*slot, false, liveness) {
+                    *slot = Value::Nil;
+                }
+            }
+        }
+        for i in 0..self.node_count() {
+            let n = self.node(i);
+            if !n.val.is_nil()
+                && (is_cleared(n.key, true, liveness) || is_cleared(n.val, false, liveness))
+            {
+                n.val = Value::Nil;
             }
         }
     }

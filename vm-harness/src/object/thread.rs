@@ -3,10 +3,14 @@
 //!
 //! Invariants:
 //! - Every stack slot below the thread's *extent*, `max(top, max frame.top)`, holds a
-//!   valid value, and only those slots are traced. Whoever raises the extent initialises
-//!   the new slots first: frame entry nil-fills its registers, pushes write before
-//!   moving `top`. Slots above the extent may hold stale references and are never read
-//!   before being written.
+//!   valid value. Whoever raises the extent initialises the new slots first: frame entry
+//!   nil-fills its registers, pushes write before moving `top`. Slots above the extent
+//!   may hold stale references and are never read before being written.
+//! - Only the slots below the *live limit* are traced: `top`, or the innermost frame's
+//!   top while a Lua function runs there. The slots between it and the extent are dead
+//!   registers of suspended Lua frames (above the slot of the call they made), and
+//!   tracing nils them, as 5.1's `traversestack` does: a stale reference there would
+//!   otherwise keep garbage alive (and weak entries uncleared) until overwritten.
 //! - Open upvalues of this thread point into the current stack block; growing the stack
 //!   re-points them.
 //! - Frames are plain data (indices, pc, counts): the references they describe are in
@@ -371,14 +375,37 @@ impl ThreadRef {
         limit.min(self.stack_cap())
     }
 
+    /// The slots holding live values (see the module invariant).
+    fn live_limit(self) -> usize {
+        let top = self.top();
+        let limit = match self.nframes() {
+            0 => top,
+            n => {
+                let innermost = self.frame(n - 1);
+                if innermost.is_lua {
+                    top.max(innermost.top as usize)
+                } else {
+                    top
+                }
+            }
+        };
+        limit.min(self.stack_cap())
+    }
+
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
         let th = self.th();
         if let Some(stack) = th.stack {
             tracer.mark(stack);
-            let base = stack.as_ptr() as *const Value;
-            for i in 0..self.extent() {
-                // SAFETY: i is below the extent, which is below the capacity.
+            let base = stack.as_ptr() as *mut Value;
+            let live = self.live_limit();
+            for i in 0..live {
+                // SAFETY: i is below the live limit, which is below the capacity.
                 unsafe { (*base.add(i)).trace(tracer) };
+            }
+            for i in live..self.extent().max(live) {
+                // SAFETY: i is below the extent, which is below the capacity; the thread
+                // is traced by one marker, and its dead slots are nobody else's.
+                unsafe { base.add(i).write(Value::Nil) };
             }
         }
         if let Some(frames) = th.frames {

@@ -2,10 +2,14 @@
 //! raw access, metatables, errors and protected calls, the collector interface, and
 //! loading code.
 //!
-//! `collectgarbage`: "collect" and "step" run a full collection, "count" reads the
-//! collector's heap size; "stop"/"restart" are accepted but the collectors cannot be
-//! paused through their interface, and "setpause"/"setstepmul" store and return values
-//! the collectors' pacing does not read yet.
+//! `collectgarbage`: "collect" and "step" run a full collection and then the finalizers
+//! it made due ("step" is a whole cycle: no collector is incremental yet), "count" reads
+//! the collector's heap size, "stop"/"restart" turn automatic collections off and on,
+//! "setpause" sets the collector's pause; "setstepmul" stores and returns its value.
+//!
+//! `newproxy(true)` and `newproxy(proxy)` make userdata with a metatable, registered for
+//! finalization at creation: their `__gc` is looked up when the finalizer runs, so one
+//! added to the metatable later counts, as in 5.1.
 
 use std::io::Write;
 
@@ -244,6 +248,9 @@ fn setmetatable<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult
         return Err(vm.native_error("cannot change a protected metatable"));
     }
     t.set_metatable(&mut vm.heap, mt);
+    if mt.is_some() {
+        vm.roots.stress_pins.note_table(t);
+    }
     vm.ret1(Value::Table(t))
 }
 
@@ -341,17 +348,23 @@ fn collectgarbage<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResu
     let result = match opt.as_slice() {
         b"collect" => {
             vm.heap.gc.collect(&mut vm.roots);
+            vm.run_pending_finalizers()?;
             Value::Number(0.0)
         }
         b"count" => Value::Number(vm.heap.gc.stats().heap_bytes as f64 / 1024.0),
         b"step" => {
             vm.heap.gc.collect(&mut vm.roots);
+            vm.run_pending_finalizers()?;
             Value::Boolean(true)
         }
-        b"stop" | b"restart" => Value::Number(0.0),
+        b"stop" | b"restart" => {
+            vm.heap.gc.set_auto_collect(opt.as_slice() == b"restart");
+            Value::Number(0.0)
+        }
         b"setpause" => {
             let old = vm.gc_pause;
             vm.gc_pause = ex.clamp(0, i64::from(u32::MAX)) as u32;
+            vm.heap.gc.set_pause(vm.gc_pause);
             Value::Number(f64::from(old))
         }
         b"setstepmul" => {
@@ -392,6 +405,10 @@ fn newproxy<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
         }
     };
     let u = UserdataRef::new(&mut vm.heap, &mut vm.roots, mt).map_err(|_| vm.out_of_memory())?;
+    if mt.is_some() {
+        vm.heap.gc.register_finalizer(u.0);
+        vm.roots.stress_pins.note_userdata(u);
+    }
     vm.ret1(Value::Userdata(u))
 }
 

@@ -13,6 +13,9 @@
 //! - The frame's saved pc is updated before anything that can raise an error, allocate
 //!   or call, so error positions and variable names are those of the faulting
 //!   instruction.
+//! - The instructions that allocate (`NEWTABLE`, `CONCAT`, `CLOSURE`, 5.1's
+//!   `luaC_checkGC` points) are the safe points where finalizers made due by an
+//!   automatic collection run, once the instruction's result is in its register.
 
 use gc_core::Collector;
 
@@ -252,6 +255,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let nhash = fb_to_int(arg_c(i)) as usize;
                         let t = protect!(self.new_table(narray, nhash));
                         setr!(a, Value::Table(t));
+                        protect!(self.run_pending_finalizers());
                     }
                     SELF => {
                         let b = arg_b(i);
@@ -303,6 +307,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let c = arg_c(i) as usize;
                         protect!(self.concat(base + b, base + c));
                         setr!(a, r!(b));
+                        protect!(self.run_pending_finalizers());
                     }
                     JMP => pc = (pc as isize + arg_sbx(i)) as usize,
                     EQ => {
@@ -558,6 +563,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         );
                         let ncl = protect!(made.map_err(|_| self.out_of_memory()));
                         setr!(a, Value::LuaFunction(ncl));
+                        protect!(self.run_pending_finalizers());
                     }
                     VARARG => {
                         let b = arg_b(i) as usize;

@@ -12,6 +12,7 @@
 mod call;
 pub mod coroutine;
 pub mod error;
+mod finalize;
 mod interp;
 pub mod metamethods;
 
@@ -34,6 +35,7 @@ use crate::object::table::{SetError, TableRef};
 use crate::object::thread::{Status, ThreadRef};
 use crate::object::upvalue::UpvalRef;
 use crate::roots::{BootRoots, Name, VmRoots};
+use crate::stress_pins::StressPins;
 use crate::value::Value;
 
 pub use error::{StackLevel, Throw};
@@ -93,11 +95,13 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) stdin: std::io::BufReader<std::io::Stdin>,
     /// State of `math.random`.
     pub(crate) rng: u64,
-    /// `collectgarbage("setpause")`'s value (stored and returned; the collectors' pacing
-    /// does not read it yet).
+    /// `collectgarbage("setpause")`'s value, also given to the collector.
     pub(crate) gc_pause: u32,
-    /// `collectgarbage("setstepmul")`'s value.
+    /// `collectgarbage("setstepmul")`'s value (stored and returned: no collector runs
+    /// incrementally yet).
     pub(crate) gc_stepmul: u32,
+    /// Whether finalizers are running (they do not nest: see `finalize`).
+    pub(crate) running_finalizers: bool,
     /// When the VM started, for `os.clock`.
     pub(crate) started: Instant,
     /// Keyed hashes of the binary chunks `string.dump` produced: the only ones `load`
@@ -131,6 +135,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
             names: Vec::new(),
             temps: Vec::new(),
             protos_under_construction: Vec::new(),
+            finalizing: Default::default(),
+            stress_pins: StressPins::new(heap.stress_enabled()),
         };
         let mut vm = Vm {
             heap,
@@ -144,6 +150,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             rng: 0x2545_f491_4f6c_dd1d,
             gc_pause: 200,
             gc_stepmul: 200,
+            running_finalizers: false,
             started: Instant::now(),
             dumped_chunks: HashSet::new(),
             chunk_hasher: RandomState::new(),

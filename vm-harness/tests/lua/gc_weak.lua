@@ -88,7 +88,7 @@ collectgarbage("collect")
 print("late weak", count(late))
 -- count goes down after freeing a big table
 local big = {}
-for i = 1, 100000 do big[i] = {} end
+for i = 1, 5000 do big[i] = {} end
 local before = collectgarbage("count")
 big = nil
 collectgarbage("collect")

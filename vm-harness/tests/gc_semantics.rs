@@ -1,0 +1,183 @@
+//! Weak tables, ephemerons and finalizers through a real VM (Lua 5.1 semantics, with
+//! 5.2-style ephemerons for weak keys as gc-core's contract requires). Scripts leave
+//! their findings in globals, which the tests read.
+
+use gc_core::collectors::Stw;
+use gc_core::{Collector, HeapConfig};
+use vm_harness::compiler::CompileOptions;
+use vm_harness::model::LuaModel;
+use vm_harness::value::Value;
+use vm_harness::vm::{Vm, VmOptions};
+
+type LuaVm = Vm<Stw<LuaModel>>;
+
+fn vm(gc_stress: u32) -> LuaVm {
+    Vm::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress }).expect("boot")
+}
+
+/// Runs `code` as a chunk; panics with the Lua error if it fails.
+fn run(vm: &mut LuaVm, code: &str) {
+    let options = CompileOptions {
+        skip_shebang: false,
+        c_call_depth: 1,
+    };
+    let f = vm
+        .load(code.as_bytes(), "=test", options)
+        .expect("load")
+        .expect("compile");
+    vm.run_function(f, &[]).expect("run");
+}
+
+/// Global `name` as text (strings as they are, numbers formatted, others by type).
+fn global(vm: &mut LuaVm, name: &str) -> String {
+    let globals = vm.roots.globals;
+    match vm.get_field(globals, name).expect("get global") {
+        Value::String(s) => s.to_str_lossy(),
+        Value::Number(n) => format!("{n}"),
+        Value::Boolean(b) => format!("{b}"),
+        other => other.type_name().to_owned(),
+    }
+}
+
+const COUNT: &str =
+    "function count(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end ";
+
+#[test]
+fn an_ephemeron_whose_value_refers_to_its_key_is_collected() {
+    for stress in [0, 1] {
+        let mut vm = vm(stress);
+        run(
+            &mut vm,
+            &(COUNT.to_owned()
+                + "local t = setmetatable({}, {__mode = 'k'})
+                   local function fill() local k = {} t[k] = {ref = k} t.str = {} end
+                   fill()
+                   before = count(t)
+                   collectgarbage()
+                   after = count(t)"),
+        );
+        assert_eq!(global(&mut vm, "before"), "2", "stress {stress}");
+        assert_eq!(global(&mut vm, "after"), "1", "stress {stress}");
+    }
+}
+
+#[test]
+fn a_chain_of_ephemerons_lives_while_its_first_key_does() {
+    let mut vm = vm(0);
+    run(
+        &mut vm,
+        &(COUNT.to_owned()
+            + "local t = setmetatable({}, {__mode = 'k'})
+               local function chain()
+                 local first = {}
+                 local k = first
+                 for i = 1, 50 do local nxt = {} t[k] = nxt k = nxt end
+                 return first
+               end
+               head = chain()
+               collectgarbage()
+               anchored = count(t)
+               head = nil
+               collectgarbage()
+               dropped = count(t)"),
+    );
+    assert_eq!(global(&mut vm, "anchored"), "50");
+    assert_eq!(global(&mut vm, "dropped"), "0");
+}
+
+#[test]
+fn a_finalizer_can_resurrect_its_object_which_stays_usable() {
+    for stress in [0, 1] {
+        let mut vm = vm(stress);
+        run(
+            &mut vm,
+            "calls = 0
+             local function make()
+               local u = newproxy(true)
+               local mt = getmetatable(u)
+               mt.__index = {name = 'R'}
+               mt.__gc = function(self) calls = calls + 1 saved = self end
+             end
+             make()
+             collectgarbage()
+             name = saved.name
+             first = calls
+             collectgarbage()
+             still = saved.name
+             saved = nil
+             collectgarbage()
+             collectgarbage()",
+        );
+        assert_eq!(global(&mut vm, "name"), "R", "stress {stress}");
+        assert_eq!(global(&mut vm, "still"), "R", "stress {stress}");
+        assert_eq!(global(&mut vm, "first"), "1", "stress {stress}");
+        assert_eq!(global(&mut vm, "calls"), "1", "stress {stress}");
+    }
+}
+
+#[test]
+fn a_finalizer_error_propagates_from_collectgarbage_and_the_rest_run_later() {
+    let mut vm = vm(0);
+    run(
+        &mut vm,
+        "log = ''
+         local function make(name, fails)
+           local u = newproxy(true)
+           getmetatable(u).__gc = function()
+             log = log .. name
+             if fails then error('boom ' .. name, 0) end
+           end
+         end
+         make('good') make('bad', true)
+         ok, err = pcall(collectgarbage)
+         ok = tostring(ok)
+         after_error = log
+         collectgarbage()",
+    );
+    assert_eq!(global(&mut vm, "ok"), "false");
+    assert_eq!(global(&mut vm, "err"), "boom bad");
+    assert_eq!(global(&mut vm, "after_error"), "bad");
+    assert_eq!(global(&mut vm, "log"), "badgood");
+}
+
+#[test]
+fn finalizers_run_at_close_in_reverse_order_of_creation() {
+    let mut vm = vm(0);
+    run(
+        &mut vm,
+        "log = ''
+         keep = {}
+         for i = 1, 3 do
+           local u = newproxy(true)
+           getmetatable(u).__gc = function() log = log .. i end
+           keep[i] = u
+         end
+         local plain = newproxy(true)
+         getmetatable(plain).__gc = function() error('ignored at close') end",
+    );
+    assert_eq!(global(&mut vm, "log"), "");
+    vm.close();
+    assert_eq!(global(&mut vm, "log"), "321");
+    vm.close();
+    assert_eq!(global(&mut vm, "log"), "321", "a second close runs nothing");
+}
+
+#[test]
+fn weak_values_drop_collected_objects_and_keep_strings() {
+    let mut vm = vm(0);
+    run(
+        &mut vm,
+        &(COUNT.to_owned()
+            + "local mt = {}
+               local t = setmetatable({}, mt)
+               local function fill() for i = 1, 5 do t[i] = {} end t.s = 'str' t.n = 1 end
+               fill()
+               collectgarbage()
+               strong = count(t)
+               mt.__mode = 'v'
+               collectgarbage()
+               weak = count(t)"),
+    );
+    assert_eq!(global(&mut vm, "strong"), "7");
+    assert_eq!(global(&mut vm, "weak"), "2", "__mode set later applies");
+}
