@@ -27,6 +27,24 @@ pub struct HeapConfig {
     /// Heaps smaller than this (arenas plus huge blocks) are marked and swept by one
     /// thread: starting threads would cost more than they save.
     pub parallel_min_bytes: usize,
+    /// Lua's `setstepmul`: how much collector work an incremental collector does per unit
+    /// of allocation, in percent (Lua 5.1's default, 200, marks or sweeps two bytes per
+    /// byte allocated). Collectors that never run incrementally ignore it.
+    pub stepmul_percent: u32,
+    /// A mode forced for collectors that have several (`luagc --gc-mode`); `None` lets
+    /// the collector switch by itself.
+    pub mode: Option<GcMode>,
+}
+
+/// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
+/// and `("generational")`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GcMode {
+    /// Every cycle marks the whole heap.
+    Incremental,
+    /// Most cycles mark only the objects allocated since the last one, plus the old
+    /// objects the write barrier remembered.
+    Generational,
 }
 
 impl Default for HeapConfig {
@@ -37,6 +55,8 @@ impl Default for HeapConfig {
             min_trigger_bytes: 4 << 20,
             gc_threads: std::thread::available_parallelism().map_or(1, usize::from),
             parallel_min_bytes: 16 << 20,
+            stepmul_percent: 200,
+            mode: None,
         }
     }
 }
@@ -96,6 +116,36 @@ pub trait Collector<M: ObjectModel>: Sized {
 
     /// A full collection: every object unreachable from `roots` is freed.
     fn collect<R: Roots>(&mut self, roots: &mut R);
+
+    /// Lua's `collectgarbage("step", kbytes)`: does the collector work that `kbytes` KB of
+    /// allocation would pay for (at least one increment), or a whole cycle for collectors
+    /// that are not incremental. Returns whether a cycle finished, as Lua's does.
+    fn step<R: Roots>(&mut self, roots: &mut R, kbytes: usize) -> bool {
+        let _ = kbytes;
+        self.collect(roots);
+        true
+    }
+
+    /// Lua's `collectgarbage("setstepmul", percent)`: see [`HeapConfig::stepmul_percent`].
+    fn set_stepmul(&mut self, percent: u32) {
+        let _ = percent;
+    }
+
+    /// Forces `mode` (Lua 5.4's `collectgarbage("generational")`); returns the mode in
+    /// force before, or `None` for collectors that have no modes.
+    fn set_mode(&mut self, mode: GcMode) -> Option<GcMode> {
+        let _ = mode;
+        None
+    }
+
+    /// One step of the GC-stress mode (`luagc --gc-stress`), run before every N-th
+    /// allocation: collector work at a moment the program did not choose, then a full
+    /// heap verification. Stop-the-world collectors collect; incremental ones advance a
+    /// cycle by a small increment, so the verifier also sees the heap mid-cycle.
+    fn stress_step<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        self.collect(roots);
+        self.verify(roots)
+    }
 
     /// Registers `obj` for finalization (Lua: userdata whose metatable has `__gc`). When a
     /// collection finds it unreachable, it and everything it references survive that

@@ -21,7 +21,7 @@ pub mod parallel;
 pub mod sync;
 
 #[cfg(not(loom))]
-pub use collector::{Collector, HeapConfig, OutOfMemory};
+pub use collector::{Collector, GcMode, HeapConfig, OutOfMemory};
 #[cfg(not(loom))]
 pub use finalizers::FinalizerQueue;
 #[cfg(not(loom))]

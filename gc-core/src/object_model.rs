@@ -201,6 +201,17 @@ pub unsafe trait ObjectModel: 'static {
         }
     }
 
+    /// Whether `obj` is a stack (a coroutine's): an object the VM writes without the write
+    /// barrier, because stack stores are too frequent to pay for it. Incremental
+    /// collectors keep stacks gray and trace them again in the atomic phase.
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`].
+    unsafe fn is_stack(obj: ObjectRef) -> bool {
+        let _ = obj;
+        false
+    }
+
     /// The object's weakness, asked once each time a marker reaches it. The default suits
     /// a VM without weak tables.
     ///

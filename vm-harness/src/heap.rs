@@ -1,5 +1,6 @@
-//! The VM's allocation front: the collector, plus the GC-stress mode that collects and
-//! verifies the heap every N allocations to flush out rooting bugs. Stress collections
+//! The VM's allocation front: the collector, plus the GC-stress mode that runs the
+//! collector's stress step (a collection, or an increment of one) and verifies the heap
+//! every N allocations to flush out rooting and barrier bugs. Stress collections
 //! also mark the VM's stress pins, so they never clear weak entries or queue finalizers
 //! a program could observe (see `stress_pins`).
 //!
@@ -20,8 +21,8 @@ pub struct Heap<C> {
 }
 
 impl<C: Collector<LuaModel>> Heap<C> {
-    /// Wraps a collector. `stress_every` = N > 0 runs a full collection and a heap
-    /// verification before every N-th allocation.
+    /// Wraps a collector. `stress_every` = N > 0 runs the collector's stress step (see
+    /// `Collector::stress_step`) before every N-th allocation.
     pub fn new(gc: C, stress_every: u32) -> Self {
         Heap {
             gc,
@@ -76,8 +77,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
         if self.countdown == 0 {
             self.countdown = self.stress_every;
             let mut roots = PinningRoots(roots);
-            self.gc.collect(&mut roots);
-            if let Err(err) = self.gc.verify(&mut roots) {
+            if let Err(err) = self.gc.stress_step(&mut roots) {
                 eprintln!("luagc: GC stress: {err}");
                 std::process::abort();
             }
