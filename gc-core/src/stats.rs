@@ -1,9 +1,14 @@
-//! Statistics every collector reports: pauses, GC time, cycles, allocation and heap sizes.
+//! Statistics every collector reports: pauses, GC time, cycles (minor and major),
+//! minimum mutator utilisation, allocation and heap sizes.
 //!
 //! Pauses go into an HdrHistogram of nanoseconds (3 significant digits, 1 ns to 1 hour),
 //! so percentiles stay exact to 0.1% at any run length and memory stays constant.
+//! Percentiles say how long pauses are, not how close together: a thousand 0.1 ms pauses in
+//! one millisecond stop the program as surely as one 100 ms pause. Minimum mutator
+//! utilisation ([`Mmu`]) says that, and is tracked online by [`MmuTracker`].
 
-use std::time::Duration;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
@@ -22,15 +27,51 @@ pub struct PauseSummary {
     pub max: Duration,
 }
 
+/// Which part of the heap a collection cycle marked, so that generational collectors can
+/// report how often they fall back to whole-heap work.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CycleKind {
+    /// A minor cycle marks only young objects and the old objects the write barrier
+    /// remembered; everything else old is assumed live.
+    Minor,
+    /// A major cycle marks the whole heap. Stop-the-world cycles are major.
+    Major,
+}
+
+/// Minimum mutator utilisation over windows of 1, 10 and 100 ms: for each window length,
+/// the smallest fraction of any window of that length within the run that was *not* spent
+/// in collector pauses (0 = some window was all pause, 1 = no pause at all).
+///
+/// MMU is the responsiveness measure that pause percentiles miss: it sees pauses that are
+/// short but bunched together. A run shorter than a window reports, for that window, the
+/// utilisation over the whole run (see [`MmuTracker::mmu`]).
+///
+/// `Mmu::default()` is all zeros, a placeholder; a measured run with no pauses has 1.0.
+#[derive(Copy, Clone, Debug, Default, PartialEq)]
+pub struct Mmu {
+    /// MMU over 1 ms windows, in `0.0..=1.0`.
+    pub window_1ms: f64,
+    /// MMU over 10 ms windows, in `0.0..=1.0`.
+    pub window_10ms: f64,
+    /// MMU over 100 ms windows, in `0.0..=1.0`.
+    pub window_100ms: f64,
+}
+
 /// A snapshot of a collector's statistics.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stats {
-    /// Collection cycles run.
+    /// Collection cycles run: `minor_cycles + major_cycles`.
     pub cycles: u64,
+    /// Minor cycles run (young objects and remembered old ones only).
+    pub minor_cycles: u64,
+    /// Major cycles run (the whole heap).
+    pub major_cycles: u64,
     /// Total time spent in the collector (all pauses).
     pub gc_time: Duration,
     /// Pause percentiles.
     pub pauses: PauseSummary,
+    /// Minimum mutator utilisation from the collector's creation to this snapshot.
+    pub mmu: Mmu,
     /// Bytes allocated over the heap's life (block sizes, rounded to cells; huge blocks
     /// count their mapping).
     pub allocated_bytes: u64,
@@ -48,11 +89,177 @@ pub struct Stats {
     pub huge_blocks: usize,
 }
 
-/// Records pauses as a collector runs.
+/// The window lengths [`Mmu`] reports, in nanoseconds, in the order of its fields.
+const MMU_WINDOW_NANOS: [u64; 3] = [1_000_000, 10_000_000, 100_000_000];
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Computes minimum mutator utilisation online, from pauses given in time order, with memory
+/// bounded by the pauses of the last 100 ms (not by the length of the run) and O(1)
+/// amortised work per pause.
+///
+/// Public so that tests and tools can feed exact synthetic timelines; [`PauseLog`] feeds it
+/// the collector's real pauses.
+///
+/// # Algorithm
+///
+/// Times are offsets from the start of the run, 0. For each window length `w` the tracker
+/// keeps the pauses that end after `e - w`, where `e` is the end of the latest pause, with
+/// the sum of their lengths, and at each pause end evaluates the pause time inside the
+/// window `[e - w, e]`, clamped to `[0, e]` when `e < w`. The largest such pause time `G`
+/// gives MMU `(w - G) / w`.
+///
+/// # Why windows ending at pause ends suffice
+///
+/// Let `g(t)` be the pause time inside `[t, t + w]`, for `t` in `[0, T - w]` (`T` the run's
+/// length). `g` is continuous and piecewise linear; moving `t` right, its slope is +1 where
+/// the right edge is in a pause and the left one is not, -1 the other way round, 0
+/// otherwise. So its maximum is at an end of the domain or at a breakpoint where the slope
+/// falls: where the window's right edge leaves a pause (`t + w = e_j`, a window ending at a
+/// pause end: evaluated) or its left edge enters one (`t = s_i`). The other candidates
+/// reduce to windows ending at pause ends:
+///
+/// - A window starting at a pause start `s_i`, or the window `[0, w]`, with its right edge
+///   inside a pause `j` (possibly `i` itself): slide it right. While the right edge is in
+///   pause `j` the window gains as fast as or faster than it loses, so `g` does not fall
+///   until the right edge reaches `e_j`: the window `[e_j - w, e_j]`, evaluated, has at
+///   least as much pause time. (`e_j ≤ T`: it was recorded.)
+/// - Such a window with its right edge between pauses: slide it left. The right edge then
+///   loses nothing until it reaches the end `e_j` of the last pause before it, so `g` does
+///   not fall; the window `[e_j - w, e_j]` is evaluated, or, if the left edge hits 0 first,
+///   the window is `[0, w]`, whose pause time is that of `[0, e_j]`, the clamped window
+///   evaluated at `e_j`.
+/// - The window ending at the run's end `[T - w, T]`: no pause ends after its right edge,
+///   so the same leftward slide applies.
+///
+/// The clamped windows `[0, e]` evaluated for `e < w` never overstate: each is part of
+/// the real window `[0, w]`. So the maximum over evaluated windows is exactly the maximum
+/// of `g`, provided the run lasts at least `w`.
+///
+/// A pause longer than `w` holds a window that is all pause: MMU 0 for `w`.
+///
+/// # Runs shorter than a window
+///
+/// No window of length `w` fits in a run shorter than `w`. Rather than pretend the rest of
+/// the window was mutator time (which would flatter short runs), the tracker reports the
+/// utilisation over the whole run, the MMU of the longest window there is.
+#[derive(Clone, Debug)]
+pub struct MmuTracker {
+    windows: [MmuWindow; 3],
+    /// End of the latest pause, in nanoseconds from the run's start.
+    last_end: u64,
+    /// All pause time recorded, in nanoseconds.
+    total: u64,
+}
+
+/// The recent pauses and worst pause time for one window length.
+#[derive(Clone, Debug)]
+struct MmuWindow {
+    /// The window length in nanoseconds.
+    width: u64,
+    /// (start, end) of the pauses ending after `last_end - width`, oldest first.
+    recent: VecDeque<(u64, u64)>,
+    /// Sum of the lengths of the pauses in `recent`.
+    recent_total: u64,
+    /// Most pause time inside any evaluated window.
+    worst: u64,
+}
+
+impl MmuWindow {
+    fn new(width: u64) -> Self {
+        MmuWindow {
+            width,
+            recent: VecDeque::new(),
+            recent_total: 0,
+            worst: 0,
+        }
+    }
+
+    /// Adds the pause `[start, end)` (after every earlier one, `start < end`) and
+    /// evaluates the window ending at `end`.
+    fn push(&mut self, start: u64, end: u64) {
+        self.recent.push_back((start, end));
+        self.recent_total += end - start;
+        let window_start = end.saturating_sub(self.width);
+        while let Some(&(s, e)) = self.recent.front() {
+            if e > window_start {
+                break;
+            }
+            self.recent.pop_front();
+            self.recent_total -= e - s;
+        }
+        // The new pause ends after `window_start`, so `recent` is not empty; only its
+        // oldest pause can straddle the window's start, pauses being disjoint and ordered.
+        let oldest_start = self.recent.front().map_or(start, |&(s, _)| s);
+        let inside = self.recent_total - window_start.saturating_sub(oldest_start);
+        self.worst = self.worst.max(inside);
+    }
+
+    /// The MMU for this window over a run of `run` nanoseconds with `total` of pauses.
+    fn mmu(&self, run: u64, total: u64) -> f64 {
+        if run >= self.width {
+            (self.width - self.worst) as f64 / self.width as f64
+        } else if run == 0 {
+            1.0
+        } else {
+            (run - total.min(run)) as f64 / run as f64
+        }
+    }
+}
+
+impl Default for MmuTracker {
+    fn default() -> Self {
+        MmuTracker {
+            windows: MMU_WINDOW_NANOS.map(MmuWindow::new),
+            last_end: 0,
+            total: 0,
+        }
+    }
+}
+
+impl MmuTracker {
+    /// Records a pause starting `start_offset` after the run's start and lasting `pause`.
+    ///
+    /// Pauses must come in time order. One that starts before the previous one ended (a
+    /// caller's mistake; the clock is monotonic) is moved to start at that end, so that the
+    /// total pause time is kept. Zero-length pauses change nothing and are skipped.
+    pub fn record(&mut self, start_offset: Duration, pause: Duration) {
+        let start = nanos(start_offset).max(self.last_end);
+        let end = start.saturating_add(nanos(pause));
+        if end == start {
+            return;
+        }
+        self.last_end = end;
+        self.total += end - start;
+        for window in &mut self.windows {
+            window.push(start, end);
+        }
+    }
+
+    /// The MMU of a run that lasted `run` from its start (at least until the last pause's
+    /// end, whatever `run` says). For a window longer than the run, the utilisation over
+    /// the whole run; with no pauses, 1.0.
+    pub fn mmu(&self, run: Duration) -> Mmu {
+        let run = nanos(run).max(self.last_end);
+        let [w1, w10, w100] = &self.windows;
+        Mmu {
+            window_1ms: w1.mmu(run, self.total),
+            window_10ms: w10.mmu(run, self.total),
+            window_100ms: w100.mmu(run, self.total),
+        }
+    }
+}
+
+/// Records pauses and cycles as a collector runs; the run starts when the log is created.
 pub struct PauseLog {
     histogram: Histogram<u64>,
     total: Duration,
-    cycles: u64,
+    minor_cycles: u64,
+    major_cycles: u64,
+    created: Instant,
+    mmu: MmuTracker,
 }
 
 impl Default for PauseLog {
@@ -62,22 +269,32 @@ impl Default for PauseLog {
         PauseLog {
             histogram,
             total: Duration::ZERO,
-            cycles: 0,
+            minor_cycles: 0,
+            major_cycles: 0,
+            created: Instant::now(),
+            mmu: MmuTracker::default(),
         }
     }
 }
 
 impl PauseLog {
-    /// Records one pause.
-    pub fn record(&mut self, pause: Duration) {
+    /// Records one pause that began at `start` and lasted `pause`. The start places the
+    /// pause on the run's timeline, for MMU. Pauses must be recorded in the order they
+    /// happen; O(1) amortised.
+    pub fn record(&mut self, start: Instant, pause: Duration) {
         self.total += pause;
         let nanos = u64::try_from(pause.as_nanos()).unwrap_or(u64::MAX).max(1);
         self.histogram.saturating_record(nanos);
+        self.mmu
+            .record(start.saturating_duration_since(self.created), pause);
     }
 
-    /// Counts one finished collection cycle (which may span several pauses).
-    pub fn count_cycle(&mut self) {
-        self.cycles += 1;
+    /// Counts one finished collection cycle (which may span several pauses) of `kind`.
+    pub fn count_cycle(&mut self, kind: CycleKind) {
+        match kind {
+            CycleKind::Minor => self.minor_cycles += 1,
+            CycleKind::Major => self.major_cycles += 1,
+        }
     }
 
     /// Pause count and percentiles.
@@ -94,13 +311,21 @@ impl PauseLog {
         }
     }
 
-    /// Statistics of `heap` with these pauses.
+    /// Minimum mutator utilisation from the log's creation until now.
+    pub fn mmu(&self) -> Mmu {
+        self.mmu.mmu(self.created.elapsed())
+    }
+
+    /// Statistics of `heap` with these pauses; MMU runs until now.
     pub fn stats(&self, heap: &Heap) -> Stats {
         let pauses = self.summary();
         Stats {
-            cycles: self.cycles,
+            cycles: self.minor_cycles + self.major_cycles,
+            minor_cycles: self.minor_cycles,
+            major_cycles: self.major_cycles,
             gc_time: self.total,
             pauses,
+            mmu: self.mmu(),
             allocated_bytes: heap.allocated_bytes(),
             live_bytes: heap.live_bytes(),
             heap_bytes: heap.heap_bytes(),
@@ -109,5 +334,53 @@ impl PauseLog {
             arenas: heap.arenas_in_use(),
             huge_blocks: heap.large_objects().len(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collector::HeapConfig;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn stats_record_places_pauses_by_their_start_instant() {
+        let mut log = PauseLog::default();
+        // Instants after the log's creation, so the timeline is known exactly: a 5 ms pause
+        // 10 ms in. The run lasts at least until its end (15 ms), so the 1 ms and 10 ms
+        // windows are exact whatever the clock says.
+        log.record(log.created + 10 * MS, 5 * MS);
+        let mmu = log.mmu();
+        assert_eq!(mmu.window_1ms, 0.0);
+        assert_eq!(mmu.window_10ms, 0.5);
+        assert_eq!(log.summary().count, 1);
+        assert_eq!(log.total, 5 * MS);
+    }
+
+    #[test]
+    fn stats_count_cycles_by_kind() {
+        let mut log = PauseLog::default();
+        for _ in 0..3 {
+            log.count_cycle(CycleKind::Minor);
+        }
+        log.count_cycle(CycleKind::Major);
+        let stats = log.stats(&Heap::new(&HeapConfig::default()));
+        assert_eq!(
+            (stats.minor_cycles, stats.major_cycles, stats.cycles),
+            (3, 1, 4)
+        );
+    }
+
+    #[test]
+    fn stats_mmu_memory_is_bounded_by_the_last_window() {
+        let mut tracker = MmuTracker::default();
+        // A million 1 µs pauses, one every 10 µs: 10 s of run.
+        for i in 0..1_000_000u64 {
+            tracker.record(Duration::from_micros(10 * i), Duration::from_micros(1));
+        }
+        let kept: Vec<usize> = tracker.windows.iter().map(|w| w.recent.len()).collect();
+        assert_eq!(kept, [100, 1_000, 10_000]);
+        assert_eq!(tracker.mmu(Duration::from_secs(10)).window_1ms, 0.9);
     }
 }

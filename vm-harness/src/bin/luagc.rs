@@ -78,13 +78,28 @@ struct PauseJson {
     count: u64,
 }
 
+/// Minimum mutator utilisation over the whole run, keyed by window length.
+#[derive(Serialize)]
+struct MmuJson {
+    #[serde(rename = "1ms")]
+    window_1ms: f64,
+    #[serde(rename = "10ms")]
+    window_10ms: f64,
+    #[serde(rename = "100ms")]
+    window_100ms: f64,
+}
+
 #[derive(Serialize)]
 struct StatsJson {
     collector: String,
     wall_ms: f64,
     gc_ms: f64,
     pause_ms: PauseJson,
+    /// All cycles: `cycles_minor + cycles_major`.
     cycles: u64,
+    cycles_minor: u64,
+    cycles_major: u64,
+    mmu: MmuJson,
     allocated_bytes: u64,
     peak_heap_bytes: u64,
     live_bytes: u64,
@@ -231,19 +246,26 @@ fn fail<C: Collector<LuaModel>>(vm: &mut Vm<C>, msg: &str) -> i32 {
     1
 }
 
+/// Prints and writes the statistics; called at exit, so MMU covers the whole run (from the
+/// collector's creation to now).
 fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Duration, code: i32) {
     let stats = vm.heap.gc.stats();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     if cli.stats {
         eprintln!(
-            "luagc stats: collector {} | wall {:.1} ms | gc {:.1} ms in {} cycles | pauses p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms | allocated {} B, peak heap {} B, live {} B",
+            "luagc stats: collector {} | wall {:.1} ms | gc {:.1} ms in {} cycles ({} minor, {} major) | pauses p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms | mmu 1 ms {:.3}, 10 ms {:.3}, 100 ms {:.3} | allocated {} B, peak heap {} B, live {} B",
             C::NAME,
             ms(wall),
             ms(stats.gc_time),
             stats.cycles,
+            stats.minor_cycles,
+            stats.major_cycles,
             ms(stats.pauses.p50),
             ms(stats.pauses.p99),
             ms(stats.pauses.max),
+            stats.mmu.window_1ms,
+            stats.mmu.window_10ms,
+            stats.mmu.window_100ms,
             stats.allocated_bytes,
             stats.peak_heap_bytes,
             stats.live_bytes,
@@ -261,6 +283,13 @@ fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Durati
                 count: stats.pauses.count,
             },
             cycles: stats.cycles,
+            cycles_minor: stats.minor_cycles,
+            cycles_major: stats.major_cycles,
+            mmu: MmuJson {
+                window_1ms: stats.mmu.window_1ms,
+                window_10ms: stats.mmu.window_10ms,
+                window_100ms: stats.mmu.window_100ms,
+            },
             allocated_bytes: stats.allocated_bytes,
             peak_heap_bytes: stats.peak_heap_bytes,
             live_bytes: stats.live_bytes,

@@ -27,6 +27,6 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     let trigger = trigger_bytes(config, marked.live_bytes);
     let headroom = trigger - marked.live_bytes.min(trigger);
     heap.finish_collection(marked.live_bytes, headroom);
-    pauses.record(start.elapsed());
-    pauses.count_cycle();
+    pauses.record(start, start.elapsed());
+    pauses.count_cycle(crate::stats::CycleKind::Major);
 }

@@ -1,0 +1,236 @@
+//! Statistics: minimum mutator utilisation on exact synthetic timelines (checked against a
+//! brute-force search over every candidate window), and the minor/major split of cycles.
+
+use std::time::Duration;
+
+use gc_core::collectors::{Epsilon, Stw};
+use gc_core::stats::{CycleKind, Mmu, MmuTracker, PauseLog};
+use gc_core::testing::{RootList, TestModel};
+use gc_core::{Collector, HeapConfig};
+
+const MS: Duration = Duration::from_millis(1);
+const US: Duration = Duration::from_micros(1);
+const WINDOWS: [u64; 3] = [1_000_000, 10_000_000, 100_000_000];
+
+/// The MMU of pauses given as (start, length), over a run of `run`.
+fn mmu_of(pauses: &[(Duration, Duration)], run: Duration) -> Mmu {
+    let mut tracker = MmuTracker::default();
+    for &(start, length) in pauses {
+        tracker.record(start, length);
+    }
+    tracker.mmu(run)
+}
+
+fn mmu(window_1ms: f64, window_10ms: f64, window_100ms: f64) -> Mmu {
+    Mmu {
+        window_1ms,
+        window_10ms,
+        window_100ms,
+    }
+}
+
+#[test]
+fn no_pauses_is_full_utilisation() {
+    assert_eq!(mmu_of(&[], Duration::from_secs(1)), mmu(1.0, 1.0, 1.0));
+    assert_eq!(mmu_of(&[], Duration::ZERO), mmu(1.0, 1.0, 1.0));
+    assert_eq!(PauseLog::default().mmu(), mmu(1.0, 1.0, 1.0));
+}
+
+#[test]
+fn single_5ms_pause() {
+    let got = mmu_of(&[(50 * MS, 5 * MS)], Duration::from_secs(1));
+    assert_eq!(got, mmu(0.0, 0.5, 0.95));
+}
+
+#[test]
+fn two_3ms_pauses_2ms_apart() {
+    // [50, 53] and [55, 58]: a 10 ms window holds both, 6 ms of pause.
+    let got = mmu_of(
+        &[(50 * MS, 3 * MS), (55 * MS, 3 * MS)],
+        Duration::from_secs(1),
+    );
+    assert_eq!(got, mmu(0.0, 0.4, 0.94));
+}
+
+#[test]
+fn pause_longer_than_a_window_zeroes_it() {
+    let got = mmu_of(&[(300 * MS, 20 * MS)], Duration::from_secs(1));
+    assert_eq!(got, mmu(0.0, 0.0, 0.8));
+}
+
+#[test]
+fn evenly_spaced_tiny_pauses_give_the_duty_cycle() {
+    // 10 µs every 100 µs for a second: every window is a whole number of periods.
+    let pauses: Vec<_> = (0..10_000).map(|i| (i * 100 * US, 10 * US)).collect();
+    assert_eq!(mmu_of(&pauses, Duration::from_secs(1)), mmu(0.9, 0.9, 0.9));
+}
+
+#[test]
+fn evenly_spaced_pauses_off_the_window_grid_give_the_worst_window() {
+    // 10 µs every 300 µs: a 1 ms window can hold 4 pauses (40 µs, not the 33.3 µs of the
+    // average), a 10 ms one 34, a 100 ms one 334.
+    let pauses: Vec<_> = (0..3_334).map(|i| (i * 300 * US, 10 * US)).collect();
+    assert_eq!(
+        mmu_of(&pauses, Duration::from_secs(1)),
+        mmu(0.96, 0.966, 0.9666)
+    );
+}
+
+#[test]
+fn windows_are_clamped_to_the_run_start() {
+    // [0, 3] and [8, 9]: the window [0, 10] holds 4 ms; none ending at 9 may start before 0.
+    let got = mmu_of(
+        &[(Duration::ZERO, 3 * MS), (8 * MS, MS)],
+        Duration::from_secs(1),
+    );
+    assert_eq!(got, mmu(0.0, 0.6, 0.96));
+}
+
+#[test]
+fn worst_window_may_start_at_a_pause_start() {
+    // [20, 21] and [25, 28] in a 10 ms window: [20, 30] holds 4 ms, as does [18, 28].
+    let got = mmu_of(&[(20 * MS, MS), (25 * MS, 3 * MS)], Duration::from_secs(1));
+    assert_eq!(got, mmu(0.0, 0.6, 0.96));
+}
+
+#[test]
+fn run_shorter_than_a_window_reports_the_whole_run() {
+    // 2 ms of pause in a 50 ms run: no 100 ms window fits, so 48 / 50.
+    let got = mmu_of(&[(10 * MS, 2 * MS)], 50 * MS);
+    assert_eq!(got, mmu(0.0, 0.8, 0.96));
+    // The run lasts at least until the last pause ends.
+    let got = mmu_of(
+        &[(Duration::ZERO, 2 * MS), (6 * MS, 2 * MS)],
+        Duration::ZERO,
+    );
+    assert_eq!(got, mmu(0.0, 0.5, 0.5));
+}
+
+#[test]
+fn overlapping_pause_is_moved_after_the_previous_one() {
+    // The second pause claims to start inside the first: it is taken as [53, 56].
+    let got = mmu_of(
+        &[(50 * MS, 3 * MS), (52 * MS, 3 * MS)],
+        Duration::from_secs(1),
+    );
+    assert_eq!(got, mmu(0.0, 0.4, 0.94));
+}
+
+/// Pause time inside [from, to] of pauses given as (start, end) nanoseconds.
+fn pause_time_in(pauses: &[(u64, u64)], from: u64, to: u64) -> u64 {
+    pauses
+        .iter()
+        .map(|&(s, e)| e.min(to).saturating_sub(s.max(from)))
+        .sum()
+}
+
+/// MMU for window `w` by trying every window that starts or ends at a pause's start or end,
+/// plus the first and the last: the maximum of a piecewise-linear function is at one of its
+/// breakpoints or an end of its domain.
+fn brute_force_mmu(pauses: &[(u64, u64)], run: u64, w: u64) -> f64 {
+    if run < w {
+        let total = pause_time_in(pauses, 0, run);
+        return (run - total) as f64 / run as f64;
+    }
+    let last = run - w;
+    let mut candidates = vec![0, last];
+    for &(s, e) in pauses {
+        for t in [s, e, s.wrapping_sub(w), e.wrapping_sub(w)] {
+            if t <= last {
+                candidates.push(t);
+            }
+        }
+    }
+    let worst = candidates
+        .iter()
+        .map(|&t| pause_time_in(pauses, t, t + w))
+        .max()
+        .unwrap();
+    (w - worst) as f64 / w as f64
+}
+
+#[test]
+fn online_mmu_matches_brute_force_on_random_timelines() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    // A length or gap at one of several scales, from sub-microsecond to over 100 ms.
+    let span = |rng: &mut fastrand::Rng| -> u64 {
+        match rng.u32(0..10) {
+            0..=3 => rng.u64(0..50_000),
+            4..=6 => rng.u64(0..2_000_000),
+            7..=8 => rng.u64(0..15_000_000),
+            _ => rng.u64(0..150_000_000),
+        }
+    };
+    for case in 0..400 {
+        let mut pauses = Vec::new();
+        let mut t = span(&mut rng);
+        for _ in 0..rng.usize(0..150) {
+            let length = span(&mut rng).max(1);
+            pauses.push((t, t + length));
+            t += length + span(&mut rng);
+        }
+        let run = t + span(&mut rng);
+        let timeline: Vec<_> = pauses
+            .iter()
+            .map(|&(s, e)| (Duration::from_nanos(s), Duration::from_nanos(e - s)))
+            .collect();
+        let got = mmu_of(&timeline, Duration::from_nanos(run));
+        let got = [got.window_1ms, got.window_10ms, got.window_100ms];
+        for (i, &w) in WINDOWS.iter().enumerate() {
+            let want = if run == 0 {
+                1.0
+            } else {
+                brute_force_mmu(&pauses, run, w)
+            };
+            assert_eq!(
+                got[i], want,
+                "case {case}, window {w} ns, run {run} ns, pauses {pauses:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn pause_log_counts_minor_and_major_cycles() {
+    let mut log = PauseLog::default();
+    log.count_cycle(CycleKind::Major);
+    log.count_cycle(CycleKind::Minor);
+    log.count_cycle(CycleKind::Minor);
+    let heap = gc_core::heap::Heap::new(&HeapConfig::default());
+    let stats = log.stats(&heap);
+    assert_eq!(stats.minor_cycles, 2);
+    assert_eq!(stats.major_cycles, 1);
+    assert_eq!(stats.cycles, 3);
+}
+
+#[test]
+fn stw_cycles_are_major() {
+    let mut gc = Stw::<TestModel>::new(HeapConfig::default());
+    let mut roots = RootList::default();
+    gc.collect(&mut roots);
+    gc.collect(&mut roots);
+    let stats = gc.stats();
+    assert_eq!(
+        (stats.cycles, stats.major_cycles, stats.minor_cycles),
+        (2, 2, 0)
+    );
+    assert_eq!(stats.pauses.count, 2);
+    for m in [
+        stats.mmu.window_1ms,
+        stats.mmu.window_10ms,
+        stats.mmu.window_100ms,
+    ] {
+        assert!((0.0..=1.0).contains(&m), "{stats:?}");
+    }
+}
+
+#[test]
+fn epsilon_never_pauses() {
+    let gc = Epsilon::<TestModel>::new(HeapConfig::default());
+    let stats = gc.stats();
+    assert_eq!(
+        (stats.cycles, stats.minor_cycles, stats.major_cycles),
+        (0, 0, 0)
+    );
+    assert_eq!(stats.mmu, mmu(1.0, 1.0, 1.0));
+}
