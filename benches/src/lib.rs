@@ -23,9 +23,9 @@ impl GrowthPolicy for NoCollection {
 pub fn alloc_node(heap: &mut Heap, id: u64, slots: u16) -> Node {
     let bytes = node_bytes(usize::from(slots));
     let obj = heap
-        .alloc_fast(ArenaKind::Objects, NODE_KIND, bytes)
+        .alloc_fast(ArenaKind::Objects, NODE_KIND, bytes, 0)
         .map_or_else(
-            || heap.alloc_slow(ArenaKind::Objects, NODE_KIND, bytes, &mut NoCollection),
+            || heap.alloc_slow(ArenaKind::Objects, NODE_KIND, bytes, 0, &mut NoCollection),
             Ok,
         )
         .expect("benchmark heaps have no limit");
@@ -35,9 +35,9 @@ pub fn alloc_node(heap: &mut Heap, id: u64, slots: u16) -> Node {
 
 /// Allocates a leaf block of `bytes`.
 pub fn alloc_leaf(heap: &mut Heap, bytes: usize) -> ObjectRef {
-    heap.alloc_fast(ArenaKind::Leaves, 0, bytes)
+    heap.alloc_fast(ArenaKind::Leaves, 0, bytes, 0)
         .map_or_else(
-            || heap.alloc_slow(ArenaKind::Leaves, 0, bytes, &mut NoCollection),
+            || heap.alloc_slow(ArenaKind::Leaves, 0, bytes, 0, &mut NoCollection),
             Ok,
         )
         .expect("benchmark heaps have no limit")

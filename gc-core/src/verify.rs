@@ -44,9 +44,20 @@ pub fn verify_heap<M: ObjectModel, R: Roots>(
     heap: &Heap,
     roots: &mut R,
 ) -> Result<(), VerifyError> {
+    verify_heap_with::<M, R>(heap, roots, false).map(drop)
+}
+
+/// [`verify_heap`] for collectors that leave black blocks between their steps (mid-cycle,
+/// or sticky marks in generational mode) when `black_allowed`.
+/// Returns every reachable traversable object, for checks of the caller's own.
+pub fn verify_heap_with<M: ObjectModel, R: Roots>(
+    heap: &Heap,
+    roots: &mut R,
+    black_allowed: bool,
+) -> Result<Vec<ObjectRef>, VerifyError> {
     let mut arena_kinds = HashMap::new();
     for space in heap.spaces() {
-        verify_space(space)?;
+        verify_space(space, black_allowed)?;
         arena_kinds.extend(
             space
                 .arenas()
@@ -57,7 +68,7 @@ pub fn verify_heap<M: ObjectModel, R: Roots>(
     verify_reachable::<M, R>(heap, &arena_kinds, roots)
 }
 
-fn verify_space(space: &Space) -> Result<(), VerifyError> {
+fn verify_space(space: &Space, black_allowed: bool) -> Result<(), VerifyError> {
     let region = space.bump().unallocated();
     for (index, &arena) in space.arenas().iter().enumerate() {
         // SAFETY: the space's arenas are live; verification runs with the mutator stopped.
@@ -106,11 +117,11 @@ fn verify_space(space: &Space) -> Result<(), VerifyError> {
         while cell < CELLS_PER_ARENA {
             let end = block_end(cell);
             match bitmaps.state(cell) {
-                BlockState::Black => fail!(
+                BlockState::Black if !black_allowed => fail!(
                     "black block at {:#x} between collections",
                     arena.cell_addr(cell)
                 ),
-                BlockState::White if space.kind() == ArenaKind::Objects => {
+                BlockState::White | BlockState::Black if space.kind() == ArenaKind::Objects => {
                     // SAFETY: an allocated block of an object arena starts with a header.
                     let cells = unsafe { &*(arena.cell_addr(cell) as *const GcHeader) }.cells();
                     if cells as usize != end - cell {
@@ -151,10 +162,11 @@ fn verify_reachable<M: ObjectModel, R: Roots>(
     heap: &Heap,
     arena_kinds: &HashMap<usize, ArenaKind>,
     roots: &mut R,
-) -> Result<(), VerifyError> {
+) -> Result<Vec<ObjectRef>, VerifyError> {
     let mut pending = Collect(Vec::new());
     roots.trace_roots(&mut pending);
     let mut visited = HashSet::new();
+    let mut traversed = Vec::new();
     while let Some(obj) = pending.0.pop() {
         if !visited.insert(obj) {
             continue;
@@ -187,7 +199,8 @@ fn verify_reachable<M: ObjectModel, R: Roots>(
             // SAFETY: obj is an allocated traversable block reachable from the roots, so the
             // VM has initialised it.
             unsafe { M::trace(obj, &mut pending) };
+            traversed.push(obj);
         }
     }
-    Ok(())
+    Ok(traversed)
 }

@@ -3,14 +3,19 @@
 //! reachable object is allocated with its contents intact, every unreachable one is
 //! reclaimed (epsilon: none is), the live-byte count is exact, and the verifier passes.
 //! Each seed is reproducible: a failure prints it, and `MODEL_SEED=n` reruns just that one.
+//!
+//! Incremental collectors (`newgc`) leave floating garbage and sweep lazily, so their
+//! exact checks run after explicit full collections only; between those, the mutator
+//! also runs collector steps, and after every step and every allocation the reachable
+//! objects must be intact and the verifier (tri-color invariant included) must pass.
 
 use std::collections::{HashMap, HashSet};
 
-use gc_core::collectors::{Epsilon, Stw};
+use gc_core::collectors::{Epsilon, NewGc, Stw};
 use gc_core::heap::arena::{ARENA_SIZE, CELL_SIZE};
 use gc_core::heap::large_object_space::LARGE_THRESHOLD;
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND};
-use gc_core::{Collector, HeapConfig, ObjectRef};
+use gc_core::{Collector, GcMode, HeapConfig, ObjectRef};
 
 #[derive(Clone, Debug)]
 enum Shape {
@@ -63,17 +68,20 @@ struct Mutator<C: Collector<TestModel>> {
     shadow: Shadow,
     rng: fastrand::Rng,
     reclaims: bool,
+    incremental: bool,
     cycles_seen: u64,
     collections_checked: u64,
 }
 
 impl<C: Collector<TestModel>> Mutator<C> {
-    fn new(seed: u64, reclaims: bool, gc_threads: usize) -> Self {
+    fn new(seed: u64, reclaims: bool, setup: Setup) -> Self {
         let config = HeapConfig {
             pause_percent: 150,
             min_trigger_bytes: 512 << 10,
-            gc_threads,
+            gc_threads: setup.gc_threads,
             parallel_min_bytes: 0,
+            stepmul_percent: 100,
+            mode: setup.mode,
             ..HeapConfig::default()
         };
         Mutator {
@@ -85,6 +93,7 @@ impl<C: Collector<TestModel>> Mutator<C> {
             },
             rng: fastrand::Rng::with_seed(seed),
             reclaims,
+            incremental: setup.incremental,
             cycles_seen: 0,
             collections_checked: 0,
         }
@@ -172,6 +181,10 @@ impl<C: Collector<TestModel>> Mutator<C> {
     /// Checks the heap if a collection ran since the last check. `fresh` was allocated by
     /// the call that may have collected, so it may reuse a dead object's address.
     fn after_possible_collection(&mut self, fresh: Option<ObjectRef>) {
+        if self.incremental && fresh.is_some() {
+            self.check_mid_cycle();
+            return;
+        }
         let cycles = self.gc.stats().cycles;
         if cycles == self.cycles_seen && fresh.is_some() {
             return;
@@ -225,8 +238,32 @@ impl<C: Collector<TestModel>> Mutator<C> {
         }
     }
 
+    /// Between an incremental collector's steps: reachable objects intact, heap valid.
+    fn check_mid_cycle(&mut self) {
+        let reachable = self.shadow.reachable(&self.roots);
+        for obj in &reachable {
+            let (id, shape) = &self.shadow.objects[obj];
+            assert!(self.gc.contains(*obj), "reachable object {id} was freed");
+            if let Shape::Node { slots } = shape {
+                let node = Node(*obj);
+                assert_eq!(node.id(), *id, "node contents changed");
+                let actual: Vec<_> = (0..node.slot_count()).map(|i| node.slot(i)).collect();
+                assert_eq!(&actual, slots, "node {id} slots changed");
+            }
+        }
+        // Dead objects may be reused from here on: forget them.
+        self.shadow.objects.retain(|obj, _| reachable.contains(obj));
+        if let Err(error) = self.gc.verify(&mut self.roots) {
+            panic!("{error}");
+        }
+    }
+
     fn step(&mut self) {
         match self.rng.u32(..100) {
+            _ if self.incremental && self.rng.u32(..8) == 0 => {
+                self.gc.step(&mut self.roots, self.rng.usize(0..4));
+                self.check_mid_cycle();
+            }
             0..=39 => self.allocate(),
             40..=64 => self.link(false),
             65..=74 => self.link(true),
@@ -249,7 +286,22 @@ impl<C: Collector<TestModel>> Mutator<C> {
     }
 }
 
-fn run_seeds<C: Collector<TestModel>>(reclaims: bool, gc_threads: usize) {
+/// How a run sets its collector up.
+#[derive(Copy, Clone)]
+struct Setup {
+    gc_threads: usize,
+    incremental: bool,
+    mode: Option<GcMode>,
+}
+
+const STOP_THE_WORLD: Setup = Setup {
+    gc_threads: 1,
+    incremental: false,
+    mode: None,
+};
+
+fn run_seeds<C: Collector<TestModel>>(reclaims: bool, setup: Setup) {
+    let gc_threads = setup.gc_threads;
     let seeds: Vec<u64> = match std::env::var("MODEL_SEED") {
         Ok(seed) => vec![seed.parse().expect("MODEL_SEED is a number")],
         Err(_) => (0..24).collect(),
@@ -257,7 +309,7 @@ fn run_seeds<C: Collector<TestModel>>(reclaims: bool, gc_threads: usize) {
     let mut checked = 0;
     for seed in seeds {
         let result = std::panic::catch_unwind(|| {
-            let mut mutator = Mutator::<C>::new(seed, reclaims, gc_threads);
+            let mut mutator = Mutator::<C>::new(seed, reclaims, setup);
             for _ in 0..1500 {
                 mutator.step();
             }
@@ -281,18 +333,53 @@ fn run_seeds<C: Collector<TestModel>>(reclaims: bool, gc_threads: usize) {
 
 #[test]
 fn stw_keeps_reachable_and_reclaims_unreachable() {
-    run_seeds::<Stw<TestModel>>(true, 1);
+    run_seeds::<Stw<TestModel>>(true, STOP_THE_WORLD);
 }
 
 /// The same seeds with the parallel marker and sweeper: every check is exact (which
 /// objects survive, live bytes), so passing with 1, 2 and 4 threads means they agree.
 #[test]
 fn stw_with_two_and_four_gc_threads_agrees_with_one() {
-    run_seeds::<Stw<TestModel>>(true, 2);
-    run_seeds::<Stw<TestModel>>(true, 4);
+    for gc_threads in [2, 4] {
+        let setup = Setup {
+            gc_threads,
+            ..STOP_THE_WORLD
+        };
+        run_seeds::<Stw<TestModel>>(true, setup);
+    }
 }
 
 #[test]
 fn epsilon_keeps_everything() {
-    run_seeds::<Epsilon<TestModel>>(false, 1);
+    run_seeds::<Epsilon<TestModel>>(false, STOP_THE_WORLD);
+}
+
+#[test]
+fn newgc_incremental_keeps_reachable_and_keeps_the_invariants_between_steps() {
+    let setup = Setup {
+        gc_threads: 1,
+        incremental: true,
+        mode: Some(GcMode::Incremental),
+    };
+    run_seeds::<NewGc<TestModel>>(true, setup);
+}
+
+#[test]
+fn newgc_generational_keeps_reachable_and_keeps_the_invariants_between_steps() {
+    let setup = Setup {
+        gc_threads: 1,
+        incremental: true,
+        mode: Some(GcMode::Generational),
+    };
+    run_seeds::<NewGc<TestModel>>(true, setup);
+}
+
+#[test]
+fn newgc_switching_modes_by_itself_keeps_reachable() {
+    let setup = Setup {
+        gc_threads: 1,
+        incremental: true,
+        mode: None,
+    };
+    run_seeds::<NewGc<TestModel>>(true, setup);
 }

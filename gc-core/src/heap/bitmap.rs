@@ -17,6 +17,12 @@
 //! The major sweep is two word operations per 64 cells, reading only this metadata:
 //! `block' = block & mark; mark' = block ^ mark`. White becomes free (1,0 -> 0,1), black
 //! becomes white (1,1 -> 1,0), free and extent stay as they are. No black block survives it.
+//!
+//! The minor sweep of generational mode keeps the marks ("sticky mark bits"):
+//! `block' = block & mark; mark' = block | mark`. White becomes free, black stays black
+//! (old), free and extent stay. Unmarking (`mark' = mark & !block`) turns black back into
+//! white and keeps free starts: it ends generational mode's sticky marks before a full
+//! marking.
 
 /// The state a cell's two bits give a block's first cell.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -49,6 +55,21 @@ pub fn sweep_major_word(block: u64, mark: u64) -> (u64, u64) {
     (block & mark, block ^ mark)
 }
 
+/// One word of the minor sweep: returns `(block', mark')`.
+#[inline(always)]
+pub fn sweep_minor_word(block: u64, mark: u64) -> (u64, u64) {
+    (block & mark, block | mark)
+}
+
+/// Which sweep: the major one whitens survivors, the minor one keeps them black (old).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum SweepKind {
+    /// `block' = block & mark; mark' = block ^ mark`.
+    Major,
+    /// `block' = block & mark; mark' = block | mark`.
+    Minor,
+}
+
 /// What a sweep learned about an arena, for the allocator's and the arena pool's decisions.
 #[derive(Copy, Clone, Default, PartialEq, Eq, Debug)]
 pub struct SweepSummary {
@@ -64,10 +85,37 @@ pub struct SweepSummary {
 /// arena count and independent of the number of objects.
 #[inline]
 pub fn sweep_major(block: &mut [u64], mark: &mut [u64]) -> SweepSummary {
+    sweep_words(block, mark, sweep_major_word)
+}
+
+/// The minor sweep over the data words of one arena's bitmaps. Its summary's `free` is
+/// "some block is free or black": callers that need the free space bin it by scanning.
+#[inline]
+pub fn sweep_minor(block: &mut [u64], mark: &mut [u64]) -> SweepSummary {
+    let mut summary = sweep_words(block, mark, sweep_minor_word);
+    summary.free = block.iter().zip(mark.iter()).any(|(&b, &m)| m & !b != 0);
+    summary
+}
+
+/// The sweep of `kind` over one arena's data words.
+#[inline]
+pub fn sweep(block: &mut [u64], mark: &mut [u64], kind: SweepKind) -> SweepSummary {
+    match kind {
+        SweepKind::Major => sweep_major(block, mark),
+        SweepKind::Minor => sweep_minor(block, mark),
+    }
+}
+
+#[inline(always)]
+fn sweep_words(
+    block: &mut [u64],
+    mark: &mut [u64],
+    word_op: impl Fn(u64, u64) -> (u64, u64),
+) -> SweepSummary {
     let mut any_block = 0;
     let mut any_free = 0;
     for (b, m) in block.iter_mut().zip(mark.iter_mut()) {
-        let (new_block, new_mark) = sweep_major_word(*b, *m);
+        let (new_block, new_mark) = word_op(*b, *m);
         *b = new_block;
         *m = new_mark;
         any_block |= new_block;
@@ -76,6 +124,14 @@ pub fn sweep_major(block: &mut [u64], mark: &mut [u64]) -> SweepSummary {
     SweepSummary {
         allocated: any_block != 0,
         free: any_free != 0,
+    }
+}
+
+/// Unmarks every block of one arena's data words: black becomes white, free starts stay.
+#[inline]
+pub fn unmark(block: &[u64], mark: &mut [u64]) {
+    for (b, m) in block.iter().zip(mark.iter_mut()) {
+        *m &= !*b;
     }
 }
 
@@ -162,6 +218,35 @@ mod tests {
                     );
                 }
                 assert_eq!(b & m, 0, "no black block survives a major sweep");
+            }
+        }
+    }
+
+    /// Exhaustive over 8-cell words, as for the major sweep.
+    #[test]
+    fn minor_sweep_word_frees_white_keeps_black_free_and_extent() {
+        for block in 0u64..256 {
+            for mark in 0u64..256 {
+                let (b, m) = sweep_minor_word(block, mark);
+                let mut unmarked = mark;
+                unmark(&[block], std::slice::from_mut(&mut unmarked));
+                for cell in 0..8 {
+                    let before = state(block, mark, cell);
+                    let expected = match before {
+                        BlockState::White | BlockState::Free => BlockState::Free,
+                        other => other,
+                    };
+                    assert_eq!(
+                        state(b, m, cell),
+                        expected,
+                        "block {block:08b} mark {mark:08b}"
+                    );
+                    let expected_unmarked = match before {
+                        BlockState::Black => BlockState::White,
+                        other => other,
+                    };
+                    assert_eq!(state(block, unmarked, cell), expected_unmarked);
+                }
             }
         }
     }

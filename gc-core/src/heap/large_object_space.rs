@@ -14,6 +14,7 @@ use crate::parallel::{claim_indices, run_workers};
 use crate::sync::AtomicUsize;
 
 use super::arena::ARENA_SIZE;
+use super::bitmap::SweepKind;
 use super::os;
 
 /// Blocks larger than half an arena are huge: a smaller threshold would waste arena
@@ -71,10 +72,12 @@ impl LargeObjectSpace {
         self.blocks.get(&addr)
     }
 
-    /// Frees every unmarked block and clears the marks of the others, on `threads` threads
-    /// that claim blocks one at a time (unmapping is a system call each). Returns the bytes
+    /// Frees every unmarked block and, for the major sweep, clears the marks of the others
+    /// (the minor sweep keeps them: old blocks stay marked), on `threads` threads that
+    /// claim blocks one at a time (unmapping is a system call each). Returns the bytes
     /// freed.
-    pub fn sweep(&mut self, threads: usize) -> usize {
+    pub fn sweep(&mut self, threads: usize, kind: SweepKind) -> usize {
+        let keep_marks = kind == SweepKind::Minor;
         let blocks: Vec<(usize, &HugeBlock)> = self
             .blocks
             .iter()
@@ -82,7 +85,12 @@ impl LargeObjectSpace {
             .collect();
         let sweep = |index: usize| {
             let (addr, block) = blocks[index];
-            if block.marked.swap(false, Ordering::Relaxed) {
+            let marked = if keep_marks {
+                block.marked.load(Ordering::Relaxed)
+            } else {
+                block.marked.swap(false, Ordering::Relaxed)
+            };
+            if marked {
                 return None;
             }
             // SAFETY: an unmarked block is unreachable, so nothing uses it; the mapping came
@@ -107,6 +115,13 @@ impl LargeObjectSpace {
         }
         self.mapped_bytes -= freed_bytes;
         freed_bytes
+    }
+
+    /// Clears every mark (ends generational mode's sticky marks).
+    pub fn unmark_all(&mut self) {
+        for block in self.blocks.values() {
+            block.marked.store(false, Ordering::Relaxed);
+        }
     }
 
     /// Number of huge blocks.

@@ -20,6 +20,7 @@ use crate::collector::{HeapConfig, OutOfMemory};
 use crate::object_model::{GcHeader, ObjectRef};
 use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
 use arena_source::ArenaSource;
+use bitmap::SweepKind;
 use large_object_space::{LargeObjectSpace, LARGE_THRESHOLD};
 use space::Space;
 
@@ -88,31 +89,41 @@ impl Heap {
     }
 
     /// The fast path: bump allocation of `bytes` (header included for objects), or `None`
-    /// when the slow path must run. Writes the header of traversable objects. Huge requests
-    /// always take the slow path, even when the bump region could hold them.
+    /// when the slow path must run. Writes the header of traversable objects, with the
+    /// collector's `flags` (the color new objects get). Huge requests always take the slow
+    /// path, even when the bump region could hold them.
     #[inline(always)]
     pub fn alloc_fast(
         &mut self,
         kind: ArenaKind,
         object_kind: u8,
         bytes: usize,
+        flags: u8,
     ) -> Option<ObjectRef> {
         if bytes > LARGE_THRESHOLD {
             return None;
         }
         let rounded = (bytes.max(1) + 15) & !15;
         let addr = self.space_mut(kind).alloc_fast(rounded)?;
-        Some(finish_block(addr, kind, object_kind, rounded >> CELL_SHIFT))
+        Some(finish_block(
+            addr,
+            kind,
+            object_kind,
+            rounded >> CELL_SHIFT,
+            flags,
+        ))
     }
 
     /// The slow path: free space, else new memory below the collector's trigger, else a
-    /// collection, else new memory up to the limit, else [`OutOfMemory`].
+    /// collection, else new memory up to the limit, else [`OutOfMemory`]. `flags` as for
+    /// [`Heap::alloc_fast`].
     #[inline(never)]
     pub fn alloc_slow(
         &mut self,
         kind: ArenaKind,
         object_kind: u8,
         bytes: usize,
+        flags: u8,
         policy: &mut impl GrowthPolicy,
     ) -> Result<ObjectRef, OutOfMemory> {
         let out_of_memory = OutOfMemory { requested: bytes };
@@ -132,13 +143,19 @@ impl Heap {
                 .alloc(bytes, kind == ArenaKind::Objects)
                 .ok_or(out_of_memory)?;
             self.huge_allocated += mapping as u64;
-            return Ok(finish_block(ptr.as_ptr() as usize, kind, object_kind, 0));
+            return Ok(finish_block(
+                ptr.as_ptr() as usize,
+                kind,
+                object_kind,
+                0,
+                flags,
+            ));
         }
         let cells = cells_for(bytes);
         let mut collected = false;
         loop {
             if let Some(addr) = self.space_mut(kind).alloc_reusing(cells) {
-                return Ok(finish_block(addr, kind, object_kind, cells));
+                return Ok(finish_block(addr, kind, object_kind, cells, flags));
             }
             self.note_peak();
             // Collect at the trigger; past the limit, collect even below it.
@@ -159,7 +176,7 @@ impl Heap {
             let addr = space
                 .alloc_in_new_arena(&mut self.source, cells)
                 .ok_or(out_of_memory)?;
-            return Ok(finish_block(addr, kind, object_kind, cells));
+            return Ok(finish_block(addr, kind, object_kind, cells, flags));
         }
     }
 
@@ -261,10 +278,56 @@ impl Heap {
     pub fn sweep_major(&mut self) -> (usize, usize) {
         let threads = self.parallelism();
         let huge_before = self.los.len();
-        self.los.sweep(threads);
+        self.los.sweep(threads, SweepKind::Major);
         let arenas = self.objects.sweep_major(&mut self.source, threads)
             + self.leaves.sweep_major(&mut self.source, threads);
         (arenas, huge_before - self.los.len())
+    }
+
+    /// Ends the marking of an incremental cycle that found `live_bytes` reachable: sweeps
+    /// the large-object space now (its table is small) and starts a lazy sweep of `kind`
+    /// of every arena. From here the heap counts `live_bytes` plus what is allocated next.
+    pub fn begin_sweep(&mut self, kind: SweepKind, live_bytes: u64) {
+        self.note_peak();
+        self.los.sweep(1, kind);
+        self.objects.begin_sweep(kind);
+        self.leaves.begin_sweep(kind);
+        self.live_bytes = live_bytes;
+        self.allocated_at_last_collection = self.allocated_bytes();
+    }
+
+    /// Sweeps up to `max_arenas` unswept arenas; returns how many it swept (fewer when the
+    /// lazy sweep is done).
+    pub fn sweep_some(&mut self, max_arenas: usize) -> usize {
+        let mut swept = 0;
+        while swept < max_arenas
+            && (self.objects.sweep_next(&mut self.source)
+                || self.leaves.sweep_next(&mut self.source))
+        {
+            swept += 1;
+        }
+        swept
+    }
+
+    /// Arenas the lazy sweep has not swept yet.
+    pub fn unswept_arenas(&self) -> usize {
+        self.objects.unswept_count() + self.leaves.unswept_count()
+    }
+
+    /// Keeps `headroom_bytes` of emptied arenas resident for the coming growth and returns
+    /// the rest to the OS (see [`Heap::finish_collection`]).
+    pub fn trim(&mut self, headroom_bytes: u64) {
+        self.source
+            .trim(usize::try_from(headroom_bytes).unwrap_or(usize::MAX));
+    }
+
+    /// Unmarks every block and huge block: ends generational mode's sticky marks before a
+    /// marking of the whole heap. Requires no lazy sweep in progress.
+    pub fn unmark_all(&mut self) {
+        debug_assert_eq!(self.unswept_arenas(), 0);
+        self.objects.unmark_all();
+        self.leaves.unmark_all();
+        self.los.unmark_all();
     }
 
     /// Ends a collection that found `live_bytes` reachable. `headroom_bytes` is how much
@@ -278,12 +341,18 @@ impl Heap {
     }
 }
 
-/// Writes the header of a new traversable object (white: gray bit clear) and wraps the
-/// address.
+/// Writes the header of a new traversable object (with the collector's `flags`) and wraps
+/// the address.
 #[inline(always)]
-fn finish_block(addr: usize, kind: ArenaKind, object_kind: u8, cells: usize) -> ObjectRef {
+fn finish_block(
+    addr: usize,
+    kind: ArenaKind,
+    object_kind: u8,
+    cells: usize,
+    flags: u8,
+) -> ObjectRef {
     if kind == ArenaKind::Objects {
-        let header = GcHeader::new(object_kind, cells as u32, 0);
+        let header = GcHeader::new(object_kind, cells as u32, flags);
         // SAFETY: addr is a fresh block of at least one cell, owned by the caller.
         unsafe { (addr as *mut GcHeader).write(header) };
     }

@@ -9,12 +9,18 @@
 //!
 //! Invariant between collections: every arena's bitmap encoding is complete except for the
 //! bump region's unallocated cells (see `bump`), and every binned block is a free start.
+//!
+//! Lazy sweeping (incremental collectors): `begin_sweep` lists every arena as unswept and
+//! drops the free-space bookkeeping; arenas are then swept one at a time, by collector
+//! steps (`sweep_next`) or by the allocator when it runs out of swept free space. The
+//! allocator only ever allocates in swept arenas and in arenas acquired after
+//! `begin_sweep`, so a new block can never be freed by a sweep that does not know it.
 
 use super::arena::{
     Arena, ArenaKind, CELLS_PER_ARENA, CELL_SHIFT, DATA_CELLS, FIRST_DATA_CELL, FIRST_DATA_WORD,
 };
 use super::arena_source::ArenaSource;
-use super::bitmap::{self, SweepSummary};
+use super::bitmap::{self, SweepKind, SweepSummary};
 use super::bump::BumpRegion;
 use super::free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
 use crate::parallel::{claim_indices, run_workers};
@@ -28,6 +34,9 @@ pub struct Space {
     arenas: Vec<Arena>,
     /// Swept arenas with free space whose runs are not binned yet this cycle.
     recycled: Vec<Arena>,
+    /// Arenas a lazy sweep has still to sweep, and with which sweep.
+    unswept: Vec<Arena>,
+    unswept_kind: SweepKind,
     bins: FreeBins,
     /// Bytes allocated outside the current bump region, over the heap's life.
     retired_allocated: u64,
@@ -41,6 +50,8 @@ impl Space {
             bump: BumpRegion::default(),
             arenas: Vec::new(),
             recycled: Vec::new(),
+            unswept: Vec::new(),
+            unswept_kind: SweepKind::Major,
             bins: FreeBins::default(),
             retired_allocated: 0,
         }
@@ -64,8 +75,16 @@ impl Space {
                 self.install_region(block);
                 return self.bump.alloc(cells << CELL_SHIFT);
             }
-            let arena = self.recycled.pop()?;
-            self.bin_free_runs(arena);
+            if let Some(arena) = self.recycled.pop() {
+                self.bin_free_runs(arena);
+                continue;
+            }
+            // Sweep on demand: an emptied arena stays for reuse rather than going back.
+            let arena = self.unswept.pop()?;
+            let summary = sweep_one(arena, self.unswept_kind);
+            if summary.free {
+                self.bin_free_runs(arena);
+            }
         }
     }
 
@@ -154,11 +173,80 @@ impl Space {
         self.recycled.clear();
     }
 
+    /// Starts a lazy sweep of `kind`: every arena becomes unswept, the bump region is
+    /// retired and the free-space bookkeeping dropped (the sweep invalidates it).
+    pub fn begin_sweep(&mut self, kind: SweepKind) {
+        self.prepare_for_collection();
+        self.unswept.clone_from(&self.arenas);
+        self.unswept_kind = kind;
+    }
+
+    /// Sweeps the next unswept arena: an empty one goes back to `source`, one with free
+    /// space is queued for binning. Returns false when no arena was left to sweep.
+    pub fn sweep_next(&mut self, source: &mut ArenaSource) -> bool {
+        let Some(arena) = self.unswept.pop() else {
+            return false;
+        };
+        let summary = sweep_one(arena, self.unswept_kind);
+        if !summary.allocated {
+            self.remove_arena(arena);
+            // SAFETY: the arena holds no allocated block, so nothing refers into it, and
+            // it is in no list of the allocator anymore.
+            unsafe { source.release(arena.base_ptr()) };
+        } else if summary.free {
+            self.recycled.push(arena);
+        }
+        true
+    }
+
+    /// Arenas the lazy sweep has not swept yet.
+    pub fn unswept_count(&self) -> usize {
+        self.unswept.len()
+    }
+
+    /// Removes `arena` from the table, keeping every arena's header index its position.
+    fn remove_arena(&mut self, arena: Arena) {
+        // SAFETY: the arena is live; headers are only read and written by the space.
+        let index = unsafe { arena.header() }.index as usize;
+        debug_assert_eq!(self.arenas[index], arena);
+        self.arenas.swap_remove(index);
+        if let Some(&moved) = self.arenas.get(index) {
+            // SAFETY: as above.
+            unsafe { moved.set_index(index as u32) };
+        }
+    }
+
+    /// Unmarks every block (black becomes white): ends generational mode's sticky marks.
+    /// The bump region is retired first so the encoding is complete.
+    pub fn unmark_all(&mut self) {
+        self.retire_region();
+        for &arena in &self.arenas {
+            // SAFETY: the mutator is stopped and no marker runs: the space owns the
+            // metadata.
+            let bitmaps = unsafe { arena.bitmaps_mut() };
+            bitmap::unmark(
+                &bitmaps.block[FIRST_DATA_WORD..],
+                &mut bitmaps.mark[FIRST_DATA_WORD..],
+            );
+        }
+    }
+
     /// The major sweep of every arena, on `threads` threads that claim arenas one at a
     /// time. Empty arenas then go back to `source`; arenas with free space are queued for
     /// lazy binning. Returns the number of arenas released.
     pub fn sweep_major(&mut self, source: &mut ArenaSource, threads: usize) -> usize {
-        let summaries = sweep_arenas(&self.arenas, threads);
+        self.sweep_all(source, threads, SweepKind::Major)
+    }
+
+    /// [`Space::sweep_major`] with either sweep.
+    pub fn sweep_all(
+        &mut self,
+        source: &mut ArenaSource,
+        threads: usize,
+        kind: SweepKind,
+    ) -> usize {
+        self.unswept.clear();
+        let summaries = sweep_arenas(&self.arenas, threads, kind);
         let mut released = 0;
         let mut kept = Vec::with_capacity(self.arenas.len());
         for (arena, summary) in self.arenas.drain(..).zip(summaries) {
@@ -184,6 +272,7 @@ impl Space {
         self.bump = BumpRegion::default();
         self.bins.clear();
         self.recycled.clear();
+        self.unswept.clear();
         for arena in self.arenas.drain(..) {
             // SAFETY: the heap is being dropped: no object is used anymore.
             unsafe { source.release(arena.base_ptr()) };
@@ -219,16 +308,10 @@ impl Space {
 /// Sweeps `arenas` on `threads` threads; returns each arena's summary, in order. Each
 /// arena is claimed by exactly one thread, which alone touches its metadata; per-thread
 /// results are merged after the threads end, without locks.
-fn sweep_arenas(arenas: &[Arena], threads: usize) -> Vec<SweepSummary> {
-    let sweep = |index: usize| {
-        // SAFETY: no marker or allocator runs during the sweep, and `index` was claimed by
-        // this thread alone, so it has exclusive access to the arena's metadata.
-        let bitmaps = unsafe { arenas[index].bitmaps_mut() };
-        bitmap::sweep_major(
-            &mut bitmaps.block[FIRST_DATA_WORD..],
-            &mut bitmaps.mark[FIRST_DATA_WORD..],
-        )
-    };
+fn sweep_arenas(arenas: &[Arena], threads: usize, kind: SweepKind) -> Vec<SweepSummary> {
+    // No marker or allocator runs during the sweep, and `index` is claimed by one thread
+    // alone, so it has exclusive access to the arena's metadata.
+    let sweep = |index: usize| sweep_one(arenas[index], kind);
     if threads <= 1 {
         return (0..arenas.len()).map(sweep).collect();
     }
@@ -242,6 +325,18 @@ fn sweep_arenas(arenas: &[Arena], threads: usize) -> Vec<SweepSummary> {
         }
     }
     summaries
+}
+
+/// Sweeps one arena with `kind`. The caller has exclusive access to its metadata: no
+/// marker runs, and the allocator neither allocates in it nor scans it meanwhile.
+fn sweep_one(arena: Arena, kind: SweepKind) -> SweepSummary {
+    // SAFETY: exclusive access, per the caller.
+    let bitmaps = unsafe { arena.bitmaps_mut() };
+    bitmap::sweep(
+        &mut bitmaps.block[FIRST_DATA_WORD..],
+        &mut bitmaps.mark[FIRST_DATA_WORD..],
+        kind,
+    )
 }
 
 #[cfg(test)]

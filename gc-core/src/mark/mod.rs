@@ -8,7 +8,7 @@
 mod marker;
 mod parallel;
 mod prefetch;
-mod reach;
+pub(crate) mod reach;
 
 pub use marker::Marker;
 
@@ -73,10 +73,7 @@ pub fn mark_heap<M: ObjectModel, R: Roots>(
     marker.drain::<M>();
     marker.converge_ephemerons::<M>();
 
-    let liveness = AfterResurrection {
-        marker: &marker,
-        resurrected: dead.iter().copied().collect(),
-    };
+    let liveness = AfterResurrection::new(&marker, &dead);
     marker.clear_weak_objects::<M, _>(&liveness);
     roots.prune_weak_references(&liveness);
     finalizers.queue(dead);
@@ -84,14 +81,24 @@ pub fn mark_heap<M: ObjectModel, R: Roots>(
 }
 
 /// Liveness once marking is complete: marked objects live, resurrected ones flagged.
-struct AfterResurrection<'m, 'h> {
-    marker: &'m Marker<'h>,
+pub(crate) struct AfterResurrection<'m, L> {
+    marked: &'m L,
     resurrected: HashSet<ObjectRef>,
 }
 
-impl Liveness for AfterResurrection<'_, '_> {
+impl<'m, L: Liveness> AfterResurrection<'m, L> {
+    /// The liveness `marked` gives, with `resurrected` being finalized.
+    pub(crate) fn new(marked: &'m L, resurrected: &[ObjectRef]) -> Self {
+        AfterResurrection {
+            marked,
+            resurrected: resurrected.iter().copied().collect(),
+        }
+    }
+}
+
+impl<L: Liveness> Liveness for AfterResurrection<'_, L> {
     fn is_live(&self, obj: ObjectRef) -> bool {
-        self.marker.is_live(obj)
+        self.marked.is_live(obj)
     }
 
     fn is_being_finalized(&self, obj: ObjectRef) -> bool {

@@ -64,11 +64,11 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         bytes: usize,
         _roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        match self.heap.alloc_fast(ArenaKind::Objects, kind, bytes) {
+        match self.heap.alloc_fast(ArenaKind::Objects, kind, bytes, 0) {
             Some(obj) => Ok(obj),
             None => self
                 .heap
-                .alloc_slow(ArenaKind::Objects, kind, bytes, &mut NeverCollect),
+                .alloc_slow(ArenaKind::Objects, kind, bytes, 0, &mut NeverCollect),
         }
     }
 
@@ -78,11 +78,11 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         bytes: usize,
         _roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes) {
+        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes, 0) {
             Some(obj) => Ok(obj),
             None => self
                 .heap
-                .alloc_slow(ArenaKind::Leaves, 0, bytes, &mut NeverCollect),
+                .alloc_slow(ArenaKind::Leaves, 0, bytes, 0, &mut NeverCollect),
         }
     }
 

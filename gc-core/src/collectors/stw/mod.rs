@@ -54,7 +54,8 @@ impl<M: ObjectModel> Stw<M> {
             auto_collect: self.auto_collect,
             model: PhantomData,
         };
-        self.heap.alloc_slow(kind, object_kind, bytes, &mut policy)
+        self.heap
+            .alloc_slow(kind, object_kind, bytes, 0, &mut policy)
     }
 
     /// The heap, for tools that inspect it.
@@ -120,7 +121,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        match self.heap.alloc_fast(ArenaKind::Objects, kind, bytes) {
+        match self.heap.alloc_fast(ArenaKind::Objects, kind, bytes, 0) {
             Some(obj) => Ok(obj),
             None => self.alloc_slow(ArenaKind::Objects, kind, bytes, roots),
         }
@@ -132,7 +133,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes) {
+        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes, 0) {
             Some(obj) => Ok(obj),
             None => self.alloc_slow(ArenaKind::Leaves, 0, bytes, roots),
         }

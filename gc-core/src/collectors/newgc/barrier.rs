@@ -1,0 +1,53 @@
+//! The write barrier and its sequential store buffer (SSB).
+//!
+//! The tri-color invariant kept here: while marking runs, and whenever marks are sticky
+//! (generational mode, where black means old), no black object refers to an unmarked
+//! one unless the object is recorded: in the SSB or the gray queue, with its gray bit set.
+//! The VM calls the barrier before every store into a heap object outside a stack:
+//! - fast path: the gray bit of the object written to is set (light-gray: new, or already
+//!   written; dark-gray: already recorded; stacks: always) — nothing to do. Two
+//!   instructions, no bitmap access, the stored value ignored;
+//! - slow path: set the gray bit; if the object is marked and black objects matter now
+//!   (`remember`), record it in the SSB: it will be traced again. A white object becomes
+//!   light-gray and is traced if and when it is reached.
+//!
+//! While paused in incremental mode no object is black, so the slow path skips the mark
+//! check altogether.
+
+use crate::heap::large_object_space::LargeObjectSpace;
+use crate::mark::is_marked;
+use crate::object_model::ObjectRef;
+
+/// SSB entries that go to the gray queue at once when marking: a small buffer keeps the
+/// barrier's own memory traffic in cache.
+pub(super) const SSB_CAPACITY: usize = 1024;
+
+/// The barrier's state.
+#[derive(Default)]
+pub(super) struct Barrier {
+    /// Whether black objects may exist that the mutator could point at unmarked ones:
+    /// during marking, and whenever marks are sticky.
+    pub remember: bool,
+    /// Objects that were black when written: the remembered set of generational mode.
+    pub ssb: Vec<ObjectRef>,
+}
+
+impl Barrier {
+    /// The slow path: `obj`'s gray bit was clear.
+    #[cold]
+    #[inline(never)]
+    pub fn slow(&mut self, obj: ObjectRef, large_objects: &LargeObjectSpace) {
+        // SAFETY: the VM calls the barrier on live traversable objects only.
+        unsafe { obj.header() }.set_gray(true);
+        if self.remember && is_marked(large_objects, obj) {
+            self.ssb.push(obj);
+        }
+    }
+
+    /// Whether the SSB should be emptied into the gray queue (only while marking: the
+    /// queue's arena indices are valid only then).
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        self.ssb.len() >= SSB_CAPACITY
+    }
+}

@@ -1,0 +1,253 @@
+//! One collection cycle as a sequence of bounded steps: start (mark the roots), mark
+//! steps, the atomic phase, lazy sweep steps.
+//!
+//! The atomic phase is the only step that must run to its end, so it does only what
+//! cannot be incremental: empty the SSB, mark the roots again and re-trace the stacks,
+//! drain what that reached, converge ephemerons, separate the objects to finalize, clear
+//! weak objects, and start the lazy sweep. Its length is the collector's max pause.
+//!
+//! Allocation color: new traversable objects are light-gray in every phase. While marking
+//! that makes them survive if they are reachable when the atomic phase looks; while
+//! sweeping they sit in swept arenas or new ones (see `space`), which this sweep never
+//! visits.
+
+use std::time::Instant;
+
+use super::barrier::Barrier;
+use super::generational::{CycleReport, ModeControl};
+use super::marker::{Marked, Marking};
+use super::pacing::{Pacing, SWEEP_WORK_PER_ARENA};
+use crate::finalizers::FinalizerQueue;
+use crate::heap::bitmap::SweepKind;
+use crate::heap::Heap;
+use crate::mark::AfterResurrection;
+use crate::object_model::{ObjectModel, Roots, Tracer};
+use crate::stats::{CycleKind, PauseLog};
+
+/// Where the collector is in its cycle.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Phase {
+    /// Between cycles.
+    Idle,
+    /// Marking incrementally.
+    Marking,
+    /// Sweeping arenas lazily after the atomic phase.
+    Sweeping,
+}
+
+/// Everything of the collector but the heap.
+pub(super) struct State {
+    pub phase: Phase,
+    pub marking: Marking,
+    pub barrier: Barrier,
+    pub finalizers: FinalizerQueue,
+    pub pauses: PauseLog,
+    pub pacing: Pacing,
+    pub modes: ModeControl,
+    pub auto_collect: bool,
+    /// Whether the marks survive sweeps (the last or current sweep is minor).
+    pub sticky: bool,
+    /// Whether the running cycle started with sticky marks.
+    pub cycle_minor: bool,
+    /// Allocation count when the last marking ended.
+    pub allocated_at_atomic: u64,
+}
+
+impl State {
+    /// Starts a cycle: the SSB's remembered objects and (minor cycles) the old stacks
+    /// become gray, then the roots are marked.
+    pub fn start_cycle<R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+        debug_assert_eq!(self.phase, Phase::Idle);
+        self.phase = Phase::Marking;
+        self.barrier.remember = true;
+        self.cycle_minor = self.sticky;
+        self.marking.marked_bytes = 0;
+        self.marking.weak_objects.clear();
+        if !self.cycle_minor {
+            self.marking.forget_stacks();
+        }
+        for obj in std::mem::take(&mut self.barrier.ssb) {
+            self.marking.gray.push(obj);
+        }
+        for i in 0..self.marking.stacks.len() {
+            let stack = self.marking.stacks[i];
+            self.marking.gray.push(stack);
+        }
+        let mut tracer = self.marking.tracer(heap);
+        roots.trace_roots(&mut tracer);
+        for &obj in self.finalizers.pending() {
+            tracer.mark(obj);
+        }
+    }
+
+    /// Does about `budget` bytes of work in the running cycle. Returns true when the
+    /// cycle finished (its sweep is done).
+    pub fn advance<M: ObjectModel, R: Roots>(
+        &mut self,
+        heap: &mut Heap,
+        roots: &mut R,
+        mut budget: u64,
+    ) -> bool {
+        if self.phase == Phase::Marking {
+            loop {
+                let mut tracer = self.marking.tracer(heap);
+                budget = budget.saturating_sub(tracer.drain::<M>(budget));
+                if !self.marking.gray.is_empty() {
+                    return false;
+                }
+                if self.barrier.ssb.is_empty() {
+                    break;
+                }
+                for obj in std::mem::take(&mut self.barrier.ssb) {
+                    self.marking.gray.push(obj);
+                }
+                if budget == 0 {
+                    return false;
+                }
+            }
+            self.atomic::<M, R>(heap, roots);
+            budget = budget.saturating_sub(SWEEP_WORK_PER_ARENA);
+        }
+        if self.phase == Phase::Sweeping {
+            let arenas = usize::try_from(budget / SWEEP_WORK_PER_ARENA).unwrap_or(usize::MAX);
+            heap.sweep_some(arenas.max(1));
+            if heap.unswept_arenas() == 0 {
+                self.finish_sweep(heap);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Runs the current cycle, if any, to its end.
+    pub fn finish_cycle<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+        while self.phase != Phase::Idle {
+            self.advance::<M, R>(heap, roots, u64::MAX);
+        }
+    }
+
+    /// The atomic phase (see the module docs).
+    fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+        for obj in std::mem::take(&mut self.barrier.ssb) {
+            self.marking.gray.push(obj);
+        }
+        let stacks = std::mem::take(&mut self.marking.stacks);
+        {
+            let mut tracer = self.marking.tracer(heap);
+            roots.trace_roots(&mut tracer);
+            for &obj in self.finalizers.pending() {
+                tracer.mark(obj);
+            }
+            for &stack in &stacks {
+                // SAFETY: listed stacks were traced this cycle or (minor) are old and
+                // live: live, initialised traversable objects.
+                unsafe { tracer.trace_object::<M>(stack) };
+            }
+            tracer.drain::<M>(u64::MAX);
+            tracer.converge_ephemerons::<M>();
+        }
+        // The stacks traced for the first time by this drain were listed meanwhile.
+        let found = std::mem::replace(&mut self.marking.stacks, stacks);
+        self.marking.stacks.extend(found);
+
+        let dead = self.finalizers.separate_dead(&Marked(heap.large_objects()));
+        {
+            let mut tracer = self.marking.tracer(heap);
+            for &obj in &dead {
+                tracer.mark(obj);
+            }
+            tracer.drain::<M>(u64::MAX);
+            tracer.converge_ephemerons::<M>();
+        }
+        let marked = Marked(heap.large_objects());
+        let liveness = AfterResurrection::new(&marked, &dead);
+        for &(obj, weakness) in &self.marking.weak_objects {
+            // SAFETY: weak objects were traced this cycle; nothing is freed yet.
+            unsafe { M::clear_weak(obj, weakness, &liveness) };
+        }
+        roots.prune_weak_references(&liveness);
+        self.marking.prune_stacks(&marked);
+        self.finalizers.queue(dead);
+
+        let previous_live = heap.live_bytes();
+        let live = if self.cycle_minor {
+            previous_live + self.marking.marked_bytes
+        } else {
+            self.marking.marked_bytes
+        };
+        let allocated = heap.allocated_bytes() - self.allocated_at_atomic;
+        let kind = self.modes.decide(&CycleReport {
+            minor: self.cycle_minor,
+            previous_live,
+            live,
+            allocated,
+            marked: self.marking.marked_bytes,
+        });
+        heap.begin_sweep(kind, live);
+        self.allocated_at_atomic = heap.allocated_bytes();
+        self.sticky = kind == SweepKind::Minor;
+        self.barrier.remember = self.sticky;
+        self.phase = Phase::Sweeping;
+        self.pauses.count_cycle(if self.cycle_minor {
+            CycleKind::Minor
+        } else {
+            CycleKind::Major
+        });
+        if self.sticky {
+            self.pacing.plan_minor(live);
+        } else {
+            self.pacing.plan_incremental(live, heap.arenas_in_use());
+        }
+    }
+
+    /// Ends the lazy sweep: the cycle is over.
+    fn finish_sweep(&mut self, heap: &mut Heap) {
+        self.phase = Phase::Idle;
+        let headroom = self.pacing.goal.saturating_sub(heap.live_bytes());
+        heap.trim(headroom);
+    }
+
+    /// A step at an allocation slow path: pays the allocation debt, starting a cycle at
+    /// the trigger and finishing it at once at the goal.
+    pub fn allocation_step<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+        let allocated = heap.allocated_bytes();
+        if allocated < self.pacing.next_step_at {
+            return;
+        }
+        let debt = allocated - self.pacing.last_step_at;
+        self.pacing.last_step_at = allocated;
+        self.pacing.next_step_at = allocated + super::pacing::STEP_BYTES;
+        if self.phase == Phase::Idle {
+            if !self.auto_collect || heap.heap_bytes() < self.pacing.trigger {
+                return;
+            }
+            let start = Instant::now();
+            self.start_cycle::<R>(heap, roots);
+            self.pauses.record(start, start.elapsed());
+        }
+        let start = Instant::now();
+        if self.pacing.past_goal(heap.heap_bytes()) {
+            self.pacing.forced_finishes += 1;
+            self.finish_cycle::<M, R>(heap, roots);
+        } else {
+            let budget = self.pacing.budget(debt);
+            self.advance::<M, R>(heap, roots, budget);
+        }
+        self.pauses.record(start, start.elapsed());
+    }
+
+    /// A full collection: finishes the running cycle, ends sticky marks, then marks and
+    /// sweeps the whole heap in one pause. In generational mode everything left is old.
+    pub fn full_collection<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+        let start = Instant::now();
+        self.finish_cycle::<M, R>(heap, roots);
+        if self.sticky {
+            heap.unmark_all();
+            self.barrier.ssb.clear();
+            self.sticky = false;
+        }
+        self.start_cycle::<R>(heap, roots);
+        self.finish_cycle::<M, R>(heap, roots);
+        self.pauses.record(start, start.elapsed());
+    }
+}

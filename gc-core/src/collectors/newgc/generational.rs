@@ -1,0 +1,199 @@
+//! Switching between incremental and generational mode, by the measured young survival.
+//!
+//! A cycle is *minor* when it starts with sticky marks (the previous sweep was minor): it
+//! marks only young objects and the old ones the barrier remembered. Every decision is
+//! taken at the end of a cycle's marking, because it chooses that cycle's sweep: a minor
+//! sweep keeps the survivors black (old) and makes the next cycle minor; a major sweep
+//! whitens them and makes the next cycle mark everything.
+//!
+//! Rules (thresholds chosen, not tuned; see the paper):
+//! - incremental mode switches to generational when a cycle finds that most of what was
+//!   allocated since the previous one died (`SWITCH_TO_GENERATIONAL_DEATH_RATE`): young
+//!   objects die young, so minors will free much for little marking;
+//! - generational mode switches back when a minor cycle finds that more than
+//!   `SWITCH_TO_INCREMENTAL_SURVIVAL` of the young bytes survived twice in a row;
+//! - generational mode runs a major cycle when the live heap has grown to twice what the
+//!   last major left (old garbage is only found by majors);
+//! - a forced mode (`collectgarbage("generational")`, `--gc-mode`) never switches.
+
+use crate::collector::GcMode;
+use crate::heap::bitmap::SweepKind;
+
+/// Fraction (percent) of the allocation that must die for incremental mode to switch.
+const SWITCH_TO_GENERATIONAL_DEATH_RATE: u64 = 75;
+/// Young survival (percent) above which a minor cycle counts against generational mode.
+const SWITCH_TO_INCREMENTAL_SURVIVAL: u64 = 50;
+/// Minor cycles in a row with high survival before switching back.
+const HIGH_SURVIVAL_MINORS: u32 = 2;
+
+/// What a cycle measured, for the decision.
+pub(super) struct CycleReport {
+    /// Whether the cycle was minor.
+    pub minor: bool,
+    /// Live bytes the previous cycle left.
+    pub previous_live: u64,
+    /// Live bytes now.
+    pub live: u64,
+    /// Bytes allocated since the previous cycle's marking ended.
+    pub allocated: u64,
+    /// Bytes this cycle marked (in a minor cycle: the young survivors).
+    pub marked: u64,
+}
+
+/// The mode and the state its rules need.
+#[derive(Debug)]
+pub(super) struct ModeControl {
+    pub mode: GcMode,
+    pub forced: Option<GcMode>,
+    live_after_major: u64,
+    high_survival_minors: u32,
+}
+
+impl ModeControl {
+    /// Starts in `forced` mode, or incremental.
+    pub fn new(forced: Option<GcMode>) -> Self {
+        ModeControl {
+            mode: forced.unwrap_or(GcMode::Incremental),
+            forced,
+            live_after_major: 0,
+            high_survival_minors: 0,
+        }
+    }
+
+    /// Forces `mode` from the next decision on; returns the mode before.
+    pub fn force(&mut self, mode: GcMode) -> GcMode {
+        let before = self.mode;
+        self.forced = Some(mode);
+        self.mode = mode;
+        self.high_survival_minors = 0;
+        before
+    }
+
+    /// Chooses the sweep of the cycle `report` describes (and so the next cycle's kind),
+    /// switching modes by the rules above.
+    pub fn decide(&mut self, report: &CycleReport) -> SweepKind {
+        let percent = |part: u64, whole: u64| part.saturating_mul(100) / whole.max(1);
+        if !report.minor {
+            self.live_after_major = report.live;
+        }
+        if self.forced.is_none() {
+            match self.mode {
+                GcMode::Incremental => {
+                    let died =
+                        (report.previous_live + report.allocated).saturating_sub(report.live);
+                    if report.allocated > 0
+                        && percent(died, report.allocated) >= SWITCH_TO_GENERATIONAL_DEATH_RATE
+                    {
+                        self.mode = GcMode::Generational;
+                        self.high_survival_minors = 0;
+                    }
+                }
+                GcMode::Generational if report.minor => {
+                    if percent(report.marked, report.allocated) > SWITCH_TO_INCREMENTAL_SURVIVAL {
+                        self.high_survival_minors += 1;
+                    } else {
+                        self.high_survival_minors = 0;
+                    }
+                    if self.high_survival_minors >= HIGH_SURVIVAL_MINORS {
+                        self.mode = GcMode::Incremental;
+                    }
+                }
+                GcMode::Generational => {}
+            }
+        }
+        match self.mode {
+            GcMode::Incremental => SweepKind::Major,
+            GcMode::Generational
+                if report.minor && report.live >= 2 * self.live_after_major.max(1) =>
+            {
+                SweepKind::Major
+            }
+            GcMode::Generational => SweepKind::Minor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(
+        minor: bool,
+        previous_live: u64,
+        live: u64,
+        allocated: u64,
+        marked: u64,
+    ) -> CycleReport {
+        CycleReport {
+            minor,
+            previous_live,
+            live,
+            allocated,
+            marked,
+        }
+    }
+
+    #[test]
+    fn high_death_rate_switches_to_generational_and_high_survival_back() {
+        let mut control = ModeControl::new(None);
+        assert_eq!(
+            control.decide(&report(false, 100, 150, 100, 150)),
+            SweepKind::Major
+        );
+        assert_eq!(
+            control.mode,
+            GcMode::Incremental,
+            "half the allocation survived"
+        );
+        assert_eq!(
+            control.decide(&report(false, 100, 110, 100, 110)),
+            SweepKind::Minor
+        );
+        assert_eq!(control.mode, GcMode::Generational, "90% died");
+        assert_eq!(
+            control.decide(&report(true, 110, 120, 100, 10)),
+            SweepKind::Minor
+        );
+        assert_eq!(
+            control.decide(&report(true, 120, 180, 100, 60)),
+            SweepKind::Minor
+        );
+        assert_eq!(
+            control.mode,
+            GcMode::Generational,
+            "one high-survival minor is tolerated"
+        );
+        assert_eq!(
+            control.decide(&report(true, 180, 200, 30, 20)),
+            SweepKind::Major
+        );
+        assert_eq!(control.mode, GcMode::Incremental);
+    }
+
+    #[test]
+    fn old_generation_growth_forces_a_major_and_forced_modes_stay() {
+        let mut control = ModeControl::new(Some(GcMode::Generational));
+        assert_eq!(
+            control.decide(&report(false, 0, 100, 100, 100)),
+            SweepKind::Minor
+        );
+        assert_eq!(
+            control.decide(&report(true, 100, 150, 100, 90)),
+            SweepKind::Minor
+        );
+        assert_eq!(
+            control.decide(&report(true, 150, 200, 100, 90)),
+            SweepKind::Major
+        );
+        assert_eq!(
+            control.mode,
+            GcMode::Generational,
+            "forced: survival does not switch"
+        );
+        assert_eq!(control.force(GcMode::Incremental), GcMode::Generational);
+        assert_eq!(
+            control.decide(&report(false, 100, 100, 1000, 100)),
+            SweepKind::Major
+        );
+    }
+}

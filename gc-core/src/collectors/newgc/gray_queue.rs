@@ -1,0 +1,166 @@
+//! Gray stacks, one per arena of traversable objects, holding 16-bit cell indices, and a
+//! queue of arenas ordered by gray-stack size (largest first), as NewGC proposes: one
+//! arena's stack is drained whole for locality, even though tracing marks into others.
+//! Huge objects (cell offset 0) have a stack of their own.
+//!
+//! Invariants: the queue exists only while marking runs (every stack is empty at the
+//! atomic phase's end), so arena indices, which the lazy sweep renumbers, stay valid for
+//! as long as an entry refers to them. A non-empty stack other than the one being drained
+//! has an entry in the queue: one is pushed each time its length reaches a power of two,
+//! and stale entries (an emptied stack, an old size) are skipped when popped.
+
+use std::collections::BinaryHeap;
+
+use crate::heap::arena::{cell_of, is_huge, Arena, CELL_SHIFT};
+use crate::object_model::ObjectRef;
+
+/// The gray objects waiting to be traced.
+#[derive(Default)]
+pub(super) struct GrayQueue {
+    /// Per arena (by index in the object space): cell indices of gray objects.
+    stacks: Vec<Vec<u16>>,
+    /// Per arena: its base address, to turn cell indices back into addresses.
+    bases: Vec<usize>,
+    /// Arenas by gray-stack size when queued: (size, arena index).
+    queue: BinaryHeap<(u32, u32)>,
+    /// Huge objects.
+    huge: Vec<ObjectRef>,
+    /// The arena whose stack is being drained.
+    current: Option<usize>,
+    len: usize,
+}
+
+impl GrayQueue {
+    /// Adds a reached traversable object.
+    #[inline]
+    pub fn push(&mut self, obj: ObjectRef) {
+        self.len += 1;
+        let addr = obj.addr();
+        if is_huge(addr) {
+            self.huge.push(obj);
+            return;
+        }
+        let arena = Arena::containing(addr);
+        // SAFETY: obj is a block of a live object arena of this heap; its header word
+        // is only written by the space, which does not run while marking does.
+        let index = unsafe { arena.header() }.index as usize;
+        if index >= self.stacks.len() {
+            self.stacks.resize_with(index + 1, Vec::new);
+            self.bases.resize(index + 1, 0);
+        }
+        self.bases[index] = arena.base();
+        let stack = &mut self.stacks[index];
+        stack.push(cell_of(addr) as u16);
+        let len = stack.len();
+        if len.is_power_of_two() && self.current != Some(index) {
+            self.queue.push((len as u32, index as u32));
+        }
+    }
+
+    /// The next gray object: from the arena being drained, else a huge object, else the
+    /// top of the largest queued stack.
+    #[inline]
+    pub fn pop(&mut self) -> Option<ObjectRef> {
+        loop {
+            if let Some(index) = self.current {
+                if let Some(cell) = self.stacks[index].pop() {
+                    self.len -= 1;
+                    let addr = self.bases[index] + ((cell as usize) << CELL_SHIFT);
+                    // SAFETY: a data cell of a live arena is never at address 0.
+                    return Some(unsafe {
+                        ObjectRef::from_ptr(addr as *mut u8).unwrap_unchecked()
+                    });
+                }
+                self.current = None;
+            }
+            if let Some(obj) = self.huge.pop() {
+                self.len -= 1;
+                return Some(obj);
+            }
+            let (_, index) = self.queue.pop()?;
+            if !self.stacks[index as usize].is_empty() {
+                self.current = Some(index as usize);
+            }
+        }
+    }
+
+    /// Whether no gray object waits.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Every waiting object (for the verifier).
+    pub fn objects(&self) -> impl Iterator<Item = ObjectRef> + '_ {
+        let arena_objects = self
+            .stacks
+            .iter()
+            .zip(&self.bases)
+            .flat_map(|(stack, &base)| {
+                stack.iter().map(move |&cell| {
+                    let addr = base + ((cell as usize) << CELL_SHIFT);
+                    ObjectRef::from_ptr(addr as *mut u8).expect("arena cells are not null")
+                })
+            });
+        arena_objects.chain(self.huge.iter().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collector::HeapConfig;
+    use crate::heap::arena::ArenaKind;
+    use crate::heap::{GrowthPolicy, Heap};
+
+    struct NoCollection;
+    impl GrowthPolicy for NoCollection {
+        fn should_collect(&self, _: &Heap) -> bool {
+            false
+        }
+        fn collect(&mut self, _: &mut Heap) -> bool {
+            false
+        }
+    }
+
+    /// Objects come back exactly once each, the bigger arena's stack first and whole.
+    #[test]
+    fn drains_the_largest_arena_first_and_returns_everything_once() {
+        let mut heap = Heap::new(&HeapConfig::default());
+        let alloc = |heap: &mut Heap| {
+            heap.alloc_fast(ArenaKind::Objects, 1, 64, 0)
+                .unwrap_or_else(|| {
+                    heap.alloc_slow(ArenaKind::Objects, 1, 64, 0, &mut NoCollection)
+                        .unwrap()
+                })
+        };
+        let objects: Vec<ObjectRef> = (0..10_000).map(|_| alloc(&mut heap)).collect();
+        let first_arena = Arena::containing(objects[0].addr());
+        let in_first: Vec<_> = objects
+            .iter()
+            .filter(|o| Arena::containing(o.addr()) == first_arena)
+            .collect();
+        let in_others: Vec<_> = objects
+            .iter()
+            .filter(|o| Arena::containing(o.addr()) != first_arena)
+            .take(3)
+            .collect();
+        assert!(in_first.len() > 100 && in_others.len() == 3);
+        let mut queue = GrayQueue::default();
+        for &&o in &in_others {
+            queue.push(o);
+        }
+        for &&o in &in_first {
+            queue.push(o);
+        }
+        assert_eq!(queue.objects().count(), in_first.len() + 3);
+        let popped: Vec<ObjectRef> = std::iter::from_fn(|| queue.pop()).collect();
+        assert!(queue.is_empty());
+        assert!(popped[..in_first.len()]
+            .iter()
+            .all(|o| Arena::containing(o.addr()) == first_arena));
+        let mut sorted = popped.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), popped.len());
+    }
+}

@@ -1,0 +1,262 @@
+//! `newgc`: the collector of Mike Pall's NewGC proposal on the arena heap: quad-color
+//! incremental marking (mark bit in the bitmap, gray bit in the header), a write barrier
+//! whose fast path tests one header bit, per-arena gray stacks, a short atomic phase,
+//! lazy bitmap sweeping, pacing by allocation debt, and a generational mode by sticky mark
+//! bits that it switches on and off by the measured young survival.
+//!
+//! Files: `barrier` (the barrier and the SSB, with the tri-color invariant), `gray_queue`,
+//! `marker` (colors, incremental tracing), `cycle` (phases and the atomic phase),
+//! `pacing`, `generational` (mode switching), `verify` (the stress mode's checks).
+
+mod barrier;
+mod cycle;
+mod generational;
+mod gray_queue;
+mod marker;
+mod pacing;
+mod verify;
+
+use std::marker::PhantomData;
+use std::time::Instant;
+
+pub use cycle::Phase;
+
+use crate::collector::{Collector, GcMode, HeapConfig, OutOfMemory};
+use crate::finalizers::FinalizerQueue;
+use crate::heap::arena::ArenaKind;
+use crate::heap::{GrowthPolicy, Heap};
+use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots};
+use crate::stats::{PauseLog, Stats};
+use crate::verify::VerifyError;
+use barrier::Barrier;
+use cycle::State;
+use generational::ModeControl;
+use marker::Marking;
+use pacing::Pacing;
+
+/// The collector's name.
+pub const NAME: &str = "newgc";
+
+/// Work a stress step does: small, so the verifier sees many mid-cycle heaps.
+const STRESS_STEP_WORK: u64 = 512;
+
+/// The NewGC collector over the object model `M`.
+pub struct NewGc<M> {
+    heap: Heap,
+    state: State,
+    model: PhantomData<M>,
+}
+
+impl<M: ObjectModel> NewGc<M> {
+    #[inline(never)]
+    fn alloc_slow<R: Roots>(
+        &mut self,
+        kind: ArenaKind,
+        object_kind: u8,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        self.state.allocation_step::<M, R>(&mut self.heap, roots);
+        let mut policy = Policy::<M, R> {
+            state: &mut self.state,
+            roots,
+            model: PhantomData,
+        };
+        self.heap
+            .alloc_slow(kind, object_kind, bytes, GcHeader::GRAY, &mut policy)
+    }
+
+    /// The heap, for tools that inspect it.
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+
+    /// Where the collector is in its cycle.
+    pub fn phase(&self) -> Phase {
+        self.state.phase
+    }
+
+    /// The mode in force now.
+    pub fn mode(&self) -> GcMode {
+        self.state.modes.mode
+    }
+
+    /// The heap size by which the running (or next) cycle must be done: Lua's pause
+    /// times the live heap, or the minor cycle's deadline.
+    pub fn goal_bytes(&self) -> u64 {
+        self.state.pacing.goal
+    }
+
+    /// Steps that had to finish their cycle at once because the heap reached the goal,
+    /// and the largest overshoot of the goal seen: the pacing proof's witnesses.
+    pub fn pacing_record(&self) -> (u64, u64) {
+        (
+            self.state.pacing.forced_finishes,
+            self.state.pacing.max_overshoot,
+        )
+    }
+}
+
+/// The allocation slow path's view: the heap limit's emergency collection.
+struct Policy<'a, M, R> {
+    state: &'a mut State,
+    roots: &'a mut R,
+    model: PhantomData<M>,
+}
+
+impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
+    fn should_collect(&self, _heap: &Heap) -> bool {
+        // Cycles are started and paced by `allocation_step`, before the heap is asked.
+        false
+    }
+
+    fn collect(&mut self, heap: &mut Heap) -> bool {
+        self.state.full_collection::<M, R>(heap, self.roots);
+        true
+    }
+}
+
+impl<M: ObjectModel> Collector<M> for NewGc<M> {
+    const NAME: &'static str = NAME;
+
+    fn new(config: HeapConfig) -> Self {
+        let state = State {
+            phase: Phase::Idle,
+            marking: Marking::default(),
+            barrier: Barrier::default(),
+            finalizers: FinalizerQueue::default(),
+            pauses: PauseLog::default(),
+            pacing: Pacing::new(
+                config.pause_percent,
+                config.stepmul_percent,
+                config.min_trigger_bytes as u64,
+            ),
+            modes: ModeControl::new(config.mode),
+            auto_collect: true,
+            sticky: false,
+            cycle_minor: false,
+            allocated_at_atomic: 0,
+        };
+        NewGc {
+            heap: Heap::new(&config),
+            state,
+            model: PhantomData,
+        }
+    }
+
+    #[inline(always)]
+    fn alloc_object<R: Roots>(
+        &mut self,
+        kind: u8,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        match self
+            .heap
+            .alloc_fast(ArenaKind::Objects, kind, bytes, GcHeader::GRAY)
+        {
+            Some(obj) => Ok(obj),
+            None => self.alloc_slow(ArenaKind::Objects, kind, bytes, roots),
+        }
+    }
+
+    #[inline(always)]
+    fn alloc_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes, 0) {
+            Some(obj) => Ok(obj),
+            None => self.alloc_slow(ArenaKind::Leaves, 0, bytes, roots),
+        }
+    }
+
+    #[inline(always)]
+    fn write_barrier(&mut self, obj: ObjectRef) {
+        // SAFETY: the VM calls the barrier on live traversable objects only.
+        if !unsafe { obj.header() }.is_gray() {
+            self.state.barrier.slow(obj, self.heap.large_objects());
+            if self.state.barrier.is_full() && self.state.phase == Phase::Marking {
+                for obj in std::mem::take(&mut self.state.barrier.ssb) {
+                    self.state.marking.gray.push(obj);
+                }
+            }
+        }
+    }
+
+    fn safepoint<R: Roots>(&mut self, roots: &mut R) {
+        self.state.allocation_step::<M, R>(&mut self.heap, roots);
+    }
+
+    fn collect<R: Roots>(&mut self, roots: &mut R) {
+        self.state.full_collection::<M, R>(&mut self.heap, roots);
+    }
+
+    fn step<R: Roots>(&mut self, roots: &mut R, kbytes: usize) -> bool {
+        let start = Instant::now();
+        if self.state.phase == Phase::Idle {
+            self.state.start_cycle::<R>(&mut self.heap, roots);
+        }
+        let budget = self
+            .state
+            .pacing
+            .budget((kbytes as u64).saturating_mul(1024));
+        let finished = self.state.advance::<M, R>(&mut self.heap, roots, budget);
+        self.state.pauses.record(start, start.elapsed());
+        finished
+    }
+
+    fn set_stepmul(&mut self, percent: u32) {
+        self.state.pacing.stepmul_percent = percent.max(1);
+    }
+
+    fn set_mode(&mut self, mode: GcMode) -> Option<GcMode> {
+        Some(self.state.modes.force(mode))
+    }
+
+    fn stress_step<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        if self.state.phase == Phase::Idle {
+            self.state.start_cycle::<R>(&mut self.heap, roots);
+        }
+        self.state
+            .advance::<M, R>(&mut self.heap, roots, STRESS_STEP_WORK);
+        self.verify(roots)
+    }
+
+    fn register_finalizer(&mut self, obj: ObjectRef) {
+        self.state.finalizers.register(obj);
+    }
+
+    fn take_pending_finalizers(&mut self) -> Vec<ObjectRef> {
+        self.state.finalizers.take_pending()
+    }
+
+    fn take_all_finalizers(&mut self) -> Vec<ObjectRef> {
+        self.state.finalizers.take_all()
+    }
+
+    fn set_pause(&mut self, percent: u32) {
+        self.state.pacing.pause_percent = percent;
+    }
+
+    fn set_auto_collect(&mut self, enabled: bool) {
+        self.state.auto_collect = enabled;
+    }
+
+    fn set_heap_limit(&mut self, limit: Option<usize>) {
+        self.heap.set_limit(limit);
+    }
+
+    fn stats(&self) -> Stats {
+        self.state.pauses.stats(&self.heap)
+    }
+
+    fn contains(&self, obj: ObjectRef) -> bool {
+        self.heap.contains(obj)
+    }
+
+    fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        verify::verify::<M, R>(&self.heap, &self.state, roots)
+    }
+}

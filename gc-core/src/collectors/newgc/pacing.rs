@@ -1,0 +1,95 @@
+//! Pacing by allocation debt, with Lua's knobs.
+//!
+//! Work is counted in bytes: bytes of objects traced, and `SWEEP_WORK_PER_ARENA` per arena
+//! swept (the sweep reads 1/64 of an arena). Each step pays for the allocation since the
+//! last one at `stepmul` percent. A cycle has a deadline, the *goal*: the heap size
+//! `pause` percent of the live heap (Lua's pause). So that the cycle finishes by then, it
+//! starts early, at the *trigger*: the goal minus the growth its expected work allows at
+//! that rate (expected work: the last live heap, plus sweeping every arena). If the heap
+//! reaches the goal anyway (the live heap grew), the step finishes the cycle at once, so
+//! the bound holds whatever the program does; `forced_finishes` counts those.
+//!
+//! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap has
+//! been allocated, with a deadline twice that.
+
+use crate::heap::arena::ARENA_SIZE;
+
+/// Allocation between two steps (smaller slow-path visits only update the debt).
+pub(super) const STEP_BYTES: u64 = 64 << 10;
+
+/// The work charged for sweeping one arena.
+pub(super) const SWEEP_WORK_PER_ARENA: u64 = (ARENA_SIZE / 64) as u64;
+
+/// Young allocation that triggers a minor cycle, in percent of the live heap (Lua 5.4's
+/// default `genminormul`).
+pub(super) const MINOR_PERCENT: u64 = 20;
+
+/// When cycles start and how much work each step does.
+#[derive(Debug)]
+pub(super) struct Pacing {
+    pub pause_percent: u32,
+    pub stepmul_percent: u32,
+    pub min_trigger: u64,
+    /// Heap size at which the next cycle starts.
+    pub trigger: u64,
+    /// Heap size by which the running cycle must be done.
+    pub goal: u64,
+    /// Allocation count (bytes) at which the next step runs.
+    pub next_step_at: u64,
+    /// Allocation count at the last step.
+    pub last_step_at: u64,
+    /// Steps that had to finish their cycle because the heap reached the goal.
+    pub forced_finishes: u64,
+    /// Largest heap size seen during a cycle above that cycle's goal (0 when the bound
+    /// always held).
+    pub max_overshoot: u64,
+}
+
+impl Pacing {
+    /// Pacing with Lua's `pause` and `stepmul`, no cycle before `min_trigger` bytes.
+    pub fn new(pause_percent: u32, stepmul_percent: u32, min_trigger: u64) -> Self {
+        Pacing {
+            pause_percent,
+            stepmul_percent: stepmul_percent.max(1),
+            min_trigger,
+            trigger: min_trigger,
+            goal: min_trigger,
+            next_step_at: STEP_BYTES,
+            last_step_at: 0,
+            forced_finishes: 0,
+            max_overshoot: 0,
+        }
+    }
+
+    /// Plans the next incremental cycle after one that left `live` bytes in `arenas`.
+    pub fn plan_incremental(&mut self, live: u64, arenas: usize) {
+        let goal = (live.saturating_mul(u64::from(self.pause_percent)) / 100).max(self.min_trigger);
+        let work = live + arenas as u64 * SWEEP_WORK_PER_ARENA;
+        let growth = work.saturating_mul(100) / u64::from(self.stepmul_percent);
+        self.goal = goal;
+        self.trigger = goal.saturating_sub(growth).max(live.min(goal));
+    }
+
+    /// Plans the next minor cycle after one that left `live` bytes.
+    pub fn plan_minor(&mut self, live: u64) {
+        let young = (live * MINOR_PERCENT / 100).max(self.min_trigger / 4);
+        self.trigger = (live + young).max(self.min_trigger);
+        self.goal = self.trigger + young;
+    }
+
+    /// The work a step owes for `debt` bytes allocated since the last one.
+    pub fn budget(&self, debt: u64) -> u64 {
+        debt.max(STEP_BYTES)
+            .saturating_mul(u64::from(self.stepmul_percent))
+            / 100
+    }
+
+    /// Notes the heap size during a cycle; true when it reached the goal.
+    pub fn past_goal(&mut self, heap_bytes: u64) -> bool {
+        if heap_bytes >= self.goal {
+            self.max_overshoot = self.max_overshoot.max(heap_bytes - self.goal);
+            return true;
+        }
+        false
+    }
+}
