@@ -1,0 +1,221 @@
+//! One measured run: the child is spawned, its output captured, and it is reaped with
+//! `wait4`, which returns its own resource usage (peak RSS, CPU times) without the noise
+//! of a wrapper process. Wall time is taken by gcbench around the child, the same way
+//! for every configuration; `luagc`'s own statistics come from its `--stats-json` file.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::configs::{Config, Kind};
+
+/// The raw record of one run, as written to the results file.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRecord {
+    /// Workload name.
+    pub workload: String,
+    /// Configuration name.
+    pub config: String,
+    /// Round (0-based); within a round every configuration runs once.
+    pub round: usize,
+    /// The script's arguments.
+    pub args: Vec<String>,
+    /// Wall time measured around the child.
+    pub wall_ms: f64,
+    /// User CPU time of the child (all its threads).
+    pub user_ms: f64,
+    /// System CPU time of the child.
+    pub sys_ms: f64,
+    /// Peak resident set size of the child.
+    pub max_rss_kb: u64,
+    /// Exit code, when it exited.
+    pub exit_code: Option<i32>,
+    /// Signal, when one killed it.
+    pub signal: Option<i32>,
+    /// Exited with status 0 and printed a checksum line.
+    pub ok: bool,
+    /// The last non-empty stdout line.
+    pub checksum: Option<String>,
+    /// The end of stderr, kept for failed runs only.
+    pub stderr_tail: Option<String>,
+    /// `luagc --stats-json` output, passed through whole (new fields included).
+    pub stats: Option<Value>,
+}
+
+impl RunRecord {
+    /// The record of a run that could not even start (or be waited for).
+    pub fn not_started(
+        workload: &str,
+        config: &str,
+        round: usize,
+        args: &[String],
+        why: String,
+    ) -> Self {
+        RunRecord {
+            workload: workload.to_owned(),
+            config: config.to_owned(),
+            round,
+            args: args.to_vec(),
+            wall_ms: 0.0,
+            user_ms: 0.0,
+            sys_ms: 0.0,
+            max_rss_kb: 0,
+            exit_code: None,
+            signal: None,
+            ok: false,
+            checksum: None,
+            stderr_tail: Some(format!("gcbench: {why}")),
+            stats: None,
+        }
+    }
+
+    /// A number from the stats JSON by path (`["pause_ms", "p99"]`).
+    pub fn stat(&self, path: &[&str]) -> Option<f64> {
+        let mut v = self.stats.as_ref()?;
+        for key in path {
+            v = v.get(key)?;
+        }
+        v.as_f64()
+    }
+
+    /// GC time as luagc measured it.
+    pub fn gc_ms(&self) -> Option<f64> {
+        self.stat(&["gc_ms"])
+    }
+}
+
+/// Reaps `pid`, returning its wait status and resource usage.
+fn wait4(pid: libc::pid_t) -> std::io::Result<(libc::c_int, libc::rusage)> {
+    let mut status: libc::c_int = 0;
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    loop {
+        // SAFETY: `status` and `usage` are valid for writes for the whole call, and `pid`
+        // is our own child that nothing else waits for (std's `Child::wait` is not used).
+        let r = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
+        if r == pid {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+    // SAFETY: zero is a valid `rusage`, and wait4 succeeded, so the kernel filled it in.
+    Ok((status, unsafe { usage.assume_init() }))
+}
+
+/// Reads a pipe to the end on its own thread, so a chatty child never blocks on a full
+/// pipe while we wait for it.
+fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_end(&mut buf);
+        }
+        buf
+    })
+}
+
+/// The last `max` bytes of `text`, on a character boundary.
+fn tail(text: &str, max: usize) -> String {
+    let mut start = text.len().saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    text[start..].trim().to_owned()
+}
+
+/// Runs `config` on `script` once. `stats_dir` holds luagc's stats file for the run.
+/// A run that cannot start is an error; one that fails is a record with `ok: false`.
+/// (The caller records the error with [`RunRecord::not_started`].)
+pub fn run_once(
+    config: &Config,
+    luagc_extra: &[String],
+    workload: &str,
+    script: &Path,
+    args: &[String],
+    round: usize,
+    stats_dir: &Path,
+) -> Result<RunRecord, String> {
+    let mut cmd = Command::new(&config.program);
+    cmd.args(&config.prelude);
+    let stats_file = stats_dir.join(format!(
+        "{workload}-{}-{round}.json",
+        config.name.replace('/', "_")
+    ));
+    match config.kind {
+        Kind::Luagc => {
+            let _ = std::fs::remove_file(&stats_file);
+            cmd.args(luagc_extra).arg("--stats-json").arg(&stats_file);
+        }
+        Kind::Peer => {
+            // A user's LUA_INIT would run before the script in one interpreter only.
+            for var in ["LUA_INIT", "LUA_INIT_5_2", "LUA_INIT_5_3", "LUA_INIT_5_4"] {
+                cmd.env_remove(var);
+            }
+        }
+    }
+    cmd.arg(script)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+
+    let started = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", config.program.display()))?;
+    let out = drain(child.stdout.take());
+    let err = drain(child.stderr.take());
+    let pid = libc::pid_t::try_from(child.id()).map_err(|_| "child pid out of range")?;
+    let (status, usage) = wait4(pid).map_err(|e| format!("wait4 on {}: {e}", config.name))?;
+    let wall = started.elapsed();
+    let stdout = String::from_utf8_lossy(&out.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
+
+    let exit_code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let signal = libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status));
+    let checksum = workloads::checksum_line(&stdout).map(str::to_owned);
+    let mut stats = None;
+    let mut problems = Vec::new();
+    if config.kind == Kind::Luagc {
+        match std::fs::read_to_string(&stats_file) {
+            Ok(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(v) => stats = Some(v),
+                Err(e) => problems.push(format!("stats JSON unreadable: {e}")),
+            },
+            Err(e) => problems.push(format!("no stats JSON ({e})")),
+        }
+        let _ = std::fs::remove_file(&stats_file);
+    }
+    let ok = exit_code == Some(0) && checksum.is_some() && problems.is_empty();
+    let stderr_tail = (!ok).then(|| {
+        let mut t = tail(&stderr, 2000);
+        for p in problems {
+            t.push_str(&format!("\ngcbench: {p}"));
+        }
+        t
+    });
+    let ms = |tv: libc::timeval| tv.tv_sec as f64 * 1e3 + tv.tv_usec as f64 / 1e3;
+    Ok(RunRecord {
+        workload: workload.to_owned(),
+        config: config.name.clone(),
+        round,
+        args: args.to_vec(),
+        wall_ms: wall.as_secs_f64() * 1e3,
+        user_ms: ms(usage.ru_utime),
+        sys_ms: ms(usage.ru_stime),
+        // Linux reports ru_maxrss in kilobytes.
+        max_rss_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        exit_code,
+        signal,
+        ok,
+        checksum,
+        stderr_tail,
+        stats,
+    })
+}

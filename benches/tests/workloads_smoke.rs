@@ -1,0 +1,109 @@
+//! Every workload at its smoke size, through `luagc` under every collector and through
+//! each reference interpreter installed (lua5.1, lua5.4, luajit): all must print the
+//! checksum line recorded in the workloads crate (Debian lua5.1's output). This keeps
+//! the scripts portable and catches a collector that changes a program's result.
+//!
+//! `luagc` is vm-harness's binary, which this crate cannot build: it is looked up in the
+//! target directory this test was built in (`cargo test --workspace --release` builds it
+//! first), so `cargo test -p benches` alone may find a stale or missing one.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// `luagc` next to this test's own profile directory (target/PROFILE/deps/this-test),
+/// else in the workspace's target/release.
+fn luagc() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let mut candidates = Vec::new();
+    if let Some(profile_dir) = exe.parent().and_then(|deps| deps.parent()) {
+        candidates.push(profile_dir.join("luagc"));
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/luagc"));
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!(
+                "luagc not found (looked at {candidates:?}): build it with \
+                 `cargo build --release -p vm-harness`, or run `cargo test --workspace --release`"
+            )
+        })
+}
+
+/// Runs `program prelude... script args...` and returns its checksum line, or a
+/// description of how it failed.
+fn checksum(
+    program: &PathBuf,
+    prelude: &[&str],
+    w: &workloads::Workload,
+) -> Result<String, String> {
+    let out = Command::new(program)
+        .args(prelude)
+        .arg(w.script())
+        .args(w.smoke_args)
+        .env_remove("LUA_INIT")
+        .env_remove("LUA_INIT_5_4")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!(
+            "{} {prelude:?} {}: {}\n{}",
+            program.display(),
+            w.name,
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    workloads::checksum_line(&stdout)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{} {}: no output", program.display(), w.name))
+}
+
+#[test]
+fn every_workload_agrees_under_every_collector_and_interpreter() {
+    let luagc = luagc();
+    let mut failures = Vec::new();
+    let mut check = |label: String, got: Result<String, String>, w: &workloads::Workload| match got
+    {
+        Ok(line) if line == w.smoke_checksum => {}
+        Ok(line) => failures.push(format!(
+            "{label} {}: printed {line:?}, lua5.1 prints {:?}",
+            w.name, w.smoke_checksum
+        )),
+        Err(e) => failures.push(format!("{label}: {e}")),
+    };
+    for w in workloads::WORKLOADS {
+        for gc in gc_core::collectors::NAMES {
+            check(
+                format!("luagc --gc {gc}"),
+                checksum(&luagc, &["--gc", gc], w),
+                w,
+            );
+        }
+    }
+    // The interpreters the checksums were recorded with and must stay portable to;
+    // `.ci/run` installs lua5.1, the others are checked when present.
+    for peer in ["lua5.1", "lua5.4", "luajit"] {
+        let found = std::env::var_os("PATH").and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|d| d.join(peer))
+                .find(|p| p.is_file())
+        });
+        let Some(program) = found else {
+            eprintln!("workloads_smoke: {peer} is not installed; skipping it");
+            continue;
+        };
+        for w in workloads::WORKLOADS {
+            check(peer.to_owned(), checksum(&program, &[], w), w);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(luagc is {}: if it predates a collector, rebuild it with `cargo build --release -p vm-harness`)",
+        failures.join("\n"),
+        luagc.display()
+    );
+}

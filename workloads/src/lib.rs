@@ -1,0 +1,140 @@
+//! The Lua workload scenarios: plain Lua 5.1 scripts in `workloads/lua/` that run
+//! unchanged on `luagc`, Debian's `lua5.1` and `lua5.4`, and `luajit`, so collectors and
+//! interpreters can be compared on identical mutator work.
+//!
+//! Each script takes its size as `arg[1]` and ends with one checksum line
+//! (`checksum NAME ...`) that every interpreter must print identically. This crate lists
+//! them with a default (benchmark) size, a smoke size for quick checks, and the checksum
+//! Debian's `lua5.1` prints at the smoke size. `gcbench` and the smoke tests read it.
+
+use std::path::PathBuf;
+
+/// One workload script and the sizes it is run at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workload {
+    /// Short name; the script is `lua/NAME.lua` and its checksum line starts with
+    /// `checksum NAME`.
+    pub name: &'static str,
+    /// What the workload stresses in a collector.
+    pub description: &'static str,
+    /// The arguments of a benchmark run (the script's own defaults, made explicit so the
+    /// raw results record them).
+    pub default_args: &'static [&'static str],
+    /// Arguments small enough for a run of well under a second that still collects.
+    pub smoke_args: &'static [&'static str],
+    /// The last stdout line at `smoke_args`, as Debian's `lua5.1` prints it.
+    pub smoke_checksum: &'static str,
+}
+
+impl Workload {
+    /// Absolute path of the script (this crate's directory is compiled in, so the
+    /// binaries using it must run from the same checkout).
+    pub fn script(&self) -> PathBuf {
+        lua_dir().join(format!("{}.lua", self.name))
+    }
+}
+
+/// The directory holding the scripts.
+pub fn lua_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lua")
+}
+
+/// Every workload, in the order reports list them.
+pub const WORKLOADS: &[Workload] = &[
+    Workload {
+        name: "binary_trees",
+        description: "benchmarks-game binary-trees: short-lived trees beside one long-lived tree",
+        default_args: &["16"],
+        smoke_args: &["12"],
+        smoke_checksum: "checksum binary_trees 12 674478",
+    },
+    Workload {
+        name: "fib",
+        description: "recursive Fibonacci: no allocation, the interpreter alone (a control)",
+        default_args: &["30"],
+        smoke_args: &["20"],
+        smoke_checksum: "checksum fib 20 6765",
+    },
+    Workload {
+        name: "live_tables",
+        description: "10 million small tables kept live, a quarter replaced per pass: a huge live heap under churn",
+        default_args: &["10000000"],
+        smoke_args: &["100000"],
+        smoke_checksum: "checksum live_tables 100000 2115548118",
+    },
+    Workload {
+        name: "lru_cache",
+        description: "LRU cache (hash + doubly linked list), 6 million entries (over 1 GB live on luagc), evictions as steady garbage",
+        default_args: &["6000000"],
+        smoke_args: &["20000"],
+        smoke_checksum: "checksum lru_cache 20000 1451099415 199607",
+    },
+    Workload {
+        name: "graph_rewire",
+        description: "2 million node graph with random rewiring: garbage decided by the graph, not by age",
+        default_args: &["2000000"],
+        smoke_args: &["20000"],
+        smoke_checksum: "checksum graph_rewire 20000 22842 227877570",
+    },
+];
+
+/// The workload called `name`.
+pub fn find(name: &str) -> Option<&'static Workload> {
+    WORKLOADS.iter().find(|w| w.name == name)
+}
+
+/// The checksum line of a run's stdout: its last non-empty line.
+pub fn checksum_line(stdout: &str) -> Option<&str> {
+    stdout
+        .lines()
+        .rev()
+        .map(str::trim_end)
+        .find(|l| !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn list_is_consistent() {
+        let mut names = HashSet::new();
+        for w in WORKLOADS {
+            assert!(names.insert(w.name), "duplicate workload name {}", w.name);
+            let script = w.script();
+            assert!(script.is_file(), "{} is missing", script.display());
+            let text = std::fs::read_to_string(&script).unwrap();
+            assert!(
+                text.contains(&format!("checksum {}", w.name)),
+                "{} does not print a `checksum {}` line",
+                script.display(),
+                w.name
+            );
+            assert!(!w.default_args.is_empty() && !w.smoke_args.is_empty());
+            let size = |args: &[&str]| args[0].parse::<u64>().unwrap();
+            assert!(size(w.smoke_args) < size(w.default_args), "{}", w.name);
+            assert!(
+                w.smoke_checksum
+                    .starts_with(&format!("checksum {} {} ", w.name, w.smoke_args[0])),
+                "{}: smoke checksum names the workload and its size",
+                w.name
+            );
+            assert_eq!(find(w.name), Some(w));
+        }
+        // Every script in lua/ is listed, so none is silently left out of gcbench.
+        for entry in std::fs::read_dir(lua_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "lua") {
+                let stem = path.file_stem().unwrap().to_str().unwrap();
+                assert!(find(stem).is_some(), "{} is not listed", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn checksum_is_last_non_empty_line() {
+        assert_eq!(checksum_line("a\nchecksum x 1\n\n"), Some("checksum x 1"));
+        assert_eq!(checksum_line(""), None);
+    }
+}
