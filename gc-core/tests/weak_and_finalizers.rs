@@ -2,23 +2,28 @@
 //! (resurrection, order, shutdown) in every collector that collects, through the test
 //! object model's weak nodes.
 
-use gc_core::collectors::Stw;
+use gc_core::collectors::{NewGc, Stw};
 use gc_core::testing::{
     node_bytes, Node, RootList, TestModel, NODE_KIND, WEAK_KEYS_AND_VALUES_KIND, WEAK_KEYS_KIND,
     WEAK_VALUES_KIND,
 };
-use gc_core::{Collector, HeapConfig, ObjectRef};
+use gc_core::{Collector, GcMode, HeapConfig, ObjectRef};
 
-struct Fixture {
-    gc: Stw<TestModel>,
+struct Fixture<C> {
+    gc: C,
     roots: RootList,
     next_id: u64,
 }
 
-impl Fixture {
+impl<C: Collector<TestModel>> Fixture<C> {
+    /// Full collections only, and stores without the barrier: incremental mode forced,
+    /// so no black object survives a collection.
     fn new() -> Self {
         Fixture {
-            gc: Stw::new(HeapConfig::default()),
+            gc: C::new(HeapConfig {
+                mode: Some(GcMode::Incremental),
+                ..HeapConfig::default()
+            }),
             roots: RootList::default(),
             next_id: 0,
         }
@@ -60,9 +65,8 @@ fn pair(table: Node, index: usize) -> (Option<ObjectRef>, Option<ObjectRef>) {
     (table.slot(2 * index), table.slot(2 * index + 1))
 }
 
-#[test]
-fn weak_values_are_cleared_when_only_the_table_holds_them() {
-    let mut f = Fixture::new();
+fn weak_values_are_cleared_when_only_the_table_holds_them<C: Collector<TestModel>>() {
+    let mut f = Fixture::<C>::new();
     let table = f.node(WEAK_VALUES_KIND, 4);
     let (key1, dead_value, key2, live_value) = (
         f.node(NODE_KIND, 0),
@@ -95,9 +99,8 @@ fn weak_values_are_cleared_when_only_the_table_holds_them() {
     assert!(!f.alive(key1), "and dies in the next cycle");
 }
 
-#[test]
-fn weak_keys_are_ephemerons() {
-    let mut f = Fixture::new();
+fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
+    let mut f = Fixture::<C>::new();
     let table = f.node(WEAK_KEYS_KIND, 8);
     // Pair 0: the value refers back to its own dead key: both must die.
     let (lonely_key, back_pointer) = (f.node(NODE_KIND, 0), f.node(NODE_KIND, 1));
@@ -161,9 +164,8 @@ fn weak_keys_are_ephemerons() {
     );
 }
 
-#[test]
-fn weak_keys_and_values_keep_nothing_alive() {
-    let mut f = Fixture::new();
+fn weak_keys_and_values_keep_nothing_alive<C: Collector<TestModel>>() {
+    let mut f = Fixture::<C>::new();
     let table = f.node(WEAK_KEYS_AND_VALUES_KIND, 4);
     let (dead_key, value, key, dead_value) = (
         f.node(NODE_KIND, 0),
@@ -182,9 +184,10 @@ fn weak_keys_and_values_keep_nothing_alive() {
     assert!(f.alive(value) && f.alive(key) && !f.alive(dead_key) && !f.alive(dead_value));
 }
 
-#[test]
-fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once() {
-    let mut f = Fixture::new();
+fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
+    C: Collector<TestModel>,
+>() {
+    let mut f = Fixture::<C>::new();
     let (first, second, kept) = (
         f.node(NODE_KIND, 1),
         f.node(NODE_KIND, 0),
@@ -237,3 +240,24 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once() {
         "shutdown finalizes the rest"
     );
 }
+
+/// Each test under every collector that collects.
+macro_rules! under_collectors {
+    ($($test:ident),*) => {
+        mod stw {
+            use super::*;
+            $(#[test] fn $test() { super::$test::<Stw<TestModel>>() })*
+        }
+        mod newgc {
+            use super::*;
+            $(#[test] fn $test() { super::$test::<NewGc<TestModel>>() })*
+        }
+    };
+}
+
+under_collectors!(
+    weak_values_are_cleared_when_only_the_table_holds_them,
+    weak_keys_are_ephemerons,
+    weak_keys_and_values_keep_nothing_alive,
+    finalizers_resurrect_queue_in_reverse_registration_order_and_run_once
+);

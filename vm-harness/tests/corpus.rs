@@ -127,11 +127,42 @@ fn corpus_passes_under_every_collector() {
 }
 
 #[test]
-fn corpus_passes_under_gc_stress() {
-    let failures = run_corpus("stw", &["--gc-stress", "1"]);
+fn corpus_passes_under_newgc_in_each_mode() {
+    let mut failures = Vec::new();
+    for mode in ["incremental", "generational"] {
+        for f in run_corpus("newgc", &["--gc-mode", mode]) {
+            failures.push(format!("[newgc {mode}] {f}"));
+        }
+    }
     assert!(
         failures.is_empty(),
-        "{} corpus failures under GC stress (collect + verify before every allocation):\n{}",
+        "{} corpus failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Stress mode before every allocation: `stw` collects and verifies; `newgc` advances
+/// its cycle by a small step and verifies, tri-color invariant included, so every
+/// script runs through many cycles with the verifier looking mid-cycle.
+#[test]
+fn corpus_passes_under_gc_stress() {
+    let runs: [(&str, &[&str]); 3] = [
+        ("stw", &[]),
+        ("newgc", &["--gc-mode", "incremental"]),
+        ("newgc", &["--gc-mode", "generational"]),
+    ];
+    let mut failures = Vec::new();
+    for (collector, mode) in runs {
+        let mut args = vec!["--gc-stress", "1"];
+        args.extend_from_slice(mode);
+        for f in run_corpus(collector, &args) {
+            failures.push(format!("[{collector} {mode:?}] {f}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures under GC stress:\n{}",
         failures.len(),
         failures.join("\n")
     );

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use gc_core::collectors::{Epsilon, Stw, NAMES};
-use gc_core::{Collector, HeapConfig};
+use gc_core::collectors::{Epsilon, NewGc, Stw, NAMES};
+use gc_core::{Collector, GcMode, HeapConfig};
 use serde::Serialize;
 use vm_harness::compiler::CompileOptions;
 use vm_harness::model::LuaModel;
@@ -27,9 +27,13 @@ use vm_harness::vm::{Vm, VmOptions};
     about = "A Lua 5.1 VM over gc-core's collectors"
 )]
 struct Cli {
-    /// Collector: one of gc_core::collectors::NAMES (stw, epsilon).
-    #[arg(long, default_value = "stw")]
+    /// Collector: one of gc_core::collectors::NAMES (newgc, stw, epsilon).
+    #[arg(long, default_value = "newgc")]
     gc: String,
+    /// Force a mode of collectors that have several (newgc): incremental or
+    /// generational. By default newgc switches by itself.
+    #[arg(long, value_name = "MODE", value_parser = parse_mode)]
+    gc_mode: Option<GcMode>,
     /// Print a summary of the collector's statistics to stderr at exit.
     #[arg(long)]
     stats: bool,
@@ -52,6 +56,14 @@ struct Cli {
     /// The script, then its arguments.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     script_and_args: Vec<OsString>,
+}
+
+fn parse_mode(text: &str) -> Result<GcMode, String> {
+    match text {
+        "incremental" => Ok(GcMode::Incremental),
+        "generational" => Ok(GcMode::Generational),
+        _ => Err(format!("'{text}' is not a mode (incremental, generational)")),
+    }
 }
 
 fn parse_size(text: &str) -> Result<usize, String> {
@@ -114,6 +126,7 @@ fn main() {
         .name("lua".into())
         .stack_size(512 << 20)
         .spawn(move || match cli.gc.as_str() {
+            "newgc" => run::<NewGc<LuaModel>>(&cli),
             "stw" => run::<Stw<LuaModel>>(&cli),
             "epsilon" => run::<Epsilon<LuaModel>>(&cli),
             other => {
@@ -136,6 +149,7 @@ fn run<C: Collector<LuaModel>>(cli: &Cli) -> i32 {
     let config = HeapConfig {
         heap_limit: cli.heap_limit,
         gc_threads: cli.gc_threads.unwrap_or(defaults.gc_threads),
+        mode: cli.gc_mode,
         ..defaults
     };
     let options = VmOptions {

@@ -60,6 +60,7 @@ impl State {
         debug_assert_eq!(self.phase, Phase::Idle);
         self.phase = Phase::Marking;
         self.barrier.remember = true;
+        self.pacing.work_done = 0;
         self.cycle_minor = self.sticky;
         self.marking.marked_bytes = 0;
         self.marking.weak_objects.clear();
@@ -91,7 +92,9 @@ impl State {
         if self.phase == Phase::Marking {
             loop {
                 let mut tracer = self.marking.tracer(heap);
-                budget = budget.saturating_sub(tracer.drain::<M>(budget));
+                let work = tracer.drain::<M>(budget);
+                self.pacing.work_done += work;
+                budget = budget.saturating_sub(work);
                 if !self.marking.gray.is_empty() {
                     return false;
                 }
@@ -110,7 +113,8 @@ impl State {
         }
         if self.phase == Phase::Sweeping {
             let arenas = usize::try_from(budget / SWEEP_WORK_PER_ARENA).unwrap_or(usize::MAX);
-            heap.sweep_some(arenas.max(1));
+            let swept = heap.sweep_some(arenas.max(1));
+            self.pacing.work_done += swept as u64 * SWEEP_WORK_PER_ARENA;
             if heap.unswept_arenas() == 0 {
                 self.finish_sweep(heap);
                 return true;
@@ -230,7 +234,7 @@ impl State {
             self.pacing.forced_finishes += 1;
             self.finish_cycle::<M, R>(heap, roots);
         } else {
-            let budget = self.pacing.budget(debt);
+            let budget = self.pacing.budget(debt, heap.heap_bytes());
             self.advance::<M, R>(heap, roots, budget);
         }
         self.pauses.record(start, start.elapsed());

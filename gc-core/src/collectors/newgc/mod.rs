@@ -201,7 +201,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         let budget = self
             .state
             .pacing
-            .budget((kbytes as u64).saturating_mul(1024));
+            .budget((kbytes as u64).saturating_mul(1024), self.heap.heap_bytes());
         let finished = self.state.advance::<M, R>(&mut self.heap, roots, budget);
         self.state.pauses.record(start, start.elapsed());
         finished

@@ -5,9 +5,12 @@
 //! last one at `stepmul` percent. A cycle has a deadline, the *goal*: the heap size
 //! `pause` percent of the live heap (Lua's pause). So that the cycle finishes by then, it
 //! starts early, at the *trigger*: the goal minus the growth its expected work allows at
-//! that rate (expected work: the last live heap, plus sweeping every arena). If the heap
-//! reaches the goal anyway (the live heap grew), the step finishes the cycle at once, so
-//! the bound holds whatever the program does; `forced_finishes` counts those.
+//! that rate (expected work: the last live heap, plus sweeping every arena), less two
+//! arenas of slack (the allocator takes memory an arena-sized bump region at a time, so
+//! the heap moves in such jumps between two steps). A step also speeds up when the work
+//! left would not be done by the goal at the current allocation rate. If the heap reaches
+//! the goal anyway (the live heap grew), the step finishes the cycle at once, so the
+//! bound holds whatever the program does; `forced_finishes` counts those.
 //!
 //! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap has
 //! been allocated, with a deadline twice that.
@@ -38,6 +41,9 @@ pub(super) struct Pacing {
     pub next_step_at: u64,
     /// Allocation count at the last step.
     pub last_step_at: u64,
+    /// The work the running cycle is expected to take, and the work done so far.
+    pub expected_work: u64,
+    pub work_done: u64,
     /// Steps that had to finish their cycle because the heap reached the goal.
     pub forced_finishes: u64,
     /// Largest heap size seen during a cycle above that cycle's goal (0 when the bound
@@ -53,9 +59,12 @@ impl Pacing {
             stepmul_percent: stepmul_percent.max(1),
             min_trigger,
             trigger: min_trigger,
-            goal: min_trigger,
+            goal: (min_trigger.saturating_mul(u64::from(pause_percent)) / 100)
+                .max(min_trigger + 4 * ARENA_SIZE as u64),
             next_step_at: STEP_BYTES,
             last_step_at: 0,
+            expected_work: min_trigger,
+            work_done: 0,
             forced_finishes: 0,
             max_overshoot: 0,
         }
@@ -63,25 +72,35 @@ impl Pacing {
 
     /// Plans the next incremental cycle after one that left `live` bytes in `arenas`.
     pub fn plan_incremental(&mut self, live: u64, arenas: usize) {
-        let goal = (live.saturating_mul(u64::from(self.pause_percent)) / 100).max(self.min_trigger);
+        let paced = live.saturating_mul(u64::from(self.pause_percent)) / 100;
+        let goal = paced.max(self.min_trigger);
         let work = live + arenas as u64 * SWEEP_WORK_PER_ARENA;
         let growth = work.saturating_mul(100) / u64::from(self.stepmul_percent);
         self.goal = goal;
-        self.trigger = goal.saturating_sub(growth).max(live.min(goal));
+        self.expected_work = work;
+        self.trigger = goal
+            .saturating_sub(growth + 2 * ARENA_SIZE as u64)
+            .max(live.min(goal));
     }
 
     /// Plans the next minor cycle after one that left `live` bytes.
     pub fn plan_minor(&mut self, live: u64) {
         let young = (live * MINOR_PERCENT / 100).max(self.min_trigger / 4);
         self.trigger = (live + young).max(self.min_trigger);
-        self.goal = self.trigger + young;
+        self.goal = self.trigger + young + 2 * ARENA_SIZE as u64;
+        self.expected_work = young;
     }
 
-    /// The work a step owes for `debt` bytes allocated since the last one.
-    pub fn budget(&self, debt: u64) -> u64 {
-        debt.max(STEP_BYTES)
-            .saturating_mul(u64::from(self.stepmul_percent))
-            / 100
+    /// The work a step owes for `debt` bytes allocated since the last one, with the heap
+    /// at `heap_bytes`: `stepmul` percent of the debt, or more if the work left would
+    /// otherwise not be done before the goal.
+    pub fn budget(&self, debt: u64, heap_bytes: u64) -> u64 {
+        let debt = debt.max(STEP_BYTES);
+        let paced = debt.saturating_mul(u64::from(self.stepmul_percent)) / 100;
+        let left = self.expected_work.saturating_sub(self.work_done);
+        let headroom = self.goal.saturating_sub(heap_bytes).max(1);
+        let needed = u128::from(left) * u128::from(debt) * 2 / u128::from(headroom);
+        paced.max(u64::try_from(needed).unwrap_or(u64::MAX))
     }
 
     /// Notes the heap size during a cycle; true when it reached the goal.
