@@ -4,8 +4,30 @@
 //! also mark the VM's stress pins, so they never clear weak entries or queue finalizers
 //! a program could observe (see `stress_pins`).
 //!
-//! Invariant: every allocation of the VM goes through [`Heap`], so the stress mode sees
-//! them all, and every call passes the complete roots (`VmRoots`, or the boot roots before it exists).
+//! Invariants:
+//! - Every allocation of the VM goes through [`Heap`], so the stress mode sees them all,
+//!   and every call passes the complete roots (`VmRoots`, or the boot roots before it
+//!   exists).
+//! - The write barrier (the tri-color invariant's price): every store of a reference (a
+//!   `Value` holding an object, a `TableRef`, `LuaStr`, `UpvalRef`, a leaf block's
+//!   `ObjectRef`...) into a heap object outside a stack goes through [`Heap::barrier`] on
+//!   that object first, after the last allocation before the store: an allocation may
+//!   run an increment that traces the object again, so a barrier called before an
+//!   allocation does not cover the stores after it. A fresh object needs no barrier for
+//!   the stores that initialise it before the next allocation (it is allocated
+//!   light-gray). Stores of plain data (counts, the header's user bits, an open
+//!   upvalue's slot pointer, which the collector never reads) need none either.
+//! - Stacks are the exception: a thread's value slots and frames are written without
+//!   the barrier (`LuaModel::is_stack`); incremental collectors trace threads again in
+//!   the atomic phase. (The thread's own reference fields, its stack and frame blocks
+//!   and open-upvalue list, still run the barrier: those stores are rare.) Roots
+//!   (`VmRoots`) are outside the heap and never barriered: collectors trace them again
+//!   in the atomic phase too.
+//! - `tests/barriers.rs` checks the barrier invariant on the corpus and on targeted
+//!   scripts, with a collector that blackens every reachable object at each allocation.
+//! - The VM never rewrites an object's `GcHeader` after allocation (the collector owns
+//!   its flags, with the gray bit): objects are initialised and updated field by field,
+//!   and the VM only changes the header's user bits, through `GcHeader::set_user`.
 
 use gc_core::{Collector, Liveness, ObjectRef, OutOfMemory, Roots, Tracer};
 
@@ -59,7 +81,8 @@ impl<C: Collector<LuaModel>> Heap<C> {
         self.gc.alloc_leaf(bytes, roots)
     }
 
-    /// The write barrier: call before storing a reference into the object `obj`.
+    /// The write barrier: call before storing a reference into the object `obj`, after
+    /// the last allocation that precedes the store (see the module invariants).
     #[inline(always)]
     pub fn barrier(&mut self, obj: ObjectRef) {
         self.gc.write_barrier(obj);

@@ -1,6 +1,12 @@
 //! The object model gc-core traces: one kind byte per object type, and a trace function
 //! per kind that reports every reference the object holds (leaf blocks first, then the
 //! references stored inside them). Tables with a weak `__mode` are the only weak objects.
+//!
+//! Threads are the only stacks (`is_stack`): the VM writes their value slots and frames
+//! without the write barrier, so incremental collectors keep them gray and trace them
+//! again, whole (stack, frames and header fields), in the atomic phase. Every other
+//! object follows the barrier invariant of [`crate::heap`]: each store of a reference
+//! into it after its initialisation runs `Heap::barrier` on it first.
 
 use gc_core::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
@@ -21,6 +27,7 @@ pub struct LuaModel;
 // SAFETY: each kind's trace (in its object module) reports exactly the heap references
 // the object holds: its leaf blocks and the references stored in them or inline. Weak
 // tables report their strong part in trace_weak and clear dead entries in clear_weak.
+// Only threads, whose stores skip the barrier, are reported as stacks.
 unsafe impl ObjectModel for LuaModel {
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
         // SAFETY: the collector only traces live, initialised traversable objects.
@@ -35,6 +42,12 @@ unsafe impl ObjectModel for LuaModel {
             KIND_THREAD => ThreadRef(obj).trace(tracer),
             _ => unreachable!("unknown object kind {kind}"),
         }
+    }
+
+    #[inline(always)]
+    unsafe fn is_stack(obj: ObjectRef) -> bool {
+        // SAFETY: the collector only asks about live, initialised traversable objects.
+        unsafe { obj.header() }.kind() == KIND_THREAD
     }
 
     #[inline(always)]

@@ -5,6 +5,12 @@
 //! Invariants: both kinds are created complete: the interpreter finds or creates every
 //! upvalue of a new Lua closure before allocating it, and a native closure's upvalue
 //! values are given at creation.
+//!
+//! Write barrier (see `crate::heap`): creation writes every field before the next
+//! allocation, so it needs none; a Lua closure's prototype and upvalue slots never
+//! change afterwards. The two later stores run `Heap::barrier` on the closure:
+//! `LuaClosureRef::set_env` (`setfenv`, `module`) and `NativeClosureRef::set_upvalue`
+//! (`string.gmatch`'s position).
 
 use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
 

@@ -5,6 +5,16 @@
 //! Invariants: a prototype is built with every part absent and counts zero, then each
 //! part is allocated, filled and installed in turn, so a collection in between traces a
 //! consistent object; string constants and names are interned into installed blocks.
+//!
+//! Write barrier (see `crate::heap`): the prototype is only written while `load` builds
+//! it, but it is rooted (in `VmRoots::protos_under_construction`) across the allocations
+//! of its parts, so an incremental collector may trace it between them. Every store of a
+//! reference after the first allocation that follows the prototype's own therefore runs
+//! `Heap::barrier` on the prototype, after that allocation: the installation of each
+//! part block (code, line info, constants, nested prototypes, local variables, upvalue
+//! names) and each reference written into a part (string constants, nested prototypes,
+//! variable and upvalue names, each interned or loaded just before). A finished
+//! prototype is never written again.
 
 use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
 
@@ -115,13 +125,17 @@ impl ProtoRef {
         roots.protos_under_construction.push(proto);
 
         let result = (|| {
+            // Each store below follows an allocation that may have traced the prototype.
             let code = copy_words(heap, roots, &src.code)?;
+            heap.barrier(proto.0);
             proto.p_mut().code = Some(code);
             proto.p_mut().code_len = src.code.len() as u32;
             let lines = copy_words(heap, roots, &src.line_info)?;
+            heap.barrier(proto.0);
             proto.p_mut().line_info = Some(lines);
 
             let k = alloc_filled(heap, roots, src.constants.len(), Value::Nil)?;
+            heap.barrier(proto.0);
             proto.p_mut().constants = k;
             proto.p_mut().nconstants = src.constants.len() as u32;
             for (i, c) in src.constants.iter().enumerate() {
@@ -131,14 +145,17 @@ impl ProtoRef {
                     compiler::Constant::Number(n) => Value::Number(*n),
                     compiler::Constant::String(s) => Value::String(intern(heap, roots, s)?),
                 };
+                heap.barrier(proto.0);
                 proto.set_constant(i, v);
             }
 
             let children = alloc_filled(heap, roots, src.protos.len(), None::<ProtoRef>)?;
+            heap.barrier(proto.0);
             proto.p_mut().protos = children;
             proto.p_mut().nprotos = src.protos.len() as u32;
             for (i, child) in src.protos.iter().enumerate() {
                 let c = Self::load_rooted(heap, roots, child)?;
+                heap.barrier(proto.0);
                 // SAFETY: i < nprotos, inside the installed children block.
                 unsafe {
                     *(children.expect("children").as_ptr() as *mut Option<ProtoRef>).add(i) =
@@ -152,10 +169,12 @@ impl ProtoRef {
                 end_pc: 0,
             };
             let locals = alloc_filled(heap, roots, src.local_vars.len(), empty)?;
+            heap.barrier(proto.0);
             proto.p_mut().local_vars = locals;
             proto.p_mut().nlocals = src.local_vars.len() as u32;
             for (i, var) in src.local_vars.iter().enumerate() {
                 let name = intern(heap, roots, var.name.as_bytes())?;
+                heap.barrier(proto.0);
                 // SAFETY: i < nlocals, inside the installed locals block.
                 unsafe {
                     *(locals.expect("locals").as_ptr() as *mut LocVar).add(i) = LocVar {
@@ -167,10 +186,12 @@ impl ProtoRef {
             }
 
             let names = alloc_filled(heap, roots, src.upvalue_names.len(), None::<LuaStr>)?;
+            heap.barrier(proto.0);
             proto.p_mut().upvalue_names = names;
             proto.p_mut().nupvalue_names = src.upvalue_names.len() as u32;
             for (i, name) in src.upvalue_names.iter().enumerate() {
                 let s = intern(heap, roots, name.as_bytes())?;
+                heap.barrier(proto.0);
                 // SAFETY: i < nupvalue_names, inside the installed names block.
                 unsafe {
                     *(names.expect("names").as_ptr() as *mut Option<LuaStr>).add(i) = Some(s)

@@ -17,6 +17,18 @@
 //!   change of `__mode` takes effect at the next collection, as in 5.1.
 //! - A resize allocates while the old parts are still installed, so everything stays
 //!   reachable; the key and value being stored are rooted in the temporary roots meanwhile.
+//!
+//! Write barrier (see `crate::heap`): every store of a reference into a table runs
+//! `Heap::barrier` on the table after the last allocation before it: `set` and `set_int`
+//! (every raw store of the VM and the libraries ends there) before storing into an
+//! existing slot, `new_key` before it moves nodes and stores the new key, `set` again
+//! before storing the value into a slot `new_key` made (it may have resized),
+//! `set_metatable`, and `resize` before it installs a new array or node block in the
+//! header (a store of the block's reference into the table) and re-inserts the entries.
+//! Moving entries within the table needs no barrier of its own but runs under one
+//! anyway. Stores without one: the fields a fresh table is initialised with, the
+//! header's user bits (metamethod and `__mode` caches, not references), and
+//! `clear_weak`'s nils, which the collector makes itself.
 
 use gc_core::{Collector, GcHeader, Liveness, ObjectRef, OutOfMemory, Tracer, Weakness};
 
@@ -245,7 +257,7 @@ impl TableRef {
         self.t().metatable
     }
 
-    /// Sets the metatable (the caller runs the write barrier through `heap`).
+    /// Sets the metatable, with the write barrier.
     pub fn set_metatable<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, mt: Option<TableRef>) {
         heap.barrier(self.0);
         self.t_mut().metatable = mt;
@@ -434,6 +446,9 @@ impl TableRef {
             return Err(SetError::NilKey);
         }
         let slot = self.new_key(heap, roots, key, val)?;
+        // new_key may have resized the table: the allocation may have run a collector
+        // increment that traced it again since the barrier above.
+        heap.barrier(self.0);
         // SAFETY: new_key returned a value slot of this table's current node or array block.
         unsafe { *slot = val };
         Ok(())
@@ -481,6 +496,9 @@ impl TableRef {
         if self.node_count() == 0 {
             return self.rehash_and_insert(heap, roots, key, val);
         }
+        // Nothing allocates from here to the key store, but the caller's barrier may
+        // predate an allocation (this call may follow a rehash).
+        heap.barrier(self.0);
         let mut mp = self.main_position(key);
         if !self.node(mp).val.is_nil() {
             let Some(free) = self.free_pos() else {
@@ -593,6 +611,9 @@ impl TableRef {
                     new.add(i).write(Value::Nil);
                 }
             }
+            // Installing the new block stores a reference into the table; the
+            // allocation may have run an increment that traced the table.
+            heap.barrier(self.0);
             let t = self.t_mut();
             t.array = Some(block);
             t.size_array = array_size as u32;
@@ -600,6 +621,8 @@ impl TableRef {
         let old_nodes = self.node_ptr();
         let old_count = self.node_count();
         if hash_size == 0 {
+            // Covers the re-insertions below (which allocate nothing), as in the other arm.
+            heap.barrier(self.0);
             let t = self.t_mut();
             t.node = None;
             t.log_size_node = 0;
@@ -615,6 +638,9 @@ impl TableRef {
                     nodes.add(i).write(EMPTY_NODE);
                 }
             }
+            // After the last allocation of the resize: covers the installation of the
+            // block and the re-insertions below.
+            heap.barrier(self.0);
             let t = self.t_mut();
             t.node = Some(block);
             t.log_size_node = log as u8;

@@ -15,6 +15,17 @@
 //!   re-points them.
 //! - Frames are plain data (indices, pc, counts): the references they describe are in
 //!   the stack.
+//!
+//! Write barrier (see `crate::heap`): threads are the VM's stacks (`LuaModel::is_stack`),
+//! so stores into their value slots (`set`, `fill_nil`, the interpreter's registers) and
+//! frames need no barrier: incremental collectors keep threads gray and trace them
+//! again, with every field, in the atomic phase. The header's reference fields run
+//! `Heap::barrier` on the thread anyway, since they change rarely: the stack and frame
+//! blocks installed when they grow (`ensure_stack`, `grow_frames`) and the head of the
+//! open-upvalue list (`set_open_upvalues`). Status, top, frame count and native-call
+//! depth are plain data. There are no other fields: no resumer link (each resumer's
+//! stack holds the coroutine it resumed, a chain the roots start at the main thread)
+//! and no error value (a failed coroutine's is in the root `VmRoots::error_value`).
 
 use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
 
@@ -218,6 +229,8 @@ impl ThreadRef {
                 new.add(i).write(Value::Nil);
             }
         }
+        // Not needed for a stack (see the module docs), but cheap on this rare path.
+        heap.barrier(self.0);
         let th = self.th();
         th.stack = Some(block);
         th.stack_cap = cap as u32;
@@ -281,6 +294,8 @@ impl ThreadRef {
         cap: usize,
     ) -> Result<(), OutOfMemory> {
         let block = heap.alloc_leaf(cap * std::mem::size_of::<Frame>(), roots)?;
+        // As in `ensure_stack`: not needed for a stack, cheap on this rare path.
+        heap.barrier(self.0);
         let th = self.th();
         if let Some(old) = th.frames {
             // SAFETY: the old block holds nframes <= cap frames; the new one is fresh.

@@ -8,6 +8,13 @@
 //!   is `None`.
 //! - A thread's open upvalues form a list through `next`, sorted by decreasing `index`,
 //!   with at most one upvalue per slot, so all closures of a frame share it.
+//!
+//! Write barrier (see `crate::heap`): `new_open` writes every field before the next
+//! allocation. Later stores of references run `Heap::barrier` on the upvalue: `set` of a
+//! closed upvalue, `set_next` (open-list links) and `close`, which copies the stack value
+//! into `closed`. `set` of an open upvalue writes its thread's stack slot, which needs
+//! none (threads are stacks). `repoint` needs none: `v` is a slot address the collector
+//! never reads (an open upvalue's value is traced through its thread).
 
 use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
 

@@ -2,6 +2,11 @@
 //! payload: an identity and a metatable.
 //!
 //! Invariant: `metatable` is `None` or a live table.
+//!
+//! Write barrier (see `crate::heap`): none is needed. The metatable is written at
+//! creation, before the next allocation, and never again: there is no `debug.setmetatable`
+//! and `setmetatable` only takes tables; userdata have no environment and no payload. A
+//! setter added later must run `Heap::barrier` on the userdata first.
 
 use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
 

@@ -2,10 +2,23 @@
 //! raw access, metatables, errors and protected calls, the collector interface, and
 //! loading code.
 //!
-//! `collectgarbage`: "collect" and "step" run a full collection and then the finalizers
-//! it made due ("step" is a whole cycle: no collector is incremental yet), "count" reads
-//! the collector's heap size, "stop"/"restart" turn automatic collections off and on,
-//! "setpause" sets the collector's pause; "setstepmul" stores and returns its value.
+//! `collectgarbage`, over the collector's trait methods:
+//! - "collect" runs a full collection, "step" (with an optional size in KB, 0 by default)
+//!   the collector work that much allocation would pay for (`Collector::step`: at least
+//!   one increment, a whole cycle for collectors that are not incremental) and returns
+//!   whether it finished a cycle, as 5.1 does; both then run the finalizers that became
+//!   due;
+//! - "count" reads the collector's heap size in KB;
+//! - "stop"/"restart" turn automatic collections off and on;
+//! - "setpause" and "setstepmul" give the collector its pause and step multiplier and
+//!   return the previous value;
+//! - an extension: "incremental" and "generational", Lua 5.4's names (5.1 has neither),
+//!   force that mode (`Collector::set_mode`) and return the name of the mode in force
+//!   before, or nil for collectors without modes. 5.4's tuning arguments to them are
+//!   ignored.
+//!
+//! Any other option is 5.1's error, "bad argument #1 to 'collectgarbage' (invalid option
+//! 'NAME')", raised before the second argument is read, as `luaL_checkoption` does.
 //!
 //! `newproxy(true)` and `newproxy(proxy)` make userdata with a metatable, registered for
 //! finalization at creation: their `__gc` is looked up when the finalizer runs, so one
@@ -13,7 +26,7 @@
 
 use std::io::Write;
 
-use gc_core::Collector;
+use gc_core::{Collector, GcMode};
 
 use crate::compiler::CompileOptions;
 use crate::model::LuaModel;
@@ -339,11 +352,28 @@ fn finish_pcall<C: Collector<LuaModel>>(vm: &mut Vm<C>, func: usize, ok: bool) -
     Ok(top + 1 - func)
 }
 
+/// `collectgarbage`'s options: 5.1's, then the 5.4 mode switches (see the module docs).
+const GC_OPTIONS: &[&[u8]] = &[
+    b"stop",
+    b"restart",
+    b"collect",
+    b"count",
+    b"step",
+    b"setpause",
+    b"setstepmul",
+    b"incremental",
+    b"generational",
+];
+
 fn collectgarbage<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let opt = match vm.opt_str(args, 1)? {
         Some(s) => s.as_bytes().to_vec(),
         None => b"collect".to_vec(),
     };
+    if !GC_OPTIONS.contains(&opt.as_slice()) {
+        let msg = format!("invalid option '{}'", String::from_utf8_lossy(&opt));
+        return Err(vm.arg_error(1, &msg));
+    }
     let ex = vm.opt_int(args, 2, 0)?;
     let result = match opt.as_slice() {
         b"collect" => {
@@ -353,9 +383,10 @@ fn collectgarbage<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResu
         }
         b"count" => Value::Number(vm.heap.gc.stats().heap_bytes as f64 / 1024.0),
         b"step" => {
-            vm.heap.gc.collect(&mut vm.roots);
+            let kbytes = usize::try_from(ex.max(0)).unwrap_or(usize::MAX);
+            let finished = vm.heap.gc.step(&mut vm.roots, kbytes);
             vm.run_pending_finalizers()?;
-            Value::Boolean(true)
+            Value::Boolean(finished)
         }
         b"stop" | b"restart" => {
             vm.heap.gc.set_auto_collect(opt.as_slice() == b"restart");
@@ -370,12 +401,22 @@ fn collectgarbage<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResu
         b"setstepmul" => {
             let old = vm.gc_stepmul;
             vm.gc_stepmul = ex.clamp(0, i64::from(u32::MAX)) as u32;
+            vm.heap.gc.set_stepmul(vm.gc_stepmul);
             Value::Number(f64::from(old))
         }
-        _ => {
-            let msg = format!("invalid option '{}'", String::from_utf8_lossy(&opt));
-            return Err(vm.arg_error(1, &msg));
+        mode @ (b"incremental" | b"generational") => {
+            let mode = if mode == b"generational" {
+                GcMode::Generational
+            } else {
+                GcMode::Incremental
+            };
+            match vm.heap.gc.set_mode(mode) {
+                Some(GcMode::Incremental) => vm.str_value(b"incremental")?,
+                Some(GcMode::Generational) => vm.str_value(b"generational")?,
+                None => Value::Nil,
+            }
         }
+        _ => unreachable!("options are checked against GC_OPTIONS"),
     };
     vm.ret1(result)
 }

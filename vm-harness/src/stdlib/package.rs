@@ -230,7 +230,11 @@ fn module<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
                 t = match t.get(key) {
                     Value::Table(next) => next,
                     Value::Nil => {
-                        let next = vm.new_table(0, 0)?;
+                        // The interned key is rooted nowhere else across the allocation.
+                        vm.roots.temps.push(key);
+                        let next = vm.new_table(0, 0);
+                        vm.roots.temps.pop();
+                        let next = next?;
                         vm.raw_set(t, key, Value::Table(next))?;
                         next
                     }

@@ -97,8 +97,8 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) rng: u64,
     /// `collectgarbage("setpause")`'s value, also given to the collector.
     pub(crate) gc_pause: u32,
-    /// `collectgarbage("setstepmul")`'s value (stored and returned: no collector runs
-    /// incrementally yet).
+    /// `collectgarbage("setstepmul")`'s value, also given to the collector (and returned
+    /// as the previous value by the next call).
     pub(crate) gc_stepmul: u32,
     /// Whether finalizers are running (they do not nest: see `finalize`).
     pub(crate) running_finalizers: bool,
