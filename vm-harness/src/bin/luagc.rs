@@ -62,7 +62,9 @@ fn parse_mode(text: &str) -> Result<GcMode, String> {
     match text {
         "incremental" => Ok(GcMode::Incremental),
         "generational" => Ok(GcMode::Generational),
-        _ => Err(format!("'{text}' is not a mode (incremental, generational)")),
+        _ => Err(format!(
+            "'{text}' is not a mode (incremental, generational)"
+        )),
     }
 }
 
