@@ -5,11 +5,9 @@
 //! turns gray into black by tracing. When the stack is empty every reachable block is black.
 //! Leaf blocks skip gray: they have nothing to trace.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use super::parallel::drain_in_parallel;
 use super::prefetch::drain_prefetching;
-use super::reach::{reach, trace_gray, MarkingTracer, Reached};
+use super::reach::{claim_exclusive, reach, trace_gray, MarkingTracer, Reached};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
@@ -103,12 +101,7 @@ impl Tracer for Marker<'_> {
     #[inline]
     fn mark(&mut self, obj: ObjectRef) {
         // One marking thread: a plain read-modify-write claims the bit.
-        let claim = |word: &AtomicU64, bit: u64| {
-            let old = word.load(Ordering::Relaxed);
-            word.store(old | bit, Ordering::Relaxed);
-            old & bit == 0
-        };
-        match reach(self.large_objects, obj, claim) {
+        match reach(self.large_objects, obj, claim_exclusive) {
             Reached::Already => {}
             Reached::Leaf(bytes) => self.outcome.count(bytes),
             Reached::Object(bytes) => {

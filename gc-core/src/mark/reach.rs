@@ -6,7 +6,7 @@
 //! - live bytes count each block once: leaves and huge blocks when reached, arena objects
 //!   (whose header holds their size) when traced.
 
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::heap::arena::{cell_of, is_huge, Arena, ArenaKind, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
@@ -21,6 +21,15 @@ pub(crate) enum Reached {
     /// A traversable object, now gray: it must be traced. Bytes to count now (a huge
     /// block's mapping; arena objects are counted when traced).
     Object(u64),
+}
+
+/// Claims a mark bit when one thread marks alone: a plain read-modify-write, cheaper
+/// than `fetch_or`. True if this call set the bit.
+#[inline(always)]
+pub(crate) fn claim_exclusive(word: &AtomicU64, bit: u64) -> bool {
+    let old = word.load(Ordering::Relaxed);
+    word.store(old | bit, Ordering::Relaxed);
+    old & bit == 0
 }
 
 /// Marks `obj`, claiming its arena mark bit with `claim` (a plain read-modify-write for

@@ -16,13 +16,12 @@
 //! every stack again.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::gray_queue::GrayQueue;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
 use crate::mark::is_marked;
-use crate::mark::reach::{reach, trace_gray, MarkingTracer, Reached};
+use crate::mark::reach::{claim_exclusive, reach, trace_gray, MarkingTracer, Reached};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
 /// What a cycle's marking keeps between steps.
@@ -161,12 +160,7 @@ impl Tracer for MarkTracer<'_> {
     #[inline]
     fn mark(&mut self, obj: ObjectRef) {
         // One marking thread: a plain read-modify-write claims the bit.
-        let claim = |word: &AtomicU64, bit: u64| {
-            let old = word.load(Ordering::Relaxed);
-            word.store(old | bit, Ordering::Relaxed);
-            old & bit == 0
-        };
-        match reach(self.large_objects, obj, claim) {
+        match reach(self.large_objects, obj, claim_exclusive) {
             Reached::Already => {}
             Reached::Leaf(bytes) => {
                 let addr = obj.addr();
