@@ -110,6 +110,19 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// Collectors without incremental marking make it a no-op the compiler removes.
     fn write_barrier(&mut self, obj: ObjectRef);
 
+    /// The barrier for a store of a reference to `stored` into `obj`, for objects the VM
+    /// would rather not have traced again each time they are written (big tables, whose
+    /// re-trace would be a long pause): the collector may mark `stored` instead of
+    /// recording `obj` (a forward barrier). The VM calls it, instead of
+    /// [`Collector::write_barrier`], once per stored reference, and also for the entries it
+    /// moves inside `obj`; anything else that changes `obj` (installing new parts) goes
+    /// through `write_barrier`. The default is `write_barrier`.
+    #[inline(always)]
+    fn write_barrier_forward(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        let _ = stored;
+        self.write_barrier(obj);
+    }
+
     /// A point where the VM holds every live reference in `roots`: incremental collectors do
     /// a bounded amount of work here, others collect if the heap reached its trigger.
     fn safepoint<R: Roots>(&mut self, roots: &mut R);

@@ -174,7 +174,13 @@ impl<C: Collector<TestModel>> Mutator<C> {
         };
         let slot = self.rng.usize(..slots.len());
         slots[slot] = child;
-        self.gc.write_barrier(parent);
+        // Big nodes, as a VM's big tables, may take the forward barrier.
+        match child {
+            Some(child) if slots.len() > 4096 && self.rng.bool() => {
+                self.gc.write_barrier_forward(parent, child)
+            }
+            _ => self.gc.write_barrier(parent),
+        }
         Node(parent).set_slot(slot, child);
     }
 

@@ -127,3 +127,38 @@ fn generational_mode_runs_minor_cycles_and_old_objects_survive_them() {
     assert!(!gc.contains(young[0].0), "young garbage is freed");
     gc.verify(&mut roots).unwrap();
 }
+
+/// A big object is traced a chunk at a time; a store into a chunk already traced must
+/// be caught by either barrier, or the stored object would be freed.
+#[test]
+fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
+    for forward in [true, false] {
+        let mut gc = Gc::new(HeapConfig {
+            mode: Some(GcMode::Incremental),
+            ..HeapConfig::default()
+        });
+        let mut roots = RootList::default();
+        let big = node(&mut gc, &mut roots, 40_000);
+        roots.0.push(big.0);
+        // Allocated before the cycle starts and reachable only through the store below
+        // (allocating it later could run the whole cycle).
+        let child = node(&mut gc, &mut roots, 0);
+        gc.step(&mut roots, 0);
+        assert_eq!(
+            gc.phase(),
+            Phase::Marking,
+            "the big node takes several steps"
+        );
+        if forward {
+            gc.write_barrier_forward(big.0, child.0);
+        } else {
+            gc.write_barrier(big.0);
+        }
+        big.set_slot(0, Some(child.0));
+        while gc.phase() != Phase::Idle {
+            gc.step(&mut roots, 0);
+            gc.verify(&mut roots).unwrap();
+        }
+        assert!(gc.contains(child.0), "forward barrier: {forward}");
+    }
+}

@@ -88,6 +88,13 @@ impl<C: Collector<LuaModel>> Heap<C> {
         self.gc.write_barrier(obj);
     }
 
+    /// The forward barrier before storing a reference to `stored` into `obj` (big tables:
+    /// see `Collector::write_barrier_forward`).
+    #[inline(always)]
+    pub fn barrier_forward(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        self.gc.write_barrier_forward(obj, stored);
+    }
+
     /// Whether the GC-stress mode is on.
     pub fn stress_enabled(&self) -> bool {
         self.stress_every != 0

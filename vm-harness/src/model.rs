@@ -50,6 +50,29 @@ unsafe impl ObjectModel for LuaModel {
         unsafe { obj.header() }.kind() == KIND_THREAD
     }
 
+    unsafe fn part_count(obj: ObjectRef) -> usize {
+        // SAFETY: the collector only asks about live, initialised traversable objects.
+        if unsafe { obj.header() }.kind() == KIND_TABLE {
+            TableRef(obj).part_count()
+        } else {
+            1
+        }
+    }
+
+    unsafe fn trace_parts<T: Tracer>(
+        obj: ObjectRef,
+        parts: std::ops::Range<usize>,
+        tracer: &mut T,
+    ) {
+        // SAFETY: as for `part_count`.
+        if unsafe { obj.header() }.kind() == KIND_TABLE {
+            TableRef(obj).trace_parts(parts, tracer);
+        } else if parts.start == 0 {
+            // SAFETY: forwarded from the caller.
+            unsafe { Self::trace(obj, tracer) };
+        }
+    }
+
     #[inline(always)]
     unsafe fn weakness(obj: ObjectRef) -> Weakness {
         // SAFETY: the collector only asks about live, initialised traversable objects.

@@ -109,6 +109,10 @@ fn is_cleared<L: Liveness>(v: Value, is_key: bool, liveness: &L) -> bool {
         || (!is_key && matches!(v, Value::Userdata(_)) && liveness.is_being_finalized(obj))
 }
 
+/// Tables with at least this many slots (array and hash) take the forward barrier; the
+/// collector traces such a table a chunk at a time (newgc: 4096 parts).
+const BIG_TABLE_SLOTS: usize = 4096;
+
 /// 5.1's `MAXBITS`: the array part never exceeds `1 << MAXBITS` slots.
 const MAXBITS: usize = 26;
 
@@ -255,6 +259,63 @@ impl TableRef {
     #[inline(always)]
     pub fn metatable(self) -> Option<TableRef> {
         self.t().metatable
+    }
+
+    /// Whether this table is big enough to take the forward barrier: re-tracing it
+    /// because it was written would cost a long pause, marking what is stored costs a
+    /// little per store.
+    #[inline(always)]
+    fn is_big(self) -> bool {
+        self.t().size_array as usize + self.node_count() >= BIG_TABLE_SLOTS
+    }
+
+    /// The write barrier before storing `key` and `val` (or moving an entry holding
+    /// them) into this table: the ordinary barrier for small tables, the forward one for
+    /// each stored object of big ones.
+    #[inline(always)]
+    fn barrier_store<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, key: Value, val: Value) {
+        if self.is_big() {
+            for stored in [key, val] {
+                if let Some(obj) = stored.object() {
+                    heap.barrier_forward(self.0, obj);
+                }
+            }
+        } else {
+            heap.barrier(self.0);
+        }
+    }
+
+    /// How many parts the collector may trace separately: array slots, then nodes.
+    pub(crate) fn part_count(self) -> usize {
+        self.t().size_array as usize + self.node_count()
+    }
+
+    /// Traces parts `parts` (see `part_count`); the chunk from part 0 also reports the
+    /// metatable and the array and node blocks. Together the chunks equal `trace`.
+    pub(crate) fn trace_parts<T: Tracer>(self, parts: std::ops::Range<usize>, tracer: &mut T) {
+        let t = self.t();
+        let size_array = t.size_array as usize;
+        if parts.start == 0 {
+            if let Some(mt) = t.metatable {
+                tracer.mark(mt.0);
+            }
+            if let Some(array) = t.array {
+                tracer.mark(array);
+            }
+            if let Some(node) = t.node {
+                tracer.mark(node);
+            }
+        }
+        for i in parts.start.min(size_array)..parts.end.min(size_array) {
+            self.array_slot(i).trace(tracer);
+        }
+        for i in parts.start.max(size_array)..parts.end {
+            let n = self.node(i - size_array);
+            if !n.val.is_nil() {
+                n.key.trace(tracer);
+                n.val.trace(tracer);
+            }
+        }
     }
 
     /// Sets the metatable, with the write barrier.
@@ -424,7 +485,7 @@ impl TableRef {
         key: Value,
         val: Value,
     ) -> Result<(), SetError> {
-        heap.barrier(self.0);
+        self.barrier_store(heap, key, val);
         self.clear_caches(key, val);
         if let Value::Number(n) = key {
             if let Some(i) = as_index(n) {
@@ -448,7 +509,7 @@ impl TableRef {
         let slot = self.new_key(heap, roots, key, val)?;
         // new_key may have resized the table: the allocation may have run a collector
         // increment that traced it again since the barrier above.
-        heap.barrier(self.0);
+        self.barrier_store(heap, key, val);
         // SAFETY: new_key returned a value slot of this table's current node or array block.
         unsafe { *slot = val };
         Ok(())
@@ -465,7 +526,7 @@ impl TableRef {
     ) -> Result<(), SetError> {
         let idx = key.wrapping_sub(1) as u64;
         if idx < u64::from(self.t().size_array) {
-            heap.barrier(self.0);
+            self.barrier_store(heap, Value::Nil, val);
             let header = &self.t().header;
             header.set_user(header.user() & MODE_BITS);
             *self.array_slot(idx as usize) = val;
@@ -498,7 +559,7 @@ impl TableRef {
         }
         // Nothing allocates from here to the key store, but the caller's barrier may
         // predate an allocation (this call may follow a rehash).
-        heap.barrier(self.0);
+        self.barrier_store(heap, key, val);
         let mut mp = self.main_position(key);
         if !self.node(mp).val.is_nil() {
             let Some(free) = self.free_pos() else {
@@ -510,7 +571,11 @@ impl TableRef {
                     other = self.node(other).next as usize;
                 }
                 self.node(other).next = free as i32;
-                *self.node(free) = *self.node(mp);
+                // Moving an entry is a store of its key and value, for the forward
+                // barrier (it may move into a part the collector has traced already).
+                let moved = *self.node(mp);
+                self.barrier_store(heap, moved.key, moved.val);
+                *self.node(free) = moved;
                 self.node(mp).next = -1;
                 self.node(mp).val = Value::Nil;
             } else {

@@ -13,6 +13,11 @@
 //!
 //! While paused in incremental mode no object is black, so the slow path skips the mark
 //! check altogether.
+//!
+//! The forward barrier (`Collector::write_barrier_forward`, for big tables) keeps the
+//! same invariant the other way round: when the object written to is marked and black
+//! objects matter, the stored object is marked instead (and queued to be traced if it is
+//! traversable), so the big object is never traced again because it was written.
 
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::is_marked;

@@ -1,7 +1,9 @@
 //! Gray stacks, one per arena of traversable objects, holding 16-bit cell indices, and a
 //! queue of arenas ordered by gray-stack size (largest first), as NewGC proposes: one
 //! arena's stack is drained whole for locality, even though tracing marks into others.
-//! Huge objects (cell offset 0) have a stack of their own.
+//! Huge objects (cell offset 0) have a stack of their own, and so do the chunks of big
+//! objects traced a part range at a time (`Gray::Chunk`), so that no single object makes
+//! a step long.
 //!
 //! Invariants: the queue exists only while marking runs (every stack is empty at the
 //! atomic phase's end), so arena indices, which the lazy sweep renumbers, stay valid for
@@ -14,6 +16,15 @@ use std::collections::BinaryHeap;
 use crate::heap::arena::{cell_of, is_huge, Arena, CELL_SHIFT};
 use crate::object_model::ObjectRef;
 
+/// One unit of marking work.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(super) enum Gray {
+    /// A reached object, to trace whole (or to start tracing by chunks).
+    Object(ObjectRef),
+    /// A big object whose parts from this index on are still to trace.
+    Chunk(ObjectRef, usize),
+}
+
 /// The gray objects waiting to be traced.
 #[derive(Default)]
 pub(super) struct GrayQueue {
@@ -25,6 +36,8 @@ pub(super) struct GrayQueue {
     queue: BinaryHeap<(u32, u32)>,
     /// Huge objects.
     huge: Vec<ObjectRef>,
+    /// Big objects partly traced.
+    chunks: Vec<(ObjectRef, usize)>,
     /// The arena whose stack is being drained.
     current: Option<usize>,
     len: usize,
@@ -57,25 +70,34 @@ impl GrayQueue {
         }
     }
 
-    /// The next gray object: from the arena being drained, else a huge object, else the
-    /// top of the largest queued stack.
+    /// Adds the rest of a big object, from part `next` on.
+    pub fn push_chunk(&mut self, obj: ObjectRef, next: usize) {
+        self.len += 1;
+        self.chunks.push((obj, next));
+    }
+
+    /// The next unit of work: from the arena being drained, else a chunk, else a huge
+    /// object, else the top of the largest queued stack.
     #[inline]
-    pub fn pop(&mut self) -> Option<ObjectRef> {
+    pub fn pop(&mut self) -> Option<Gray> {
         loop {
             if let Some(index) = self.current {
                 if let Some(cell) = self.stacks[index].pop() {
                     self.len -= 1;
                     let addr = self.bases[index] + ((cell as usize) << CELL_SHIFT);
                     // SAFETY: a data cell of a live arena is never at address 0.
-                    return Some(unsafe {
-                        ObjectRef::from_ptr(addr as *mut u8).unwrap_unchecked()
-                    });
+                    let obj = unsafe { ObjectRef::from_ptr(addr as *mut u8).unwrap_unchecked() };
+                    return Some(Gray::Object(obj));
                 }
                 self.current = None;
             }
+            if let Some((obj, next)) = self.chunks.pop() {
+                self.len -= 1;
+                return Some(Gray::Chunk(obj, next));
+            }
             if let Some(obj) = self.huge.pop() {
                 self.len -= 1;
-                return Some(obj);
+                return Some(Gray::Object(obj));
             }
             let (_, index) = self.queue.pop()?;
             if !self.stacks[index as usize].is_empty() {
@@ -101,7 +123,9 @@ impl GrayQueue {
                     ObjectRef::from_ptr(addr as *mut u8).expect("arena cells are not null")
                 })
             });
-        arena_objects.chain(self.huge.iter().copied())
+        arena_objects
+            .chain(self.huge.iter().copied())
+            .chain(self.chunks.iter().map(|&(obj, _)| obj))
     }
 }
 
@@ -153,7 +177,12 @@ mod tests {
             queue.push(o);
         }
         assert_eq!(queue.objects().count(), in_first.len() + 3);
-        let popped: Vec<ObjectRef> = std::iter::from_fn(|| queue.pop()).collect();
+        let popped: Vec<ObjectRef> = std::iter::from_fn(|| queue.pop())
+            .map(|gray| match gray {
+                Gray::Object(obj) => obj,
+                Gray::Chunk(..) => unreachable!("no chunk was pushed"),
+            })
+            .collect();
         assert!(queue.is_empty());
         assert!(popped[..in_first.len()]
             .iter()

@@ -14,14 +14,22 @@
 //! turns black before it is traced, so a store during a later step is caught. Stacks stay
 //! gray for good: the VM writes them without the barrier, and the atomic phase traces
 //! every stack again.
+//!
+//! Big strong objects (more than `CHUNK_PARTS` parts) are traced a chunk of parts per unit
+//! of work. Such an object is black from its first chunk on, so a store into it takes the
+//! barrier: the backward barrier queues it for a full trace again, the forward one marks
+//! the stored object; either way nothing in its traced chunks is missed.
 
 use std::collections::HashSet;
 
-use super::gray_queue::GrayQueue;
+use super::gray_queue::{Gray, GrayQueue};
+use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
 use crate::mark::is_marked;
-use crate::mark::reach::{claim_exclusive, reach, trace_gray, MarkingTracer, Reached};
+use crate::mark::reach::{
+    claim_exclusive, reach, trace_gray, trace_gray_as, MarkingTracer, Reached,
+};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
 /// What a cycle's marking keeps between steps.
@@ -33,9 +41,17 @@ pub(super) struct Marking {
     /// Every stack traced (kept across minor cycles: old stacks are not reached again).
     pub stacks: Vec<ObjectRef>,
     stack_set: HashSet<ObjectRef>,
-    /// Bytes reached this cycle: the live heap's new part, and the work done.
+    /// Bytes reached this cycle: the live heap's new part.
     pub marked_bytes: u64,
+    /// Work besides the bytes reached: scanning the parts of big objects.
+    pub scan_work: u64,
 }
+
+/// Parts of a big object traced as one unit of work (a Lua table's slots).
+pub(super) const CHUNK_PARTS: usize = 4096;
+
+/// Work charged per part scanned (a slot's bytes).
+const WORK_PER_PART: u64 = 16;
 
 impl Marking {
     /// The tracer that marks into this state.
@@ -92,35 +108,93 @@ pub(super) struct MarkTracer<'a> {
 }
 
 impl MarkTracer<'_> {
-    /// Traces gray objects until about `budget` bytes of them are traced or none is left.
-    /// Returns the bytes traced (the step's work).
-    pub fn drain<M: ObjectModel>(&mut self, budget: u64) -> u64 {
-        let start = self.marking.marked_bytes;
-        while self.marking.marked_bytes - start < budget {
-            let Some(obj) = self.marking.gray.pop() else {
-                break;
-            };
-            // SAFETY: only reached traversable objects are queued; the mutator is
-            // stopped while a step runs.
-            unsafe { self.trace_object::<M>(obj) };
-        }
-        self.marking.marked_bytes - start
+    fn work(&self) -> u64 {
+        self.marking.marked_bytes + self.marking.scan_work
     }
 
-    /// Traces one reached object: black first (stacks stay gray), then its references.
+    /// Does gray work until about `budget` bytes of it are done or none is left. Returns
+    /// the work done (bytes reached plus parts scanned).
+    pub fn drain<M: ObjectModel>(&mut self, budget: u64) -> u64 {
+        let start = self.work();
+        while self.work() - start < budget {
+            // SAFETY: only reached traversable objects are queued; the mutator is
+            // stopped while a step runs.
+            match self.marking.gray.pop() {
+                None => break,
+                Some(Gray::Object(obj)) => unsafe { self.trace_object::<M>(obj) },
+                Some(Gray::Chunk(obj, next)) => unsafe { self.trace_chunk::<M>(obj, next) },
+            }
+        }
+        self.work() - start
+    }
+
+    /// Traces one reached object: black first (stacks stay gray), then its references,
+    /// the first chunk only for big objects.
     ///
     /// # Safety
     /// `obj` is a live, initialised traversable object of this heap.
     pub unsafe fn trace_object<M: ObjectModel>(&mut self, obj: ObjectRef) {
         // SAFETY: per the caller.
         unsafe {
+            let header = obj.header();
             if M::is_stack(obj) {
-                obj.header().set_gray(true);
+                header.set_gray(true);
                 self.marking.note_stack(obj);
-            } else {
-                obj.header().set_gray(false);
+                self.marking.marked_bytes += trace_gray::<M, _>(obj, self);
+                return;
             }
-            self.marking.marked_bytes += trace_gray::<M, _>(obj, self);
+            header.set_gray(false);
+            let weakness = M::weakness(obj);
+            if weakness == Weakness::Strong && M::part_count(obj) > CHUNK_PARTS {
+                self.marking.marked_bytes += u64::from(header.cells()) * CELL_SIZE as u64;
+                self.trace_chunk::<M>(obj, 0);
+                return;
+            }
+            self.marking.marked_bytes += trace_gray_as::<M, _>(obj, weakness, self);
+        }
+    }
+
+    /// Traces parts `next..next + CHUNK_PARTS` of a big object and queues the rest. The
+    /// part count is read again each time: the object may have been resized (then the
+    /// backward barrier has queued it for a whole trace anyway).
+    ///
+    /// # Safety
+    /// As for [`MarkTracer::trace_object`].
+    unsafe fn trace_chunk<M: ObjectModel>(&mut self, obj: ObjectRef, next: usize) {
+        // SAFETY: per the caller.
+        let parts = unsafe { M::part_count(obj) };
+        let end = (next + CHUNK_PARTS).min(parts);
+        if next < end {
+            // SAFETY: per the caller; the range lies within the parts.
+            unsafe { M::trace_parts(obj, next..end, self) };
+            self.marking.scan_work += (end - next) as u64 * WORK_PER_PART;
+        }
+        if end < parts {
+            self.marking.gray.push_chunk(obj, end);
+        }
+    }
+
+    /// Marks `obj` as the forward barrier does: while marking, like any reference (so it
+    /// is traced if traversable); while paused with sticky marks, it becomes old at once
+    /// and, if traversable, goes to `ssb` to be traced by the next minor cycle.
+    pub fn shade(&mut self, obj: ObjectRef, marking: bool, ssb: &mut Vec<ObjectRef>) {
+        if marking {
+            self.mark(obj);
+            return;
+        }
+        // Not counted as live: the next cycle's count starts afresh (a major counts it).
+        if let Reached::Object(_) = reach(self.large_objects, obj, claim_exclusive) {
+            ssb.push(obj);
+        }
+    }
+
+    fn leaf_bytes(&self, obj: ObjectRef, bytes: u64) -> u64 {
+        let addr = obj.addr();
+        let cursor = self.leaf_bump_cursor;
+        if addr < cursor && cursor < addr + bytes as usize {
+            (cursor - addr) as u64
+        } else {
+            bytes
         }
     }
 
@@ -162,16 +236,7 @@ impl Tracer for MarkTracer<'_> {
         // One marking thread: a plain read-modify-write claims the bit.
         match reach(self.large_objects, obj, claim_exclusive) {
             Reached::Already => {}
-            Reached::Leaf(bytes) => {
-                let addr = obj.addr();
-                let cursor = self.leaf_bump_cursor;
-                let bytes = if addr < cursor && cursor < addr + bytes as usize {
-                    (cursor - addr) as u64
-                } else {
-                    bytes
-                };
-                self.marking.marked_bytes += bytes;
-            }
+            Reached::Leaf(bytes) => self.marking.marked_bytes += self.leaf_bytes(obj, bytes),
             Reached::Object(bytes) => {
                 self.marking.marked_bytes += bytes;
                 self.marking.gray.push(obj);

@@ -25,6 +25,7 @@ use crate::collector::{Collector, GcMode, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ArenaKind;
 use crate::heap::{GrowthPolicy, Heap};
+use crate::mark::is_marked;
 use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots};
 use crate::stats::{PauseLog, Stats};
 use crate::verify::VerifyError;
@@ -64,6 +65,25 @@ impl<M: ObjectModel> NewGc<M> {
         };
         self.heap
             .alloc_slow(kind, object_kind, bytes, GcHeader::GRAY, &mut policy)
+    }
+
+    /// The forward barrier's slow path (see `barrier`): a marked object that must be
+    /// remembered keeps its color and `stored` is marked; otherwise `obj` turns
+    /// light-gray, as with the backward barrier.
+    #[cold]
+    #[inline(never)]
+    fn forward_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        let state = &mut self.state;
+        if !(state.barrier.remember && is_marked(self.heap.large_objects(), obj)) {
+            // SAFETY: the VM calls the barrier on live traversable objects only.
+            unsafe { obj.header() }.set_gray(true);
+            return;
+        }
+        let marking = state.phase == Phase::Marking;
+        state
+            .marking
+            .tracer(&self.heap)
+            .shade(stored, marking, &mut state.barrier.ssb);
     }
 
     /// The heap, for tools that inspect it.
@@ -182,6 +202,14 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
                     self.state.marking.gray.push(obj);
                 }
             }
+        }
+    }
+
+    #[inline(always)]
+    fn write_barrier_forward(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        // SAFETY: as for `write_barrier`.
+        if !unsafe { obj.header() }.is_gray() {
+            self.forward_barrier_slow(obj, stored);
         }
     }
 
