@@ -117,12 +117,16 @@ impl MarkTracer<'_> {
     pub fn drain<M: ObjectModel>(&mut self, budget: u64) -> u64 {
         let start = self.work();
         while self.work() - start < budget {
-            // SAFETY: only reached traversable objects are queued; the mutator is
-            // stopped while a step runs.
-            match self.marking.gray.pop() {
-                None => break,
-                Some(Gray::Object(obj)) => unsafe { self.trace_object::<M>(obj) },
-                Some(Gray::Chunk(obj, next)) => unsafe { self.trace_chunk::<M>(obj, next) },
+            let Some(gray) = self.marking.gray.pop() else {
+                break;
+            };
+            // SAFETY: only reached traversable objects are queued, and they stay live
+            // until the sweep; the mutator is stopped while a step runs.
+            unsafe {
+                match gray {
+                    Gray::Object(obj) => self.trace_object::<M>(obj),
+                    Gray::Chunk(obj, next) => self.trace_chunk::<M>(obj, next),
+                }
             }
         }
         self.work() - start
