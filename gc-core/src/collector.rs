@@ -123,6 +123,14 @@ pub trait Collector<M: ObjectModel>: Sized {
         self.write_barrier(obj);
     }
 
+    /// The VM found `obj` through a weak reference it has not pruned yet (its string
+    /// intern table, see [`Roots::prune_weak_references_step`]) and will use it again:
+    /// the collector keeps it alive. A no-op for collectors that prune at once.
+    #[inline(always)]
+    fn revive(&mut self, obj: ObjectRef) {
+        let _ = obj;
+    }
+
     /// A point where the VM holds every live reference in `roots`: incremental collectors do
     /// a bounded amount of work here, others collect if the heap reached its trigger.
     fn safepoint<R: Roots>(&mut self, roots: &mut R);

@@ -277,4 +277,24 @@ pub unsafe trait Roots {
     fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {
         let _ = liveness;
     }
+
+    /// The incremental form of [`Roots::prune_weak_references`], for collectors that
+    /// sweep lazily: prunes about `budget` entries (starting over when `restart`) and
+    /// returns true once every weak reference is pruned. Between the first call and that
+    /// one the collector frees no leaf block, and the VM must call
+    /// [`Collector::revive`](crate::Collector::revive) on any object it finds through these
+    /// references and uses again. Weak references to traversable objects must all be
+    /// pruned by the `restart` call. The default prunes everything at once.
+    fn prune_weak_references_step<L: Liveness>(
+        &mut self,
+        liveness: &L,
+        restart: bool,
+        budget: usize,
+    ) -> bool {
+        let _ = budget;
+        if restart {
+            self.prune_weak_references(liveness);
+        }
+        true
+    }
 }

@@ -128,4 +128,13 @@ unsafe impl<R: RootStack> Roots for PinningRoots<'_, R> {
     fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {
         self.0.prune_weak_references(liveness);
     }
+
+    fn prune_weak_references_step<L: Liveness>(
+        &mut self,
+        liveness: &L,
+        restart: bool,
+        budget: usize,
+    ) -> bool {
+        self.0.prune_weak_references_step(liveness, restart, budget)
+    }
 }

@@ -213,4 +213,16 @@ unsafe impl Roots for VmRoots {
         self.strings.prune(liveness);
         self.stress_pins.prune(liveness);
     }
+
+    fn prune_weak_references_step<L: Liveness>(
+        &mut self,
+        liveness: &L,
+        restart: bool,
+        budget: usize,
+    ) -> bool {
+        if restart {
+            self.stress_pins.prune(liveness);
+        }
+        self.strings.prune_some(liveness, restart, budget)
+    }
 }

@@ -77,10 +77,21 @@ impl LargeObjectSpace {
     /// claim blocks one at a time (unmapping is a system call each). Returns the bytes
     /// freed.
     pub fn sweep(&mut self, threads: usize, kind: SweepKind) -> usize {
+        self.sweep_where(threads, kind, |_, _| true)
+    }
+
+    /// [`LargeObjectSpace::sweep`] of the blocks `which` selects only.
+    pub fn sweep_where(
+        &mut self,
+        threads: usize,
+        kind: SweepKind,
+        which: impl Fn(usize, &HugeBlock) -> bool,
+    ) -> usize {
         let keep_marks = kind == SweepKind::Minor;
         let blocks: Vec<(usize, &HugeBlock)> = self
             .blocks
             .iter()
+            .filter(|(&addr, block)| which(addr, block))
             .map(|(&addr, block)| (addr, block))
             .collect();
         let sweep = |index: usize| {

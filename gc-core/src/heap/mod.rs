@@ -16,6 +16,8 @@ pub mod large_object_space;
 pub mod os;
 pub mod space;
 
+use std::collections::HashSet;
+
 use crate::collector::{HeapConfig, OutOfMemory};
 use crate::object_model::{GcHeader, ObjectRef};
 use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
@@ -49,6 +51,11 @@ pub struct Heap {
     /// Total allocation when the last collection finished.
     allocated_at_last_collection: u64,
     peak_heap_bytes: u64,
+    /// The sweep a held leaf sweep will run once released (huge leaf blocks included).
+    leaf_sweep_kind: SweepKind,
+    /// While the leaf sweep is held: the leaf arenas and huge leaf blocks it holds.
+    held_leaf_arenas: HashSet<usize>,
+    held_huge_leaves: HashSet<usize>,
 }
 
 impl Heap {
@@ -66,6 +73,9 @@ impl Heap {
             live_bytes: 0,
             allocated_at_last_collection: 0,
             peak_heap_bytes: 0,
+            leaf_sweep_kind: SweepKind::Major,
+            held_leaf_arenas: HashSet::new(),
+            held_huge_leaves: HashSet::new(),
         }
     }
 
@@ -289,7 +299,14 @@ impl Heap {
     /// of every arena. From here the heap counts `live_bytes` plus what is allocated next.
     pub fn begin_sweep(&mut self, kind: SweepKind, live_bytes: u64) {
         self.note_peak();
-        self.los.sweep(1, kind);
+        self.leaf_sweep_kind = kind;
+        if self.leaves.sweep_is_held() {
+            let held = &self.held_huge_leaves;
+            self.los
+                .sweep_where(1, kind, |addr, _| !held.contains(&addr));
+        } else {
+            self.los.sweep(1, kind);
+        }
         self.objects.begin_sweep(kind);
         self.leaves.begin_sweep(kind);
         self.live_bytes = live_bytes;
@@ -307,6 +324,44 @@ impl Heap {
             swept += 1;
         }
         swept
+    }
+
+    /// Holds the lazy sweep of the leaf arenas while the VM prunes its weak references
+    /// to leaf blocks (its string table) step by step, or releases it.
+    /// Call before `begin_sweep`: the blocks held are those allocated now.
+    pub fn hold_leaf_sweep(&mut self, held: bool) {
+        if held {
+            self.held_leaf_arenas = self
+                .leaves
+                .arenas()
+                .iter()
+                .map(|arena| arena.base())
+                .collect();
+            self.held_huge_leaves = self
+                .los
+                .iter()
+                .filter(|(_, block)| !block.traversable)
+                .map(|(addr, _)| addr)
+                .collect();
+        } else if self.leaves.sweep_is_held() {
+            let kind = self.leaf_sweep_kind;
+            let huge = std::mem::take(&mut self.held_huge_leaves);
+            self.los
+                .sweep_where(1, kind, |addr, _| huge.contains(&addr));
+            self.held_leaf_arenas.clear();
+        }
+        self.leaves.hold_sweep(held);
+    }
+
+    /// Whether `obj` is a leaf block whose sweep is held (allocated before the hold):
+    /// only such a block can be dead while the VM still holds a weak reference to it.
+    pub fn is_held_leaf(&self, obj: ObjectRef) -> bool {
+        let addr = obj.addr();
+        if arena::is_huge(addr) {
+            self.held_huge_leaves.contains(&addr)
+        } else {
+            self.held_leaf_arenas.contains(&(addr & !arena::ARENA_MASK))
+        }
     }
 
     /// Arenas the lazy sweep has not swept yet.

@@ -37,6 +37,9 @@ pub struct Space {
     /// Arenas a lazy sweep has still to sweep, and with which sweep.
     unswept: Vec<Arena>,
     unswept_kind: SweepKind,
+    /// Whether the lazy sweep must wait (the VM still holds weak references into these
+    /// arenas): the allocator then takes new arenas rather than sweeping.
+    sweep_held: bool,
     bins: FreeBins,
     /// Bytes allocated outside the current bump region, over the heap's life.
     retired_allocated: u64,
@@ -52,6 +55,7 @@ impl Space {
             recycled: Vec::new(),
             unswept: Vec::new(),
             unswept_kind: SweepKind::Major,
+            sweep_held: false,
             bins: FreeBins::default(),
             retired_allocated: 0,
         }
@@ -80,6 +84,9 @@ impl Space {
                 continue;
             }
             // Sweep on demand: an emptied arena stays for reuse rather than going back.
+            if self.sweep_held {
+                return None;
+            }
             let arena = self.unswept.pop()?;
             let summary = sweep_one(arena, self.unswept_kind);
             if summary.free {
@@ -184,6 +191,9 @@ impl Space {
     /// Sweeps the next unswept arena: an empty one goes back to `source`, one with free
     /// space is queued for binning. Returns false when no arena was left to sweep.
     pub fn sweep_next(&mut self, source: &mut ArenaSource) -> bool {
+        if self.sweep_held {
+            return false;
+        }
         let Some(arena) = self.unswept.pop() else {
             return false;
         };
@@ -197,6 +207,16 @@ impl Space {
             self.recycled.push(arena);
         }
         true
+    }
+
+    /// Holds or releases the lazy sweep (see `sweep_held`).
+    pub fn hold_sweep(&mut self, held: bool) {
+        self.sweep_held = held;
+    }
+
+    /// Whether the lazy sweep is held.
+    pub fn sweep_is_held(&self) -> bool {
+        self.sweep_held
     }
 
     /// Arenas the lazy sweep has not swept yet.

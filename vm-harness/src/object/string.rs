@@ -2,8 +2,10 @@
 //! intern table that makes string equality a pointer comparison.
 //!
 //! Invariants: two live strings with the same bytes are the same block; a string's bytes
-//! never change; the intern table holds only live strings after every collection, because
-//! [`StringTable::prune`] runs between marking and sweeping and drops the dead ones.
+//! never change; the intern table holds no freed string, because the dead ones are dropped
+//! between marking and the sweep of the leaf arenas: at once ([`StringTable::prune`]) or
+//! in steps ([`StringTable::prune_some`], incremental collectors, which hold the leaf
+//! sweep meanwhile). A dead string `intern` finds before it is dropped is revived.
 
 use gc_core::{Collector, Liveness, ObjectRef, OutOfMemory};
 
@@ -84,6 +86,8 @@ impl LuaStr {
 pub struct StringTable {
     buckets: Vec<Vec<LuaStr>>,
     count: usize,
+    /// The next bucket to prune while a collector prunes in steps (`prune_some`).
+    prune_next: Option<usize>,
 }
 
 impl Default for StringTable {
@@ -91,6 +95,7 @@ impl Default for StringTable {
         StringTable {
             buckets: vec![Vec::new(); 256],
             count: 0,
+            prune_next: None,
         }
     }
 }
@@ -112,6 +117,10 @@ impl StringTable {
                 buckets[old.hash() as usize & mask].push(old);
             }
             self.buckets = buckets;
+            // Buckets pruned so far are mixed with the others now: prune them all again.
+            if self.prune_next.is_some() {
+                self.prune_next = Some(0);
+            }
         }
         let mask = self.buckets.len() - 1;
         self.buckets[s.hash() as usize & mask].push(s);
@@ -120,12 +129,27 @@ impl StringTable {
 
     /// Drops the strings the collection found dead.
     pub fn prune<L: Liveness>(&mut self, liveness: &L) {
-        let mut count = 0;
-        for bucket in &mut self.buckets {
+        self.prune_some(liveness, true, usize::MAX);
+    }
+
+    /// Drops the dead strings of about `budget` buckets, starting over when `restart`;
+    /// true once every bucket is pruned. Meanwhile `intern` revives the dead strings it
+    /// finds.
+    pub fn prune_some<L: Liveness>(&mut self, liveness: &L, restart: bool, budget: usize) -> bool {
+        let from = if restart {
+            0
+        } else {
+            self.prune_next.unwrap_or(0)
+        };
+        let to = from.saturating_add(budget).min(self.buckets.len());
+        for bucket in &mut self.buckets[from..to] {
+            let before = bucket.len();
             bucket.retain(|s| liveness.is_live(s.0));
-            count += bucket.len();
+            self.count -= before - bucket.len();
         }
-        self.count = count;
+        let done = to == self.buckets.len();
+        self.prune_next = (!done).then_some(to);
+        done
     }
 
     /// Number of interned strings.
@@ -148,6 +172,8 @@ pub fn intern<C: Collector<LuaModel>>(
 ) -> Result<LuaStr, OutOfMemory> {
     let hash = hash_bytes(bytes);
     if let Some(s) = roots.strings.find(bytes, hash) {
+        // A collector may still be pruning the table: a dead string found must live on.
+        heap.gc.revive(s.0);
         return Ok(s);
     }
     let obj = heap.alloc_leaf(HEAD + bytes.len(), roots)?;

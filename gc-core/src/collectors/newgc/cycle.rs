@@ -4,7 +4,9 @@
 //! The atomic phase is the only step that must run to its end, so it does only what
 //! cannot be incremental: empty the SSB, mark the roots again and re-trace the stacks,
 //! drain what that reached, converge ephemerons, separate the objects to finalize, clear
-//! weak objects, and start the lazy sweep. Its length is the collector's max pause.
+//! weak objects, and start the lazy sweep. Its length is the collector's max pause. The
+//! VM's own weak references (its string table, millions of entries in big programs) are
+//! pruned by later steps, with the leaf arenas' sweep held until they are done.
 //!
 //! Allocation color: new traversable objects are light-gray in every phase. While marking
 //! that makes them survive if they are reachable when the atomic phase looks; while
@@ -20,8 +22,9 @@ use super::pacing::{Pacing, SWEEP_WORK_PER_ARENA};
 use crate::finalizers::FinalizerQueue;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::Heap;
+use crate::mark::is_marked;
 use crate::mark::AfterResurrection;
-use crate::object_model::{ObjectModel, Roots, Tracer};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer};
 use crate::stats::{CycleKind, PauseLog};
 
 /// Where the collector is in its cycle.
@@ -51,7 +54,17 @@ pub(super) struct State {
     pub cycle_minor: bool,
     /// Allocation count when the last marking ended.
     pub allocated_at_atomic: u64,
+    /// Whether the VM is still pruning its weak references to leaf blocks: dead leaves
+    /// it finds meanwhile must be revived, and the leaf arenas wait.
+    pub pruning: bool,
 }
+
+/// Weak-reference entries the atomic phase prunes at most (fewer if its step's budget is
+/// small); the rest are pruned in sweep steps.
+const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
+
+/// The work charged per weak-reference entry pruned.
+const PRUNE_WORK_PER_ENTRY: u64 = 32;
 
 impl State {
     /// Starts a cycle: the SSB's remembered objects and (minor cycles) the old stacks
@@ -108,14 +121,22 @@ impl State {
                     return false;
                 }
             }
-            self.atomic::<M, R>(heap, roots);
+            self.atomic::<M, R>(heap, roots, budget);
             budget = budget.saturating_sub(SWEEP_WORK_PER_ARENA);
+        }
+        if self.phase == Phase::Sweeping && self.pruning {
+            let entries = usize::try_from(budget / PRUNE_WORK_PER_ENTRY).unwrap_or(usize::MAX);
+            let done = roots.prune_weak_references_step(&HeldLeaves(heap), false, entries.max(1));
+            budget = budget.saturating_sub(entries as u64 * PRUNE_WORK_PER_ENTRY);
+            if done {
+                self.end_pruning(heap);
+            }
         }
         if self.phase == Phase::Sweeping {
             let arenas = usize::try_from(budget / SWEEP_WORK_PER_ARENA).unwrap_or(usize::MAX);
             let swept = heap.sweep_some(arenas.max(1));
             self.pacing.work_done += swept as u64 * SWEEP_WORK_PER_ARENA;
-            if heap.unswept_arenas() == 0 {
+            if !self.pruning && heap.unswept_arenas() == 0 {
                 self.finish_sweep(heap);
                 return true;
             }
@@ -131,7 +152,7 @@ impl State {
     }
 
     /// The atomic phase (see the module docs).
-    fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+    fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R, budget: u64) {
         for obj in std::mem::take(&mut self.barrier.ssb) {
             self.marking.gray.push(obj);
         }
@@ -169,7 +190,10 @@ impl State {
             // SAFETY: weak objects were traced this cycle; nothing is freed yet.
             unsafe { M::clear_weak(obj, weakness, &liveness) };
         }
-        roots.prune_weak_references(&liveness);
+        // The VM's weak references to leaf blocks (interned strings) are pruned in steps;
+        // the leaf arenas wait for it (see `Roots::prune_weak_references_step`).
+        let entries = (budget / PRUNE_WORK_PER_ENTRY).clamp(1, PRUNE_ENTRIES_IN_ATOMIC as u64);
+        let pruned = roots.prune_weak_references_step(&liveness, true, entries as usize);
         self.marking.prune_stacks(&marked);
         self.finalizers.queue(dead);
 
@@ -187,7 +211,12 @@ impl State {
             allocated,
             marked: self.marking.marked_bytes,
         });
+        self.pruning = true;
+        heap.hold_leaf_sweep(true);
         heap.begin_sweep(kind, live);
+        if pruned {
+            self.end_pruning(heap);
+        }
         self.allocated_at_atomic = heap.allocated_bytes();
         self.sticky = kind == SweepKind::Minor;
         self.barrier.remember = self.sticky;
@@ -202,6 +231,12 @@ impl State {
         } else {
             self.pacing.plan_incremental(live, heap.arenas_in_use());
         }
+    }
+
+    /// The VM's weak references are pruned: the leaf arenas may be swept.
+    fn end_pruning(&mut self, heap: &mut Heap) {
+        self.pruning = false;
+        heap.hold_leaf_sweep(false);
     }
 
     /// Ends the lazy sweep: the cycle is over.
@@ -253,5 +288,15 @@ impl State {
         self.start_cycle::<R>(heap, roots);
         self.finish_cycle::<M, R>(heap, roots);
         self.pauses.record(start, start.elapsed());
+    }
+}
+
+/// Liveness while the VM prunes in steps: a held leaf lives if marked; anything allocated
+/// since the atomic phase lives.
+struct HeldLeaves<'a>(&'a Heap);
+
+impl Liveness for HeldLeaves<'_> {
+    fn is_live(&self, obj: ObjectRef) -> bool {
+        !self.0.is_held_leaf(obj) || is_marked(self.0.large_objects(), obj)
     }
 }

@@ -86,6 +86,30 @@ impl<M: ObjectModel> NewGc<M> {
             .shade(stored, marking, &mut state.barrier.ssb);
     }
 
+    /// Marks a leaf block the VM found through a weak reference not yet pruned, so the
+    /// held leaf sweep keeps it (marks are what the sweep reads).
+    #[cold]
+    fn revive_slow(&mut self, obj: ObjectRef) {
+        if !self.heap.is_held_leaf(obj) {
+            // Allocated since the atomic phase: not swept this cycle, alive anyway.
+            return;
+        }
+        debug_assert!(
+            !self
+                .heap
+                .large_objects()
+                .get(obj.addr())
+                .is_some_and(|b| b.traversable),
+            "only leaf blocks are revived"
+        );
+        let mut ssb = Vec::new();
+        self.state
+            .marking
+            .tracer(&self.heap)
+            .shade(obj, false, &mut ssb);
+        debug_assert!(ssb.is_empty(), "only leaf blocks are revived");
+    }
+
     /// The heap, for tools that inspect it.
     pub fn heap(&self) -> &Heap {
         &self.heap
@@ -156,6 +180,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             sticky: false,
             cycle_minor: false,
             allocated_at_atomic: 0,
+            pruning: false,
         };
         NewGc {
             heap: Heap::new(&config),
@@ -210,6 +235,13 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         // SAFETY: as for `write_barrier`.
         if !unsafe { obj.header() }.is_gray() {
             self.forward_barrier_slow(obj, stored);
+        }
+    }
+
+    #[inline(always)]
+    fn revive(&mut self, obj: ObjectRef) {
+        if self.state.pruning {
+            self.revive_slow(obj);
         }
     }
 
