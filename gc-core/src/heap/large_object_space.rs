@@ -49,7 +49,13 @@ impl HugeBlock {
 pub struct LargeObjectSpace {
     blocks: HashMap<usize, HugeBlock>,
     mapped_bytes: usize,
+    /// Dead blocks out of the table whose mappings (address, bytes left) are still to be
+    /// unmapped (see `take_dead_where`).
+    dead: Vec<(usize, usize)>,
 }
+
+/// The most a dead block's mapping is unmapped by at once (a multiple of the arena size).
+const UNMAP_PIECE: usize = 16 << 20;
 
 impl LargeObjectSpace {
     /// Maps a new huge block of at least `bytes`, zeroed. `None` if the OS refuses.
@@ -77,21 +83,10 @@ impl LargeObjectSpace {
     /// claim blocks one at a time (unmapping is a system call each). Returns the bytes
     /// freed.
     pub fn sweep(&mut self, threads: usize, kind: SweepKind) -> usize {
-        self.sweep_where(threads, kind, |_, _| true)
-    }
-
-    /// [`LargeObjectSpace::sweep`] of the blocks `which` selects only.
-    pub fn sweep_where(
-        &mut self,
-        threads: usize,
-        kind: SweepKind,
-        which: impl Fn(usize, &HugeBlock) -> bool,
-    ) -> usize {
         let keep_marks = kind == SweepKind::Minor;
         let blocks: Vec<(usize, &HugeBlock)> = self
             .blocks
             .iter()
-            .filter(|(&addr, block)| which(addr, block))
             .map(|(&addr, block)| (addr, block))
             .collect();
         let sweep = |index: usize| {
@@ -128,6 +123,70 @@ impl LargeObjectSpace {
         freed_bytes
     }
 
+    /// The sweep of incremental collectors: takes the dead blocks `which` selects out of
+    /// the table (clearing the survivors' marks for the major sweep) and keeps their
+    /// mappings for [`LargeObjectSpace::unmap_dead`], which returns them to the OS a piece
+    /// at a time: unmapping hundreds of megabytes at once is a pause of milliseconds.
+    /// Returns the bytes taken.
+    pub fn take_dead_where(
+        &mut self,
+        kind: SweepKind,
+        which: impl Fn(usize, &HugeBlock) -> bool,
+    ) -> usize {
+        let keep_marks = kind == SweepKind::Minor;
+        let dead: Vec<(usize, usize)> = self
+            .blocks
+            .iter()
+            .filter(|(&addr, block)| which(addr, block))
+            .filter(|(_, block)| {
+                let marked = if keep_marks {
+                    block.marked.load(Ordering::Relaxed)
+                } else {
+                    block.marked.swap(false, Ordering::Relaxed)
+                };
+                !marked
+            })
+            .map(|(&addr, block)| (addr, block.mapping_bytes))
+            .collect();
+        let mut bytes = 0;
+        for &(addr, mapping_bytes) in &dead {
+            self.blocks.remove(&addr);
+            bytes += mapping_bytes;
+        }
+        self.dead.extend(dead);
+        bytes
+    }
+
+    /// Unmaps up to about `max_bytes` of the dead blocks' mappings (at least one piece);
+    /// returns the bytes unmapped.
+    pub fn unmap_dead(&mut self, max_bytes: usize) -> usize {
+        let mut unmapped = 0;
+        while let Some(&mut (addr, ref mut bytes)) = self.dead.last_mut() {
+            if unmapped > 0 && unmapped >= max_bytes {
+                break;
+            }
+            // From the end, so the mapping left is a prefix with the same address.
+            let piece = (*bytes)
+                .min(UNMAP_PIECE)
+                .min(max_bytes.saturating_sub(unmapped).max(ARENA_SIZE));
+            *bytes -= piece;
+            // SAFETY: the range is the tail of a dead block's mapping (unreachable, out of
+            // the table), given back once.
+            unsafe { os::unmap(NonNull::new_unchecked((addr + *bytes) as *mut u8), piece) };
+            if *bytes == 0 {
+                self.dead.pop();
+            }
+            unmapped += piece;
+        }
+        self.mapped_bytes -= unmapped;
+        unmapped
+    }
+
+    /// Bytes of dead blocks not unmapped yet.
+    pub fn dead_bytes(&self) -> usize {
+        self.dead.iter().map(|&(_, bytes)| bytes).sum()
+    }
+
     /// Clears every mark (ends generational mode's sticky marks).
     pub fn unmark_all(&mut self) {
         for block in self.blocks.values() {
@@ -158,6 +217,7 @@ impl LargeObjectSpace {
 
 impl Drop for LargeObjectSpace {
     fn drop(&mut self) {
+        self.unmap_dead(usize::MAX);
         for (&addr, block) in &self.blocks {
             // SAFETY: the heap is going away with every block in it; addr is a live mapping
             // of this size.

@@ -294,19 +294,15 @@ impl Heap {
         (arenas, huge_before - self.los.len())
     }
 
-    /// Ends the marking of an incremental cycle that found `live_bytes` reachable: sweeps
-    /// the large-object space now (its table is small) and starts a lazy sweep of `kind`
-    /// of every arena. From here the heap counts `live_bytes` plus what is allocated next.
+    /// Ends the marking of an incremental cycle that found `live_bytes` reachable: takes
+    /// the dead huge blocks out of the large-object space now (their mappings go back to
+    /// the OS in later sweep steps) and starts a lazy sweep of `kind` of every arena. From here the heap counts `live_bytes` plus what is allocated next.
     pub fn begin_sweep(&mut self, kind: SweepKind, live_bytes: u64) {
         self.note_peak();
         self.leaf_sweep_kind = kind;
-        if self.leaves.sweep_is_held() {
-            let held = &self.held_huge_leaves;
-            self.los
-                .sweep_where(1, kind, |addr, _| !held.contains(&addr));
-        } else {
-            self.los.sweep(1, kind);
-        }
+        let held = &self.held_huge_leaves;
+        self.los
+            .take_dead_where(kind, |addr, _| !held.contains(&addr));
         self.objects.begin_sweep(kind);
         self.leaves.begin_sweep(kind);
         self.live_bytes = live_bytes;
@@ -317,6 +313,11 @@ impl Heap {
     /// lazy sweep is done).
     pub fn sweep_some(&mut self, max_arenas: usize) -> usize {
         let mut swept = 0;
+        if self.los.dead_bytes() > 0 {
+            // A piece of a dead huge block's mapping goes back to the OS, as one unit.
+            self.los.unmap_dead(0);
+            swept += 1;
+        }
         while swept < max_arenas
             && (self.objects.sweep_next(&mut self.source)
                 || self.leaves.sweep_next(&mut self.source))
@@ -347,7 +348,7 @@ impl Heap {
             let kind = self.leaf_sweep_kind;
             let huge = std::mem::take(&mut self.held_huge_leaves);
             self.los
-                .sweep_where(1, kind, |addr, _| huge.contains(&addr));
+                .take_dead_where(kind, |addr, _| huge.contains(&addr));
             self.held_leaf_arenas.clear();
         }
         self.leaves.hold_sweep(held);
@@ -364,9 +365,11 @@ impl Heap {
         }
     }
 
-    /// Arenas the lazy sweep has not swept yet.
+    /// Arenas the lazy sweep has not swept yet, and dead huge blocks not yet unmapped.
     pub fn unswept_arenas(&self) -> usize {
-        self.objects.unswept_count() + self.leaves.unswept_count()
+        self.objects.unswept_count()
+            + self.leaves.unswept_count()
+            + usize::from(self.los.dead_bytes() > 0)
     }
 
     /// Keeps `headroom_bytes` of emptied arenas resident for the coming growth and returns

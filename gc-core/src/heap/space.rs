@@ -26,6 +26,9 @@ use super::free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
 use crate::parallel::{claim_indices, run_workers};
 use crate::sync::AtomicUsize;
 
+/// The largest bump region: 16 KB (see `install_region`).
+const MAX_REGION_CELLS: usize = (16 << 10) >> CELL_SHIFT;
+
 /// The arenas of one kind and their allocator.
 #[derive(Debug)]
 pub struct Space {
@@ -76,7 +79,7 @@ impl Space {
                 }
             }
             if let Some(block) = self.bins.take_at_least(cells) {
-                self.install_region(block);
+                self.install_region(block, cells);
                 return self.bump.alloc(cells << CELL_SHIFT);
             }
             if let Some(arena) = self.recycled.pop() {
@@ -108,7 +111,7 @@ impl Space {
             addr: arena.cell_addr(FIRST_DATA_CELL),
             cells: DATA_CELLS,
         };
-        self.install_region(whole);
+        self.install_region(whole, cells);
         self.bump.alloc(cells << CELL_SHIFT)
     }
 
@@ -130,13 +133,21 @@ impl Space {
         front.addr
     }
 
-    /// Retires the bump region (its leftover goes to the bins) and bump-allocates in `block`.
-    fn install_region(&mut self, block: FreeBlock) {
+    /// Retires the bump region (its leftover goes to the bins) and bump-allocates in the
+    /// front `MAX_REGION_CELLS` of `block`, or `at_least` cells if more (the rest goes to
+    /// the bins, with its free start): bounded regions bring the allocator to its slow
+    /// path, where incremental collectors take their steps, about every 16 KB.
+    fn install_region(&mut self, block: FreeBlock, at_least: usize) {
         self.retire_region();
+        let (region, rest) = block.split(block.cells.min(MAX_REGION_CELLS.max(at_least)));
         // SAFETY: as in alloc_from_block.
         let bitmaps = unsafe { Arena::containing(block.addr).bitmaps_mut() };
-        bitmap::set_bit(bitmaps.mark, super::arena::cell_of(block.addr), false);
-        self.bump.install(block);
+        bitmap::set_bit(bitmaps.mark, super::arena::cell_of(region.addr), false);
+        if let Some(rest) = rest {
+            bitmap::set_bit(bitmaps.mark, super::arena::cell_of(rest.addr), true);
+            self.bins.push(rest);
+        }
+        self.bump.install(region);
     }
 
     fn retire_region(&mut self) {

@@ -7,7 +7,7 @@
 
 mod marker;
 mod parallel;
-mod prefetch;
+pub(crate) mod prefetch;
 pub(crate) mod reach;
 
 pub use marker::Marker;

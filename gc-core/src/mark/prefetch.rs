@@ -3,6 +3,7 @@
 //! worth of time to arrive from memory. Marking is bound by cache misses; this hides most
 //! of the one on the object itself.
 
+use crate::heap::arena::{cell_of, is_huge, ARENA_MASK, BITMAP_BYTES};
 use crate::object_model::ObjectRef;
 
 /// How many objects wait between the gray stack and tracing.
@@ -41,15 +42,30 @@ impl PrefetchQueue {
 /// Asks the CPU to start loading an object's first cache line.
 #[inline(always)]
 fn prefetch(obj: ObjectRef) {
+    prefetch_address(obj.addr());
+}
+
+/// Asks the CPU to start loading the cache line at `addr`.
+#[inline(always)]
+pub(crate) fn prefetch_address(addr: usize) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: prefetching is a hint: it never faults, whatever the address.
     unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            obj.as_ptr() as *const i8
-        )
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(addr as *const i8)
     };
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = obj;
+    let _ = addr;
+}
+
+/// Asks the CPU to start loading the mark-bitmap word of the arena block `obj`, which
+/// marking it will read (huge blocks: nothing, their marks are in a table).
+#[inline(always)]
+pub(crate) fn prefetch_mark_word(obj: ObjectRef) {
+    let addr = obj.addr();
+    if !is_huge(addr) {
+        let word = (addr & !ARENA_MASK) + BITMAP_BYTES + (cell_of(addr) >> 6) * 8;
+        prefetch_address(word);
+    }
 }
 
 /// Pops `stack` through a [`PrefetchQueue`] until both are empty, calling `trace` on each

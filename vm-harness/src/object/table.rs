@@ -109,8 +109,9 @@ fn is_cleared<L: Liveness>(v: Value, is_key: bool, liveness: &L) -> bool {
         || (!is_key && matches!(v, Value::Userdata(_)) && liveness.is_being_finalized(obj))
 }
 
-/// Tables with at least this many slots (array and hash) take the forward barrier; the
-/// collector traces such a table a chunk at a time (newgc: 4096 parts).
+/// Tables with at least this many slots (array and hash) take the forward barrier
+/// (collectors trace big tables a chunk of parts at a time, and a written one is not
+/// traced again).
 const BIG_TABLE_SLOTS: usize = 4096;
 
 /// 5.1's `MAXBITS`: the array part never exceeds `1 << MAXBITS` slots.

@@ -22,8 +22,8 @@ use super::pacing::{Pacing, SWEEP_WORK_PER_ARENA};
 use crate::finalizers::FinalizerQueue;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::Heap;
-use crate::mark::is_marked;
 use crate::mark::AfterResurrection;
+use crate::mark::{is_marked, mark_heap};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer};
 use crate::stats::{CycleKind, PauseLog};
 
@@ -54,6 +54,8 @@ pub(super) struct State {
     pub cycle_minor: bool,
     /// Allocation count when the last marking ended.
     pub allocated_at_atomic: u64,
+    /// The full collection's gray stack (kept for its capacity).
+    pub full_gray_stack: Vec<ObjectRef>,
     /// Whether the VM is still pruning its weak references to leaf blocks: dead leaves
     /// it finds meanwhile must be revived, and the leaf arenas wait.
     pub pruning: bool,
@@ -64,7 +66,7 @@ pub(super) struct State {
 const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
 
 /// The work charged per weak-reference entry pruned.
-const PRUNE_WORK_PER_ENTRY: u64 = 32;
+const PRUNE_WORK_PER_ENTRY: u64 = 256;
 
 impl State {
     /// Starts a cycle: the SSB's remembered objects and (minor cycles) the old stacks
@@ -74,6 +76,7 @@ impl State {
         self.phase = Phase::Marking;
         self.barrier.remember = true;
         self.pacing.work_done = 0;
+        self.pacing.carried = 0;
         self.cycle_minor = self.sticky;
         self.marking.marked_bytes = 0;
         self.marking.weak_objects.clear();
@@ -242,12 +245,14 @@ impl State {
     /// Ends the lazy sweep: the cycle is over.
     fn finish_sweep(&mut self, heap: &mut Heap) {
         self.phase = Phase::Idle;
+        self.pacing.last_cycle_work = self.pacing.work_done;
         let headroom = self.pacing.goal.saturating_sub(heap.live_bytes());
         heap.trim(headroom);
     }
 
-    /// A step at an allocation slow path: pays the allocation debt, starting a cycle at
-    /// the trigger and finishing it at once at the goal.
+    /// A step at an allocation slow path: pays the allocation debt (at most
+    /// `MAX_STEP_WORK` at once, the rest carried to the next steps), starting a cycle at
+    /// the trigger.
     pub fn allocation_step<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         let allocated = heap.allocated_bytes();
         if allocated < self.pacing.next_step_at {
@@ -265,28 +270,40 @@ impl State {
             self.pauses.record(start, start.elapsed());
         }
         let start = Instant::now();
-        if self.pacing.past_goal(heap.heap_bytes()) {
-            self.pacing.forced_finishes += 1;
-            self.finish_cycle::<M, R>(heap, roots);
-        } else {
-            let budget = self.pacing.budget(debt, heap.heap_bytes());
-            self.advance::<M, R>(heap, roots, budget);
-        }
+        let heap_bytes = heap.heap_bytes();
+        self.pacing.note_heap(heap_bytes);
+        let work = self.pacing.take_step(debt, heap_bytes);
+        self.advance::<M, R>(heap, roots, work);
         self.pauses.record(start, start.elapsed());
     }
 
-    /// A full collection: finishes the running cycle, ends sticky marks, then marks and
-    /// sweeps the whole heap in one pause. In generational mode everything left is old.
+    /// A full collection: finishes the running cycle, ends sticky marks, then marks the
+    /// whole heap stop-the-world with the parallel marker (on `Heap::parallelism`
+    /// threads; weak tables, finalizers and the VM's weak references included) and
+    /// sweeps it, in one pause. It leaves no black object, whatever the mode: the next
+    /// cycle marks everything.
     pub fn full_collection<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         let start = Instant::now();
         self.finish_cycle::<M, R>(heap, roots);
         if self.sticky {
             heap.unmark_all();
-            self.barrier.ssb.clear();
             self.sticky = false;
         }
-        self.start_cycle::<R>(heap, roots);
-        self.finish_cycle::<M, R>(heap, roots);
+        self.barrier.ssb.clear();
+        self.barrier.remember = false;
+        self.marking.forget_stacks();
+        heap.prepare_for_collection();
+        let marked =
+            mark_heap::<M, R>(heap, roots, &mut self.full_gray_stack, &mut self.finalizers);
+        heap.sweep_major();
+        self.modes.note_full_collection(marked.live_bytes);
+        self.pacing.work_done = marked.live_bytes;
+        self.pacing
+            .plan_incremental(marked.live_bytes, heap.arenas_in_use());
+        let headroom = self.pacing.goal.saturating_sub(marked.live_bytes);
+        heap.finish_collection(marked.live_bytes, headroom);
+        self.allocated_at_atomic = heap.allocated_bytes();
+        self.pauses.count_cycle(CycleKind::Major);
         self.pauses.record(start, start.elapsed());
     }
 }
@@ -297,6 +314,7 @@ struct HeldLeaves<'a>(&'a Heap);
 
 impl Liveness for HeldLeaves<'_> {
     fn is_live(&self, obj: ObjectRef) -> bool {
-        !self.0.is_held_leaf(obj) || is_marked(self.0.large_objects(), obj)
+        // The mark first: most entries are live, and it is the cheaper test.
+        is_marked(self.0.large_objects(), obj) || !self.0.is_held_leaf(obj)
     }
 }

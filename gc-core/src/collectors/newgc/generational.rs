@@ -69,6 +69,12 @@ impl ModeControl {
         before
     }
 
+    /// Notes a full collection that left `live` bytes: the old generation's size for
+    /// the next decision.
+    pub fn note_full_collection(&mut self, live: u64) {
+        self.live_after_major = live;
+    }
+
     /// Chooses the sweep of the cycle `report` describes (and so the next cycle's kind),
     /// switching modes by the rules above.
     pub fn decide(&mut self, report: &CycleReport) -> SweepKind {

@@ -131,13 +131,10 @@ impl<M: ObjectModel> NewGc<M> {
         self.state.pacing.goal
     }
 
-    /// Steps that had to finish their cycle at once because the heap reached the goal,
-    /// and the largest overshoot of the goal seen: the pacing proof's witnesses.
-    pub fn pacing_record(&self) -> (u64, u64) {
-        (
-            self.state.pacing.forced_finishes,
-            self.state.pacing.max_overshoot,
-        )
+    /// The largest amount by which the heap passed a cycle's goal (pause x live, or the
+    /// minor cycle's deadline): the pacing proof's witness.
+    pub fn max_goal_overshoot(&self) -> u64 {
+        self.state.pacing.max_overshoot
     }
 }
 
@@ -181,6 +178,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             cycle_minor: false,
             allocated_at_atomic: 0,
             pruning: false,
+            full_gray_stack: Vec::new(),
         };
         NewGc {
             heap: Heap::new(&config),
@@ -261,7 +259,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         let budget = self
             .state
             .pacing
-            .budget((kbytes as u64).saturating_mul(1024), self.heap.heap_bytes());
+            .budget((kbytes as u64).saturating_mul(1024));
         let finished = self.state.advance::<M, R>(&mut self.heap, roots, budget);
         self.state.pauses.record(start, start.elapsed());
         finished

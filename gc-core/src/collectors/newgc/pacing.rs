@@ -8,9 +8,13 @@
 //! that rate (expected work: the last live heap, plus sweeping every arena), less two
 //! arenas of slack (the allocator takes memory an arena-sized bump region at a time, so
 //! the heap moves in such jumps between two steps). A step also speeds up when the work
-//! left would not be done by the goal at the current allocation rate. If the heap reaches
-//! the goal anyway (the live heap grew), the step finishes the cycle at once, so the
-//! bound holds whatever the program does; `forced_finishes` counts those.
+//! left would not be done by the goal at the current allocation rate. No step does more
+//! than `MAX_STEP_WORK` (what is owed beyond it is carried to the next steps): pauses stay
+//! short, and while the live heap grows faster than marking follows, the heap passes the
+//! goal instead (`max_overshoot` records by how much). Past the goal every step does
+//! `MAX_STEP_WORK`, several times the allocation between steps, so the cycle still ends:
+//! the live heap cannot grow faster than allocation. The heap limit is the hard bound: it
+//! runs a full collection.
 //!
 //! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap has
 //! been allocated, with a deadline twice that.
@@ -18,7 +22,11 @@
 use crate::heap::arena::ARENA_SIZE;
 
 /// Allocation between two steps (smaller slow-path visits only update the debt).
-pub(super) const STEP_BYTES: u64 = 64 << 10;
+pub(super) const STEP_BYTES: u64 = 16 << 10;
+
+/// The most work one allocation step does, so that no step is a long pause (about half
+/// a millisecond of marking small tables here); a big allocation's debt is paid over several steps.
+pub(super) const MAX_STEP_WORK: u64 = 128 << 10;
 
 /// The work charged for sweeping one arena.
 pub(super) const SWEEP_WORK_PER_ARENA: u64 = (ARENA_SIZE / 64) as u64;
@@ -44,8 +52,10 @@ pub(super) struct Pacing {
     /// The work the running cycle is expected to take, and the work done so far.
     pub expected_work: u64,
     pub work_done: u64,
-    /// Steps that had to finish their cycle because the heap reached the goal.
-    pub forced_finishes: u64,
+    /// The whole work of the last finished cycle.
+    pub last_cycle_work: u64,
+    /// Work owed by earlier steps beyond `MAX_STEP_WORK`.
+    pub carried: u64,
     /// Largest heap size seen during a cycle above that cycle's goal (0 when the bound
     /// always held).
     pub max_overshoot: u64,
@@ -64,17 +74,22 @@ impl Pacing {
             next_step_at: STEP_BYTES,
             last_step_at: 0,
             expected_work: min_trigger,
+            last_cycle_work: 0,
+            carried: 0,
             work_done: 0,
-            forced_finishes: 0,
             max_overshoot: 0,
         }
     }
 
-    /// Plans the next incremental cycle after one that left `live` bytes in `arenas`.
+    /// Plans the next incremental cycle after one that left `live` bytes in `arenas`,
+    /// at the end of its marking: the next marking is expected to cost what this one did
+    /// (`work_done`, which also prices scanning), or the live heap if more, and at least
+    /// what the whole last cycle cost (sweeping and pruning included).
     pub fn plan_incremental(&mut self, live: u64, arenas: usize) {
         let paced = live.saturating_mul(u64::from(self.pause_percent)) / 100;
         let goal = paced.max(self.min_trigger);
-        let work = live + arenas as u64 * SWEEP_WORK_PER_ARENA;
+        let sweep = arenas as u64 * SWEEP_WORK_PER_ARENA;
+        let work = (live.max(self.work_done) + sweep).max(self.last_cycle_work);
         let growth = work.saturating_mul(100) / u64::from(self.stepmul_percent);
         self.goal = goal;
         self.expected_work = work;
@@ -88,27 +103,38 @@ impl Pacing {
         let young = (live * MINOR_PERCENT / 100).max(self.min_trigger / 4);
         self.trigger = (live + young).max(self.min_trigger);
         self.goal = self.trigger + young + 2 * ARENA_SIZE as u64;
-        self.expected_work = young;
+        self.expected_work = young.max(self.work_done);
     }
 
-    /// The work a step owes for `debt` bytes allocated since the last one, with the heap
-    /// at `heap_bytes`: `stepmul` percent of the debt, or more if the work left would
-    /// otherwise not be done before the goal.
-    pub fn budget(&self, debt: u64, heap_bytes: u64) -> u64 {
-        let debt = debt.max(STEP_BYTES);
-        let paced = debt.saturating_mul(u64::from(self.stepmul_percent)) / 100;
+    /// The work a step owes for `debt` bytes allocated since the last one: `stepmul`
+    /// percent of it.
+    pub fn budget(&self, debt: u64) -> u64 {
+        debt.max(STEP_BYTES)
+            .saturating_mul(u64::from(self.stepmul_percent))
+            / 100
+    }
+
+    /// The work that would finish the cycle by the goal at the current allocation rate
+    /// (twice the share of the work left that `debt` is of the headroom left).
+    fn needed(&self, debt: u64, heap_bytes: u64) -> u64 {
         let left = self.expected_work.saturating_sub(self.work_done);
         let headroom = self.goal.saturating_sub(heap_bytes).max(1);
-        let needed = u128::from(left) * u128::from(debt) * 2 / u128::from(headroom);
-        paced.max(u64::try_from(needed).unwrap_or(u64::MAX))
+        let needed = u128::from(left) * u128::from(debt.max(STEP_BYTES)) * 2 / u128::from(headroom);
+        u64::try_from(needed).unwrap_or(u64::MAX)
     }
 
-    /// Notes the heap size during a cycle; true when it reached the goal.
-    pub fn past_goal(&mut self, heap_bytes: u64) -> bool {
-        if heap_bytes >= self.goal {
-            self.max_overshoot = self.max_overshoot.max(heap_bytes - self.goal);
-            return true;
-        }
-        false
+    /// Notes the heap size during a cycle, for `max_overshoot`.
+    pub fn note_heap(&mut self, heap_bytes: u64) {
+        self.max_overshoot = self.max_overshoot.max(heap_bytes.saturating_sub(self.goal));
+    }
+
+    /// The work of this step: what the debt owes (see `budget`) plus what earlier steps
+    /// carried, or more if the goal needs it, at most `MAX_STEP_WORK`; what is owed
+    /// beyond is carried on.
+    pub fn take_step(&mut self, debt: u64, heap_bytes: u64) -> u64 {
+        let owed = self.carried.saturating_add(self.budget(debt));
+        let work = owed.max(self.needed(debt, heap_bytes)).min(MAX_STEP_WORK);
+        self.carried = owed.saturating_sub(work);
+        work
     }
 }
