@@ -23,10 +23,6 @@ use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::is_marked;
 use crate::object_model::ObjectRef;
 
-/// SSB entries that go to the gray queue at once when marking: a small buffer keeps the
-/// barrier's own memory traffic in cache.
-pub(super) const SSB_CAPACITY: usize = 1024;
-
 /// The barrier's state.
 #[derive(Default)]
 pub(super) struct Barrier {
@@ -47,12 +43,5 @@ impl Barrier {
         if self.remember && is_marked(large_objects, obj) {
             self.ssb.push(obj);
         }
-    }
-
-    /// Whether the SSB should be emptied into the gray queue (only while marking: the
-    /// queue's arena indices are valid only then).
-    #[inline]
-    pub fn is_full(&self) -> bool {
-        self.ssb.len() >= SSB_CAPACITY
     }
 }

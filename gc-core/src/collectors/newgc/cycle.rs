@@ -61,6 +61,10 @@ pub(super) struct State {
     pub pruning: bool,
 }
 
+/// SSB entries a step queues for tracing at a time: the SSB of generational mode holds
+/// every old object written since the last minor cycle, too many for one step.
+const SSB_BATCH: usize = 1024;
+
 /// Weak-reference entries the atomic phase prunes at most (fewer if its step's budget is
 /// small); the rest are pruned in sweep steps.
 const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
@@ -83,9 +87,7 @@ impl State {
         if !self.cycle_minor {
             self.marking.forget_stacks();
         }
-        for obj in std::mem::take(&mut self.barrier.ssb) {
-            self.marking.gray.push(obj);
-        }
+        // The SSB's remembered objects are queued by the steps, a batch at a time.
         for i in 0..self.marking.stacks.len() {
             let stack = self.marking.stacks[i];
             self.marking.gray.push(stack);
@@ -117,7 +119,8 @@ impl State {
                 if self.barrier.ssb.is_empty() {
                     break;
                 }
-                for obj in std::mem::take(&mut self.barrier.ssb) {
+                let ssb = &mut self.barrier.ssb;
+                for obj in ssb.drain(ssb.len().saturating_sub(SSB_BATCH)..) {
                     self.marking.gray.push(obj);
                 }
                 if budget == 0 {
@@ -156,7 +159,8 @@ impl State {
 
     /// The atomic phase (see the module docs).
     fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R, budget: u64) {
-        for obj in std::mem::take(&mut self.barrier.ssb) {
+        // Drained in place: freeing a big buffer here would be a long munmap.
+        for obj in self.barrier.ssb.drain(..) {
             self.marking.gray.push(obj);
         }
         let stacks = std::mem::take(&mut self.marking.stacks);

@@ -63,11 +63,14 @@ impl Tracer for CollectRefs<'_> {
 }
 
 /// Parts of a big object traced as one unit of work (a Lua table's slots).
-pub(super) const CHUNK_PARTS: usize = 1024;
+pub(super) const CHUNK_PARTS: usize = 256;
 
-/// Work charged per part scanned: a slot whose references are marked already still costs
-/// a cache miss on each one's mark bit, so it weighs as a small object does.
-const WORK_PER_PART: u64 = 64;
+/// Work charged per part scanned (its references are charged as they are marked).
+const WORK_PER_PART: u64 = 16;
+
+/// Work charged per reference marked: a mark-bit read, often a cache miss, whether the
+/// object was marked already or not.
+const WORK_PER_REFERENCE: u64 = 32;
 
 impl Marking {
     /// The tracer that marks into this state.
@@ -276,6 +279,9 @@ impl Liveness for MarkTracer<'_> {
 impl Tracer for MarkTracer<'_> {
     #[inline]
     fn mark(&mut self, obj: ObjectRef) {
+        // Each reference costs a mark-bit read, marked already or not: old objects traced
+        // again (generational mode's remembered set) are work too.
+        self.marking.scan_work += WORK_PER_REFERENCE;
         // One marking thread: a plain read-modify-write claims the bit.
         match reach(self.large_objects, obj, claim_exclusive) {
             Reached::Already => {}

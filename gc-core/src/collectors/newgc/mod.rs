@@ -220,11 +220,6 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         // SAFETY: the VM calls the barrier on live traversable objects only.
         if !unsafe { obj.header() }.is_gray() {
             self.state.barrier.slow(obj, self.heap.large_objects());
-            if self.state.barrier.is_full() && self.state.phase == Phase::Marking {
-                for obj in std::mem::take(&mut self.state.barrier.ssb) {
-                    self.state.marking.gray.push(obj);
-                }
-            }
         }
     }
 

@@ -24,9 +24,10 @@ use crate::heap::arena::ARENA_SIZE;
 /// Allocation between two steps (smaller slow-path visits only update the debt).
 pub(super) const STEP_BYTES: u64 = 16 << 10;
 
-/// The most work one allocation step does, so that no step is a long pause (about half
-/// a millisecond of marking small tables here); a big allocation's debt is paid over several steps.
-pub(super) const MAX_STEP_WORK: u64 = 128 << 10;
+/// The most work one allocation step does, so that no step is a long pause (a quarter
+/// to half a millisecond of marking small tables on the development machine, whose
+/// memory latency dominates); a big allocation's debt is paid over several steps.
+pub(super) const MAX_STEP_WORK: u64 = 64 << 10;
 
 /// The work charged for sweeping one arena.
 pub(super) const SWEEP_WORK_PER_ARENA: u64 = (ARENA_SIZE / 64) as u64;
