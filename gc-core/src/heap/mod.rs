@@ -327,6 +327,13 @@ impl Heap {
         swept
     }
 
+    /// Bounds the bump regions of both spaces to `bytes`, so the allocation slow path runs
+    /// at least that often (incremental collectors step there). `ARENA_SIZE` lifts it.
+    pub fn set_max_bump_region(&mut self, bytes: usize) {
+        self.objects.set_max_region(bytes);
+        self.leaves.set_max_region(bytes);
+    }
+
     /// Holds the lazy sweep of the leaf arenas while the VM prunes its weak references
     /// to leaf blocks (its string table) step by step, or releases it.
     /// Call before `begin_sweep`: the blocks held are those allocated now.

@@ -26,9 +26,6 @@ use super::free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
 use crate::parallel::{claim_indices, run_workers};
 use crate::sync::AtomicUsize;
 
-/// The largest bump region: 16 KB (see `install_region`).
-const MAX_REGION_CELLS: usize = (16 << 10) >> CELL_SHIFT;
-
 /// The arenas of one kind and their allocator.
 #[derive(Debug)]
 pub struct Space {
@@ -40,6 +37,9 @@ pub struct Space {
     /// Arenas a lazy sweep has still to sweep, and with which sweep.
     unswept: Vec<Arena>,
     unswept_kind: SweepKind,
+    /// The largest bump region (cells): unbounded (a whole arena) unless an incremental
+    /// collector asks for steps more often.
+    max_region_cells: usize,
     /// Whether the lazy sweep must wait (the VM still holds weak references into these
     /// arenas): the allocator then takes new arenas rather than sweeping.
     sweep_held: bool,
@@ -59,6 +59,7 @@ impl Space {
             unswept: Vec::new(),
             unswept_kind: SweepKind::Major,
             sweep_held: false,
+            max_region_cells: DATA_CELLS,
             bins: FreeBins::default(),
             retired_allocated: 0,
         }
@@ -134,12 +135,12 @@ impl Space {
     }
 
     /// Retires the bump region (its leftover goes to the bins) and bump-allocates in the
-    /// front `MAX_REGION_CELLS` of `block`, or `at_least` cells if more (the rest goes to
+    /// front `max_region_cells` of `block`, or `at_least` cells if more (the rest goes to
     /// the bins, with its free start): bounded regions bring the allocator to its slow
-    /// path, where incremental collectors take their steps, about every 16 KB.
+    /// path, where incremental collectors take their steps, that often.
     fn install_region(&mut self, block: FreeBlock, at_least: usize) {
         self.retire_region();
-        let (region, rest) = block.split(block.cells.min(MAX_REGION_CELLS.max(at_least)));
+        let (region, rest) = block.split(block.cells.min(self.max_region_cells.max(at_least)));
         // SAFETY: as in alloc_from_block.
         let bitmaps = unsafe { Arena::containing(block.addr).bitmaps_mut() };
         bitmap::set_bit(bitmaps.mark, super::arena::cell_of(region.addr), false);
@@ -218,6 +219,11 @@ impl Space {
             self.recycled.push(arena);
         }
         true
+    }
+
+    /// Bounds the bump regions installed from now on to `bytes` (see `install_region`).
+    pub fn set_max_region(&mut self, bytes: usize) {
+        self.max_region_cells = (bytes >> CELL_SHIFT).clamp(1, DATA_CELLS);
     }
 
     /// Holds or releases the lazy sweep (see `sweep_held`).

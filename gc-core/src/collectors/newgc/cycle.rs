@@ -18,8 +18,9 @@ use std::time::Instant;
 use super::barrier::Barrier;
 use super::generational::{CycleReport, ModeControl};
 use super::marker::{Marked, Marking};
-use super::pacing::{Pacing, SWEEP_WORK_PER_ARENA};
+use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
 use crate::finalizers::FinalizerQueue;
+use crate::heap::arena::ARENA_SIZE;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::Heap;
 use crate::mark::AfterResurrection;
@@ -81,6 +82,7 @@ impl State {
         self.barrier.remember = true;
         self.pacing.work_done = 0;
         self.pacing.carried = 0;
+        heap.set_max_bump_region(STEP_BYTES as usize);
         self.cycle_minor = self.sticky;
         self.marking.marked_bytes = 0;
         self.marking.weak_objects.clear();
@@ -250,6 +252,8 @@ impl State {
     fn finish_sweep(&mut self, heap: &mut Heap) {
         self.phase = Phase::Idle;
         self.pacing.last_cycle_work = self.pacing.work_done;
+        // Between cycles a step only checks the trigger: whole-arena regions will do.
+        heap.set_max_bump_region(ARENA_SIZE);
         let headroom = self.pacing.goal.saturating_sub(heap.live_bytes());
         heap.trim(headroom);
     }
@@ -264,7 +268,7 @@ impl State {
         }
         let debt = allocated - self.pacing.last_step_at;
         self.pacing.last_step_at = allocated;
-        self.pacing.next_step_at = allocated + super::pacing::STEP_BYTES;
+        self.pacing.next_step_at = allocated + STEP_BYTES;
         if self.phase == Phase::Idle {
             if !self.auto_collect || heap.heap_bytes() < self.pacing.trigger {
                 return;

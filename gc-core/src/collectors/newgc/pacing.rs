@@ -16,8 +16,9 @@
 //! the live heap cannot grow faster than allocation. The heap limit is the hard bound: it
 //! runs a full collection.
 //!
-//! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap has
-//! been allocated, with a deadline twice that.
+//! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap (at
+//! least `min_trigger` bytes, so small heaps do not run minors back to back) has been
+//! allocated, with a deadline twice that.
 
 use crate::heap::arena::ARENA_SIZE;
 
@@ -101,7 +102,7 @@ impl Pacing {
 
     /// Plans the next minor cycle after one that left `live` bytes.
     pub fn plan_minor(&mut self, live: u64) {
-        let young = (live * MINOR_PERCENT / 100).max(self.min_trigger / 4);
+        let young = (live * MINOR_PERCENT / 100).max(self.min_trigger);
         self.trigger = (live + young).max(self.min_trigger);
         self.goal = self.trigger + young + 2 * ARENA_SIZE as u64;
         self.expected_work = young.max(self.work_done);
