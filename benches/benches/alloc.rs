@@ -1,5 +1,5 @@
 //! Allocation through the `Collector` trait as a VM calls it.
-//! - A 32-byte object (header plus two slots): `stw` reuses memory, so its figure is the
+//! - A 32-byte object (header plus two slots): `newgc` and `stw` reuse memory, so their figure is the
 //!   bump fast path plus the amortised slow path and collections of an empty heap;
 //!   `epsilon` never reuses memory, so it adds a fresh page fault every 4 KB.
 //! - A 40 KB leaf block (a Lua array part of 2,500 slots): huge with 64 KB arenas (its own
@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gc_core::collectors::{Epsilon, Stw};
+use gc_core::collectors::{Epsilon, NewGc, Stw};
 use gc_core::testing::{node_bytes, RootList, TestModel, NODE_KIND};
 use gc_core::{Collector, HeapConfig};
 
@@ -50,6 +50,7 @@ fn allocate_40k_leaves(c: &mut Criterion) {
 }
 
 fn benches(c: &mut Criterion) {
+    allocate::<NewGc<TestModel>>(c);
     allocate::<Stw<TestModel>>(c);
     allocate::<Epsilon<TestModel>>(c);
     allocate_40k_leaves(c);

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Medians of the side-by-side runs in a directory (see side_by_side.sh): one Markdown
+table per workload, with LBO over the luagc collectors (Cai et al., ISPASS 2022)."""
+import glob, json, os, statistics, sys
+d = sys.argv[1]
+rows = {}
+for f in glob.glob(os.path.join(d, "time_*")):
+    _, rest = os.path.basename(f).split("_", 1)
+    # Workload names contain underscores: the tag and the round are the last two parts.
+    parts = rest.split("_")
+    rnd = parts[-1]; tag = parts[-2]; wl = "_".join(parts[:-2])
+    wall_s, rss_kb = open(f).read().split()[-2:]
+    rec = {"wall_ms": float(wall_s) * 1000, "rss_mb": int(rss_kb) / 1024}
+    j = os.path.join(d, f"json_{wl}_{tag}_{rnd}")
+    if os.path.exists(j):
+        s = json.load(open(j))
+        rec.update(gc_ms=s["gc_ms"], max_pause=s["pause_ms"]["max"], cycles=s["cycles"],
+                   minor=s.get("cycles_minor", 0), p99=s["pause_ms"]["p99"],
+                   live_mb=s.get("live_bytes", 0) / 2**20)
+    rows.setdefault(wl, {}).setdefault(tag, []).append(rec)
+med = lambda xs: statistics.median(xs)
+for wl, cfgs in sorted(rows.items()):
+    luagc = {t: v for t, v in cfgs.items() if "gc_ms" in v[0]}
+    base = min(med([r["wall_ms"] - r["gc_ms"] for r in v]) for v in luagc.values())
+    ref = med([r["wall_ms"] for r in cfgs["lua5.4"]]) if "lua5.4" in cfgs else None
+    runs = max(len(v) for v in cfgs.values())
+    print(f"\n### {wl} (median of {runs} run{'s' if runs > 1 else ''})\n")
+    print("| configuration | wall ms | GC ms | LBO | max pause ms | cycles (minor) | peak RSS MB | / lua5.4 |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    order = ["newgc", "newgc-inc", "newgc-gen", "stw", "epsilon", "lua5.4", "lua5.1", "luajit"]
+    for tag in sorted(cfgs, key=lambda t: order.index(t) if t in order else 99):
+        v = cfgs[tag]; w = med([r["wall_ms"] for r in v]); rss = med([r["rss_mb"] for r in v])
+        ratio = f"{w / ref:.2f}" if ref else "-"
+        if "gc_ms" in v[0]:
+            g = med([r["gc_ms"] for r in v]); mp = max(r["max_pause"] for r in v)
+            cyc = f"{v[0]['cycles']} ({v[0]['minor']})"
+            print(f"| {tag} | {w:.0f} | {g:.1f} | {w / base:.2f} | {mp:.2f} | {cyc} | {rss:.0f} | {ratio} |")
+        else:
+            print(f"| {tag} | {w:.0f} | - | - | - | - | {rss:.0f} | {ratio} |")
