@@ -219,6 +219,8 @@ fn stats_json_has_the_promised_fields() {
         "wall_ms",
         "gc_ms",
         "cycles",
+        "cycles_minor",
+        "cycles_major",
         "allocated_bytes",
         "peak_heap_bytes",
     ] {
@@ -230,6 +232,18 @@ fn stats_json_has_the_promised_fields() {
             "missing pause_ms.{key} in {text}"
         );
     }
+    for key in ["1ms", "10ms", "100ms"] {
+        let mmu = json["mmu"][key].as_f64();
+        assert!(
+            mmu.is_some_and(|m| (0.0..=1.0).contains(&m)),
+            "mmu.{key} in {text}"
+        );
+    }
+    assert_eq!(
+        json["cycles"].as_u64(),
+        Some(json["cycles_minor"].as_u64().unwrap() + json["cycles_major"].as_u64().unwrap()),
+        "cycles = minor + major in {text}"
+    );
 }
 
 #[test]
