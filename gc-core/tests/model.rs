@@ -389,3 +389,15 @@ fn newgc_switching_modes_by_itself_keeps_reachable() {
     };
     run_seeds::<NewGc<TestModel>>(true, setup);
 }
+
+/// newgc's full collections use the parallel marker: with 2 threads the exact checks after
+/// every explicit collection still hold.
+#[test]
+fn newgc_with_two_gc_threads_agrees_with_one() {
+    let setup = Setup {
+        gc_threads: 2,
+        incremental: true,
+        mode: None,
+    };
+    run_seeds::<NewGc<TestModel>>(true, setup);
+}
