@@ -88,13 +88,10 @@ pub fn sweep_major(block: &mut [u64], mark: &mut [u64]) -> SweepSummary {
     sweep_words(block, mark, sweep_major_word)
 }
 
-/// The minor sweep over the data words of one arena's bitmaps. Its summary's `free` is
-/// "some block is free or black": callers that need the free space bin it by scanning.
+/// The minor sweep over the data words of one arena's bitmaps.
 #[inline]
 pub fn sweep_minor(block: &mut [u64], mark: &mut [u64]) -> SweepSummary {
-    let mut summary = sweep_words(block, mark, sweep_minor_word);
-    summary.free = block.iter().zip(mark.iter()).any(|(&b, &m)| m & !b != 0);
-    summary
+    sweep_words(block, mark, sweep_minor_word)
 }
 
 /// The sweep of `kind` over one arena's data words.
@@ -119,7 +116,8 @@ fn sweep_words(
         *b = new_block;
         *m = new_mark;
         any_block |= new_block;
-        any_free |= new_mark;
+        // Free starts: the mark without the block (after a major sweep, every mark).
+        any_free |= new_mark & !new_block;
     }
     SweepSummary {
         allocated: any_block != 0,

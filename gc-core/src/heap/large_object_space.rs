@@ -54,8 +54,9 @@ pub struct LargeObjectSpace {
     dead: Vec<(usize, usize)>,
 }
 
-/// The most a dead block's mapping is unmapped by at once (a multiple of the arena size).
-const UNMAP_PIECE: usize = 16 << 20;
+/// The most a dead block's mapping is unmapped by at once: one arena's worth, the work a
+/// lazy sweep step charges as one arena.
+const UNMAP_PIECE: usize = ARENA_SIZE;
 
 impl LargeObjectSpace {
     /// Maps a new huge block of at least `bytes`, zeroed. `None` if the OS refuses.
@@ -78,12 +79,10 @@ impl LargeObjectSpace {
         self.blocks.get(&addr)
     }
 
-    /// Frees every unmarked block and, for the major sweep, clears the marks of the others
-    /// (the minor sweep keeps them: old blocks stay marked), on `threads` threads that
-    /// claim blocks one at a time (unmapping is a system call each). Returns the bytes
+    /// Frees every unmarked block and clears the marks of the others, on `threads` threads
+    /// that claim blocks one at a time (unmapping is a system call each). Returns the bytes
     /// freed.
-    pub fn sweep(&mut self, threads: usize, kind: SweepKind) -> usize {
-        let keep_marks = kind == SweepKind::Minor;
+    pub fn sweep(&mut self, threads: usize) -> usize {
         let blocks: Vec<(usize, &HugeBlock)> = self
             .blocks
             .iter()
@@ -91,12 +90,7 @@ impl LargeObjectSpace {
             .collect();
         let sweep = |index: usize| {
             let (addr, block) = blocks[index];
-            let marked = if keep_marks {
-                block.marked.load(Ordering::Relaxed)
-            } else {
-                block.marked.swap(false, Ordering::Relaxed)
-            };
-            if marked {
+            if block.marked.swap(false, Ordering::Relaxed) {
                 return None;
             }
             // SAFETY: an unmarked block is unreachable, so nothing uses it; the mapping came
@@ -125,14 +119,10 @@ impl LargeObjectSpace {
 
     /// The sweep of incremental collectors: takes the dead blocks `which` selects out of
     /// the table (clearing the survivors' marks for the major sweep) and keeps their
-    /// mappings for [`LargeObjectSpace::unmap_dead`], which returns them to the OS a piece
-    /// at a time: unmapping hundreds of megabytes at once is a pause of milliseconds.
-    /// Returns the bytes taken.
-    pub fn take_dead_where(
-        &mut self,
-        kind: SweepKind,
-        which: impl Fn(usize, &HugeBlock) -> bool,
-    ) -> usize {
+    /// mappings for [`LargeObjectSpace::unmap_dead_piece`], which returns them to the OS a
+    /// piece at a time: unmapping hundreds of megabytes at once is a pause of
+    /// milliseconds.
+    pub fn take_dead_where(&mut self, kind: SweepKind, which: impl Fn(usize, &HugeBlock) -> bool) {
         let keep_marks = kind == SweepKind::Minor;
         let dead: Vec<(usize, usize)> = self
             .blocks
@@ -148,43 +138,34 @@ impl LargeObjectSpace {
             })
             .map(|(&addr, block)| (addr, block.mapping_bytes))
             .collect();
-        let mut bytes = 0;
-        for &(addr, mapping_bytes) in &dead {
+        for &(addr, _) in &dead {
             self.blocks.remove(&addr);
-            bytes += mapping_bytes;
         }
         self.dead.extend(dead);
-        bytes
     }
 
-    /// Unmaps up to about `max_bytes` of the dead blocks' mappings (at least one piece);
-    /// returns the bytes unmapped.
-    pub fn unmap_dead(&mut self, max_bytes: usize) -> usize {
-        let mut unmapped = 0;
-        while let Some(&mut (addr, ref mut bytes)) = self.dead.last_mut() {
-            if unmapped > 0 && unmapped >= max_bytes {
-                break;
-            }
-            // From the end, so the mapping left is a prefix with the same address.
-            let piece = (*bytes)
-                .min(UNMAP_PIECE)
-                .min(max_bytes.saturating_sub(unmapped).max(ARENA_SIZE));
-            *bytes -= piece;
-            // SAFETY: the range is the tail of a dead block's mapping (unreachable, out of
-            // the table), given back once.
-            unsafe { os::unmap(NonNull::new_unchecked((addr + *bytes) as *mut u8), piece) };
-            if *bytes == 0 {
-                self.dead.pop();
-            }
-            unmapped += piece;
+    /// Unmaps one piece (at most `UNMAP_PIECE`) of a dead block's mapping; false when none
+    /// is left.
+    pub fn unmap_dead_piece(&mut self) -> bool {
+        let Some((addr, bytes)) = self.dead.last_mut() else {
+            return false;
+        };
+        // From the end, so the mapping left is a prefix with the same address.
+        let piece = (*bytes).min(UNMAP_PIECE);
+        *bytes -= piece;
+        // SAFETY: the range is the tail of a dead block's mapping (unreachable, out of the
+        // table), given back once.
+        unsafe { os::unmap(NonNull::new_unchecked((*addr + *bytes) as *mut u8), piece) };
+        if *bytes == 0 {
+            self.dead.pop();
         }
-        self.mapped_bytes -= unmapped;
-        unmapped
+        self.mapped_bytes -= piece;
+        true
     }
 
-    /// Bytes of dead blocks not unmapped yet.
-    pub fn dead_bytes(&self) -> usize {
-        self.dead.iter().map(|&(_, bytes)| bytes).sum()
+    /// Whether dead blocks wait to be unmapped.
+    pub fn has_dead(&self) -> bool {
+        !self.dead.is_empty()
     }
 
     /// Clears every mark (ends generational mode's sticky marks).
@@ -217,7 +198,7 @@ impl LargeObjectSpace {
 
 impl Drop for LargeObjectSpace {
     fn drop(&mut self) {
-        self.unmap_dead(usize::MAX);
+        while self.unmap_dead_piece() {}
         for (&addr, block) in &self.blocks {
             // SAFETY: the heap is going away with every block in it; addr is a live mapping
             // of this size.

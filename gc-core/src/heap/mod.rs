@@ -288,7 +288,7 @@ impl Heap {
     pub fn sweep_major(&mut self) -> (usize, usize) {
         let threads = self.parallelism();
         let huge_before = self.los.len();
-        self.los.sweep(threads, SweepKind::Major);
+        self.los.sweep(threads);
         let arenas = self.objects.sweep_major(&mut self.source, threads)
             + self.leaves.sweep_major(&mut self.source, threads);
         (arenas, huge_before - self.los.len())
@@ -313,9 +313,8 @@ impl Heap {
     /// lazy sweep is done).
     pub fn sweep_some(&mut self, max_arenas: usize) -> usize {
         let mut swept = 0;
-        if self.los.dead_bytes() > 0 {
-            // A piece of a dead huge block's mapping goes back to the OS, as one unit.
-            self.los.unmap_dead(0);
+        // A piece of a dead huge block's mapping goes back to the OS, as one unit.
+        if self.los.unmap_dead_piece() {
             swept += 1;
         }
         while swept < max_arenas
@@ -376,7 +375,7 @@ impl Heap {
     pub fn unswept_arenas(&self) -> usize {
         self.objects.unswept_count()
             + self.leaves.unswept_count()
-            + usize::from(self.los.dead_bytes() > 0)
+            + usize::from(self.los.has_dead())
     }
 
     /// Keeps `headroom_bytes` of emptied arenas resident for the coming growth and returns

@@ -74,8 +74,8 @@ const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
 const PRUNE_WORK_PER_ENTRY: u64 = 256;
 
 impl State {
-    /// Starts a cycle: the SSB's remembered objects and (minor cycles) the old stacks
-    /// become gray, then the roots are marked.
+    /// Starts a cycle: (minor cycles) the old stacks become gray, then the roots are
+    /// marked. The SSB's remembered objects are queued by the steps.
     pub fn start_cycle<R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         debug_assert_eq!(self.phase, Phase::Idle);
         self.phase = Phase::Marking;

@@ -53,8 +53,8 @@ pub(super) struct Marking {
 /// How far ahead of marking a chunk's references their mark words are prefetched.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Collects references.
-struct CollectRefs<'a>(&'a mut Vec<ObjectRef>);
+/// Collects references (a chunk's, or an object's for the verifier).
+pub(super) struct CollectRefs<'a>(pub &'a mut Vec<ObjectRef>);
 
 impl Tracer for CollectRefs<'_> {
     fn mark(&mut self, obj: ObjectRef) {

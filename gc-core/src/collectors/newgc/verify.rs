@@ -6,19 +6,11 @@
 use std::collections::HashSet;
 
 use super::cycle::{Phase, State};
+use super::marker::CollectRefs;
 use crate::heap::Heap;
 use crate::mark::is_marked;
-use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer, Weakness};
+use crate::object_model::{ObjectModel, ObjectRef, Roots, Weakness};
 use crate::verify::{verify_heap_with, VerifyError};
-
-/// Collects an object's references.
-struct Children(Vec<ObjectRef>);
-
-impl Tracer for Children {
-    fn mark(&mut self, obj: ObjectRef) {
-        self.0.push(obj);
-    }
-}
 
 /// Verifies the heap in whatever phase the collector is.
 pub(super) fn verify<M: ObjectModel, R: Roots>(
@@ -50,10 +42,10 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
         if !black {
             continue;
         }
-        let mut children = Children(Vec::new());
+        let mut children = Vec::new();
         // SAFETY: as above.
-        unsafe { M::trace(obj, &mut children) };
-        if let Some(child) = children.0.iter().find(|&&c| !is_marked(large_objects, c)) {
+        unsafe { M::trace(obj, &mut CollectRefs(&mut children)) };
+        if let Some(child) = children.iter().find(|&&c| !is_marked(large_objects, c)) {
             return Err(VerifyError(format!(
                 "tri-color invariant: black {:#x} refers to unmarked {:#x} ({:?}, sticky: {})",
                 obj.addr(),
