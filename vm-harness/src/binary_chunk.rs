@@ -170,6 +170,9 @@ impl Reader<'_> {
         p.is_vararg = vararg & ISVARARG != 0;
         p.needs_arg = vararg & NEEDSARG != 0;
         p.max_stack_size = self.byte()?;
+        // The format does not say which registers the code expects nil: all of them,
+        // as 5.1 provides.
+        p.nil_registers = p.max_stack_size;
         let n = self.count()?;
         p.code = (0..n).map(|_| self.int()).collect::<Option<_>>()?;
         let n = self.count()?;

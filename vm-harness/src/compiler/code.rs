@@ -183,6 +183,8 @@ impl Parser<'_> {
         if pc as i32 > self.fs.lasttarget {
             if pc == 0 {
                 if from >= self.fs.nactvar {
+                    let end = (from + n) as u8;
+                    self.fs.f.nil_registers = self.fs.f.nil_registers.max(end);
                     return Ok(());
                 }
             } else {

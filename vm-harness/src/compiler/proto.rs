@@ -60,6 +60,11 @@ pub struct Proto {
     pub needs_arg: bool,
     /// Number of registers the function needs (at least 2).
     pub max_stack_size: u8,
+    /// Registers `0..nil_registers` the code expects to be nil at entry unless an
+    /// argument set them: at function start the code generator leaves out a `LOADNIL`,
+    /// as 5.1's does, relying on 5.1 entering every function with nil registers. The VM
+    /// fills only these (and missing parameters), not the whole frame.
+    pub nil_registers: u8,
     /// The instructions (see [`super::opcodes`]).
     pub code: Vec<u32>,
     /// Source line of each instruction.
@@ -86,6 +91,7 @@ impl Proto {
             is_vararg: false,
             needs_arg: false,
             max_stack_size: 2,
+            nil_registers: 0,
             code: Vec::new(),
             line_info: Vec::new(),
             constants: Vec::new(),

@@ -61,6 +61,7 @@ struct Proto {
     is_vararg: bool,
     needs_arg: bool,
     max_stack: u8,
+    nil_registers: u8,
     nupvalues: u8,
 }
 
@@ -120,6 +121,7 @@ impl ProtoRef {
             std::ptr::addr_of_mut!((*p).is_vararg).write(src.is_vararg);
             std::ptr::addr_of_mut!((*p).needs_arg).write(src.needs_arg);
             std::ptr::addr_of_mut!((*p).max_stack).write(src.max_stack_size);
+            std::ptr::addr_of_mut!((*p).nil_registers).write(src.nil_registers);
             std::ptr::addr_of_mut!((*p).nupvalues).write(src.upvalue_names.len() as u8);
         }
         roots.protos_under_construction.push(proto);
@@ -290,6 +292,13 @@ impl ProtoRef {
         self.p().needs_arg
     }
 
+    /// Registers `0..nil_registers` that must be nil at entry unless an argument set
+    /// them (see `compiler::Proto::nil_registers`).
+    #[inline(always)]
+    pub fn nil_registers(self) -> usize {
+        usize::from(self.p().nil_registers)
+    }
+
     /// Registers the function needs.
     #[inline(always)]
     pub fn max_stack(self) -> usize {
@@ -325,6 +334,7 @@ impl ProtoRef {
         out.is_vararg = p.is_vararg;
         out.needs_arg = p.needs_arg;
         out.max_stack_size = p.max_stack;
+        out.nil_registers = p.nil_registers;
         out.code = (0..self.code_len()).map(|i| self.instruction(i)).collect();
         out.line_info = (0..self.code_len()).map(|i| self.line(i)).collect();
         out.constants = (0..p.nconstants as usize)

@@ -2,15 +2,21 @@
 //! leaf block owned by the thread object.
 //!
 //! Invariants:
-//! - Every stack slot below the thread's *extent*, `max(top, max frame.top)`, holds a
-//!   valid value. Whoever raises the extent initialises the new slots first: frame entry
-//!   nil-fills its registers, pushes write before moving `top`. Slots above the extent
-//!   may hold stale references and are never read before being written.
+//! - Every stack slot holds a value that is safe to trace: no reference in it points to
+//!   a freed object. Slots at and above `clean_from` are nil, and `clean_from` is at
+//!   least the *extent*, `max(top, max frame.top)`: whoever writes a slot at or above
+//!   it raises it first (`set`, `set_top`; a Lua frame's entry moves `top` to the frame
+//!   top before its code runs). Below it, slots may be stale, left by returned frames or
+//!   not yet written by the running code, which writes a register before reading it.
 //! - Only the slots below the *live limit* are traced: `top`, or the innermost frame's
-//!   top while a Lua function runs there. The slots between it and the extent are dead
-//!   registers of suspended Lua frames (above the slot of the call they made), and
-//!   tracing nils them, as 5.1's `traversestack` does: a stale reference there would
-//!   otherwise keep garbage alive (and weak entries uncleared) until overwritten.
+//!   top while a Lua function runs there. Tracing sets the slots from the live limit to
+//!   `clean_from` to nil, as 5.1's `traversestack` and 5.4's atomic phase do, and
+//!   lowers `clean_from` to the extent. This is what keeps stale slots safe: an object
+//!   is freed only if its collection's last trace of the stack did not reach it, and
+//!   that trace cleared every slot that held it and was not traced; whatever is written
+//!   afterwards was reachable then and survives that collection. It also keeps dead
+//!   registers from holding garbage (and weak entries) until overwritten. The running
+//!   frame's stale registers are traced: at worst they keep garbage one cycle longer.
 //! - Open upvalues of this thread point into the current stack block; growing the stack
 //!   re-points them.
 //! - Frames are plain data (indices, pc, counts): the references they describe are in
@@ -87,6 +93,8 @@ struct Thread {
     frames_cap: u32,
     nframes: u32,
     base_ccalls: u32,
+    /// Slots from here up are nil (module invariant).
+    clean_from: u32,
     status: Status,
 }
 
@@ -127,6 +135,7 @@ impl ThreadRef {
             std::ptr::addr_of_mut!((*p).frames_cap).write(0);
             std::ptr::addr_of_mut!((*p).nframes).write(0);
             std::ptr::addr_of_mut!((*p).base_ccalls).write(0);
+            std::ptr::addr_of_mut!((*p).clean_from).write(0);
             std::ptr::addr_of_mut!((*p).status).write(Status::Suspended);
         }
         roots.temps().push(Value::Thread(thread));
@@ -152,19 +161,15 @@ impl ThreadRef {
         unsafe { self.stack_ptr().add(index) }
     }
 
-    /// Sets slots `from..to` (below the capacity) to nil with whole-value stores. Writing
-    /// both words, rather than only the tag as `Value::Nil` assignments compile to, keeps
-    /// later 16-byte loads of these slots from stalling on partial stores.
+    /// Sets slots `from..to` (below the capacity) to nil, with whole-value stores
+    /// (`Value::write_nil`): later 16-byte loads of these slots do not stall on them.
     #[inline(always)]
     pub fn fill_nil(self, from: usize, to: usize) {
         debug_assert!(to <= self.stack_cap());
         let stack = self.stack_ptr();
         for i in from..to {
-            // SAFETY: i < to <= capacity; `Value` is `repr(u64)` with `Nil` as variant 0
-            // and no payload, so a zero tag word is a valid nil whatever the second word
-            // holds. (A non-zero second word keeps LLVM from turning short fills into
-            // `memset` calls.)
-            unsafe { (stack.add(i) as *mut [u64; 2]).write([0, u64::MAX]) };
+            // SAFETY: i < to <= capacity.
+            unsafe { Value::write_nil(stack.add(i)) };
         }
     }
 
@@ -181,6 +186,7 @@ impl ThreadRef {
     #[inline(always)]
     pub fn set(self, index: usize, value: Value) {
         assert!(index < self.stack_cap());
+        self.raise_clean_from(index + 1);
         // SAFETY: index is below the capacity.
         unsafe { *self.stack_ptr().add(index) = value }
     }
@@ -197,11 +203,22 @@ impl ThreadRef {
         self.th().top as usize
     }
 
-    /// Moves `top`; the slots below it must be initialised.
+    /// Moves `top`. The slots below it hold safe values (module invariant) but not
+    /// necessarily nil: `Vm::set_top` is the nil-filling form.
     #[inline(always)]
     pub fn set_top(self, top: usize) {
         debug_assert!(top <= self.stack_cap());
         self.th().top = top as u32;
+        self.raise_clean_from(top);
+    }
+
+    /// Records that slots below `end` may be written (see the module invariant).
+    #[inline(always)]
+    fn raise_clean_from(self, end: usize) {
+        let th = self.th();
+        if end as u32 > th.clean_from {
+            th.clean_from = end as u32;
+        }
     }
 
     /// Makes sure the stack has at least `needed` slots, moving it if necessary. The new
@@ -417,11 +434,14 @@ impl ThreadRef {
                 // SAFETY: i is below the live limit, which is below the capacity.
                 unsafe { (*base.add(i)).trace(tracer) };
             }
-            for i in live..self.extent().max(live) {
-                // SAFETY: i is below the extent, which is below the capacity; the thread
-                // is traced by one marker, and its dead slots are nobody else's.
-                unsafe { base.add(i).write(Value::Nil) };
+            let extent = self.extent();
+            let clean_from = (th.clean_from as usize).max(extent).min(self.stack_cap());
+            for i in live..clean_from {
+                // SAFETY: i is below the capacity; the thread is traced by one marker,
+                // and its dead slots are nobody else's.
+                unsafe { Value::write_nil(base.add(i)) };
             }
+            self.th().clean_from = extent.max(live) as u32;
         }
         if let Some(frames) = th.frames {
             tracer.mark(frames);

@@ -92,6 +92,7 @@ impl UpvalRef {
     }
 
     /// The stack slot index of an open upvalue.
+    #[inline(always)]
     pub fn index(self) -> usize {
         // SAFETY: a live upvalue.
         unsafe { (*self.raw()).index }

@@ -4,9 +4,11 @@
 //!
 //! Invariants:
 //! - A call's arguments are the stack slots between the function slot and `top`.
-//! - Entering a Lua function nil-fills its registers before its frame raises the traced
-//!   extent (see `object::thread`); vararg functions get 5.1's layout, the fixed
-//!   parameters copied above the actual arguments.
+//! - Entering a Lua function without varargs sets to nil only its missing parameters
+//!   and the registers its code expects nil (`ProtoRef::nil_registers`); the others
+//!   keep stale values, which are safe to trace (see `object::thread`) and which the
+//!   code writes before reading. Vararg functions get 5.1's layout, the fixed
+//!   parameters copied above the actual arguments, and every register nil.
 //! - Results replace the function slot onwards; with a fixed count they are padded with
 //!   nil or truncated, and `top` is left just after them.
 
@@ -55,7 +57,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Enters a Lua function without varargs: its registers are the arguments, then nil.
+    /// Enters a Lua function without varargs: its registers are the arguments, nil for
+    /// missing parameters and for the registers the code expects nil.
     #[inline(always)]
     pub(super) fn enter_fixed(&mut self, p: ProtoRef, func: usize, nresults: i32) -> LuaResult<()> {
         let th = self.roots.thread;
@@ -68,7 +71,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
         if frame_top > th.stack_cap() {
             self.grow_for_call(frame_top)?;
         }
-        th.fill_nil(base + nargs.min(p.num_params()), frame_top);
+        let np = p.num_params();
+        th.fill_nil(base + nargs.min(np), base + np.max(p.nil_registers()));
         let frame = Frame {
             func: func as u32,
             base: base as u32,

@@ -6,10 +6,11 @@
 //!   fixed-arity functions, the common case) or restart the outer loop, which reloads it
 //!   from the innermost frame (`continue 'frame`). Only native code and metamethods
 //!   re-enter `execute`, which returns when the frame count drops back to `entry`.
-//! - `stack` caches the running thread's stack block; it is reloaded after anything
-//!   that can run code or grow the stack (`protect!`). Registers of the current frame
-//!   are below its `top`, which `precall` made fit in the stack, so register accesses
-//!   through `stack + base + r` stay in bounds.
+//! - `regs` caches the address of the frame's first register in the running thread's
+//!   stack block, and `frame` the address of its frame in the frame block; both are
+//!   reloaded after anything that can run code or grow either block (`protect!`).
+//!   Registers of the current frame are below its `top`, which `precall` made fit in
+//!   the stack, so register accesses through `regs + r` stay in bounds.
 //! - The frame's saved pc is updated before anything that can raise an error, allocate
 //!   or call, so error positions and variable names are those of the faulting
 //!   instruction.
@@ -25,6 +26,7 @@ use super::{LuaResult, Vm};
 use crate::compiler::opcodes::{fb_to_int, OpCode, BITRK, LFIELDS_PER_FLUSH, MAXARG_SBX};
 use crate::model::LuaModel;
 use crate::object::closure::LuaClosureRef;
+use crate::object::thread::Frame;
 use crate::object::upvalue::UpvalRef;
 use crate::value::Value;
 
@@ -95,33 +97,54 @@ impl<C: Collector<LuaModel>> Vm<C> {
     pub(crate) fn execute(&mut self, entry: usize) -> LuaResult<()> {
         'frame: loop {
             let th = self.roots.thread;
-            let mut ci = th.nframes() - 1;
             // SAFETY: execute runs while the thread has frames above `entry`.
-            let (mut func, mut base, mut pc) = unsafe {
-                let f = th.top_frame_unchecked();
-                (f.func as usize, f.base as usize, f.pc as usize)
+            let mut frame: *mut Frame = unsafe { th.top_frame_unchecked() };
+            // SAFETY: `frame` points at the innermost frame (module invariant).
+            let (func, mut base, mut pc) = unsafe {
+                (
+                    (*frame).func as usize,
+                    (*frame).base as usize,
+                    (*frame).pc as usize,
+                )
             };
-            let mut stack = th.stack_ptr();
+            let stack = th.stack_ptr();
             // SAFETY: a frame's function slot is below its base, inside the stack.
             let Value::LuaFunction(mut cl) = (unsafe { *stack.add(func) }) else {
                 unreachable!("a Lua frame runs a Lua function")
             };
-            let mut proto = cl.proto();
-            let mut code = proto.code_ptr();
-            let mut k = proto.constants_ptr();
+            let mut code = cl.proto().code_ptr();
+            let mut k = cl.proto().constants_ptr();
+            // The frame's first register (`stack + base`), kept so register accesses are
+            // one addition.
+            // SAFETY: the base is inside the stack.
+            let mut regs = unsafe { stack.add(base) };
 
             macro_rules! r {
                 ($x:expr) => {
                     // SAFETY: registers are below the frame top, inside the stack block
-                    // `stack` caches (module invariant).
-                    unsafe { *stack.add(base + ($x) as usize) }
+                    // `regs` points into (module invariant).
+                    unsafe { *regs.add(($x) as usize) }
                 };
             }
             macro_rules! setr {
                 ($x:expr, $v:expr) => {{
                     let v = $v;
                     // SAFETY: as in `r!`.
-                    unsafe { *stack.add(base + ($x) as usize) = v }
+                    unsafe { *regs.add(($x) as usize) = v }
+                }};
+            }
+            macro_rules! setr_number {
+                ($x:expr, $n:expr) => {{
+                    let n = $n;
+                    // SAFETY: as in `r!`.
+                    unsafe { Value::write_number(regs.add(($x) as usize), n) }
+                }};
+            }
+            macro_rules! setr_boolean {
+                ($x:expr, $b:expr) => {{
+                    let b = $b;
+                    // SAFETY: as in `r!`.
+                    unsafe { Value::write_boolean(regs.add(($x) as usize), b) }
                 }};
             }
             macro_rules! kst {
@@ -140,6 +163,22 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                 }};
             }
+            macro_rules! rk_ref {
+                ($x:expr) => {{
+                    let x = $x;
+                    // SAFETY: as in `kst!` and `r!`; the reference is dropped before
+                    // anything writes to the stack or can move it. Matching through a
+                    // reference reads the tag and the payload as two words, which the
+                    // loads of a 16-byte copy would not forward from narrower stores.
+                    unsafe {
+                        if x & BITRK != 0 {
+                            &*k.add((x & !BITRK) as usize)
+                        } else {
+                            &*regs.add(x as usize)
+                        }
+                    }
+                }};
+            }
             macro_rules! slot {
                 ($x:expr) => {{
                     let x = $x;
@@ -150,12 +189,27 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                 }};
             }
+            macro_rules! save_pc {
+                () => {
+                    // SAFETY: `frame` points at the innermost frame (module invariant).
+                    unsafe { (*frame).pc = pc as u32 }
+                };
+            }
+            macro_rules! reload {
+                () => {
+                    // SAFETY: this frame is the innermost again, and its base is inside
+                    // the (possibly moved) stack.
+                    unsafe {
+                        regs = th.stack_ptr().add(base);
+                        frame = th.top_frame_unchecked();
+                    }
+                };
+            }
             macro_rules! protect {
                 ($e:expr) => {{
-                    // SAFETY: frame `ci` is the innermost while its code runs.
-                    unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                    save_pc!();
                     let result = $e;
-                    stack = self.roots.thread.stack_ptr();
+                    reload!();
                     result?
                 }};
             }
@@ -169,10 +223,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! arith {
                 ($a:expr, $i:expr, $op:expr, $fast:expr) => {{
                     let (bi, cidx) = (arg_b($i), arg_c($i));
-                    let (b, c) = (rk!(bi), rk!(cidx));
-                    if let (Value::Number(x), Value::Number(y)) = (b, c) {
-                        setr!($a, Value::Number($fast(x, y)));
+                    if let (&Value::Number(x), &Value::Number(y)) = (rk_ref!(bi), rk_ref!(cidx)) {
+                        setr_number!($a, $fast(x, y));
                     } else {
+                        let (b, c) = (rk!(bi), rk!(cidx));
                         let v = protect!(self.arith($op, b, c, slot!(bi), slot!(cidx)));
                         setr!($a, v);
                     }
@@ -189,7 +243,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     MOVE => setr!(a, r!(arg_b(i))),
                     LOADK => setr!(a, kst!(arg_bx(i))),
                     LOADBOOL => {
-                        setr!(a, Value::Boolean(arg_b(i) != 0));
+                        setr_boolean!(a, arg_b(i) != 0);
                         if arg_c(i) != 0 {
                             pc += 1;
                         }
@@ -282,20 +336,20 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let b = arg_b(i);
                         let v = r!(b);
                         if let Value::Number(x) = v {
-                            setr!(a, Value::Number(-x));
+                            setr_number!(a, -x);
                         } else {
                             let s = Some(base + b as usize);
                             let v = protect!(self.arith(Arith::Unm, v, v, s, s));
                             setr!(a, v);
                         }
                     }
-                    NOT => setr!(a, Value::Boolean(!r!(arg_b(i)).truthy())),
+                    NOT => setr_boolean!(a, !r!(arg_b(i)).truthy()),
                     LEN => {
                         let b = arg_b(i);
                         let v = r!(b);
                         match v {
-                            Value::Table(t) => setr!(a, Value::Number(t.length() as f64)),
-                            Value::String(s) => setr!(a, Value::Number(s.len() as f64)),
+                            Value::Table(t) => setr_number!(a, t.length() as f64),
+                            Value::String(s) => setr_number!(a, s.len() as f64),
                             _ => {
                                 let v = protect!(self.length(v, Some(base + b as usize)));
                                 setr!(a, v);
@@ -327,11 +381,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                     }
                     LT => {
-                        let b = rk!(arg_b(i));
-                        let c = rk!(arg_c(i));
-                        let lt = match (b, c) {
-                            (Value::Number(x), Value::Number(y)) => x < y,
-                            _ => protect!(self.less_than(b, c)),
+                        let (bi, cidx) = (arg_b(i), arg_c(i));
+                        let lt = match (rk_ref!(bi), rk_ref!(cidx)) {
+                            (&Value::Number(x), &Value::Number(y)) => x < y,
+                            _ => protect!(self.less_than(rk!(bi), rk!(cidx))),
                         };
                         if lt == (a != 0) {
                             jump_next!();
@@ -340,11 +393,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                     }
                     LE => {
-                        let b = rk!(arg_b(i));
-                        let c = rk!(arg_c(i));
-                        let le = match (b, c) {
-                            (Value::Number(x), Value::Number(y)) => x <= y,
-                            _ => protect!(self.less_equal(b, c)),
+                        let (bi, cidx) = (arg_b(i), arg_c(i));
+                        let le = match (rk_ref!(bi), rk_ref!(cidx)) {
+                            (&Value::Number(x), &Value::Number(y)) => x <= y,
+                            _ => protect!(self.less_equal(rk!(bi), rk!(cidx))),
                         };
                         if le == (a != 0) {
                             jump_next!();
@@ -375,32 +427,29 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         if b != 0 {
                             th.set_top(f + b);
                         }
-                        // SAFETY: frame `ci` is the innermost while its code runs.
-                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                        save_pc!();
                         if let Value::LuaFunction(callee) = r!(a) {
                             let p = callee.proto();
                             if !p.is_vararg() {
                                 // The common case, entered without leaving this loop: the
                                 // new frame's state is known, no need to reload it.
                                 self.enter_fixed(p, f, c as i32 - 1)?;
-                                ci += 1;
-                                func = f;
                                 base = f + 1;
+                                reload!();
                                 pc = 0;
                                 cl = callee;
-                                proto = p;
                                 code = p.code_ptr();
                                 k = p.constants_ptr();
-                                stack = th.stack_ptr();
                                 continue;
                             }
                         }
                         match self.precall(f, c as i32 - 1)? {
                             Called::Lua => continue 'frame,
                             Called::Native => {
-                                stack = th.stack_ptr();
+                                reload!();
                                 if c != 0 {
-                                    th.set_top(th.frame(ci).top as usize);
+                                    // SAFETY: as in `save_pc!`.
+                                    th.set_top(unsafe { (*frame).top } as usize);
                                 }
                             }
                         }
@@ -411,13 +460,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         if b != 0 {
                             th.set_top(f + b);
                         }
-                        // SAFETY: frame `ci` is the innermost while its code runs.
-                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
-                        if th.open_upvalues().is_some() {
-                            self.close_upvalues(th, base);
-                        }
+                        save_pc!();
+                        self.close_upvalues(th, base);
                         if let Value::LuaFunction(_) = th.get(f) {
-                            let cur = *th.frame(ci);
+                            // SAFETY: as in `save_pc!`.
+                            let cur = unsafe { *frame };
                             let dst = cur.func as usize;
                             let n = th.top() - f;
                             for j in 0..n {
@@ -431,25 +478,45 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         match self.precall(f, -1)? {
                             Called::Lua => continue 'frame,
-                            Called::Native => stack = th.stack_ptr(),
+                            Called::Native => reload!(),
                         }
                     }
                     RETURN => {
                         let b = arg_b(i) as usize;
                         let first = base + a as usize;
                         let n = if b != 0 { b - 1 } else { th.top() - first };
-                        if th.open_upvalues().is_some() {
-                            self.close_upvalues(th, base);
-                        }
-                        let wanted = th.frame(ci).nresults;
+                        self.close_upvalues(th, base);
+                        // SAFETY: as in `save_pc!`.
+                        let wanted = unsafe { (*frame).nresults };
                         self.poscall(first, n);
                         if th.nframes() == entry {
                             return Ok(());
                         }
+                        // The caller is a Lua frame of this loop (frames above `entry`
+                        // are), so its state is restored here, as CALL switched to the
+                        // callee's, without going back through the outer loop.
+                        // SAFETY: the caller's frame is now the innermost, and it is a
+                        // Lua frame; its function slot is below its base.
+                        frame = unsafe { th.top_frame_unchecked() };
+                        // SAFETY: as in `save_pc!`.
+                        let caller = unsafe { *frame };
                         if wanted >= 0 {
-                            th.set_top(th.current_frame().top as usize);
+                            th.set_top(caller.top as usize);
                         }
-                        continue 'frame;
+                        base = caller.base as usize;
+                        pc = caller.pc as usize;
+                        let stack = th.stack_ptr();
+                        // SAFETY: as in the outer loop; the base is inside the stack.
+                        regs = unsafe { stack.add(base) };
+                        // SAFETY: as in the outer loop.
+                        let Value::LuaFunction(caller_cl) =
+                            (unsafe { *stack.add(caller.func as usize) })
+                        else {
+                            unreachable!("a Lua frame runs a Lua function")
+                        };
+                        cl = caller_cl;
+                        code = cl.proto().code_ptr();
+                        k = cl.proto().constants_ptr();
                     }
                     FORLOOP => {
                         let (Value::Number(idx), Value::Number(limit), Value::Number(step)) =
@@ -465,13 +532,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         };
                         if go_on {
                             pc = (pc as isize + arg_sbx(i)) as usize;
-                            setr!(a, Value::Number(idx));
-                            setr!(a + 3, Value::Number(idx));
+                            setr_number!(a, idx);
+                            setr_number!(a + 3, idx);
                         }
                     }
                     FORPREP => {
-                        // SAFETY: frame `ci` is the innermost while its code runs.
-                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                        save_pc!();
                         let Some(init) = self.to_number(r!(a)) else {
                             return Err(self.for_error("initial value"));
                         };
@@ -481,9 +547,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let Some(step) = self.to_number(r!(a + 2)) else {
                             return Err(self.for_error("step"));
                         };
-                        setr!(a, Value::Number(init - step));
-                        setr!(a + 1, Value::Number(limit));
-                        setr!(a + 2, Value::Number(step));
+                        setr_number!(a, init - step);
+                        setr_number!(a + 1, limit);
+                        setr_number!(a + 2, step);
                         pc = (pc as isize + arg_sbx(i)) as usize;
                     }
                     TFORLOOP => {
@@ -493,7 +559,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         th.set(cb, r!(a));
                         th.set_top(cb + 3);
                         protect!(self.call(cb, arg_c(i) as i32));
-                        th.set_top(th.frame(ci).top as usize);
+                        // SAFETY: as in `save_pc!`.
+                        th.set_top(unsafe { (*frame).top } as usize);
                         let v = r!(a + 3);
                         if !v.is_nil() {
                             setr!(a + 2, v);
@@ -507,7 +574,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let mut c = arg_c(i) as usize;
                         if n == 0 {
                             n = th.top() - (base + a as usize) - 1;
-                            th.set_top(th.frame(ci).top as usize);
+                            // SAFETY: as in `save_pc!`.
+                            th.set_top(unsafe { (*frame).top } as usize);
                         }
                         if c == 0 {
                             // SAFETY: a SETLIST with C = 0 is followed by its real C.
@@ -519,8 +587,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         };
                         let mut last = (c - 1) * LFIELDS_PER_FLUSH as usize + n;
                         if last > t.array_size() {
-                            // SAFETY: frame `ci` is the innermost while its code runs.
-                            unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                            save_pc!();
                             if t.resize_array(&mut self.heap, &mut self.roots, last)
                                 .is_err()
                             {
@@ -537,11 +604,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     CLOSE => self.close_upvalues(th, base + a as usize),
                     CLOSURE => {
-                        let p = proto.child(arg_bx(i) as usize);
+                        let p = cl.proto().child(arg_bx(i) as usize);
                         let nup = p.nupvalues();
                         let mut ups: [Option<UpvalRef>; MAX_UPVALUES] = [None; MAX_UPVALUES];
-                        // SAFETY: frame `ci` is the innermost while its code runs.
-                        unsafe { th.top_frame_unchecked().pc = pc as u32 };
+                        save_pc!();
                         for (j, up) in ups.iter_mut().enumerate().take(nup) {
                             // SAFETY: CLOSURE is followed by one pseudo-instruction per
                             // upvalue of the child (compiler invariant).
@@ -567,7 +633,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     VARARG => {
                         let b = arg_b(i) as usize;
-                        let n = base - func - 1 - proto.num_params();
+                        // SAFETY: as in `save_pc!`.
+                        let func = unsafe { (*frame).func } as usize;
+                        let n = base - func - 1 - cl.proto().num_params();
                         let ra = base + a as usize;
                         if b == 0 {
                             if ra + n > th.stack_cap() {

@@ -411,9 +411,20 @@ impl<C: Collector<LuaModel>> Vm<C> {
         let _ = self.stdout.flush();
     }
 
-    /// Closes the open upvalues of `th` at or above stack slot `level`.
-    #[inline(never)]
+    /// Closes the open upvalues of `th` at or above stack slot `level`. The test is
+    /// inlined: returns usually find none to close, though an enclosing function's
+    /// captured locals (a recursive local function's own name) keep the list non-empty.
+    #[inline(always)]
     pub(crate) fn close_upvalues(&mut self, th: ThreadRef, level: usize) {
+        if let Some(uv) = th.open_upvalues() {
+            if uv.index() >= level {
+                self.close_upvalues_from(th, level);
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn close_upvalues_from(&mut self, th: ThreadRef, level: usize) {
         let mut head = th.open_upvalues();
         while let Some(uv) = head {
             if uv.index() < level {
