@@ -153,31 +153,35 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     unsafe { *k.add(($x) as usize) }
                 };
             }
-            macro_rules! rk {
+            macro_rules! rk_ptr {
                 ($x:expr) => {{
-                    let x = $x;
-                    if x & BITRK != 0 {
-                        kst!(x & !BITRK)
+                    let x = $x as usize;
+                    // An RK operand is a register below BITRK or a constant index plus
+                    // BITRK: pick the array, then index it, with the constants' address
+                    // biased by BITRK so both take the same offset (a select, not a
+                    // branch). Only the final, in-bounds address is dereferenced.
+                    let array = if x & BITRK as usize != 0 {
+                        k.wrapping_sub(BITRK as usize)
                     } else {
-                        r!(x)
-                    }
+                        regs as *const Value
+                    };
+                    array.wrapping_add(x)
                 }};
             }
+            macro_rules! rk {
+                ($x:expr) => {
+                    // SAFETY: as in `kst!` and `r!`.
+                    unsafe { *rk_ptr!($x) }
+                };
+            }
             macro_rules! rk_ref {
-                ($x:expr) => {{
-                    let x = $x;
+                ($x:expr) => {
                     // SAFETY: as in `kst!` and `r!`; the reference is dropped before
                     // anything writes to the stack or can move it. Matching through a
                     // reference reads the tag and the payload as two words, which the
                     // loads of a 16-byte copy would not forward from narrower stores.
-                    unsafe {
-                        if x & BITRK != 0 {
-                            &*k.add((x & !BITRK) as usize)
-                        } else {
-                            &*regs.add(x as usize)
-                        }
-                    }
-                }};
+                    unsafe { &*rk_ptr!($x) }
+                };
             }
             macro_rules! slot {
                 ($x:expr) => {{
@@ -484,12 +488,24 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     RETURN => {
                         let b = arg_b(i) as usize;
                         let first = base + a as usize;
-                        let n = if b != 0 { b - 1 } else { th.top() - first };
                         self.close_upvalues(th, base);
                         // SAFETY: as in `save_pc!`.
-                        let wanted = unsafe { (*frame).nresults };
-                        self.poscall(first, n);
+                        let (wanted, func) = unsafe { ((*frame).nresults, (*frame).func) };
+                        if b == 2 && wanted == 1 {
+                            // The common `return x` to a call wanting one value: no
+                            // count to adjust.
+                            let v = r!(a);
+                            // SAFETY: the function slot is below the base, in the stack.
+                            unsafe { *th.stack_ptr().add(func as usize) = v };
+                            th.pop_frame();
+                        } else {
+                            let n = if b != 0 { b - 1 } else { th.top() - first };
+                            self.poscall(first, n);
+                        }
                         if th.nframes() == entry {
+                            if wanted >= 0 {
+                                th.set_top(func as usize + wanted as usize);
+                            }
                             return Ok(());
                         }
                         // The caller is a Lua frame of this loop (frames above `entry`
