@@ -20,7 +20,7 @@ const UNSUPPORTED: &[(&str, &str)] = &[
 
 /// Scripts whose output depends on objects being collected (weak entries cleared,
 /// finalizers run by `collectgarbage`): skipped under collectors that never collect.
-const NEED_COLLECTION: &[&str] = &["gc_finalizers", "gc_weak"];
+const NEED_COLLECTION: &[&str] = &["gc_finalizers", "gc_weak", "gc_weak_arrays"];
 
 /// Collectors that never free anything, with the reason they skip [`NEED_COLLECTION`].
 const NON_COLLECTING: &[(&str, &str)] = &[(

@@ -190,3 +190,51 @@ fn dead_strings_are_pruned_from_the_intern_table() {
     assert_eq!(s.as_bytes(), b"garbage 7");
     vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
 }
+
+/// A table made with a small array size hint keeps its array part inside the table
+/// object: this takes one from there to a smaller part, back, and out to a leaf block,
+/// under GC stress, with objects reachable only through the array slots.
+#[test]
+fn small_array_parts_move_from_inline_to_a_block_intact() {
+    let mut vm =
+        Vm::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress: 1 }).expect("boot");
+    let t = rooted_table(&mut vm, 3, 0);
+    assert_eq!(t.array_size(), 3);
+    let item = |i: i64| match t.get_int(i) {
+        Value::Table(x) => x.get_int(1),
+        _ => Value::Nil,
+    };
+    let store_item = |vm: &mut Vm<Stw<LuaModel>>, i: i64| {
+        let x = vm.new_table(0, 0).unwrap();
+        vm.raw_set(t, num(i), Value::Table(x)).unwrap();
+        vm.raw_set(x, num(1), num(i * 10)).unwrap();
+    };
+    for i in 1..=3 {
+        store_item(&mut vm, i);
+    }
+    vm.heap.gc.collect(&mut vm.roots);
+    assert_eq!(t.length(), 3);
+    assert!((1..=3).all(|i| item(i).raw_eq(num(i * 10))));
+
+    // The first hash key rehashes the table, which keeps only t[1] in the array part.
+    vm.raw_set(t, num(2), Value::Nil).unwrap();
+    vm.raw_set(t, num(3), Value::Nil).unwrap();
+    let k = vm.str_value(b"k").unwrap();
+    vm.raw_set(t, k, num(0)).unwrap();
+    assert_eq!(t.array_size(), 1);
+    assert!(item(1).raw_eq(num(10)));
+    t.resize_array(&mut vm.heap, &mut vm.roots, 3).unwrap();
+    assert_eq!(t.array_size(), 3);
+    assert!(t.get_int(2).is_nil() && t.get_int(3).is_nil());
+
+    for i in 2..=20 {
+        store_item(&mut vm, i);
+    }
+    assert!(t.array_size() >= 20, "array part {}", t.array_size());
+    vm.heap.gc.collect(&mut vm.roots);
+    vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
+    assert_eq!(t.length(), 20);
+    assert!((1..=20).all(|i| item(i).raw_eq(num(i * 10))));
+    let order: Vec<String> = (1..=20).map(|i| format!("{:?}", num(i))).collect();
+    assert_eq!(keys_in_order(t)[..20], order[..]);
+}

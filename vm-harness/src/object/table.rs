@@ -3,8 +3,16 @@
 //! 5.1's layout and hash functions makes `#` borders and `next` orders match lua5.1.
 //!
 //! Invariants:
-//! - The array part holds `size_array` values; the node part holds `1 << log_size_node`
-//!   nodes, or none (5.1's dummy node) when `node` is `None`.
+//! - The array part holds `size_array` values, in a leaf block when `array` is `Some`,
+//!   else in the table object itself: a table created with an array size hint of 1 to
+//!   `INLINE_MAX` is allocated with that many value slots after its struct
+//!   (`inline_cap`), so reading `t[i]` of a small table touches one object. `array` is
+//!   `None` only while `size_array <= inline_cap`. Growing past `inline_cap` moves the
+//!   part to a block for good (shrinking keeps the current storage, block or inline);
+//!   the stale inline slots are then never read or traced again, nor are slots at or
+//!   past `size_array`.
+//! - The node part holds `1 << log_size_node` nodes, or none (5.1's dummy node) when
+//!   `node` is `None`.
 //! - A node whose value is nil may keep a dead key whose object was freed: such keys are
 //!   compared by identity only, never dereferenced (main positions are computed only for
 //!   keys with non-nil values and for keys the caller holds).
@@ -18,7 +26,8 @@
 //! - A resize allocates while the old parts are still installed, so everything stays
 //!   reachable; the key and value being stored are rooted in the temporary roots meanwhile.
 //!
-//! Write barrier (see `crate::heap`): every store of a reference into a table runs
+//! Write barrier (see `crate::heap`): every store of a reference into a table (inline
+//! array slots are part of the table object, so they are no exception) runs
 //! `Heap::barrier` on the table after the last allocation before it: `set` and `set_int`
 //! (every raw store of the VM and the libraries ends there) before storing into an
 //! existing slot, `new_key` before it moves nodes and stores the new key, `set` again
@@ -26,9 +35,10 @@
 //! `set_metatable`, and `resize` before it installs a new array or node block in the
 //! header (a store of the block's reference into the table) and re-inserts the entries.
 //! Moving entries within the table needs no barrier of its own but runs under one
-//! anyway. Stores without one: the fields a fresh table is initialised with, the
-//! header's user bits (metamethod and `__mode` caches, not references), and
-//! `clear_weak`'s nils, which the collector makes itself.
+//! anyway. Stores without one: the fields a fresh table is initialised with (inline
+//! slots included), the header's user bits (metamethod and `__mode` caches, not
+//! references), the nils a resize fills inline slots with, and `clear_weak`'s nils,
+//! which the collector makes itself.
 
 use gc_core::{Collector, GcHeader, Liveness, ObjectRef, OutOfMemory, Tracer, Weakness};
 
@@ -53,7 +63,16 @@ struct Table {
     size_array: u32,
     last_free: u32,
     log_size_node: u8,
+    /// The number of inline array slots after the struct (see the module invariants).
+    inline_cap: u8,
 }
+
+/// The largest array size hint that gets inline slots (see the module invariants).
+const INLINE_MAX: usize = 8;
+
+// The inline slots start right after the struct: they must be aligned for values.
+const _: () = assert!(std::mem::size_of::<Table>().is_multiple_of(std::mem::align_of::<Value>()));
+const _: () = assert!(INLINE_MAX <= u8::MAX as usize);
 
 #[repr(C)]
 #[derive(Copy, Clone)]
@@ -179,26 +198,35 @@ impl TableRef {
     }
 
     /// Creates a table with room for `narray` array items and `nhash` hash entries.
+    /// Up to `INLINE_MAX` array items are inline in the table object.
     pub fn new<C: Collector<LuaModel>, R: RootStack>(
         heap: &mut Heap<C>,
         roots: &mut R,
         narray: usize,
         nhash: usize,
     ) -> Result<TableRef, OutOfMemory> {
-        let obj = heap.alloc_object(KIND_TABLE, std::mem::size_of::<Table>(), roots)?;
+        let inline_cap = if narray <= INLINE_MAX { narray } else { 0 };
+        let bytes = std::mem::size_of::<Table>() + inline_cap * std::mem::size_of::<Value>();
+        let obj = heap.alloc_object(KIND_TABLE, bytes, roots)?;
         let table = TableRef(obj);
-        // SAFETY: the block is a fresh table-sized object; the header is the collector's,
-        // so only the fields after it are written, before the next allocation.
+        // SAFETY: the block is a fresh object of the struct plus inline_cap value slots;
+        // the header is the collector's, so only the fields after it and the slots are
+        // written, before the next allocation.
         unsafe {
             let p = table.raw();
             std::ptr::addr_of_mut!((*p).metatable).write(None);
             std::ptr::addr_of_mut!((*p).array).write(None);
             std::ptr::addr_of_mut!((*p).node).write(None);
-            std::ptr::addr_of_mut!((*p).size_array).write(0);
+            std::ptr::addr_of_mut!((*p).size_array).write(inline_cap as u32);
             std::ptr::addr_of_mut!((*p).last_free).write(0);
             std::ptr::addr_of_mut!((*p).log_size_node).write(0);
+            std::ptr::addr_of_mut!((*p).inline_cap).write(inline_cap as u8);
+            let slots = table.inline_slots();
+            for i in 0..inline_cap {
+                slots.add(i).write(Value::Nil);
+            }
         }
-        if narray > 0 || nhash > 0 {
+        if narray > inline_cap || nhash > 0 {
             roots.temps().push(Value::Table(table));
             let result = table.resize(heap, roots, narray, nhash);
             roots.temps().pop();
@@ -207,11 +235,19 @@ impl TableRef {
         Ok(table)
     }
 
+    /// The first inline array slot: right after the struct, inside the table object
+    /// (or its end, when it has no inline slots).
+    #[inline(always)]
+    fn inline_slots(self) -> *mut Value {
+        self.raw().wrapping_add(1).cast::<Value>()
+    }
+
+    /// The array part's first slot: in the block, or inline when there is none.
     #[inline(always)]
     fn array_ptr(&self) -> *mut Value {
         match self.t().array {
             Some(a) => a.as_ptr() as *mut Value,
-            None => std::ptr::null_mut(),
+            None => self.inline_slots(),
         }
     }
 
@@ -242,7 +278,8 @@ impl TableRef {
     #[inline(always)]
     fn array_slot<'a>(self, i: usize) -> &'a mut Value {
         debug_assert!(i < self.t().size_array as usize);
-        // SAFETY: i < size_array, and the array block holds size_array initialised values.
+        // SAFETY: i < size_array, and the array part (block or inline slots) holds
+        // size_array initialised values.
         unsafe { &mut *self.array_ptr().add(i) }
     }
 
@@ -500,7 +537,7 @@ impl TableRef {
             }
         }
         if let Some(slot) = self.find_slot(key) {
-            // SAFETY: the slot is inside this table's array or node block, found just now.
+            // SAFETY: the slot is in this table's array part or node block, found just now.
             unsafe { *slot = val };
             return Ok(());
         }
@@ -511,7 +548,8 @@ impl TableRef {
         // new_key may have resized the table: the allocation may have run a collector
         // increment that traced it again since the barrier above.
         self.barrier_store(heap, key, val);
-        // SAFETY: new_key returned a value slot of this table's current node or array block.
+        // SAFETY: new_key returned a value slot of this table's current node block or array
+        // part.
         unsafe { *slot = val };
         Ok(())
     }
@@ -665,24 +703,36 @@ impl TableRef {
     ) -> Result<(), OutOfMemory> {
         let old_array = self.t().size_array as usize;
         if array_size > old_array {
-            let block = heap.alloc_leaf(array_size * std::mem::size_of::<Value>(), roots)?;
-            let new = block.as_ptr() as *mut Value;
-            // SAFETY: the fresh block holds array_size values; the old array holds
-            // old_array < array_size initialised values and does not overlap it.
-            unsafe {
-                if old_array > 0 {
-                    std::ptr::copy_nonoverlapping(self.array_ptr(), new, old_array);
-                }
+            let t = self.t();
+            if t.array.is_none() && array_size <= t.inline_cap as usize {
+                let slots = self.inline_slots();
                 for i in old_array..array_size {
-                    new.add(i).write(Value::Nil);
+                    // SAFETY: i < inline_cap: a slot of the table object. Nil is no
+                    // reference, so the store needs no barrier.
+                    unsafe { slots.add(i).write(Value::Nil) };
                 }
+                self.t_mut().size_array = array_size as u32;
+            } else {
+                let block = heap.alloc_leaf(array_size * std::mem::size_of::<Value>(), roots)?;
+                let new = block.as_ptr() as *mut Value;
+                // SAFETY: the fresh block holds array_size values; the current array part
+                // (block or inline slots) holds old_array < array_size initialised values
+                // and does not overlap it.
+                unsafe {
+                    if old_array > 0 {
+                        std::ptr::copy_nonoverlapping(self.array_ptr(), new, old_array);
+                    }
+                    for i in old_array..array_size {
+                        new.add(i).write(Value::Nil);
+                    }
+                }
+                // Installing the new block stores a reference into the table; the
+                // allocation may have run an increment that traced the table.
+                heap.barrier(self.0);
+                let t = self.t_mut();
+                t.array = Some(block);
+                t.size_array = array_size as u32;
             }
-            // Installing the new block stores a reference into the table; the
-            // allocation may have run an increment that traced the table.
-            heap.barrier(self.0);
-            let t = self.t_mut();
-            t.array = Some(block);
-            t.size_array = array_size as u32;
         }
         let old_nodes = self.node_ptr();
         let old_count = self.node_count();
@@ -715,7 +765,8 @@ impl TableRef {
         if array_size < old_array {
             self.t_mut().size_array = array_size as u32;
             for i in array_size..old_array {
-                // SAFETY: the array block still holds old_array values (it is not shrunk).
+                // SAFETY: the array part's storage (block or inline slots) still holds
+                // old_array values: shrinking keeps it.
                 let v = unsafe { *self.array_ptr().add(i) };
                 if !v.is_nil() {
                     self.insert_sized(Value::Number((i + 1) as f64), v);
@@ -876,9 +927,9 @@ impl TableRef {
         }
         if let Some(array) = t.array {
             tracer.mark(array);
-            for i in 0..t.size_array as usize {
-                self.array_slot(i).trace(tracer);
-            }
+        }
+        for i in 0..t.size_array as usize {
+            self.array_slot(i).trace(tracer);
         }
         if let Some(node) = t.node {
             tracer.mark(node);
@@ -906,11 +957,11 @@ impl TableRef {
         }
         if let Some(array) = t.array {
             tracer.mark(array);
-            for i in 0..t.size_array as usize {
-                let v = *self.array_slot(i);
-                if !weak_values || !is_weak_ref(v) {
-                    v.trace(tracer);
-                }
+        }
+        for i in 0..t.size_array as usize {
+            let v = *self.array_slot(i);
+            if !weak_values || !is_weak_ref(v) {
+                v.trace(tracer);
             }
         }
         if let Some(node) = t.node {

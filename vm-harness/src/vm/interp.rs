@@ -588,10 +588,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     SETLIST => {
                         let mut n = arg_b(i) as usize;
                         let mut c = arg_c(i) as usize;
-                        if n == 0 {
+                        let multret = n == 0;
+                        if multret {
                             n = th.top() - (base + a as usize) - 1;
-                            // SAFETY: as in `save_pc!`.
-                            th.set_top(unsafe { (*frame).top } as usize);
                         }
                         if c == 0 {
                             // SAFETY: a SETLIST with C = 0 is followed by its real C.
@@ -616,6 +615,13 @@ impl<C: Collector<LuaModel>> Vm<C> {
                                 .set_int(&mut self.heap, &mut self.roots, last as i64, v)
                                 .map_err(|_| self.out_of_memory()));
                             last -= 1;
+                        }
+                        if multret {
+                            // Only once the values are stored: the resize may collect,
+                            // and a stack trace clears the slots past the top (those
+                            // past the frame's top hold values of a multiple result).
+                            // SAFETY: as in `save_pc!`.
+                            th.set_top(unsafe { (*frame).top } as usize);
                         }
                     }
                     CLOSE => self.close_upvalues(th, base + a as usize),
