@@ -4,11 +4,12 @@
 //! Invariants: the header is 5.1's for a little-endian machine with 4-byte `int`, 8-byte
 //! `size_t`, 4-byte instructions and 8-byte floating-point numbers, so our chunks load in
 //! `lua5.1`. Sources are stored as `=NAME` with the display name, and a loaded source
-//! goes through `luaO_chunkid` again, so names round-trip. There is no bytecode verifier
-//! (5.1's `luaG_checkcode`), so the VM only loads chunks it dumped itself (see
-//! `Vm::load`): foreign bytecode could address registers outside its frame.
+//! goes through `luaO_chunkid` again, so names round-trip. A chunk read back has passed
+//! the bytecode verifier ([`verify::check`], 5.1's `luaG_checkcode`), so `load` may run
+//! any chunk, ours or `luac5.1`'s, and foreign bytecode cannot address memory outside
+//! its function.
 
-use crate::compiler::{Constant, LocalVar, Proto};
+use crate::compiler::{verify, Constant, LocalVar, Proto};
 
 /// The 12-byte header of 5.1 chunks on x86-64.
 const HEADER: [u8; 12] = [0x1b, b'L', b'u', b'a', 0x51, 0, 1, 4, 8, 4, 8, 0];
@@ -104,9 +105,9 @@ fn dump_function(p: &Proto, parent_source: Option<&str>, out: &mut Vec<u8>) {
     }
 }
 
-/// Reads a binary chunk back into a prototype tree. `chunk_id` turns a stored source
-/// into its display name. Errors carry 5.1's messages ("bad header in precompiled
-/// chunk", "truncated precompiled chunk").
+/// Reads a binary chunk back into a verified prototype tree. `chunk_id` turns a stored
+/// source into its display name. Errors carry 5.1's messages ("bad header in
+/// precompiled chunk", "truncated precompiled chunk", "bad code in precompiled chunk").
 pub fn undump(bytes: &[u8], chunk_id: fn(&[u8]) -> String) -> Result<Proto, String> {
     if bytes.len() < HEADER.len() || bytes[..HEADER.len()] != HEADER {
         return Err("bad header in precompiled chunk".to_owned());
@@ -116,8 +117,11 @@ pub fn undump(bytes: &[u8], chunk_id: fn(&[u8]) -> String) -> Result<Proto, Stri
         at: HEADER.len(),
         chunk_id,
     };
-    r.function("=?")
-        .ok_or_else(|| "truncated precompiled chunk".to_owned())
+    let p = r
+        .function("=?")
+        .ok_or_else(|| "truncated precompiled chunk".to_owned())?;
+    verify::check(&p).map_err(|_| "bad code in precompiled chunk".to_owned())?;
+    Ok(p)
 }
 
 struct Reader<'a> {

@@ -3,8 +3,9 @@
 //! Every Lua object lives in the heap of a collector chosen at run time; the VM is generic
 //! over [`gc_core::Collector`], so the allocation fast path and the write barrier inline
 //! into the interpreter. Layout:
-//! - [`compiler`]: source to bytecode (5.1's, bit for bit), no heap involved;
-//!   [`binary_chunk`] reads and writes 5.1's precompiled format.
+//! - [`compiler`]: source to bytecode (5.1's, bit for bit), no heap involved, and the
+//!   verifier of foreign bytecode; [`binary_chunk`] reads and writes 5.1's precompiled
+//!   format.
 //! - [`value`], [`object`]: the value type and the heap objects, one file per kind;
 //!   [`model`] tells the collector how to trace them, [`roots`] what to mark from.
 //! - [`heap`]: the allocation front (collector plus GC-stress mode).

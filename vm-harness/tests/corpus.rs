@@ -7,16 +7,7 @@ use std::process::{Command, Stdio};
 
 /// Scripts that need features outside this VM's scope, with the reason. They are run but
 /// not counted as failures.
-const UNSUPPORTED: &[(&str, &str)] = &[
-    (
-        "closures",
-        "uses string.dump (binary chunks are not supported)",
-    ),
-    (
-        "loadstring_tests",
-        "uses string.dump (binary chunks are not supported)",
-    ),
-];
+const UNSUPPORTED: &[(&str, &str)] = &[];
 
 /// Scripts whose output depends on objects being collected (weak entries cleared,
 /// finalizers run by `collectgarbage`): skipped under collectors that never collect.

@@ -20,7 +20,7 @@ pub(super) const NO_JUMP: i32 = -1;
 /// "No register": a `TESTSET` whose destination is still open.
 const NO_REG: u32 = MAXARG_A;
 /// `MAXSTACK`: registers per function.
-const MAX_STACK: u32 = 250;
+pub(super) const MAX_STACK: u32 = 250;
 
 /// What an expression descriptor currently denotes (`expkind` with its payload).
 #[derive(Clone, Copy, Debug, PartialEq)]

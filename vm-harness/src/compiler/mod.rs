@@ -18,6 +18,7 @@ pub mod opcodes;
 mod parser;
 mod proto;
 mod token;
+pub mod verify;
 
 use std::fmt;
 

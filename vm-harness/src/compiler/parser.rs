@@ -24,7 +24,7 @@ pub(super) const MAX_C_CALLS: u32 = 200;
 /// `LUAI_MAXVARS`: active locals per function.
 const MAX_VARS: u32 = 200;
 /// `LUAI_MAXUPVALUES`: upvalues per function.
-const MAX_UPVALUES: u32 = 60;
+pub(super) const MAX_UPVALUES: u32 = 60;
 /// `SHRT_MAX`: local variable declarations per function (the size limit of `locvars`).
 const MAX_LOCVARS: usize = 32767;
 /// `LUA_MULTRET`: "all results".

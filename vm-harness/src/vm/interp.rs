@@ -14,6 +14,12 @@
 //! - The frame's saved pc is updated before anything that can raise an error, allocate
 //!   or call, so error positions and variable names are those of the faulting
 //!   instruction.
+//! - Operands are not bounds-checked: registers, constants, upvalues, nested
+//!   prototypes, jump targets and the words after tests, `CLOSURE` and `SETLIST` are as
+//!   the code generator emits them, which `compiler::verify` checks for binary chunks
+//!   before they load (the "compiler invariant" of the comments below). Types are not
+//!   verified, so the two arms that assume them (`FORLOOP`'s numbers, `SETLIST`'s
+//!   table) raise an error if foreign code breaks the assumption.
 //! - The instructions that allocate (`NEWTABLE`, `CONCAT`, `CLOSURE`, 5.1's
 //!   `luaC_checkGC` points) are the safe points where finalizers made due by an
 //!   automatic collection run, once the instruction's result is in its register.
@@ -538,7 +544,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let (Value::Number(idx), Value::Number(limit), Value::Number(step)) =
                             (r!(a), r!(a + 1), r!(a + 2))
                         else {
-                            unreachable!("FORPREP made the control values numbers")
+                            // Compiled code loops on the numbers FORPREP made; foreign code
+                            // may not (the verifier checks no types).
+                            save_pc!();
+                            return Err(self.runtime_error("FORLOOP on non-number control values"));
                         };
                         let idx = idx + step;
                         let go_on = if 0.0 < step {
@@ -598,7 +607,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             pc += 1;
                         }
                         let Value::Table(t) = r!(a) else {
-                            unreachable!("SETLIST targets a table constructor")
+                            // Compiled code stores into its constructor's table; foreign
+                            // code may not, as in FORLOOP.
+                            save_pc!();
+                            return Err(self.runtime_error("SETLIST on a non-table value"));
                         };
                         let mut last = (c - 1) * LFIELDS_PER_FLUSH as usize + n;
                         if last > t.array_size() {

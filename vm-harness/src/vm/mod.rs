@@ -16,9 +16,6 @@ mod finalize;
 mod interp;
 pub mod metamethods;
 
-use std::collections::hash_map::RandomState;
-use std::collections::HashSet;
-use std::hash::BuildHasher;
 use std::io::Write;
 use std::time::Instant;
 
@@ -104,11 +101,6 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) running_finalizers: bool,
     /// When the VM started, for `os.clock`.
     pub(crate) started: Instant,
-    /// Keyed hashes of the binary chunks `string.dump` produced: the only ones `load`
-    /// accepts, since there is no bytecode verifier.
-    dumped_chunks: HashSet<u64>,
-    /// The (randomly keyed) hasher of `dumped_chunks`.
-    chunk_hasher: RandomState,
 }
 
 impl<C: Collector<LuaModel>> Vm<C> {
@@ -152,8 +144,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
             gc_stepmul: 200,
             running_finalizers: false,
             started: Instant::now(),
-            dumped_chunks: HashSet::new(),
-            chunk_hasher: RandomState::new(),
         };
         for (_, text) in Name::ALL {
             let s = intern(&mut vm.heap, &mut vm.roots, text.as_bytes()).map_err(oom)?;
@@ -320,9 +310,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
 
     // ----- loading and running chunks -----
 
-    /// Compiles a chunk (or reads a binary chunk this VM dumped) and returns a closure of
-    /// it in the global environment; syntax errors come back as the message lua5.1
-    /// reports.
+    /// Compiles a chunk (or reads and verifies a binary chunk) and returns a closure of it
+    /// in the global environment; syntax errors and bad binary chunks come back as the
+    /// message lua5.1 reports.
     pub fn load(
         &mut self,
         source: &[u8],
@@ -330,14 +320,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
         options: CompileOptions,
     ) -> LuaResult<Result<Value, Vec<u8>>> {
         let proto = if binary_chunk::is_binary(source) {
-            if !self
-                .dumped_chunks
-                .contains(&self.chunk_hasher.hash_one(source))
-            {
-                let msg =
-                    format!("{chunk_name}: binary chunk not produced by string.dump in this VM");
-                return Ok(Err(msg.into_bytes()));
-            }
             match binary_chunk::undump(source, crate::stdlib::base::chunk_id) {
                 Ok(p) => p,
                 Err(e) => return Ok(Err(format!("{chunk_name}: {e}").into_bytes())),
@@ -351,19 +333,32 @@ impl<C: Collector<LuaModel>> Vm<C> {
         let p = ProtoRef::load(&mut self.heap, &mut self.roots, &proto)
             .map_err(|_| self.out_of_memory())?;
         self.roots.protos_under_construction.push(p);
-        let globals = self.roots.globals;
-        let cl = LuaClosureRef::new(&mut self.heap, &mut self.roots, p, globals, &[]);
+        let cl = self.main_closure(p);
         self.roots.protos_under_construction.pop();
-        let cl = cl.map_err(|_| self.out_of_memory())?;
-        Ok(Ok(Value::LuaFunction(cl)))
+        Ok(Ok(Value::LuaFunction(cl?)))
     }
 
-    /// `string.dump`: the binary chunk of a Lua function, remembered as loadable.
-    pub fn dump_function(&mut self, f: LuaClosureRef) -> Vec<u8> {
-        let chunk = binary_chunk::dump(&f.proto().full_view());
-        self.dumped_chunks
-            .insert(self.chunk_hasher.hash_one(&chunk));
-        chunk
+    /// A closure of the loaded main function `p` (rooted by the caller). A dumped
+    /// function may have upvalues: as in 5.1's `f_parser`, each is a fresh variable
+    /// holding nil, made here as the upvalue of a nil slot pushed for it and closed at
+    /// once (open upvalues are rooted by the thread while the others are allocated).
+    fn main_closure(&mut self, p: ProtoRef) -> LuaResult<LuaClosureRef> {
+        let th = self.roots.thread;
+        let first = th.top();
+        self.set_top(first + p.nupvalues())?;
+        let upvalues = (first..th.top())
+            .map(|slot| self.find_upvalue(slot).map(Some))
+            .collect::<LuaResult<Vec<_>>>()?;
+        let globals = self.roots.globals;
+        let cl = LuaClosureRef::new(&mut self.heap, &mut self.roots, p, globals, &upvalues);
+        self.close_upvalues(th, first);
+        th.set_top(first);
+        cl.map_err(|_| self.out_of_memory())
+    }
+
+    /// `string.dump`: the binary chunk of a Lua function.
+    pub fn dump_function(&self, f: LuaClosureRef) -> Vec<u8> {
+        binary_chunk::dump(&f.proto().full_view())
     }
 
     /// Calls `f` with `args` from the top level (no frame running), discarding results.
