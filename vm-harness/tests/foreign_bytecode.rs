@@ -67,3 +67,20 @@ fn setlist_on_a_non_table_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn newtable_with_a_huge_size_hint_is_out_of_memory() {
+    // B = 511 asks for billions of array slots: refused before anything is allocated,
+    // as a catchable error.
+    let src = b"local ok, e = pcall(function() return {} end)
+        if ok or e ~= 'not enough memory' then error('got ' .. tostring(e)) end";
+    let mut p = compile(src, "t.lua").expect("compiles");
+    let child = &mut p.protos[0];
+    let pc = child
+        .code
+        .iter()
+        .position(|&i| get_opcode(i) == Some(OpCode::NewTable))
+        .expect("NEWTABLE");
+    child.code[pc] = create_abc(OpCode::NewTable, 0, 511, 511);
+    run(&p).expect("the error is caught by pcall");
+}

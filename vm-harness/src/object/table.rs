@@ -701,6 +701,15 @@ impl TableRef {
         array_size: usize,
         hash_size: usize,
     ) -> Result<(), OutOfMemory> {
+        // 5.1's limits (MAXASIZE, and MAXBITS for the node part's "table overflow"):
+        // only crafted bytecode asks for more, with NEWTABLE size hints in the
+        // billions, which are refused before anything is allocated.
+        if array_size > 1 << MAXBITS || hash_size > 1 << MAXBITS {
+            let slots = array_size.saturating_add(hash_size);
+            return Err(OutOfMemory {
+                requested: slots.saturating_mul(std::mem::size_of::<Node>()),
+            });
+        }
         let old_array = self.t().size_array as usize;
         if array_size > old_array {
             let t = self.t();
