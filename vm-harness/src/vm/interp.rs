@@ -106,7 +106,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             // SAFETY: execute runs while the thread has frames above `entry`.
             let mut frame: *mut Frame = unsafe { th.top_frame_unchecked() };
             // SAFETY: `frame` points at the innermost frame (module invariant).
-            let (func, mut base, mut pc) = unsafe {
+            let (func, mut base, pc) = unsafe {
                 (
                     (*frame).func as usize,
                     (*frame).base as usize,
@@ -119,6 +119,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 unreachable!("a Lua frame runs a Lua function")
             };
             let mut code = cl.proto().code_ptr();
+            // The next instruction. Moved with wrapping arithmetic; dereferenced only
+            // inside the code (see the loop).
+            let mut ip = code.wrapping_add(pc);
             let mut k = cl.proto().constants_ptr();
             // The frame's first register (`stack + base`), kept so register accesses are
             // one addition.
@@ -202,7 +205,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! save_pc {
                 () => {
                     // SAFETY: `frame` points at the innermost frame (module invariant).
-                    unsafe { (*frame).pc = pc as u32 }
+                    unsafe { (*frame).pc = ((ip as usize - code as usize) / 4) as u32 }
                 };
             }
             macro_rules! reload {
@@ -226,8 +229,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! jump_next {
                 () => {{
                     // SAFETY: a test instruction is always followed by a JMP.
-                    let j = unsafe { *code.add(pc) };
-                    pc = (pc as isize + 1 + arg_sbx(j)) as usize;
+                    let j = unsafe { *ip };
+                    ip = ip.wrapping_offset(1 + arg_sbx(j));
                 }};
             }
             macro_rules! arith {
@@ -244,10 +247,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
             }
 
             loop {
-                // SAFETY: pc stays inside the code: every path ends in RETURN and jumps
-                // target instructions of this prototype (compiler invariant).
-                let i = unsafe { *code.add(pc) };
-                pc += 1;
+                // SAFETY: `ip` stays inside the code: every path ends in RETURN and
+                // jumps target instructions of this prototype (compiler invariant,
+                // checked for binary chunks by `compiler::verify`).
+                let i = unsafe { *ip };
+                ip = ip.wrapping_add(1);
                 let a = (i >> 6) & 0xff;
                 match i & 0x3f {
                     MOVE => setr!(a, r!(arg_b(i))),
@@ -255,7 +259,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     LOADBOOL => {
                         setr_boolean!(a, arg_b(i) != 0);
                         if arg_c(i) != 0 {
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                         }
                     }
                     LOADNIL => {
@@ -373,7 +377,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         setr!(a, r!(b));
                         protect!(self.run_pending_finalizers());
                     }
-                    JMP => pc = (pc as isize + arg_sbx(i)) as usize,
+                    JMP => ip = ip.wrapping_offset(arg_sbx(i)),
                     EQ => {
                         let b = rk!(arg_b(i));
                         let c = rk!(arg_c(i));
@@ -387,7 +391,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         if eq == (a != 0) {
                             jump_next!();
                         } else {
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                         }
                     }
                     LT => {
@@ -399,7 +403,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         if lt == (a != 0) {
                             jump_next!();
                         } else {
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                         }
                     }
                     LE => {
@@ -411,14 +415,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         if le == (a != 0) {
                             jump_next!();
                         } else {
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                         }
                     }
                     TEST => {
                         if r!(a).truthy() == (arg_c(i) != 0) {
                             jump_next!();
                         } else {
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                         }
                     }
                     TESTSET => {
@@ -427,7 +431,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             setr!(a, v);
                             jump_next!();
                         } else {
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                         }
                     }
                     CALL => {
@@ -446,9 +450,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                                 self.enter_fixed(p, f, c as i32 - 1)?;
                                 base = f + 1;
                                 reload!();
-                                pc = 0;
                                 cl = callee;
                                 code = p.code_ptr();
+                                ip = code;
                                 k = p.constants_ptr();
                                 continue;
                             }
@@ -526,7 +530,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(caller.top as usize);
                         }
                         base = caller.base as usize;
-                        pc = caller.pc as usize;
+                        let pc = caller.pc as usize;
                         let stack = th.stack_ptr();
                         // SAFETY: as in the outer loop; the base is inside the stack.
                         regs = unsafe { stack.add(base) };
@@ -538,6 +542,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         };
                         cl = caller_cl;
                         code = cl.proto().code_ptr();
+                        ip = code.wrapping_add(pc);
                         k = cl.proto().constants_ptr();
                     }
                     FORLOOP => {
@@ -556,7 +561,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             limit <= idx
                         };
                         if go_on {
-                            pc = (pc as isize + arg_sbx(i)) as usize;
+                            ip = ip.wrapping_offset(arg_sbx(i));
                             setr_number!(a, idx);
                             setr_number!(a + 3, idx);
                         }
@@ -575,7 +580,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         setr_number!(a, init - step);
                         setr_number!(a + 1, limit);
                         setr_number!(a + 2, step);
-                        pc = (pc as isize + arg_sbx(i)) as usize;
+                        ip = ip.wrapping_offset(arg_sbx(i));
                     }
                     TFORLOOP => {
                         let cb = base + a as usize + 3;
@@ -591,7 +596,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             setr!(a + 2, v);
                             jump_next!();
                         } else {
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                         }
                     }
                     SETLIST => {
@@ -603,8 +608,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         if c == 0 {
                             // SAFETY: a SETLIST with C = 0 is followed by its real C.
-                            c = unsafe { *code.add(pc) } as usize;
-                            pc += 1;
+                            c = unsafe { *ip } as usize;
+                            ip = ip.wrapping_add(1);
                         }
                         let Value::Table(t) = r!(a) else {
                             // Compiled code stores into its constructor's table; foreign
@@ -645,14 +650,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         for (j, up) in ups.iter_mut().enumerate().take(nup) {
                             // SAFETY: CLOSURE is followed by one pseudo-instruction per
                             // upvalue of the child (compiler invariant).
-                            let pseudo = unsafe { *code.add(pc + j) };
+                            let pseudo = unsafe { *ip.add(j) };
                             *up = Some(if pseudo & 0x3f == GETUPVAL {
                                 cl.upvalue(arg_b(pseudo) as usize)
                             } else {
                                 self.find_upvalue(base + arg_b(pseudo) as usize)?
                             });
                         }
-                        pc += nup;
+                        ip = ip.wrapping_add(nup);
                         let env = cl.env();
                         let made = LuaClosureRef::new(
                             &mut self.heap,
