@@ -29,6 +29,8 @@ pub struct ArenaSource {
     dirty: Vec<NonNull<u8>>,
     /// Arenas handed out and not yet given back.
     in_use: usize,
+    /// Arenas whose memory `trim` has given back to the OS, in all.
+    returned: u64,
 }
 
 impl ArenaSource {
@@ -68,6 +70,7 @@ impl ArenaSource {
         let keep = keep_bytes / ARENA_SIZE;
         while self.dirty.len() > keep {
             let arena = self.dirty.pop().expect("len > keep >= 0");
+            self.returned += 1;
             if self.clean.len() < ARENAS_PER_MAPPING {
                 // SAFETY: pooled arenas are unused; discarding keeps the range mapped and
                 // makes it read as zeros, as `acquire` promises of clean arenas.
@@ -78,6 +81,12 @@ impl ArenaSource {
                 unsafe { os::unmap(arena, ARENA_SIZE) };
             }
         }
+    }
+
+    /// Arenas whose memory went back to the OS so far: each costs page faults (a zeroed
+    /// page each) if the heap grows into it again.
+    pub fn arenas_returned(&self) -> u64 {
+        self.returned
     }
 
     /// Arenas handed out and not given back.

@@ -275,6 +275,11 @@ impl Heap {
         self.source.arenas_in_use()
     }
 
+    /// Emptied arenas whose memory went back to the OS so far (see `trim`).
+    pub fn arenas_returned(&self) -> u64 {
+        self.source.arenas_returned()
+    }
+
     /// Starts a collection: completes the bitmap encoding and drops the allocator's free
     /// space bookkeeping.
     pub fn prepare_for_collection(&mut self) {

@@ -177,6 +177,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             sticky: false,
             cycle_minor: false,
             allocated_at_atomic: 0,
+            heap_at_major: 0,
             pruning: false,
             full_gray_stack: Vec::new(),
         };
