@@ -27,17 +27,34 @@ luagc_all() { # workload arg
   done
 }
 
+# fib(30) takes tens of ms, near /usr/bin/time's 10 ms resolution: it is also timed as
+# five runs in one loop (workload fib_x5), the interpreters alternating per round.
+fib_x5() { # tag command...
+  local tag=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$OUT/time_fib_x5_${tag}_$r" \
+    bash -c 'for k in 1 2 3 4 5; do "$@" >/dev/null || exit 1; done' _ "$@" "$W/fib.lua" 30 \
+    2>>"$OUT/err"
+}
+
 for r in 1 2 3; do
   for wl in binary_trees fib; do
     arg=""
     [ $wl = fib ] && arg=30
     luagc_all $wl "$arg"
     for peer in lua5.4 lua5.1 luajit; do run $peer $wl "$arg" $peer; done
+    # The standalone lua5.4 starts in generational mode; its incremental mode too.
+    run lua5.4-inc $wl "$arg" lua5.4 -e "collectgarbage('incremental')"
   done
+  fib_x5 stw "$B" --gc stw
+  for peer in lua5.4 lua5.1 luajit; do fib_x5 $peer $peer; done
+done
+for r in 1 2 3; do
+  luagc_all live_tables ""
+  run lua5.4 live_tables "" lua5.4
+  run lua5.4-inc live_tables "" lua5.4 -e "collectgarbage('incremental')"
 done
 r=1
-luagc_all live_tables ""
-run lua5.4 live_tables "" lua5.4
 for m in inc gen; do
   mode=incremental; [ $m = gen ] && mode=generational
   run "newgc-$m" lru_cache "" "$B" --gc newgc --gc-mode $mode --stats-json "$OUT/json_lru_cache_newgc-${m}_$r"

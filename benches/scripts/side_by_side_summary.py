@@ -21,13 +21,15 @@ for f in glob.glob(os.path.join(d, "time_*")):
 med = lambda xs: statistics.median(xs)
 for wl, cfgs in sorted(rows.items()):
     luagc = {t: v for t, v in cfgs.items() if "gc_ms" in v[0]}
-    base = min(med([r["wall_ms"] - r["gc_ms"] for r in v]) for v in luagc.values())
+    # fib_x5 (five runs in a loop) has no --stats-json, so no LBO.
+    base = min((med([r["wall_ms"] - r["gc_ms"] for r in v]) for v in luagc.values()), default=None)
     ref = med([r["wall_ms"] for r in cfgs["lua5.4"]]) if "lua5.4" in cfgs else None
     runs = max(len(v) for v in cfgs.values())
     print(f"\n### {wl} (median of {runs} run{'s' if runs > 1 else ''})\n")
     print("| configuration | wall ms | GC ms | LBO | max pause ms | cycles (minor) | peak RSS MB | / lua5.4 |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|")
-    order = ["newgc", "newgc-inc", "newgc-gen", "stw", "epsilon", "lua5.4", "lua5.1", "luajit"]
+    order = ["newgc", "newgc-inc", "newgc-gen", "stw", "epsilon", "lua5.4", "lua5.4-inc",
+             "lua5.1", "luajit"]
     for tag in sorted(cfgs, key=lambda t: order.index(t) if t in order else 99):
         v = cfgs[tag]; w = med([r["wall_ms"] for r in v]); rss = med([r["rss_mb"] for r in v])
         ratio = f"{w / ref:.2f}" if ref else "-"
