@@ -16,8 +16,11 @@
 //!
 //! The forward barrier (`Collector::write_barrier_forward`, for big tables) keeps the
 //! same invariant the other way round: when the object written to is marked and black
-//! objects matter, the stored object is marked instead (and queued to be traced if it is
-//! traversable), so the big object is never traced again because it was written.
+//! objects matter, the stored object is recorded in `shade` instead, to be marked (and
+//! traced if it is traversable) by the next step or cycle, so the big object is never
+//! traced again because it was written. Recording costs the mutator a push; the marking
+//! is done in batches with the mark words prefetched, as for a big object's chunk:
+//! marking each stored object at its store cost live_tables 0.5 s of 10.9 s.
 
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::is_marked;
@@ -31,6 +34,9 @@ pub(super) struct Barrier {
     pub remember: bool,
     /// Objects that were black when written: the remembered set of generational mode.
     pub ssb: Vec<ObjectRef>,
+    /// Objects stored into black big objects, not yet marked (the forward barrier's
+    /// records).
+    pub shade: Vec<ObjectRef>,
 }
 
 impl Barrier {

@@ -115,11 +115,21 @@ impl State {
         if self.phase == Phase::Marking {
             loop {
                 let mut tracer = self.marking.tracer(heap);
-                let work = tracer.drain::<M>(budget);
+                let shade = &mut self.barrier.shade;
+                let batch = shade.len().saturating_sub(SSB_BATCH);
+                let mut work = tracer.mark_recorded(&shade[batch..]);
+                shade.truncate(batch);
+                work += tracer.drain::<M>(budget.saturating_sub(work));
                 self.pacing.work_done += work;
                 budget = budget.saturating_sub(work);
                 if !self.marking.gray.is_empty() {
                     return false;
+                }
+                if !self.barrier.shade.is_empty() {
+                    if budget == 0 {
+                        return false;
+                    }
+                    continue;
                 }
                 if self.barrier.ssb.is_empty() {
                     break;
@@ -170,6 +180,8 @@ impl State {
         }
         let stacks = std::mem::take(&mut self.marking.stacks);
         {
+            // The marking loop above empties the forward barrier's records first.
+            debug_assert!(self.barrier.shade.is_empty());
             let mut tracer = self.marking.tracer(heap);
             roots.trace_roots(&mut tracer);
             for &obj in self.finalizers.pending() {
@@ -313,6 +325,7 @@ impl State {
             self.sticky = false;
         }
         self.barrier.ssb.clear();
+        self.barrier.shade.clear();
         self.barrier.remember = false;
         self.marking.forget_stacks();
         heap.prepare_for_collection();

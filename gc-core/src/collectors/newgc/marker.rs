@@ -220,6 +220,19 @@ impl MarkTracer<'_> {
         }
     }
 
+    /// Marks the objects the forward barrier recorded, with their mark words prefetched
+    /// a few ahead (the records are scattered over the heap); returns the work done.
+    pub fn mark_recorded(&mut self, objs: &[ObjectRef]) -> u64 {
+        let start = self.work();
+        for (i, &obj) in objs.iter().enumerate() {
+            if let Some(&ahead) = objs.get(i + PREFETCH_AHEAD) {
+                prefetch_mark_word(ahead);
+            }
+            self.mark(obj);
+        }
+        self.work() - start
+    }
+
     /// Marks `obj` as the forward barrier does: while marking, like any reference (so it
     /// is traced if traversable); while paused with sticky marks, it becomes old at once
     /// and, if traversable, goes to `ssb` to be traced by the next minor cycle.

@@ -68,8 +68,9 @@ impl<M: ObjectModel> NewGc<M> {
     }
 
     /// The forward barrier's slow path (see `barrier`): a marked object that must be
-    /// remembered keeps its color and `stored` is marked; otherwise `obj` turns
-    /// light-gray, as with the backward barrier.
+    /// remembered keeps its color and `stored` is recorded, to be marked by the next
+    /// step or cycle (see `barrier`); otherwise `obj` turns light-gray, as with the
+    /// backward barrier.
     #[cold]
     #[inline(never)]
     fn forward_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
@@ -79,11 +80,7 @@ impl<M: ObjectModel> NewGc<M> {
             unsafe { obj.header() }.set_gray(true);
             return;
         }
-        let marking = state.phase == Phase::Marking;
-        state
-            .marking
-            .tracer(&self.heap)
-            .shade(stored, marking, &mut state.barrier.ssb);
+        state.barrier.shade.push(stored);
     }
 
     /// Marks a leaf block the VM found through a weak reference not yet pruned, so the

@@ -29,6 +29,9 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
         .objects()
         .chain(state.barrier.ssb.iter().copied())
         .collect();
+    // Objects the forward barrier recorded are as good as marked: the next step marks
+    // them, before any sweep.
+    let shaded: HashSet<ObjectRef> = state.barrier.shade.iter().copied().collect();
     let large_objects = heap.large_objects();
     for obj in reachable {
         // SAFETY: reachable traversable objects are live and initialised.
@@ -45,7 +48,10 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
         let mut children = Vec::new();
         // SAFETY: as above.
         unsafe { M::trace(obj, &mut CollectRefs(&mut children)) };
-        if let Some(child) = children.iter().find(|&&c| !is_marked(large_objects, c)) {
+        if let Some(child) = children
+            .iter()
+            .find(|&&c| !is_marked(large_objects, c) && !shaded.contains(&c))
+        {
             return Err(VerifyError(format!(
                 "tri-color invariant: black {:#x} refers to unmarked {:#x} ({:?}, sticky: {})",
                 obj.addr(),
