@@ -48,6 +48,9 @@ pub struct NewGc<M> {
     model: PhantomData<M>,
 }
 
+/// Forward-barrier records kept at most before the barrier marks them itself.
+const SHADE_LIMIT: usize = 1 << 16;
+
 impl<M: ObjectModel> NewGc<M> {
     #[inline(never)]
     fn alloc_slow<R: Roots>(
@@ -81,6 +84,16 @@ impl<M: ObjectModel> NewGc<M> {
             return;
         }
         state.barrier.shade.push(stored);
+        if state.barrier.shade.len() >= SHADE_LIMIT {
+            // Stores without allocation run no steps: mark the records here, so the
+            // buffer stays bounded (while paused with sticky marks, objects marked now
+            // are old at once, and the traversable ones wait in the SSB).
+            let marking = state.phase == Phase::Marking;
+            let mut tracer = state.marking.tracer(&self.heap);
+            for obj in state.barrier.shade.drain(..) {
+                tracer.shade(obj, marking, &mut state.barrier.ssb);
+            }
+        }
     }
 
     /// Marks a leaf block the VM found through a weak reference not yet pruned, so the
@@ -126,6 +139,12 @@ impl<M: ObjectModel> NewGc<M> {
     /// times the live heap, or the minor cycle's deadline.
     pub fn goal_bytes(&self) -> u64 {
         self.state.pacing.goal
+    }
+
+    /// Forward-barrier records waiting for a step to mark them (fewer than
+    /// `SHADE_LIMIT`, however many stores run without allocating).
+    pub fn forward_records(&self) -> usize {
+        self.state.barrier.shade.len()
     }
 
     /// The largest amount by which the heap passed a cycle's goal (pause x live, or the
