@@ -113,23 +113,20 @@ impl State {
         mut budget: u64,
     ) -> bool {
         if self.phase == Phase::Marking {
+            // The forward barrier's records since the last step (fewer than the
+            // barrier's limit), outside the budget: this is the barrier's work, done in
+            // a batch; charging it would let a mutator that keeps storing into a big
+            // table hold the cycle back.
+            let recorded = self.marking.tracer(heap).mark_recorded(&self.barrier.shade);
+            self.barrier.shade.clear();
+            self.pacing.work_done += recorded;
             loop {
                 let mut tracer = self.marking.tracer(heap);
-                let shade = &mut self.barrier.shade;
-                let batch = shade.len().saturating_sub(SSB_BATCH);
-                let mut work = tracer.mark_recorded(&shade[batch..]);
-                shade.truncate(batch);
-                work += tracer.drain::<M>(budget.saturating_sub(work));
+                let work = tracer.drain::<M>(budget);
                 self.pacing.work_done += work;
                 budget = budget.saturating_sub(work);
                 if !self.marking.gray.is_empty() {
                     return false;
-                }
-                if !self.barrier.shade.is_empty() {
-                    if budget == 0 {
-                        return false;
-                    }
-                    continue;
                 }
                 if self.barrier.ssb.is_empty() {
                     break;

@@ -48,8 +48,9 @@ pub struct NewGc<M> {
     model: PhantomData<M>,
 }
 
-/// Forward-barrier records kept at most before the barrier marks them itself.
-const SHADE_LIMIT: usize = 1 << 16;
+/// Forward-barrier records kept at most before the barrier marks them itself: a step
+/// marks the ones waiting outside its budget, so this bounds that part of a pause too.
+const SHADE_LIMIT: usize = 1 << 13;
 
 impl<M: ObjectModel> NewGc<M> {
     #[inline(never)]
@@ -142,7 +143,7 @@ impl<M: ObjectModel> NewGc<M> {
     }
 
     /// Forward-barrier records waiting for a step to mark them (fewer than
-    /// `SHADE_LIMIT`, however many stores run without allocating).
+    /// `SHADE_LIMIT`, 8192, however many stores run without allocating).
     pub fn forward_records(&self) -> usize {
         self.state.barrier.shade.len()
     }
