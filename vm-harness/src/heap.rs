@@ -33,6 +33,7 @@ use gc_core::{Collector, Liveness, ObjectRef, OutOfMemory, Roots, Tracer};
 
 use crate::model::LuaModel;
 use crate::roots::RootStack;
+use crate::value::Value;
 
 /// The collector and the allocation counters of the stress mode.
 pub struct Heap<C> {
@@ -79,6 +80,36 @@ impl<C: Collector<LuaModel>> Heap<C> {
             self.stress(roots);
         }
         self.gc.alloc_leaf(bytes, roots)
+    }
+
+    /// Allocates a leaf block of `len` values: a copy of the `old_len` values at `old`,
+    /// then nils. The moved storage of a growing stack or array part.
+    ///
+    /// # Safety
+    /// `old` points to `old_len <= len` initialised values in storage that stays where it
+    /// is during the allocation (its owner reachable and still holding it: collectors do
+    /// not move blocks).
+    pub unsafe fn alloc_values_from<R: RootStack>(
+        &mut self,
+        old: *const Value,
+        old_len: usize,
+        len: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        debug_assert!(old_len <= len);
+        let block = self.alloc_leaf(len * std::mem::size_of::<Value>(), roots)?;
+        let new = block.as_ptr() as *mut Value;
+        // SAFETY: the fresh block holds `len` values and is not the old storage, which
+        // holds `old_len` initialised values (per the caller).
+        unsafe {
+            if old_len > 0 {
+                std::ptr::copy_nonoverlapping(old, new, old_len);
+            }
+            for i in old_len..len {
+                new.add(i).write(Value::Nil);
+            }
+        }
+        Ok(block)
     }
 
     /// The write barrier: call before storing a reference into the object `obj`, after

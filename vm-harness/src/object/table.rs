@@ -722,19 +722,12 @@ impl TableRef {
                 }
                 self.t_mut().size_array = array_size as u32;
             } else {
-                let block = heap.alloc_leaf(array_size * std::mem::size_of::<Value>(), roots)?;
-                let new = block.as_ptr() as *mut Value;
-                // SAFETY: the fresh block holds array_size values; the current array part
-                // (block or inline slots) holds old_array < array_size initialised values
-                // and does not overlap it.
-                unsafe {
-                    if old_array > 0 {
-                        std::ptr::copy_nonoverlapping(self.array_ptr(), new, old_array);
-                    }
-                    for i in old_array..array_size {
-                        new.add(i).write(Value::Nil);
-                    }
-                }
+                // SAFETY: the current array part (block or inline slots) holds
+                // old_array < array_size initialised values and stays installed in this
+                // table, which the caller keeps reachable.
+                let block = unsafe {
+                    heap.alloc_values_from(self.array_ptr(), old_array, array_size, roots)?
+                };
                 // Installing the new block stores a reference into the table; the
                 // allocation may have run an increment that traced the table.
                 heap.barrier(self.0);

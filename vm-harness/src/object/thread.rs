@@ -234,18 +234,15 @@ impl ThreadRef {
             return Ok(());
         }
         let cap = needed.max(old_cap * 2);
-        let block = heap.alloc_leaf(cap * std::mem::size_of::<Value>(), roots)?;
+        let old = if old_cap > 0 {
+            self.stack_ptr() as *const Value
+        } else {
+            std::ptr::null()
+        };
+        // SAFETY: the old stack block (if any) holds old_cap values and stays installed
+        // in this thread, which the caller keeps reachable.
+        let block = unsafe { heap.alloc_values_from(old, old_cap, cap, roots)? };
         let new = block.as_ptr() as *mut Value;
-        // SAFETY: the fresh block holds `cap` values; the old stack holds old_cap values
-        // and is a different block.
-        unsafe {
-            if old_cap > 0 {
-                std::ptr::copy_nonoverlapping(self.stack_ptr(), new, old_cap);
-            }
-            for i in old_cap..cap {
-                new.add(i).write(Value::Nil);
-            }
-        }
         // Not needed for a stack (see the module docs), but cheap on this rare path.
         heap.barrier(self.0);
         let th = self.th();

@@ -117,7 +117,10 @@ impl State {
             // barrier's limit), outside the budget: this is the barrier's work, done in
             // a batch; charging it would let a mutator that keeps storing into a big
             // table hold the cycle back.
-            let recorded = self.marking.tracer(heap).mark_recorded(&self.barrier.shade);
+            let recorded = self
+                .marking
+                .tracer(heap)
+                .mark_prefetched(&self.barrier.shade);
             self.barrier.shade.clear();
             self.pacing.work_done += recorded;
             loop {

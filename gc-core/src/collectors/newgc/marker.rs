@@ -50,7 +50,8 @@ pub(super) struct Marking {
     chunk_refs: Vec<ObjectRef>,
 }
 
-/// How far ahead of marking a chunk's references their mark words are prefetched.
+/// How far ahead of marking (a chunk's references, the forward barrier's records) their
+/// mark words are prefetched.
 const PREFETCH_AHEAD: usize = 8;
 
 /// Collects references (a chunk's, or an object's for the verifier).
@@ -206,12 +207,7 @@ impl MarkTracer<'_> {
             refs.clear();
             // SAFETY: per the caller; the range lies within the parts.
             unsafe { M::trace_parts(obj, next..end, &mut CollectRefs(&mut refs)) };
-            for (i, &reference) in refs.iter().enumerate() {
-                if let Some(&ahead) = refs.get(i + PREFETCH_AHEAD) {
-                    prefetch_mark_word(ahead);
-                }
-                self.mark(reference);
-            }
+            self.mark_prefetched(&refs);
             self.marking.chunk_refs = refs;
             self.marking.scan_work += (end - next) as u64 * WORK_PER_PART;
         }
@@ -220,9 +216,10 @@ impl MarkTracer<'_> {
         }
     }
 
-    /// Marks the objects the forward barrier recorded, with their mark words prefetched
-    /// a few ahead (the records are scattered over the heap); returns the work done.
-    pub fn mark_recorded(&mut self, objs: &[ObjectRef]) -> u64 {
+    /// Marks `objs` with their mark words prefetched a few ahead: a big object's chunk
+    /// of references, or the forward barrier's records, scattered over the heap. Returns
+    /// the work done.
+    pub fn mark_prefetched(&mut self, objs: &[ObjectRef]) -> u64 {
         let start = self.work();
         for (i, &obj) in objs.iter().enumerate() {
             if let Some(&ahead) = objs.get(i + PREFETCH_AHEAD) {
