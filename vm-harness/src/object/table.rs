@@ -309,15 +309,41 @@ impl TableRef {
 
     /// The write barrier before storing `key` and `val` (or moving an entry holding
     /// them) into this table: the ordinary barrier for small tables, the forward one for
-    /// each stored object of big ones.
+    /// each stored object of big ones. A store of two non-references (numbers, booleans,
+    /// nil) needs none, as in 5.1's `luaC_barriert`: it cannot make a black table point to
+    /// a white object, and re-tracing an old table for each number written into it was
+    /// most of the barrier's work on in-place updates.
     #[inline(always)]
     fn barrier_store<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, key: Value, val: Value) {
         if self.is_big() {
-            for stored in [key, val] {
-                if let Some(obj) = stored.object() {
-                    heap.barrier_forward(self.0, obj);
-                }
+            self.shade_stored(heap, key, val);
+        } else if key.object().is_some() || val.object().is_some() {
+            heap.barrier(self.0);
+        }
+    }
+
+    /// The forward barrier for each object among `key` and `val`.
+    #[inline(always)]
+    fn shade_stored<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, key: Value, val: Value) {
+        for stored in [key, val] {
+            if let Some(obj) = stored.object() {
+                heap.barrier_forward(self.0, obj);
             }
+        }
+    }
+
+    /// The barrier for installing a new part block during a resize. A big table (before
+    /// or after it, per `big`) takes the forward barrier, for the block and then for each
+    /// entry re-inserted (see `resize`), and is not traced again: re-tracing every slot of
+    /// a growing array at each doubling was a fifth of a growing cycle's work.
+    fn barrier_install<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        big: bool,
+        block: ObjectRef,
+    ) {
+        if big {
+            heap.barrier_forward(self.0, block);
         } else {
             heap.barrier(self.0);
         }
@@ -710,6 +736,7 @@ impl TableRef {
                 requested: slots.saturating_mul(std::mem::size_of::<Node>()),
             });
         }
+        let big = self.is_big() || array_size + hash_size >= BIG_TABLE_SLOTS;
         let old_array = self.t().size_array as usize;
         if array_size > old_array {
             let t = self.t();
@@ -729,8 +756,9 @@ impl TableRef {
                     heap.alloc_values_from(self.array_ptr(), old_array, array_size, roots)?
                 };
                 // Installing the new block stores a reference into the table; the
-                // allocation may have run an increment that traced the table.
-                heap.barrier(self.0);
+                // allocation may have run an increment that traced the table. The copied
+                // values keep their slots: traced ones stay traced.
+                self.barrier_install(heap, big, block);
                 let t = self.t_mut();
                 t.array = Some(block);
                 t.size_array = array_size as u32;
@@ -739,8 +767,11 @@ impl TableRef {
         let old_nodes = self.node_ptr();
         let old_count = self.node_count();
         if hash_size == 0 {
-            // Covers the re-insertions below (which allocate nothing), as in the other arm.
-            heap.barrier(self.0);
+            // Covers the re-insertions below (which allocate nothing), as in the other arm;
+            // a big table's are shaded one by one.
+            if !big {
+                heap.barrier(self.0);
+            }
             let t = self.t_mut();
             t.node = None;
             t.log_size_node = 0;
@@ -757,8 +788,8 @@ impl TableRef {
                 }
             }
             // After the last allocation of the resize: covers the installation of the
-            // block and the re-insertions below.
-            heap.barrier(self.0);
+            // block and (small tables) the re-insertions below.
+            self.barrier_install(heap, big, block);
             let t = self.t_mut();
             t.node = Some(block);
             t.log_size_node = log as u8;
@@ -771,7 +802,8 @@ impl TableRef {
                 // old_array values: shrinking keeps it.
                 let v = unsafe { *self.array_ptr().add(i) };
                 if !v.is_nil() {
-                    self.insert_sized(Value::Number((i + 1) as f64), v);
+                    let key = Value::Number((i + 1) as f64);
+                    self.reinsert(heap, big, key, v);
                 }
             }
         }
@@ -780,10 +812,27 @@ impl TableRef {
             // allocation, and none happens here) holds old_count nodes.
             let node = unsafe { *old_nodes.add(i) };
             if !node.val.is_nil() {
-                self.insert_sized(node.key, node.val);
+                self.reinsert(heap, big, node.key, node.val);
             }
         }
         Ok(())
+    }
+
+    /// Re-inserts an entry during a resize: a big table shades the entry's objects
+    /// (the entry may land in a part the collector traced already; entries that
+    /// `insert_sized` moves again were re-inserted, and shaded, earlier in the resize,
+    /// since the node block is fresh).
+    fn reinsert<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        big: bool,
+        key: Value,
+        val: Value,
+    ) {
+        if big {
+            self.shade_stored(heap, key, val);
+        }
+        self.insert_sized(key, val);
     }
 
     /// Inserts during a resize, which sized the parts to hold every key.

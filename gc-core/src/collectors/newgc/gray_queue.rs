@@ -111,6 +111,12 @@ impl GrayQueue {
         self.len == 0
     }
 
+    /// The big objects partly traced, with the first part not yet traced (for the
+    /// verifier).
+    pub fn chunks(&self) -> impl Iterator<Item = (ObjectRef, usize)> + '_ {
+        self.chunks.iter().copied()
+    }
+
     /// Every waiting object (for the verifier).
     pub fn objects(&self) -> impl Iterator<Item = ObjectRef> + '_ {
         let arena_objects = self
