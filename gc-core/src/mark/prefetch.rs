@@ -57,14 +57,16 @@ pub(crate) fn prefetch_address(addr: usize) {
     let _ = addr;
 }
 
-/// Asks the CPU to start loading the mark-bitmap word of the arena block `obj`, which
-/// marking it will read (huge blocks: nothing, their marks are in a table).
+/// Asks the CPU to start loading what marking the arena block `obj` reads: its
+/// mark-bitmap word and its arena's header, which says whether to trace it (huge blocks:
+/// nothing, their marks are in a table).
 #[inline(always)]
-pub(crate) fn prefetch_mark_word(obj: ObjectRef) {
+pub(crate) fn prefetch_for_marking(obj: ObjectRef) {
     let addr = obj.addr();
     if !is_huge(addr) {
-        let word = (addr & !ARENA_MASK) + BITMAP_BYTES + (cell_of(addr) >> 6) * 8;
-        prefetch_address(word);
+        let base = addr & !ARENA_MASK;
+        prefetch_address(base + BITMAP_BYTES + (cell_of(addr) >> 6) * 8);
+        prefetch_address(base);
     }
 }
 

@@ -18,7 +18,7 @@ use std::time::Instant;
 use super::barrier::Barrier;
 use super::generational::{CycleReport, ModeControl};
 use super::marker::{Marked, Marking};
-use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
+use super::pacing::{Pacing, MAX_STEP_TIME, STEP_BYTES, SWEEP_WORK_PER_ARENA};
 use crate::collector::GcMode;
 use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ARENA_SIZE;
@@ -104,13 +104,15 @@ impl State {
         }
     }
 
-    /// Does about `budget` bytes of work in the running cycle. Returns true when the
+    /// Does about `budget` bytes of work in the running cycle, marking until `deadline`
+    /// at most (the atomic phase, once reached, runs to its end). Returns true when the
     /// cycle finished (its sweep is done).
     pub fn advance<M: ObjectModel, R: Roots>(
         &mut self,
         heap: &mut Heap,
         roots: &mut R,
         mut budget: u64,
+        deadline: Option<Instant>,
     ) -> bool {
         if self.phase == Phase::Marking {
             // The forward barrier's records since the last step (fewer than the
@@ -125,7 +127,7 @@ impl State {
             self.pacing.work_done += recorded;
             loop {
                 let mut tracer = self.marking.tracer(heap);
-                let work = tracer.drain::<M>(budget);
+                let work = tracer.drain_until::<M>(budget, deadline);
                 self.pacing.work_done += work;
                 budget = budget.saturating_sub(work);
                 if !self.marking.gray.is_empty() {
@@ -168,7 +170,7 @@ impl State {
     /// Runs the current cycle, if any, to its end.
     pub fn finish_cycle<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         while self.phase != Phase::Idle {
-            self.advance::<M, R>(heap, roots, u64::MAX);
+            self.advance::<M, R>(heap, roots, u64::MAX, None);
         }
     }
 
@@ -308,7 +310,13 @@ impl State {
         let heap_bytes = heap.heap_bytes();
         self.pacing.note_heap(heap_bytes);
         let work = self.pacing.take_step(debt, heap_bytes);
-        self.advance::<M, R>(heap, roots, work);
+        let done = self.pacing.work_done;
+        let finished = self.advance::<M, R>(heap, roots, work, Some(start + MAX_STEP_TIME));
+        if !finished {
+            // A step cut short by the deadline carries the work it owed.
+            let did = self.pacing.work_done.saturating_sub(done);
+            self.pacing.carried += work.saturating_sub(did);
+        }
         self.pauses.record(start, start.elapsed());
     }
 

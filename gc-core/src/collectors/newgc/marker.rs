@@ -21,13 +21,14 @@
 //! the stored object; either way nothing in its traced chunks is missed.
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use super::gray_queue::{Gray, GrayQueue};
 use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
 use crate::mark::is_marked;
-use crate::mark::prefetch::{prefetch_mark_word, PrefetchQueue};
+use crate::mark::prefetch::{prefetch_for_marking, PrefetchQueue};
 use crate::mark::reach::{
     claim_exclusive, reach, trace_gray, trace_gray_as, MarkingTracer, Reached,
 };
@@ -63,8 +64,15 @@ impl Tracer for CollectRefs<'_> {
     }
 }
 
-/// Parts of a big object traced as one unit of work (a Lua table's slots).
-pub(super) const CHUNK_PARTS: usize = 256;
+/// Parts of a big object traced as one unit of work (a Lua table's slots). Small enough
+/// that a chunk of references to cold memory (a cache and a TLB miss each, a microsecond
+/// or more apiece on a heap of gigabytes) stays a fraction of a step's deadline.
+pub(super) const CHUNK_PARTS: usize = 64;
+
+/// How often a drain with a deadline reads the clock: every this many objects traced...
+const UNITS_PER_CLOCK_READ: u32 = 16;
+/// ...counting a chunk as this many (it marks up to `CHUNK_PARTS` references).
+const UNITS_PER_CHUNK: u32 = 8;
 
 /// Work charged per part scanned (its references are charged as they are marked).
 const WORK_PER_PART: u64 = 16;
@@ -135,15 +143,31 @@ impl MarkTracer<'_> {
     /// Does gray work until about `budget` bytes of it are done or none is left. Returns
     /// the work done (bytes reached plus parts scanned).
     pub fn drain<M: ObjectModel>(&mut self, budget: u64) -> u64 {
+        self.drain_until::<M>(budget, None)
+    }
+
+    /// [`MarkTracer::drain`], stopping early at `deadline` (checked every
+    /// `UNITS_PER_CLOCK_READ` units: an object is one, a chunk `UNITS_PER_CHUNK`).
+    pub fn drain_until<M: ObjectModel>(&mut self, budget: u64, deadline: Option<Instant>) -> u64 {
         let start = self.work();
         // Objects wait a few pops in a prefetch queue, so their headers arrive from
         // memory before they are traced; the queue is empty when the drain returns.
         let mut queue = PrefetchQueue::default();
+        let mut units = 0;
+        let mut out_of_time = false;
         loop {
-            let incoming = if self.work() - start < budget {
+            if units >= UNITS_PER_CLOCK_READ {
+                units = 0;
+                out_of_time = deadline.is_some_and(|d| Instant::now() >= d);
+            }
+            let incoming = if self.work() - start < budget && !out_of_time {
                 self.marking.gray.pop()
             } else {
                 None
+            };
+            units += match incoming {
+                Some(Gray::Chunk(..)) => UNITS_PER_CHUNK,
+                _ => 1,
             };
             let ready = match incoming {
                 Some(Gray::Chunk(obj, next)) => {
@@ -221,9 +245,12 @@ impl MarkTracer<'_> {
     /// the work done.
     pub fn mark_prefetched(&mut self, objs: &[ObjectRef]) -> u64 {
         let start = self.work();
+        for &obj in objs.iter().take(PREFETCH_AHEAD) {
+            prefetch_for_marking(obj);
+        }
         for (i, &obj) in objs.iter().enumerate() {
             if let Some(&ahead) = objs.get(i + PREFETCH_AHEAD) {
-                prefetch_mark_word(ahead);
+                prefetch_for_marking(ahead);
             }
             self.mark(obj);
         }
@@ -307,5 +334,73 @@ impl Tracer for MarkTracer<'_> {
 impl MarkingTracer for MarkTracer<'_> {
     fn record_weak(&mut self, obj: ObjectRef, weakness: Weakness) {
         self.marking.weak_objects.push((obj, weakness));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collector::HeapConfig;
+    use crate::heap::arena::ArenaKind;
+    use crate::heap::GrowthPolicy;
+    use crate::object_model::GcHeader;
+    use crate::testing::{node_bytes, Node, TestModel, NODE_KIND};
+
+    struct NoCollection;
+    impl GrowthPolicy for NoCollection {
+        fn should_collect(&self, _: &Heap) -> bool {
+            false
+        }
+        fn collect(&mut self, _: &mut Heap) -> bool {
+            false
+        }
+    }
+
+    /// A drain whose deadline has passed stops within one clock read's worth of units,
+    /// with the work left still queued; without a deadline the same drain finishes it.
+    #[test]
+    fn a_passed_deadline_stops_the_drain_early() {
+        let mut heap = Heap::new(&HeapConfig::default());
+        let bytes = node_bytes(1);
+        let nodes: Vec<Node> = (0..1000)
+            .map(|id| {
+                let obj = heap
+                    .alloc_fast(ArenaKind::Objects, NODE_KIND, bytes, GcHeader::GRAY)
+                    .unwrap_or_else(|| {
+                        heap.alloc_slow(
+                            ArenaKind::Objects,
+                            NODE_KIND,
+                            bytes,
+                            GcHeader::GRAY,
+                            &mut NoCollection,
+                        )
+                        .unwrap()
+                    });
+                // SAFETY: a fresh node block of this size.
+                unsafe { Node::init(obj, id, 1) }
+            })
+            .collect();
+        let mut marking = Marking::default();
+        {
+            let mut tracer = marking.tracer(&heap);
+            for node in &nodes {
+                tracer.mark(node.0);
+            }
+        }
+        let queued = marking.gray.objects().count();
+        assert_eq!(queued, nodes.len());
+        let past = Instant::now();
+        let cut = marking
+            .tracer(&heap)
+            .drain_until::<TestModel>(u64::MAX, Some(past));
+        let left = marking.gray.objects().count();
+        assert!(cut > 0, "the first clock read comes after some work");
+        assert!(
+            queued - left <= 2 * UNITS_PER_CLOCK_READ as usize,
+            "traced {} objects past the deadline",
+            queued - left
+        );
+        let rest = marking.tracer(&heap).drain::<TestModel>(u64::MAX);
+        assert!(rest > cut && marking.gray.is_empty());
     }
 }

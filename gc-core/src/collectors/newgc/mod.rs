@@ -273,7 +273,9 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             .state
             .pacing
             .budget((kbytes as u64).saturating_mul(1024));
-        let finished = self.state.advance::<M, R>(&mut self.heap, roots, budget);
+        let finished = self
+            .state
+            .advance::<M, R>(&mut self.heap, roots, budget, None);
         self.state.pauses.record(start, start.elapsed());
         finished
     }
@@ -291,7 +293,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             self.state.start_cycle::<R>(&mut self.heap, roots);
         }
         self.state
-            .advance::<M, R>(&mut self.heap, roots, STRESS_STEP_WORK);
+            .advance::<M, R>(&mut self.heap, roots, STRESS_STEP_WORK, None);
         self.verify(roots)
     }
 

@@ -16,9 +16,17 @@
 //! the live heap cannot grow faster than allocation. The heap limit is the hard bound: it
 //! runs a full collection.
 //!
+//! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
+//! a reference to cold memory (a cache and a TLB miss for its mark word, another for its
+//! gray stack) costs a hundred times one to memory just allocated. So an allocation step
+//! also stops marking at `MAX_STEP_TIME` and carries what it still owed; the atomic phase,
+//! once reached, is not cut.
+//!
 //! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap (at
 //! least `min_trigger` bytes, so small heaps do not run minors back to back) has been
 //! allocated, with a deadline twice that.
+
+use std::time::Duration;
 
 use crate::heap::arena::ARENA_SIZE;
 
@@ -29,6 +37,10 @@ pub(super) const STEP_BYTES: u64 = 16 << 10;
 /// to half a millisecond of marking small tables on the development machine, whose
 /// memory latency dominates); a big allocation's debt is paid over several steps.
 pub(super) const MAX_STEP_WORK: u64 = 64 << 10;
+
+/// The longest an allocation step marks (see the module docs): half the 1 ms pause
+/// target, leaving room for the forward barrier's records and the sweep's share.
+pub(super) const MAX_STEP_TIME: Duration = Duration::from_micros(500);
 
 /// The work charged for sweeping one arena.
 pub(super) const SWEEP_WORK_PER_ARENA: u64 = (ARENA_SIZE / 64) as u64;
