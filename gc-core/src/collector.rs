@@ -34,6 +34,10 @@ pub struct HeapConfig {
     /// A mode forced for collectors that have several (`luagc --gc-mode`); `None` lets
     /// the collector switch by itself.
     pub mode: Option<GcMode>,
+    /// Also measure every pause in the thread's CPU time (`luagc --pause-cpu-time`), a
+    /// system call per pause start and end. A pause much longer in wall time than in CPU
+    /// time was the machine's (a preempted virtual CPU), not the collector's.
+    pub pause_cpu_time: bool,
 }
 
 /// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
@@ -57,6 +61,7 @@ impl Default for HeapConfig {
             parallel_min_bytes: 16 << 20,
             stepmul_percent: 200,
             mode: None,
+            pause_cpu_time: false,
         }
     }
 }

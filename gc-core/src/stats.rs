@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
+use crate::collector::HeapConfig;
+use crate::heap::os::thread_cpu_time;
 use crate::heap::Heap;
 
 /// Pause percentiles.
@@ -72,6 +74,9 @@ pub struct Stats {
     pub gc_time: Duration,
     /// Pause percentiles.
     pub pauses: PauseSummary,
+    /// The same pauses in the thread's CPU time, when measured
+    /// (`HeapConfig::pause_cpu_time`).
+    pub pause_cpu: Option<PauseSummary>,
     /// Minimum mutator utilisation from the collector's creation to this snapshot.
     pub mmu: Mmu,
     /// Bytes allocated over the heap's life (block sizes, rounded to cells; huge blocks
@@ -254,9 +259,24 @@ impl MmuTracker {
     }
 }
 
+fn summarize(histogram: &Histogram<u32>) -> PauseSummary {
+    if histogram.is_empty() {
+        return PauseSummary::default();
+    }
+    let at = |q: f64| Duration::from_nanos(histogram.value_at_quantile(q));
+    PauseSummary {
+        count: histogram.len(),
+        p50: at(0.5),
+        p99: at(0.99),
+        max: Duration::from_nanos(histogram.max()),
+    }
+}
+
 /// Records pauses and cycles as a collector runs; the run starts when the log is created.
 pub struct PauseLog {
     histogram: Histogram<u32>,
+    /// Pauses in thread CPU time, when measured.
+    cpu_histogram: Option<Histogram<u32>>,
     total: Duration,
     minor_cycles: u64,
     major_cycles: u64,
@@ -264,12 +284,29 @@ pub struct PauseLog {
     mmu: MmuTracker,
 }
 
+/// When a pause began: wall clock, and thread CPU time if measured.
+#[derive(Copy, Clone, Debug)]
+pub struct PauseStart {
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
+impl PauseStart {
+    /// The wall-clock start, for deadlines.
+    pub fn instant(&self) -> Instant {
+        self.wall
+    }
+}
+
+fn pause_histogram() -> Histogram<u32> {
+    Histogram::new_with_bounds(10, 3_600_000_000_000, 3).expect("valid histogram bounds")
+}
+
 impl Default for PauseLog {
     fn default() -> Self {
-        let histogram =
-            Histogram::new_with_bounds(10, 3_600_000_000_000, 3).expect("valid histogram bounds");
         PauseLog {
-            histogram,
+            histogram: pause_histogram(),
+            cpu_histogram: None,
             total: Duration::ZERO,
             minor_cycles: 0,
             major_cycles: 0,
@@ -280,6 +317,33 @@ impl Default for PauseLog {
 }
 
 impl PauseLog {
+    /// A log for a collector configured by `config` (pauses in CPU time too if asked).
+    pub fn new(config: &HeapConfig) -> Self {
+        PauseLog {
+            cpu_histogram: config.pause_cpu_time.then(pause_histogram),
+            ..PauseLog::default()
+        }
+    }
+
+    /// Starts timing a pause.
+    #[inline]
+    pub fn begin(&self) -> PauseStart {
+        PauseStart {
+            wall: Instant::now(),
+            cpu: self.cpu_histogram.as_ref().map(|_| thread_cpu_time()),
+        }
+    }
+
+    /// Ends the pause `start` began, and records it.
+    #[inline]
+    pub fn end(&mut self, start: PauseStart) {
+        self.record(start.wall, start.wall.elapsed());
+        if let (Some(histogram), Some(cpu)) = (&mut self.cpu_histogram, start.cpu) {
+            let nanos = nanos(thread_cpu_time().saturating_sub(cpu)).max(1);
+            histogram.saturating_record(nanos);
+        }
+    }
+
     /// Records one pause that began at `start` and lasted `pause`. The start places the
     /// pause on the run's timeline, for MMU. Pauses must be recorded in the order they
     /// happen; O(1) amortised.
@@ -301,16 +365,7 @@ impl PauseLog {
 
     /// Pause count and percentiles.
     pub fn summary(&self) -> PauseSummary {
-        if self.histogram.is_empty() {
-            return PauseSummary::default();
-        }
-        let at = |q: f64| Duration::from_nanos(self.histogram.value_at_quantile(q));
-        PauseSummary {
-            count: self.histogram.len(),
-            p50: at(0.5),
-            p99: at(0.99),
-            max: Duration::from_nanos(self.histogram.max()),
-        }
+        summarize(&self.histogram)
     }
 
     /// Minimum mutator utilisation from the log's creation until now.
@@ -322,6 +377,7 @@ impl PauseLog {
     pub fn stats(&self, heap: &Heap) -> Stats {
         let pauses = self.summary();
         Stats {
+            pause_cpu: self.cpu_histogram.as_ref().map(summarize),
             cycles: self.minor_cycles + self.major_cycles,
             minor_cycles: self.minor_cycles,
             major_cycles: self.major_cycles,

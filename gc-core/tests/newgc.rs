@@ -245,3 +245,74 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
         assert!(gc.contains(child.0), "forward barrier: {forward}");
     }
 }
+
+/// Objects allocated during marking that only the roots hold (registers and stacks in
+/// the VM, which take no barrier) are found by marking's incremental passes over the
+/// roots, not left for the atomic phase to trace in its pause.
+#[test]
+fn marking_traces_what_only_the_roots_hold_before_the_atomic_phase() {
+    const HELD: usize = 50_000;
+    for mode in [GcMode::Incremental, GcMode::Generational] {
+        let mut gc = Gc::new(HeapConfig {
+            mode: Some(mode),
+            min_trigger_bytes: 1 << 20,
+            ..HeapConfig::default()
+        });
+        let mut roots = RootList::default();
+        // Enough live data that a marking takes many steps.
+        for _ in 0..100_000 {
+            let n = node(&mut gc, &mut roots, 0);
+            roots.0.push(n.0);
+        }
+        while gc.phase() != Phase::Marking {
+            node(&mut gc, &mut roots, 1);
+        }
+        for _ in 0..HELD {
+            let n = node(&mut gc, &mut roots, 0);
+            roots.0.push(n.0);
+        }
+        // Garbage until the cycles running meanwhile are over.
+        let cycles = gc.stats().cycles;
+        while gc.stats().cycles < cycles + 2 {
+            node(&mut gc, &mut roots, 1);
+        }
+        let held_bytes = (HELD * node_bytes(0)) as u64;
+        let atomic = gc.atomic_marked_bytes_max();
+        assert!(
+            atomic < held_bytes / 10,
+            "{mode:?}: an atomic phase marked {atomic} B of the {held_bytes} B the roots hold"
+        );
+        gc.verify(&mut roots).unwrap();
+    }
+}
+
+/// The arenas a sweep empties beyond the headroom go back to the OS a few per step (a
+/// thousand at once was a pause of milliseconds), and they all do go back.
+#[test]
+fn emptied_arenas_go_back_to_the_os_a_few_per_step() {
+    let mut gc = Gc::new(HeapConfig {
+        mode: Some(GcMode::Incremental),
+        min_trigger_bytes: 1 << 20,
+        ..HeapConfig::default()
+    });
+    let mut roots = RootList::default();
+    // 64 MB live, then dropped: the next cycle's sweep empties its arenas.
+    for _ in 0..1_000_000 {
+        let n = node(&mut gc, &mut roots, 6);
+        roots.0.push(n.0);
+    }
+    roots.0.clear();
+    let mut most_at_once = 0;
+    // 128 MB of garbage: cycles sweep the dropped data and then their own garbage.
+    for _ in 0..4_000_000 {
+        let before = gc.heap().arenas_returned();
+        node(&mut gc, &mut roots, 1);
+        most_at_once = most_at_once.max(gc.heap().arenas_returned() - before);
+    }
+    let returned = gc.heap().arenas_returned();
+    assert!(returned >= 100, "only {returned} arenas went back");
+    assert!(
+        most_at_once <= 4,
+        "{most_at_once} arenas went back in one step"
+    );
+}

@@ -194,17 +194,8 @@ fn heap_limit_turns_into_a_catchable_lua_error() {
 
 #[test]
 fn stats_json_has_the_promised_fields() {
-    let path = std::env::temp_dir().join(format!("luagc-stats-{}.json", std::process::id()));
-    let output = Command::new(env!("CARGO_BIN_EXE_luagc"))
-        .args(["--stats-json"])
-        .arg(&path)
-        .args(["-e", "local t = {} for i = 1, 1e5 do t[i % 100] = {i} end"])
-        .output()
-        .expect("run luagc");
-    assert!(output.status.success());
-    let text = std::fs::read_to_string(&path).expect("stats file");
-    let _ = std::fs::remove_file(&path);
-    let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let json = stats_json(&[]);
+    let text = json.to_string();
     for key in [
         "collector",
         "wall_ms",
@@ -235,6 +226,45 @@ fn stats_json_has_the_promised_fields() {
         Some(json["cycles_minor"].as_u64().unwrap() + json["cycles_major"].as_u64().unwrap()),
         "cycles = minor + major in {text}"
     );
+    assert!(json.get("pause_cpu_ms").is_none(), "{text}");
+}
+
+/// With --pause-cpu-time every pause is also timed in thread CPU time, which a pause
+/// cannot take more of than wall time (beyond the clocks' resolution).
+#[test]
+fn pause_cpu_time_times_the_same_pauses() {
+    let json = stats_json(&["--pause-cpu-time"]);
+    let text = json.to_string();
+    let count = json["pause_ms"]["count"].as_u64().expect("pause count");
+    assert!(count > 0, "{text}");
+    assert_eq!(
+        json["pause_cpu_ms"]["count"].as_u64(),
+        Some(count),
+        "{text}"
+    );
+    let wall = json["pause_ms"]["max"].as_f64().unwrap();
+    let cpu = json["pause_cpu_ms"]["max"].as_f64().unwrap();
+    assert!(cpu > 0.0 && cpu <= wall + 0.05, "{text}");
+}
+
+/// luagc's --stats-json output for a small allocating script, run with `args`.
+fn stats_json(args: &[&str]) -> serde_json::Value {
+    let path = std::env::temp_dir().join(format!(
+        "luagc-stats-{}-{}.json",
+        std::process::id(),
+        args.len()
+    ));
+    let output = Command::new(env!("CARGO_BIN_EXE_luagc"))
+        .args(args)
+        .args(["--stats-json"])
+        .arg(&path)
+        .args(["-e", "local t = {} for i = 1, 1e6 do t[i % 100] = {i} end"])
+        .output()
+        .expect("run luagc");
+    assert!(output.status.success());
+    let text = std::fs::read_to_string(&path).expect("stats file");
+    let _ = std::fs::remove_file(&path);
+    serde_json::from_str(&text).expect("json")
 }
 
 #[test]

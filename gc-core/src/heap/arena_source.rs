@@ -67,8 +67,20 @@ impl ArenaSource {
     /// Keeps at most `keep_bytes` of given-back arenas resident; the others' memory goes
     /// back to the OS now.
     pub fn trim(&mut self, keep_bytes: usize) {
+        self.trim_some(keep_bytes, usize::MAX);
+    }
+
+    /// [`ArenaSource::trim`], giving back `max_arenas` at most (each is a system call that
+    /// frees 256 KB of pages, tens of microseconds). Returns whether the pool is down to
+    /// `keep_bytes`.
+    pub fn trim_some(&mut self, keep_bytes: usize, max_arenas: usize) -> bool {
         let keep = keep_bytes / ARENA_SIZE;
+        let mut given_back = 0;
         while self.dirty.len() > keep {
+            if given_back == max_arenas {
+                return false;
+            }
+            given_back += 1;
             let arena = self.dirty.pop().expect("len > keep >= 0");
             self.returned += 1;
             if self.clean.len() < ARENAS_PER_MAPPING {
@@ -81,6 +93,7 @@ impl ArenaSource {
                 unsafe { os::unmap(arena, ARENA_SIZE) };
             }
         }
+        true
     }
 
     /// Arenas whose memory went back to the OS so far: each costs page faults (a zeroed

@@ -386,8 +386,16 @@ impl Heap {
     /// Keeps `headroom_bytes` of emptied arenas resident for the coming growth and returns
     /// the rest to the OS (see [`Heap::finish_collection`]).
     pub fn trim(&mut self, headroom_bytes: u64) {
-        self.source
-            .trim(usize::try_from(headroom_bytes).unwrap_or(usize::MAX));
+        self.trim_some(headroom_bytes, usize::MAX);
+    }
+
+    /// [`Heap::trim`], returning `max_arenas` at most to the OS, so that an incremental
+    /// collector spreads a big trim over its steps. Returns whether it is done.
+    pub fn trim_some(&mut self, headroom_bytes: u64, max_arenas: usize) -> bool {
+        self.source.trim_some(
+            usize::try_from(headroom_bytes).unwrap_or(usize::MAX),
+            max_arenas,
+        )
     }
 
     /// Unmarks every block and huge block: ends generational mode's sticky marks before a

@@ -5,6 +5,7 @@
 //! This is one of the few modules with `unsafe`: it calls mmap, munmap and madvise.
 
 use std::ptr::NonNull;
+use std::time::Duration;
 
 /// Maps `bytes` of zeroed memory aligned to `align` (a power of two, a multiple of the page
 /// size). Over-maps by `align` and trims both ends, so the kernel keeps exactly `bytes`.
@@ -71,6 +72,24 @@ pub fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     usize::try_from(size).unwrap_or(4096)
+}
+
+/// CPU time the calling thread has run (Linux: without the time its virtual CPU was
+/// preempted, when the kernel accounts steal time). `Duration::ZERO` if the clock fails.
+pub fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec, which `now` is.
+    let result = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    if result != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or(0),
+        u32::try_from(now.tv_nsec).unwrap_or(0),
+    )
 }
 
 /// Resident set size of this process, in bytes, from `/proc/self/statm` (Linux). For the

@@ -52,7 +52,7 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         Epsilon {
             heap: Heap::new(&config),
             finalizers: FinalizerQueue::default(),
-            pauses: PauseLog::default(),
+            pauses: PauseLog::new(&config),
             model: PhantomData,
         }
     }

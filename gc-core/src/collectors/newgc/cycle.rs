@@ -60,6 +60,16 @@ pub(super) struct State {
     pub heap_at_major: u64,
     /// The full collection's gray stack (kept for its capacity).
     pub full_gray_stack: Vec<ObjectRef>,
+    /// Passes over the roots and stacks this cycle's marking made before its atomic
+    /// phase (see `MAX_REMARKS`), and the allocation count at the last.
+    pub remarks: u32,
+    pub remarked_at: u64,
+    /// The most bytes an atomic phase marked (for tools and tests: its share of the
+    /// max pause).
+    pub atomic_marked_max: u64,
+    /// The headroom down to which emptied arenas are still to be given back, a few per
+    /// step, since the last sweep ended.
+    pub trim_to: Option<u64>,
     /// Whether the VM is still pruning its weak references to leaf blocks: dead leaves
     /// it finds meanwhile must be revived, and the leaf arenas wait.
     pub pruning: bool,
@@ -68,6 +78,20 @@ pub(super) struct State {
 /// SSB entries a step queues for tracing at a time: the SSB of generational mode holds
 /// every old object written since the last minor cycle, too many for one step.
 const SSB_BATCH: usize = 1024;
+
+/// Emptied arenas a step gives back to the OS at most (see `trim_step`).
+const TRIM_ARENAS_PER_STEP: usize = 4;
+
+/// Incremental passes over the roots and stacks before the atomic phase, at most: the
+/// objects allocated during marking that only the stacks hold (a tree being built) are
+/// found there, and the atomic phase would otherwise trace them all in its pause (up to
+/// 1.2 ms on binary_trees). Each pass is done incrementally; the atomic phase then traces
+/// only what the mutator allocated since the last.
+const MAX_REMARKS: u32 = 3;
+
+/// Allocation since the last pass after which, out of gray objects again, marking makes
+/// another pass rather than enter the atomic phase.
+const REMARK_AFTER_BYTES: u64 = 2 * STEP_BYTES;
 
 /// Weak-reference entries the atomic phase prunes at most (fewer if its step's budget is
 /// small); the rest are pruned in sweep steps.
@@ -92,7 +116,13 @@ impl State {
         if !self.cycle_minor {
             self.marking.forget_stacks();
         }
+        self.remarks = 0;
         // The SSB's remembered objects are queued by the steps, a batch at a time.
+        self.mark_roots_and_stacks(heap, roots);
+    }
+
+    /// Marks the roots and queues every stack known (minor cycles: the old ones too).
+    fn mark_roots_and_stacks<R: Roots>(&mut self, heap: &Heap, roots: &mut R) {
         for i in 0..self.marking.stacks.len() {
             let stack = self.marking.stacks[i];
             self.marking.gray.push(stack);
@@ -102,6 +132,13 @@ impl State {
         for &obj in self.finalizers.pending() {
             tracer.mark(obj);
         }
+    }
+
+    /// Whether marking, out of gray objects, should go over the roots and stacks once
+    /// more before the atomic phase (see `REMARK_AFTER_BYTES`).
+    fn remark_due(&self, heap: &Heap) -> bool {
+        self.remarks < MAX_REMARKS
+            && (self.remarks == 0 || heap.allocated_bytes() - self.remarked_at > REMARK_AFTER_BYTES)
     }
 
     /// Does about `budget` bytes of work in the running cycle, marking until `deadline`
@@ -134,11 +171,17 @@ impl State {
                     return false;
                 }
                 if self.barrier.ssb.is_empty() {
-                    break;
-                }
-                let ssb = &mut self.barrier.ssb;
-                for obj in ssb.drain(ssb.len().saturating_sub(SSB_BATCH)..) {
-                    self.marking.gray.push(obj);
+                    if !self.remark_due(heap) {
+                        break;
+                    }
+                    self.remarks += 1;
+                    self.remarked_at = heap.allocated_bytes();
+                    self.mark_roots_and_stacks(heap, roots);
+                } else {
+                    let ssb = &mut self.barrier.ssb;
+                    for obj in ssb.drain(ssb.len().saturating_sub(SSB_BATCH)..) {
+                        self.marking.gray.push(obj);
+                    }
                 }
                 if budget == 0 {
                     return false;
@@ -180,6 +223,7 @@ impl State {
         for obj in self.barrier.ssb.drain(..) {
             self.marking.gray.push(obj);
         }
+        let marked_before = self.marking.marked_bytes;
         let stacks = std::mem::take(&mut self.marking.stacks);
         {
             // The marking loop above empties the forward barrier's records first.
@@ -202,6 +246,9 @@ impl State {
         self.marking.stacks.extend(found);
 
         let dead = self.finalizers.separate_dead(&Marked(heap.large_objects()));
+        self.atomic_marked_max = self
+            .atomic_marked_max
+            .max(self.marking.marked_bytes - marked_before);
         {
             let mut tracer = self.marking.tracer(heap);
             for &obj in &dead {
@@ -284,7 +331,18 @@ impl State {
             // incremental mode's page faults).
             headroom = headroom.max(self.heap_at_major.saturating_sub(live));
         }
-        heap.trim(headroom);
+        // Given back by the next steps, a few at a time.
+        self.trim_to = Some(headroom);
+    }
+
+    /// Gives a few of the arenas the sweep emptied beyond the headroom back to the OS
+    /// (giving back a thousand at once was a pause of milliseconds).
+    fn trim_step(&mut self, heap: &mut Heap) {
+        if let Some(headroom) = self.trim_to {
+            if heap.trim_some(headroom, TRIM_ARENAS_PER_STEP) {
+                self.trim_to = None;
+            }
+        }
     }
 
     /// A step at an allocation slow path: pays the allocation debt (at most
@@ -298,26 +356,32 @@ impl State {
         let debt = allocated - self.pacing.last_step_at;
         self.pacing.last_step_at = allocated;
         self.pacing.next_step_at = allocated + STEP_BYTES;
+        if self.trim_to.is_some() {
+            let start = self.pauses.begin();
+            self.trim_step(heap);
+            self.pauses.end(start);
+        }
         if self.phase == Phase::Idle {
             if !self.auto_collect || heap.heap_bytes() < self.pacing.trigger {
                 return;
             }
-            let start = Instant::now();
+            let start = self.pauses.begin();
             self.start_cycle::<R>(heap, roots);
-            self.pauses.record(start, start.elapsed());
+            self.pauses.end(start);
         }
-        let start = Instant::now();
+        let start = self.pauses.begin();
         let heap_bytes = heap.heap_bytes();
         self.pacing.note_heap(heap_bytes);
         let work = self.pacing.take_step(debt, heap_bytes);
         let done = self.pacing.work_done;
-        let finished = self.advance::<M, R>(heap, roots, work, Some(start + MAX_STEP_TIME));
+        let finished =
+            self.advance::<M, R>(heap, roots, work, Some(start.instant() + MAX_STEP_TIME));
         if !finished {
             // A step cut short by the deadline carries the work it owed.
             let did = self.pacing.work_done.saturating_sub(done);
             self.pacing.carried += work.saturating_sub(did);
         }
-        self.pauses.record(start, start.elapsed());
+        self.pauses.end(start);
     }
 
     /// A full collection: finishes the running cycle, ends sticky marks, then marks the
@@ -326,7 +390,7 @@ impl State {
     /// sweeps it, in one pause. It leaves no black object, whatever the mode: the next
     /// cycle marks everything.
     pub fn full_collection<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
-        let start = Instant::now();
+        let start = self.pauses.begin();
         self.finish_cycle::<M, R>(heap, roots);
         if self.sticky {
             heap.unmark_all();
@@ -346,9 +410,10 @@ impl State {
             .plan_incremental(marked.live_bytes, heap.arenas_in_use());
         let headroom = self.pacing.goal.saturating_sub(marked.live_bytes);
         heap.finish_collection(marked.live_bytes, headroom);
+        self.trim_to = None;
         self.allocated_at_atomic = heap.allocated_bytes();
         self.pauses.count_cycle(CycleKind::Major);
-        self.pauses.record(start, start.elapsed());
+        self.pauses.end(start);
     }
 }
 

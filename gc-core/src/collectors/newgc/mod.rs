@@ -17,7 +17,6 @@ mod pacing;
 mod verify;
 
 use std::marker::PhantomData;
-use std::time::Instant;
 
 pub use cycle::Phase;
 
@@ -148,6 +147,12 @@ impl<M: ObjectModel> NewGc<M> {
         self.state.barrier.shade.len()
     }
 
+    /// The most bytes an atomic phase marked: what the incremental marking left to its
+    /// pause (objects only the stacks hold, allocated since marking's last pass over them).
+    pub fn atomic_marked_bytes_max(&self) -> u64 {
+        self.state.atomic_marked_max
+    }
+
     /// The largest amount by which the heap passed a cycle's goal (pause x live, or the
     /// minor cycle's deadline): the pacing proof's witness.
     pub fn max_goal_overshoot(&self) -> u64 {
@@ -183,7 +188,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             marking: Marking::default(),
             barrier: Barrier::default(),
             finalizers: FinalizerQueue::default(),
-            pauses: PauseLog::default(),
+            pauses: PauseLog::new(&config),
             pacing: Pacing::new(
                 config.pause_percent,
                 config.stepmul_percent,
@@ -196,6 +201,10 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             allocated_at_atomic: 0,
             heap_at_major: 0,
             pruning: false,
+            remarks: 0,
+            trim_to: None,
+            atomic_marked_max: 0,
+            remarked_at: 0,
             full_gray_stack: Vec::new(),
         };
         NewGc {
@@ -265,7 +274,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     fn step<R: Roots>(&mut self, roots: &mut R, kbytes: usize) -> bool {
-        let start = Instant::now();
+        let start = self.state.pauses.begin();
         if self.state.phase == Phase::Idle {
             self.state.start_cycle::<R>(&mut self.heap, roots);
         }
@@ -276,7 +285,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         let finished = self
             .state
             .advance::<M, R>(&mut self.heap, roots, budget, None);
-        self.state.pauses.record(start, start.elapsed());
+        self.state.pauses.end(start);
         finished
     }
 

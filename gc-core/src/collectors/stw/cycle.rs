@@ -1,8 +1,6 @@
 //! One stop-the-world cycle: complete the bitmaps, mark (with weak tables and finalizers),
 //! sweep everything.
 
-use std::time::Instant;
-
 use super::trigger_bytes;
 use crate::collector::HeapConfig;
 use crate::finalizers::FinalizerQueue;
@@ -20,13 +18,13 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     pauses: &mut PauseLog,
     config: &HeapConfig,
 ) {
-    let start = Instant::now();
+    let start = pauses.begin();
     heap.prepare_for_collection();
     let marked = mark_heap::<M, R>(heap, roots, gray_stack, finalizers);
     heap.sweep_major();
     let trigger = trigger_bytes(config, marked.live_bytes);
     let headroom = trigger - marked.live_bytes.min(trigger);
     heap.finish_collection(marked.live_bytes, headroom);
-    pauses.record(start, start.elapsed());
+    pauses.end(start);
     pauses.count_cycle(crate::stats::CycleKind::Major);
 }

@@ -105,10 +105,10 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
     fn new(config: HeapConfig) -> Self {
         Stw {
             heap: Heap::new(&config),
+            pauses: PauseLog::new(&config),
             config,
             gray_stack: Vec::new(),
             finalizers: FinalizerQueue::default(),
-            pauses: PauseLog::default(),
             auto_collect: true,
             model: PhantomData,
         }
