@@ -16,7 +16,8 @@ for f in glob.glob(os.path.join(d, "time_*")):
         s = json.load(open(j))
         rec.update(gc_ms=s["gc_ms"], max_pause=s["pause_ms"]["max"], cycles=s["cycles"],
                    minor=s.get("cycles_minor", 0), p99=s["pause_ms"]["p99"],
-                   live_mb=s.get("live_bytes", 0) / 2**20)
+                   live_mb=s.get("live_bytes", 0) / 2**20,
+                   cpu_pause=s.get("pause_cpu_ms", {}).get("max"))
     rows.setdefault(wl, {}).setdefault(tag, []).append(rec)
 med = lambda xs: statistics.median(xs)
 for wl, cfgs in sorted(rows.items()):
@@ -26,8 +27,12 @@ for wl, cfgs in sorted(rows.items()):
     ref = med([r["wall_ms"] for r in cfgs["lua5.4"]]) if "lua5.4" in cfgs else None
     runs = max(len(v) for v in cfgs.values())
     print(f"\n### {wl} (median of {runs} run{'s' if runs > 1 else ''})\n")
-    print("| configuration | wall ms | GC ms | LBO | max pause ms | cycles (minor) | peak RSS MB | / lua5.4 |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    # Pauses timed in thread CPU time too (--pause-cpu-time): the largest such.
+    cpu = any(r.get("cpu_pause") is not None for v in luagc.values() for r in v)
+    print("| configuration | wall ms | GC ms | LBO | max pause ms |"
+          + (" max pause CPU ms |" if cpu else "")
+          + " cycles (minor) | peak RSS MB | / lua5.4 |")
+    print("|---|--:|--:|--:|--:|" + ("--:|" if cpu else "") + "--:|--:|--:|")
     order = ["newgc", "newgc-inc", "newgc-gen", "stw", "epsilon", "lua5.4", "lua5.4-inc",
              "lua5.1", "luajit"]
     for tag in sorted(cfgs, key=lambda t: order.index(t) if t in order else 99):
@@ -36,6 +41,9 @@ for wl, cfgs in sorted(rows.items()):
         if "gc_ms" in v[0]:
             g = med([r["gc_ms"] for r in v]); mp = max(r["max_pause"] for r in v)
             cyc = f"{v[0]['cycles']} ({v[0]['minor']})"
-            print(f"| {tag} | {w:.0f} | {g:.1f} | {w / base:.2f} | {mp:.2f} | {cyc} | {rss:.0f} | {ratio} |")
+            cps = [r["cpu_pause"] for r in v if r.get("cpu_pause") is not None]
+            cp = (f" {max(cps):.2f} |" if cps else " - |") if cpu else ""
+            print(f"| {tag} | {w:.0f} | {g:.1f} | {w / base:.2f} | {mp:.2f} |{cp} {cyc} | {rss:.0f} | {ratio} |")
         else:
-            print(f"| {tag} | {w:.0f} | - | - | - | - | {rss:.0f} | {ratio} |")
+            cp = " - |" if cpu else ""
+            print(f"| {tag} | {w:.0f} | - | - | - |{cp} - | {rss:.0f} | {ratio} |")
