@@ -1,12 +1,14 @@
 //! One collection cycle as a sequence of bounded steps: start (mark the roots), mark
-//! steps, the atomic phase, lazy sweep steps.
+//! steps (ending with incremental passes over the roots and stacks again), the atomic
+//! phase, lazy sweep steps, then the emptied arenas' return to the OS, a few per step.
 //!
 //! The atomic phase is the only step that must run to its end, so it does only what
 //! cannot be incremental: empty the SSB, mark the roots again and re-trace the stacks,
 //! drain what that reached, converge ephemerons, separate the objects to finalize, clear
-//! weak objects, and start the lazy sweep. Its length is the collector's max pause. The
-//! VM's own weak references (its string table, millions of entries in big programs) are
-//! pruned by later steps, with the leaf arenas' sweep held until they are done.
+//! weak objects, and start the lazy sweep. Its length is the collector's max pause; the
+//! passes before it leave it only what the stacks got since the last. The VM's own weak
+//! references (its string table, millions of entries in big programs) are pruned by
+//! later steps, with the leaf arenas' sweep held until they are done.
 //!
 //! Allocation color: new traversable objects are light-gray in every phase. While marking
 //! that makes them survive if they are reachable when the atomic phase looks; while
@@ -377,7 +379,7 @@ impl State {
         let finished =
             self.advance::<M, R>(heap, roots, work, Some(start.instant() + MAX_STEP_TIME));
         if !finished {
-            // A step cut short by the deadline carries the work it owed.
+            // Work owed and not done (the deadline cut the step short) is carried.
             let did = self.pacing.work_done.saturating_sub(done);
             self.pacing.carried += work.saturating_sub(did);
         }
