@@ -286,3 +286,40 @@ fn mode_switches_return_nil_under_collectors_without_modes() {
     check_modeless::<Stw<LuaModel>>();
     check_modeless::<Epsilon<LuaModel>>();
 }
+
+/// A big weak table resized while newgc marks keeps its entries weak: the values only it
+/// holds are cleared by that very cycle (a strong big table's resize shades what it
+/// moves instead, which would keep them all alive for the cycle). The resize comes at
+/// seven points of the cycle, so that it follows the weak table's trace at some.
+#[test]
+fn a_big_weak_table_resized_during_marking_stays_weak() {
+    for mode in ["incremental", "generational"] {
+        let mut vm: Vm<NewGc<LuaModel>> = vm_on(0);
+        run(
+            &mut vm,
+            &(COUNT.to_owned()
+                + "collectgarbage('"
+                + mode
+                + "')
+                   local live = {}
+                   for i = 1, 200000 do live[i] = {i} end
+                   collectgarbage()
+                   local steps = 0
+                   while not collectgarbage('step', 1) do steps = steps + 1 end
+                   left = ''
+                   for part = 1, 7 do
+                     local wt = setmetatable({}, {__mode = 'v'})
+                     local keep = {}
+                     for i = 1, 4096 do local v = {} keep[i] = v wt['k' .. i] = v end
+                     collectgarbage()
+                     keep = nil
+                     for _ = 1, math.floor(steps * part / 8) do collectgarbage('step', 1) end
+                     -- The full hash part rehashes on a new key.
+                     wt.extra = false
+                     while not collectgarbage('step', 1) do end
+                     left = left .. count(wt) .. ' '
+                   end"),
+        );
+        assert_eq!(global(&mut vm, "left"), "1 1 1 1 1 1 1 ", "{mode}");
+    }
+}

@@ -332,8 +332,8 @@ impl TableRef {
         }
     }
 
-    /// The barrier for installing a new part block during a resize. A big table (before
-    /// or after it, per `big`) takes the forward barrier, for the block and then for each
+    /// The barrier for installing a new part block during a resize. A big strong table
+    /// (before or after it, per `big`) takes the forward barrier, for the block and then for each
     /// entry re-inserted (see `resize`), and is not traced again: re-tracing every slot of
     /// a growing array at each doubling was a fifth of a growing cycle's work.
     fn barrier_install<C: Collector<LuaModel>>(
@@ -736,7 +736,10 @@ impl TableRef {
                 requested: slots.saturating_mul(std::mem::size_of::<Node>()),
             });
         }
-        let big = self.is_big() || array_size + hash_size >= BIG_TABLE_SLOTS;
+        // Weak tables are traced whole, never by chunks: tracing one again after its resize
+        // keeps its entries weak, where shading them would keep them all alive this cycle.
+        let big = (self.is_big() || array_size + hash_size >= BIG_TABLE_SLOTS)
+            && self.weakness() == Weakness::Strong;
         let old_array = self.t().size_array as usize;
         if array_size > old_array {
             let t = self.t();
