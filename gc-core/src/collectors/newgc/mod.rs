@@ -87,12 +87,15 @@ impl<M: ObjectModel> NewGc<M> {
         if state.barrier.shade.len() >= SHADE_LIMIT {
             // Stores without allocation run no steps: mark the records here, so the
             // buffer stays bounded (while paused with sticky marks, objects marked now
-            // are old at once, and the traversable ones wait in the SSB).
+            // are old at once, and the traversable ones wait in the SSB). This is
+            // collector work in one go: it counts as a pause.
+            let start = state.pauses.begin();
             let marking = state.phase == Phase::Marking;
             let mut tracer = state.marking.tracer(&self.heap);
             for obj in state.barrier.shade.drain(..) {
                 tracer.shade(obj, marking, &mut state.barrier.ssb);
             }
+            state.pauses.end(start);
         }
     }
 
