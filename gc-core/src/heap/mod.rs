@@ -26,6 +26,10 @@ use bitmap::SweepKind;
 use large_object_space::{LargeObjectSpace, LARGE_THRESHOLD};
 use space::Space;
 
+/// Unswept arenas the allocation slow path sweeps at most, while the heap may grow,
+/// looking for free space (see `space`); the collector's steps sweep the rest.
+const ALLOC_SWEEP_ARENAS: usize = 16;
+
 /// What a collector does when the heap cannot satisfy an allocation from free space.
 pub trait GrowthPolicy {
     /// Whether the heap has grown enough that a collection should run before it grows more.
@@ -164,7 +168,13 @@ impl Heap {
         let cells = cells_for(bytes);
         let mut collected = false;
         loop {
-            if let Some(addr) = self.space_mut(kind).alloc_reusing(cells) {
+            // A few unswept arenas at most while the heap may grow; at its limit, all.
+            let max_sweeps = if self.can_grow(ARENA_SIZE) {
+                ALLOC_SWEEP_ARENAS
+            } else {
+                usize::MAX
+            };
+            if let Some(addr) = self.space_mut(kind).alloc_reusing(cells, max_sweeps) {
                 return Ok(finish_block(addr, kind, object_kind, cells, flags));
             }
             self.note_peak();
