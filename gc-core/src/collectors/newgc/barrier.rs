@@ -22,6 +22,7 @@
 //! is done in batches with the mark words prefetched, as for a big object's chunk:
 //! marking each stored object at its store cost live_tables 0.5 s of 10.9 s.
 
+use super::ssb::Ssb;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::is_marked;
 use crate::object_model::ObjectRef;
@@ -33,7 +34,7 @@ pub(super) struct Barrier {
     /// during marking, and whenever marks are sticky.
     pub remember: bool,
     /// Objects that were black when written: the remembered set of generational mode.
-    pub ssb: Vec<ObjectRef>,
+    pub ssb: Ssb,
     /// Objects stored into black big objects, not yet marked (the forward barrier's
     /// records).
     pub shade: Vec<ObjectRef>,

@@ -180,10 +180,8 @@ impl State {
                     self.remarked_at = heap.allocated_bytes();
                     self.mark_roots_and_stacks(heap, roots);
                 } else {
-                    let ssb = &mut self.barrier.ssb;
-                    for obj in ssb.drain(ssb.len().saturating_sub(SSB_BATCH)..) {
-                        self.marking.gray.push(obj);
-                    }
+                    let gray = &mut self.marking.gray;
+                    self.barrier.ssb.pop_into(SSB_BATCH, |obj| gray.push(obj));
                 }
                 if budget == 0 {
                     return false;
@@ -222,9 +220,8 @@ impl State {
     /// The atomic phase (see the module docs).
     fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R, budget: u64) {
         // Drained in place: freeing a big buffer here would be a long munmap.
-        for obj in self.barrier.ssb.drain(..) {
-            self.marking.gray.push(obj);
-        }
+        let gray = &mut self.marking.gray;
+        self.barrier.ssb.pop_into(usize::MAX, |obj| gray.push(obj));
         let marked_before = self.marking.marked_bytes;
         let stacks = std::mem::take(&mut self.marking.stacks);
         {

@@ -24,6 +24,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use super::gray_queue::{Gray, GrayQueue};
+use super::ssb::Ssb;
 use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
@@ -54,6 +55,21 @@ pub(super) struct Marking {
 /// How far ahead of marking (a chunk's references, the forward barrier's records) their
 /// mark words are prefetched.
 const PREFETCH_AHEAD: usize = 8;
+
+/// Calls `f` on each of `objs` in order, the mark words (and arena headers) of the next
+/// `PREFETCH_AHEAD` prefetched meanwhile.
+#[inline(always)]
+fn for_each_prefetched(objs: &[ObjectRef], mut f: impl FnMut(ObjectRef)) {
+    for &obj in objs.iter().take(PREFETCH_AHEAD) {
+        prefetch_for_marking(obj);
+    }
+    for (i, &obj) in objs.iter().enumerate() {
+        if let Some(&ahead) = objs.get(i + PREFETCH_AHEAD) {
+            prefetch_for_marking(ahead);
+        }
+        f(obj);
+    }
+}
 
 /// Collects references (a chunk's, or an object's for the verifier).
 pub(super) struct CollectRefs<'a>(pub &'a mut Vec<ObjectRef>);
@@ -245,22 +261,21 @@ impl MarkTracer<'_> {
     /// the work done.
     pub fn mark_prefetched(&mut self, objs: &[ObjectRef]) -> u64 {
         let start = self.work();
-        for &obj in objs.iter().take(PREFETCH_AHEAD) {
-            prefetch_for_marking(obj);
-        }
-        for (i, &obj) in objs.iter().enumerate() {
-            if let Some(&ahead) = objs.get(i + PREFETCH_AHEAD) {
-                prefetch_for_marking(ahead);
-            }
-            self.mark(obj);
-        }
+        for_each_prefetched(objs, |obj| self.mark(obj));
         self.work() - start
+    }
+
+    /// [`MarkTracer::shade`] for each of `objs` (the forward barrier's records), with
+    /// their mark words prefetched a few ahead: marking a thousand records to cold
+    /// memory one miss at a time was a pause of 0.8-1.4 ms.
+    pub fn shade_prefetched(&mut self, objs: &[ObjectRef], marking: bool, ssb: &mut Ssb) {
+        for_each_prefetched(objs, |obj| self.shade(obj, marking, ssb));
     }
 
     /// Marks `obj` as the forward barrier does: while marking, like any reference (so it
     /// is traced if traversable); while paused with sticky marks, it becomes old at once
     /// and, if traversable, goes to `ssb` to be traced by the next minor cycle.
-    pub fn shade(&mut self, obj: ObjectRef, marking: bool, ssb: &mut Vec<ObjectRef>) {
+    pub fn shade(&mut self, obj: ObjectRef, marking: bool, ssb: &mut Ssb) {
         if marking {
             self.mark(obj);
             return;

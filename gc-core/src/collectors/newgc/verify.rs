@@ -27,7 +27,7 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
         .marking
         .gray
         .objects()
-        .chain(state.barrier.ssb.iter().copied())
+        .chain(state.barrier.ssb.iter())
         .collect();
     // Objects the forward barrier recorded are as good as marked: the next step marks
     // them, before any sweep.
@@ -60,7 +60,7 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
         let parts = traced_parts.entry(obj).or_insert(next);
         *parts = (*parts).min(next);
     }
-    let ssb: HashSet<ObjectRef> = state.barrier.ssb.iter().copied().collect();
+    let ssb: HashSet<ObjectRef> = state.barrier.ssb.iter().collect();
     for (obj, next) in traced_parts {
         // SAFETY: queued chunks belong to reached, live traversable objects.
         if unsafe { obj.header() }.is_gray() || ssb.contains(&obj) {
