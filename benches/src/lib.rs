@@ -2,32 +2,15 @@
 //! builders they share live here, so every benchmark measures the same shapes.
 
 use gc_core::heap::arena::ArenaKind;
-use gc_core::heap::{GrowthPolicy, Heap};
+use gc_core::heap::Heap;
 use gc_core::testing::{node_bytes, Node, NODE_KIND};
 use gc_core::ObjectRef;
-
-/// A growth policy that never collects: benchmarks build heaps and collect explicitly.
-pub struct NoCollection;
-
-impl GrowthPolicy for NoCollection {
-    fn should_collect(&self, _heap: &Heap) -> bool {
-        false
-    }
-
-    fn collect(&mut self, _heap: &mut Heap) -> bool {
-        false
-    }
-}
 
 /// Allocates a node with `slots` empty slots.
 pub fn alloc_node(heap: &mut Heap, id: u64, slots: u16) -> Node {
     let bytes = node_bytes(usize::from(slots));
     let obj = heap
-        .alloc_fast(ArenaKind::Objects, NODE_KIND, bytes, 0)
-        .map_or_else(
-            || heap.alloc_slow(ArenaKind::Objects, NODE_KIND, bytes, 0, &mut NoCollection),
-            Ok,
-        )
+        .alloc_growing(ArenaKind::Objects, NODE_KIND, bytes, 0)
         .expect("benchmark heaps have no limit");
     // SAFETY: a fresh block of node_bytes(slots) bytes.
     unsafe { Node::init(obj, id, slots) }
@@ -35,11 +18,7 @@ pub fn alloc_node(heap: &mut Heap, id: u64, slots: u16) -> Node {
 
 /// Allocates a leaf block of `bytes`.
 pub fn alloc_leaf(heap: &mut Heap, bytes: usize) -> ObjectRef {
-    heap.alloc_fast(ArenaKind::Leaves, 0, bytes, 0)
-        .map_or_else(
-            || heap.alloc_slow(ArenaKind::Leaves, 0, bytes, 0, &mut NoCollection),
-            Ok,
-        )
+    heap.alloc_growing(ArenaKind::Leaves, 0, bytes, 0)
         .expect("benchmark heaps have no limit")
 }
 

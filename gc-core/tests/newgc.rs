@@ -18,6 +18,22 @@ fn node(gc: &mut Gc, roots: &mut RootList, slots: u16) -> Node {
     unsafe { Node::init(obj, 1, slots) }
 }
 
+/// newgc forced into `mode`, collecting from 1 MB of heap on.
+fn gc_in(mode: GcMode) -> Gc {
+    Gc::new(HeapConfig {
+        mode: Some(mode),
+        min_trigger_bytes: 1 << 20,
+        ..HeapConfig::default()
+    })
+}
+
+/// A node that the roots hold.
+fn rooted_node(gc: &mut Gc, roots: &mut RootList, slots: u16) -> Node {
+    let n = node(gc, roots, slots);
+    roots.0.push(n.0);
+    n
+}
+
 /// Steps until the root `parent` is traced (black), then stores a fresh object into it
 /// with and without the barrier: without, the verifier must report the black-to-white
 /// edge; with, the cycle finishes and the child survives.
@@ -68,11 +84,7 @@ fn stress_verifier_catches_a_store_without_the_barrier() {
 #[test]
 fn pacing_finishes_every_cycle_before_pause_times_live() {
     for mode in [GcMode::Incremental, GcMode::Generational] {
-        let mut gc = Gc::new(HeapConfig {
-            mode: Some(mode),
-            min_trigger_bytes: 1 << 20,
-            ..HeapConfig::default()
-        });
+        let mut gc = gc_in(mode);
         let mut roots = RootList::default();
         let live: Vec<Node> = (0..20_000).map(|_| node(&mut gc, &mut roots, 2)).collect();
         let anchor = node(&mut gc, &mut roots, 1);
@@ -111,11 +123,7 @@ fn pacing_finishes_every_cycle_before_pause_times_live() {
 /// In generational mode minor cycles leave old objects marked; young garbage goes.
 #[test]
 fn generational_mode_runs_minor_cycles_and_old_objects_survive_them() {
-    let mut gc = Gc::new(HeapConfig {
-        mode: Some(GcMode::Generational),
-        min_trigger_bytes: 1 << 20,
-        ..HeapConfig::default()
-    });
+    let mut gc = gc_in(GcMode::Generational);
     let mut roots = RootList::default();
     let old: Vec<Node> = (0..5_000).map(|_| node(&mut gc, &mut roots, 0)).collect();
     roots.0.extend(old.iter().map(|n| n.0));
@@ -136,11 +144,7 @@ fn generational_mode_runs_minor_cycles_and_old_objects_survive_them() {
 /// 251 arenas).
 #[test]
 fn generational_mode_keeps_the_arenas_a_major_sweep_empties() {
-    let mut gc = Gc::new(HeapConfig {
-        mode: Some(GcMode::Generational),
-        min_trigger_bytes: 1 << 20,
-        ..HeapConfig::default()
-    });
+    let mut gc = gc_in(GcMode::Generational);
     let mut roots = RootList::default();
     // A window of the last 100,000 nodes stays live: each node survives minor cycles
     // (turning old), then dies as old garbage.
@@ -258,23 +262,17 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
 fn marking_traces_what_only_the_roots_hold_before_the_atomic_phase() {
     const HELD: usize = 50_000;
     for mode in [GcMode::Incremental, GcMode::Generational] {
-        let mut gc = Gc::new(HeapConfig {
-            mode: Some(mode),
-            min_trigger_bytes: 1 << 20,
-            ..HeapConfig::default()
-        });
+        let mut gc = gc_in(mode);
         let mut roots = RootList::default();
         // Enough live data that a marking takes many steps.
         for _ in 0..100_000 {
-            let n = node(&mut gc, &mut roots, 0);
-            roots.0.push(n.0);
+            rooted_node(&mut gc, &mut roots, 0);
         }
         while gc.phase() != Phase::Marking {
             node(&mut gc, &mut roots, 1);
         }
         for _ in 0..HELD {
-            let n = node(&mut gc, &mut roots, 0);
-            roots.0.push(n.0);
+            rooted_node(&mut gc, &mut roots, 0);
         }
         // Garbage until the cycles running meanwhile are over.
         let cycles = gc.stats().cycles;
@@ -295,16 +293,11 @@ fn marking_traces_what_only_the_roots_hold_before_the_atomic_phase() {
 /// thousand at once was a pause of milliseconds), and they all do go back.
 #[test]
 fn emptied_arenas_go_back_to_the_os_a_few_per_step() {
-    let mut gc = Gc::new(HeapConfig {
-        mode: Some(GcMode::Incremental),
-        min_trigger_bytes: 1 << 20,
-        ..HeapConfig::default()
-    });
+    let mut gc = gc_in(GcMode::Incremental);
     let mut roots = RootList::default();
     // 64 MB live, then dropped: the next cycle's sweep empties its arenas.
     for _ in 0..1_000_000 {
-        let n = node(&mut gc, &mut roots, 6);
-        roots.0.push(n.0);
+        rooted_node(&mut gc, &mut roots, 6);
     }
     roots.0.clear();
     let mut most_at_once = 0;

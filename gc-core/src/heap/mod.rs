@@ -38,6 +38,19 @@ pub trait GrowthPolicy {
     fn collect(&mut self, heap: &mut Heap) -> bool;
 }
 
+/// The growth policy of [`Heap::alloc_growing`]: grow until the limit, never collect.
+struct NeverCollect;
+
+impl GrowthPolicy for NeverCollect {
+    fn should_collect(&self, _heap: &Heap) -> bool {
+        false
+    }
+
+    fn collect(&mut self, _heap: &mut Heap) -> bool {
+        false
+    }
+}
+
 /// The heap: arenas, huge blocks, and their accounting.
 pub struct Heap {
     source: ArenaSource,
@@ -126,6 +139,23 @@ impl Heap {
             rounded >> CELL_SHIFT,
             flags,
         ))
+    }
+
+    /// Allocates without ever collecting: the fast path, else the slow path growing the
+    /// heap up to its limit. For `epsilon`, and for tools and tests that build heaps by
+    /// hand.
+    #[inline(always)]
+    pub fn alloc_growing(
+        &mut self,
+        kind: ArenaKind,
+        object_kind: u8,
+        bytes: usize,
+        flags: u8,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        match self.alloc_fast(kind, object_kind, bytes, flags) {
+            Some(obj) => Ok(obj),
+            None => self.alloc_slow(kind, object_kind, bytes, flags, &mut NeverCollect),
+        }
     }
 
     /// The slow path: free space, else new memory below the collector's trigger, else a

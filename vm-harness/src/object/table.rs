@@ -332,17 +332,18 @@ impl TableRef {
         }
     }
 
-    /// The barrier for installing a new part block during a resize. A big strong table
-    /// (before or after it, per `big`) takes the forward barrier, for the block and then for each
-    /// entry re-inserted (see `resize`), and is not traced again: re-tracing every slot of
-    /// a growing array at each doubling was a fifth of a growing cycle's work.
+    /// The barrier for installing a new part block during a resize: with `forward` (a big
+    /// strong table, before or after the resize), the forward barrier, for the block and
+    /// then for each entry re-inserted (see `resize`), so the table is not traced again:
+    /// re-tracing every slot of a growing array at each doubling was a fifth of a growing
+    /// cycle's work.
     fn barrier_install<C: Collector<LuaModel>>(
         self,
         heap: &mut Heap<C>,
-        big: bool,
+        forward: bool,
         block: ObjectRef,
     ) {
-        if big {
+        if forward {
             heap.barrier_forward(self.0, block);
         } else {
             heap.barrier(self.0);
@@ -738,7 +739,7 @@ impl TableRef {
         }
         // Weak tables are traced whole, never by chunks: tracing one again after its resize
         // keeps its entries weak, where shading them would keep them all alive this cycle.
-        let big = (self.is_big() || array_size + hash_size >= BIG_TABLE_SLOTS)
+        let forward = (self.is_big() || array_size + hash_size >= BIG_TABLE_SLOTS)
             && self.weakness() == Weakness::Strong;
         let old_array = self.t().size_array as usize;
         if array_size > old_array {
@@ -761,7 +762,7 @@ impl TableRef {
                 // Installing the new block stores a reference into the table; the
                 // allocation may have run an increment that traced the table. The copied
                 // values keep their slots: traced ones stay traced.
-                self.barrier_install(heap, big, block);
+                self.barrier_install(heap, forward, block);
                 let t = self.t_mut();
                 t.array = Some(block);
                 t.size_array = array_size as u32;
@@ -771,8 +772,8 @@ impl TableRef {
         let old_count = self.node_count();
         if hash_size == 0 {
             // Covers the re-insertions below (which allocate nothing), as in the other arm;
-            // a big table's are shaded one by one.
-            if !big {
+            // with `forward` they are shaded one by one.
+            if !forward {
                 heap.barrier(self.0);
             }
             let t = self.t_mut();
@@ -792,7 +793,7 @@ impl TableRef {
             }
             // After the last allocation of the resize: covers the installation of the
             // block and (small tables) the re-insertions below.
-            self.barrier_install(heap, big, block);
+            self.barrier_install(heap, forward, block);
             let t = self.t_mut();
             t.node = Some(block);
             t.log_size_node = log as u8;
@@ -806,7 +807,7 @@ impl TableRef {
                 let v = unsafe { *self.array_ptr().add(i) };
                 if !v.is_nil() {
                     let key = Value::Number((i + 1) as f64);
-                    self.reinsert(heap, big, key, v);
+                    self.reinsert(heap, forward, key, v);
                 }
             }
         }
@@ -815,24 +816,24 @@ impl TableRef {
             // allocation, and none happens here) holds old_count nodes.
             let node = unsafe { *old_nodes.add(i) };
             if !node.val.is_nil() {
-                self.reinsert(heap, big, node.key, node.val);
+                self.reinsert(heap, forward, node.key, node.val);
             }
         }
         Ok(())
     }
 
-    /// Re-inserts an entry during a resize: a big table shades the entry's objects
+    /// Re-inserts an entry during a resize: with `forward`, the entry's objects are shaded
     /// (the entry may land in a part the collector traced already; entries that
     /// `insert_sized` moves again were re-inserted, and shaded, earlier in the resize,
     /// since the node block is fresh).
     fn reinsert<C: Collector<LuaModel>>(
         self,
         heap: &mut Heap<C>,
-        big: bool,
+        forward: bool,
         key: Value,
         val: Value,
     ) {
-        if big {
+        if forward {
             self.shade_stored(heap, key, val);
         }
         self.insert_sized(key, val);

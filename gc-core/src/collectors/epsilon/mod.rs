@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ArenaKind;
-use crate::heap::{GrowthPolicy, Heap};
+use crate::heap::Heap;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::{PauseLog, Stats};
 use crate::verify::{verify_heap, VerifyError};
@@ -23,19 +23,6 @@ pub struct Epsilon<M> {
     finalizers: FinalizerQueue,
     pauses: PauseLog,
     model: PhantomData<M>,
-}
-
-/// Epsilon's growth policy: grow until the limit, never collect.
-struct NeverCollect;
-
-impl GrowthPolicy for NeverCollect {
-    fn should_collect(&self, _heap: &Heap) -> bool {
-        false
-    }
-
-    fn collect(&mut self, _heap: &mut Heap) -> bool {
-        false
-    }
 }
 
 impl<M: ObjectModel> Epsilon<M> {
@@ -64,12 +51,7 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         bytes: usize,
         _roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        match self.heap.alloc_fast(ArenaKind::Objects, kind, bytes, 0) {
-            Some(obj) => Ok(obj),
-            None => self
-                .heap
-                .alloc_slow(ArenaKind::Objects, kind, bytes, 0, &mut NeverCollect),
-        }
+        self.heap.alloc_growing(ArenaKind::Objects, kind, bytes, 0)
     }
 
     #[inline(always)]
@@ -78,12 +60,7 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         bytes: usize,
         _roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        match self.heap.alloc_fast(ArenaKind::Leaves, 0, bytes, 0) {
-            Some(obj) => Ok(obj),
-            None => self
-                .heap
-                .alloc_slow(ArenaKind::Leaves, 0, bytes, 0, &mut NeverCollect),
-        }
+        self.heap.alloc_growing(ArenaKind::Leaves, 0, bytes, 0)
     }
 
     #[inline(always)]

@@ -346,7 +346,7 @@ impl State {
 
     /// A step at an allocation slow path: pays the allocation debt (at most
     /// `MAX_STEP_WORK` at once, the rest carried to the next steps), starting a cycle at
-    /// the trigger.
+    /// the trigger, and gives a few emptied arenas back to the OS (see `trim_step`).
     pub fn allocation_step<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         let allocated = heap.allocated_bytes();
         if allocated < self.pacing.next_step_at {
@@ -355,20 +355,21 @@ impl State {
         let debt = allocated - self.pacing.last_step_at;
         self.pacing.last_step_at = allocated;
         self.pacing.next_step_at = allocated + STEP_BYTES;
-        if self.trim_to.is_some() {
-            let start = self.pauses.begin();
-            self.trim_step(heap);
-            self.pauses.end(start);
+        let idle = self.phase == Phase::Idle;
+        let starts_cycle = idle && self.auto_collect && heap.heap_bytes() >= self.pacing.trigger;
+        if idle && !starts_cycle && self.trim_to.is_none() {
+            return;
         }
-        if self.phase == Phase::Idle {
-            if !self.auto_collect || heap.heap_bytes() < self.pacing.trigger {
+        // One pause for all this step does: trimming, starting a cycle, advancing it.
+        let start = self.pauses.begin();
+        self.trim_step(heap);
+        if idle {
+            if !starts_cycle {
+                self.pauses.end(start);
                 return;
             }
-            let start = self.pauses.begin();
             self.start_cycle::<R>(heap, roots);
-            self.pauses.end(start);
         }
-        let start = self.pauses.begin();
         let heap_bytes = heap.heap_bytes();
         self.pacing.note_heap(heap_bytes);
         let work = self.pacing.take_step(debt, heap_bytes);

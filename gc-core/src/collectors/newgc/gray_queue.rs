@@ -173,24 +173,10 @@ mod tests {
     use super::*;
     use crate::collector::HeapConfig;
     use crate::heap::arena::ArenaKind;
-    use crate::heap::{GrowthPolicy, Heap};
-
-    struct NoCollection;
-    impl GrowthPolicy for NoCollection {
-        fn should_collect(&self, _: &Heap) -> bool {
-            false
-        }
-        fn collect(&mut self, _: &mut Heap) -> bool {
-            false
-        }
-    }
+    use crate::heap::Heap;
 
     fn alloc(heap: &mut Heap, bytes: usize) -> ObjectRef {
-        heap.alloc_fast(ArenaKind::Objects, 1, bytes, 0)
-            .unwrap_or_else(|| {
-                heap.alloc_slow(ArenaKind::Objects, 1, bytes, 0, &mut NoCollection)
-                    .unwrap()
-            })
+        heap.alloc_growing(ArenaKind::Objects, 1, bytes, 0).unwrap()
     }
 
     /// Objects come back exactly once each, the bigger arena's stack first and whole.

@@ -357,19 +357,8 @@ mod tests {
     use super::*;
     use crate::collector::HeapConfig;
     use crate::heap::arena::ArenaKind;
-    use crate::heap::GrowthPolicy;
     use crate::object_model::GcHeader;
     use crate::testing::{node_bytes, Node, TestModel, NODE_KIND};
-
-    struct NoCollection;
-    impl GrowthPolicy for NoCollection {
-        fn should_collect(&self, _: &Heap) -> bool {
-            false
-        }
-        fn collect(&mut self, _: &mut Heap) -> bool {
-            false
-        }
-    }
 
     /// A drain whose deadline has passed stops within one clock read's worth of units,
     /// with the work left still queued; without a deadline the same drain finishes it.
@@ -380,17 +369,8 @@ mod tests {
         let nodes: Vec<Node> = (0..1000)
             .map(|id| {
                 let obj = heap
-                    .alloc_fast(ArenaKind::Objects, NODE_KIND, bytes, GcHeader::GRAY)
-                    .unwrap_or_else(|| {
-                        heap.alloc_slow(
-                            ArenaKind::Objects,
-                            NODE_KIND,
-                            bytes,
-                            GcHeader::GRAY,
-                            &mut NoCollection,
-                        )
-                        .unwrap()
-                    });
+                    .alloc_growing(ArenaKind::Objects, NODE_KIND, bytes, GcHeader::GRAY)
+                    .unwrap();
                 // SAFETY: a fresh node block of this size.
                 unsafe { Node::init(obj, id, 1) }
             })

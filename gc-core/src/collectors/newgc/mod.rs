@@ -94,14 +94,13 @@ impl<M: ObjectModel> NewGc<M> {
             // collector work in one go: it counts as a pause.
             let start = state.pauses.begin();
             let marking = state.phase == Phase::Marking;
-            let mut records = std::mem::take(&mut state.barrier.shade);
+            let barrier = &mut state.barrier;
             state.marking.tracer(&self.heap).shade_prefetched(
-                &records,
+                &barrier.shade,
                 marking,
-                &mut state.barrier.ssb,
+                &mut barrier.ssb,
             );
-            records.clear();
-            state.barrier.shade = records;
+            barrier.shade.clear();
             state.pauses.end(start);
         }
     }
