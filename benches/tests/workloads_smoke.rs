@@ -76,7 +76,7 @@ fn every_workload_agrees_under_every_collector_and_interpreter() {
         Err(e) => failures.push(format!("{label}: {e}")),
     };
     for w in workloads::WORKLOADS {
-        for gc in gc_core::collectors::NAMES {
+        for gc in gc_core::collectors::names() {
             check(
                 format!("luagc --gc {gc}"),
                 checksum(&luagc, &["--gc", gc], w),

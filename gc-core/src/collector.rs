@@ -90,6 +90,17 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// The name `luagc --gc` and the benchmark tables use.
     const NAME: &'static str;
 
+    /// What the collector is, in a line (`luagc --help` lists it).
+    const DESCRIPTION: &'static str;
+
+    /// Whether the collector ever frees anything: tests whose outcome needs objects
+    /// collected (weak entries cleared, finalizers run) skip those that do not.
+    const COLLECTS: bool = true;
+
+    /// The modes [`Collector::set_mode`] can force (`luagc --gc-mode`); empty for
+    /// collectors without modes.
+    const MODES: &'static [GcMode] = &[];
+
     /// A new, empty heap.
     fn new(config: HeapConfig) -> Self;
 
@@ -111,19 +122,22 @@ pub trait Collector<M: ObjectModel>: Sized {
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory>;
 
-    /// Must be called before every store of a reference into the traversable object `obj`.
-    /// Collectors without incremental marking make it a no-op the compiler removes.
+    /// Must be called before a store into the traversable object `obj` that
+    /// [`Collector::write_barrier_store`] does not describe: installing new parts, several
+    /// stores at once, a store whose value the VM does not have at hand. The collector
+    /// treats `obj` as changed as a whole (a backward barrier: traced again if it was
+    /// traced). Collectors without incremental marking make it a no-op the compiler
+    /// removes.
     fn write_barrier(&mut self, obj: ObjectRef);
 
-    /// The barrier for a store of a reference to `stored` into `obj`, for objects the VM
-    /// would rather not have traced again each time they are written (big tables, whose
-    /// re-trace would be a long pause): the collector may mark `stored` instead of
-    /// recording `obj` (a forward barrier). The VM calls it, instead of
-    /// [`Collector::write_barrier`], once per stored reference, and also for the entries it
-    /// moves inside `obj`; anything else that changes `obj` (installing new parts) goes
-    /// through `write_barrier`. The default is `write_barrier`.
+    /// Must be called before each store of a reference to `stored` into the traversable
+    /// object `obj` (after the last allocation before the store), and for each entry the
+    /// VM moves inside `obj`. The collector decides per object how to keep its invariant:
+    /// mark `stored` (a forward barrier: NewGC for big objects, whose re-trace would be a
+    /// long pause; Lua 5.1 for everything but tables) or trace `obj` again (backward, as
+    /// [`Collector::write_barrier`]). The default is the backward barrier.
     #[inline(always)]
-    fn write_barrier_forward(&mut self, obj: ObjectRef, stored: ObjectRef) {
+    fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
         let _ = stored;
         self.write_barrier(obj);
     }

@@ -27,7 +27,7 @@ pub use finalizers::FinalizerQueue;
 #[cfg(not(loom))]
 pub use object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 #[cfg(not(loom))]
-pub use stats::{PauseSummary, Stats};
+pub use stats::{HeapSizes, PauseSummary, Stats};
 
 #[cfg(not(loom))]
 pub mod collector;

@@ -77,7 +77,10 @@ impl GcHeader {
     /// The gray bit of the quad-color scheme (set: light-gray or dark-gray).
     pub const GRAY: u8 = 1;
 
-    pub(crate) fn new(kind: u8, cells: u32, flags: u8) -> Self {
+    /// The header a collector writes at the start of a new traversable object: the VM's
+    /// `kind`, the block's size in cells (0 when the collector keeps sizes elsewhere) and
+    /// the collector's initial `flags` (NewGC's new objects are light-gray: [`Self::GRAY`]).
+    pub fn new(kind: u8, cells: u32, flags: u8) -> Self {
         GcHeader {
             flags: Cell::new(flags),
             kind,
@@ -208,6 +211,18 @@ pub unsafe trait ObjectModel: 'static {
     /// # Safety
     /// As for [`ObjectModel::trace`].
     unsafe fn is_stack(obj: ObjectRef) -> bool {
+        let _ = obj;
+        false
+    }
+
+    /// Whether the program writes `obj` often and many slots at a time (Lua tables), so
+    /// that a collector with a forward barrier takes the backward one for it, tracing it
+    /// again once rather than marking at every store (Lua 5.1's `luaC_barriert`). The
+    /// default, false, suits objects written rarely.
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`].
+    unsafe fn is_written_often(obj: ObjectRef) -> bool {
         let _ = obj;
         false
     }

@@ -16,7 +16,6 @@ use hdrhistogram::Histogram;
 
 use crate::collector::HeapConfig;
 use crate::heap::os::thread_cpu_time;
-use crate::heap::Heap;
 
 /// Pause percentiles.
 #[derive(Copy, Clone, Default, Debug, PartialEq)]
@@ -93,6 +92,26 @@ pub struct Stats {
     /// Arenas in use.
     pub arenas: usize,
     /// Huge blocks in use.
+    pub huge_blocks: usize,
+}
+
+/// What a heap reports of its size, the part of [`Stats`] that is the space's rather than
+/// the pause log's: every space policy (arenas, malloc'd blocks) fills it its own way.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeapSizes {
+    /// See [`Stats::allocated_bytes`].
+    pub allocated_bytes: u64,
+    /// See [`Stats::live_bytes`].
+    pub live_bytes: u64,
+    /// See [`Stats::heap_bytes`].
+    pub heap_bytes: u64,
+    /// See [`Stats::peak_heap_bytes`].
+    pub peak_heap_bytes: u64,
+    /// See [`Stats::mapped_bytes`].
+    pub mapped_bytes: u64,
+    /// See [`Stats::arenas`].
+    pub arenas: usize,
+    /// See [`Stats::huge_blocks`].
     pub huge_blocks: usize,
 }
 
@@ -373,8 +392,8 @@ impl PauseLog {
         self.mmu.mmu(self.created.elapsed())
     }
 
-    /// Statistics of `heap` with these pauses; MMU runs until now.
-    pub fn stats(&self, heap: &Heap) -> Stats {
+    /// Statistics of a heap of `sizes` with these pauses; MMU runs until now.
+    pub fn stats(&self, sizes: HeapSizes) -> Stats {
         let pauses = self.summary();
         Stats {
             pause_cpu: self.cpu_histogram.as_ref().map(summarize),
@@ -384,13 +403,13 @@ impl PauseLog {
             gc_time: self.total,
             pauses,
             mmu: self.mmu(),
-            allocated_bytes: heap.allocated_bytes(),
-            live_bytes: heap.live_bytes(),
-            heap_bytes: heap.heap_bytes(),
-            peak_heap_bytes: heap.peak_heap_bytes(),
-            mapped_bytes: heap.mapped_bytes() as u64,
-            arenas: heap.arenas_in_use(),
-            huge_blocks: heap.large_objects().len(),
+            allocated_bytes: sizes.allocated_bytes,
+            live_bytes: sizes.live_bytes,
+            heap_bytes: sizes.heap_bytes,
+            peak_heap_bytes: sizes.peak_heap_bytes,
+            mapped_bytes: sizes.mapped_bytes,
+            arenas: sizes.arenas,
+            huge_blocks: sizes.huge_blocks,
         }
     }
 }
@@ -398,7 +417,6 @@ impl PauseLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collector::HeapConfig;
 
     const MS: Duration = Duration::from_millis(1);
 
@@ -423,7 +441,7 @@ mod tests {
             log.count_cycle(CycleKind::Minor);
         }
         log.count_cycle(CycleKind::Major);
-        let stats = log.stats(&Heap::new(&HeapConfig::default()));
+        let stats = log.stats(HeapSizes::default());
         assert_eq!(
             (stats.minor_cycles, stats.major_cycles, stats.cycles),
             (3, 1, 4)

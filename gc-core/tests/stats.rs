@@ -197,7 +197,7 @@ fn pause_log_counts_minor_and_major_cycles() {
     log.count_cycle(CycleKind::Minor);
     log.count_cycle(CycleKind::Minor);
     let heap = gc_core::heap::Heap::new(&HeapConfig::default());
-    let stats = log.stats(&heap);
+    let stats = log.stats(heap.sizes());
     assert_eq!(stats.minor_cycles, 2);
     assert_eq!(stats.major_cycles, 1);
     assert_eq!(stats.cycles, 3);

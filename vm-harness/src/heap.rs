@@ -119,11 +119,11 @@ impl<C: Collector<LuaModel>> Heap<C> {
         self.gc.write_barrier(obj);
     }
 
-    /// The forward barrier before storing a reference to `stored` into `obj` (big tables:
-    /// see `Collector::write_barrier_forward`).
+    /// The write barrier before storing a reference to `stored` into `obj` (see
+    /// `Collector::write_barrier_store`: the collector chooses forward or backward).
     #[inline(always)]
-    pub fn barrier_forward(&mut self, obj: ObjectRef, stored: ObjectRef) {
-        self.gc.write_barrier_forward(obj, stored);
+    pub fn barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        self.gc.write_barrier_store(obj, stored);
     }
 
     /// Whether the GC-stress mode is on.

@@ -50,6 +50,12 @@ unsafe impl ObjectModel for LuaModel {
         unsafe { obj.header() }.kind() == KIND_THREAD
     }
 
+    #[inline(always)]
+    unsafe fn is_written_often(obj: ObjectRef) -> bool {
+        // SAFETY: the collector only asks about live, initialised traversable objects.
+        unsafe { obj.header() }.kind() == KIND_TABLE
+    }
+
     unsafe fn part_count(obj: ObjectRef) -> usize {
         // SAFETY: the collector only asks about live, initialised traversable objects.
         if unsafe { obj.header() }.kind() == KIND_TABLE {

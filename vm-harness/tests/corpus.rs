@@ -1,9 +1,13 @@
 //! Runs the conformance corpus (`tests/lua/`, protocol in its README) through the
-//! `luagc` binary under every collector, and once more under `stw` with the GC-stress
-//! mode, which collects and verifies the heap before every allocation.
+//! `luagc` binary under every collector of the registry, in each of its modes, and under
+//! the GC-stress mode, which collects (or advances a cycle) and verifies the heap before
+//! every allocation.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use gc_core::collectors::{registry, CollectorInfo};
+use gc_core::GcMode;
 
 /// Scripts that need features outside this VM's scope, with the reason. They are run but
 /// not counted as failures.
@@ -13,11 +17,6 @@ const UNSUPPORTED: &[(&str, &str)] = &[];
 /// finalizers run by `collectgarbage`): skipped under collectors that never collect.
 const NEED_COLLECTION: &[&str] = &["gc_finalizers", "gc_weak", "gc_weak_arrays"];
 
-/// Collectors that never free anything, with the reason they skip [`NEED_COLLECTION`].
-const NON_COLLECTING: &[(&str, &str)] = &[(
-    "epsilon",
-    "epsilon never collects: weak entries stay and no finalizer runs before exit",
-)];
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
@@ -88,9 +87,12 @@ fn check(name: &str, luagc_args: &[&str]) -> Option<String> {
 }
 
 /// Runs the corpus under `collector` (plus `extra_args`), skipping the scripts it cannot
-/// pass (see [`UNSUPPORTED`] and [`NEED_COLLECTION`]).
+/// pass (see [`UNSUPPORTED`]; [`NEED_COLLECTION`] under collectors that never collect,
+/// where weak entries stay and no finalizer runs before exit).
 fn run_corpus(collector: &str, extra_args: &[&str]) -> Vec<String> {
-    let collects = !NON_COLLECTING.iter().any(|(c, _)| *c == collector);
+    let collects = registry()
+        .iter()
+        .any(|info| info.name == collector && info.collects);
     let mut args = vec!["--gc", collector];
     args.extend_from_slice(extra_args);
     scripts()
@@ -101,62 +103,71 @@ fn run_corpus(collector: &str, extra_args: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The `--gc-mode` arguments a collector accepts: one run per mode it has, or one run
+/// without the flag.
+fn mode_args(info: &CollectorInfo) -> Vec<Vec<&'static str>> {
+    if info.modes.is_empty() {
+        return vec![Vec::new()];
+    }
+    info.modes
+        .iter()
+        .map(|mode| match mode {
+            GcMode::Incremental => vec!["--gc-mode", "incremental"],
+            GcMode::Generational => vec!["--gc-mode", "generational"],
+        })
+        .collect()
+}
+
+fn assert_no_failures(what: &str, failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures{what}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn corpus_passes_under_every_collector() {
     let mut failures = Vec::new();
-    for &collector in gc_core::collectors::NAMES {
-        for f in run_corpus(collector, &[]) {
-            failures.push(format!("[{collector}] {f}"));
+    for info in registry() {
+        for f in run_corpus(info.name, &[]) {
+            failures.push(format!("[{}] {f}", info.name));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} corpus failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures("", failures);
 }
 
 #[test]
-fn corpus_passes_under_newgc_in_each_mode() {
+fn corpus_passes_under_every_collector_in_each_mode() {
     let mut failures = Vec::new();
-    for mode in ["incremental", "generational"] {
-        for f in run_corpus("newgc", &["--gc-mode", mode]) {
-            failures.push(format!("[newgc {mode}] {f}"));
+    for info in registry().iter().filter(|info| !info.modes.is_empty()) {
+        for args in mode_args(info) {
+            for f in run_corpus(info.name, &args) {
+                failures.push(format!("[{} {args:?}] {f}", info.name));
+            }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} corpus failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures("", failures);
 }
 
-/// Stress mode before every allocation: `stw` collects and verifies; `newgc` advances
-/// its cycle by a small step and verifies, tri-color invariant included, so every
-/// script runs through many cycles with the verifier looking mid-cycle.
+/// Stress mode before every allocation: stop-the-world collectors collect and verify;
+/// incremental ones (`newgc` in each mode, `lua51`) advance their cycle by a small step
+/// and verify, tri-color invariant included, so every script runs through many cycles
+/// with the verifier looking mid-cycle.
 #[test]
 fn corpus_passes_under_gc_stress() {
-    let runs: [(&str, &[&str]); 3] = [
-        ("stw", &[]),
-        ("newgc", &["--gc-mode", "incremental"]),
-        ("newgc", &["--gc-mode", "generational"]),
-    ];
     let mut failures = Vec::new();
-    for (collector, mode) in runs {
-        let mut args = vec!["--gc-stress", "1"];
-        args.extend_from_slice(mode);
-        for f in run_corpus(collector, &args) {
-            failures.push(format!("[{collector} {mode:?}] {f}"));
+    for info in registry().iter().filter(|info| info.collects) {
+        for mode in mode_args(info) {
+            let mut args = vec!["--gc-stress", "1"];
+            args.extend_from_slice(&mode);
+            for f in run_corpus(info.name, &args) {
+                failures.push(format!("[{} {mode:?}] {f}", info.name));
+            }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} corpus failures under GC stress:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(" under GC stress", failures);
 }
 
 #[test]
@@ -167,8 +178,8 @@ fn unknown_collector_is_an_error_listing_the_names() {
         .expect("run luagc");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    for name in gc_core::collectors::NAMES {
-        assert!(stderr.contains(name), "{stderr}");
+    for info in registry() {
+        assert!(stderr.contains(info.name), "{stderr}");
     }
 }
 

@@ -170,7 +170,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut tools = Vec::new();
     let mut configs = Vec::new();
     let collectors = names(cli.collectors.unwrap_or_else(|| {
-        gc_core::collectors::NAMES
+        gc_core::collectors::names()
             .iter()
             .map(|s| s.to_string())
             .collect()

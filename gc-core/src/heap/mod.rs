@@ -13,6 +13,7 @@ pub mod bitmap;
 pub mod bump;
 pub mod free_bins;
 pub mod large_object_space;
+pub mod malloc_space;
 pub mod os;
 pub mod space;
 
@@ -20,6 +21,7 @@ use std::collections::HashSet;
 
 use crate::collector::{HeapConfig, OutOfMemory};
 use crate::object_model::{GcHeader, ObjectRef};
+use crate::stats::HeapSizes;
 use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
 use arena_source::ArenaSource;
 use bitmap::SweepKind;
@@ -293,6 +295,19 @@ impl Heap {
         ours && addr.is_multiple_of(arena::CELL_SIZE)
             && cell >= arena::FIRST_DATA_CELL
             && unsafe { arena.bitmaps() }.is_allocated(cell)
+    }
+
+    /// The heap's sizes, for [`Stats`](crate::Stats).
+    pub fn sizes(&self) -> HeapSizes {
+        HeapSizes {
+            allocated_bytes: self.allocated_bytes(),
+            live_bytes: self.live_bytes(),
+            heap_bytes: self.heap_bytes(),
+            peak_heap_bytes: self.peak_heap_bytes(),
+            mapped_bytes: self.mapped_bytes() as u64,
+            arenas: self.arenas_in_use(),
+            huge_blocks: self.los.len(),
+        }
     }
 
     /// Sets the threads that mark and sweep big heaps (see [`HeapConfig::gc_threads`]).

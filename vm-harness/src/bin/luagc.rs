@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use gc_core::collectors::{Epsilon, NewGc, Stw, NAMES};
+use gc_core::collectors::{registry, visit_named, CollectorVisitor};
 use gc_core::{Collector, GcMode, HeapConfig, PauseSummary};
 use serde::Serialize;
 use vm_harness::compiler::CompileOptions;
@@ -27,8 +27,8 @@ use vm_harness::vm::{Vm, VmOptions};
     about = "A Lua 5.1 VM over gc-core's collectors"
 )]
 struct Cli {
-    /// Collector: one of gc_core::collectors::NAMES (newgc, stw, epsilon).
-    #[arg(long, default_value = "newgc")]
+    /// The collector (gc_core's registry lists them).
+    #[arg(long, default_value = registry()[0].name, help = collectors_help())]
     gc: String,
     /// Force a mode of collectors that have several (newgc): incremental or
     /// generational. By default newgc switches by itself.
@@ -145,22 +145,43 @@ fn main() {
     let code = std::thread::Builder::new()
         .name("lua".into())
         .stack_size(512 << 20)
-        .spawn(move || match cli.gc.as_str() {
-            "newgc" => run::<NewGc<LuaModel>>(&cli),
-            "stw" => run::<Stw<LuaModel>>(&cli),
-            "epsilon" => run::<Epsilon<LuaModel>>(&cli),
-            other => {
+        .spawn(move || {
+            let mut run = Run { cli: &cli, code: 1 };
+            if !visit_named(&cli.gc, &mut run) {
+                let names: Vec<&str> = registry().iter().map(|info| info.name).collect();
                 eprintln!(
-                    "luagc: unknown collector '{other}' (available: {})",
-                    NAMES.join(", ")
+                    "luagc: unknown collector '{}' (available: {})",
+                    cli.gc,
+                    names.join(", ")
                 );
-                1
             }
+            run.code
         })
         .expect("spawn the interpreter thread")
         .join()
         .unwrap_or(1);
     std::process::exit(code);
+}
+
+/// `--gc`'s help: every collector of the registry, with what it is.
+fn collectors_help() -> String {
+    let mut help = String::from("The collector:");
+    for info in registry() {
+        help.push_str(&format!("\n  {:8} {}", info.name, info.description));
+    }
+    help
+}
+
+/// Runs the script under the collector the registry hands over.
+struct Run<'a> {
+    cli: &'a Cli,
+    code: i32,
+}
+
+impl CollectorVisitor<LuaModel> for Run<'_> {
+    fn visit<C: Collector<LuaModel>>(&mut self) {
+        self.code = run::<C>(self.cli);
+    }
 }
 
 fn run<C: Collector<LuaModel>>(cli: &Cli) -> i32 {

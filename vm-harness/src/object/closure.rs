@@ -105,7 +105,7 @@ impl LuaClosureRef {
 
     /// Replaces the environment (`setfenv`), with the write barrier.
     pub fn set_env<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, env: TableRef) {
-        heap.barrier(self.0);
+        heap.barrier_store(self.0, env.0);
         // SAFETY: a live Lua closure; the VM holds no other reference to its fields.
         unsafe { (*(self.0.as_ptr() as *mut LuaClosure)).env = env };
     }
@@ -183,7 +183,9 @@ impl NativeClosureRef {
     /// Sets upvalue `i` (with the write barrier).
     pub fn set_upvalue<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, v: Value) {
         assert!(i < self.c().nupvalues);
-        heap.barrier(self.0);
+        if let Some(obj) = v.object() {
+            heap.barrier_store(self.0, obj);
+        }
         // SAFETY: i < nupvalues.
         unsafe { *self.upvals().add(i) = v };
     }

@@ -128,11 +128,6 @@ fn is_cleared<L: Liveness>(v: Value, is_key: bool, liveness: &L) -> bool {
         || (!is_key && matches!(v, Value::Userdata(_)) && liveness.is_being_finalized(obj))
 }
 
-/// Tables with at least this many slots (array and hash) take the forward barrier
-/// (collectors trace big tables a chunk of parts at a time, and a written one is not
-/// traced again).
-const BIG_TABLE_SLOTS: usize = 4096;
-
 /// 5.1's `MAXBITS`: the array part never exceeds `1 << MAXBITS` slots.
 const MAXBITS: usize = 26;
 
@@ -299,54 +294,19 @@ impl TableRef {
         self.t().metatable
     }
 
-    /// Whether this table is big enough to take the forward barrier: re-tracing it
-    /// because it was written would cost a long pause, marking what is stored costs a
-    /// little per store.
-    #[inline(always)]
-    fn is_big(self) -> bool {
-        self.t().size_array as usize + self.node_count() >= BIG_TABLE_SLOTS
-    }
-
     /// The write barrier before storing `key` and `val` (or moving an entry holding
-    /// them) into this table: the ordinary barrier for small tables, the forward one for
-    /// each stored object of big ones. A store of two non-references (numbers, booleans,
-    /// nil) needs none, as in 5.1's `luaC_barriert`: it cannot make a black table point to
-    /// a white object, and re-tracing an old table for each number written into it was
-    /// most of the barrier's work on in-place updates.
+    /// them) into this table, for each of them that is an object: the collector chooses
+    /// how to keep its invariant (NewGC marks what is stored into big tables, Lua 5.1 and
+    /// small tables trace the table again). A store of two non-references (numbers,
+    /// booleans, nil) needs none, as in 5.1's `luaC_barriert`: it cannot make a black
+    /// table point to a white object, and re-tracing an old table for each number
+    /// written into it was most of the barrier's work on in-place updates.
     #[inline(always)]
     fn barrier_store<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, key: Value, val: Value) {
-        if self.is_big() {
-            self.shade_stored(heap, key, val);
-        } else if key.object().is_some() || val.object().is_some() {
-            heap.barrier(self.0);
-        }
-    }
-
-    /// The forward barrier for each object among `key` and `val`.
-    #[inline(always)]
-    fn shade_stored<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, key: Value, val: Value) {
         for stored in [key, val] {
             if let Some(obj) = stored.object() {
-                heap.barrier_forward(self.0, obj);
+                heap.barrier_store(self.0, obj);
             }
-        }
-    }
-
-    /// The barrier for installing a new part block during a resize: with `forward` (a big
-    /// strong table, before or after the resize), the forward barrier, for the block and
-    /// then for each entry re-inserted (see `resize`), so the table is not traced again:
-    /// re-tracing every slot of a growing array at each doubling was a fifth of a growing
-    /// cycle's work.
-    fn barrier_install<C: Collector<LuaModel>>(
-        self,
-        heap: &mut Heap<C>,
-        forward: bool,
-        block: ObjectRef,
-    ) {
-        if forward {
-            heap.barrier_forward(self.0, block);
-        } else {
-            heap.barrier(self.0);
         }
     }
 
@@ -737,10 +697,6 @@ impl TableRef {
                 requested: slots.saturating_mul(std::mem::size_of::<Node>()),
             });
         }
-        // Weak tables are traced whole, never by chunks: tracing one again after its resize
-        // keeps its entries weak, where shading them would keep them all alive this cycle.
-        let forward = (self.is_big() || array_size + hash_size >= BIG_TABLE_SLOTS)
-            && self.weakness() == Weakness::Strong;
         let old_array = self.t().size_array as usize;
         if array_size > old_array {
             let t = self.t();
@@ -762,7 +718,7 @@ impl TableRef {
                 // Installing the new block stores a reference into the table; the
                 // allocation may have run an increment that traced the table. The copied
                 // values keep their slots: traced ones stay traced.
-                self.barrier_install(heap, forward, block);
+                heap.barrier_store(self.0, block);
                 let t = self.t_mut();
                 t.array = Some(block);
                 t.size_array = array_size as u32;
@@ -771,11 +727,6 @@ impl TableRef {
         let old_nodes = self.node_ptr();
         let old_count = self.node_count();
         if hash_size == 0 {
-            // Covers the re-insertions below (which allocate nothing), as in the other arm;
-            // with `forward` they are shaded one by one.
-            if !forward {
-                heap.barrier(self.0);
-            }
             let t = self.t_mut();
             t.node = None;
             t.log_size_node = 0;
@@ -791,9 +742,8 @@ impl TableRef {
                     nodes.add(i).write(EMPTY_NODE);
                 }
             }
-            // After the last allocation of the resize: covers the installation of the
-            // block and (small tables) the re-insertions below.
-            self.barrier_install(heap, forward, block);
+            // After the last allocation of the resize.
+            heap.barrier_store(self.0, block);
             let t = self.t_mut();
             t.node = Some(block);
             t.log_size_node = log as u8;
@@ -807,7 +757,7 @@ impl TableRef {
                 let v = unsafe { *self.array_ptr().add(i) };
                 if !v.is_nil() {
                     let key = Value::Number((i + 1) as f64);
-                    self.reinsert(heap, forward, key, v);
+                    self.reinsert(heap, key, v);
                 }
             }
         }
@@ -816,26 +766,17 @@ impl TableRef {
             // allocation, and none happens here) holds old_count nodes.
             let node = unsafe { *old_nodes.add(i) };
             if !node.val.is_nil() {
-                self.reinsert(heap, forward, node.key, node.val);
+                self.reinsert(heap, node.key, node.val);
             }
         }
         Ok(())
     }
 
-    /// Re-inserts an entry during a resize: with `forward`, the entry's objects are shaded
-    /// (the entry may land in a part the collector traced already; entries that
-    /// `insert_sized` moves again were re-inserted, and shaded, earlier in the resize,
-    /// since the node block is fresh).
-    fn reinsert<C: Collector<LuaModel>>(
-        self,
-        heap: &mut Heap<C>,
-        forward: bool,
-        key: Value,
-        val: Value,
-    ) {
-        if forward {
-            self.shade_stored(heap, key, val);
-        }
+    /// Re-inserts an entry during a resize, a store of its key and value (it may land in
+    /// a part the collector traced already; entries that `insert_sized` moves again were
+    /// re-inserted, and barriered, earlier in the resize, since the node block is fresh).
+    fn reinsert<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, key: Value, val: Value) {
+        self.barrier_store(heap, key, val);
         self.insert_sized(key, val);
     }
 

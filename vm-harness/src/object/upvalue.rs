@@ -84,8 +84,8 @@ impl UpvalRef {
         // SAFETY: as in `get`.
         unsafe {
             let p = self.raw();
-            if (*p).thread.is_none() {
-                heap.barrier(self.0);
+            if let (None, Some(obj)) = ((*p).thread, value.object()) {
+                heap.barrier_store(self.0, obj);
             }
             *(*p).v = value;
         }
@@ -122,11 +122,14 @@ impl UpvalRef {
 
     /// Closes the upvalue: copies the stack value in and detaches it from the thread.
     pub fn close<C: Collector<LuaModel>>(self, heap: &mut Heap<C>) {
-        heap.barrier(self.0);
         // SAFETY: a live open upvalue whose `v` still points at its stack slot.
         unsafe {
             let p = self.raw();
-            (*p).closed = *(*p).v;
+            let value = *(*p).v;
+            if let Some(obj) = value.object() {
+                heap.barrier_store(self.0, obj);
+            }
+            (*p).closed = value;
             (*p).v = std::ptr::addr_of_mut!((*p).closed);
             (*p).thread = None;
             (*p).next = None;

@@ -34,6 +34,8 @@ impl<M: ObjectModel> Epsilon<M> {
 
 impl<M: ObjectModel> Collector<M> for Epsilon<M> {
     const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = "the NewGC heap, never collected: a reference point";
+    const COLLECTS: bool = false;
 
     fn new(config: HeapConfig) -> Self {
         Epsilon {
@@ -94,7 +96,7 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
     }
 
     fn stats(&self) -> Stats {
-        self.pauses.stats(&self.heap)
+        self.pauses.stats(self.heap.sizes())
     }
 
     fn contains(&self, obj: ObjectRef) -> bool {

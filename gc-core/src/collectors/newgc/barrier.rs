@@ -14,9 +14,10 @@
 //! While paused in incremental mode no object is black, so the slow path skips the mark
 //! check altogether.
 //!
-//! The forward barrier (`Collector::write_barrier_forward`, for big tables) keeps the
-//! same invariant the other way round: when the object written to is marked and black
-//! objects matter, the stored object is recorded in `shade` instead, to be marked (and
+//! The forward barrier (for stores `Collector::write_barrier_store` describes into strong
+//! objects of `FORWARD_BARRIER_PARTS` parts or more: big tables) keeps the same invariant
+//! the other way round: when the object written to is marked and black objects matter,
+//! the stored object is recorded in `shade` instead, to be marked (and
 //! traced if it is traversable) by the next step or cycle, so the big object is never
 //! traced again because it was written. Recording costs the mutator a push; the marking
 //! is done in batches with the mark words prefetched, as for a big object's chunk:
@@ -26,6 +27,13 @@ use super::ssb::Ssb;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::is_marked;
 use crate::object_model::ObjectRef;
+
+/// Strong objects with at least this many parts (`ObjectModel::part_count`: a table's
+/// slots) take the forward barrier for described stores: they are traced a chunk of parts
+/// at a time, and tracing one again because it was written would cost a long pause,
+/// where marking what is stored costs a little per store. Weak objects never do: they are
+/// traced whole, and shading their entries would keep them alive for the cycle.
+pub(super) const FORWARD_BARRIER_PARTS: usize = 4096;
 
 /// The barrier's state.
 #[derive(Default)]

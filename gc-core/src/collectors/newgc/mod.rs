@@ -26,10 +26,10 @@ use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ArenaKind;
 use crate::heap::{GrowthPolicy, Heap};
 use crate::mark::is_marked;
-use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots};
+use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Weakness};
 use crate::stats::{PauseLog, Stats};
 use crate::verify::VerifyError;
-use barrier::Barrier;
+use barrier::{Barrier, FORWARD_BARRIER_PARTS};
 use cycle::State;
 use generational::ModeControl;
 use marker::Marking;
@@ -73,17 +73,27 @@ impl<M: ObjectModel> NewGc<M> {
             .alloc_slow(kind, object_kind, bytes, GcHeader::GRAY, &mut policy)
     }
 
-    /// The forward barrier's slow path (see `barrier`): a marked object that must be
-    /// remembered keeps its color and `stored` is recorded, to be marked by the next
-    /// step or cycle (see `barrier`); otherwise `obj` turns light-gray, as with the
-    /// backward barrier.
+    /// The slow path of a described store (see `barrier`): an object that need not be
+    /// remembered turns light-gray; a remembered big strong object keeps its color and
+    /// `stored` is recorded, to be marked by the next step or cycle; any other goes to
+    /// the SSB, as with the backward barrier.
     #[cold]
     #[inline(never)]
-    fn forward_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
+    fn store_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
         let state = &mut self.state;
+        // SAFETY: the VM calls the barrier on live, initialised traversable objects.
+        let header = unsafe { obj.header() };
         if !(state.barrier.remember && is_marked(self.heap.large_objects(), obj)) {
-            // SAFETY: the VM calls the barrier on live traversable objects only.
-            unsafe { obj.header() }.set_gray(true);
+            header.set_gray(true);
+            return;
+        }
+        // SAFETY: as above.
+        let forward = unsafe {
+            M::part_count(obj) >= FORWARD_BARRIER_PARTS && M::weakness(obj) == Weakness::Strong
+        };
+        if !forward {
+            header.set_gray(true);
+            state.barrier.ssb.push(obj);
             return;
         }
         state.barrier.shade.push(stored);
@@ -190,6 +200,8 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
 
 impl<M: ObjectModel> Collector<M> for NewGc<M> {
     const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = "Pall's NewGC: quad-color incremental, bitmap sweep, sticky-mark generational";
+    const MODES: &'static [GcMode] = &[GcMode::Incremental, GcMode::Generational];
 
     fn new(config: HeapConfig) -> Self {
         let state = State {
@@ -260,10 +272,10 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     #[inline(always)]
-    fn write_barrier_forward(&mut self, obj: ObjectRef, stored: ObjectRef) {
+    fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
         // SAFETY: as for `write_barrier`.
         if !unsafe { obj.header() }.is_gray() {
-            self.forward_barrier_slow(obj, stored);
+            self.store_barrier_slow(obj, stored);
         }
     }
 
@@ -340,7 +352,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     fn stats(&self) -> Stats {
-        self.state.pauses.stats(&self.heap)
+        self.state.pauses.stats(self.heap.sizes())
     }
 
     fn contains(&self, obj: ObjectRef) -> bool {

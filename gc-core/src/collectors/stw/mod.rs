@@ -101,6 +101,7 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
 
 impl<M: ObjectModel> Collector<M> for Stw<M> {
     const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = "stop-the-world mark and bitmap sweep on the NewGC heap, parallel on big heaps";
 
     fn new(config: HeapConfig) -> Self {
         Stw {
@@ -185,7 +186,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
     }
 
     fn stats(&self) -> Stats {
-        self.pauses.stats(&self.heap)
+        self.pauses.stats(self.heap.sizes())
     }
 
     fn contains(&self, obj: ObjectRef) -> bool {

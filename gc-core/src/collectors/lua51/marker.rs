@@ -1,0 +1,171 @@
+//! Colors and marking, as in Lua 5.1's `lgc.c`.
+//!
+//! Colors live in the malloc space's prefix bits: two whites and black, gray being none of
+//! the three. The current white flips at the end of each atomic phase, so that what the
+//! sweep must free (the other white, the color of everything left unmarked) is told from
+//! what was allocated since (the current white) without touching the new objects.
+//!
+//! Tri-color invariant while marking runs (see `barrier`): no black object refers to a
+//! white one. Marking turns white into gray (onto the gray stack) and propagation gray into
+//! black. Leaf blocks go straight to black: nothing to trace. Stacks and weak objects are
+//! never left black: they stay gray after being traced, on the gray-again and weak lists,
+//! and are traced again in the atomic phase (stacks are written without the barrier, weak
+//! objects must not hold their entries alive through it).
+
+use crate::heap::malloc_space::{MallocSpace, TRAVERSABLE};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
+
+/// The first white.
+pub(super) const WHITE0: u8 = 1;
+/// The second white.
+pub(super) const WHITE1: u8 = 2;
+/// Both whites: a block with either bit is white.
+pub(super) const WHITES: u8 = WHITE0 | WHITE1;
+/// Black: marked and traced.
+pub(super) const BLACK: u8 = 4;
+/// Gray: marked, not (or not finally) traced.
+pub(super) const GRAY: u8 = 0;
+
+/// The gray lists and the current white.
+pub(super) struct Marking {
+    /// Objects marked and not traced yet (5.1's `gray`): a stack.
+    pub gray: Vec<ObjectRef>,
+    /// Objects to trace again in the atomic phase (5.1's `grayagain`): stacks, and
+    /// objects the backward barrier turned gray again.
+    pub gray_again: Vec<ObjectRef>,
+    /// Weak objects traced this cycle (5.1's `weak`), to trace again and clear.
+    pub weak: Vec<(ObjectRef, Weakness)>,
+    /// The white new objects get.
+    pub current_white: u8,
+    /// Work done since the counter was last taken: bytes traced or marked (5.1 counts
+    /// what `propagatemark` traverses).
+    pub work: u64,
+    /// Blocks marked this cycle: the ephemeron convergence stops when it stops growing.
+    pub marked_blocks: u64,
+}
+
+impl Default for Marking {
+    fn default() -> Self {
+        Marking {
+            gray: Vec::new(),
+            gray_again: Vec::new(),
+            weak: Vec::new(),
+            current_white: WHITE0,
+            work: 0,
+            marked_blocks: 0,
+        }
+    }
+}
+
+impl Marking {
+    /// The white of the objects the running sweep frees (after the flip: the white of
+    /// everything the last marking left unmarked).
+    pub fn other_white(&self) -> u8 {
+        self.current_white ^ WHITES
+    }
+
+    /// Forgets every list: a new marking starts.
+    pub fn clear(&mut self) {
+        self.gray.clear();
+        self.gray_again.clear();
+        self.weak.clear();
+        self.marked_blocks = 0;
+    }
+
+    /// Traces one gray object (5.1's `propagatemark`) and returns the work it cost.
+    pub fn propagate<M: ObjectModel>(&mut self, obj: ObjectRef) -> u64 {
+        let before = self.work;
+        // SAFETY: only marked blocks of the space, live traversable objects the VM has
+        // initialised, are on the gray lists.
+        unsafe {
+            MallocSpace::set_bits(obj, BLACK);
+            let weakness = M::weakness(obj);
+            if M::is_stack(obj) {
+                M::trace(obj, self);
+                MallocSpace::set_bits(obj, GRAY);
+                self.gray_again.push(obj);
+            } else if weakness != Weakness::Strong {
+                M::trace_weak(obj, weakness, self);
+                MallocSpace::set_bits(obj, GRAY);
+                self.weak.push((obj, weakness));
+            } else {
+                M::trace(obj, self);
+            }
+            self.work += MallocSpace::block_bytes(obj);
+        }
+        self.work - before
+    }
+
+    /// Traces gray objects until none is left (5.1's `propagateall`).
+    pub fn propagate_all<M: ObjectModel>(&mut self) {
+        while let Some(obj) = self.gray.pop() {
+            self.propagate::<M>(obj);
+        }
+    }
+
+    /// Traces the weak-key objects again until no more values become reachable: the
+    /// object model gives weak keys ephemeron semantics, which need the fixpoint.
+    pub fn converge_ephemerons<M: ObjectModel>(&mut self) {
+        loop {
+            let before = self.marked_blocks;
+            let mut i = 0;
+            while let Some(&(obj, weakness)) = self.weak.get(i) {
+                if weakness == Weakness::WeakKeys {
+                    // SAFETY: weak objects were traced this cycle: live and initialised.
+                    unsafe { M::trace_weak(obj, weakness, self) };
+                    self.propagate_all::<M>();
+                }
+                i += 1;
+            }
+            if self.marked_blocks == before {
+                return;
+            }
+        }
+    }
+}
+
+impl Tracer for Marking {
+    /// 5.1's `reallymarkobject`.
+    #[inline]
+    fn mark(&mut self, obj: ObjectRef) {
+        // SAFETY: the VM reports only blocks of this heap that are reachable, so live.
+        let bits = unsafe { MallocSpace::bits(obj) };
+        if bits & WHITES == 0 {
+            return;
+        }
+        self.marked_blocks += 1;
+        if bits & TRAVERSABLE != 0 {
+            // SAFETY: as above.
+            unsafe { MallocSpace::set_bits(obj, GRAY) };
+            self.gray.push(obj);
+        } else {
+            // SAFETY: as above.
+            unsafe {
+                MallocSpace::set_bits(obj, BLACK);
+                self.work += MallocSpace::block_bytes(obj);
+            }
+        }
+    }
+}
+
+impl Liveness for Marking {
+    /// Marked so far (before the flip: what is not white).
+    fn is_live(&self, obj: ObjectRef) -> bool {
+        // SAFETY: asked about blocks of this heap the VM still holds, not freed yet.
+        (unsafe { MallocSpace::bits(obj) } & WHITES) == 0
+    }
+}
+
+/// Liveness between the flip and the end of the sweep: what is not of the white the
+/// sweep frees survives (new and revived blocks have the current white).
+pub(super) struct Survival {
+    /// The white the sweep frees.
+    pub dead_white: u8,
+}
+
+impl Liveness for Survival {
+    fn is_live(&self, obj: ObjectRef) -> bool {
+        // SAFETY: asked about blocks of this heap not swept yet.
+        (unsafe { MallocSpace::bits(obj) } & self.dead_white) == 0
+    }
+}

@@ -1,0 +1,277 @@
+//! `lua51`: the collector Lua 5.1 and LuaJIT 2.x ship, rebuilt as a plan over the malloc
+//! space (`heap::malloc_space`), so that it runs in the same VM as `newgc` and the two are
+//! compared on identical mutator work.
+//!
+//! What it keeps of `lgc.c` 5.1 (and `lj_gc.c`, the same design): every object and leaf
+//! block is a separate allocation from the system allocator, with a prefix linking it
+//! into one list of all blocks; two whites and black, the current white flipped in the
+//! atomic phase; a gray stack and a gray-again list; the states pause, propagate,
+//! (atomic,) sweep-string and sweep; a sweep of `SWEEP_MAX` blocks per increment that
+//! touches every block; the forward barrier for most objects and the backward one for
+//! tables; and the pacing by threshold, estimate, `setpause` and `setstepmul`.
+//!
+//! Where it follows the VM's contract instead: weak keys are ephemerons (the object
+//! model's semantics, shared by every collector), finalizers are run by the VM from the
+//! queue rather than one per step, and the heap limit triggers a full collection before
+//! an allocation fails (5.1 raises the error at once).
+//!
+//! Files: `marker` (colors, gray lists, tracing), `barrier`, `cycle` (states, atomic phase,
+//! sweep), `pacing`, `verify` (the stress mode's checks), as in `newgc`.
+
+mod barrier;
+mod cycle;
+mod marker;
+mod pacing;
+mod verify;
+
+use std::marker::PhantomData;
+
+pub use cycle::Phase;
+
+use crate::collector::{Collector, HeapConfig, OutOfMemory};
+use crate::finalizers::FinalizerQueue;
+use crate::heap::malloc_space::{MallocSpace, SweepCursor};
+use crate::object_model::{ObjectModel, ObjectRef, Roots};
+use crate::stats::{HeapSizes, PauseLog, Stats};
+use crate::verify::VerifyError;
+use marker::{Marking, BLACK, WHITES};
+use pacing::Pacing;
+
+/// The collector's name.
+pub const NAME: &str = "lua51";
+
+/// Work a stress step does at most: small, so the verifier sees many mid-cycle heaps.
+const STRESS_STEP_WORK: u64 = 512;
+
+/// The Lua 5.1 collector over the object model `M`.
+pub struct Lua51<M> {
+    space: MallocSpace,
+    marking: Marking,
+    phase: Phase,
+    sweep_cursor: SweepCursor,
+    pacing: Pacing,
+    finalizers: FinalizerQueue,
+    pauses: PauseLog,
+    limit: Option<usize>,
+    /// The live heap the last finished cycle estimated.
+    live_bytes: u64,
+    model: PhantomData<M>,
+}
+
+impl<M: ObjectModel> Lua51<M> {
+    /// 5.1's `luaC_checkGC` then the allocation.
+    #[inline(always)]
+    fn alloc<R: Roots>(
+        &mut self,
+        kind: Option<u8>,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        if self.space.bytes() >= self.pacing.threshold {
+            self.paced_step(roots);
+        }
+        if self.limit.is_none() {
+            if let Some(obj) = self.space.alloc(bytes, kind, self.marking.current_white) {
+                return Ok(obj);
+            }
+        }
+        self.alloc_slow(kind, bytes, roots)
+    }
+
+    /// Allocation under a heap limit, or after the system allocator refused: a full
+    /// collection when the limit or the allocator says so, then one more try.
+    #[inline(never)]
+    fn alloc_slow<R: Roots>(
+        &mut self,
+        kind: Option<u8>,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        let fits = |gc: &Self| {
+            gc.limit.is_none_or(|limit| {
+                (gc.space.bytes() as usize)
+                    .saturating_add(bytes)
+                    .saturating_add(16)
+                    <= limit
+            })
+        };
+        for attempt in 0..2 {
+            if fits(self) {
+                if let Some(obj) = self.space.alloc(bytes, kind, self.marking.current_white) {
+                    return Ok(obj);
+                }
+            }
+            if attempt == 0 {
+                self.full_collection(roots);
+            }
+        }
+        Err(OutOfMemory { requested: bytes })
+    }
+
+    /// Where the collector is in its cycle.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Blocks (objects and leaf blocks) allocated and not freed.
+    pub fn blocks(&self) -> usize {
+        self.space.blocks()
+    }
+}
+
+impl<M: ObjectModel> Collector<M> for Lua51<M> {
+    const NAME: &'static str = NAME;
+    const DESCRIPTION: &'static str = "the Lua 5.1 / LuaJIT 2.x collector: malloc'd objects on one list, incremental";
+
+    fn new(config: HeapConfig) -> Self {
+        Lua51 {
+            space: MallocSpace::default(),
+            marking: Marking::default(),
+            phase: Phase::Pause,
+            sweep_cursor: SweepCursor::default(),
+            pacing: Pacing::new(config.pause_percent, config.stepmul_percent),
+            finalizers: FinalizerQueue::default(),
+            pauses: PauseLog::new(&config),
+            limit: config.heap_limit,
+            live_bytes: 0,
+            model: PhantomData,
+        }
+    }
+
+    #[inline(always)]
+    fn alloc_object<R: Roots>(
+        &mut self,
+        kind: u8,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        self.alloc(Some(kind), bytes, roots)
+    }
+
+    #[inline(always)]
+    fn alloc_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        self.alloc(None, bytes, roots)
+    }
+
+    #[inline(always)]
+    fn write_barrier(&mut self, obj: ObjectRef) {
+        // SAFETY: the VM calls the barrier on live traversable objects of this heap.
+        if unsafe { MallocSpace::bits(obj) } & BLACK != 0 {
+            self.barrier_back(obj);
+        }
+    }
+
+    #[inline(always)]
+    fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        // SAFETY: as for `write_barrier`; `stored` is a live block of this heap.
+        let (obj_bits, stored_bits) =
+            unsafe { (MallocSpace::bits(obj), MallocSpace::bits(stored)) };
+        if obj_bits & BLACK != 0 && stored_bits & WHITES != 0 {
+            self.barrier_store_slow(obj, stored);
+        }
+    }
+
+    #[inline(always)]
+    fn revive(&mut self, obj: ObjectRef) {
+        if matches!(self.phase, Phase::SweepString | Phase::Sweep) {
+            let dead = self.marking.other_white();
+            // SAFETY: the VM revives blocks of this heap it still holds, not swept yet.
+            unsafe {
+                if MallocSpace::bits(obj) & dead != 0 {
+                    MallocSpace::set_bits(obj, self.marking.current_white);
+                }
+            }
+        }
+    }
+
+    fn safepoint<R: Roots>(&mut self, roots: &mut R) {
+        if self.space.bytes() >= self.pacing.threshold {
+            self.paced_step(roots);
+        }
+    }
+
+    fn collect<R: Roots>(&mut self, roots: &mut R) {
+        self.full_collection(roots);
+    }
+
+    /// 5.1's `collectgarbage("step", kbytes)`: steps as if `kbytes` KB more had been
+    /// allocated, stopping at the end of a cycle.
+    fn step<R: Roots>(&mut self, roots: &mut R, kbytes: usize) -> bool {
+        let bytes = (kbytes as u64).saturating_mul(1024);
+        self.pacing.threshold = self.space.bytes().saturating_sub(bytes);
+        while self.pacing.threshold <= self.space.bytes() {
+            self.paced_step(roots);
+            if self.phase == Phase::Pause {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn set_stepmul(&mut self, percent: u32) {
+        self.pacing.stepmul_percent = percent;
+    }
+
+    fn stress_step<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        let mut work = 0;
+        loop {
+            work += self.single_step(roots);
+            if self.phase == Phase::Pause {
+                self.pacing.after_cycle();
+                break;
+            }
+            if work >= STRESS_STEP_WORK {
+                break;
+            }
+        }
+        self.verify_all(roots)
+    }
+
+    fn register_finalizer(&mut self, obj: ObjectRef) {
+        self.finalizers.register(obj);
+    }
+
+    fn take_pending_finalizers(&mut self) -> Vec<ObjectRef> {
+        self.finalizers.take_pending()
+    }
+
+    fn take_all_finalizers(&mut self) -> Vec<ObjectRef> {
+        self.finalizers.take_all()
+    }
+
+    fn set_pause(&mut self, percent: u32) {
+        self.pacing.pause_percent = percent;
+    }
+
+    fn set_auto_collect(&mut self, enabled: bool) {
+        self.pacing.set_auto(enabled, self.space.bytes());
+    }
+
+    fn set_heap_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit;
+    }
+
+    fn stats(&self) -> Stats {
+        self.pauses.stats(HeapSizes {
+            allocated_bytes: self.space.allocated_bytes(),
+            live_bytes: self.live_bytes,
+            heap_bytes: self.space.bytes(),
+            peak_heap_bytes: self.space.peak_bytes(),
+            mapped_bytes: self.space.bytes(),
+            arenas: 0,
+            huge_blocks: 0,
+        })
+    }
+
+    fn contains(&self, obj: ObjectRef) -> bool {
+        self.space.contains(obj)
+    }
+
+    fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        self.verify_all(roots)
+    }
+}

@@ -1,0 +1,102 @@
+//! The stress mode's checks, in whatever phase the collector is:
+//! - the list: every block's bits are a color (one white, black, or gray), no block is of
+//!   the other white before the flip, and the block count and byte count match the
+//!   space's;
+//! - reachability: everything reachable from the roots and the finalization queue is a
+//!   block on the list and not of the white the running sweep frees;
+//! - while propagating, the tri-color invariant: no black object refers to a white block.
+
+use std::collections::HashSet;
+
+use super::cycle::Phase;
+use super::marker::{BLACK, WHITES};
+use super::Lua51;
+use crate::heap::malloc_space::{MallocSpace, TRAVERSABLE};
+use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
+use crate::verify::VerifyError;
+
+macro_rules! fail {
+    ($($arg:tt)*) => { return Err(VerifyError(format!($($arg)*))) };
+}
+
+/// Collects the references a trace reports.
+struct Collect(Vec<ObjectRef>);
+
+impl Tracer for Collect {
+    fn mark(&mut self, obj: ObjectRef) {
+        self.0.push(obj);
+    }
+}
+
+impl<M: ObjectModel> Lua51<M> {
+    /// Verifies the heap and the collector's invariants.
+    pub(super) fn verify_all<R: Roots>(&self, roots: &mut R) -> Result<(), VerifyError> {
+        let sweeping = matches!(self.phase, Phase::SweepString | Phase::Sweep);
+        let dead_white = self.marking.other_white();
+        let mut blocks = HashSet::new();
+        let mut bytes = 0;
+        let mut bad = None;
+        self.space.for_each(|obj, bits| {
+            let color = bits & !TRAVERSABLE;
+            let valid = matches!(color, 0 | BLACK) || color == self.marking.current_white;
+            let dead_ok = sweeping && color == dead_white;
+            if bad.is_none() && !valid && !dead_ok {
+                bad = Some((obj, bits));
+            }
+            blocks.insert(obj);
+            // SAFETY: a block on the list is live.
+            bytes += unsafe { MallocSpace::block_bytes(obj) };
+        });
+        if let Some((obj, bits)) = bad {
+            fail!("block {:#x} has bits {bits:#x} in {:?}", obj.addr(), self.phase);
+        }
+        if blocks.len() != self.space.blocks() || bytes != self.space.bytes() {
+            fail!(
+                "list holds {} blocks of {bytes} bytes, the space counts {} of {}",
+                blocks.len(),
+                self.space.blocks(),
+                self.space.bytes()
+            );
+        }
+
+        let mut pending = Collect(self.finalizers.pending().to_vec());
+        roots.trace_roots(&mut pending);
+        let mut visited = HashSet::new();
+        while let Some(obj) = pending.0.pop() {
+            if !visited.insert(obj) {
+                continue;
+            }
+            if !blocks.contains(&obj) {
+                fail!("reachable {:#x} is not a block of this heap", obj.addr());
+            }
+            // SAFETY: a block on the list is live.
+            let bits = unsafe { MallocSpace::bits(obj) };
+            if sweeping && bits & dead_white != 0 {
+                fail!("reachable {:#x} is dead in {:?}", obj.addr(), self.phase);
+            }
+            if bits & TRAVERSABLE == 0 {
+                continue;
+            }
+            let mut children = Collect(Vec::new());
+            // SAFETY: a reachable traversable object, initialised by the VM.
+            unsafe { M::trace(obj, &mut children) };
+            if self.phase == Phase::Propagate && bits & BLACK != 0 {
+                for &child in &children.0 {
+                    // SAFETY: references of a live object are blocks of this heap, on
+                    // the list (checked when they are visited, before any read here
+                    // could matter: the list check above covers every block).
+                    if blocks.contains(&child) && unsafe { MallocSpace::bits(child) } & WHITES != 0
+                    {
+                        fail!(
+                            "black {:#x} refers to white {:#x}",
+                            obj.addr(),
+                            child.addr()
+                        );
+                    }
+                }
+            }
+            pending.0.extend(children.0);
+        }
+        Ok(())
+    }
+}
