@@ -4,16 +4,17 @@
 //! reclaimed (epsilon: none is), the live-byte count is exact, and the verifier passes.
 //! Each seed is reproducible: a failure prints it, and `MODEL_SEED=n` reruns just that one.
 //!
-//! Incremental collectors (`newgc`) leave floating garbage and sweep lazily, so their
+//! Incremental collectors (`newgc`, `lua51`) leave floating garbage and sweep lazily, so their
 //! exact checks run after explicit full collections only; between those, the mutator
 //! also runs collector steps, and after every step and every allocation the reachable
 //! objects must be intact and the verifier (tri-color invariant included) must pass.
 
 use std::collections::{HashMap, HashSet};
 
-use gc_core::collectors::{Epsilon, NewGc, Stw};
+use gc_core::collectors::{Epsilon, Lua51, NewGc, Stw};
 use gc_core::heap::arena::{ARENA_SIZE, CELL_SIZE};
 use gc_core::heap::large_object_space::LARGE_THRESHOLD;
+use gc_core::heap::malloc_space::PREFIX_BYTES;
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND};
 use gc_core::{Collector, GcMode, HeapConfig, ObjectRef};
 
@@ -32,12 +33,19 @@ fn leaf_byte(id: u64, i: usize) -> u8 {
     (id.wrapping_mul(31).wrapping_add(i as u64 * 7)) as u8
 }
 
-fn accounted_bytes(bytes: usize) -> u64 {
+/// What a block of `bytes` counts for in the arena heap: whole cells, or whole arenas for
+/// huge blocks.
+fn arena_bytes(bytes: usize) -> u64 {
     if bytes > LARGE_THRESHOLD {
         bytes.next_multiple_of(ARENA_SIZE) as u64
     } else {
         bytes.max(1).next_multiple_of(CELL_SIZE) as u64
     }
+}
+
+/// What a block of `bytes` counts for in the malloc space: its bytes and its prefix.
+fn malloc_bytes(bytes: usize) -> u64 {
+    (bytes.max(1) + PREFIX_BYTES) as u64
 }
 
 impl Shadow {
@@ -69,6 +77,7 @@ struct Mutator<C: Collector<TestModel>> {
     rng: fastrand::Rng,
     reclaims: bool,
     incremental: bool,
+    accounting: fn(usize) -> u64,
     cycles_seen: u64,
     collections_checked: u64,
 }
@@ -94,6 +103,7 @@ impl<C: Collector<TestModel>> Mutator<C> {
             rng: fastrand::Rng::with_seed(seed),
             reclaims,
             incremental: setup.incremental,
+            accounting: setup.accounting,
             cycles_seen: 0,
             collections_checked: 0,
         }
@@ -174,11 +184,10 @@ impl<C: Collector<TestModel>> Mutator<C> {
         };
         let slot = self.rng.usize(..slots.len());
         slots[slot] = child;
-        // Big nodes, as a VM's big tables, may take the forward barrier.
+        // A store the mutator describes (the collector chooses its barrier: big nodes,
+        // as a VM's big tables, may take the forward one) or one it does not.
         match child {
-            Some(child) if slots.len() > 4096 && self.rng.bool() => {
-                self.gc.write_barrier_forward(parent, child)
-            }
+            Some(child) if self.rng.bool() => self.gc.write_barrier_store(parent, child),
             _ => self.gc.write_barrier(parent),
         }
         Node(parent).set_slot(slot, child);
@@ -210,7 +219,7 @@ impl<C: Collector<TestModel>> Mutator<C> {
                 }
                 continue;
             }
-            live_bytes += accounted_bytes(Shadow::bytes(shape));
+            live_bytes += (self.accounting)(Shadow::bytes(shape));
             assert!(self.gc.contains(obj), "reachable object {id} was freed");
             match shape {
                 Shape::Node { slots } => {
@@ -298,12 +307,22 @@ struct Setup {
     gc_threads: usize,
     incremental: bool,
     mode: Option<GcMode>,
+    /// What a block counts for in the collector's live bytes.
+    accounting: fn(usize) -> u64,
 }
 
 const STOP_THE_WORLD: Setup = Setup {
     gc_threads: 1,
     incremental: false,
     mode: None,
+    accounting: arena_bytes,
+};
+
+const INCREMENTAL: Setup = Setup {
+    gc_threads: 1,
+    incremental: true,
+    mode: Some(GcMode::Incremental),
+    accounting: arena_bytes,
 };
 
 fn run_seeds<C: Collector<TestModel>>(reclaims: bool, setup: Setup) {
@@ -362,20 +381,14 @@ fn epsilon_keeps_everything() {
 
 #[test]
 fn newgc_incremental_keeps_reachable_and_keeps_the_invariants_between_steps() {
-    let setup = Setup {
-        gc_threads: 1,
-        incremental: true,
-        mode: Some(GcMode::Incremental),
-    };
-    run_seeds::<NewGc<TestModel>>(true, setup);
+    run_seeds::<NewGc<TestModel>>(true, INCREMENTAL);
 }
 
 #[test]
 fn newgc_generational_keeps_reachable_and_keeps_the_invariants_between_steps() {
     let setup = Setup {
-        gc_threads: 1,
-        incremental: true,
         mode: Some(GcMode::Generational),
+        ..INCREMENTAL
     };
     run_seeds::<NewGc<TestModel>>(true, setup);
 }
@@ -383,9 +396,8 @@ fn newgc_generational_keeps_reachable_and_keeps_the_invariants_between_steps() {
 #[test]
 fn newgc_switching_modes_by_itself_keeps_reachable() {
     let setup = Setup {
-        gc_threads: 1,
-        incremental: true,
         mode: None,
+        ..INCREMENTAL
     };
     run_seeds::<NewGc<TestModel>>(true, setup);
 }
@@ -396,8 +408,20 @@ fn newgc_switching_modes_by_itself_keeps_reachable() {
 fn newgc_with_two_gc_threads_agrees_with_one() {
     let setup = Setup {
         gc_threads: 2,
-        incremental: true,
         mode: None,
+        ..INCREMENTAL
     };
     run_seeds::<NewGc<TestModel>>(true, setup);
+}
+
+/// Lua 5.1's collector: both barriers (even nodes are "written often", as tables, and take
+/// the backward one), steps in every state, and exact checks after full collections.
+#[test]
+fn lua51_keeps_reachable_and_keeps_the_invariants_between_steps() {
+    let setup = Setup {
+        mode: None,
+        accounting: malloc_bytes,
+        ..INCREMENTAL
+    };
+    run_seeds::<Lua51<TestModel>>(true, setup);
 }

@@ -196,7 +196,7 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
         let pauses = gc.stats().pauses.count;
         for i in 0..1_000_000 {
             let child = children[i % children.len()];
-            gc.write_barrier_forward(big.0, child.0);
+            gc.write_barrier_store(big.0, child.0);
             big.set_slot(i % 40_000, Some(child.0));
         }
         assert!(
@@ -242,7 +242,7 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
             "the big node takes several steps"
         );
         if forward {
-            gc.write_barrier_forward(big.0, child.0);
+            gc.write_barrier_store(big.0, child.0);
         } else {
             gc.write_barrier(big.0);
         }

@@ -146,6 +146,7 @@ impl BarrierCheck {
 
 impl Collector<LuaModel> for BarrierCheck {
     const NAME: &'static str = "barrier-check";
+    const DESCRIPTION: &'static str = "stw, recording every barrier to check the VM calls it";
 
     fn new(config: HeapConfig) -> Self {
         BarrierCheck {

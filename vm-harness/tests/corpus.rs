@@ -17,7 +17,6 @@ const UNSUPPORTED: &[(&str, &str)] = &[];
 /// finalizers run by `collectgarbage`): skipped under collectors that never collect.
 const NEED_COLLECTION: &[&str] = &["gc_finalizers", "gc_weak", "gc_weak_arrays"];
 
-
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
 }

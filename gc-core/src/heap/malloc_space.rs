@@ -24,7 +24,8 @@ struct Prefix {
     size_and_bits: usize,
 }
 
-const PREFIX_BYTES: usize = std::mem::size_of::<Prefix>();
+/// Bytes in front of every block; a block counts for its own bytes plus these.
+pub const PREFIX_BYTES: usize = std::mem::size_of::<Prefix>();
 /// The low byte of `size_and_bits` holds the bits; payload sizes are below 2^56 bytes.
 const SIZE_SHIFT: u32 = 8;
 const BITS_MASK: usize = (1 << SIZE_SHIFT) - 1;
@@ -79,9 +80,7 @@ fn prefix_of(obj: ObjectRef) -> *mut Prefix {
 #[inline(always)]
 fn block_of(prefix: *mut Prefix) -> ObjectRef {
     // SAFETY: the block follows the prefix in one allocation, so it is not null.
-    unsafe {
-        ObjectRef::from_ptr(prefix.cast::<u8>().add(PREFIX_BYTES)).unwrap_unchecked()
-    }
+    unsafe { ObjectRef::from_ptr(prefix.cast::<u8>().add(PREFIX_BYTES)).unwrap_unchecked() }
 }
 
 fn layout_for(payload: usize) -> Option<Layout> {
@@ -123,7 +122,11 @@ impl MallocSpace {
             // SAFETY: the block is fresh, 16-byte aligned and at least one byte; a
             // traversable object is allocated with room for its header (the VM's
             // contract), which is what it will read there.
-            unsafe { obj.as_ptr().cast::<GcHeader>().write(GcHeader::new(kind, cells, 0)) };
+            unsafe {
+                obj.as_ptr()
+                    .cast::<GcHeader>()
+                    .write(GcHeader::new(kind, cells, 0))
+            };
         }
         Some(obj)
     }
@@ -266,7 +269,10 @@ impl MallocSpace {
 
 impl Drop for MallocSpace {
     fn drop(&mut self) {
-        while self.sweep(SweepCursor::default(), usize::MAX, |_| SweepAction::Free).is_some() {}
+        while self
+            .sweep(SweepCursor::default(), usize::MAX, |_| SweepAction::Free)
+            .is_some()
+        {}
     }
 }
 
@@ -293,7 +299,10 @@ mod tests {
             });
         }
         assert_eq!(space.blocks(), 5);
-        let freed: u64 = (0..10u64).filter(|i| i % 2 == 1).map(|i| 16 * (i + 1) + 16).sum();
+        let freed: u64 = (0..10u64)
+            .filter(|i| i % 2 == 1)
+            .map(|i| 16 * (i + 1) + 16)
+            .sum();
         assert_eq!(space.bytes(), before - freed);
         for (i, &obj) in blocks.iter().enumerate() {
             assert_eq!(space.contains(obj), i % 2 == 0);

@@ -121,7 +121,8 @@ impl<M: ObjectModel> Lua51<M> {
 
 impl<M: ObjectModel> Collector<M> for Lua51<M> {
     const NAME: &'static str = NAME;
-    const DESCRIPTION: &'static str = "the Lua 5.1 / LuaJIT 2.x collector: malloc'd objects on one list, incremental";
+    const DESCRIPTION: &'static str =
+        "the Lua 5.1 / LuaJIT 2.x collector: malloc'd objects on one list, incremental";
 
     fn new(config: HeapConfig) -> Self {
         Lua51 {

@@ -48,7 +48,11 @@ impl<M: ObjectModel> Lua51<M> {
             bytes += unsafe { MallocSpace::block_bytes(obj) };
         });
         if let Some((obj, bits)) = bad {
-            fail!("block {:#x} has bits {bits:#x} in {:?}", obj.addr(), self.phase);
+            fail!(
+                "block {:#x} has bits {bits:#x} in {:?}",
+                obj.addr(),
+                self.phase
+            );
         }
         if blocks.len() != self.space.blocks() || bytes != self.space.bytes() {
             fail!(

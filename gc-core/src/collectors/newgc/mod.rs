@@ -200,7 +200,8 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
 
 impl<M: ObjectModel> Collector<M> for NewGc<M> {
     const NAME: &'static str = NAME;
-    const DESCRIPTION: &'static str = "Pall's NewGC: quad-color incremental, bitmap sweep, sticky-mark generational";
+    const DESCRIPTION: &'static str =
+        "Pall's NewGC: quad-color incremental, bitmap sweep, sticky-mark generational";
     const MODES: &'static [GcMode] = &[GcMode::Incremental, GcMode::Generational];
 
     fn new(config: HeapConfig) -> Self {

@@ -101,7 +101,8 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
 
 impl<M: ObjectModel> Collector<M> for Stw<M> {
     const NAME: &'static str = NAME;
-    const DESCRIPTION: &'static str = "stop-the-world mark and bitmap sweep on the NewGC heap, parallel on big heaps";
+    const DESCRIPTION: &'static str =
+        "stop-the-world mark and bitmap sweep on the NewGC heap, parallel on big heaps";
 
     fn new(config: HeapConfig) -> Self {
         Stw {
