@@ -179,3 +179,47 @@ fn a_bad_matrix_is_a_usage_error_naming_the_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_minimum_heap_is_bracketed_by_real_runs() {
+    let dir = std::env::temp_dir().join(format!("gcbench-mh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let matrix = dir.join("m.toml");
+    std::fs::write(
+        &matrix,
+        "[[config]]\nluagc = \"stw\"\n[[workload]]\nname = \"binary_trees\"\nsize = \"smoke\"\n",
+    )
+    .unwrap();
+    let out_file = dir.join("mh.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_gcbench"))
+        .arg("minheap")
+        .arg(&matrix)
+        .arg("--luagc")
+        .arg(luagc())
+        .arg("--out")
+        .arg(&out_file)
+        .output()
+        .expect("gcbench runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let entry = &json["entries"][0];
+    assert_eq!(entry["config"], "stw");
+    let min = entry["result"]["min_heap_bytes"].as_u64().unwrap();
+    let failing = entry["result"]["largest_failing_bytes"].as_u64().unwrap();
+    // A real bracket within the 3% tolerance: luagc completed at `min` and ran out of
+    // memory at `failing`.
+    assert!(failing > 0 && failing < min, "{entry}");
+    assert!(min as f64 <= failing as f64 * 1.03 + 1.0, "{entry}");
+    let trials = entry["result"]["trials"].as_array().unwrap();
+    assert!(
+        trials.iter().any(|t| t[0] == min && t[1] == true),
+        "{entry}"
+    );
+    assert!(
+        trials.iter().any(|t| t[0] == failing && t[1] == false),
+        "{entry}"
+    );
+}

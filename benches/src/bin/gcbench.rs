@@ -11,10 +11,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use benches::gcbench::configs;
+use benches::gcbench::configs::{self, Kind};
 use benches::gcbench::environment::Environment;
 use benches::gcbench::matrix::{self, Matrix, SizeClass};
 use benches::gcbench::measure::{self, RunRecord};
+use benches::gcbench::minheap;
 use benches::gcbench::report;
 use benches::gcbench::results::{Results, FORMAT};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -35,6 +36,30 @@ struct Cli {
 enum Cmd {
     /// Run a matrix file and print its report.
     Run(RunArgs),
+    /// Find each workload's minimum heap under each luagc configuration of a matrix (the
+    /// smallest --heap-limit at which it completes), by bisection.
+    Minheap {
+        /// The matrix file (default: benches/matrices/quick.toml).
+        matrix: Option<PathBuf>,
+        /// Where to write the minimum heaps (JSON; default target/gcbench/MATRIX-minheap.json).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The luagc binary (default: target/dist/luagc, else target/release/luagc).
+        #[arg(long, value_name = "PATH")]
+        luagc: Option<PathBuf>,
+        /// Only these workloads of the matrix, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        workloads: Option<Vec<String>>,
+        /// Only these configurations of the matrix, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        configs: Option<Vec<String>>,
+        /// Run the workloads crate's scripts at this size instead of the matrix's arguments.
+        #[arg(long, value_enum)]
+        size: Option<Size>,
+        /// The relative precision of the answer.
+        #[arg(long, value_name = "FRACTION", default_value_t = 0.03)]
+        tolerance: f64,
+    },
     /// Regenerate the report of a results file without running anything.
     Report {
         /// A results file written by `gcbench run`.
@@ -84,6 +109,26 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Cmd::Run(args) => run(args),
         Cmd::Report { results, out } => regenerate(&results, &out),
+        Cmd::Minheap {
+            matrix,
+            out,
+            luagc,
+            workloads,
+            configs,
+            size,
+            tolerance,
+        } => min_heaps(
+            RunArgs {
+                matrix,
+                out,
+                luagc,
+                workloads,
+                configs,
+                invocations: None,
+                size,
+            },
+            tolerance,
+        ),
     };
     match outcome {
         Ok(code) => code,
@@ -112,7 +157,8 @@ fn target_dir() -> PathBuf {
     )
 }
 
-fn run(args: RunArgs) -> Result<ExitCode, String> {
+/// The matrix `args` name (or the quick one) with their selections and overrides.
+fn load_matrix(args: &RunArgs) -> Result<(PathBuf, Matrix), String> {
     let (path, text) = match &args.matrix {
         Some(p) => (
             p.clone(),
@@ -135,7 +181,28 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         }
         m.invocations = n;
     }
+    Ok((path, m))
+}
 
+/// The results path: `--out`, else target/gcbench/STEM-SUFFIX.json; its directory made.
+fn out_path(out: Option<&Path>, matrix: &Path, suffix: &str) -> Result<PathBuf, String> {
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        let stem = matrix
+            .file_stem()
+            .map_or_else(|| "results".into(), |s| s.to_string_lossy().into_owned());
+        target_dir()
+            .join("gcbench")
+            .join(format!("{stem}{suffix}.json"))
+    });
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    Ok(out)
+}
+
+fn run(args: RunArgs) -> Result<ExitCode, String> {
+    let (path, m) = load_matrix(&args)?;
     let mut notes = Vec::new();
     let needs_luagc = m
         .configs
@@ -161,16 +228,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         eprintln!("gcbench: note: {n}");
     }
 
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = path
-            .file_stem()
-            .map_or_else(|| "results".into(), |s| s.to_string_lossy().into_owned());
-        target_dir().join("gcbench").join(format!("{stem}.json"))
-    });
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
+    let out = out_path(args.out.as_deref(), &path, "")?;
     let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
     std::fs::create_dir_all(&stats_dir)
         .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
@@ -278,4 +336,129 @@ fn progress(r: &RunRecord, done: usize, total: usize, elapsed_s: f64) {
         };
         eprintln!("gcbench:   {status}; stderr:\n{t}");
     }
+}
+
+/// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
+fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
+    if !(tolerance > 0.0 && tolerance < 1.0) {
+        return Err("--tolerance must be between 0 and 1".to_owned());
+    }
+    let (path, m) = load_matrix(&args)?;
+    let mut notes = Vec::new();
+    let luagc = configs::find_luagc(args.luagc.as_deref(), &mut notes)?;
+    let (_, all) = configs::resolve(&m.configs, Some(&luagc), &mut notes)?;
+    for n in &notes {
+        eprintln!("gcbench: note: {n}");
+    }
+    let luagc_configs: Vec<_> = all.into_iter().filter(|c| c.kind == Kind::Luagc).collect();
+    if luagc_configs.is_empty() {
+        return Err("no luagc configuration in the matrix".to_owned());
+    }
+    let out = out_path(args.out.as_deref(), &path, "-minheap")?;
+    let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
+    std::fs::create_dir_all(&stats_dir)
+        .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
+    let mut entries: Vec<minheap::Entry> = Vec::new();
+    let mut failed = 0usize;
+    println!("| workload | config | peak heap, no limit (MB) | minimum heap (MB) | largest failing (MB) | trials |");
+    println!("|:--|:--|--:|--:|--:|--:|");
+    for w in &m.workloads {
+        for c in &luagc_configs {
+            match search(c, w, tolerance, &stats_dir) {
+                Ok(entry) => {
+                    let mb = |b: u64| b as f64 / 1048576.0;
+                    println!(
+                        "| {} | `{}` | {:.2} | {:.2} | {:.2} | {} |",
+                        w.name,
+                        c.name,
+                        mb(entry.unlimited_peak_heap_bytes),
+                        mb(entry.result.min_heap_bytes),
+                        mb(entry.result.largest_failing_bytes),
+                        entry.result.trials.len()
+                    );
+                    entries.push(entry);
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!(
+                        "gcbench: FAILED minimum heap of {} under {}: {e}",
+                        w.name, c.name
+                    );
+                    println!("| {} | `{}` | **failed** | | | |", w.name, c.name);
+                }
+            }
+            let file = serde_json::json!({
+                "tool": "gcbench minheap",
+                "matrix": &m.origin,
+                "tolerance": tolerance,
+                "environment": Environment::capture(Some(&luagc)),
+                "luagc": &luagc,
+                "entries": &entries,
+            });
+            let text = serde_json::to_string_pretty(&file).expect("serialises") + "\n";
+            std::fs::write(&out, text)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&stats_dir);
+    eprintln!("gcbench: minimum heaps in {}", out.display());
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The minimum heap of `w` under `c`: one run without a limit gives the checksum and the
+/// first guess (its peak heap); then trials with `--heap-limit`.
+fn search(
+    c: &configs::Config,
+    w: &matrix::WorkloadDef,
+    tolerance: f64,
+    stats_dir: &Path,
+) -> Result<minheap::Entry, String> {
+    let first = measure::run_once(c, w, 0, 0, stats_dir)?;
+    if !first.ok {
+        return Err(format!(
+            "fails without a limit: {}",
+            first.stderr_tail.unwrap_or_default()
+        ));
+    }
+    let peak = first
+        .stat(&["peak_heap_bytes"])
+        .ok_or("no peak_heap_bytes in luagc's statistics")? as u64;
+    let mut trial = |limit: u64| -> Result<minheap::Trial, String> {
+        let mut limited = c.clone();
+        limited.prelude.push(format!("--heap-limit={limit}"));
+        let r = measure::run_once(&limited, w, 0, 0, stats_dir)?;
+        let tail = r.stderr_tail.clone().unwrap_or_default();
+        eprintln!(
+            "gcbench: {} {} at {:.2} MB: {}",
+            w.name,
+            c.name,
+            limit as f64 / 1048576.0,
+            if r.ok { "completes" } else { "fails" }
+        );
+        if r.ok {
+            if r.checksum != first.checksum {
+                return Err(format!(
+                    "checksum {:?} at --heap-limit={limit}, {:?} without",
+                    r.checksum, first.checksum
+                ));
+            }
+            Ok(minheap::Trial::Completed)
+        } else if r.exit_code == Some(1) && tail.contains("not enough memory") {
+            Ok(minheap::Trial::OutOfMemory)
+        } else {
+            Err(format!("at --heap-limit={limit}: {tail}"))
+        }
+    };
+    let result = minheap::find(peak, tolerance, &mut trial)?;
+    Ok(minheap::Entry {
+        workload: w.name.clone(),
+        config: c.name.clone(),
+        args: w.args.clone(),
+        unlimited_peak_heap_bytes: peak,
+        result,
+    })
 }

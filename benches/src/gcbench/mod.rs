@@ -8,6 +8,7 @@ pub mod configs;
 pub mod environment;
 pub mod matrix;
 pub mod measure;
+pub mod minheap;
 pub mod report;
 pub mod results;
 pub mod stats;
