@@ -1,5 +1,8 @@
 //! Benchmarks of gc-core. The criterion micro-benchmarks live in `benches/`; the heap
-//! builders they share live here, so every benchmark measures the same shapes.
+//! builders they share live here, so every benchmark measures the same shapes. The
+//! comparative harness behind the `gcbench` command is [`gcbench`].
+
+pub mod gcbench;
 
 use gc_core::heap::arena::ArenaKind;
 use gc_core::heap::Heap;

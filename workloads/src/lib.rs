@@ -4,7 +4,7 @@
 //!
 //! Each script takes its size as `arg[1]` and ends with one checksum line
 //! (`checksum NAME ...`) that every interpreter must print identically. This crate lists
-//! them with a default (benchmark) size, a smoke size for quick checks, and the checksum
+//! them with a default (benchmark) size, a large size, a smoke size for quick checks, and the checksum
 //! Debian's `lua5.1` prints at the smoke size. `gcbench` and the smoke tests read it.
 
 use std::path::PathBuf;
@@ -20,6 +20,8 @@ pub struct Workload {
     /// The arguments of a benchmark run (the script's own defaults, made explicit so the
     /// raw results record them).
     pub default_args: &'static [&'static str],
+    /// The arguments of a large run: several times the benchmark's work or live heap.
+    pub large_args: &'static [&'static str],
     /// Arguments small enough for a run of well under a second that still collects.
     pub smoke_args: &'static [&'static str],
     /// The last stdout line at `smoke_args`, as Debian's `lua5.1` prints it.
@@ -45,6 +47,7 @@ pub const WORKLOADS: &[Workload] = &[
         name: "binary_trees",
         description: "benchmarks-game binary-trees: short-lived trees beside one long-lived tree",
         default_args: &["16"],
+        large_args: &["18"],
         smoke_args: &["12"],
         smoke_checksum: "checksum binary_trees 12 674478",
     },
@@ -52,6 +55,7 @@ pub const WORKLOADS: &[Workload] = &[
         name: "fib",
         description: "recursive Fibonacci: no allocation, the interpreter alone (a control)",
         default_args: &["30"],
+        large_args: &["33"],
         smoke_args: &["20"],
         smoke_checksum: "checksum fib 20 6765",
     },
@@ -59,6 +63,7 @@ pub const WORKLOADS: &[Workload] = &[
         name: "live_tables",
         description: "10 million small tables kept live, a quarter replaced per pass: a huge live heap under churn",
         default_args: &["10000000"],
+        large_args: &["20000000"],
         smoke_args: &["100000"],
         smoke_checksum: "checksum live_tables 100000 2115548118",
     },
@@ -66,6 +71,7 @@ pub const WORKLOADS: &[Workload] = &[
         name: "lru_cache",
         description: "LRU cache (hash + doubly linked list), 6 million entries (over 1 GB live on luagc), evictions as steady garbage",
         default_args: &["6000000"],
+        large_args: &["12000000"],
         smoke_args: &["20000"],
         smoke_checksum: "checksum lru_cache 20000 1451099415 199607",
     },
@@ -73,6 +79,7 @@ pub const WORKLOADS: &[Workload] = &[
         name: "graph_rewire",
         description: "2 million node graph with random rewiring: garbage decided by the graph, not by age",
         default_args: &["2000000"],
+        large_args: &["4000000"],
         smoke_args: &["20000"],
         smoke_checksum: "checksum graph_rewire 20000 22842 227877570",
     },
@@ -114,6 +121,7 @@ mod tests {
             assert!(!w.default_args.is_empty() && !w.smoke_args.is_empty());
             let size = |args: &[&str]| args[0].parse::<u64>().unwrap();
             assert!(size(w.smoke_args) < size(w.default_args), "{}", w.name);
+            assert!(size(w.default_args) < size(w.large_args), "{}", w.name);
             assert!(
                 w.smoke_checksum
                     .starts_with(&format!("checksum {} {} ", w.name, w.smoke_args[0])),

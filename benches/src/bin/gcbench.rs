@@ -1,142 +1,136 @@
-//! `gcbench`: the comparative runner. Runs every workload script under each `luagc`
-//! collector and each external Lua interpreter found on PATH, round-robin so the
-//! machine's noise hits every configuration alike, checks that all of them print the
-//! same checksum, and reports medians (wall, GC time, distilled time, LBO, pauses, peak
-//! RSS, ratio to lua5.4) as Markdown on stdout, with every raw run in `--out` JSON so the
-//! papers' tables can be regenerated from it.
+//! `gcbench`: the comparative harness. `gcbench run [MATRIX]` runs a matrix file (by
+//! default `benches/matrices/quick.toml`): every configuration on every workload, the
+//! order of the configurations rotating every round so the machine's noise hits them
+//! alike; it checks that all of them print the same checksum, prints the Markdown report
+//! as it goes and keeps every raw run in a results file, rewritten after each workload.
+//! `gcbench report RESULTS --out DIR` regenerates the report from that file alone.
 //!
 //! Exit status: 0 when every run succeeded and all checksums agree, 1 when a run failed
 //! or checksums differ (the report is still written), 2 on a usage or set-up error.
 
-#[path = "../gcbench/configs.rs"]
-mod configs;
-#[path = "../gcbench/measure.rs"]
-mod measure;
-#[path = "../gcbench/report.rs"]
-mod report;
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
-use clap::Parser;
-use serde::Serialize;
-
-use configs::{Config, Tool};
-use measure::RunRecord;
-use report::{Mismatch, Summary};
-use workloads::Workload;
+use benches::gcbench::configs::{self, Kind};
+use benches::gcbench::environment::Environment;
+use benches::gcbench::matrix::{self, Matrix, SizeClass};
+use benches::gcbench::measure::{self, RunRecord};
+use benches::gcbench::minheap;
+use benches::gcbench::report;
+use benches::gcbench::results::{Results, FORMAT};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Command line.
 #[derive(Parser, Debug)]
 #[command(
     name = "gcbench",
-    about = "Compare luagc's collectors and Lua interpreters on the workload scripts"
+    about = "Compare luagc's collectors and Lua interpreters on Lua workloads"
 )]
 struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Run a matrix file and print its report.
+    Run(RunArgs),
+    /// Find each workload's minimum heap under each luagc configuration of a matrix (the
+    /// smallest --heap-limit at which it completes), by bisection.
+    Minheap {
+        /// The matrix file (default: benches/matrices/quick.toml).
+        matrix: Option<PathBuf>,
+        /// Where to write the minimum heaps (JSON; default target/gcbench/MATRIX-minheap.json).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The luagc binary (default: target/dist/luagc, else target/release/luagc).
+        #[arg(long, value_name = "PATH")]
+        luagc: Option<PathBuf>,
+        /// Only these workloads of the matrix, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        workloads: Option<Vec<String>>,
+        /// Only these configurations of the matrix, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        configs: Option<Vec<String>>,
+        /// Run the workloads crate's scripts at this size instead of the matrix's arguments.
+        #[arg(long, value_enum)]
+        size: Option<Size>,
+        /// The relative precision of the answer.
+        #[arg(long, value_name = "FRACTION", default_value_t = 0.03)]
+        tolerance: f64,
+    },
+    /// Regenerate the report of a results file without running anything.
+    Report {
+        /// A results file written by `gcbench run`.
+        results: PathBuf,
+        /// The directory to write report.md to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// Options of `gcbench run`.
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// The matrix file (default: benches/matrices/quick.toml).
+    matrix: Option<PathBuf>,
+    /// Where to write the results (default: target/gcbench/MATRIX.json).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// The luagc binary (default: target/dist/luagc, else target/release/luagc).
     #[arg(long, value_name = "PATH")]
     luagc: Option<PathBuf>,
-    /// luagc collectors, comma-separated ('' for none; default: all of gc_core's).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    collectors: Option<Vec<String>>,
-    /// External interpreters, comma-separated ('' for none); missing ones are skipped.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        value_name = "NAMES",
-        default_value = "lua5.1,lua5.4,luajit"
-    )]
-    peers: Vec<String>,
-    /// Workloads, comma-separated (default: all).
+    /// Only these workloads of the matrix, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     workloads: Option<Vec<String>>,
-    /// Runs per configuration (default 5, or 1 with --smoke).
+    /// Only these configurations of the matrix, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    configs: Option<Vec<String>>,
+    /// Invocations per configuration and workload, instead of the matrix's.
     #[arg(long, value_name = "N")]
-    runs: Option<usize>,
-    /// The script arguments for every selected workload, split at spaces ("600000 100").
-    #[arg(long, value_name = "ARG", conflicts_with = "smoke")]
-    size_arg: Option<String>,
-    /// Tiny sizes (each workload's smoke arguments), checked against the recorded
-    /// lua5.1 checksums.
-    #[arg(long)]
-    smoke: bool,
-    /// Write every raw run, the summaries and the set-up to this JSON file.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// An extra luagc option, before the script (repeatable: --luagc-arg=--gc-threads=1).
-    #[arg(long = "luagc-arg", value_name = "ARG", allow_hyphen_values = true)]
-    luagc_args: Vec<String>,
-    /// The interpreter (as it starts, no mode forced) or configuration ratios are against.
-    #[arg(long, value_name = "NAME", default_value = "lua5.4")]
-    reference: String,
+    invocations: Option<usize>,
+    /// Run the workloads crate's scripts at this size instead of the matrix's arguments
+    /// (smoke sizes are checked against lua5.1's recorded checksums).
+    #[arg(long, value_enum)]
+    size: Option<Size>,
 }
 
-/// The results file: enough to regenerate every table and to know what was measured.
-#[derive(Serialize)]
-struct Results<'a> {
-    tool: &'static str,
-    format: u32,
-    started_unix_s: u64,
-    host: &'a Host,
-    smoke: bool,
-    runs: usize,
-    reference: Option<&'a str>,
-    notes: &'a [String],
-    tools: &'a [Tool],
-    configs: &'a [Config],
-    workloads: &'a [WorkloadRun],
-    records: &'a [RunRecord],
-    summaries: &'a [Summary],
-    checksum_mismatches: &'a [Mismatch],
-}
-
-/// Where the numbers come from.
-#[derive(Serialize)]
-struct Host {
-    cpus: usize,
-    git_commit: Option<String>,
-    git_dirty: Option<bool>,
-}
-
-/// A workload as run: its name and the arguments used.
-#[derive(Serialize)]
-struct WorkloadRun {
-    name: &'static str,
-    description: &'static str,
-    args: Vec<String>,
-}
-
-fn git(workspace: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(workspace)
-        .args(args)
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-fn host() -> Host {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    Host {
-        cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        git_commit: git(&workspace, &["rev-parse", "HEAD"]),
-        git_dirty: git(&workspace, &["status", "--porcelain"]).map(|s| !s.is_empty()),
-    }
-}
-
-/// Drops the empty names that `--peers ''` leaves.
-fn names(list: Vec<String>) -> Vec<String> {
-    list.into_iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
+/// `--size`.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Size {
+    Smoke,
+    Default,
+    Large,
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Cmd::Run(args) => run(args),
+        Cmd::Report { results, out } => regenerate(&results, &out),
+        Cmd::Minheap {
+            matrix,
+            out,
+            luagc,
+            workloads,
+            configs,
+            size,
+            tolerance,
+        } => min_heaps(
+            RunArgs {
+                matrix,
+                out,
+                luagc,
+                workloads,
+                configs,
+                invocations: None,
+                size,
+            },
+            tolerance,
+        ),
+    };
+    match outcome {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("gcbench: {msg}");
@@ -145,214 +139,192 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
-    let selected: Vec<&'static Workload> = match cli.workloads.map(names) {
-        None => workloads::WORKLOADS.iter().collect(),
-        Some(list) => list
-            .iter()
-            .map(|n| {
-                workloads::find(n).ok_or_else(|| {
-                    let all: Vec<&str> = workloads::WORKLOADS.iter().map(|w| w.name).collect();
-                    format!("unknown workload '{n}' (available: {})", all.join(", "))
-                })
-            })
-            .collect::<Result<_, _>>()?,
+fn regenerate(results: &Path, out: &Path) -> Result<ExitCode, String> {
+    let r = Results::read(results)?;
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let path = out.join("report.md");
+    std::fs::write(&path, report::render(&r))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("gcbench: wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The workspace's target directory.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        PathBuf::from,
+    )
+}
+
+/// The matrix `args` name (or the quick one) with their selections and overrides.
+fn load_matrix(args: &RunArgs) -> Result<(PathBuf, Matrix), String> {
+    let (path, text) = match &args.matrix {
+        Some(p) => (
+            p.clone(),
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        ),
+        None => (matrix::quick_path(), matrix::QUICK.to_owned()),
     };
-    if selected.is_empty() {
-        return Err("no workload selected".to_owned());
+    let mut m = Matrix::parse(&text, &path, &gc_core::collectors::names())?;
+    if let Some(size) = args.size {
+        m.resize(match size {
+            Size::Smoke => SizeClass::Smoke,
+            Size::Default => SizeClass::Default,
+            Size::Large => SizeClass::Large,
+        });
     }
-    let runs = cli.runs.unwrap_or(if cli.smoke { 1 } else { 5 });
-    if runs == 0 {
-        return Err("--runs must be at least 1".to_owned());
+    m.select(args.workloads.as_deref(), args.configs.as_deref())?;
+    if let Some(n) = args.invocations {
+        if n == 0 {
+            return Err("--invocations must be at least 1".to_owned());
+        }
+        m.invocations = n;
     }
+    Ok((path, m))
+}
 
+/// The results path: `--out`, else target/gcbench/STEM-SUFFIX.json; its directory made.
+fn out_path(out: Option<&Path>, matrix: &Path, suffix: &str) -> Result<PathBuf, String> {
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        let stem = matrix
+            .file_stem()
+            .map_or_else(|| "results".into(), |s| s.to_string_lossy().into_owned());
+        target_dir()
+            .join("gcbench")
+            .join(format!("{stem}{suffix}.json"))
+    });
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    Ok(out)
+}
+
+fn run(args: RunArgs) -> Result<ExitCode, String> {
+    let (path, m) = load_matrix(&args)?;
     let mut notes = Vec::new();
-    let mut tools = Vec::new();
-    let mut configs = Vec::new();
-    let collectors = names(cli.collectors.unwrap_or_else(|| {
-        gc_core::collectors::names()
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    }));
-    if !collectors.is_empty() {
-        let luagc = configs::find_luagc(cli.luagc.as_deref(), &mut notes)?;
-        let (tool, found) = configs::luagc_configs(&luagc, &collectors, &mut notes);
-        tools.push(tool);
-        configs.extend(found);
-    }
-    let (peer_tools, peers) = configs::peer_configs(&names(cli.peers), &mut notes);
-    tools.extend(peer_tools);
-    configs.extend(peers);
-    if configs.is_empty() {
-        return Err("nothing to run: no collector or interpreter is available".to_owned());
-    }
-    let reference = configs
+    let needs_luagc = m
+        .configs
         .iter()
-        .find(|c| c.as_is && c.peer.as_deref() == Some(cli.reference.as_str()))
-        .or_else(|| configs.iter().find(|c| c.name == cli.reference))
-        .map(|c| c.name.clone());
-    if reference.is_none() {
-        notes.push(format!(
-            "reference {} is not among the configurations: no ratio column",
-            cli.reference
-        ));
+        .any(|c| matches!(c.program, matrix::Program::Luagc { .. }));
+    let luagc = if needs_luagc {
+        Some(configs::find_luagc(args.luagc.as_deref(), &mut notes)?)
+    } else {
+        None
+    };
+    let (tools, configs) = configs::resolve(&m.configs, luagc.as_deref(), &mut notes)?;
+    if configs.is_empty() {
+        return Err("nothing to run: no configuration of the matrix is available".to_owned());
     }
-
+    let reference = m
+        .reference
+        .clone()
+        .filter(|r| configs.iter().any(|c| &c.name == r));
+    if let (Some(r), None) = (&m.reference, &reference) {
+        notes.push(format!("reference {r} did not run: no ratio column"));
+    }
     for n in &notes {
         eprintln!("gcbench: note: {n}");
     }
 
+    let out = out_path(args.out.as_deref(), &path, "")?;
     let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
     std::fs::create_dir_all(&stats_dir)
         .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
-    let started_unix_s = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let host = host();
 
-    println!("## gcbench\n");
-    println!(
-        "{runs} run(s) per configuration, round-robin; {} CPUs; commit {}{}.",
-        host.cpus,
-        host.git_commit
-            .as_deref()
-            .map_or("unknown", |c| &c[..c.len().min(12)]),
-        if host.git_dirty == Some(true) {
-            " (with uncommitted changes)"
-        } else {
-            ""
-        }
-    );
-    for t in &tools {
-        println!("- {}: {} ({})", t.name, t.path.display(), t.version);
-    }
-    for n in &notes {
-        println!("- note: {n}");
-    }
-    println!(
-        "\nLBO (Cai et al., ISPASS 2022): median wall / the smallest median (wall - GC time) \
-         over the luagc collectors. Peers report no GC time.\n"
-    );
+    let mut results = Results {
+        tool: "gcbench".to_owned(),
+        format: FORMAT,
+        started_unix_s: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        command: std::env::args().collect(),
+        environment: Environment::capture(luagc.as_deref()),
+        matrix: m,
+        notes,
+        tools,
+        configs,
+        reference,
+        records: Vec::new(),
+        complete: false,
+    };
+    results.write(&out)?;
+    print!("{}", report::header(&results));
 
-    let mut records: Vec<RunRecord> = Vec::new();
-    let mut summaries: Vec<Summary> = Vec::new();
-    let mut mismatches: Vec<Mismatch> = Vec::new();
-    let mut workload_runs: Vec<WorkloadRun> = Vec::new();
+    let n = results.configs.len();
+    let invocations = results.matrix.invocations;
+    let total = n * invocations * results.matrix.workloads.len();
+    let mut done = 0usize;
     let mut failed = 0usize;
-    for w in selected {
-        let args: Vec<String> = match (&cli.size_arg, cli.smoke) {
-            (Some(a), _) => a.split_whitespace().map(str::to_owned).collect(),
-            (None, true) => w.smoke_args.iter().map(|s| s.to_string()).collect(),
-            (None, false) => w.default_args.iter().map(|s| s.to_string()).collect(),
-        };
-        let script = w.script();
-        let n = configs.len();
-        for round in 0..runs {
-            // Rotate the starting configuration too, so none always runs first.
-            for k in 0..n {
-                let c = &configs[(k + round) % n];
-                let record = measure::run_once(
-                    c,
-                    &cli.luagc_args,
-                    w.name,
-                    &script,
-                    &args,
-                    round,
-                    &stats_dir,
-                )
-                .unwrap_or_else(|e| RunRecord::not_started(w.name, &c.name, round, &args, e));
-                progress(w.name, round, runs, &record);
+    let mut mismatched = Vec::new();
+    let started = std::time::Instant::now();
+    for w in results.matrix.workloads.clone() {
+        for round in 0..invocations {
+            // The starting configuration moves by one every round: none always runs first
+            // (on a fresh page cache, after the heaviest one, ...).
+            for position in 0..n {
+                let c = &results.configs[(position + round) % n];
+                let record =
+                    measure::run_once(c, &w, round, position, &stats_dir).unwrap_or_else(|e| {
+                        RunRecord::not_started(&w.name, &c.name, round, position, &w.args, e)
+                    });
+                done += 1;
+                progress(&record, done, total, started.elapsed().as_secs_f64());
                 if !record.ok {
                     failed += 1;
                 }
-                records.push(record);
+                results.records.push(record);
             }
         }
-        let mine: Vec<RunRecord> = records
-            .iter()
-            .filter(|r| r.workload == w.name)
-            .cloned()
-            .collect();
-        let expected = (args == w.smoke_args).then_some(w.smoke_checksum);
-        let mismatch = report::check_checksums(w.name, &mine, expected);
-        let sums = report::summarise(w.name, &configs, &mine, reference.as_deref());
-        let checksum = mine
-            .iter()
-            .find(|r| r.ok)
-            .and_then(|r| r.checksum.as_deref());
-        let title = format!("{} {}", w.name, args.join(" "));
-        print!(
-            "{}",
-            report::markdown(
-                &title,
-                &configs,
-                &sums,
-                checksum,
-                mismatch.as_ref(),
-                reference.as_deref()
-            )
-        );
-        if let Some(m) = &mismatch {
+        let (section, _, mismatch) = report::workload_section(&results, &w);
+        print!("{section}");
+        if let Some(m) = mismatch {
             eprintln!("gcbench: CHECKSUM MISMATCH in {}:", w.name);
             for (line, who) in &m.checksums {
                 eprintln!("  {line:?}: {}", who.join(", "));
             }
-            mismatches.push(m.clone());
+            mismatched.push(w.name.clone());
         }
-        summaries.extend(sums);
-        workload_runs.push(WorkloadRun {
-            name: w.name,
-            description: w.description,
-            args,
-        });
-        // Rewritten after every workload, so a long session interrupted late keeps its data.
-        if let Some(out) = &cli.out {
-            let results = Results {
-                tool: "gcbench",
-                format: 1,
-                started_unix_s,
-                host: &host,
-                smoke: cli.smoke,
-                runs,
-                reference: reference.as_deref(),
-                notes: &notes,
-                tools: &tools,
-                configs: &configs,
-                workloads: &workload_runs,
-                records: &records,
-                summaries: &summaries,
-                checksum_mismatches: &mismatches,
-            };
-            let text = serde_json::to_string_pretty(&results).expect("results serialise");
-            std::fs::write(out, text + "\n")
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        }
+        // Rewritten after every workload, so an interrupted session keeps its data.
+        results.write(&out)?;
     }
+    results.complete = true;
+    results.write(&out)?;
     let _ = std::fs::remove_dir_all(&stats_dir);
-    if let Some(out) = &cli.out {
-        eprintln!("gcbench: raw results in {}", out.display());
-    }
-    if failed > 0 || !mismatches.is_empty() {
+    eprintln!(
+        "gcbench: raw results in {}; `gcbench report {} --out DIR` regenerates the report",
+        out.display(),
+        out.display()
+    );
+    if failed > 0 || !mismatched.is_empty() {
         eprintln!(
-            "gcbench: {failed} failed run(s), {} workload(s) with mismatching checksums",
-            mismatches.len()
+            "gcbench: {failed} FAILED run(s); mismatching checksums in: {}",
+            if mismatched.is_empty() {
+                "none".to_owned()
+            } else {
+                mismatched.join(", ")
+            }
         );
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// One line per run on stderr; a failed run's stderr is shown in full there.
-fn progress(workload: &str, round: usize, runs: usize, r: &RunRecord) {
+/// One line per run on stderr, with the time left estimated from the time so far; a
+/// failed run's stderr is shown in full there.
+fn progress(r: &RunRecord, done: usize, total: usize, elapsed_s: f64) {
     let gc = r
         .gc_ms()
         .map_or_else(String::new, |gc| format!(", gc {gc:.1} ms"));
+    let eta = elapsed_s / done as f64 * (total - done) as f64;
     eprintln!(
-        "gcbench: [{workload} {}/{runs}] {}: {:.1} ms{gc}, {:.1} MB{}",
-        round + 1,
+        "gcbench: [{done}/{total}, ~{eta:.0} s left] {} {} (round {}): {:.1} ms, cpu {:.1} ms{gc}, {:.1} MB{}",
+        r.workload,
         r.config,
+        r.round + 1,
         r.wall_ms,
+        r.cpu_ms(),
         r.max_rss_kb as f64 / 1024.0,
         if r.ok { "" } else { "  FAILED" }
     );
@@ -363,8 +335,130 @@ fn progress(workload: &str, round: usize, runs: usize, r: &RunRecord) {
             _ => "did not run".to_owned(),
         };
         eprintln!("gcbench:   {status}; stderr:\n{t}");
-        if r.exit_code == Some(0) && r.checksum.is_none() {
-            eprintln!("gcbench:   (no checksum line on stdout)");
+    }
+}
+
+/// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
+fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
+    if !(tolerance > 0.0 && tolerance < 1.0) {
+        return Err("--tolerance must be between 0 and 1".to_owned());
+    }
+    let (path, m) = load_matrix(&args)?;
+    let mut notes = Vec::new();
+    let luagc = configs::find_luagc(args.luagc.as_deref(), &mut notes)?;
+    let (_, all) = configs::resolve(&m.configs, Some(&luagc), &mut notes)?;
+    for n in &notes {
+        eprintln!("gcbench: note: {n}");
+    }
+    let luagc_configs: Vec<_> = all.into_iter().filter(|c| c.kind == Kind::Luagc).collect();
+    if luagc_configs.is_empty() {
+        return Err("no luagc configuration in the matrix".to_owned());
+    }
+    let out = out_path(args.out.as_deref(), &path, "-minheap")?;
+    let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
+    std::fs::create_dir_all(&stats_dir)
+        .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
+    let mut entries: Vec<minheap::Entry> = Vec::new();
+    let mut failed = 0usize;
+    println!("| workload | config | peak heap, no limit (MB) | minimum heap (MB) | largest failing (MB) | trials |");
+    println!("|:--|:--|--:|--:|--:|--:|");
+    for w in &m.workloads {
+        for c in &luagc_configs {
+            match search(c, w, tolerance, &stats_dir) {
+                Ok(entry) => {
+                    let mb = |b: u64| b as f64 / 1048576.0;
+                    println!(
+                        "| {} | `{}` | {:.2} | {:.2} | {:.2} | {} |",
+                        w.name,
+                        c.name,
+                        mb(entry.unlimited_peak_heap_bytes),
+                        mb(entry.result.min_heap_bytes),
+                        mb(entry.result.largest_failing_bytes),
+                        entry.result.trials.len()
+                    );
+                    entries.push(entry);
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!(
+                        "gcbench: FAILED minimum heap of {} under {}: {e}",
+                        w.name, c.name
+                    );
+                    println!("| {} | `{}` | **failed** | | | |", w.name, c.name);
+                }
+            }
+            let file = serde_json::json!({
+                "tool": "gcbench minheap",
+                "matrix": &m.origin,
+                "tolerance": tolerance,
+                "environment": Environment::capture(Some(&luagc)),
+                "luagc": &luagc,
+                "entries": &entries,
+            });
+            let text = serde_json::to_string_pretty(&file).expect("serialises") + "\n";
+            std::fs::write(&out, text)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
         }
     }
+    let _ = std::fs::remove_dir_all(&stats_dir);
+    eprintln!("gcbench: minimum heaps in {}", out.display());
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The minimum heap of `w` under `c`: one run without a limit gives the checksum and the
+/// first guess (its peak heap); then trials with `--heap-limit`.
+fn search(
+    c: &configs::Config,
+    w: &matrix::WorkloadDef,
+    tolerance: f64,
+    stats_dir: &Path,
+) -> Result<minheap::Entry, String> {
+    let first = measure::run_once(c, w, 0, 0, stats_dir)?;
+    if !first.ok {
+        return Err(format!(
+            "fails without a limit: {}",
+            first.stderr_tail.unwrap_or_default()
+        ));
+    }
+    let peak = first
+        .stat(&["peak_heap_bytes"])
+        .ok_or("no peak_heap_bytes in luagc's statistics")? as u64;
+    let mut trial = |limit: u64| -> Result<minheap::Trial, String> {
+        let mut limited = c.clone();
+        limited.prelude.push(format!("--heap-limit={limit}"));
+        let r = measure::run_once(&limited, w, 0, 0, stats_dir)?;
+        let tail = r.stderr_tail.clone().unwrap_or_default();
+        eprintln!(
+            "gcbench: {} {} at {:.2} MB: {}",
+            w.name,
+            c.name,
+            limit as f64 / 1048576.0,
+            if r.ok { "completes" } else { "fails" }
+        );
+        if r.ok {
+            if r.checksum != first.checksum {
+                return Err(format!(
+                    "checksum {:?} at --heap-limit={limit}, {:?} without",
+                    r.checksum, first.checksum
+                ));
+            }
+            Ok(minheap::Trial::Completed)
+        } else if r.exit_code == Some(1) && tail.contains("not enough memory") {
+            Ok(minheap::Trial::OutOfMemory)
+        } else {
+            Err(format!("at --heap-limit={limit}: {tail}"))
+        }
+    };
+    let result = minheap::find(peak, tolerance, &mut trial)?;
+    Ok(minheap::Entry {
+        workload: w.name.clone(),
+        config: c.name.clone(),
+        args: w.args.clone(),
+        unlimited_peak_heap_bytes: peak,
+        result,
+    })
 }

@@ -1,47 +1,46 @@
-//! The configurations gcbench compares: each `luagc` collector, and each external Lua
-//! interpreter found on PATH (both GC modes of an interpreter that has two, like
-//! `lua5.4`). Finding them is done once, up front, so a missing interpreter becomes a
-//! note in the report instead of a failed run per workload.
+//! The configurations of a run, made runnable: each matrix configuration's program is
+//! found (luagc in the target directory, an interpreter on PATH) and tried once with an
+//! empty chunk and its options, up front, so a missing interpreter or a bad option
+//! becomes a note (or, for a `required` configuration, an error) instead of a failed run
+//! per workload.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use super::matrix::{ConfigDef, Program};
 
 /// What runs a configuration: `luagc` with a collector, or an external interpreter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// `luagc --gc NAME`: reports GC time and pauses through `--stats-json`.
     Luagc,
-    /// An external interpreter: wall time and peak RSS only.
-    Peer,
+    /// An external interpreter: wall time, CPU time and peak RSS only.
+    Interpreter,
 }
 
-/// One way of running a workload script.
-#[derive(Debug, Clone, Serialize)]
+/// One way of running a workload script: `program prelude... script args...`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Config {
-    /// The name tables and records use: `luagc/stw`, `lua5.1`, `lua5.4-gen`.
+    /// The name tables and records use.
     pub name: String,
     /// Which kind of program runs.
     pub kind: Kind,
     /// The collector, for `luagc` configurations.
     pub collector: Option<String>,
-    /// The peer's name as given (`lua5.4`), for peer configurations.
-    pub peer: Option<String>,
     /// The program.
     pub program: PathBuf,
-    /// Arguments before the script (`--gc stw`, or `-e 'collectgarbage(...)'`).
+    /// Arguments before the script (`--gc stw --gc-threads 1`, or
+    /// `-e collectgarbage('incremental')`): every luagc setting the matrix gives.
     pub prelude: Vec<String>,
-    /// True when this is the program as it starts, with no mode forced: the
-    /// configuration ratios are taken against.
-    pub as_is: bool,
-    /// A short remark shown next to the name (`default mode`).
+    /// A short remark shown next to the name.
     pub note: String,
 }
 
 /// A program found for the run, with the version it reports (for the raw results).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
     /// The name asked for (`luagc`, `lua5.4`).
     pub name: String,
@@ -71,6 +70,7 @@ pub fn find_luagc(explicit: Option<&Path>, notes: &mut Vec<String>) -> Result<Pa
         for target in &targets {
             let path = target.join(profile).join("luagc");
             if path.is_file() {
+                let path = path.canonicalize().unwrap_or(path);
                 if profile == "release" {
                     notes.push(format!(
                         "using the release build {} (no dist build found): build `cargo build --profile dist -p vm-harness` for timings",
@@ -83,8 +83,7 @@ pub fn find_luagc(explicit: Option<&Path>, notes: &mut Vec<String>) -> Result<Pa
     }
     Err(
         "luagc not found in target/dist or target/release: build it with \
-         `cargo build --profile dist -p vm-harness`, pass --luagc PATH, \
-         or pass --collectors '' to run only the peers"
+         `cargo build --profile dist -p vm-harness`, or pass --luagc PATH"
             .to_owned(),
     )
 }
@@ -110,45 +109,6 @@ fn version_of(program: &Path, flag: &str) -> String {
     }
 }
 
-/// The `luagc` configurations for `collectors`: each is tried once with an empty chunk,
-/// so a collector this luagc does not know is skipped with luagc's own message.
-pub fn luagc_configs(
-    luagc: &Path,
-    collectors: &[String],
-    notes: &mut Vec<String>,
-) -> (Tool, Vec<Config>) {
-    let tool = Tool {
-        name: "luagc".to_owned(),
-        path: luagc.to_path_buf(),
-        version: version_of(luagc, "--version"),
-    };
-    let mut configs = Vec::new();
-    for c in collectors {
-        let out = Command::new(luagc)
-            .args(["--gc", c, "-e", ""])
-            .stdin(Stdio::null())
-            .output();
-        match out {
-            Ok(out) if out.status.success() => configs.push(Config {
-                name: format!("luagc/{c}"),
-                kind: Kind::Luagc,
-                collector: Some(c.clone()),
-                peer: None,
-                program: luagc.to_path_buf(),
-                prelude: vec!["--gc".to_owned(), c.clone()],
-                as_is: true,
-                note: String::new(),
-            }),
-            Ok(out) => notes.push(format!(
-                "skipping collector {c}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            )),
-            Err(e) => notes.push(format!("skipping collector {c}: cannot run luagc: {e}")),
-        }
-    }
-    (tool, configs)
-}
-
 /// `name` on PATH (or `name` itself if it contains a slash), if it is an executable file.
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
@@ -165,76 +125,92 @@ pub fn find_on_path(name: &str) -> Option<PathBuf> {
         .find(|p| executable(p))
 }
 
-/// The GC mode an interpreter starts in, if it has two: `collectgarbage("incremental")`
-/// returns the previous mode on Lua 5.4 and is an error on 5.1 and LuaJIT.
-fn starting_mode(program: &Path) -> Option<String> {
-    let out = Command::new(program)
-        .args(["-e", "io.write(tostring(collectgarbage('incremental')))"])
-        .env_remove("LUA_INIT")
-        .env_remove("LUA_INIT_5_4")
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
-    let mode = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    (out.status.success() && (mode == "generational" || mode == "incremental")).then_some(mode)
-}
-
-/// The peer configurations: each interpreter in `peers` found on PATH, and for one with
-/// two GC modes, one configuration per mode (the starting mode as is, the other forced by
-/// an `-e collectgarbage(...)` prelude). Missing interpreters become notes.
-pub fn peer_configs(peers: &[String], notes: &mut Vec<String>) -> (Vec<Tool>, Vec<Config>) {
-    let mut tools = Vec::new();
+/// The runnable configurations of `defs`, the programs they use (with their versions),
+/// and notes on what was skipped. `luagc` is the binary luagc configurations run (`None`
+/// when none was found: they are skipped, or an error if one is required).
+pub fn resolve(
+    defs: &[ConfigDef],
+    luagc: Option<&Path>,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<Tool>, Vec<Config>), String> {
+    let mut tools: Vec<Tool> = Vec::new();
     let mut configs = Vec::new();
-    for name in peers {
-        let Some(program) = find_on_path(name) else {
-            notes.push(format!("skipping peer {name}: not found on PATH"));
-            continue;
-        };
-        tools.push(Tool {
-            name: name.clone(),
-            path: program.clone(),
-            version: version_of(&program, "-v"),
-        });
-        let short = |mode: &str| if mode == "generational" { "gen" } else { "inc" };
-        match starting_mode(&program) {
-            Some(start) => {
-                let other = if start == "generational" {
-                    "incremental"
-                } else {
-                    "generational"
+    for def in defs {
+        let (program, kind, collector, prelude) = match &def.program {
+            Program::Luagc { collector } => {
+                let Some(path) = luagc else {
+                    let why = format!("skipping {}: no luagc binary", def.name);
+                    if def.required {
+                        return Err(why);
+                    }
+                    notes.push(why);
+                    continue;
                 };
-                configs.push(Config {
-                    name: format!("{name}-{}", short(&start)),
-                    kind: Kind::Peer,
-                    collector: None,
-                    peer: Some(name.clone()),
-                    program: program.clone(),
-                    prelude: Vec::new(),
-                    as_is: true,
-                    note: format!("{start}, its default"),
-                });
-                configs.push(Config {
-                    name: format!("{name}-{}", short(other)),
-                    kind: Kind::Peer,
-                    collector: None,
-                    peer: Some(name.clone()),
-                    program,
-                    prelude: vec!["-e".to_owned(), format!("collectgarbage('{other}')")],
-                    as_is: false,
-                    note: format!("{other}, forced"),
-                });
+                let mut prelude = vec!["--gc".to_owned(), collector.clone()];
+                prelude.extend(def.args.iter().cloned());
+                (
+                    path.to_path_buf(),
+                    Kind::Luagc,
+                    Some(collector.clone()),
+                    prelude,
+                )
             }
-            None => configs.push(Config {
-                name: name.clone(),
-                kind: Kind::Peer,
-                collector: None,
-                peer: Some(name.clone()),
-                program,
-                prelude: Vec::new(),
-                as_is: true,
-                note: String::new(),
-            }),
+            Program::Interpreter { command } => {
+                let Some(path) = find_on_path(command) else {
+                    let why = format!("skipping {}: {command} is not installed", def.name);
+                    if def.required {
+                        return Err(why);
+                    }
+                    notes.push(why);
+                    continue;
+                };
+                (path, Kind::Interpreter, None, def.args.clone())
+            }
+        };
+        // Tried once, so a collector or option this program does not know is reported
+        // with its own message before anything is timed.
+        let out = Command::new(&program)
+            .args(&prelude)
+            .args(["-e", ""])
+            .stdin(Stdio::null())
+            .output();
+        let problem = match out {
+            Ok(out) if out.status.success() => None,
+            Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_owned()),
+            Err(e) => Some(format!("cannot run {}: {e}", program.display())),
+        };
+        if let Some(p) = problem {
+            let why = format!("skipping {}: {p}", def.name);
+            if def.required {
+                return Err(why);
+            }
+            notes.push(why);
+            continue;
         }
+        let tool_name = match &def.program {
+            Program::Luagc { .. } => "luagc".to_owned(),
+            Program::Interpreter { command } => command.clone(),
+        };
+        if !tools.iter().any(|t| t.path == program) {
+            let flag = if kind == Kind::Luagc {
+                "--version"
+            } else {
+                "-v"
+            };
+            tools.push(Tool {
+                name: tool_name,
+                path: program.clone(),
+                version: version_of(&program, flag),
+            });
+        }
+        configs.push(Config {
+            name: def.name.clone(),
+            kind,
+            collector,
+            program,
+            prelude,
+            note: def.note.clone(),
+        });
     }
-    (tools, configs)
+    Ok((tools, configs))
 }

@@ -8,13 +8,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::configs::{Config, Kind};
+use super::environment::steal_ms_now;
+use super::matrix::WorkloadDef;
 
 /// The raw record of one run, as written to the results file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
     /// Workload name.
     pub workload: String,
@@ -22,6 +24,8 @@ pub struct RunRecord {
     pub config: String,
     /// Round (0-based); within a round every configuration runs once.
     pub round: usize,
+    /// Position within the round (0-based): the order rotates every round.
+    pub position: usize,
     /// The script's arguments.
     pub args: Vec<String>,
     /// Wall time measured around the child.
@@ -32,13 +36,17 @@ pub struct RunRecord {
     pub sys_ms: f64,
     /// Peak resident set size of the child.
     pub max_rss_kb: u64,
+    /// Steal time /proc/stat counted over the whole machine during the run (10 ms
+    /// ticks, summed over CPUs), when the kernel reports it.
+    pub steal_ms: Option<f64>,
     /// Exit code, when it exited.
     pub exit_code: Option<i32>,
     /// Signal, when one killed it.
     pub signal: Option<i32>,
-    /// Exited with status 0 and printed a checksum line.
+    /// Exited with status 0, printed a checksum line if the workload has one, and (for
+    /// luagc) wrote its statistics.
     pub ok: bool,
-    /// The last non-empty stdout line.
+    /// The last non-empty stdout line, for a workload with a checksum.
     pub checksum: Option<String>,
     /// The end of stderr, kept for failed runs only.
     pub stderr_tail: Option<String>,
@@ -52,6 +60,7 @@ impl RunRecord {
         workload: &str,
         config: &str,
         round: usize,
+        position: usize,
         args: &[String],
         why: String,
     ) -> Self {
@@ -59,11 +68,13 @@ impl RunRecord {
             workload: workload.to_owned(),
             config: config.to_owned(),
             round,
+            position,
             args: args.to_vec(),
             wall_ms: 0.0,
             user_ms: 0.0,
             sys_ms: 0.0,
             max_rss_kb: 0,
+            steal_ms: None,
             exit_code: None,
             signal: None,
             ok: false,
@@ -85,6 +96,11 @@ impl RunRecord {
     /// GC time as luagc measured it.
     pub fn gc_ms(&self) -> Option<f64> {
         self.stat(&["gc_ms"])
+    }
+
+    /// CPU time: user + system, all threads.
+    pub fn cpu_ms(&self) -> f64 {
+        self.user_ms + self.sys_ms
     }
 }
 
@@ -129,42 +145,43 @@ fn tail(text: &str, max: usize) -> String {
     text[start..].trim().to_owned()
 }
 
-/// Runs `config` on `script` once. `stats_dir` holds luagc's stats file for the run.
-/// A run that cannot start is an error; one that fails is a record with `ok: false`.
-/// (The caller records the error with [`RunRecord::not_started`].)
+/// Runs `config` on `workload` once, as invocation `position` of `round`. `stats_dir`
+/// holds luagc's stats file for the run. A run that cannot start is an error; one that
+/// fails is a record with `ok: false`. (The caller records the error with
+/// [`RunRecord::not_started`].)
 pub fn run_once(
     config: &Config,
-    luagc_extra: &[String],
-    workload: &str,
-    script: &Path,
-    args: &[String],
+    workload: &WorkloadDef,
     round: usize,
+    position: usize,
     stats_dir: &Path,
 ) -> Result<RunRecord, String> {
     let mut cmd = Command::new(&config.program);
     cmd.args(&config.prelude);
     let stats_file = stats_dir.join(format!(
-        "{workload}-{}-{round}.json",
+        "{}-{}-{round}.json",
+        workload.name.replace('/', "_"),
         config.name.replace('/', "_")
     ));
     match config.kind {
         Kind::Luagc => {
             let _ = std::fs::remove_file(&stats_file);
-            cmd.args(luagc_extra).arg("--stats-json").arg(&stats_file);
+            cmd.arg("--stats-json").arg(&stats_file);
         }
-        Kind::Peer => {
+        Kind::Interpreter => {
             // A user's LUA_INIT would run before the script in one interpreter only.
             for var in ["LUA_INIT", "LUA_INIT_5_2", "LUA_INIT_5_3", "LUA_INIT_5_4"] {
                 cmd.env_remove(var);
             }
         }
     }
-    cmd.arg(script)
-        .args(args)
+    cmd.arg(&workload.script)
+        .args(&workload.args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
 
+    let steal_before = steal_ms_now();
     let started = Instant::now();
     let mut child = cmd
         .spawn()
@@ -174,12 +191,18 @@ pub fn run_once(
     let pid = libc::pid_t::try_from(child.id()).map_err(|_| "child pid out of range")?;
     let (status, usage) = wait4(pid).map_err(|e| format!("wait4 on {}: {e}", config.name))?;
     let wall = started.elapsed();
+    let steal_ms = steal_before
+        .zip(steal_ms_now())
+        .map(|(before, after)| (after - before).max(0.0));
     let stdout = String::from_utf8_lossy(&out.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
 
     let exit_code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     let signal = libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status));
-    let checksum = workloads::checksum_line(&stdout).map(str::to_owned);
+    let checksum = workload
+        .checksum
+        .then(|| workloads::checksum_line(&stdout).map(str::to_owned))
+        .flatten();
     let mut stats = None;
     let mut problems = Vec::new();
     if config.kind == Kind::Luagc {
@@ -192,7 +215,10 @@ pub fn run_once(
         }
         let _ = std::fs::remove_file(&stats_file);
     }
-    let ok = exit_code == Some(0) && checksum.is_some() && problems.is_empty();
+    if exit_code == Some(0) && workload.checksum && checksum.is_none() {
+        problems.push("no checksum line on stdout".to_owned());
+    }
+    let ok = exit_code == Some(0) && problems.is_empty();
     let stderr_tail = (!ok).then(|| {
         let mut t = tail(&stderr, 2000);
         for p in problems {
@@ -202,15 +228,17 @@ pub fn run_once(
     });
     let ms = |tv: libc::timeval| tv.tv_sec as f64 * 1e3 + tv.tv_usec as f64 / 1e3;
     Ok(RunRecord {
-        workload: workload.to_owned(),
+        workload: workload.name.clone(),
         config: config.name.clone(),
         round,
-        args: args.to_vec(),
+        position,
+        args: workload.args.clone(),
         wall_ms: wall.as_secs_f64() * 1e3,
         user_ms: ms(usage.ru_utime),
         sys_ms: ms(usage.ru_stime),
         // Linux reports ru_maxrss in kilobytes.
         max_rss_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        steal_ms,
         exit_code,
         signal,
         ok,

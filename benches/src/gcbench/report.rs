@@ -1,306 +1,350 @@
-//! From raw runs to the numbers a reader compares: medians per configuration, the
-//! lower-bound overhead (LBO) of each `luagc` collector after Cai et al., "Distilling the
-//! real cost of production garbage collectors" (ISPASS 2022), ratios against the
-//! reference interpreter, the checksum cross-check, and the Markdown table.
+//! The Markdown report of a results file: how it was measured, on what, and per workload
+//! a time table (medians with 95% intervals, LBO in wall and CPU time, the comparison
+//! with the reference) and a latency and space table. A pure function of the results:
+//! regenerating it from the same file gives the same bytes.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+use std::fmt::Write;
 
 use super::configs::{Config, Kind};
-use super::measure::RunRecord;
+use super::matrix::WorkloadDef;
+use super::results::Results;
+use super::stats::{Estimate, RESAMPLES};
+use super::summary::{check_checksums, summarise, Mismatch, WorkloadSummary};
 
-/// Medians of one configuration on one workload (over its successful runs).
-#[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    /// Workload name.
-    pub workload: String,
-    /// Configuration name.
-    pub config: String,
-    /// Which kind of program ran.
-    pub kind: Kind,
-    /// Successful runs, which the medians are over.
-    pub runs_ok: usize,
-    /// Runs that failed (non-zero exit, signal, no checksum or no stats).
-    pub runs_failed: usize,
-    /// Median wall time.
-    pub wall_ms: Option<f64>,
-    /// Median GC time (luagc only).
-    pub gc_ms: Option<f64>,
-    /// Median of wall - gc per run (luagc only).
-    pub distilled_ms: Option<f64>,
-    /// Median wall / the smallest distilled median over the luagc collectors.
-    pub lbo: Option<f64>,
-    /// Median of the runs' longest pause.
-    pub pause_max_ms: Option<f64>,
-    /// Median of the runs' 99th-percentile pause.
-    pub pause_p99_ms: Option<f64>,
-    /// Median of the runs' median pause.
-    pub pause_p50_ms: Option<f64>,
-    /// Median collection cycles.
-    pub cycles: Option<f64>,
-    /// Median peak RSS in MiB.
-    pub peak_rss_mb: Option<f64>,
-    /// Median wall / the reference configuration's median wall.
-    pub ratio_to_reference: Option<f64>,
-}
-
-/// Configurations of one workload that printed different checksums.
-#[derive(Debug, Clone, Serialize)]
-pub struct Mismatch {
-    /// Workload name.
-    pub workload: String,
-    /// Each distinct checksum line with the configurations (and rounds) that printed it.
-    pub checksums: BTreeMap<String, Vec<String>>,
-}
-
-/// The median of `values` (the mean of the middle two for an even count).
-pub fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
+/// The whole report: the header and a section per workload that has runs.
+pub fn render(results: &Results) -> String {
+    let mut s = header(results);
+    for w in &results.matrix.workloads {
+        if results.records.iter().any(|r| r.workload == w.name) {
+            s.push_str(&workload_section(results, w).0);
+        }
     }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    Some(if n % 2 == 1 {
-        values[n / 2]
+    if !results.complete {
+        s.push_str("**The run was interrupted**: workloads without a section did not run.\n");
+    }
+    s
+}
+
+/// Year, month and day of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `2026-12-01 14:03 UTC`.
+fn utc(unix_s: u64) -> String {
+    let days = (unix_s / 86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    let secs = unix_s % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs / 60 % 60
+    )
+}
+
+/// A shell word: quoted unless it is plainly safe.
+fn shell_word(w: &str) -> String {
+    let safe = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+%@".contains(c));
+    if safe {
+        w.to_owned()
     } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    })
+        format!("'{}'", w.replace('\'', r"'\''"))
+    }
 }
 
-/// Summaries of `configs` on `workload`, with LBO and ratios filled in. `reference` is
-/// the configuration ratios are against.
-pub fn summarise(
-    workload: &str,
-    configs: &[Config],
-    records: &[RunRecord],
-    reference: Option<&str>,
-) -> Vec<Summary> {
-    let mut out: Vec<Summary> = configs
-        .iter()
-        .map(|c| {
-            let runs: Vec<&RunRecord> = records
-                .iter()
-                .filter(|r| r.workload == workload && r.config == c.name)
-                .collect();
-            let ok: Vec<&RunRecord> = runs.iter().copied().filter(|r| r.ok).collect();
-            let med = |f: &dyn Fn(&RunRecord) -> Option<f64>| {
-                median(ok.iter().filter_map(|r| f(r)).collect())
-            };
-            let luagc = c.kind == Kind::Luagc;
-            Summary {
-                workload: workload.to_owned(),
-                config: c.name.clone(),
-                kind: c.kind,
-                runs_ok: ok.len(),
-                runs_failed: runs.len() - ok.len(),
-                wall_ms: med(&|r| Some(r.wall_ms)),
-                gc_ms: med(&|r| r.gc_ms()),
-                distilled_ms: if luagc {
-                    med(&|r| r.gc_ms().map(|gc| r.wall_ms - gc))
-                } else {
-                    None
-                },
-                lbo: None,
-                pause_max_ms: med(&|r| r.stat(&["pause_ms", "max"])),
-                pause_p99_ms: med(&|r| r.stat(&["pause_ms", "p99"])),
-                pause_p50_ms: med(&|r| r.stat(&["pause_ms", "p50"])),
-                cycles: med(&|r| r.stat(&["cycles"])),
-                peak_rss_mb: med(&|r| Some(r.max_rss_kb as f64 / 1024.0)),
-                ratio_to_reference: None,
+/// The part of the report before the workloads: the matrix, the command, the
+/// environment, the configurations and how the numbers are computed.
+pub fn header(r: &Results) -> String {
+    let m = &r.matrix;
+    let e = &r.environment;
+    let mut s = String::from("# gcbench results\n\n");
+    if let Some(d) = &m.description {
+        let _ = writeln!(s, "{}\n", d.trim());
+    }
+    let command: Vec<String> = r.command.iter().map(|w| shell_word(w)).collect();
+    let _ = writeln!(
+        s,
+        "Matrix `{}`, run {} by\n\n```sh\n{}\n```\n",
+        m.origin,
+        utc(r.started_unix_s),
+        command.join(" ")
+    );
+    let _ = writeln!(
+        s,
+        "and regenerated with `gcbench report RESULTS.json --out DIR`.\n"
+    );
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
+    let commit = match (&e.git_commit, e.git_dirty) {
+        (Some(c), Some(true)) => format!("{c} (with uncommitted changes)"),
+        (Some(c), _) => c.clone(),
+        (None, _) => "unknown".to_owned(),
+    };
+    let _ = writeln!(s, "| environment | |\n|:--|:--|");
+    let rows = [
+        ("commit", commit),
+        ("CPU", opt(&e.cpu_model)),
+        ("cores", e.cores.to_string()),
+        (
+            "memory",
+            e.memory_mb
+                .map_or_else(|| "unknown".to_owned(), |mb| format!("{mb} MiB")),
+        ),
+        ("kernel", opt(&e.kernel)),
+        ("transparent huge pages", opt(&e.thp_enabled)),
+        ("THP defrag", opt(&e.thp_defrag)),
+        ("rustc", opt(&e.rustc)),
+        ("luagc build profile", opt(&e.luagc_profile)),
+        ("gcbench build profile", e.gcbench_profile.clone()),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(s, "| {k} | {} |", v.replace('|', "\\|"));
+    }
+    s.push('\n');
+    for t in &r.tools {
+        let _ = writeln!(s, "- `{}`: {} ({})", t.name, t.path.display(), t.version);
+    }
+    for c in &r.configs {
+        let cmd: String = c.prelude.iter().map(|w| shell_word(w) + " ").collect();
+        let note = if c.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", c.note)
+        };
+        let _ = writeln!(
+            s,
+            "- configuration `{}` runs `{} {cmd}SCRIPT ARGS`{note}",
+            c.name,
+            c.program
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+        );
+    }
+    for n in &r.notes {
+        let _ = writeln!(s, "- note: {n}");
+    }
+    let _ = writeln!(
+        s,
+        "\n{} invocation(s) of every configuration per workload; the order of the \
+         configurations rotates every round. Each cell is the median over the successful \
+         runs with its 95% confidence interval in brackets (percentile bootstrap, {RESAMPLES} \
+         resamples, seed {}). Two configurations whose intervals overlap are reported as \
+         \"no difference\". Wall time is measured around the child; CPU time is its user + \
+         system time from `wait4`; GC time, pauses, cycles and peak heap come from \
+         `luagc --stats-json`.\n",
+        m.invocations, m.seed
+    );
+    let _ = writeln!(
+        s,
+        "LBO (Cai et al., ISPASS 2022): a luagc configuration's median time over the \
+         smallest median distilled time (time - GC time) of any luagc configuration, \
+         `epsilon` included; its interval resamples every configuration's runs, the \
+         baseline's included. In CPU time the GC time subtracted is luagc's wall-clock GC \
+         time: with parallel marking that undercounts the GC's CPU time, which can only \
+         raise the baseline, so CPU LBO stays a lower bound.\n"
+    );
+    s
+}
+
+fn est(e: Option<Estimate>, decimals: usize) -> String {
+    e.map_or_else(
+        || "–".to_owned(),
+        |e| {
+            if e.lo == e.hi && e.lo == e.value {
+                format!("{:.decimals$}", e.value)
+            } else {
+                format!(
+                    "{:.decimals$} [{:.decimals$}, {:.decimals$}]",
+                    e.value, e.lo, e.hi
+                )
             }
-        })
-        .collect();
-    // The baseline is the cheapest mutator-only time any collector achieved: epsilon
-    // included, as one more data point (its fresh-page cost can make it lose).
-    let baseline = out
-        .iter()
-        .filter_map(|s| s.distilled_ms)
-        .filter(|d| *d > 0.0)
-        .min_by(f64::total_cmp);
-    let reference_wall = reference
-        .and_then(|name| out.iter().find(|s| s.config == name))
-        .and_then(|s| s.wall_ms);
-    for s in &mut out {
-        if s.kind == Kind::Luagc {
-            s.lbo = s.wall_ms.zip(baseline).map(|(w, b)| w / b);
-        }
-        s.ratio_to_reference = s.wall_ms.zip(reference_wall).map(|(w, r)| w / r);
-    }
-    out
+        },
+    )
 }
 
-/// The checksum cross-check of one workload: `None` when every successful run of every
-/// configuration printed the same line (and it equals `expected`, when given).
-pub fn check_checksums(
-    workload: &str,
-    records: &[RunRecord],
-    expected: Option<&str>,
-) -> Option<Mismatch> {
-    let mut checksums: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in records.iter().filter(|r| r.workload == workload && r.ok) {
-        if let Some(c) = &r.checksum {
-            checksums.entry(c.clone()).or_default().push(format!(
-                "{} (round {})",
-                r.config,
-                r.round + 1
-            ));
-        }
-    }
-    if let Some(e) = expected {
-        checksums
-            .entry(e.to_owned())
-            .or_default()
-            .push("expected (lua5.1, recorded in the workloads crate)".to_owned());
-    }
-    (checksums.len() > 1).then(|| Mismatch {
-        workload: workload.to_owned(),
-        checksums,
-    })
-}
-
-fn cell(v: Option<f64>, decimals: usize) -> String {
+fn num(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{v:.decimals$}"))
 }
 
-/// The Markdown section of one workload: a heading, the checksum verdict and the table.
-pub fn markdown(
-    title: &str,
-    configs: &[Config],
-    summaries: &[Summary],
-    checksum: Option<&str>,
-    mismatch: Option<&Mismatch>,
-    reference: Option<&str>,
-) -> String {
-    let mut s = format!("### {title}\n\n");
-    match (mismatch, checksum) {
-        (Some(m), _) => {
+fn config_label(configs: &[Config], name: &str, ok: usize, failed: usize) -> String {
+    let mut label = format!("`{name}`");
+    if let Some(c) = configs
+        .iter()
+        .find(|c| c.name == name && !c.note.is_empty())
+    {
+        let _ = write!(label, " ({})", c.note);
+    }
+    if failed > 0 {
+        let _ = write!(label, " **{failed} of {} runs failed**", ok + failed);
+    }
+    label
+}
+
+/// One workload's section, with its summaries and checksum mismatch (if any).
+pub fn workload_section(
+    results: &Results,
+    w: &WorkloadDef,
+) -> (String, WorkloadSummary, Option<Mismatch>) {
+    let reference = results.reference.as_deref();
+    let sum = summarise(
+        &w.name,
+        &results.configs,
+        &results.records,
+        reference,
+        results.matrix.seed,
+    );
+    let mismatch = if w.checksum {
+        check_checksums(&w.name, &results.records, w.expect.as_deref())
+    } else {
+        None
+    };
+    let script = w
+        .script
+        .file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+    let mut s = format!("## {}\n\n`{script} {}`", w.name, w.args.join(" "));
+    if let Some(size) = w.size {
+        let _ = write!(s, " ({} size)", size.name());
+    }
+    s.push_str("\n\n");
+    let ok_line = results
+        .records
+        .iter()
+        .find(|r| r.workload == w.name && r.ok)
+        .and_then(|r| r.checksum.clone());
+    match (&mismatch, ok_line, w.checksum) {
+        (Some(m), _, _) => {
             s.push_str("**CHECKSUM MISMATCH**: the configurations disagree:\n\n");
             for (line, who) in &m.checksums {
-                s.push_str(&format!("- `{line}`: {}\n", who.join(", ")));
+                let _ = writeln!(s, "- `{line}`: {}", who.join(", "));
             }
             s.push('\n');
         }
-        (None, Some(c)) => s.push_str(&format!("All runs agree: `{c}`\n\n")),
-        (None, None) => s.push_str("No run succeeded.\n\n"),
+        (None, Some(c), true) => {
+            let _ = writeln!(
+                s,
+                "All runs agree: `{c}`{}.\n",
+                if w.expect.is_some() {
+                    " (as expected)"
+                } else {
+                    ""
+                }
+            );
+        }
+        (None, None, true) => s.push_str("No run succeeded.\n\n"),
+        (None, _, false) => s.push_str("No checksum compared (the matrix says none).\n\n"),
     }
-    let ratio_head = reference.map_or_else(|| "÷ ref".to_owned(), |r| format!("÷ {r}"));
-    s.push_str(&format!(
-        "| config | wall ms | gc ms | distilled ms | LBO | max pause ms | p99 pause ms | peak RSS MB | {ratio_head} |\n"
-    ));
-    s.push_str("|:--|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-    for sum in summaries {
-        let config = configs.iter().find(|c| c.name == sum.config);
-        let mut name = sum.config.clone();
-        if let Some(c) = config.filter(|c| !c.note.is_empty()) {
-            name.push_str(&format!(" ({})", c.note));
-        }
-        if sum.runs_failed > 0 {
-            name.push_str(&format!(
-                " **{} of {} runs failed**",
-                sum.runs_failed,
-                sum.runs_failed + sum.runs_ok
-            ));
-        }
-        s.push_str(&format!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            cell(sum.wall_ms, 1),
-            cell(sum.gc_ms, 1),
-            cell(sum.distilled_ms, 1),
-            cell(sum.lbo, 2),
-            cell(sum.pause_max_ms, 2),
-            cell(sum.pause_p99_ms, 2),
-            cell(sum.peak_rss_mb, 1),
-            cell(sum.ratio_to_reference, 2),
-        ));
+
+    let ref_head = reference.unwrap_or("ref");
+    let _ = writeln!(
+        s,
+        "| config | runs | wall ms | CPU ms | GC ms | LBO (wall) | LBO (CPU) | ÷ {ref_head} | vs {ref_head} |"
+    );
+    s.push_str("|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n");
+    for row in &sum.rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            config_label(&results.configs, &row.config, row.runs_ok, row.runs_failed),
+            row.runs_ok,
+            est(row.wall_ms, 1),
+            est(row.cpu_ms, 1),
+            est(row.gc_ms, 1),
+            est(row.lbo_wall, 3),
+            est(row.lbo_cpu, 3),
+            num(row.ratio_to_reference, 2),
+            row.vs_reference.map_or("–", |v| v.text()),
+        );
     }
     s.push('\n');
-    s
+    for (what, best) in [("wall", &sum.best_lbo_wall), ("CPU", &sum.best_lbo_cpu)] {
+        if let Some((name, tied)) = best {
+            let others = if tied.is_empty() {
+                "every other luagc configuration is worse".to_owned()
+            } else {
+                let t: Vec<String> = tied.iter().map(|t| format!("`{t}`")).collect();
+                format!("no difference from {}", t.join(", "))
+            };
+            let _ = writeln!(s, "Lowest LBO in {what} time: `{name}`; {others}.");
+        }
+    }
+    if sum.best_lbo_wall.is_some() {
+        s.push('\n');
+    }
+
+    let luagc_rows: Vec<_> = sum
+        .rows
+        .iter()
+        .filter(|r| r.kind == Kind::Luagc && r.runs_ok > 0)
+        .collect();
+    let _ = writeln!(
+        s,
+        "| config | p50 pause ms | p99 pause ms | max pause ms | worst pause ms | max pause CPU ms | cycles | peak heap MB | peak RSS MB | steal ms |"
+    );
+    s.push_str("|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    for row in &sum.rows {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.config,
+            num(row.pause_p50_ms, 3),
+            num(row.pause_p99_ms, 3),
+            num(row.pause_max_ms, 3),
+            num(row.pause_worst_ms, 3),
+            num(row.pause_cpu_max_ms, 3),
+            num(row.cycles, 0),
+            num(row.peak_heap_mb, 1),
+            num(row.peak_rss_mb, 1),
+            num(row.steal_ms, 0),
+        );
+    }
+    s.push('\n');
+    if !luagc_rows.is_empty() {
+        s.push_str(
+            "Pauses: medians over runs of each run's p50, p99 and longest pause; \"worst\" \
+             is the longest of any run. Interpreters report no GC time or pauses.\n\n",
+        );
+    }
+    (s, sum, mismatch)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
-    fn config(name: &str, kind: Kind) -> Config {
-        Config {
-            name: name.to_owned(),
-            kind,
-            collector: None,
-            peer: None,
-            program: PathBuf::from("x"),
-            prelude: Vec::new(),
-            as_is: true,
-            note: String::new(),
-        }
-    }
-
-    fn record(config: &str, round: usize, wall: f64, gc: Option<f64>) -> RunRecord {
-        RunRecord {
-            workload: "w".to_owned(),
-            config: config.to_owned(),
-            round,
-            args: Vec::new(),
-            wall_ms: wall,
-            user_ms: 0.0,
-            sys_ms: 0.0,
-            max_rss_kb: 2048,
-            exit_code: Some(0),
-            signal: None,
-            ok: true,
-            checksum: Some("checksum w 1".to_owned()),
-            stderr_tail: None,
-            stats: gc.map(|gc| serde_json::json!({ "gc_ms": gc, "pause_ms": { "max": 1.0 } })),
-        }
+    #[test]
+    fn dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc(1_796_132_580), "2026-12-01 13:43 UTC");
     }
 
     #[test]
-    fn medians() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    fn shell_words() {
+        assert_eq!(shell_word("--out"), "--out");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
-    fn lbo_is_against_the_smallest_distilled_time() {
-        let configs = [
-            config("luagc/stw", Kind::Luagc),
-            config("luagc/epsilon", Kind::Luagc),
-            config("lua5.4", Kind::Peer),
-        ];
-        let records = [
-            record("luagc/stw", 0, 120.0, Some(30.0)),
-            record("luagc/stw", 1, 110.0, Some(30.0)),
-            record("luagc/stw", 2, 100.0, Some(10.0)),
-            record("luagc/epsilon", 0, 100.0, Some(0.0)),
-            record("lua5.4", 0, 200.0, None),
-        ];
-        let s = summarise("w", &configs, &records, Some("lua5.4"));
-        // stw: distilled per run 90, 80, 90 -> median 90 (not 110 - 30 = 80).
-        assert_eq!(s[0].distilled_ms, Some(90.0));
-        assert_eq!(s[1].distilled_ms, Some(100.0));
-        assert_eq!(s[0].lbo, Some(110.0 / 90.0));
-        assert_eq!(s[1].lbo, Some(100.0 / 90.0));
-        assert_eq!(s[2].lbo, None);
-        assert_eq!(s[2].distilled_ms, None);
-        assert_eq!(s[2].ratio_to_reference, Some(1.0));
-        assert_eq!(s[0].ratio_to_reference, Some(0.55));
-        assert_eq!(s[0].pause_max_ms, Some(1.0));
-        assert_eq!(s[0].peak_rss_mb, Some(2.0));
-    }
-
-    #[test]
-    fn checksums_are_cross_checked() {
-        let mut records = vec![record("a", 0, 1.0, None), record("b", 0, 1.0, None)];
-        assert!(check_checksums("w", &records, None).is_none());
-        assert!(check_checksums("w", &records, Some("checksum w 1")).is_none());
-        assert!(check_checksums("w", &records, Some("checksum w 2")).is_some());
-        records[1].checksum = Some("checksum w 3".to_owned());
-        let m = check_checksums("w", &records, None).unwrap();
-        assert_eq!(m.checksums.len(), 2);
-        // Failed runs are reported as failures, not as mismatches.
-        records[1].ok = false;
-        assert!(check_checksums("w", &records, None).is_none());
+    fn cells() {
+        assert_eq!(est(Some(Estimate::exact(1.25)), 1), "1.2");
+        let e = Estimate {
+            value: 1.0,
+            lo: 0.5,
+            hi: 1.5,
+        };
+        assert_eq!(est(Some(e), 2), "1.00 [0.50, 1.50]");
+        assert_eq!(est(None, 2), "–");
     }
 }

@@ -1,0 +1,459 @@
+//! From raw runs to the numbers a reader compares, per workload: medians with 95%
+//! bootstrap intervals, the lower-bound overhead (LBO) of each `luagc` configuration
+//! after Cai et al., "Distilling the real cost of production garbage collectors"
+//! (ISPASS 2022) in wall and in CPU time, the comparison with the reference
+//! configuration, and the checksum cross-check.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::configs::{Config, Kind};
+use super::measure::RunRecord;
+use super::stats::{
+    median, median_ci, percentile_interval, resample_indices, seed_for, Estimate, SplitMix64,
+    RESAMPLES,
+};
+
+/// How a configuration's wall time compares with the reference's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// This is the reference.
+    Reference,
+    /// The 95% intervals overlap: the runs cannot tell the two apart.
+    NoDifference,
+    /// Faster, the intervals disjoint.
+    Faster,
+    /// Slower, the intervals disjoint.
+    Slower,
+}
+
+impl Verdict {
+    /// The words a table shows.
+    pub fn text(self) -> &'static str {
+        match self {
+            Verdict::Reference => "reference",
+            Verdict::NoDifference => "no difference",
+            Verdict::Faster => "faster",
+            Verdict::Slower => "slower",
+        }
+    }
+
+    /// `a` against `reference`, by their intervals.
+    pub fn of(a: &Estimate, reference: &Estimate) -> Verdict {
+        if a.overlaps(reference) {
+            Verdict::NoDifference
+        } else if a.value < reference.value {
+            Verdict::Faster
+        } else {
+            Verdict::Slower
+        }
+    }
+}
+
+/// One configuration on one workload, over its successful runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Configuration name.
+    pub config: String,
+    /// Which kind of program ran.
+    pub kind: Kind,
+    /// Successful runs, which everything else is over.
+    pub runs_ok: usize,
+    /// Runs that failed (non-zero exit, signal, no checksum or no stats).
+    pub runs_failed: usize,
+    /// Wall time.
+    pub wall_ms: Option<Estimate>,
+    /// CPU time (user + system).
+    pub cpu_ms: Option<Estimate>,
+    /// GC time as luagc measures it.
+    pub gc_ms: Option<Estimate>,
+    /// LBO in wall time: this configuration's median wall time over the smallest median
+    /// distilled (wall - GC) time of any luagc configuration.
+    pub lbo_wall: Option<Estimate>,
+    /// LBO in CPU time: median CPU time over the smallest median (CPU - GC) time.
+    pub lbo_cpu: Option<Estimate>,
+    /// Median wall time over the reference's.
+    pub ratio_to_reference: Option<f64>,
+    /// Wall time against the reference's.
+    pub vs_reference: Option<Verdict>,
+    /// Median over runs of each run's median pause.
+    pub pause_p50_ms: Option<f64>,
+    /// Median over runs of each run's 99th-percentile pause.
+    pub pause_p99_ms: Option<f64>,
+    /// Median over runs of each run's longest pause.
+    pub pause_max_ms: Option<f64>,
+    /// The longest pause of any run.
+    pub pause_worst_ms: Option<f64>,
+    /// Median over runs of the longest pause in thread CPU time (`--pause-cpu-time`).
+    pub pause_cpu_max_ms: Option<f64>,
+    /// Median collection cycles.
+    pub cycles: Option<f64>,
+    /// Median peak heap (luagc's own count), MiB.
+    pub peak_heap_mb: Option<f64>,
+    /// Median peak RSS, MiB.
+    pub peak_rss_mb: Option<f64>,
+    /// Median steal time during a run.
+    pub steal_ms: Option<f64>,
+}
+
+/// The summaries of one workload and the configurations whose LBO the data cannot tell
+/// from the best one's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkloadSummary {
+    /// One per configuration, in the configurations' order.
+    pub rows: Vec<Summary>,
+    /// The luagc configuration with the lowest wall-time LBO, and the others whose
+    /// intervals overlap its interval.
+    pub best_lbo_wall: Option<(String, Vec<String>)>,
+    /// The same in CPU time.
+    pub best_lbo_cpu: Option<(String, Vec<String>)>,
+}
+
+/// Per-run samples of one luagc configuration, for the LBO bootstrap.
+struct LboSamples {
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+    gc: Vec<f64>,
+}
+
+/// Point estimates of (LBO wall, LBO CPU) for every configuration in `samples`, with
+/// each configuration's runs taken at `pick(config, n)`'s indices.
+fn lbo_point(
+    samples: &[LboSamples],
+    pick: &mut dyn FnMut(usize, usize) -> Vec<usize>,
+) -> Vec<(f64, f64)> {
+    let meds: Vec<(f64, f64, f64, f64)> = samples
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let idx = pick(k, s.wall.len());
+            let med = |f: &dyn Fn(usize) -> f64| {
+                median(&idx.iter().map(|&i| f(i)).collect::<Vec<_>>()).expect("runs")
+            };
+            (
+                med(&|i| s.wall[i]),
+                med(&|i| s.wall[i] - s.gc[i]),
+                med(&|i| s.cpu[i]),
+                med(&|i| s.cpu[i] - s.gc[i]),
+            )
+        })
+        .collect();
+    let base_wall = meds
+        .iter()
+        .map(|m| m.1)
+        .filter(|d| *d > 0.0)
+        .min_by(f64::total_cmp);
+    let base_cpu = meds
+        .iter()
+        .map(|m| m.3)
+        .filter(|d| *d > 0.0)
+        .min_by(f64::total_cmp);
+    meds.iter()
+        .map(|m| {
+            (
+                base_wall.map_or(f64::NAN, |b| m.0 / b),
+                base_cpu.map_or(f64::NAN, |b| m.2 / b),
+            )
+        })
+        .collect()
+}
+
+/// Summaries of `configs` on `workload`. `reference` names the configuration ratios and
+/// verdicts are against; `seed` is the matrix's bootstrap seed.
+pub fn summarise(
+    workload: &str,
+    configs: &[Config],
+    records: &[RunRecord],
+    reference: Option<&str>,
+    seed: u64,
+) -> WorkloadSummary {
+    let mut rows: Vec<Summary> = configs
+        .iter()
+        .map(|c| {
+            let runs: Vec<&RunRecord> = records
+                .iter()
+                .filter(|r| r.workload == workload && r.config == c.name)
+                .collect();
+            let ok: Vec<&RunRecord> = runs.iter().copied().filter(|r| r.ok).collect();
+            let values = |f: &dyn Fn(&RunRecord) -> Option<f64>| -> Vec<f64> {
+                ok.iter().filter_map(|r| f(r)).collect()
+            };
+            let ci =
+                |what: &str, v: Vec<f64>| median_ci(&v, seed_for(seed, &[workload, &c.name, what]));
+            let med = |f: &dyn Fn(&RunRecord) -> Option<f64>| median(&values(f));
+            Summary {
+                config: c.name.clone(),
+                kind: c.kind,
+                runs_ok: ok.len(),
+                runs_failed: runs.len() - ok.len(),
+                wall_ms: ci("wall", values(&|r| Some(r.wall_ms))),
+                cpu_ms: ci("cpu", values(&|r| Some(r.cpu_ms()))),
+                gc_ms: ci("gc", values(&|r| r.gc_ms())),
+                lbo_wall: None,
+                lbo_cpu: None,
+                ratio_to_reference: None,
+                vs_reference: None,
+                pause_p50_ms: med(&|r| r.stat(&["pause_ms", "p50"])),
+                pause_p99_ms: med(&|r| r.stat(&["pause_ms", "p99"])),
+                pause_max_ms: med(&|r| r.stat(&["pause_ms", "max"])),
+                pause_worst_ms: values(&|r| r.stat(&["pause_ms", "max"]))
+                    .into_iter()
+                    .max_by(f64::total_cmp),
+                pause_cpu_max_ms: med(&|r| r.stat(&["pause_cpu_ms", "max"])),
+                cycles: med(&|r| r.stat(&["cycles"])),
+                peak_heap_mb: med(&|r| r.stat(&["peak_heap_bytes"]).map(|b| b / 1048576.0)),
+                peak_rss_mb: med(&|r| Some(r.max_rss_kb as f64 / 1024.0)),
+                steal_ms: med(&|r| r.steal_ms),
+            }
+        })
+        .collect();
+
+    // LBO: every luagc configuration with GC times in all its successful runs takes part
+    // in the baseline, epsilon included (one more data point: its fresh-page cost can
+    // make it lose). The interval comes from resampling every configuration's runs at
+    // once, so the baseline's own uncertainty is in it.
+    let mut members: Vec<usize> = Vec::new();
+    let mut samples: Vec<LboSamples> = Vec::new();
+    for (k, c) in configs.iter().enumerate() {
+        if c.kind != Kind::Luagc {
+            continue;
+        }
+        let ok: Vec<&RunRecord> = records
+            .iter()
+            .filter(|r| r.workload == workload && r.config == c.name && r.ok)
+            .collect();
+        if ok.is_empty() || ok.iter().any(|r| r.gc_ms().is_none()) {
+            continue;
+        }
+        members.push(k);
+        samples.push(LboSamples {
+            wall: ok.iter().map(|r| r.wall_ms).collect(),
+            cpu: ok.iter().map(|r| r.cpu_ms()).collect(),
+            gc: ok.iter().map(|r| r.gc_ms().unwrap_or(0.0)).collect(),
+        });
+    }
+    if !samples.is_empty() {
+        let point = lbo_point(&samples, &mut |_, n| (0..n).collect());
+        let mut rng = SplitMix64::new(seed_for(seed, &[workload, "lbo"]));
+        let mut idx = Vec::new();
+        let mut reps: Vec<(Vec<f64>, Vec<f64>)> =
+            vec![(Vec::with_capacity(RESAMPLES), Vec::with_capacity(RESAMPLES)); samples.len()];
+        for _ in 0..RESAMPLES {
+            let one = lbo_point(&samples, &mut |_, n| {
+                resample_indices(&mut rng, n, &mut idx);
+                idx.clone()
+            });
+            for (k, (w, c)) in one.into_iter().enumerate() {
+                reps[k].0.push(w);
+                reps[k].1.push(c);
+            }
+        }
+        for ((k, (w, c)), (rw, rc)) in members.iter().zip(point).zip(reps) {
+            let interval = |value: f64, r: Vec<f64>| {
+                value.is_finite().then(|| {
+                    let (lo, hi) = percentile_interval(r);
+                    Estimate { value, lo, hi }
+                })
+            };
+            rows[*k].lbo_wall = interval(w, rw);
+            rows[*k].lbo_cpu = interval(c, rc);
+        }
+    }
+
+    let reference_wall = reference
+        .and_then(|name| rows.iter().find(|s| s.config == name))
+        .and_then(|s| s.wall_ms);
+    for s in &mut rows {
+        if let (Some(w), Some(r)) = (s.wall_ms, reference_wall) {
+            s.ratio_to_reference = Some(w.value / r.value);
+            s.vs_reference = Some(if Some(s.config.as_str()) == reference {
+                Verdict::Reference
+            } else {
+                Verdict::of(&w, &r)
+            });
+        }
+    }
+    let best = |get: &dyn Fn(&Summary) -> Option<Estimate>| {
+        let (name, b) = rows
+            .iter()
+            .filter_map(|s| get(s).map(|e| (&s.config, e)))
+            .min_by(|a, b| a.1.value.total_cmp(&b.1.value))?;
+        let tied = rows
+            .iter()
+            .filter(|s| s.config != *name)
+            .filter(|s| get(s).is_some_and(|e| e.overlaps(&b)))
+            .map(|s| s.config.clone())
+            .collect();
+        Some((name.clone(), tied))
+    };
+    WorkloadSummary {
+        best_lbo_wall: best(&|s| s.lbo_wall),
+        best_lbo_cpu: best(&|s| s.lbo_cpu),
+        rows,
+    }
+}
+
+/// Configurations of one workload that printed different checksums.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    /// Each distinct checksum line with the configurations (and rounds) that printed it.
+    pub checksums: BTreeMap<String, Vec<String>>,
+}
+
+/// The checksum cross-check of one workload: `None` when every successful run of every
+/// configuration printed the same line (and it equals `expected`, when given).
+pub fn check_checksums(
+    workload: &str,
+    records: &[RunRecord],
+    expected: Option<&str>,
+) -> Option<Mismatch> {
+    let mut checksums: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.workload == workload && r.ok) {
+        if let Some(c) = &r.checksum {
+            checksums.entry(c.clone()).or_default().push(format!(
+                "{} (round {})",
+                r.config,
+                r.round + 1
+            ));
+        }
+    }
+    if let Some(e) = expected {
+        checksums
+            .entry(e.to_owned())
+            .or_default()
+            .push("expected".to_owned());
+    }
+    (checksums.len() > 1).then_some(Mismatch { checksums })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn config(name: &str, kind: Kind) -> Config {
+        Config {
+            name: name.to_owned(),
+            kind,
+            collector: None,
+            program: PathBuf::from("x"),
+            prelude: Vec::new(),
+            note: String::new(),
+        }
+    }
+
+    fn record(config: &str, round: usize, wall: f64, gc: Option<f64>) -> RunRecord {
+        RunRecord {
+            workload: "w".to_owned(),
+            config: config.to_owned(),
+            round,
+            position: 0,
+            args: Vec::new(),
+            wall_ms: wall,
+            user_ms: wall * 1.5,
+            sys_ms: 0.0,
+            max_rss_kb: 2048,
+            steal_ms: Some(0.0),
+            exit_code: Some(0),
+            signal: None,
+            ok: true,
+            checksum: Some("checksum w 1".to_owned()),
+            stderr_tail: None,
+            stats: gc
+                .map(|gc| serde_json::json!({ "gc_ms": gc, "pause_ms": { "max": gc / 10.0 } })),
+        }
+    }
+
+    #[test]
+    fn lbo_is_against_the_smallest_distilled_median() {
+        let configs = [
+            config("stw", Kind::Luagc),
+            config("epsilon", Kind::Luagc),
+            config("lua5.4", Kind::Interpreter),
+        ];
+        let records = [
+            record("stw", 0, 120.0, Some(30.0)),
+            record("stw", 1, 110.0, Some(30.0)),
+            record("stw", 2, 100.0, Some(10.0)),
+            record("epsilon", 0, 100.0, Some(0.0)),
+            record("lua5.4", 0, 200.0, None),
+        ];
+        let s = summarise("w", &configs, &records, Some("lua5.4"), 1);
+        // stw distilled per run: 90, 80, 90 -> median 90 (not 110 - 30 = 80).
+        let (stw, eps, lua) = (&s.rows[0], &s.rows[1], &s.rows[2]);
+        assert_eq!(stw.lbo_wall.unwrap().value, 110.0 / 90.0);
+        assert_eq!(eps.lbo_wall.unwrap().value, 100.0 / 90.0);
+        // CPU: stw 180, 165, 150 minus GC -> 150, 135, 140: median 140; epsilon 150.
+        assert_eq!(stw.lbo_cpu.unwrap().value, 165.0 / 140.0);
+        assert_eq!(eps.lbo_cpu.unwrap().value, 150.0 / 140.0);
+        assert_eq!(lua.lbo_wall, None);
+        assert_eq!(lua.vs_reference, Some(Verdict::Reference));
+        assert_eq!(stw.ratio_to_reference, Some(0.55));
+        assert_eq!(stw.vs_reference, Some(Verdict::Faster));
+        // Longest pauses 3, 3 and 1 ms: median 3, and 3 the worst.
+        assert_eq!(stw.pause_max_ms, Some(3.0));
+        assert_eq!(stw.pause_worst_ms, Some(3.0));
+        assert_eq!(stw.pause_p50_ms, None);
+        assert_eq!(stw.peak_rss_mb, Some(2.0));
+        // The interval of stw's LBO: its own runs resampled against the baseline's.
+        let l = stw.lbo_wall.unwrap();
+        assert!(l.lo <= l.value && l.value <= l.hi, "{l:?}");
+        assert!(
+            l.lo >= 100.0 / 90.0 - 1e-9 && l.hi <= 120.0 / 80.0 + 1e-9,
+            "{l:?}"
+        );
+        // epsilon is the best; stw's interval overlaps it.
+        assert_eq!(
+            s.best_lbo_wall,
+            Some(("epsilon".to_owned(), vec!["stw".to_owned()]))
+        );
+    }
+
+    #[test]
+    fn disjoint_intervals_are_a_difference_and_overlapping_ones_are_not() {
+        let configs = [
+            config("a", Kind::Interpreter),
+            config("b", Kind::Interpreter),
+            config("c", Kind::Interpreter),
+        ];
+        let mut records = Vec::new();
+        for (round, noise) in [0.0, 1.0, -1.0, 2.0, -2.0].into_iter().enumerate() {
+            records.push(record("a", round, 100.0 + noise, None));
+            records.push(record("b", round, 101.0 + noise, None));
+            records.push(record("c", round, 150.0 + noise, None));
+        }
+        let s = summarise("w", &configs, &records, Some("a"), 3);
+        assert_eq!(s.rows[1].vs_reference, Some(Verdict::NoDifference));
+        assert_eq!(s.rows[2].vs_reference, Some(Verdict::Slower));
+        let s = summarise("w", &configs, &records, Some("c"), 3);
+        assert_eq!(s.rows[0].vs_reference, Some(Verdict::Faster));
+    }
+
+    #[test]
+    fn failed_runs_are_counted_not_summarised() {
+        let configs = [config("a", Kind::Luagc)];
+        let mut bad = record("a", 1, 1.0, Some(0.5));
+        bad.ok = false;
+        let records = [record("a", 0, 10.0, Some(2.0)), bad];
+        let s = summarise("w", &configs, &records, None, 1);
+        assert_eq!((s.rows[0].runs_ok, s.rows[0].runs_failed), (1, 1));
+        assert_eq!(s.rows[0].wall_ms, Some(Estimate::exact(10.0)));
+        assert_eq!(s.rows[0].ratio_to_reference, None);
+    }
+
+    #[test]
+    fn checksums_are_cross_checked() {
+        let mut records = vec![record("a", 0, 1.0, None), record("b", 0, 1.0, None)];
+        assert!(check_checksums("w", &records, None).is_none());
+        assert!(check_checksums("w", &records, Some("checksum w 1")).is_none());
+        assert!(check_checksums("w", &records, Some("checksum w 2")).is_some());
+        records[1].checksum = Some("checksum w 3".to_owned());
+        let m = check_checksums("w", &records, None).unwrap();
+        assert_eq!(m.checksums.len(), 2);
+        // Failed runs are reported as failures, not as mismatches.
+        records[1].ok = false;
+        assert!(check_checksums("w", &records, None).is_none());
+    }
+}

@@ -1,0 +1,225 @@
+//! `gcbench run` end to end on a tiny matrix: a workload of the workloads crate at smoke
+//! size, a user script whose checksum depends on the configuration (a mismatch that must
+//! be reported loudly) and one that fails, two luagc configurations and an interpreter
+//! that is not installed. Checks the exit status, the rotation of the order, the results
+//! file, and that `gcbench report` reproduces what `run` printed.
+//!
+//! Like `workloads_smoke.rs`, it needs vm-harness's `luagc` built in this target
+//! directory (`cargo test --workspace --release` builds it).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use benches::gcbench::results::Results;
+
+/// `luagc` next to this test's profile directory, else in the workspace's target/release.
+fn luagc() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let mut candidates = Vec::new();
+    if let Some(profile_dir) = exe.parent().and_then(|deps| deps.parent()) {
+        candidates.push(profile_dir.join("luagc"));
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/luagc"));
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!(
+                "luagc not found (looked at {candidates:?}): `cargo build --release -p vm-harness`"
+            )
+        })
+}
+
+const MATRIX: &str = r#"
+description = "end-to-end test"
+invocations = 2
+reference = "stw"
+
+[[config]]
+luagc = "stw"
+
+[[config]]
+name = "epsilon-x"
+luagc = "epsilon"
+args = ["-e", "X = 1"]
+
+[[config]]
+name = "absent"
+interpreter = "no-such-lua-interpreter-for-gcbench"
+
+[[workload]]
+name = "fib"
+size = "smoke"
+
+[[workload]]
+script = "mine.lua"
+args = ["3"]
+
+[[workload]]
+script = "fails.lua"
+checksum = false
+"#;
+
+#[test]
+fn a_tiny_matrix_runs_reports_and_regenerates() {
+    let dir = std::env::temp_dir().join(format!("gcbench-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("m.toml"), MATRIX).unwrap();
+    std::fs::write(
+        dir.join("mine.lua"),
+        "local t = {} for i = 1, 1000 do t[i] = {i} end\n\
+         print('checksum mine ' .. arg[1] .. ' ' .. tostring(X))\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("fails.lua"), "error('boom')\n").unwrap();
+    let results_path = dir.join("r.json");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_gcbench"))
+        .arg("run")
+        .arg(dir.join("m.toml"))
+        .arg("--luagc")
+        .arg(luagc())
+        .arg("--out")
+        .arg(&results_path)
+        .output()
+        .expect("gcbench runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // A mismatch and failed runs: exit status 1, the rest of the matrix still ran.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("CHECKSUM MISMATCH in mine"), "{stderr}");
+    assert!(stderr.contains("4 FAILED run(s)"), "{stderr}");
+    assert!(stderr.contains("boom"), "{stderr}");
+
+    let r = Results::read(&results_path).unwrap();
+    assert!(r.complete);
+    let names: Vec<&str> = r.configs.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["stw", "epsilon-x"]);
+    assert!(
+        r.notes.iter().any(|n| n.starts_with("skipping absent")),
+        "{:?}",
+        r.notes
+    );
+    assert_eq!(r.records.len(), 2 * 2 * 3);
+    // The order rotates: stw starts round 1, epsilon-x round 2.
+    let fib: Vec<(&str, usize, usize)> = r
+        .records
+        .iter()
+        .filter(|x| x.workload == "fib")
+        .map(|x| (x.config.as_str(), x.round, x.position))
+        .collect();
+    assert_eq!(
+        fib,
+        [
+            ("stw", 0, 0),
+            ("epsilon-x", 0, 1),
+            ("epsilon-x", 1, 0),
+            ("stw", 1, 1)
+        ]
+    );
+    for x in &r.records {
+        match x.workload.as_str() {
+            "fib" => {
+                assert!(x.ok, "{x:?}");
+                assert_eq!(x.checksum.as_deref(), Some("checksum fib 20 6765"));
+                assert!(x.stats.is_some() && x.wall_ms > 0.0 && x.max_rss_kb > 0);
+            }
+            "mine" => assert!(x.ok, "{x:?}"),
+            "fails" => {
+                assert!(
+                    !x.ok && x.exit_code == Some(1) && x.checksum.is_none(),
+                    "{x:?}"
+                )
+            }
+            other => panic!("unexpected workload {other}"),
+        }
+    }
+    assert!(stdout.contains("**CHECKSUM MISMATCH**"), "{stdout}");
+    assert!(stdout.contains("`checksum mine 3 1`: epsilon-x (round 1), epsilon-x (round 2)"));
+    assert!(
+        stdout.contains("| `stw` **2 of 2 runs failed** | 0 |"),
+        "{stdout}"
+    );
+
+    // `report` regenerates exactly what `run` printed.
+    let status = Command::new(env!("CARGO_BIN_EXE_gcbench"))
+        .arg("report")
+        .arg(&results_path)
+        .arg("--out")
+        .arg(dir.join("report"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let regenerated = std::fs::read_to_string(dir.join("report/report.md")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(regenerated, stdout);
+}
+
+#[test]
+fn a_bad_matrix_is_a_usage_error_naming_the_line() {
+    let dir = std::env::temp_dir().join(format!("gcbench-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.toml");
+    std::fs::write(
+        &path,
+        "[[config]]\nluagc = \"stw\"\n[[workload]]\nname = \"fibb\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gcbench"))
+        .arg("run")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.toml:3: unknown workload \"fibb\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_minimum_heap_is_bracketed_by_real_runs() {
+    let dir = std::env::temp_dir().join(format!("gcbench-mh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let matrix = dir.join("m.toml");
+    std::fs::write(
+        &matrix,
+        "[[config]]\nluagc = \"stw\"\n[[workload]]\nname = \"binary_trees\"\nsize = \"smoke\"\n",
+    )
+    .unwrap();
+    let out_file = dir.join("mh.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_gcbench"))
+        .arg("minheap")
+        .arg(&matrix)
+        .arg("--luagc")
+        .arg(luagc())
+        .arg("--out")
+        .arg(&out_file)
+        .output()
+        .expect("gcbench runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let entry = &json["entries"][0];
+    assert_eq!(entry["config"], "stw");
+    let min = entry["result"]["min_heap_bytes"].as_u64().unwrap();
+    let failing = entry["result"]["largest_failing_bytes"].as_u64().unwrap();
+    // A real bracket within the 3% tolerance: luagc completed at `min` and ran out of
+    // memory at `failing`.
+    assert!(failing > 0 && failing < min, "{entry}");
+    assert!(min as f64 <= failing as f64 * 1.03 + 1.0, "{entry}");
+    let trials = entry["result"]["trials"].as_array().unwrap();
+    assert!(
+        trials.iter().any(|t| t[0] == min && t[1] == true),
+        "{entry}"
+    );
+    assert!(
+        trials.iter().any(|t| t[0] == failing && t[1] == false),
+        "{entry}"
+    );
+}
