@@ -80,15 +80,17 @@ pub fn mark_heap<M: ObjectModel, R: Roots>(
     marker.outcome()
 }
 
-/// Liveness once marking is complete: marked objects live, resurrected ones flagged.
-pub(crate) struct AfterResurrection<'m, L> {
+/// Liveness once marking is complete: marked objects live, resurrected ones flagged (what
+/// `ObjectModel::clear_weak` and `Roots::prune_weak_references` need to see, Lua 5.1
+/// clearing userdata being finalized from weak values).
+pub struct AfterResurrection<'m, L> {
     marked: &'m L,
     resurrected: HashSet<ObjectRef>,
 }
 
 impl<'m, L: Liveness> AfterResurrection<'m, L> {
     /// The liveness `marked` gives, with `resurrected` being finalized.
-    pub(crate) fn new(marked: &'m L, resurrected: &[ObjectRef]) -> Self {
+    pub fn new(marked: &'m L, resurrected: &[ObjectRef]) -> Self {
         AfterResurrection {
             marked,
             resurrected: resurrected.iter().copied().collect(),

@@ -7,6 +7,8 @@
 //! Node layout: `GcHeader` (8 bytes, slot count in its user bits) | id: u64 | slots:
 //! `[usize; n]`, where 0 is an empty slot. A node with two slots is 32 bytes: two cells.
 
+pub mod model;
+
 use crate::object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 
 /// The kind byte of strong nodes.
@@ -99,7 +101,7 @@ unsafe impl ObjectModel for TestModel {
     /// Even nodes stand for tables, written often (collectors with a choice take the
     /// backward barrier for them), odd ones for objects written rarely.
     unsafe fn is_written_often(obj: ObjectRef) -> bool {
-        Node(obj).id() % 2 == 0
+        Node(obj).id().is_multiple_of(2)
     }
 
     unsafe fn part_count(obj: ObjectRef) -> usize {

@@ -1,0 +1,372 @@
+//! Model-based testing of a collector: a random mutator drives it, and a shadow graph says what
+//! must survive. After every collection (explicit, or triggered by an allocation): every
+//! reachable object is allocated with its contents intact, every unreachable one is
+//! reclaimed (epsilon: none is), the live-byte count is exact, and the verifier passes.
+//! Each seed is reproducible: a failure prints it, and `MODEL_SEED=n` reruns just that one.
+//!
+//! Incremental collectors (`newgc`, `lua51`) leave floating garbage and sweep lazily, so their
+//! exact checks run after explicit full collections only; between those, the mutator
+//! also runs collector steps, and after every step and every allocation the reachable
+//! objects must be intact and the verifier (tri-color invariant included) must pass.
+
+//!
+//! gc-core runs it on its own collectors (`tests/model.rs`); a collector written outside
+//! the crate runs it the same way (`tests/external_collector.rs` does).
+
+use std::collections::{HashMap, HashSet};
+
+use super::{node_bytes, Node, RootList, TestModel, NODE_KIND};
+use crate::heap::arena::{ARENA_SIZE, CELL_SIZE};
+use crate::heap::large_object_space::LARGE_THRESHOLD;
+use crate::heap::malloc_space::PREFIX_BYTES;
+use crate::{Collector, GcMode, HeapConfig, ObjectRef};
+
+#[derive(Clone, Debug)]
+enum Shape {
+    Node { slots: Vec<Option<ObjectRef>> },
+    Leaf { bytes: usize },
+}
+
+struct Shadow {
+    objects: HashMap<ObjectRef, (u64, Shape)>,
+    next_id: u64,
+}
+
+fn leaf_byte(id: u64, i: usize) -> u8 {
+    (id.wrapping_mul(31).wrapping_add(i as u64 * 7)) as u8
+}
+
+/// What a block of `bytes` counts for in the arena heap: whole cells, or whole arenas for
+/// huge blocks.
+pub fn arena_bytes(bytes: usize) -> u64 {
+    if bytes > LARGE_THRESHOLD {
+        bytes.next_multiple_of(ARENA_SIZE) as u64
+    } else {
+        bytes.max(1).next_multiple_of(CELL_SIZE) as u64
+    }
+}
+
+/// What a block of `bytes` counts for in the malloc space: its bytes and its prefix.
+pub fn malloc_bytes(bytes: usize) -> u64 {
+    (bytes.max(1) + PREFIX_BYTES) as u64
+}
+
+impl Shadow {
+    fn reachable(&self, roots: &RootList) -> HashSet<ObjectRef> {
+        let mut seen = HashSet::new();
+        let mut pending: Vec<ObjectRef> = roots.0.clone();
+        while let Some(obj) = pending.pop() {
+            if seen.insert(obj) {
+                if let Shape::Node { slots } = &self.objects[&obj].1 {
+                    pending.extend(slots.iter().flatten());
+                }
+            }
+        }
+        seen
+    }
+
+    fn bytes(shape: &Shape) -> usize {
+        match shape {
+            Shape::Node { slots } => node_bytes(slots.len()),
+            Shape::Leaf { bytes } => *bytes,
+        }
+    }
+}
+
+struct Mutator<C: Collector<TestModel>> {
+    gc: C,
+    roots: RootList,
+    shadow: Shadow,
+    rng: fastrand::Rng,
+    reclaims: bool,
+    incremental: bool,
+    accounting: fn(usize) -> u64,
+    cycles_seen: u64,
+    collections_checked: u64,
+}
+
+impl<C: Collector<TestModel>> Mutator<C> {
+    fn new(seed: u64, reclaims: bool, setup: Setup) -> Self {
+        let config = HeapConfig {
+            pause_percent: 150,
+            min_trigger_bytes: 512 << 10,
+            gc_threads: setup.gc_threads,
+            parallel_min_bytes: 0,
+            stepmul_percent: 100,
+            mode: setup.mode,
+            ..HeapConfig::default()
+        };
+        Mutator {
+            gc: C::new(config),
+            roots: RootList::default(),
+            shadow: Shadow {
+                objects: HashMap::new(),
+                next_id: 1,
+            },
+            rng: fastrand::Rng::with_seed(seed),
+            reclaims,
+            incremental: setup.incremental,
+            accounting: setup.accounting,
+            cycles_seen: 0,
+            collections_checked: 0,
+        }
+    }
+
+    fn pick_reachable(&mut self, nodes_only: bool) -> Option<ObjectRef> {
+        let reachable = self.shadow.reachable(&self.roots);
+        let mut candidates: Vec<ObjectRef> = reachable
+            .into_iter()
+            .filter(|obj| !nodes_only || matches!(self.shadow.objects[obj].1, Shape::Node { ref slots } if !slots.is_empty()))
+            .collect();
+        candidates.sort();
+        (!candidates.is_empty()).then(|| candidates[self.rng.usize(..candidates.len())])
+    }
+
+    fn allocate(&mut self) {
+        let id = self.shadow.next_id;
+        self.shadow.next_id += 1;
+        let huge = self.rng.u32(..100) == 0;
+        let (obj, shape) = if self.rng.bool() {
+            let slots = if huge {
+                self.rng.usize(17_000..20_000)
+            } else if self.rng.u8(..10) == 0 {
+                self.rng.usize(16..300)
+            } else {
+                self.rng.usize(0..5)
+            };
+            let obj = self
+                .gc
+                .alloc_object(NODE_KIND, node_bytes(slots), &mut self.roots)
+                .expect("no limit set");
+            // SAFETY: a fresh node block of node_bytes(slots) bytes.
+            unsafe { Node::init(obj, id, slots as u16) };
+            (
+                obj,
+                Shape::Node {
+                    slots: vec![None; slots],
+                },
+            )
+        } else {
+            let bytes = if huge {
+                self.rng.usize(LARGE_THRESHOLD + 1..3 * ARENA_SIZE)
+            } else if self.rng.u8(..10) == 0 {
+                self.rng.usize(300..40_000)
+            } else {
+                self.rng.usize(8..200)
+            };
+            let obj = self
+                .gc
+                .alloc_leaf(bytes, &mut self.roots)
+                .expect("no limit set");
+            // SAFETY: a fresh leaf block of `bytes` bytes.
+            let body = unsafe { std::slice::from_raw_parts_mut(obj.as_ptr(), bytes) };
+            for (i, byte) in body.iter_mut().enumerate() {
+                *byte = leaf_byte(id, i);
+            }
+            (obj, Shape::Leaf { bytes })
+        };
+        self.after_possible_collection(Some(obj));
+        assert!(
+            self.shadow.objects.insert(obj, (id, shape)).is_none(),
+            "address handed out twice"
+        );
+        self.roots.0.push(obj);
+    }
+
+    fn link(&mut self, clear: bool) {
+        let Some(parent) = self.pick_reachable(true) else {
+            return;
+        };
+        let child = if clear {
+            None
+        } else {
+            self.pick_reachable(false)
+        };
+        let Shape::Node { slots } = &mut self.shadow.objects.get_mut(&parent).unwrap().1 else {
+            unreachable!()
+        };
+        let slot = self.rng.usize(..slots.len());
+        slots[slot] = child;
+        // A store the mutator describes (the collector chooses its barrier: big nodes,
+        // as a VM's big tables, may take the forward one) or one it does not.
+        match child {
+            Some(child) if self.rng.bool() => self.gc.write_barrier_store(parent, child),
+            _ => self.gc.write_barrier(parent),
+        }
+        Node(parent).set_slot(slot, child);
+    }
+
+    /// Checks the heap if a collection ran since the last check. `fresh` was allocated by
+    /// the call that may have collected, so it may reuse a dead object's address.
+    fn after_possible_collection(&mut self, fresh: Option<ObjectRef>) {
+        if self.incremental && fresh.is_some() {
+            self.check_mid_cycle();
+            return;
+        }
+        let cycles = self.gc.stats().cycles;
+        if cycles == self.cycles_seen && fresh.is_some() {
+            return;
+        }
+        self.cycles_seen = cycles;
+        self.collections_checked += 1;
+        let reachable = self.shadow.reachable(&self.roots);
+        let mut live_bytes = 0;
+        for (&obj, (id, shape)) in &self.shadow.objects {
+            if !reachable.contains(&obj) {
+                if Some(obj) != fresh {
+                    assert_eq!(
+                        self.gc.contains(obj),
+                        !self.reclaims,
+                        "unreachable object {id} at {obj:?}"
+                    );
+                }
+                continue;
+            }
+            live_bytes += (self.accounting)(Shadow::bytes(shape));
+            assert!(self.gc.contains(obj), "reachable object {id} was freed");
+            match shape {
+                Shape::Node { slots } => {
+                    let node = Node(obj);
+                    assert_eq!(node.id(), *id, "node contents changed");
+                    let actual: Vec<_> = (0..node.slot_count()).map(|i| node.slot(i)).collect();
+                    assert_eq!(&actual, slots, "node {id} slots changed");
+                }
+                Shape::Leaf { bytes } => {
+                    // SAFETY: a live leaf block of `bytes` bytes.
+                    let body = unsafe { std::slice::from_raw_parts(obj.as_ptr(), *bytes) };
+                    assert!(
+                        body.iter()
+                            .enumerate()
+                            .all(|(i, &b)| b == leaf_byte(*id, i)),
+                        "leaf {id} contents changed"
+                    );
+                }
+            }
+        }
+        if self.reclaims {
+            assert_eq!(
+                self.gc.stats().live_bytes,
+                live_bytes,
+                "live bytes after the collection"
+            );
+            self.shadow.objects.retain(|obj, _| reachable.contains(obj));
+        }
+        if let Err(error) = self.gc.verify(&mut self.roots) {
+            panic!("{error}");
+        }
+    }
+
+    /// Between an incremental collector's steps: reachable objects intact, heap valid.
+    fn check_mid_cycle(&mut self) {
+        let reachable = self.shadow.reachable(&self.roots);
+        for obj in &reachable {
+            let (id, shape) = &self.shadow.objects[obj];
+            assert!(self.gc.contains(*obj), "reachable object {id} was freed");
+            if let Shape::Node { slots } = shape {
+                let node = Node(*obj);
+                assert_eq!(node.id(), *id, "node contents changed");
+                let actual: Vec<_> = (0..node.slot_count()).map(|i| node.slot(i)).collect();
+                assert_eq!(&actual, slots, "node {id} slots changed");
+            }
+        }
+        // Dead objects may be reused from here on: forget them.
+        self.shadow.objects.retain(|obj, _| reachable.contains(obj));
+        if let Err(error) = self.gc.verify(&mut self.roots) {
+            panic!("{error}");
+        }
+    }
+
+    fn step(&mut self) {
+        match self.rng.u32(..100) {
+            _ if self.incremental && self.rng.u32(..8) == 0 => {
+                self.gc.step(&mut self.roots, self.rng.usize(0..4));
+                self.check_mid_cycle();
+            }
+            0..=39 => self.allocate(),
+            40..=64 => self.link(false),
+            65..=74 => self.link(true),
+            75..=84 => {
+                if let Some(obj) = self.pick_reachable(false) {
+                    self.roots.0.push(obj);
+                }
+            }
+            85..=97 => {
+                if !self.roots.0.is_empty() {
+                    let i = self.rng.usize(..self.roots.0.len());
+                    self.roots.0.swap_remove(i);
+                }
+            }
+            _ => {
+                self.gc.collect(&mut self.roots);
+                self.after_possible_collection(None);
+            }
+        }
+    }
+}
+
+/// How a run sets its collector up.
+#[derive(Copy, Clone)]
+pub struct Setup {
+    /// [`HeapConfig::gc_threads`].
+    pub gc_threads: usize,
+    /// Whether the collector works in steps: then the mutator also runs
+    /// `Collector::step`, and checks the heap after every step and allocation, exact
+    /// checks waiting for explicit full collections.
+    pub incremental: bool,
+    /// [`HeapConfig::mode`].
+    pub mode: Option<GcMode>,
+    /// What a block counts for in the collector's live bytes: [`arena_bytes`],
+    /// [`malloc_bytes`], or the collector's own rule.
+    pub accounting: fn(usize) -> u64,
+}
+
+/// A stop-the-world collector on the arena heap, one thread.
+pub const STOP_THE_WORLD: Setup = Setup {
+    gc_threads: 1,
+    incremental: false,
+    mode: None,
+    accounting: arena_bytes,
+};
+
+/// An incremental collector on the arena heap, forced into incremental mode, one thread.
+pub const INCREMENTAL: Setup = Setup {
+    gc_threads: 1,
+    incremental: true,
+    mode: Some(GcMode::Incremental),
+    accounting: arena_bytes,
+};
+
+/// Runs 24 seeds (or the one `MODEL_SEED` names) of 1,500 random mutator steps each
+/// against `C`, panicking at the first broken check with the seed that reproduces it.
+/// `reclaims`: whether the collector frees unreachable objects (false: it must keep them
+/// all, as `epsilon` does).
+pub fn run_seeds<C: Collector<TestModel>>(reclaims: bool, setup: Setup) {
+    let gc_threads = setup.gc_threads;
+    let seeds: Vec<u64> = match std::env::var("MODEL_SEED") {
+        Ok(seed) => vec![seed.parse().expect("MODEL_SEED is a number")],
+        Err(_) => (0..24).collect(),
+    };
+    let mut checked = 0;
+    for seed in seeds {
+        let result = std::panic::catch_unwind(|| {
+            let mut mutator = Mutator::<C>::new(seed, reclaims, setup);
+            for _ in 0..1500 {
+                mutator.step();
+            }
+            mutator.gc.collect(&mut mutator.roots);
+            mutator.after_possible_collection(None);
+            mutator.collections_checked
+        });
+        match result {
+            Ok(collections) => checked += collections,
+            Err(panic) => {
+                eprintln!(
+                    "{} with {gc_threads} threads failed with MODEL_SEED={seed}",
+                    C::NAME
+                );
+                std::panic::resume_unwind(panic);
+            }
+        }
+    }
+    assert!(checked > 24 * 5, "too few collections checked: {checked}");
+}
