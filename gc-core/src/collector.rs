@@ -142,6 +142,18 @@ pub trait Collector<M: ObjectModel>: Sized {
         self.write_barrier(obj);
     }
 
+    /// Must be called before the VM moves the values in parts `parts` of `obj` (see
+    /// [`ObjectModel::part_count`]) to other parts of it, as `table.insert` and
+    /// `table.remove` shift an array: the references `obj` holds stay the same, but one
+    /// moved into a part already traced, out of one not traced yet, would be missed by a
+    /// collector that traces `obj` a part at a time. One call covers the whole move. The
+    /// default is the backward barrier.
+    #[inline(always)]
+    fn write_barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
+        let _ = parts;
+        self.write_barrier(obj);
+    }
+
     /// The VM found `obj` through a weak reference it has not pruned yet (its string
     /// intern table, see [`Roots::prune_weak_references_step`]) and will use it again:
     /// the collector keeps it alive. A no-op for collectors that prune at once.

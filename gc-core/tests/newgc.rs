@@ -255,6 +255,39 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
     }
 }
 
+/// A move inside a big object from a chunk not traced yet into one already traced (what
+/// `table.remove` does at a chunk boundary), the source slot then cleared, must keep the
+/// moved object alive: the move barrier records what the moved parts hold.
+#[test]
+fn a_move_into_a_traced_chunk_of_a_big_object_keeps_the_moved_object() {
+    const SLOTS: u16 = 40_000;
+    let mut gc = Gc::new(HeapConfig {
+        mode: Some(GcMode::Incremental),
+        ..HeapConfig::default()
+    });
+    let mut roots = RootList::default();
+    let big = node(&mut gc, &mut roots, SLOTS);
+    roots.0.push(big.0);
+    let child = node(&mut gc, &mut roots, 0);
+    big.set_slot(usize::from(SLOTS) - 1, Some(child.0));
+    gc.step(&mut roots, 0);
+    assert_eq!(
+        gc.phase(),
+        Phase::Marking,
+        "the big node takes several steps"
+    );
+    let last = usize::from(SLOTS) - 1;
+    gc.write_barrier_move(big.0, last..last + 1);
+    big.set_slot(0, Some(child.0));
+    big.set_slot(last, None);
+    while gc.phase() != Phase::Idle {
+        gc.step(&mut roots, 0);
+        gc.verify(&mut roots).unwrap();
+    }
+    assert!(gc.contains(child.0));
+    assert_eq!(big.slot(0), Some(child.0));
+}
+
 /// Objects allocated during marking that only the roots hold (registers and stacks in
 /// the VM, which take no barrier) are found by marking's incremental passes over the
 /// roots, not left for the atomic phase to trace in its pause.

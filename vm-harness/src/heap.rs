@@ -126,6 +126,13 @@ impl<C: Collector<LuaModel>> Heap<C> {
         self.gc.write_barrier_store(obj, stored);
     }
 
+    /// The barrier before moving the values of parts `parts` of `obj` to other parts
+    /// of it (see `Collector::write_barrier_move`).
+    #[inline(always)]
+    pub fn barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
+        self.gc.write_barrier_move(obj, parts);
+    }
+
     /// Whether the GC-stress mode is on.
     pub fn stress_enabled(&self) -> bool {
         self.stress_every != 0

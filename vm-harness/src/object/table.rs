@@ -414,6 +414,34 @@ impl TableRef {
         self.get_num_hash(key as f64)
     }
 
+    /// Moves the values under integer keys `from..from + count` to `to..to + count`, as
+    /// `table.insert` and `table.remove` shift, with one barrier for the move, when both
+    /// ranges lie in the array part; false (nothing moved) otherwise.
+    pub fn move_in_array<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        from: i64,
+        to: i64,
+        count: usize,
+    ) -> bool {
+        let size = i64::from(self.t().size_array);
+        let (Ok(len), true) = (i64::try_from(count), from >= 1 && to >= 1) else {
+            return false;
+        };
+        if from.saturating_add(len) > size + 1 || to.saturating_add(len) > size + 1 {
+            return false;
+        }
+        let (from, to) = ((from - 1) as usize, (to - 1) as usize);
+        // Array slots are the first parts (see `part_count`).
+        heap.barrier_move(self.0, from..from + count);
+        // SAFETY: both ranges lie in the array part, which holds size_array values.
+        unsafe {
+            let array = self.array_ptr();
+            std::ptr::copy(array.add(from), array.add(to), count);
+        }
+        true
+    }
+
     fn get_num_hash(self, n: f64) -> Value {
         if self.node_count() == 0 {
             return Value::Nil;

@@ -39,11 +39,21 @@ fn insert<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
             if pos > e {
                 e = pos;
             }
+            // The last move first: it may grow the array part, which then holds the
+            // rest of the shift, moved at once.
             let mut i = e;
-            while i > pos {
+            if i > pos {
                 let v = t.get_int(i - 1);
                 set(vm, t, i, v)?;
                 i -= 1;
+            }
+            let rest = usize::try_from(i - pos).unwrap_or(0);
+            if pos < 1 || !t.move_in_array(&mut vm.heap, pos, pos + 1, rest) {
+                while i > pos {
+                    let v = t.get_int(i - 1);
+                    set(vm, t, i, v)?;
+                    i -= 1;
+                }
             }
             pos
         }
@@ -63,10 +73,13 @@ fn remove<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
     }
     let result = t.get_int(pos);
     vm.push(result)?;
-    while pos < e {
-        let v = t.get_int(pos + 1);
-        set(vm, t, pos, v)?;
-        pos += 1;
+    let shift = usize::try_from(e - pos).unwrap_or(0);
+    if !t.move_in_array(&mut vm.heap, pos + 1, pos, shift) {
+        while pos < e {
+            let v = t.get_int(pos + 1);
+            set(vm, t, pos, v)?;
+            pos += 1;
+        }
     }
     set(vm, t, e, Value::Nil)?;
     Ok(1)

@@ -32,7 +32,7 @@ use crate::verify::VerifyError;
 use barrier::{Barrier, FORWARD_BARRIER_PARTS};
 use cycle::State;
 use generational::ModeControl;
-use marker::Marking;
+use marker::{CollectRefs, Marking};
 use pacing::Pacing;
 use ssb::Ssb;
 
@@ -73,19 +73,17 @@ impl<M: ObjectModel> NewGc<M> {
             .alloc_slow(kind, object_kind, bytes, GcHeader::GRAY, &mut policy)
     }
 
-    /// The slow path of a described store (see `barrier`): an object that need not be
-    /// remembered turns light-gray; a remembered big strong object keeps its color and
-    /// `stored` is recorded, to be marked by the next step or cycle; any other goes to
-    /// the SSB, as with the backward barrier.
-    #[cold]
-    #[inline(never)]
-    fn store_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
+    /// The slow path of the barriers the VM describes (see `barrier`): whether `obj`
+    /// takes the forward barrier (remembered, big and strong: it keeps its color, what is
+    /// stored is recorded). If not, the backward barrier's slow path has run: `obj` is
+    /// light-gray, and in the SSB if remembered.
+    fn takes_forward_barrier(&mut self, obj: ObjectRef) -> bool {
         let state = &mut self.state;
         // SAFETY: the VM calls the barrier on live, initialised traversable objects.
         let header = unsafe { obj.header() };
         if !(state.barrier.remember && is_marked(self.heap.large_objects(), obj)) {
             header.set_gray(true);
-            return;
+            return false;
         }
         // SAFETY: as above.
         let forward = unsafe {
@@ -94,25 +92,51 @@ impl<M: ObjectModel> NewGc<M> {
         if !forward {
             header.set_gray(true);
             state.barrier.ssb.push(obj);
+        }
+        forward
+    }
+
+    /// The slow path of a described store of `stored` into `obj`.
+    #[cold]
+    #[inline(never)]
+    fn store_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        if self.takes_forward_barrier(obj) {
+            self.state.barrier.shade.push(stored);
+            self.mark_shade_when_full();
+        }
+    }
+
+    /// The slow path of a move inside `obj`: with the forward barrier, every reference
+    /// in the moved parts is recorded.
+    #[cold]
+    #[inline(never)]
+    fn move_barrier_slow(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
+        if self.takes_forward_barrier(obj) {
+            // SAFETY: a live, initialised object, and parts within it (the VM's call).
+            unsafe { M::trace_parts(obj, parts, &mut CollectRefs(&mut self.state.barrier.shade)) };
+            self.mark_shade_when_full();
+        }
+    }
+
+    /// Stores without allocation run no steps: past `SHADE_LIMIT` records the barrier
+    /// marks them itself, so the buffer stays bounded (while paused with sticky marks,
+    /// objects marked now are old at once, and the traversable ones wait in the SSB).
+    /// This is collector work in one go: it counts as a pause.
+    fn mark_shade_when_full(&mut self) {
+        let state = &mut self.state;
+        if state.barrier.shade.len() < SHADE_LIMIT {
             return;
         }
-        state.barrier.shade.push(stored);
-        if state.barrier.shade.len() >= SHADE_LIMIT {
-            // Stores without allocation run no steps: mark the records here, so the
-            // buffer stays bounded (while paused with sticky marks, objects marked now
-            // are old at once, and the traversable ones wait in the SSB). This is
-            // collector work in one go: it counts as a pause.
-            let start = state.pauses.begin();
-            let marking = state.phase == Phase::Marking;
-            let barrier = &mut state.barrier;
-            state.marking.tracer(&self.heap).shade_prefetched(
-                &barrier.shade,
-                marking,
-                &mut barrier.ssb,
-            );
-            barrier.shade.clear();
-            state.pauses.end(start);
-        }
+        let start = state.pauses.begin();
+        let marking = state.phase == Phase::Marking;
+        let barrier = &mut state.barrier;
+        state.marking.tracer(&self.heap).shade_prefetched(
+            &barrier.shade,
+            marking,
+            &mut barrier.ssb,
+        );
+        barrier.shade.clear();
+        state.pauses.end(start);
     }
 
     /// Marks a leaf block the VM found through a weak reference not yet pruned, so the
@@ -277,6 +301,14 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         // SAFETY: as for `write_barrier`.
         if !unsafe { obj.header() }.is_gray() {
             self.store_barrier_slow(obj, stored);
+        }
+    }
+
+    #[inline(always)]
+    fn write_barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
+        // SAFETY: as for `write_barrier`.
+        if !unsafe { obj.header() }.is_gray() {
+            self.move_barrier_slow(obj, parts);
         }
     }
 
