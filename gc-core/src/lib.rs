@@ -6,16 +6,20 @@
 //! the VM. Several heaps may live in one process: all state is in the collector value.
 //!
 //! Layout, from the bottom up:
-//! - [`heap`]: the NewGC heap of Mike Pall's proposal: size-aligned arenas of 16-byte cells
-//!   with block and mark bitmaps, bump and segregated-fit allocation, a large-object space.
+//! - [`heap`]: the spaces (MMTk's policies): the NewGC heap of Mike Pall's proposal
+//!   (size-aligned arenas of 16-byte cells with block and mark bitmaps, bump and
+//!   segregated-fit allocation, a large-object space), and the malloc space of Lua 5.1's
+//!   design (a `malloc` per block, all on one list).
 //! - [`mark`]: marking from the roots with a gray stack, weak tables and ephemerons; in
 //!   parallel with work stealing on big heaps.
 //! - [`parallel`] and [`sync`]: the concurrency protocols, and the primitives they use
 //!   (loom's under `cfg(loom)`, where only these two modules are built).
 //! - [`finalizers`]: objects registered for finalization, and those found dead.
-//! - [`collectors`]: the collectors (`stw`, `epsilon`), each in its own folder.
+//! - [`collectors`]: the collectors (plans over spaces: `newgc`, `stw`, `lua51`, `epsilon`),
+//!   each in its own folder, and the registry every tool derives its list from.
 //! - [`stats`] and [`verify`]: what every collector reports, and the heap checker.
-//! - [`testing`]: a minimal object model for tests, benchmarks and examples.
+//! - [`testing`]: a minimal object model for tests, benchmarks and examples, and the
+//!   model-based tests any collector, in this crate or outside it, can run.
 
 pub mod parallel;
 pub mod sync;

@@ -1,5 +1,7 @@
-//! The NewGC heap: two spaces of size-aligned arenas (traversable objects and leaf blocks),
-//! the large-object space, and the accounting the collectors pace themselves by.
+//! The spaces, and the NewGC heap over them: two spaces of size-aligned arenas
+//! (traversable objects and leaf blocks), the large-object space, and the accounting the
+//! collectors pace themselves by. The malloc space (`malloc_space`, Lua 5.1's design) is a
+//! space of its own, which `lua51` uses instead of this heap.
 //!
 //! The heap allocates and sweeps; it does not decide when to collect. A collector passes
 //! its decision into [`Heap::alloc_slow`] as a trigger and a callback. Invariant: every
