@@ -1,7 +1,7 @@
 //! The malloc space: Lua 5.1's heap, where every object and every leaf block is its own
 //! allocation from the system allocator, all of them on one intrusive list.
 //!
-//! Each block is preceded by a [`Prefix`] of 16 bytes (5.1's `CommonHeader`: the list link
+//! Each block is preceded by a prefix of 16 bytes (5.1's `CommonHeader`: the list link
 //! and the mark bits, plus the block's size, which 5.1 keeps in each object's own fields),
 //! so the block itself keeps 16-byte alignment and a traversable object still starts with
 //! its [`GcHeader`]. The space keeps the list and the byte counts; the colors in the prefix
