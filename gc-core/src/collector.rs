@@ -142,6 +142,17 @@ pub trait Collector<M: ObjectModel>: Sized {
         self.write_barrier(obj);
     }
 
+    /// Must be called before a store into the traversable object `obj` (or into a leaf
+    /// block it owns) overwrites `old`, a reference held at `slot`: the pre-write
+    /// barrier of snapshot-at-the-beginning collectors (Yuasa's deletion barrier), which
+    /// mark what the snapshot held. Stacks are exempt, as from every barrier. gc-core's
+    /// collectors keep incremental-update invariants and leave it a no-op, which the
+    /// compiler removes with the read of the old value.
+    #[inline(always)]
+    fn write_barrier_pre(&mut self, obj: ObjectRef, slot: *const u8, old: ObjectRef) {
+        let _ = (obj, slot, old);
+    }
+
     /// Must be called before the VM moves the values in parts `parts` of `obj` (see
     /// [`ObjectModel::part_count`]) to other parts of it, as `table.insert` and
     /// `table.remove` shift an array: the references `obj` holds stay the same, but one

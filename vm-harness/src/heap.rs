@@ -10,13 +10,20 @@
 //!   exists).
 //! - The write barrier (the tri-color invariant's price): every store of a reference (a
 //!   `Value` holding an object, a `TableRef`, `LuaStr`, `UpvalRef`, a leaf block's
-//!   `ObjectRef`...) into a heap object outside a stack goes through [`Heap::barrier`] on
-//!   that object first, after the last allocation before the store: an allocation may
-//!   run an increment that traces the object again, so a barrier called before an
-//!   allocation does not cover the stores after it. A fresh object needs no barrier for
-//!   the stores that initialise it before the next allocation (it is allocated
-//!   light-gray). Stores of plain data (counts, the header's user bits, an open
-//!   upvalue's slot pointer, which the collector never reads) need none either.
+//!   `ObjectRef`...) into a heap object outside a stack goes through a barrier on that
+//!   object first ([`Heap::barrier_store`] with the stored reference, [`Heap::barrier`]
+//!   without, [`Heap::barrier_move`] for a move inside it), after the last allocation
+//!   before the store: an allocation may run an increment that traces the object again,
+//!   so a barrier called before an allocation does not cover the stores after it. A
+//!   fresh object needs no barrier for the stores that initialise it before the next
+//!   allocation (it is allocated light-gray). Stores of plain data (counts, the
+//!   header's user bits, an open upvalue's slot pointer, which the collector never
+//!   reads) need none either.
+//! - The pre-write barrier (snapshot-at-the-beginning collectors' price): every store
+//!   into a heap object outside a stack that overwrites a reference the object's trace
+//!   reports ([`Heap::barrier_pre`], [`Heap::barrier_pre_ref`]) reports it first, moves
+//!   included (a removed table entry's key and value, a replaced part block, a closed
+//!   upvalue's thread).
 //! - Stacks are the exception: a thread's value slots and frames are written without
 //!   the barrier (`LuaModel::is_stack`); incremental collectors trace threads again in
 //!   the atomic phase. (The thread's own reference fields, its stack and frame blocks
@@ -117,6 +124,28 @@ impl<C: Collector<LuaModel>> Heap<C> {
     #[inline(always)]
     pub fn barrier(&mut self, obj: ObjectRef) {
         self.gc.write_barrier(obj);
+    }
+
+    /// The pre-write barrier before a store into `obj` overwrites the value at `slot`
+    /// (see `Collector::write_barrier_pre`): reports the old value if it is a reference.
+    ///
+    /// # Safety
+    /// `slot` points at an initialised value of `obj` or of a leaf block it owns.
+    #[inline(always)]
+    pub unsafe fn barrier_pre(&mut self, obj: ObjectRef, slot: *const Value) {
+        // SAFETY: per the caller.
+        if let Some(old) = unsafe { *slot }.object() {
+            self.gc.write_barrier_pre(obj, slot.cast(), old);
+        }
+    }
+
+    /// The pre-write barrier for a reference field that is not a `Value` (a metatable,
+    /// a part block, a list link) about to be overwritten at `slot`, holding `old`.
+    #[inline(always)]
+    pub fn barrier_pre_ref<T>(&mut self, obj: ObjectRef, slot: *const T, old: Option<ObjectRef>) {
+        if let Some(old) = old {
+            self.gc.write_barrier_pre(obj, slot.cast(), old);
+        }
     }
 
     /// The write barrier before storing a reference to `stored` into `obj` (see

@@ -1,6 +1,7 @@
-//! A write-barrier audit of the VM (the invariant in `vm_harness::heap`): every store of
-//! a reference into a heap object outside a stack runs `Heap::barrier` on it first, after
-//! the last allocation before the store.
+//! A write-barrier audit of the VM (the invariants in `vm_harness::heap`): every store of
+//! a reference into a heap object outside a stack runs a barrier on it first, after the
+//! last allocation before the store, and every store that overwrites a reference reports
+//! it to the pre-write barrier.
 //!
 //! [`BarrierCheck`] wraps `stw` and plays an incremental collector at its most hostile:
 //! every allocation (and every explicit collection or step) is the end of an increment
@@ -10,13 +11,17 @@
 //! blackened. A real incremental collector would have left that target white and freed
 //! it. On big heaps the check skips a pseudo-random number of allocations between
 //! points, so its cost per allocation stays bounded.
+//!
+//! The same points check the pre-write barrier, for snapshot-at-the-beginning collectors:
+//! a strong object that is not a stack and held a reference at the last point, and holds
+//! it no more, must have reported it to `write_barrier_pre` since.
 
 use std::collections::{HashMap, HashSet};
 
 use gc_core::collectors::Stw;
 use gc_core::verify::VerifyError;
 use gc_core::{Collector, GcMode, HeapConfig, ObjectModel, ObjectRef, OutOfMemory, Roots};
-use gc_core::{Stats, Tracer};
+use gc_core::{Stats, Tracer, Weakness};
 use vm_harness::compiler::CompileOptions;
 use vm_harness::model::LuaModel;
 use vm_harness::value::Value;
@@ -40,6 +45,8 @@ struct BarrierCheck {
     black: HashMap<ObjectRef, Vec<ObjectRef>>,
     /// Objects given to the write barrier since the last check.
     barriered: HashSet<ObjectRef>,
+    /// The references each object reported to the pre-write barrier since the last check.
+    deleted: HashMap<ObjectRef, HashSet<ObjectRef>>,
     /// Allocations until the next check.
     countdown: u64,
     rng: u64,
@@ -93,6 +100,28 @@ impl BarrierCheck {
                 continue;
             }
             if let Some(before) = self.black.get(&obj) {
+                // SAFETY: as above.
+                let strong = unsafe { LuaModel::weakness(obj) } == Weakness::Strong;
+                let reported = self.deleted.get(&obj);
+                for &c in before {
+                    let kept = children.binary_search(&c).is_ok();
+                    if strong
+                        && !kept
+                        && !reported.is_some_and(|r| r.contains(&c))
+                        && self.violations.len() < 20
+                    {
+                        let msg = format!(
+                            "check {}: {} {:?} dropped its reference to a {} {:?} without \
+                             the pre-write barrier",
+                            self.checks,
+                            self.describe(obj),
+                            obj,
+                            self.describe(c),
+                            c
+                        );
+                        self.violations.push(msg);
+                    }
+                }
                 if !self.barriered.contains(&obj) {
                     for &c in &children {
                         if before.binary_search(&c).is_err() && self.violations.len() < 20 {
@@ -124,6 +153,7 @@ impl BarrierCheck {
         };
         self.black = black;
         self.barriered.clear();
+        self.deleted.clear();
     }
 
     fn before_allocation<R: Roots>(&mut self, roots: &mut R) {
@@ -136,6 +166,7 @@ impl BarrierCheck {
     fn allocated(&mut self, obj: ObjectRef, traversable: bool) {
         self.black.remove(&obj);
         self.barriered.remove(&obj);
+        self.deleted.remove(&obj);
         if traversable {
             self.objects.insert(obj);
         } else {
@@ -154,6 +185,7 @@ impl Collector<LuaModel> for BarrierCheck {
             objects: HashSet::new(),
             black: HashMap::new(),
             barriered: HashSet::new(),
+            deleted: HashMap::new(),
             countdown: 1,
             rng: 0x9e37_79b9_7f4a_7c15,
             checks: 0,
@@ -186,6 +218,10 @@ impl Collector<LuaModel> for BarrierCheck {
 
     fn write_barrier(&mut self, obj: ObjectRef) {
         self.barriered.insert(obj);
+    }
+
+    fn write_barrier_pre(&mut self, obj: ObjectRef, _slot: *const u8, old: ObjectRef) {
+        self.deleted.entry(obj).or_default().insert(old);
     }
 
     fn safepoint<R: Roots>(&mut self, roots: &mut R) {
@@ -430,6 +466,50 @@ fn a_missing_barrier_is_caught() {
     );
     assert!(
         vm.heap.gc.violations[0].contains("black table"),
+        "{:?}",
+        vm.heap.gc.violations
+    );
+}
+
+#[test]
+fn a_missing_pre_write_barrier_is_caught() {
+    // As above for the pre-write barrier: overwriting a reference reports it; the same
+    // overwrite with the report erased is caught.
+    let mut vm = Vm::new(
+        BarrierCheck::new(HeapConfig::default()),
+        &VmOptions { gc_stress: 0 },
+    )
+    .expect("boot");
+    let holder = vm.new_table(0, 4).expect("table");
+    vm.roots.temps.push(Value::Table(holder));
+    let b = vm.new_table(0, 0).expect("table");
+    let c = vm.new_table(0, 0).expect("table");
+    vm.roots.temps.extend([Value::Table(b), Value::Table(c)]);
+    vm.raw_set(holder, Value::Boolean(true), Value::Table(b))
+        .expect("set");
+    vm.raw_set(holder, Value::Boolean(false), Value::Table(c))
+        .expect("set");
+    vm.heap.gc.collect(&mut vm.roots);
+    vm.raw_set(holder, Value::Boolean(true), Value::Nil)
+        .expect("set");
+    vm.heap.gc.collect(&mut vm.roots);
+    assert!(
+        vm.heap.gc.violations.is_empty(),
+        "{:?}",
+        vm.heap.gc.violations
+    );
+    vm.raw_set(holder, Value::Boolean(false), Value::Nil)
+        .expect("set");
+    vm.heap.gc.deleted.clear();
+    vm.heap.gc.collect(&mut vm.roots);
+    assert_eq!(
+        vm.heap.gc.violations.len(),
+        1,
+        "{:?}",
+        vm.heap.gc.violations
+    );
+    assert!(
+        vm.heap.gc.violations[0].contains("without the pre-write barrier"),
         "{:?}",
         vm.heap.gc.violations
     );

@@ -105,6 +105,8 @@ impl LuaClosureRef {
 
     /// Replaces the environment (`setfenv`), with the write barrier.
     pub fn set_env<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, env: TableRef) {
+        let old = self.c().env;
+        heap.barrier_pre_ref(self.0, &self.c().env, Some(old.0));
         heap.barrier_store(self.0, env.0);
         // SAFETY: a live Lua closure; the VM holds no other reference to its fields.
         unsafe { (*(self.0.as_ptr() as *mut LuaClosure)).env = env };
@@ -183,6 +185,8 @@ impl NativeClosureRef {
     /// Sets upvalue `i` (with the write barrier).
     pub fn set_upvalue<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, v: Value) {
         assert!(i < self.c().nupvalues);
+        // SAFETY: i < nupvalues: an initialised upvalue slot.
+        unsafe { heap.barrier_pre(self.0, self.upvals().add(i)) };
         if let Some(obj) = v.object() {
             heap.barrier_store(self.0, obj);
         }

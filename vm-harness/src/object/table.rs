@@ -345,6 +345,8 @@ impl TableRef {
 
     /// Sets the metatable, with the write barrier.
     pub fn set_metatable<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, mt: Option<TableRef>) {
+        let t = self.t();
+        heap.barrier_pre_ref(self.0, &t.metatable, t.metatable.map(|m| m.0));
         heap.barrier(self.0);
         self.t_mut().metatable = mt;
     }
@@ -434,9 +436,12 @@ impl TableRef {
         let (from, to) = ((from - 1) as usize, (to - 1) as usize);
         // Array slots are the first parts (see `part_count`).
         heap.barrier_move(self.0, from..from + count);
+        let array = self.array_ptr();
         // SAFETY: both ranges lie in the array part, which holds size_array values.
         unsafe {
-            let array = self.array_ptr();
+            for i in to..to + count {
+                heap.barrier_pre(self.0, array.add(i));
+            }
             std::ptr::copy(array.add(from), array.add(to), count);
         }
         true
@@ -544,16 +549,27 @@ impl TableRef {
             if let Some(i) = as_index(n) {
                 let idx = i.wrapping_sub(1) as u64;
                 if idx < u64::from(self.t().size_array) {
-                    *self.array_slot(idx as usize) = val;
+                    let slot = self.array_slot(idx as usize);
+                    // SAFETY: a value slot of this table's array part.
+                    unsafe { heap.barrier_pre(self.0, slot) };
+                    *slot = val;
                     return Ok(());
                 }
             } else if n.is_nan() {
                 return Err(SetError::NanKey);
             }
         }
-        if let Some(slot) = self.find_slot(key) {
-            // SAFETY: the slot is in this table's array part or node block, found just now.
-            unsafe { *slot = val };
+        if let Some(i) = self.find_node(key) {
+            let node = self.node(i);
+            // SAFETY: the key and value slots of a node of this table. Storing nil
+            // deletes the entry: its key is no longer traced either.
+            unsafe {
+                heap.barrier_pre(self.0, &node.val);
+                if val.is_nil() {
+                    heap.barrier_pre(self.0, &node.key);
+                }
+            }
+            node.val = val;
             return Ok(());
         }
         if key.is_nil() {
@@ -583,7 +599,10 @@ impl TableRef {
             self.barrier_store(heap, Value::Nil, val);
             let header = &self.t().header;
             header.set_user(header.user() & MODE_BITS);
-            *self.array_slot(idx as usize) = val;
+            let slot = self.array_slot(idx as usize);
+            // SAFETY: a value slot of this table's array part.
+            unsafe { heap.barrier_pre(self.0, slot) };
+            *slot = val;
             return Ok(());
         }
         self.set(heap, roots, Value::Number(key as f64), val)
@@ -631,7 +650,14 @@ impl TableRef {
                 self.barrier_store(heap, moved.key, moved.val);
                 *self.node(free) = moved;
                 self.node(mp).next = -1;
-                self.node(mp).val = Value::Nil;
+                let node = self.node(mp);
+                // SAFETY: the key and value slots of a node of this table; the entry
+                // moved out, so its old slots are deletions (the key is overwritten below).
+                unsafe {
+                    heap.barrier_pre(self.0, &node.val);
+                    heap.barrier_pre(self.0, &node.key);
+                }
+                node.val = Value::Nil;
             } else {
                 self.node(free).next = self.node(mp).next;
                 self.node(mp).next = free as i32;
@@ -747,6 +773,8 @@ impl TableRef {
                 // allocation may have run an increment that traced the table. The copied
                 // values keep their slots: traced ones stay traced.
                 heap.barrier_store(self.0, block);
+                let t = self.t();
+                heap.barrier_pre_ref(self.0, &t.array, t.array);
                 let t = self.t_mut();
                 t.array = Some(block);
                 t.size_array = array_size as u32;
@@ -755,6 +783,8 @@ impl TableRef {
         let old_nodes = self.node_ptr();
         let old_count = self.node_count();
         if hash_size == 0 {
+            let t = self.t();
+            heap.barrier_pre_ref(self.0, &t.node, t.node);
             let t = self.t_mut();
             t.node = None;
             t.log_size_node = 0;
@@ -772,6 +802,8 @@ impl TableRef {
             }
             // After the last allocation of the resize.
             heap.barrier_store(self.0, block);
+            let t = self.t();
+            heap.barrier_pre_ref(self.0, &t.node, t.node);
             let t = self.t_mut();
             t.node = Some(block);
             t.log_size_node = log as u8;

@@ -84,8 +84,11 @@ impl UpvalRef {
         // SAFETY: as in `get`.
         unsafe {
             let p = self.raw();
-            if let (None, Some(obj)) = ((*p).thread, value.object()) {
-                heap.barrier_store(self.0, obj);
+            if (*p).thread.is_none() {
+                heap.barrier_pre(self.0, (*p).v);
+                if let Some(obj) = value.object() {
+                    heap.barrier_store(self.0, obj);
+                }
             }
             *(*p).v = value;
         }
@@ -106,6 +109,10 @@ impl UpvalRef {
 
     /// Links the next open upvalue (list maintenance, with the write barrier).
     pub fn set_next<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, next: Option<UpvalRef>) {
+        // SAFETY: a live upvalue.
+        let link = unsafe { std::ptr::addr_of!((*self.raw()).next) };
+        // SAFETY: as above.
+        heap.barrier_pre_ref(self.0, link, unsafe { *link }.map(|u| u.0));
         heap.barrier(self.0);
         // SAFETY: a live upvalue.
         unsafe { (*self.raw()).next = next }
@@ -126,6 +133,17 @@ impl UpvalRef {
         unsafe {
             let p = self.raw();
             let value = *(*p).v;
+            // The thread and the list link are dropped: deletions.
+            heap.barrier_pre_ref(
+                self.0,
+                std::ptr::addr_of!((*p).thread),
+                (*p).thread.map(|t| t.0),
+            );
+            heap.barrier_pre_ref(
+                self.0,
+                std::ptr::addr_of!((*p).next),
+                (*p).next.map(|u| u.0),
+            );
             if let Some(obj) = value.object() {
                 heap.barrier_store(self.0, obj);
             }
