@@ -30,7 +30,7 @@ pub use cycle::Phase;
 
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
-use crate::heap::malloc_space::{MallocSpace, SweepCursor};
+use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES};
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::{HeapSizes, PauseLog, Stats};
 use crate::verify::VerifyError;
@@ -91,7 +91,7 @@ impl<M: ObjectModel> Lua51<M> {
             gc.limit.is_none_or(|limit| {
                 (gc.space.bytes() as usize)
                     .saturating_add(bytes)
-                    .saturating_add(16)
+                    .saturating_add(PREFIX_BYTES)
                     <= limit
             })
         };

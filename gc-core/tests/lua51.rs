@@ -1,0 +1,133 @@
+//! `lua51` on its own: a cycle goes through Lua 5.1's states and sweeps a bounded number
+//! of blocks per increment, the next cycle starts at `pause` percent of the live heap,
+//! and a store into a traced object without the barrier is caught by the verifier.
+
+use gc_core::collectors::lua51::Phase;
+use gc_core::collectors::Lua51;
+use gc_core::heap::malloc_space::PREFIX_BYTES;
+use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND};
+use gc_core::{Collector, HeapConfig};
+
+type Gc = Lua51<TestModel>;
+
+/// A node with `slots` slots; odd ids are written rarely (the forward barrier's objects).
+fn node(gc: &mut Gc, roots: &mut RootList, id: u64, slots: u16) -> Node {
+    let obj = gc
+        .alloc_object(NODE_KIND, node_bytes(usize::from(slots)), roots)
+        .unwrap();
+    // SAFETY: a fresh node block of this size.
+    unsafe { Node::init(obj, id, slots) }
+}
+
+#[test]
+fn a_cycle_propagates_then_sweeps_a_few_blocks_per_step() {
+    let mut gc = Gc::new(HeapConfig::default());
+    let mut roots = RootList::default();
+    for i in 0..2_000 {
+        let n = node(&mut gc, &mut roots, 1, 1);
+        if i % 2 == 0 {
+            roots.0.push(n.0);
+        }
+    }
+    gc.collect(&mut roots);
+    // Garbage for the next cycle (no cycle starts by itself), then step it as
+    // collectgarbage("step", 0) does, one paced step at a time.
+    gc.set_auto_collect(false);
+    for _ in 0..2_000 {
+        node(&mut gc, &mut roots, 1, 1);
+    }
+    let mut phases = vec![gc.phase()];
+    let mut freed_per_sweep_step = Vec::new();
+    loop {
+        let before = gc.blocks();
+        let finished = gc.step(&mut roots, 0);
+        if phases.last() == Some(&Phase::Sweep) {
+            freed_per_sweep_step.push(before - gc.blocks());
+        }
+        if phases.last() != Some(&gc.phase()) {
+            phases.push(gc.phase());
+        }
+        if finished {
+            break;
+        }
+    }
+    assert_eq!(
+        phases,
+        [Phase::Pause, Phase::Propagate, Phase::Sweep, Phase::Pause]
+    );
+    assert_eq!(gc.blocks(), 1_000);
+    // A step does 2,000 units of work (stepmul 200); a sweep increment of 40 blocks
+    // costs 400: at most 5 increments, 200 blocks, per step.
+    assert!(freed_per_sweep_step.len() >= 10, "{freed_per_sweep_step:?}");
+    assert!(
+        freed_per_sweep_step.iter().all(|&n| n <= 200),
+        "{freed_per_sweep_step:?}"
+    );
+}
+
+#[test]
+fn the_next_cycle_starts_at_pause_percent_of_the_live_heap() {
+    for pause in [150, 200, 300] {
+        let mut gc = Gc::new(HeapConfig {
+            pause_percent: pause,
+            ..HeapConfig::default()
+        });
+        let mut roots = RootList::default();
+        for _ in 0..10_000 {
+            let n = node(&mut gc, &mut roots, 1, 2);
+            roots.0.push(n.0);
+        }
+        gc.collect(&mut roots);
+        let live = gc.stats().live_bytes;
+        assert_eq!(live, gc.stats().heap_bytes);
+        while gc.phase() == Phase::Pause {
+            node(&mut gc, &mut roots, 1, 2);
+        }
+        // The step that started the cycle ran at the first allocation past the
+        // threshold, 5.1's `estimate / 100 * pause`.
+        let threshold = live / 100 * u64::from(pause);
+        let started_at = gc.stats().heap_bytes;
+        let block = (node_bytes(2) + PREFIX_BYTES) as u64;
+        assert!(
+            started_at >= threshold && started_at <= threshold + 2 * block,
+            "pause {pause}: live {live}, cycle started at {started_at}, threshold {threshold}"
+        );
+    }
+}
+
+#[test]
+fn a_store_into_a_traced_object_without_the_barrier_is_caught() {
+    for barrier in [false, true] {
+        for id in [1, 2] {
+            let mut gc = Gc::new(HeapConfig::default());
+            let mut roots = RootList::default();
+            for _ in 0..1_000 {
+                let n = node(&mut gc, &mut roots, 1, 0);
+                roots.0.push(n.0);
+            }
+            // The last root: the first object the gray stack gives to propagation.
+            let parent = node(&mut gc, &mut roots, id, 1);
+            roots.0.push(parent.0);
+            gc.collect(&mut roots);
+            gc.set_auto_collect(false);
+            // One step marks the roots and traces the parent, not all 1,001 objects.
+            gc.step(&mut roots, 0);
+            assert_eq!(gc.phase(), Phase::Propagate);
+            let child = node(&mut gc, &mut roots, 1, 0);
+            if barrier {
+                gc.write_barrier_store(parent.0, child.0);
+            }
+            parent.set_slot(0, Some(child.0));
+            let verified = gc.verify(&mut roots);
+            assert_eq!(
+                verified.is_ok(),
+                barrier,
+                "id {id}, barrier {barrier}: {verified:?}"
+            );
+            if barrier {
+                while !gc.step(&mut roots, 0) {}
+                assert!(gc.contains(child.0));
+            }
+        }
+    }
+}
