@@ -4,6 +4,7 @@
 //! must be reachable from them (the rule Lua's C API follows with its stack).
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::Stats;
@@ -38,7 +39,20 @@ pub struct HeapConfig {
     /// system call per pause start and end. A pause much longer in wall time than in CPU
     /// time was the machine's (a preempted virtual CPU), not the collector's.
     pub pause_cpu_time: bool,
+    /// The longest an incremental collector's allocation step marks before it stops and
+    /// carries the work it still owes to the next steps (`luagc --gc-step-deadline`):
+    /// work is a poor proxy for time on memory far bigger than the caches, so the
+    /// deadline bounds pauses. It also makes the marking done per step depend on the
+    /// machine's speed and load. `None`: every step does the work its budget says, and a
+    /// run is reproducible (the same program and settings give the same cycles, heap
+    /// sizes and statistics, times aside). Default: [`DEFAULT_STEP_DEADLINE`].
+    pub step_deadline: Option<Duration>,
 }
+
+/// The default [`HeapConfig::step_deadline`]: half of a 1 ms pause target, leaving the
+/// other half to what a step does besides marking (the forward barrier's records, its
+/// share of the sweep).
+pub const DEFAULT_STEP_DEADLINE: Duration = Duration::from_micros(500);
 
 /// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
 /// and `("generational")`).
@@ -62,6 +76,7 @@ impl Default for HeapConfig {
             stepmul_percent: 200,
             mode: None,
             pause_cpu_time: false,
+            step_deadline: Some(DEFAULT_STEP_DEADLINE),
         }
     }
 }

@@ -202,6 +202,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
                 config.pause_percent,
                 config.stepmul_percent,
                 config.min_trigger_bytes as u64,
+                config.step_deadline,
             ),
             modes: ModeControl::new(config.mode),
             auto_collect: true,
