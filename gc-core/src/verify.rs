@@ -169,7 +169,7 @@ impl HeapIndex {
 }
 
 /// A set of blocks of one heap: a bit per cell beside each arena, one per huge block.
-struct BlockSet {
+pub(crate) struct BlockSet {
     /// `CELLS_PER_ARENA` bits per arena, in the index's order.
     cells: Vec<u64>,
     /// A bit per huge block, in the index's order.
@@ -178,7 +178,7 @@ struct BlockSet {
 
 impl BlockSet {
     /// An empty set over the heap `index` describes.
-    fn new(index: &HeapIndex) -> Self {
+    pub(crate) fn new(index: &HeapIndex) -> Self {
         BlockSet {
             cells: vec![0; index.arenas.len() * BITMAP_WORDS],
             huge: vec![0; index.huge.len().div_ceil(64)],
@@ -198,6 +198,29 @@ impl BlockSet {
         let new = *word & bit == 0;
         *word |= bit;
         new
+    }
+
+    /// Adds `obj` if it is a block of the heap `index` describes (nothing else can be a
+    /// member).
+    pub(crate) fn insert(&mut self, index: &HeapIndex, obj: ObjectRef) {
+        if let Some(location) = index.locate(obj.addr()) {
+            self.insert_at(obj.addr(), location);
+        }
+    }
+
+    /// Whether `obj` is in the set (`index` as at creation).
+    #[inline]
+    pub(crate) fn contains(&self, index: &HeapIndex, obj: ObjectRef) -> bool {
+        let addr = obj.addr();
+        let (word, bit) = match index.locate(addr) {
+            None => return false,
+            Some(Location::Arena(at, _)) => {
+                let bit = at * CELLS_PER_ARENA + cell_of(addr);
+                (self.cells[bit / 64], bit % 64)
+            }
+            Some(Location::Huge(at, _)) => (self.huge[at / 64], at % 64),
+        };
+        word >> bit & 1 == 1
     }
 }
 
@@ -306,6 +329,7 @@ fn verify_space(space: &Space, black_allowed: bool) -> Result<(), VerifyError> {
 struct Collect(Vec<ObjectRef>);
 
 impl Tracer for Collect {
+    #[inline]
     fn mark(&mut self, obj: ObjectRef) {
         self.0.push(obj);
     }

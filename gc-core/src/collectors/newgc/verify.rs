@@ -8,7 +8,7 @@ use super::marker::CollectRefs;
 use crate::heap::Heap;
 use crate::mark::is_marked;
 use crate::object_model::{ObjectModel, ObjectRef, Roots, Weakness};
-use crate::verify::{verify_heap_visiting, HeapIndex, VerifyError};
+use crate::verify::{verify_heap_visiting, BlockSet, HeapIndex, VerifyError};
 
 /// Verifies the heap in whatever phase the collector is.
 pub(super) fn verify<M: ObjectModel, R: Roots>(
@@ -22,7 +22,11 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
     if !check_colors {
         return verify_heap_visiting::<M, R>(heap, &index, roots, black_allowed, |_, _| {});
     }
-    let recorded = Refs::new(state.barrier.ssb.iter().chain(state.marking.gray.objects()));
+    // Looked up for every marked object: a bitmap beside the arenas.
+    let mut recorded = BlockSet::new(&index);
+    for obj in state.barrier.ssb.iter().chain(state.marking.gray.objects()) {
+        recorded.insert(&index, obj);
+    }
     let ssb = Refs::new(state.barrier.ssb.iter());
     // Objects the forward barrier recorded are as good as marked: the next step marks
     // them, before any sweep.
@@ -39,7 +43,7 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
         let black = unsafe {
             is_marked(large_objects, obj)
                 && !obj.header().is_gray()
-                && !recorded.contains(obj)
+                && !recorded.contains(&index, obj)
                 && !M::is_stack(obj)
                 && M::weakness(obj) == Weakness::Strong
         };
@@ -109,9 +113,9 @@ fn check_children(
     }
 }
 
-/// A set of references, sorted for binary search: the gray queue's, the SSB's and the
-/// forward barrier's (usually few, and looked up only for marked or unmarked objects
-/// respectively, so a bitmap over the heap would cost more to clear than it saves).
+/// A set of references, sorted for binary search: the SSB's and the forward barrier's
+/// (usually few, and looked up only for partly traced objects and unmarked children, so
+/// a bitmap over the heap would cost more to clear than it saves).
 struct Refs(Vec<ObjectRef>);
 
 impl Refs {
