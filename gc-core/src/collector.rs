@@ -4,6 +4,7 @@
 //! must be reachable from them (the rule Lua's C API follows with its stack).
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::Stats;
@@ -38,7 +39,20 @@ pub struct HeapConfig {
     /// system call per pause start and end. A pause much longer in wall time than in CPU
     /// time was the machine's (a preempted virtual CPU), not the collector's.
     pub pause_cpu_time: bool,
+    /// The longest an incremental collector's allocation step marks before it stops and
+    /// carries the work it still owes to the next steps (`luagc --gc-step-deadline`):
+    /// work is a poor proxy for time on memory far bigger than the caches, so the
+    /// deadline bounds pauses. It also makes the marking done per step depend on the
+    /// machine's speed and load. `None`: every step does the work its budget says, and a
+    /// run is reproducible (the same program and settings give the same cycles, heap
+    /// sizes and statistics, times aside). Default: [`DEFAULT_STEP_DEADLINE`].
+    pub step_deadline: Option<Duration>,
 }
+
+/// The default [`HeapConfig::step_deadline`]: half of a 1 ms pause target, leaving the
+/// other half to what a step does besides marking (the forward barrier's records, its
+/// share of the sweep).
+pub const DEFAULT_STEP_DEADLINE: Duration = Duration::from_micros(500);
 
 /// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
 /// and `("generational")`).
@@ -62,6 +76,7 @@ impl Default for HeapConfig {
             stepmul_percent: 200,
             mode: None,
             pause_cpu_time: false,
+            step_deadline: Some(DEFAULT_STEP_DEADLINE),
         }
     }
 }
@@ -131,8 +146,9 @@ pub trait Collector<M: ObjectModel>: Sized {
     fn write_barrier(&mut self, obj: ObjectRef);
 
     /// Must be called before each store of a reference to `stored` into the traversable
-    /// object `obj` (after the last allocation before the store), and for each entry the
-    /// VM moves inside `obj`. The collector decides per object how to keep its invariant:
+    /// object `obj`, after the last allocation before the store (or right after the
+    /// store, with no allocation in between: the collector then sees `obj` as the store
+    /// leaves it). The collector decides per object how to keep its invariant:
     /// mark `stored` (a forward barrier: NewGC for big objects, whose re-trace would be a
     /// long pause; Lua 5.1 for everything but tables) or trace `obj` again (backward, as
     /// [`Collector::write_barrier`]). The default is the backward barrier.
@@ -153,12 +169,15 @@ pub trait Collector<M: ObjectModel>: Sized {
         let _ = (obj, slot, old);
     }
 
-    /// Must be called before the VM moves the values in parts `parts` of `obj` (see
-    /// [`ObjectModel::part_count`]) to other parts of it, as `table.insert` and
-    /// `table.remove` shift an array: the references `obj` holds stay the same, but one
+    /// Must be called for a move of values inside `obj` (see
+    /// [`ObjectModel::part_count`]), as `table.insert` and `table.remove` shift an array
+    /// and a resize re-inserts entries: the references `obj` holds stay the same, but one
     /// moved into a part already traced, out of one not traced yet, would be missed by a
-    /// collector that traces `obj` a part at a time. One call covers the whole move. The
-    /// default is the backward barrier.
+    /// collector that traces `obj` a part at a time. `parts` are the parts that hold the
+    /// moved values when the call is made: the source parts before the move, or the
+    /// destination parts right after it, with no allocation in between. One call covers a
+    /// whole range. Unlike a store, a move must not keep a weak object's entries alive.
+    /// The default is the backward barrier.
     #[inline(always)]
     fn write_barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
         let _ = parts;

@@ -25,7 +25,7 @@ pub mod parallel;
 pub mod sync;
 
 #[cfg(not(loom))]
-pub use collector::{Collector, GcMode, HeapConfig, OutOfMemory};
+pub use collector::{Collector, GcMode, HeapConfig, OutOfMemory, DEFAULT_STEP_DEADLINE};
 #[cfg(not(loom))]
 pub use finalizers::FinalizerQueue;
 #[cfg(not(loom))]

@@ -1,7 +1,7 @@
 //! The heap verifier: checks the bitmap encoding and that everything reachable is allocated.
 //!
-//! It walks the heap independently of the collector's marking (its own visited set, no mark
-//! bits), so a marking bug cannot hide itself. Checked:
+//! It walks the heap independently of the collector's marking (its own visited set, a side
+//! bitmap per arena, not the mark bits), so a marking bug cannot hide itself. Checked:
 //! - arena headers and metadata: kind and table index right, spare metadata bits clear;
 //! - encoding: the first data cell starts a block, every traversable block's header size
 //!   matches its extent in the bitmap, no start bit inside the bump region's free cells,
@@ -9,14 +9,19 @@
 //!   between collections, no black block (the major sweep leaves none);
 //! - reachability: every reference reachable from the roots is the first cell of an
 //!   allocated block of the right kind (or a huge block of the table), never free.
+//!
+//! The stress mode runs it every few allocations, so it avoids hashing: the heap's arenas
+//! and huge blocks are put in address order once per verification ([`HeapIndex`]), each
+//! reference is found there by binary search (which reads no memory the reference points
+//! to: a dangling one may point to unmapped memory), and the walk's visited set is a bitmap
+//! beside each arena's.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::atomic::Ordering;
 
 use crate::heap::arena::{
-    cell_of, is_huge, Arena, ArenaKind, ARENA_MASK, CELLS_PER_ARENA, CELL_SIZE, FIRST_DATA_CELL,
-    FIRST_DATA_WORD,
+    cell_of, is_huge, Arena, ArenaKind, ARENA_MASK, ARENA_SHIFT, BITMAP_WORDS, CELLS_PER_ARENA,
+    CELL_SIZE, FIRST_DATA_CELL, FIRST_DATA_WORD,
 };
 use crate::heap::bitmap::BlockState;
 use crate::heap::space::Space;
@@ -55,17 +60,168 @@ pub fn verify_heap_with<M: ObjectModel, R: Roots>(
     roots: &mut R,
     black_allowed: bool,
 ) -> Result<Vec<ObjectRef>, VerifyError> {
-    let mut arena_kinds = HashMap::new();
+    let index = HeapIndex::new(heap);
+    let mut traversed = Vec::new();
+    verify_heap_visiting::<M, R>(heap, &index, roots, black_allowed, |obj, _| {
+        traversed.push(obj);
+    })?;
+    Ok(traversed)
+}
+
+/// [`verify_heap_with`] that hands each reachable traversable object to `visit` with the
+/// references its trace reported, as the walk traces it (so callers' checks need no trace
+/// of their own). The references are not verified yet when `visit` sees them: the walk
+/// verifies them later, and its error, if any, is the one returned.
+pub(crate) fn verify_heap_visiting<M: ObjectModel, R: Roots>(
+    heap: &Heap,
+    index: &HeapIndex,
+    roots: &mut R,
+    black_allowed: bool,
+    visit: impl FnMut(ObjectRef, &[ObjectRef]),
+) -> Result<(), VerifyError> {
     for space in heap.spaces() {
         verify_space(space, black_allowed)?;
-        arena_kinds.extend(
-            space
-                .arenas()
-                .iter()
-                .map(|arena| (arena.base(), space.kind())),
-        );
     }
-    verify_reachable::<M, R>(heap, &arena_kinds, roots)
+    verify_reachable::<M, R>(index, roots, visit)
+}
+
+/// Where a block is in a [`HeapIndex`].
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum Location {
+    /// In the arena of that position in address order, of that kind.
+    Arena(usize, ArenaKind),
+    /// The huge block of that position in address order; whether it is traversable.
+    Huge(usize, bool),
+}
+
+/// The heap's arenas and huge blocks in address order, for one verification (the heap
+/// must not change meanwhile).
+pub(crate) struct HeapIndex {
+    /// Arena bases with their kind, ascending.
+    arenas: Vec<(usize, ArenaKind)>,
+    /// When the arenas are packed closely (the heap maps them side by side): for each
+    /// arena-sized step from the lowest base, the arena's position plus one, or 0. Empty
+    /// when they are spread too thin for a table.
+    dense: Vec<u32>,
+    /// The lowest arena base.
+    low: usize,
+    /// Huge block addresses with whether they are traversable, ascending.
+    huge: Vec<(usize, bool)>,
+}
+
+/// Arena-sized steps the dense table may have per arena (plus a constant, so a small heap
+/// spread over a few mappings still gets one): beyond that the heap is spread out and a
+/// binary search costs less memory.
+const DENSE_STEPS_PER_ARENA: usize = 4;
+const DENSE_STEPS_SLACK: usize = 1024;
+
+impl HeapIndex {
+    /// Indexes `heap` as it is now.
+    pub(crate) fn new(heap: &Heap) -> Self {
+        let mut arenas: Vec<(usize, ArenaKind)> = heap
+            .spaces()
+            .iter()
+            .flat_map(|space| space.arenas().iter().map(|a| (a.base(), space.kind())))
+            .collect();
+        arenas.sort_unstable_by_key(|&(base, _)| base);
+        let mut huge: Vec<(usize, bool)> = heap
+            .large_objects()
+            .iter()
+            .map(|(addr, block)| (addr, block.traversable))
+            .collect();
+        huge.sort_unstable_by_key(|&(addr, _)| addr);
+        let low = arenas.first().map_or(0, |&(base, _)| base);
+        let steps = arenas
+            .last()
+            .map_or(0, |&(base, _)| ((base - low) >> ARENA_SHIFT) + 1);
+        let mut dense = Vec::new();
+        if steps <= DENSE_STEPS_PER_ARENA * arenas.len() + DENSE_STEPS_SLACK {
+            dense.resize(steps, 0);
+            for (at, &(base, _)) in arenas.iter().enumerate() {
+                dense[(base - low) >> ARENA_SHIFT] = at as u32 + 1;
+            }
+        }
+        HeapIndex {
+            arenas,
+            dense,
+            low,
+            huge,
+        }
+    }
+
+    /// The arena or huge block `addr` lies in (huge blocks: starts at), found without
+    /// reading the memory at `addr`; `None` if none of this heap's.
+    #[inline]
+    pub(crate) fn locate(&self, addr: usize) -> Option<Location> {
+        if is_huge(addr) {
+            let at = self.huge.binary_search_by_key(&addr, |&(a, _)| a).ok()?;
+            return Some(Location::Huge(at, self.huge[at].1));
+        }
+        let base = addr & !ARENA_MASK;
+        let at = if self.dense.is_empty() {
+            self.arenas.binary_search_by_key(&base, |&(b, _)| b).ok()?
+        } else {
+            let step = base.checked_sub(self.low)? >> ARENA_SHIFT;
+            (*self.dense.get(step)? as usize).checked_sub(1)?
+        };
+        Some(Location::Arena(at, self.arenas[at].1))
+    }
+}
+
+/// A set of blocks of one heap: a bit per cell beside each arena, one per huge block.
+pub(crate) struct BlockSet {
+    /// `CELLS_PER_ARENA` bits per arena, in the index's order.
+    cells: Vec<u64>,
+    /// A bit per huge block, in the index's order.
+    huge: Vec<u64>,
+}
+
+impl BlockSet {
+    /// An empty set over the heap `index` describes.
+    pub(crate) fn new(index: &HeapIndex) -> Self {
+        BlockSet {
+            cells: vec![0; index.arenas.len() * BITMAP_WORDS],
+            huge: vec![0; index.huge.len().div_ceil(64)],
+        }
+    }
+
+    /// Adds the block at `addr`, located at `location`; true if it was not in the set.
+    #[inline]
+    fn insert_at(&mut self, addr: usize, location: Location) -> bool {
+        let (word, bit) = match location {
+            Location::Arena(at, _) => {
+                let bit = at * CELLS_PER_ARENA + cell_of(addr);
+                (&mut self.cells[bit / 64], 1 << (bit % 64))
+            }
+            Location::Huge(at, _) => (&mut self.huge[at / 64], 1 << (at % 64)),
+        };
+        let new = *word & bit == 0;
+        *word |= bit;
+        new
+    }
+
+    /// Adds `obj` if it is a block of the heap `index` describes (nothing else can be a
+    /// member).
+    pub(crate) fn insert(&mut self, index: &HeapIndex, obj: ObjectRef) {
+        if let Some(location) = index.locate(obj.addr()) {
+            self.insert_at(obj.addr(), location);
+        }
+    }
+
+    /// Whether `obj` is in the set (`index` as at creation).
+    #[inline]
+    pub(crate) fn contains(&self, index: &HeapIndex, obj: ObjectRef) -> bool {
+        let addr = obj.addr();
+        let (word, bit) = match index.locate(addr) {
+            None => return false,
+            Some(Location::Arena(at, _)) => {
+                let bit = at * CELLS_PER_ARENA + cell_of(addr);
+                (self.cells[bit / 64], bit % 64)
+            }
+            Some(Location::Huge(at, _)) => (self.huge[at / 64], at % 64),
+        };
+        word >> bit & 1 == 1
+    }
 }
 
 fn verify_space(space: &Space, black_allowed: bool) -> Result<(), VerifyError> {
@@ -107,34 +263,54 @@ fn verify_space(space: &Space, black_allowed: bool) -> Result<(), VerifyError> {
                 .filter(|&start| start > cell && start < next)
                 .unwrap_or(next)
         };
-        let mut cell = FIRST_DATA_CELL;
-        if bitmaps.state(cell) == BlockState::Extent && region_start != Some(cell) {
+        if bitmaps.state(FIRST_DATA_CELL) == BlockState::Extent
+            && region_start != Some(FIRST_DATA_CELL)
+        {
             fail!(
                 "arena {:#x}: first data cell is an orphan extent",
                 arena.base()
             );
         }
-        while cell < CELLS_PER_ARENA {
-            let end = block_end(cell);
-            match bitmaps.state(cell) {
-                BlockState::Black if !black_allowed => fail!(
-                    "black block at {:#x} between collections",
-                    arena.cell_addr(cell)
-                ),
-                BlockState::White | BlockState::Black if space.kind() == ArenaKind::Objects => {
-                    // SAFETY: an allocated block of an object arena starts with a header.
-                    let cells = unsafe { &*(arena.cell_addr(cell) as *const GcHeader) }.cells();
-                    if cells as usize != end - cell {
-                        fail!(
-                            "object at {:#x}: header says {cells} cells, bitmap {}",
-                            arena.cell_addr(cell),
-                            end - cell
-                        );
-                    }
+        // Word by word: a block bit always starts a block, so the allocated blocks are
+        // the set bits of the block bitmap, and the black ones those of `block & mark`.
+        // Only object arenas look at each block (their headers); leaf arenas cost a
+        // couple of word operations per 64 cells.
+        let objects = space.kind() == ArenaKind::Objects;
+        for w in FIRST_DATA_WORD..BITMAP_WORDS {
+            let block = bitmaps.block[w].load(Ordering::Relaxed);
+            let black = block & bitmaps.mark[w].load(Ordering::Relaxed);
+            if !objects {
+                if black != 0 && !black_allowed {
+                    let cell = w * 64 + black.trailing_zeros() as usize;
+                    fail!(
+                        "black block at {:#x} between collections",
+                        arena.cell_addr(cell)
+                    );
                 }
-                _ => {}
+                continue;
             }
-            cell = bitmaps.next_start(end);
+            let mut starts = block;
+            while starts != 0 {
+                let bit = starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let cell = w * 64 + bit;
+                if black >> bit & 1 == 1 && !black_allowed {
+                    fail!(
+                        "black block at {:#x} between collections",
+                        arena.cell_addr(cell)
+                    );
+                }
+                let end = block_end(cell);
+                // SAFETY: an allocated block of an object arena starts with a header.
+                let cells = unsafe { &*(arena.cell_addr(cell) as *const GcHeader) }.cells();
+                if cells as usize != end - cell {
+                    fail!(
+                        "object at {:#x}: header says {cells} cells, bitmap {}",
+                        arena.cell_addr(cell),
+                        end - cell
+                    );
+                }
+            }
         }
     }
     for block in space.bins().blocks() {
@@ -153,54 +329,56 @@ fn verify_space(space: &Space, black_allowed: bool) -> Result<(), VerifyError> {
 struct Collect(Vec<ObjectRef>);
 
 impl Tracer for Collect {
+    #[inline]
     fn mark(&mut self, obj: ObjectRef) {
         self.0.push(obj);
     }
 }
 
 fn verify_reachable<M: ObjectModel, R: Roots>(
-    heap: &Heap,
-    arena_kinds: &HashMap<usize, ArenaKind>,
+    index: &HeapIndex,
     roots: &mut R,
-) -> Result<Vec<ObjectRef>, VerifyError> {
+    mut visit: impl FnMut(ObjectRef, &[ObjectRef]),
+) -> Result<(), VerifyError> {
     let mut pending = Collect(Vec::new());
     roots.trace_roots(&mut pending);
-    let mut visited = HashSet::new();
-    let mut traversed = Vec::new();
+    let mut visited = BlockSet::new(index);
     while let Some(obj) = pending.0.pop() {
-        if !visited.insert(obj) {
+        let addr = obj.addr();
+        let Some(location) = index.locate(addr) else {
+            if is_huge(addr) {
+                fail!("reachable {addr:#x} is not a huge block");
+            }
+            fail!("reachable {addr:#x} is in no arena of this heap");
+        };
+        if !visited.insert_at(addr, location) {
             continue;
         }
-        let addr = obj.addr();
-        let traversable = if is_huge(addr) {
-            match heap.large_objects().get(addr) {
-                Some(block) => block.traversable,
-                None => fail!("reachable {addr:#x} is not a huge block"),
+        let traversable = match location {
+            Location::Huge(_, traversable) => traversable,
+            Location::Arena(_, kind) => {
+                let cell = cell_of(addr);
+                // SAFETY: the arena is one of the heap's live arenas.
+                let bitmaps = unsafe { Arena::containing(addr).bitmaps() };
+                if !addr.is_multiple_of(CELL_SIZE)
+                    || cell < FIRST_DATA_CELL
+                    || !bitmaps.is_allocated(cell)
+                {
+                    fail!(
+                        "reachable {addr:#x} is not an allocated block ({:?})",
+                        bitmaps.state(cell)
+                    );
+                }
+                kind == ArenaKind::Objects
             }
-        } else {
-            let Some(&kind) = arena_kinds.get(&(addr & !ARENA_MASK)) else {
-                fail!("reachable {addr:#x} is in no arena of this heap");
-            };
-            let cell = cell_of(addr);
-            // SAFETY: the arena is one of the heap's live arenas.
-            let bitmaps = unsafe { Arena::containing(addr).bitmaps() };
-            if !addr.is_multiple_of(CELL_SIZE)
-                || cell < FIRST_DATA_CELL
-                || !bitmaps.is_allocated(cell)
-            {
-                fail!(
-                    "reachable {addr:#x} is not an allocated block ({:?})",
-                    bitmaps.state(cell)
-                );
-            }
-            kind == ArenaKind::Objects
         };
         if traversable {
+            let start = pending.0.len();
             // SAFETY: obj is an allocated traversable block reachable from the roots, so the
             // VM has initialised it.
             unsafe { M::trace(obj, &mut pending) };
-            traversed.push(obj);
+            visit(obj, &pending.0[start..]);
         }
     }
-    Ok(traversed)
+    Ok(())
 }

@@ -18,12 +18,22 @@ fn node(gc: &mut Gc, roots: &mut RootList, slots: u16) -> Node {
     unsafe { Node::init(obj, 1, slots) }
 }
 
-/// newgc forced into `mode`, collecting from 1 MB of heap on.
+/// newgc forced into `mode`, with steps that do the work their budget says whatever the
+/// clock (no step deadline: these tests count work, and a loaded machine must not change
+/// what they see).
+fn config_in(mode: GcMode) -> HeapConfig {
+    HeapConfig {
+        mode: Some(mode),
+        step_deadline: None,
+        ..HeapConfig::default()
+    }
+}
+
+/// newgc forced into `mode` (see `config_in`), collecting from 1 MB of heap on.
 fn gc_in(mode: GcMode) -> Gc {
     Gc::new(HeapConfig {
-        mode: Some(mode),
         min_trigger_bytes: 1 << 20,
-        ..HeapConfig::default()
+        ..config_in(mode)
     })
 }
 
@@ -40,10 +50,7 @@ fn rooted_node(gc: &mut Gc, roots: &mut RootList, slots: u16) -> Node {
 #[test]
 fn stress_verifier_catches_a_store_without_the_barrier() {
     for use_barrier in [true, false] {
-        let mut gc = Gc::new(HeapConfig {
-            mode: Some(GcMode::Incremental),
-            ..HeapConfig::default()
-        });
+        let mut gc = Gc::new(config_in(GcMode::Incremental));
         let mut roots = RootList::default();
         // The parent is the only root and heads a long chain: the first step traces it
         // first and leaves most of the chain gray.
@@ -172,10 +179,7 @@ fn generational_mode_keeps_the_arenas_a_major_sweep_empties() {
 #[test]
 fn forward_barrier_records_stay_bounded_without_allocation() {
     for mode in [GcMode::Incremental, GcMode::Generational] {
-        let mut gc = Gc::new(HeapConfig {
-            mode: Some(mode),
-            ..HeapConfig::default()
-        });
+        let mut gc = Gc::new(config_in(mode));
         let mut roots = RootList::default();
         let big = node(&mut gc, &mut roots, 40_000);
         roots.0.push(big.0);
@@ -225,10 +229,7 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
 #[test]
 fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
     for forward in [true, false] {
-        let mut gc = Gc::new(HeapConfig {
-            mode: Some(GcMode::Incremental),
-            ..HeapConfig::default()
-        });
+        let mut gc = Gc::new(config_in(GcMode::Incremental));
         let mut roots = RootList::default();
         let big = node(&mut gc, &mut roots, 40_000);
         roots.0.push(big.0);

@@ -2,10 +2,11 @@
 
 use std::sync::atomic::Ordering;
 
-use gc_core::collectors::Stw;
-use gc_core::heap::arena::Arena;
+use gc_core::collectors::newgc::Phase;
+use gc_core::collectors::{NewGc, Stw};
+use gc_core::heap::arena::{Arena, ARENA_SIZE};
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND};
-use gc_core::{Collector, HeapConfig};
+use gc_core::{Collector, GcMode, HeapConfig};
 
 fn heap_with_two_nodes() -> (Stw<TestModel>, RootList, Node, Node) {
     let mut gc = Stw::<TestModel>::new(HeapConfig::default());
@@ -53,4 +54,80 @@ fn a_black_block_between_collections_is_reported() {
     word.fetch_or(bit, Ordering::Relaxed);
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("black block"), "{error}");
+}
+
+#[test]
+fn a_black_leaf_block_between_collections_is_reported() {
+    let (mut gc, mut roots, _, _) = heap_with_two_nodes();
+    let leaf = gc.alloc_leaf(48, &mut roots).unwrap();
+    roots.0.push(leaf);
+    gc.verify(&mut roots).expect("a sound heap verifies");
+    // SAFETY: the leaf is a live block; nothing else views the bitmaps now.
+    let (word, bit) = unsafe { Arena::mark_word(leaf.addr()) };
+    word.fetch_or(bit, Ordering::Relaxed);
+    let error = gc.verify(&mut roots).unwrap_err();
+    assert!(error.0.contains("black block"), "{error}");
+}
+
+#[test]
+fn a_reference_into_another_heap_is_reported() {
+    let (mut gc, mut roots, parent, _) = heap_with_two_nodes();
+    let mut other = Stw::<TestModel>::new(HeapConfig::default());
+    let mut other_roots = RootList::default();
+    let foreign = other
+        .alloc_object(NODE_KIND, node_bytes(0), &mut other_roots)
+        .unwrap();
+    // SAFETY: a fresh block of the right size.
+    let foreign = unsafe { Node::init(foreign, 3, 0) };
+    parent.set_slot(0, Some(foreign.0));
+    let error = gc.verify(&mut roots).unwrap_err();
+    assert!(error.0.contains("in no arena of this heap"), "{error}");
+}
+
+#[test]
+fn a_reference_to_a_freed_huge_block_is_reported() {
+    let (mut gc, mut roots, _, _) = heap_with_two_nodes();
+    let huge = gc.alloc_leaf(ARENA_SIZE, &mut roots).unwrap();
+    roots.0.push(huge);
+    gc.verify(&mut roots).expect("a sound heap verifies");
+    roots.0.pop();
+    gc.collect(&mut roots);
+    assert!(!gc.contains(huge));
+    // Verification only looks the address up: the block's mapping may be gone.
+    roots.0.push(huge);
+    let error = gc.verify(&mut roots).unwrap_err();
+    assert!(error.0.contains("not a huge block"), "{error}");
+}
+
+/// A big object is traced a chunk of parts at a time; a store into a chunk already
+/// traced, without a barrier, leaves a traced part referring to an unmarked object.
+#[test]
+fn a_store_into_the_traced_part_of_a_big_object_is_reported() {
+    let mut gc = NewGc::<TestModel>::new(HeapConfig {
+        mode: Some(GcMode::Incremental),
+        step_deadline: None,
+        ..HeapConfig::default()
+    });
+    let mut roots = RootList::default();
+    let big = gc
+        .alloc_object(NODE_KIND, node_bytes(40_000), &mut roots)
+        .unwrap();
+    // SAFETY: a fresh block of the right size.
+    let big = unsafe { Node::init(big, 1, 40_000) };
+    roots.0.push(big.0);
+    let child = gc
+        .alloc_object(NODE_KIND, node_bytes(0), &mut roots)
+        .unwrap();
+    // SAFETY: as above.
+    let child = unsafe { Node::init(child, 2, 0) };
+    gc.step(&mut roots, 0);
+    assert_eq!(
+        gc.phase(),
+        Phase::Marking,
+        "the big node takes several steps"
+    );
+    gc.verify(&mut roots).expect("a sound heap verifies");
+    big.set_slot(0, Some(child.0));
+    let error = gc.verify(&mut roots).unwrap_err();
+    assert!(error.0.contains("partly traced"), "{error}");
 }

@@ -22,6 +22,7 @@ impl<C: Collector<TestModel>> Fixture<C> {
         Fixture {
             gc: C::new(HeapConfig {
                 mode: Some(GcMode::Incremental),
+                step_deadline: None,
                 ..HeapConfig::default()
             }),
             roots: RootList::default(),

@@ -5,13 +5,77 @@
 //! This is one of the few modules with `unsafe`: it calls mmap, munmap and madvise.
 
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+/// Where the process's mappings are asked for first: from here up, in the order they are
+/// made, so that a run that makes the same mappings gets the same addresses whatever the
+/// address-space randomisation (the Lua VM hashes table keys by address: with addresses
+/// chosen by the kernel, the same program resized its tables differently from run to run).
+/// 32 TiB: far above the executable, its heap and (x86-64) AddressSanitizer's shadow
+/// memory, far below the kernel's top-down mappings and the stacks.
+const HINT_BASE: usize = 0x2000_0000_0000;
+
+/// Where hinted mappings stop (at 80 TiB), leaving the top of a 47-bit address space to
+/// the kernel's own choices; past it, mappings go wherever the kernel puts them.
+const HINT_END: usize = 0x5000_0000_0000;
+
+/// The next address a mapping is asked for (see [`HINT_BASE`]). Only ever advances: an
+/// unmapped range is not asked for again, so the addresses depend on the mappings made,
+/// not on which were given back.
+static NEXT_HINT: AtomicUsize = AtomicUsize::new(HINT_BASE);
+
 /// Maps `bytes` of zeroed memory aligned to `align` (a power of two, a multiple of the page
-/// size). Over-maps by `align` and trims both ends, so the kernel keeps exactly `bytes`.
-/// Returns `None` when the kernel refuses.
+/// size). The next address of the process's sequence is tried first (see [`HINT_BASE`]);
+/// if it is taken, this over-maps by `align` wherever the kernel chooses and trims both
+/// ends, so the kernel keeps exactly `bytes`. Returns `None` when the kernel refuses.
 pub fn map_aligned(bytes: usize, align: usize) -> Option<NonNull<u8>> {
     debug_assert!(align.is_power_of_two() && bytes.is_multiple_of(page_size()));
+    map_at_next_hint(bytes, align).or_else(|| map_anywhere(bytes, align))
+}
+
+/// Maps `bytes` at the next hinted address, aligned to `align`; `None` if the range is
+/// taken (nothing else is ever replaced) or the hints are used up.
+fn map_at_next_hint(bytes: usize, align: usize) -> Option<NonNull<u8>> {
+    let mut hint = 0;
+    NEXT_HINT
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |next| {
+            hint = next.checked_add(align - 1)? & !(align - 1);
+            let end = hint.checked_add(bytes)?;
+            (end <= HINT_END).then_some(end)
+        })
+        .ok()?;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let no_replace = libc::MAP_FIXED_NOREPLACE;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let no_replace = 0;
+    // SAFETY: an anonymous private mapping that, with MAP_FIXED_NOREPLACE, fails rather
+    // than replace anything at the hint (and without it, the hint is only a hint):
+    // it touches no existing memory.
+    let raw = unsafe {
+        libc::mmap(
+            hint as *mut libc::c_void,
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | no_replace,
+            -1,
+            0,
+        )
+    };
+    if raw == libc::MAP_FAILED {
+        return None;
+    }
+    if raw as usize != hint {
+        // A kernel that took the flag for a hint and put the mapping elsewhere.
+        // SAFETY: the mapping was just made and nothing refers to it.
+        unsafe { libc::munmap(raw, bytes) };
+        return None;
+    }
+    NonNull::new(raw.cast())
+}
+
+/// Maps `bytes` aligned to `align` wherever the kernel chooses, by over-mapping.
+fn map_anywhere(bytes: usize, align: usize) -> Option<NonNull<u8>> {
     let span = bytes.checked_add(align)?;
     // SAFETY: an anonymous private mapping at an address of the kernel's choosing touches
     // no existing memory.

@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use gc_core::collectors::{registry, visit_named, CollectorVisitor};
@@ -52,6 +52,12 @@ struct Cli {
     /// CPU time was the machine's (a preempted virtual CPU), not the collector's.
     #[arg(long)]
     pause_cpu_time: bool,
+    /// How long an incremental step marks at most, in milliseconds (fractions allowed),
+    /// or `off`: steps then do exactly the work their budget says, and the same script,
+    /// arguments and settings give the same cycles, heap sizes and statistics (times
+    /// aside) run after run. Default: 0.5.
+    #[arg(long, value_name = "MS|off", value_parser = parse_deadline)]
+    gc_step_deadline: Option<StepDeadline>,
     /// GC stress test: collect and verify the heap before every N-th allocation.
     #[arg(long, value_name = "N", default_value_t = 0)]
     gc_stress: u32,
@@ -71,6 +77,24 @@ fn parse_mode(text: &str) -> Result<GcMode, String> {
             "'{text}' is not a mode (incremental, generational)"
         )),
     }
+}
+
+/// `--gc-step-deadline`: a deadline, or none.
+#[derive(Copy, Clone, Debug)]
+struct StepDeadline(Option<Duration>);
+
+fn parse_deadline(text: &str) -> Result<StepDeadline, String> {
+    if text == "off" {
+        return Ok(StepDeadline(None));
+    }
+    let bad = || format!("'{text}' is not a deadline (milliseconds above 0, or off)");
+    let ms: f64 = text.trim().parse().map_err(|_| bad())?;
+    if !(ms.is_finite() && ms > 0.0) {
+        return Err(bad());
+    }
+    Duration::try_from_secs_f64(ms / 1000.0)
+        .map(|d| StepDeadline(Some(d)))
+        .map_err(|_| bad())
 }
 
 fn parse_size(text: &str) -> Result<usize, String> {
@@ -98,7 +122,7 @@ struct PauseJson {
 }
 
 fn pause_json(pauses: &PauseSummary) -> PauseJson {
-    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     PauseJson {
         p50: ms(pauses.p50),
         p99: ms(pauses.p99),
@@ -192,6 +216,9 @@ fn run<C: Collector<LuaModel>>(cli: &Cli) -> i32 {
         gc_threads: cli.gc_threads.unwrap_or(defaults.gc_threads),
         mode: cli.gc_mode,
         pause_cpu_time: cli.pause_cpu_time,
+        step_deadline: cli
+            .gc_step_deadline
+            .map_or(defaults.step_deadline, |StepDeadline(d)| d),
         ..defaults
     };
     let options = VmOptions {

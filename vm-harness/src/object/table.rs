@@ -769,15 +769,17 @@ impl TableRef {
                 let block = unsafe {
                     heap.alloc_values_from(self.array_ptr(), old_array, array_size, roots)?
                 };
-                // Installing the new block stores a reference into the table; the
-                // allocation may have run an increment that traced the table. The copied
-                // values keep their slots: traced ones stay traced.
-                heap.barrier_store(self.0, block);
                 let t = self.t();
                 heap.barrier_pre_ref(self.0, &t.array, t.array);
                 let t = self.t_mut();
                 t.array = Some(block);
                 t.size_array = array_size as u32;
+                // Installing the new block stored a reference into the table; the
+                // allocation may have run an increment that traced the table. Nothing
+                // allocates since the store, so the barrier may follow it, and the
+                // collector chooses its barrier by the table's new size. The copied
+                // values keep their slots: traced ones stay traced.
+                heap.barrier_store(self.0, block);
             }
         }
         let old_nodes = self.node_ptr();
@@ -801,13 +803,14 @@ impl TableRef {
                 }
             }
             // After the last allocation of the resize.
-            heap.barrier_store(self.0, block);
             let t = self.t();
             heap.barrier_pre_ref(self.0, &t.node, t.node);
             let t = self.t_mut();
             t.node = Some(block);
             t.log_size_node = log as u8;
             t.last_free = count as u32;
+            // As for the array block: the barrier follows the store.
+            heap.barrier_store(self.0, block);
         }
         if array_size < old_array {
             self.t_mut().size_array = array_size as u32;
@@ -832,20 +835,34 @@ impl TableRef {
         Ok(())
     }
 
-    /// Re-inserts an entry during a resize, a store of its key and value (it may land in
-    /// a part the collector traced already; entries that `insert_sized` moves again were
+    /// Re-inserts an entry during a resize: a move inside the table (it may land in a
+    /// part the collector traced already; entries that `insert_sized` moves again were
     /// re-inserted, and barriered, earlier in the resize, since the node block is fresh).
+    /// The move barrier follows the move, on the part that now holds the entry: nothing
+    /// allocates in between.
     fn reinsert<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, key: Value, val: Value) {
-        self.barrier_store(heap, key, val);
-        self.insert_sized(key, val);
+        let part = self.insert_sized(key, val);
+        if key.object().is_some() || val.object().is_some() {
+            heap.barrier_move(self.0, part..part + 1);
+        }
     }
 
-    /// Inserts during a resize, which sized the parts to hold every key.
-    fn insert_sized(self, key: Value, val: Value) {
-        if let Some(slot) = self.find_slot(key) {
-            // SAFETY: a slot of this table's current parts.
-            unsafe { *slot = val };
-            return;
+    /// Inserts during a resize, which sized the parts to hold every key; returns the part
+    /// (see `part_count`) that holds the entry.
+    fn insert_sized(self, key: Value, val: Value) -> usize {
+        let size_array = self.t().size_array as usize;
+        if let Value::Number(n) = key {
+            if let Some(i) = as_index(n) {
+                let idx = i.wrapping_sub(1) as u64;
+                if idx < size_array as u64 {
+                    *self.array_slot(idx as usize) = val;
+                    return idx as usize;
+                }
+            }
+        }
+        if let Some(i) = self.find_node(key) {
+            self.node(i).val = val;
+            return size_array + i;
         }
         let mut mp = self.main_position(key);
         if !self.node(mp).val.is_nil() {
@@ -870,6 +887,7 @@ impl TableRef {
         let node = self.node(mp);
         node.key = key;
         node.val = val;
+        size_array + mp
     }
 
     /// Grows or shrinks the array part to `n` slots, keeping the hash part's size

@@ -14,8 +14,8 @@
 //! While paused in incremental mode no object is black, so the slow path skips the mark
 //! check altogether.
 //!
-//! The forward barrier (for stores `Collector::write_barrier_store` describes into strong
-//! objects of `FORWARD_BARRIER_PARTS` parts or more: big tables) keeps the same invariant
+//! The forward barrier (for stores and moves the VM describes into objects of
+//! `FORWARD_BARRIER_PARTS` parts or more: big tables) keeps the same invariant
 //! the other way round: when the object written to is marked and black objects matter,
 //! the stored object is recorded in `shade` instead, to be marked (and
 //! traced if it is traversable) by the next step or cycle, so the big object is never
@@ -28,11 +28,13 @@ use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::is_marked;
 use crate::object_model::ObjectRef;
 
-/// Strong objects with at least this many parts (`ObjectModel::part_count`: a table's
-/// slots) take the forward barrier for described stores: they are traced a chunk of parts
-/// at a time, and tracing one again because it was written would cost a long pause,
-/// where marking what is stored costs a little per store. Weak objects never do: they are
-/// traced whole, and shading their entries would keep them alive for the cycle.
+/// Objects with at least this many parts (`ObjectModel::part_count`: a table's slots)
+/// take the forward barrier for described stores and moves: they are traced a chunk of
+/// parts at a time, and tracing one again because it was written would cost a long
+/// pause, where marking what is stored costs a little per store. A weak object takes it
+/// for stores (what is stored is reachable now anyway) but not for moves: they are traced
+/// whole, and recording every entry a resize moves would keep them all alive for the
+/// cycle.
 pub(super) const FORWARD_BARRIER_PARTS: usize = 4096;
 
 /// The barrier's state.

@@ -20,7 +20,7 @@ use std::time::Instant;
 use super::barrier::Barrier;
 use super::generational::{CycleReport, ModeControl};
 use super::marker::{Marked, Marking};
-use super::pacing::{Pacing, MAX_STEP_TIME, STEP_BYTES, SWEEP_WORK_PER_ARENA};
+use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
 use crate::collector::GcMode;
 use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ARENA_SIZE;
@@ -374,8 +374,8 @@ impl State {
         self.pacing.note_heap(heap_bytes);
         let work = self.pacing.take_step(debt, heap_bytes);
         let done = self.pacing.work_done;
-        let finished =
-            self.advance::<M, R>(heap, roots, work, Some(start.instant() + MAX_STEP_TIME));
+        let deadline = self.pacing.step_deadline.map(|d| start.instant() + d);
+        let finished = self.advance::<M, R>(heap, roots, work, deadline);
         if !finished {
             // Work owed and not done (the deadline cut the step short) is carried.
             let did = self.pacing.work_done.saturating_sub(done);

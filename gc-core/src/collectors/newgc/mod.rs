@@ -74,10 +74,10 @@ impl<M: ObjectModel> NewGc<M> {
     }
 
     /// The slow path of the barriers the VM describes (see `barrier`): whether `obj`
-    /// takes the forward barrier (remembered, big and strong: it keeps its color, what is
-    /// stored is recorded). If not, the backward barrier's slow path has run: `obj` is
-    /// light-gray, and in the SSB if remembered.
-    fn takes_forward_barrier(&mut self, obj: ObjectRef) -> bool {
+    /// takes the forward barrier (remembered and big, and strong if `moving`: it keeps
+    /// its color, what is stored or moved is recorded). If not, the backward barrier's
+    /// slow path has run: `obj` is light-gray, and in the SSB if remembered.
+    fn takes_forward_barrier(&mut self, obj: ObjectRef, moving: bool) -> bool {
         let state = &mut self.state;
         // SAFETY: the VM calls the barrier on live, initialised traversable objects.
         let header = unsafe { obj.header() };
@@ -87,7 +87,8 @@ impl<M: ObjectModel> NewGc<M> {
         }
         // SAFETY: as above.
         let forward = unsafe {
-            M::part_count(obj) >= FORWARD_BARRIER_PARTS && M::weakness(obj) == Weakness::Strong
+            M::part_count(obj) >= FORWARD_BARRIER_PARTS
+                && !(moving && M::weakness(obj) != Weakness::Strong)
         };
         if !forward {
             header.set_gray(true);
@@ -100,18 +101,19 @@ impl<M: ObjectModel> NewGc<M> {
     #[cold]
     #[inline(never)]
     fn store_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
-        if self.takes_forward_barrier(obj) {
+        if self.takes_forward_barrier(obj, false) {
             self.state.barrier.shade.push(stored);
             self.mark_shade_when_full();
         }
     }
 
     /// The slow path of a move inside `obj`: with the forward barrier, every reference
-    /// in the moved parts is recorded.
+    /// in the moved parts is recorded. Weak objects take the backward one: recording
+    /// their moved entries would keep them all alive for the cycle.
     #[cold]
     #[inline(never)]
     fn move_barrier_slow(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
-        if self.takes_forward_barrier(obj) {
+        if self.takes_forward_barrier(obj, true) {
             // SAFETY: a live, initialised object, and parts within it (the VM's call).
             unsafe { M::trace_parts(obj, parts, &mut CollectRefs(&mut self.state.barrier.shade)) };
             self.mark_shade_when_full();
@@ -239,6 +241,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
                 config.pause_percent,
                 config.stepmul_percent,
                 config.min_trigger_bytes as u64,
+                config.step_deadline,
             ),
             modes: ModeControl::new(config.mode),
             auto_collect: true,

@@ -19,8 +19,9 @@
 //! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
 //! a reference to cold memory (a cache and a TLB miss for its mark word, another for its
 //! gray stack) costs a hundred times one to memory just allocated. So an allocation step
-//! also stops marking at `MAX_STEP_TIME` and carries what it still owed; the atomic phase,
-//! once reached, is not cut.
+//! also stops marking at the step deadline (`HeapConfig::step_deadline`, if any) and
+//! carries what it still owed; the atomic phase, once reached, is not cut. Without a
+//! deadline nothing here reads the clock: a run's cycles depend on its allocation only.
 //!
 //! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap (at
 //! least `min_trigger` bytes, so small heaps do not run minors back to back) has been
@@ -38,10 +39,6 @@ pub(super) const STEP_BYTES: u64 = 16 << 10;
 /// memory latency dominates); a big allocation's debt is paid over several steps.
 pub(super) const MAX_STEP_WORK: u64 = 64 << 10;
 
-/// The longest an allocation step marks (see the module docs): half the 1 ms pause
-/// target, leaving room for the forward barrier's records and the sweep's share.
-pub(super) const MAX_STEP_TIME: Duration = Duration::from_micros(500);
-
 /// The work charged for sweeping one arena.
 pub(super) const SWEEP_WORK_PER_ARENA: u64 = (ARENA_SIZE / 64) as u64;
 
@@ -55,6 +52,9 @@ pub(super) struct Pacing {
     pub pause_percent: u32,
     pub stepmul_percent: u32,
     pub min_trigger: u64,
+    /// The longest an allocation step marks, if steps have a deadline (see the module
+    /// docs).
+    pub step_deadline: Option<Duration>,
     /// Heap size at which the next cycle starts.
     pub trigger: u64,
     /// Heap size by which the running cycle must be done.
@@ -76,12 +76,19 @@ pub(super) struct Pacing {
 }
 
 impl Pacing {
-    /// Pacing with Lua's `pause` and `stepmul`, no cycle before `min_trigger` bytes.
-    pub fn new(pause_percent: u32, stepmul_percent: u32, min_trigger: u64) -> Self {
+    /// Pacing with Lua's `pause` and `stepmul`, no cycle before `min_trigger` bytes, and
+    /// allocation steps that mark until `step_deadline` at most.
+    pub fn new(
+        pause_percent: u32,
+        stepmul_percent: u32,
+        min_trigger: u64,
+        step_deadline: Option<Duration>,
+    ) -> Self {
         Pacing {
             pause_percent,
             stepmul_percent: stepmul_percent.max(1),
             min_trigger,
+            step_deadline,
             trigger: min_trigger,
             goal: (min_trigger.saturating_mul(u64::from(pause_percent)) / 100)
                 .max(min_trigger + 4 * ARENA_SIZE as u64),

@@ -3,14 +3,12 @@
 //! marked, gray bit clear, in neither the gray queue nor the SSB, not a stack (stacks are
 //! re-traced in the atomic phase) and not weak (weak references may point anywhere).
 
-use std::collections::{HashMap, HashSet};
-
 use super::cycle::{Phase, State};
 use super::marker::CollectRefs;
 use crate::heap::Heap;
 use crate::mark::is_marked;
 use crate::object_model::{ObjectModel, ObjectRef, Roots, Weakness};
-use crate::verify::{verify_heap_with, VerifyError};
+use crate::verify::{verify_heap_visiting, BlockSet, HeapIndex, VerifyError};
 
 /// Verifies the heap in whatever phase the collector is.
 pub(super) fn verify<M: ObjectModel, R: Roots>(
@@ -19,78 +17,91 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
     roots: &mut R,
 ) -> Result<(), VerifyError> {
     let black_allowed = state.phase != Phase::Idle || state.sticky;
-    let reachable = verify_heap_with::<M, R>(heap, roots, black_allowed)?;
-    if state.phase != Phase::Marking && !state.sticky {
-        return Ok(());
+    let index = HeapIndex::new(heap);
+    let check_colors = state.phase == Phase::Marking || state.sticky;
+    if !check_colors {
+        return verify_heap_visiting::<M, R>(heap, &index, roots, black_allowed, |_, _| {});
     }
-    let recorded: HashSet<ObjectRef> = state
-        .marking
-        .gray
-        .objects()
-        .chain(state.barrier.ssb.iter())
-        .collect();
+    // Looked up for every marked object: a bitmap beside the arenas.
+    let mut recorded = BlockSet::new(&index);
+    for obj in state.barrier.ssb.iter().chain(state.marking.gray.objects()) {
+        recorded.insert(&index, obj);
+    }
+    let ssb = Refs::new(state.barrier.ssb.iter());
     // Objects the forward barrier recorded are as good as marked: the next step marks
     // them, before any sweep.
-    let shaded: HashSet<ObjectRef> = state.barrier.shade.iter().copied().collect();
+    let shaded = Refs::new(state.barrier.shade.iter().copied());
     let large_objects = heap.large_objects();
-    for obj in reachable {
+    // The walk's own errors come first: the children checked here are not verified yet
+    // (an unlocated one is left to the walk, which reports it).
+    let mut broken = None;
+    verify_heap_visiting::<M, R>(heap, &index, roots, black_allowed, |obj, children| {
+        if broken.is_some() {
+            return;
+        }
         // SAFETY: reachable traversable objects are live and initialised.
         let black = unsafe {
             is_marked(large_objects, obj)
                 && !obj.header().is_gray()
-                && !recorded.contains(&obj)
+                && !recorded.contains(&index, obj)
                 && !M::is_stack(obj)
                 && M::weakness(obj) == Weakness::Strong
         };
-        if !black {
-            continue;
+        if black {
+            broken = check_children(obj, children, "black", state, heap, &index, &shaded).err();
         }
-        let mut children = Vec::new();
-        // SAFETY: as above.
-        unsafe { M::trace(obj, &mut CollectRefs(&mut children)) };
-        check_children(obj, &children, "black", state, heap, &shaded)?;
+    })?;
+    if let Some(error) = broken {
+        return Err(error);
     }
     // A big object traced in part holds the same invariant over its traced parts (a
     // store or a resize that moves an entry into them takes the forward barrier), unless
     // the backward barrier queued it for a whole trace again.
     // An object traced again while an older trace of it is still queued has two chunks
     // queued: its traced parts are those before the lower one.
-    let mut traced_parts: HashMap<ObjectRef, usize> = HashMap::new();
-    for (obj, next) in state.marking.gray.chunks() {
-        let parts = traced_parts.entry(obj).or_insert(next);
-        *parts = (*parts).min(next);
-    }
-    let ssb: HashSet<ObjectRef> = state.barrier.ssb.iter().collect();
+    let mut traced_parts: Vec<(ObjectRef, usize)> = state.marking.gray.chunks().collect();
+    traced_parts.sort_unstable();
+    traced_parts.dedup_by_key(|&mut (obj, _)| obj);
+    let mut children = Vec::new();
     for (obj, next) in traced_parts {
         // SAFETY: queued chunks belong to reached, live traversable objects.
-        if unsafe { obj.header() }.is_gray() || ssb.contains(&obj) {
+        if unsafe { obj.header() }.is_gray() || ssb.contains(obj) {
             continue;
         }
-        let mut children = Vec::new();
+        children.clear();
         // SAFETY: as above; the range is cut to the current part count.
         unsafe {
             let traced = next.min(M::part_count(obj));
             M::trace_parts(obj, 0..traced, &mut CollectRefs(&mut children));
         }
-        check_children(obj, &children, "partly traced", state, heap, &shaded)?;
+        check_children(
+            obj,
+            &children,
+            "partly traced",
+            state,
+            heap,
+            &index,
+            &shaded,
+        )?;
     }
     Ok(())
 }
 
 /// Fails if one of `children` of the traced object `obj` is neither marked nor shaded.
+/// Children outside the heap are left to the reachability walk.
 fn check_children(
     obj: ObjectRef,
     children: &[ObjectRef],
     what: &str,
     state: &State,
     heap: &Heap,
-    shaded: &HashSet<ObjectRef>,
+    index: &HeapIndex,
+    shaded: &Refs,
 ) -> Result<(), VerifyError> {
     let large_objects = heap.large_objects();
-    match children
-        .iter()
-        .find(|&&c| !is_marked(large_objects, c) && !shaded.contains(&c))
-    {
+    match children.iter().find(|&&c| {
+        index.locate(c.addr()).is_some() && !is_marked(large_objects, c) && !shaded.contains(c)
+    }) {
         Some(child) => Err(VerifyError(format!(
             "tri-color invariant: {what} {:#x} refers to unmarked {:#x} ({:?}, sticky: {})",
             obj.addr(),
@@ -99,5 +110,23 @@ fn check_children(
             state.sticky
         ))),
         None => Ok(()),
+    }
+}
+
+/// A set of references, sorted for binary search: the SSB's and the forward barrier's
+/// (usually few, and looked up only for partly traced objects and unmarked children, so
+/// a bitmap over the heap would cost more to clear than it saves).
+struct Refs(Vec<ObjectRef>);
+
+impl Refs {
+    fn new(refs: impl Iterator<Item = ObjectRef>) -> Self {
+        let mut refs: Vec<ObjectRef> = refs.collect();
+        refs.sort_unstable();
+        refs.dedup();
+        Refs(refs)
+    }
+
+    fn contains(&self, obj: ObjectRef) -> bool {
+        self.0.binary_search(&obj).is_ok()
     }
 }
