@@ -30,6 +30,19 @@ pub struct PauseSummary {
     pub max: Duration,
 }
 
+/// The full collections the program asked for (Lua's `collectgarbage("collect")`): pauses
+/// of its choosing, so they count in GC time and MMU but not in the pause percentiles,
+/// which describe the pauses the collector chose.
+#[derive(Copy, Clone, Default, Debug, PartialEq)]
+pub struct ExplicitCollections {
+    /// How many ran.
+    pub count: u64,
+    /// Their total time.
+    pub total: Duration,
+    /// The longest.
+    pub max: Duration,
+}
+
 /// Which part of the heap a collection cycle marked, so that generational collectors can
 /// report how often they fall back to whole-heap work.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -71,8 +84,10 @@ pub struct Stats {
     pub major_cycles: u64,
     /// Total time spent in the collector (all pauses).
     pub gc_time: Duration,
-    /// Pause percentiles.
+    /// Percentiles of the pauses the collector chose (explicit collections aside).
     pub pauses: PauseSummary,
+    /// The full collections the program asked for.
+    pub explicit: ExplicitCollections,
     /// The same pauses in the thread's CPU time, when measured
     /// (`HeapConfig::pause_cpu_time`).
     pub pause_cpu: Option<PauseSummary>,
@@ -297,6 +312,7 @@ pub struct PauseLog {
     /// Pauses in thread CPU time, when measured.
     cpu_histogram: Option<Histogram<u32>>,
     total: Duration,
+    explicit: ExplicitCollections,
     minor_cycles: u64,
     major_cycles: u64,
     created: Instant,
@@ -327,6 +343,7 @@ impl Default for PauseLog {
             histogram: pause_histogram(),
             cpu_histogram: None,
             total: Duration::ZERO,
+            explicit: ExplicitCollections::default(),
             minor_cycles: 0,
             major_cycles: 0,
             created: Instant::now(),
@@ -361,6 +378,18 @@ impl PauseLog {
             let nanos = nanos(thread_cpu_time().saturating_sub(cpu)).max(1);
             histogram.saturating_record(nanos);
         }
+    }
+
+    /// Ends an explicit full collection `start` began: GC time and MMU count it, the
+    /// pause percentiles do not (see [`ExplicitCollections`]).
+    pub fn end_explicit(&mut self, start: PauseStart) {
+        let pause = start.wall.elapsed();
+        self.total += pause;
+        self.mmu
+            .record(start.wall.saturating_duration_since(self.created), pause);
+        self.explicit.count += 1;
+        self.explicit.total += pause;
+        self.explicit.max = self.explicit.max.max(pause);
     }
 
     /// Records one pause that began at `start` and lasted `pause`. The start places the
@@ -402,6 +431,7 @@ impl PauseLog {
             major_cycles: self.major_cycles,
             gc_time: self.total,
             pauses,
+            explicit: self.explicit,
             mmu: self.mmu(),
             allocated_bytes: sizes.allocated_bytes,
             live_bytes: sizes.live_bytes,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use gc_core::collectors::NewGc;
 use gc_core::stats::Mmu;
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND, WEAK_KEYS_KIND};
-use gc_core::{Collector, GcMode, HeapConfig, PauseSummary, Stats};
+use gc_core::{Collector, ExplicitCollections, GcMode, HeapConfig, PauseSummary, Stats};
 
 type Gc = NewGc<TestModel>;
 
@@ -31,6 +31,10 @@ fn untimed(stats: Stats) -> Stats {
         pauses: PauseSummary {
             count: stats.pauses.count,
             ..PauseSummary::default()
+        },
+        explicit: ExplicitCollections {
+            count: stats.explicit.count,
+            ..ExplicitCollections::default()
         },
         pause_cpu: None,
         mmu: Mmu::default(),

@@ -239,6 +239,23 @@ fn stats_json_has_the_promised_fields() {
     assert!(json.get("pause_cpu_ms").is_none(), "{text}");
 }
 
+/// `collectgarbage("collect")` is the program's pause, not the collector's: counted in
+/// `explicit_ms` (and GC time), not in `pause_ms`, under every collector that collects.
+#[test]
+fn explicit_collections_are_reported_apart_from_the_collectors_pauses() {
+    for info in registry().iter().filter(|info| info.collects) {
+        let json = stats_json_of(
+            &["--gc", info.name],
+            "local t = {} for i = 1, 3 do t[i] = {} collectgarbage() end",
+        );
+        let text = json.to_string();
+        assert_eq!(json["explicit_ms"]["count"].as_u64(), Some(3), "{text}");
+        let explicit_max = json["explicit_ms"]["max"].as_f64().unwrap();
+        let gc = json["gc_ms"].as_f64().unwrap();
+        assert!(explicit_max > 0.0 && explicit_max <= gc, "{text}");
+    }
+}
+
 /// With --pause-cpu-time every pause is also timed in thread CPU time, which a pause
 /// cannot take more of than wall time (beyond the clocks' resolution).
 #[test]
@@ -259,16 +276,21 @@ fn pause_cpu_time_times_the_same_pauses() {
 
 /// luagc's --stats-json output for a small allocating script, run with `args`.
 fn stats_json(args: &[&str]) -> serde_json::Value {
+    stats_json_of(args, "local t = {} for i = 1, 1e6 do t[i % 100] = {i} end")
+}
+
+/// luagc's --stats-json output for `chunk`, run with `args`.
+fn stats_json_of(args: &[&str], chunk: &str) -> serde_json::Value {
     let path = std::env::temp_dir().join(format!(
         "luagc-stats-{}-{}.json",
         std::process::id(),
-        args.len()
+        args.join("_").replace(['-', ' '], "")
     ));
     let output = Command::new(env!("CARGO_BIN_EXE_luagc"))
         .args(args)
         .args(["--stats-json"])
         .arg(&path)
-        .args(["-e", "local t = {} for i = 1, 1e6 do t[i % 100] = {i} end"])
+        .args(["-e", chunk])
         .output()
         .expect("run luagc");
     assert!(output.status.success());

@@ -42,10 +42,19 @@ fn untimed_stats(args: &[&str], run: usize) -> serde_json::Value {
     let mut json: serde_json::Value = serde_json::from_str(&text).expect("json");
     let object = json.as_object_mut().expect("an object");
     let pauses = object["pause_ms"]["count"].clone();
-    for timed in ["wall_ms", "gc_ms", "pause_ms", "pause_cpu_ms", "mmu"] {
+    let explicit = object["explicit_ms"]["count"].clone();
+    for timed in [
+        "wall_ms",
+        "gc_ms",
+        "pause_ms",
+        "explicit_ms",
+        "pause_cpu_ms",
+        "mmu",
+    ] {
         object.remove(timed);
     }
     object.insert("pause_count".to_owned(), pauses);
+    object.insert("explicit_count".to_owned(), explicit);
     json
 }
 

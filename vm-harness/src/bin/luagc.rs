@@ -131,6 +131,15 @@ fn pause_json(pauses: &PauseSummary) -> PauseJson {
     }
 }
 
+/// The program's explicit full collections (`collectgarbage("collect")`), outside
+/// `pause_ms`.
+#[derive(Serialize)]
+struct ExplicitJson {
+    count: u64,
+    total: f64,
+    max: f64,
+}
+
 /// Minimum mutator utilisation over the whole run, keyed by window length.
 #[derive(Serialize)]
 struct MmuJson {
@@ -147,7 +156,9 @@ struct StatsJson {
     collector: String,
     wall_ms: f64,
     gc_ms: f64,
+    /// The pauses the collector chose.
     pause_ms: PauseJson,
+    explicit_ms: ExplicitJson,
     /// The same pauses in thread CPU time, with --pause-cpu-time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pause_cpu_ms: Option<PauseJson>,
@@ -336,7 +347,7 @@ fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Durati
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     if cli.stats {
         eprintln!(
-            "luagc stats: collector {} | wall {:.1} ms | gc {:.1} ms in {} cycles ({} minor, {} major) | pauses p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms | mmu 1 ms {:.3}, 10 ms {:.3}, 100 ms {:.3} | allocated {} B, peak heap {} B, live {} B",
+            "luagc stats: collector {} | wall {:.1} ms | gc {:.1} ms in {} cycles ({} minor, {} major) | pauses p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms | {} explicit collections, max {:.3} ms | mmu 1 ms {:.3}, 10 ms {:.3}, 100 ms {:.3} | allocated {} B, peak heap {} B, live {} B",
             C::NAME,
             ms(wall),
             ms(stats.gc_time),
@@ -346,6 +357,8 @@ fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Durati
             ms(stats.pauses.p50),
             ms(stats.pauses.p99),
             ms(stats.pauses.max),
+            stats.explicit.count,
+            ms(stats.explicit.max),
             stats.mmu.window_1ms,
             stats.mmu.window_10ms,
             stats.mmu.window_100ms,
@@ -368,6 +381,11 @@ fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Durati
             wall_ms: ms(wall),
             gc_ms: ms(stats.gc_time),
             pause_ms: pause_json(&stats.pauses),
+            explicit_ms: ExplicitJson {
+                count: stats.explicit.count,
+                total: ms(stats.explicit.total),
+                max: ms(stats.explicit.max),
+            },
             pause_cpu_ms: stats.pause_cpu.as_ref().map(pause_json),
             cycles: stats.cycles,
             cycles_minor: stats.minor_cycles,

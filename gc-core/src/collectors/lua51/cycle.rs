@@ -172,8 +172,9 @@ impl<M: ObjectModel> Lua51<M> {
 
     /// 5.1's `luaC_fullgc`: a running marking is abandoned (a sweep returns every block
     /// to white; nothing is of the other white before the flip, so it frees nothing), a
-    /// running sweep is finished, then a whole cycle runs. One pause.
-    pub(super) fn full_collection<R: Roots>(&mut self, roots: &mut R) {
+    /// running sweep is finished, then a whole cycle runs. One pause, `explicit` when the
+    /// program asked for it.
+    pub(super) fn full_collection<R: Roots>(&mut self, roots: &mut R, explicit: bool) {
         let start = self.pauses.begin();
         if matches!(self.phase, Phase::Pause | Phase::Propagate) {
             self.marking.clear();
@@ -187,6 +188,10 @@ impl<M: ObjectModel> Lua51<M> {
             self.single_step(roots);
         }
         self.pacing.after_cycle();
-        self.pauses.end(start);
+        if explicit {
+            self.pauses.end_explicit(start);
+        } else {
+            self.pauses.end(start);
+        }
     }
 }

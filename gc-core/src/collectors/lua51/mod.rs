@@ -102,7 +102,7 @@ impl<M: ObjectModel> Lua51<M> {
                 }
             }
             if attempt == 0 {
-                self.full_collection(roots);
+                self.full_collection(roots, false);
             }
         }
         Err(OutOfMemory { requested: bytes })
@@ -196,7 +196,7 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
     }
 
     fn collect<R: Roots>(&mut self, roots: &mut R) {
-        self.full_collection(roots);
+        self.full_collection(roots, true);
     }
 
     /// 5.1's `collectgarbage("step", kbytes)`: steps as if `kbytes` KB more had been

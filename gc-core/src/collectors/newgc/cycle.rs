@@ -389,7 +389,12 @@ impl State {
     /// threads; weak tables, finalizers and the VM's weak references included) and
     /// sweeps it, in one pause. It leaves no black object, whatever the mode: the next
     /// cycle marks everything.
-    pub fn full_collection<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+    pub fn full_collection<M: ObjectModel, R: Roots>(
+        &mut self,
+        heap: &mut Heap,
+        roots: &mut R,
+        explicit: bool,
+    ) {
         let start = self.pauses.begin();
         self.finish_cycle::<M, R>(heap, roots);
         if self.sticky {
@@ -413,7 +418,11 @@ impl State {
         self.trim_to = None;
         self.allocated_at_atomic = heap.allocated_bytes();
         self.pauses.count_cycle(CycleKind::Major);
-        self.pauses.end(start);
+        if explicit {
+            self.pauses.end_explicit(start);
+        } else {
+            self.pauses.end(start);
+        }
     }
 }
 

@@ -219,7 +219,7 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
     }
 
     fn collect(&mut self, heap: &mut Heap) -> bool {
-        self.state.full_collection::<M, R>(heap, self.roots);
+        self.state.full_collection::<M, R>(heap, self.roots, false);
         true
     }
 }
@@ -327,7 +327,8 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     fn collect<R: Roots>(&mut self, roots: &mut R) {
-        self.state.full_collection::<M, R>(&mut self.heap, roots);
+        self.state
+            .full_collection::<M, R>(&mut self.heap, roots, true);
     }
 
     fn step<R: Roots>(&mut self, roots: &mut R, kbytes: usize) -> bool {

@@ -9,7 +9,7 @@ use crate::mark::mark_heap;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::PauseLog;
 
-/// Runs a full collection as one pause.
+/// Runs a full collection as one pause, `explicit` when the program asked for it.
 pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     heap: &mut Heap,
     roots: &mut R,
@@ -17,6 +17,7 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     finalizers: &mut FinalizerQueue,
     pauses: &mut PauseLog,
     config: &HeapConfig,
+    explicit: bool,
 ) {
     let start = pauses.begin();
     heap.prepare_for_collection();
@@ -25,6 +26,10 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     let trigger = trigger_bytes(config, marked.live_bytes);
     let headroom = trigger - marked.live_bytes.min(trigger);
     heap.finish_collection(marked.live_bytes, headroom);
-    pauses.end(start);
+    if explicit {
+        pauses.end_explicit(start);
+    } else {
+        pauses.end(start);
+    }
     pauses.count_cycle(crate::stats::CycleKind::Major);
 }

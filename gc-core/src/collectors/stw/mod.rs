@@ -58,6 +58,18 @@ impl<M: ObjectModel> Stw<M> {
             .alloc_slow(kind, object_kind, bytes, 0, &mut policy)
     }
 
+    fn full_cycle<R: Roots>(&mut self, roots: &mut R, explicit: bool) {
+        cycle::full_cycle::<M, R>(
+            &mut self.heap,
+            roots,
+            &mut self.gray_stack,
+            &mut self.finalizers,
+            &mut self.pauses,
+            &self.config,
+            explicit,
+        );
+    }
+
     /// The heap, for tools that inspect it.
     pub fn heap(&self) -> &Heap {
         &self.heap
@@ -94,6 +106,7 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
             self.finalizers,
             self.pauses,
             self.config,
+            false,
         );
         true
     }
@@ -146,19 +159,12 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
 
     fn safepoint<R: Roots>(&mut self, roots: &mut R) {
         if self.auto_collect && self.heap.heap_bytes() >= self.trigger() {
-            self.collect(roots);
+            self.full_cycle(roots, false);
         }
     }
 
     fn collect<R: Roots>(&mut self, roots: &mut R) {
-        cycle::full_cycle::<M, R>(
-            &mut self.heap,
-            roots,
-            &mut self.gray_stack,
-            &mut self.finalizers,
-            &mut self.pauses,
-            &self.config,
-        );
+        self.full_cycle(roots, true);
     }
 
     fn register_finalizer(&mut self, obj: ObjectRef) {
