@@ -2,7 +2,9 @@
 //! - A 32-byte object (header plus two slots), under every collector of the registry:
 //!   `newgc` and `stw` reuse memory, so their figure is the bump fast path plus the
 //!   amortised slow path and collections of an empty heap; `lua51` is a `malloc` and a
-//!   list link, plus its steps; `epsilon` never reuses memory, so it adds a fresh page
+//!   list link, plus its steps, and with nothing live its threshold (twice the live
+//!   estimate, 5.1's pacing) stays near zero, so it steps at almost every allocation and
+//!   frees each block with `free`; `epsilon` never reuses memory, so it adds a fresh page
 //!   fault every 4 KB.
 //! - A 40 KB leaf block (a Lua array part of 2,500 slots): huge with 64 KB arenas (its own
 //!   mapping), an arena block with 256 KB or 1 MB arenas; it is zero-filled as a VM would. This is what the arena size
