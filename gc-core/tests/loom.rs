@@ -159,11 +159,12 @@ fn broken_termination_that_stops_when_its_own_queues_look_empty_is_caught() {
     });
 }
 
+/// A sweeper's claiming loop: `(count, cursor, work)` to the arenas it swept, with results.
+type SweepClaim = fn(usize, &AtomicUsize, &dyn Fn(usize) -> usize) -> Vec<(usize, usize)>;
+
 /// Two sweepers share three arenas through one cursor; their per-worker results, merged
 /// after they finish, must name every arena exactly once.
-fn sweep_in_parallel(
-    claim: fn(usize, &AtomicUsize, &dyn Fn(usize) -> usize) -> Vec<(usize, usize)>,
-) {
+fn sweep_in_parallel(claim: SweepClaim) {
     loom::model(move || {
         let cursor = Arc::new(AtomicUsize::new(0));
         let sweepers: Vec<_> = (0..2)
