@@ -4,7 +4,9 @@
 //! atomics or queues from anywhere else.
 //!
 //! crossbeam-deque is invisible to loom, so under loom [`deque`] is a lock-based stand-in
-//! with the same interface: the models check our protocols, not crossbeam's deque.
+//! with the same interface: the models check our protocols, not crossbeam's deque. Like
+//! crossbeam's, its steals may fail with `Steal::Retry` when they meet another operation
+//! on the queue, so the callers' retry paths are explored too.
 
 #[cfg(loom)]
 pub use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -18,6 +20,13 @@ pub use loom::thread::yield_now;
 #[cfg(not(loom))]
 pub use std::thread::yield_now;
 
+/// Says that the caller is about to retry after losing a race (a pause instruction; to
+/// loom, a yield, without which it would explore the retry loop forever).
+#[cfg(loom)]
+pub use loom::hint::spin_loop;
+#[cfg(not(loom))]
+pub use std::hint::spin_loop;
+
 /// Work-stealing deques: crossbeam's, or a lock-based model of them under loom.
 #[cfg(not(loom))]
 pub mod deque {
@@ -27,6 +36,7 @@ pub mod deque {
 /// Work-stealing deques: a lock-based model of crossbeam's interface for loom.
 #[cfg(loom)]
 pub mod deque {
+    use loom::sync::atomic::{AtomicUsize, Ordering};
     use loom::sync::{Arc, Mutex};
     use std::collections::VecDeque;
 
@@ -36,34 +46,60 @@ pub mod deque {
         Empty,
         /// An item was taken.
         Success(T),
-        /// Lost a race; try again (never returned by this model).
+        /// Lost a race with another operation on the queue; try again.
         Retry,
     }
 
-    /// A queue behind a loom mutex: the shared part of all three handles.
-    pub struct Queue<T>(Mutex<VecDeque<T>>);
+    /// A queue behind a loom mutex: the shared part of all three handles. `version`
+    /// counts the changes to it; a steal that finds it changed between its first look
+    /// and taking the lock gives up with `Retry`, as crossbeam's steal does when its
+    /// compare-and-swap loses to another operation.
+    pub struct Queue<T> {
+        items: Mutex<VecDeque<T>>,
+        version: AtomicUsize,
+    }
 
     impl<T> Queue<T> {
         fn new() -> Self {
-            Queue(Mutex::new(VecDeque::new()))
+            Queue {
+                items: Mutex::new(VecDeque::new()),
+                version: AtomicUsize::new(0),
+            }
         }
 
-        /// Steals the oldest item.
+        /// Steals the oldest item, or gives up with `Retry` if the queue changed since
+        /// the steal began.
         pub fn steal(&self) -> Steal<T> {
-            self.0
-                .lock()
-                .unwrap()
-                .pop_front()
-                .map_or(Steal::Empty, Steal::Success)
+            let seen = self.version.load(Ordering::Acquire);
+            let mut items = self.items.lock().unwrap();
+            if self.version.load(Ordering::Relaxed) != seen {
+                return Steal::Retry;
+            }
+            match items.pop_front() {
+                Some(item) => {
+                    self.version.fetch_add(1, Ordering::Release);
+                    Steal::Success(item)
+                }
+                None => Steal::Empty,
+            }
         }
 
         /// Whether the queue is empty.
         pub fn is_empty(&self) -> bool {
-            self.0.lock().unwrap().is_empty()
+            self.items.lock().unwrap().is_empty()
         }
 
         fn push(&self, item: T) {
-            self.0.lock().unwrap().push_back(item);
+            self.items.lock().unwrap().push_back(item);
+            self.version.fetch_add(1, Ordering::Release);
+        }
+
+        fn pop(&self) -> Option<T> {
+            let item = self.items.lock().unwrap().pop_back();
+            if item.is_some() {
+                self.version.fetch_add(1, Ordering::Release);
+            }
+            item
         }
     }
 
@@ -89,7 +125,7 @@ pub mod deque {
 
         /// Pops the newest item.
         pub fn pop(&self) -> Option<T> {
-            self.0 .0.lock().unwrap().pop_back()
+            self.0.pop()
         }
 
         /// Whether the deque is empty.

@@ -1,10 +1,14 @@
-//! Loom models of the parallel collector's protocols, each with a deliberately broken
-//! variant that loom must catch. Run with
+//! Loom models of the parallel collector's protocols and of the production mark driver
+//! over them, each with a deliberately broken variant that loom must catch (by the
+//! assertion it names). Run with
 //! `RUSTFLAGS="--cfg loom" cargo test -p gc-core --release --test loom`.
 #![cfg(loom)]
 
-use gc_core::parallel::{claim_bit, claim_indices, WorkPool};
-use gc_core::sync::deque::Worker;
+use std::ops::Range;
+
+use gc_core::parallel::mark::{mark_pool, Claim, MarkGraph, MarkWorker};
+use gc_core::parallel::{claim_bit, claim_indices, Prefetch, WorkPool};
+use gc_core::sync::deque::{Steal, Worker};
 use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use loom::sync::Arc;
 use loom::thread;
@@ -42,7 +46,7 @@ fn mark_bit_claim_has_exactly_one_winner() {
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "the object is traced exactly once")]
 fn broken_claim_with_load_then_store_is_caught() {
     race_for_a_mark_bit(|word, bit| {
         let old = word.load(Ordering::Relaxed);
@@ -102,7 +106,11 @@ impl Marking {
 /// work may be outstanding anywhere: stopping earlier would leave gray objects to a worker
 /// that may already be gone (or serialise the rest of the phase on one worker).
 fn mark_in_parallel(run_worker: fn(&WorkPool<usize>, usize, &Worker<usize>, &Marking)) {
-    loom::model(move || {
+    let mut builder = loom::model::Builder::new();
+    // With steals that may retry, exhaustive exploration takes over 15 minutes; four
+    // preemptions take seconds (five: a minute), and a worker stopping early needs one.
+    builder.preemption_bound = Some(4);
+    builder.check(move || {
         let mut deques: Vec<Worker<usize>> = (0..2).map(|_| Worker::new_lifo()).collect();
         let pool = Arc::new(WorkPool::new(&deques));
         let marking = Arc::new(Marking::new());
@@ -140,7 +148,7 @@ fn work_stealing_terminates_only_when_all_work_is_done() {
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "stopped early")]
 fn broken_termination_that_stops_when_its_own_queues_look_empty_is_caught() {
     mark_in_parallel(|pool, me, local, marking| {
         // Stops as soon as it finds nothing to take, without the idle count: another
@@ -151,11 +159,12 @@ fn broken_termination_that_stops_when_its_own_queues_look_empty_is_caught() {
     });
 }
 
+/// A sweeper's claiming loop: `(count, cursor, work)` to the arenas it swept, with results.
+type SweepClaim = fn(usize, &AtomicUsize, &dyn Fn(usize) -> usize) -> Vec<(usize, usize)>;
+
 /// Two sweepers share three arenas through one cursor; their per-worker results, merged
 /// after they finish, must name every arena exactly once.
-fn sweep_in_parallel(
-    claim: fn(usize, &AtomicUsize, &dyn Fn(usize) -> usize) -> Vec<(usize, usize)>,
-) {
+fn sweep_in_parallel(claim: SweepClaim) {
     loom::model(move || {
         let cursor = Arc::new(AtomicUsize::new(0));
         let sweepers: Vec<_> = (0..2)
@@ -183,7 +192,7 @@ fn sweep_claims_every_arena_exactly_once() {
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "each arena swept exactly once")]
 fn broken_sweep_cursor_with_load_then_store_is_caught() {
     sweep_in_parallel(|count, cursor, work| {
         let mut results = Vec::new();
@@ -196,4 +205,282 @@ fn broken_sweep_cursor_with_load_then_store_is_caught() {
             results.push((index, work(index)));
         }
     });
+}
+
+/// The production mark driver (`gc_core::parallel::mark`, which marks the arena heap in
+/// `mark::parallel`) on a model heap of six objects, with chunks of 3 parts and batches
+/// of 2 so that every path runs: root 0 has three children to trace, more than a batch,
+/// so its worker shares the oldest (1) for the other to steal; 1 has four parts, traced
+/// as a chunk and a stealable part range; 2 is a leaf; 3 is weak; 4 and 5 are reached
+/// from several objects, so the workers race for 5's mark.
+const HEAP: [Shape; 6] = [
+    Shape::Strong(&[1, 3, 4]),
+    Shape::Strong(&[4, 5, 4, 2]),
+    Shape::Leaf,
+    Shape::Weak(&[5]),
+    Shape::Strong(&[]),
+    Shape::Strong(&[]),
+];
+
+/// A model object.
+#[derive(Copy, Clone)]
+enum Shape {
+    /// Traced, by parts if it has more than a chunk; one reference per part.
+    Strong(&'static [usize]),
+    /// Traced whole and recorded as weak.
+    Weak(&'static [usize]),
+    /// Never traced.
+    Leaf,
+}
+
+/// Bytes of model object `i`: distinct powers of two, so a sum shows what was counted.
+fn bytes_of(i: usize) -> u64 {
+    16 << i
+}
+
+/// A model object's index; nothing to prefetch.
+#[derive(Copy, Clone, Debug, PartialEq)]
+struct Obj(usize);
+
+impl Prefetch for Obj {
+    fn prefetch(self) {}
+}
+
+loom::thread_local! {
+    /// The model driver's worker on this thread (0: the model's main thread).
+    static WORKER: std::cell::Cell<usize> = std::cell::Cell::new(0);
+}
+
+/// Paths some execution took (bits of `run_mark_driver`'s record).
+const SHARED_BATCH_STOLEN: u64 = 1;
+const PART_RANGE_STOLEN: u64 = 2;
+
+/// The model heap: a mark word per object (claimed by `claim`; sharing a word with
+/// neighbours is `race_for_a_mark_bit`'s concern), and counts of whole traces and of
+/// each part's traces, started and finished.
+struct ModelHeap {
+    marks: [AtomicU64; 6],
+    claim: fn(&AtomicU64, u64) -> bool,
+    traces: [[std::sync::atomic::AtomicUsize; 4]; 6],
+    finished: std::sync::atomic::AtomicUsize,
+    /// Which worker traced the root, part 0 of object 1 (the batch the root's worker
+    /// shares) and part 3 (the part range its tracer pushes): 0 or 1, or 2 if none.
+    traced_by: [std::sync::atomic::AtomicUsize; 3],
+}
+
+/// Traces, whole or by part, the model heap must see: every traversable object once
+/// (object 1's four parts once each), the leaf never.
+const ALL_TRACES: usize = 4 + 4;
+
+impl ModelHeap {
+    fn new(claim: fn(&AtomicU64, u64) -> bool) -> Self {
+        ModelHeap {
+            marks: Default::default(),
+            claim,
+            traces: Default::default(),
+            finished: Default::default(),
+            traced_by: [2, 2, 2].map(std::sync::atomic::AtomicUsize::new),
+        }
+    }
+
+    /// Counts a trace of `obj`'s part `part` (0 for a whole trace), for the checks.
+    fn count_trace(&self, obj: usize, part: usize) {
+        let relaxed = std::sync::atomic::Ordering::Relaxed;
+        let before = self.traces[obj][part].fetch_add(1, relaxed);
+        assert_eq!(before, 0, "every object and part is traced exactly once");
+        let watched = match (obj, part) {
+            (0, 0) => Some(0),
+            (1, 0) => Some(1),
+            (1, 3) => Some(2),
+            _ => None,
+        };
+        if let Some(i) = watched {
+            self.traced_by[i].store(WORKER.with(|w| w.get()), relaxed);
+        }
+    }
+
+    fn finish_trace(&self) {
+        self.finished
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn references(obj: usize) -> &'static [usize] {
+        match HEAP[obj] {
+            Shape::Strong(refs) | Shape::Weak(refs) => refs,
+            Shape::Leaf => &[],
+        }
+    }
+}
+
+// SAFETY: `claim` is `claim_bit` in the sound models; the broken one exists to be caught.
+unsafe impl MarkGraph for ModelHeap {
+    type Obj = Obj;
+    type Weak = usize;
+    const PARTS_PER_CHUNK: usize = 3;
+    const BATCH: usize = 2;
+
+    fn claim(&self, obj: Obj) -> Claim {
+        if !(self.claim)(&self.marks[obj.0], 1) {
+            return Claim::Already;
+        }
+        match HEAP[obj.0] {
+            Shape::Leaf => Claim::Leaf(bytes_of(obj.0)),
+            _ => Claim::Object(0),
+        }
+    }
+
+    unsafe fn strong_parts(&self, obj: Obj) -> Option<usize> {
+        match HEAP[obj.0] {
+            Shape::Strong(refs) => Some(refs.len()),
+            _ => None,
+        }
+    }
+
+    unsafe fn bytes(&self, obj: Obj) -> u64 {
+        bytes_of(obj.0)
+    }
+
+    unsafe fn trace(&self, obj: Obj, worker: &mut MarkWorker<'_, Self>) -> u64 {
+        self.count_trace(obj.0, 0);
+        for &child in Self::references(obj.0) {
+            worker.mark(Obj(child));
+        }
+        if let Shape::Weak(_) = HEAP[obj.0] {
+            worker.record_weak(obj.0);
+        }
+        self.finish_trace();
+        bytes_of(obj.0)
+    }
+
+    unsafe fn trace_parts(&self, obj: Obj, parts: Range<usize>, worker: &mut MarkWorker<'_, Self>) {
+        let refs = Self::references(obj.0);
+        for part in parts {
+            self.count_trace(obj.0, part);
+            worker.mark(Obj(refs[part]));
+            self.finish_trace();
+        }
+    }
+}
+
+/// Two workers run the production driver over [`HEAP`] from root 0. Whenever one stops,
+/// every trace must be over (the other is idle too); at the end every object is marked,
+/// counted once and traced once, and the weak one recorded once. The exploration must
+/// include executions where the other worker than the root's traces the batch the
+/// root's worker shared, and the part range object 1's tracer pushed.
+fn run_mark_driver(claim: fn(&AtomicU64, u64) -> bool) {
+    let relaxed = std::sync::atomic::Ordering::Relaxed;
+    let paths_seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = paths_seen.clone();
+    let mut builder = loom::model::Builder::new();
+    // Exhaustive exploration takes over 15 minutes; four preemptions take seconds (five:
+    // a minute), and a lost claim or a worker stopping while the other holds work needs
+    // one or two.
+    builder.preemption_bound = Some(4);
+    builder.check(move || {
+        let heap = Arc::new(ModelHeap::new(claim));
+        // Roots are marked before the driver runs.
+        assert_eq!(heap.claim(Obj(0)), Claim::Object(0));
+        let mut deques: Vec<Worker<_>> = (0..2).map(|_| Worker::new_lifo()).collect();
+        let pool = Arc::new(mark_pool::<ModelHeap>(&deques, &[Obj(0)]));
+        let second = deques.pop().expect("two deques");
+        let helper = {
+            let (heap, pool) = (heap.clone(), pool.clone());
+            thread::spawn(move || {
+                WORKER.with(|w| w.set(1));
+                let marked = MarkWorker::new(&*heap, &second).run(&pool, 1);
+                let finished = heap.finished.load(std::sync::atomic::Ordering::Relaxed);
+                assert_eq!(finished, ALL_TRACES, "worker 1 stopped early");
+                marked
+            })
+        };
+        let mine = MarkWorker::new(&*heap, &deques[0]).run(&pool, 0);
+        let finished = heap.finished.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(finished, ALL_TRACES, "worker 0 stopped early");
+        let theirs = helper.join().unwrap();
+        assert!(
+            heap.marks.iter().all(|m| m.load(Ordering::Relaxed) == 1),
+            "all marked"
+        );
+        // The root was counted when it was marked, outside the driver.
+        assert_eq!(
+            mine.live_objects + theirs.live_objects + 1,
+            6,
+            "every object counted once"
+        );
+        assert_eq!(
+            mine.live_bytes + theirs.live_bytes,
+            (0..6).map(bytes_of).sum::<u64>(),
+            "every object's bytes counted once"
+        );
+        let weak: Vec<usize> = mine.weak.iter().chain(&theirs.weak).copied().collect();
+        assert_eq!(weak, [3], "the weak object recorded once");
+        let [root, batch, range] = heap.traced_by.each_ref().map(|by| by.load(relaxed));
+        if batch != root {
+            seen.fetch_or(SHARED_BATCH_STOLEN, relaxed);
+        }
+        if range != batch {
+            seen.fetch_or(PART_RANGE_STOLEN, relaxed);
+        }
+    });
+    assert_eq!(
+        paths_seen.load(relaxed),
+        SHARED_BATCH_STOLEN | PART_RANGE_STOLEN,
+        "the exploration steals a shared batch and a part range"
+    );
+}
+
+#[test]
+fn mark_driver_traces_every_object_and_part_once_and_stops_when_all_is_done() {
+    run_mark_driver(claim_bit);
+}
+
+#[test]
+#[should_panic(expected = "traced exactly once")]
+fn broken_claim_in_the_mark_driver_is_caught() {
+    run_mark_driver(|word, bit| {
+        let old = word.load(Ordering::Relaxed);
+        word.store(old | bit, Ordering::Relaxed);
+        old & bit == 0
+    });
+}
+
+/// The model deque's steals give up with `Steal::Retry` when they meet another operation
+/// on the queue, as crossbeam's do, so the retry paths of `WorkPool::find_work` are
+/// explored: two thieves that retry take each item at most once, the owner pops the rest,
+/// and some execution has a steal give up.
+#[test]
+fn model_deque_steals_may_retry_and_retrying_takes_each_item_once() {
+    let retried = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = retried.clone();
+    loom::model(move || {
+        let owner = Worker::new_lifo();
+        owner.push(1);
+        owner.push(2);
+        let thieves: Vec<_> = (0..2)
+            .map(|_| {
+                let (stealer, seen) = (owner.stealer(), seen.clone());
+                thread::spawn(move || loop {
+                    match stealer.steal() {
+                        Steal::Success(item) => return Some(item),
+                        Steal::Empty => return None,
+                        Steal::Retry => {
+                            seen.store(true, std::sync::atomic::Ordering::Relaxed);
+                            thread::yield_now();
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut items: Vec<i32> = thieves
+            .into_iter()
+            .filter_map(|t| t.join().unwrap())
+            .collect();
+        items.extend(std::iter::from_fn(|| owner.pop()));
+        items.sort();
+        assert_eq!(items, [1, 2], "each item taken exactly once");
+    });
+    assert!(
+        retried.load(std::sync::atomic::Ordering::Relaxed),
+        "some steal gave up with Retry"
+    );
 }

@@ -5,15 +5,19 @@
 //!   worker is idle and every queue is empty.
 //! - [`claim_indices`]: workers take items (arenas to sweep) by an atomic cursor; each item
 //!   is processed exactly once and results come back per worker, merged without locks.
+//! - [`mark`]: the parallel mark driver over them (private gray stacks, surplus shared in
+//!   batches, big objects traced in chunks), generic over the heap it marks.
 //!
 //! They use only [`crate::sync`]'s primitives. Everything here compiles under loom; the
-//! heap-specific drivers (`mark::parallel`, the parallel sweep) call them from scoped
-//! threads.
+//! heap-specific code (`mark::parallel`, the parallel sweep) runs them on scoped threads.
 
 mod claim;
+pub mod mark;
+pub(crate) mod prefetch;
 mod work_pool;
 
 pub use claim::{claim_bit, claim_indices};
+pub use prefetch::Prefetch;
 pub use work_pool::WorkPool;
 
 /// Runs `work(i, state)` for each worker `i`, handing worker `i` the `i`-th of `states`

@@ -12,7 +12,7 @@
 //! itself idle again, so the count can only reach the total when all are truly idle.
 
 use crate::sync::deque::{Injector, Steal, Stealer, Worker};
-use crate::sync::{yield_now, AtomicUsize, Ordering};
+use crate::sync::{spin_loop, yield_now, AtomicUsize, Ordering};
 
 /// The shared side of a set of workers.
 pub struct WorkPool<T> {
@@ -70,6 +70,7 @@ impl<T> WorkPool<T> {
             if !retry {
                 return None;
             }
+            spin_loop();
         }
     }
 
