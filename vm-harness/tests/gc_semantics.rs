@@ -4,7 +4,7 @@
 //! mode switches). Scripts leave their findings in globals, which the tests read.
 
 use gc_core::collectors::{visit_all, CollectorVisitor, NewGc, Stw};
-use gc_core::{Collector, HeapConfig};
+use gc_core::{Collector, GcMode, HeapConfig};
 use vm_harness::compiler::CompileOptions;
 use vm_harness::model::LuaModel;
 use vm_harness::value::Value;
@@ -332,5 +332,37 @@ fn a_big_weak_table_resized_during_marking_stays_weak() {
                    end"),
         );
         assert_eq!(global(&mut vm, "left"), "1 1 1 1 1 1 1 ", "{mode}");
+    }
+}
+
+/// Marking and sweeping end even when the program keeps giving them work: writing old
+/// tables in turn (each goes back to the SSB as soon as it is traced again), and interning
+/// a new string per iteration (the string table pruned after each marking grows as fast).
+/// newgc ran a single cycle, or none, on both and its heap grew with every allocation.
+#[test]
+fn newgc_cycles_end_while_the_program_keeps_feeding_them() {
+    let scripts = [
+        "local objs = {}
+         for i = 1, 1000 do objs[i] = { n = 0 } end
+         for i = 1, 1000000 do objs[i % 1000 + 1].last = { i } end",
+        "local live = {}
+         for i = 1, 1000000 do live[i % 5000] = {i, tostring(i)} end",
+    ];
+    for mode in [GcMode::Incremental, GcMode::Generational] {
+        for script in scripts {
+            let config = HeapConfig {
+                mode: Some(mode),
+                step_deadline: None,
+                ..HeapConfig::default()
+            };
+            let mut vm: Vm<NewGc<LuaModel>> =
+                Vm::new(NewGc::new(config), &VmOptions { gc_stress: 0 }).expect("boot");
+            run(&mut vm, script);
+            let stats = vm.heap.gc.stats();
+            assert!(
+                stats.cycles >= 4 && stats.peak_heap_bytes < stats.allocated_bytes / 4,
+                "{mode:?}: {stats:?}\n{script}"
+            );
+        }
     }
 }

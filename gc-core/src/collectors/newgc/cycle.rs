@@ -66,6 +66,10 @@ pub(super) struct State {
     /// phase (see `MAX_REMARKS`), and the allocation count at the last.
     pub remarks: u32,
     pub remarked_at: u64,
+    /// Passes over the SSB this cycle's marking began (see `MAX_SSB_PASSES`), and the
+    /// entries the current one has still to queue.
+    pub ssb_passes: u32,
+    pub ssb_pass_left: usize,
     /// The most bytes an atomic phase marked (for tools and tests: its share of the
     /// max pause).
     pub atomic_marked_max: u64,
@@ -91,6 +95,13 @@ const TRIM_ARENAS_PER_STEP: usize = 4;
 /// only what the mutator allocated since the last.
 const MAX_REMARKS: u32 = 3;
 
+/// Passes over the SSB before the atomic phase, at most; each traces only the entries
+/// waiting when it began. A mutator that writes old objects as fast as steps trace them
+/// again would otherwise hold marking open for ever (1,000 small tables each written in
+/// turn kept newgc from finishing any cycle); the atomic phase takes what the last pass
+/// left.
+const MAX_SSB_PASSES: u32 = 3;
+
 /// Allocation since the last pass after which, out of gray objects again, marking makes
 /// another pass rather than enter the atomic phase.
 const REMARK_AFTER_BYTES: u64 = 2 * STEP_BYTES;
@@ -99,8 +110,11 @@ const REMARK_AFTER_BYTES: u64 = 2 * STEP_BYTES;
 /// small); the rest are pruned in sweep steps.
 const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
 
-/// The work charged per weak-reference entry pruned.
-const PRUNE_WORK_PER_ENTRY: u64 = 256;
+/// The work charged per weak-reference entry pruned. Pruning must outpace the program's
+/// interning, or the held leaf sweep, and the cycle, never end: a new entry costs at
+/// least 16 bytes of allocation, which pays for `stepmul` percent of 16 units of work,
+/// so at 8 units an entry pruning keeps ahead for any `setstepmul` from 50 up.
+const PRUNE_WORK_PER_ENTRY: u64 = 8;
 
 impl State {
     /// Starts a cycle: (minor cycles) the old stacks become gray, then the roots are
@@ -119,6 +133,8 @@ impl State {
             self.marking.forget_stacks();
         }
         self.remarks = 0;
+        self.ssb_passes = 0;
+        self.ssb_pass_left = 0;
         // The SSB's remembered objects are queued by the steps, a batch at a time.
         self.mark_roots_and_stacks(heap, roots);
     }
@@ -180,8 +196,17 @@ impl State {
                     self.remarked_at = heap.allocated_bytes();
                     self.mark_roots_and_stacks(heap, roots);
                 } else {
+                    if self.ssb_pass_left == 0 {
+                        if self.ssb_passes == MAX_SSB_PASSES {
+                            break;
+                        }
+                        self.ssb_passes += 1;
+                        self.ssb_pass_left = self.barrier.ssb.len();
+                    }
+                    let batch = SSB_BATCH.min(self.ssb_pass_left);
+                    self.ssb_pass_left -= batch;
                     let gray = &mut self.marking.gray;
-                    self.barrier.ssb.pop_into(SSB_BATCH, |obj| gray.push(obj));
+                    self.barrier.ssb.pop_into(batch, |obj| gray.push(obj));
                 }
                 if budget == 0 {
                     return false;

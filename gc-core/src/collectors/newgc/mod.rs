@@ -251,6 +251,8 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             heap_at_major: 0,
             pruning: false,
             remarks: 0,
+            ssb_passes: 0,
+            ssb_pass_left: 0,
             trim_to: None,
             atomic_marked_max: 0,
             remarked_at: 0,

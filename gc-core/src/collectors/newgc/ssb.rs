@@ -71,6 +71,11 @@ impl Ssb {
         self.pop_into(usize::MAX, |_| {});
     }
 
+    /// Entries waiting.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// Whether no entry waits.
     pub fn is_empty(&self) -> bool {
         self.len == 0
