@@ -99,7 +99,7 @@ unsafe impl ObjectModel for TestModel {
     /// Even nodes stand for tables, written often (collectors with a choice take the
     /// backward barrier for them), odd ones for objects written rarely.
     unsafe fn is_written_often(obj: ObjectRef) -> bool {
-        Node(obj).id() % 2 == 0
+        Node(obj).id().is_multiple_of(2)
     }
 
     unsafe fn part_count(obj: ObjectRef) -> usize {
