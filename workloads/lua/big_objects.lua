@@ -3,11 +3,11 @@
 -- table (an array of up to a million numbers, or a hash of a hundred thousand string
 -- keys), reads them, keeps the newest few in a small live set and drops the rest: the
 -- large-object space's allocation and release at a steady rate, with little else live.
--- Usage: big_objects.lua [rounds]   (default 300; smoke 6)
+-- Usage: big_objects.lua [rounds]   (default 150; large 600; smoke 4)
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 300
+local N = tonumber(arg and arg[1]) or 150
 local KEEP = 3
 local M = 2147483647
 

@@ -5,8 +5,8 @@
 -- stage deepens some stacks), so thousands of coroutine stacks stay live and are traced
 -- on every cycle while the values passed between them (small tables) die young.
 -- Pipelines finish and are replaced by new ones, so coroutines die as well.
--- Usage: coro_pipeline.lua [items]   (default 2000000; smoke 10000). Pipelines live at a
---   time: items / 200, between 20 and 10000 (four coroutines each).
+-- Usage: coro_pipeline.lua [items]   (default 2000000; large 8000000; smoke 10000).
+--   Pipelines live at a time: items / 200, between 20 and 10000 (four coroutines each).
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 

@@ -5,14 +5,14 @@
 -- strings. Then aggregations run over the live records (group by city, by month, an
 -- age histogram, a filtered query), and a fraction of the records is corrected in place
 -- (writes into old objects). The live heap grows steadily and almost nothing dies.
--- Usage: csv_load.lua [rows]   (default 2000000; large 14000000, over 5 GB live on luagc;
---   smoke 20000)
+-- Usage: csv_load.lua [rows]   (default 1000000; large 14000000, about 5.7 GB live on
+--   luagc; smoke 5000)
 -- Fields are parsed with string.match and converted with tonumber; amounts are integer
 -- cents, so every sum is exact. Aggregates are read in a fixed order, never pairs() order.
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 2000000
+local N = tonumber(arg and arg[1]) or 1000000
 local CHUNK = 5000
 local M = 2147483647
 

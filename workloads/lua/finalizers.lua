@@ -6,7 +6,7 @@
 -- random; every finalizer checks its object's payload, adds the object's id to
 -- order-independent sums, and resurrects one object in five into a list that the
 -- program drains (and drops again) from time to time.
--- Usage: finalizers.lua [objects]   (default 2000000; smoke 20000)
+-- Usage: finalizers.lua [objects]   (default 2000000; large 8000000; smoke 20000)
 -- When finalizers run depends on the collector; the checksum does not: after the last
 -- full collections every object has been finalized exactly once, which the script
 -- asserts (totals of ids, payload sums and resurrections, each order-independent,

@@ -6,7 +6,7 @@
 -- roughly constant while dead objects leave holes of every size all over the heap: what
 -- is measured is the heap's size over its live data, and how well freed cells are
 -- reused.
--- Usage: fragmentation.lua [steps]   (default 3000000; smoke 50000)
+-- Usage: fragmentation.lua [steps]   (default 3000000; large 12000000; smoke 20000)
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 

@@ -5,12 +5,12 @@
 -- short strings (keys, escaped pieces, number texts), buffer tables, and the decoded
 -- tree, all garbage once the next document starts; a window of recent documents stays
 -- live.
--- Usage: json_roundtrip.lua [documents]   (default 20000; smoke 300)
+-- Usage: json_roundtrip.lua [documents]   (default 10000; large 40000; smoke 100)
 -- Object keys are encoded in sorted order, so no output depends on pairs() order.
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 20000
+local N = tonumber(arg and arg[1]) or 10000
 local WINDOW = 64
 local M = 2147483647
 

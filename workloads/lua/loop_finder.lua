@@ -7,11 +7,12 @@
 -- iterative algorithm), and the loop nest (natural loops of back edges, inner loops
 -- collapsed with union-find), allocating per-pass arrays and loop records that die when
 -- the next pass starts, while the graph stays live.
--- Usage: loop_finder.lua [blocks] [passes]   (default 1000000 3; smoke 20000)
+-- Usage: loop_finder.lua [blocks] [passes]   (default 500000 3; large 10000000 1, about
+--   6 GB live on luagc; smoke 5000)
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 1000000
+local N = tonumber(arg and arg[1]) or 500000
 local passes = tonumber(arg and arg[2]) or 3
 local M = 2147483647
 

@@ -3,7 +3,7 @@
 -- arithmetic metamethods (__add, __sub, __mul, __unm), so every operation allocates a
 -- new small table that dies within the step. A few dozen bodies are all that is live;
 -- the allocation rate is the whole story (the young-generation case).
--- Usage: nbody_vec.lua [steps]   (default 20000; smoke 300)
+-- Usage: nbody_vec.lua [steps]   (default 10000; large 40000; smoke 100)
 -- Floating-point operations are done in the same order on every interpreter (no fused
 -- multiply-add on x86-64), so the results agree bit for bit; the checksum prints them
 -- scaled and floored to integers, never as float text.
@@ -11,7 +11,7 @@
 -- integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 20000
+local N = tonumber(arg and arg[1]) or 10000
 local BODIES = 32
 local DT = 0.001
 

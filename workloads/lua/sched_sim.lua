@@ -6,11 +6,12 @@
 -- packets, their hop traces, queue nodes and event records are short-lived garbage
 -- allocated at a steady rate, with pointers from old objects (queues, tasks) to young
 -- ones on every send: the write barrier's traffic.
--- Usage: sched_sim.lua [events]   (default 3000000; smoke 30000). Tasks: 200 + events/100.
+-- Usage: sched_sim.lua [events]   (default 2000000; large 8000000; smoke 20000).
+--   Tasks: 200 + events/100.
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 3000000
+local N = tonumber(arg and arg[1]) or 2000000
 local ntasks = 200 + math.floor(N / 100)
 local M = 1000003
 

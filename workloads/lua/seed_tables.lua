@@ -3,7 +3,8 @@
 -- collection is forced, then half of them are replaced with new tables: the old halves
 -- die scattered through the whole heap and must be found by a collector that has to
 -- trace everything else. Lua 5.1 and LuaJIT 2.x spend most of this program in the GC.
--- Usage: seed_tables.lua [N]   (default 10000000; large 60000000, over 5 GB live on luagc)
+-- Usage: seed_tables.lua [N]   (default 10000000; large 60000000, 6.8 GB live on luagc;
+--   smoke 20000)
 -- Random choices come from a Park-Miller LCG whose products stay below 2^53, so every
 -- interpreter (doubles or 5.4 integers) draws the same sequence.
 -- The last line is a checksum that every interpreter must print identically.

@@ -6,12 +6,12 @@
 -- cost of creating, interning and collecting many short strings (the string table's
 -- cost, on interpreters that intern). The frequency table (a few thousand words) and a
 -- ring of recent outputs stay live.
--- Usage: text_proc.lua [paragraphs]   (default 40000; smoke 500)
+-- Usage: text_proc.lua [paragraphs]   (default 100000; large 400000; smoke 1000)
 -- Reports iterate words in sorted order, never in pairs() order.
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 40000
+local N = tonumber(arg and arg[1]) or 100000
 local M = 2147483647
 
 local seed = 1618

@@ -5,14 +5,14 @@
 -- which only an ephemeron-aware collector can still clear; Lua 5.1 keeps those), and a
 -- fully weak interning table of canonical objects. A stream of lookups hits and misses
 -- while a small strong set of objects and results is kept and replaced.
--- Usage: weak_memo.lua [lookups]   (default 4000000; smoke 40000)
+-- Usage: weak_memo.lua [lookups]   (default 500000; large 2000000; smoke 20000)
 -- What a lookup returns never depends on whether the collector has cleared an entry
 -- (a miss recomputes the same value), and the checksum counts only such values and
 -- entries whose keys are strongly held, never hits, misses or table sizes.
 -- Random choices come from a Park-Miller LCG (exact on doubles and on 5.4 integers).
 -- The last line is a checksum that every interpreter must print identically.
 
-local N = tonumber(arg and arg[1]) or 4000000
+local N = tonumber(arg and arg[1]) or 500000
 local M = 2147483647
 local STRONG = 4096
 

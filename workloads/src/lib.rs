@@ -103,7 +103,7 @@ pub const WORKLOADS: &[Workload] = &[
         name: "loop_finder",
         description: "loop recognition on a generated control-flow graph of a million blocks: DFS numbering, dominators, natural loops with union-find, per-pass garbage over a live graph",
         default_args: &["500000"],
-        large_args: &["8000000", "1"],
+        large_args: &["10000000", "1"],
         smoke_args: &["5000"],
         smoke_checksum: "checksum loop_finder 5000 508 1465 6 11631 13515800",
     },
