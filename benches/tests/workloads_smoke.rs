@@ -3,6 +3,11 @@
 //! checksum line recorded in the workloads crate (Debian lua5.1's output). This keeps
 //! the scripts portable and catches a collector that changes a program's result.
 //!
+//! A second test runs every workload at its smoke size under `--gc-stress 997` (a
+//! collection and a heap verification before every 997th allocation) for every collector
+//! that collects: the rooting and barrier bugs a normal run may never hit. All of it takes
+//! about a minute on two cores.
+//!
 //! `luagc` is vm-harness's binary, which this crate cannot build: it is looked up in the
 //! target directory this test was built in (`cargo test --workspace --release` builds it
 //! first), so `cargo test -p benches` alone may find a stale or missing one.
@@ -62,18 +67,64 @@ fn checksum(
         .ok_or_else(|| format!("{} {}: no output", program.display(), w.name))
 }
 
-#[test]
-fn every_workload_agrees_under_every_collector_and_interpreter() {
-    let luagc = luagc();
-    let mut failures = Vec::new();
-    let mut check = |label: String, got: Result<String, String>, w: &workloads::Workload| match got
-    {
+/// Records in `failures` a run that failed or printed another line than lua5.1's, so a
+/// test reports every mismatch at once.
+fn compare(
+    failures: &mut Vec<String>,
+    label: String,
+    got: Result<String, String>,
+    w: &workloads::Workload,
+) {
+    match got {
         Ok(line) if line == w.smoke_checksum => {}
         Ok(line) => failures.push(format!(
             "{label} {}: printed {line:?}, lua5.1 prints {:?}",
             w.name, w.smoke_checksum
         )),
         Err(e) => failures.push(format!("{label}: {e}")),
+    }
+}
+
+/// The stress period: small enough that every smoke run collects and verifies its heap
+/// many times, large enough that the whole suite stays near a minute.
+const STRESS: &str = "997";
+
+#[test]
+fn every_workload_agrees_under_gc_stress() {
+    let luagc = luagc();
+    let mut failures = Vec::new();
+    let collecting: Vec<_> = gc_core::collectors::registry()
+        .into_iter()
+        .filter(|c| c.collects)
+        .collect();
+    assert!(
+        collecting.len() >= 2,
+        "the registry lists fewer collectors that collect than expected: {collecting:?}"
+    );
+    for w in workloads::WORKLOADS {
+        for c in &collecting {
+            compare(
+                &mut failures,
+                format!("luagc --gc {} --gc-stress {STRESS}", c.name),
+                checksum(&luagc, &["--gc", c.name, "--gc-stress", STRESS], w),
+                w,
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(luagc is {})",
+        failures.join("\n"),
+        luagc.display()
+    );
+}
+
+#[test]
+fn every_workload_agrees_under_every_collector_and_interpreter() {
+    let luagc = luagc();
+    let mut failures = Vec::new();
+    let mut check = |label: String, got: Result<String, String>, w: &workloads::Workload| {
+        compare(&mut failures, label, got, w)
     };
     for w in workloads::WORKLOADS {
         for gc in gc_core::collectors::names() {

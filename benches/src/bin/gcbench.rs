@@ -11,7 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use benches::gcbench::configs::{self, Kind};
+use benches::gcbench::characterize;
+use benches::gcbench::configs::{self, Config, Kind};
 use benches::gcbench::environment::Environment;
 use benches::gcbench::matrix::{self, Matrix, SizeClass};
 use benches::gcbench::measure::{self, RunRecord};
@@ -59,6 +60,26 @@ enum Cmd {
         /// The relative precision of the answer.
         #[arg(long, value_name = "FRACTION", default_value_t = 0.03)]
         tolerance: f64,
+    },
+    /// The workloads' nominal statistics: each workload of a matrix (default
+    /// benches/matrices/paper.toml, at its benchmark sizes) run once under newgc and once
+    /// under stw; prints a Markdown table of allocation volume and rate, live heap (stw's
+    /// peak heap), survival, GC time share and peak RSS, and the spread of each.
+    Characterize {
+        /// The matrix file whose workloads run (default: benches/matrices/paper.toml).
+        matrix: Option<PathBuf>,
+        /// Also write the table to FILE.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The luagc binary (default: target/dist/luagc, else target/release/luagc).
+        #[arg(long, value_name = "PATH")]
+        luagc: Option<PathBuf>,
+        /// Only these workloads of the matrix, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        workloads: Option<Vec<String>>,
+        /// Run the workloads crate's scripts at this size instead of the matrix's arguments.
+        #[arg(long, value_enum)]
+        size: Option<Size>,
     },
     /// Regenerate the report of a results file without running anything.
     Report {
@@ -109,6 +130,23 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Cmd::Run(args) => run(args),
         Cmd::Report { results, out } => regenerate(&results, &out),
+        Cmd::Characterize {
+            matrix,
+            out,
+            luagc,
+            workloads,
+            size,
+        } => characterize_workloads(RunArgs {
+            matrix: Some(matrix.unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper.toml")
+            })),
+            out,
+            luagc,
+            workloads,
+            configs: None,
+            invocations: None,
+            size,
+        }),
         Cmd::Minheap {
             matrix,
             out,
@@ -339,6 +377,75 @@ fn progress(r: &RunRecord, done: usize, total: usize, elapsed_s: f64) {
 }
 
 /// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
+fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
+    let (_, m) = load_matrix(&args)?;
+    let mut notes = Vec::new();
+    let luagc = configs::find_luagc(args.luagc.as_deref(), &mut notes)?;
+    for n in &notes {
+        eprintln!("gcbench: note: {n}");
+    }
+    let config = |gc: &str| Config {
+        name: gc.to_owned(),
+        kind: Kind::Luagc,
+        collector: Some(gc.to_owned()),
+        program: luagc.clone(),
+        prelude: vec!["--gc".to_owned(), gc.to_owned()],
+        note: String::new(),
+    };
+    let (newgc, stw) = (config("newgc"), config("stw"));
+    let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
+    std::fs::create_dir_all(&stats_dir)
+        .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
+    let mut rows = Vec::new();
+    let mut failed = 0usize;
+    for w in &m.workloads {
+        let mut once = |c: &Config| {
+            let r = measure::run_once(c, w, 0, 0, &stats_dir)
+                .unwrap_or_else(|e| RunRecord::not_started(&w.name, &c.name, 0, 0, &w.args, e));
+            eprintln!(
+                "gcbench: {} {} {}: {:.1} s{}",
+                w.name,
+                w.args.join(" "),
+                c.name,
+                r.wall_ms / 1e3,
+                if r.ok { "" } else { " FAILED" }
+            );
+            if !r.ok {
+                failed += 1;
+                if let Some(t) = &r.stderr_tail {
+                    eprintln!("{t}");
+                }
+            }
+            r
+        };
+        let (n, s) = (once(&newgc), once(&stw));
+        if n.ok && s.ok && w.checksum && n.checksum != s.checksum {
+            failed += 1;
+            eprintln!(
+                "gcbench: {}: newgc printed {:?}, stw {:?}",
+                w.name, n.checksum, s.checksum
+            );
+        }
+        rows.push(characterize::Row {
+            workload: w.name.clone(),
+            args: w.args.clone(),
+            newgc: n,
+            stw: s,
+        });
+    }
+    let _ = std::fs::remove_dir_all(&stats_dir);
+    let table = characterize::table(&rows);
+    print!("{table}");
+    if let Some(out) = &args.out {
+        std::fs::write(out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
     if !(tolerance > 0.0 && tolerance < 1.0) {
         return Err("--tolerance must be between 0 and 1".to_owned());

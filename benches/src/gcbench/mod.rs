@@ -4,6 +4,7 @@
 //! others' checksum and kept raw in a results file, from which the report (medians with
 //! bootstrap intervals, LBO in wall and CPU time, pauses, space) is regenerated.
 
+pub mod characterize;
 pub mod configs;
 pub mod environment;
 pub mod matrix;
