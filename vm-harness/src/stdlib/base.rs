@@ -80,8 +80,13 @@ pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
     let ipairs_fn = vm.new_native(ipairs, &[ipairs_iter]);
     vm.roots.temps.pop();
     vm.set_field(globals, "ipairs", ipairs_fn?)?;
+    // The metatables newproxy(true) made, which a proxy may share: weak, as in 5.1, so
+    // each lives only as long as something else holds it.
     let proxies = vm.new_table(0, 0)?;
     vm.roots.temps.push(Value::Table(proxies));
+    let mode = vm.str_value(b"kv")?;
+    vm.set_field(proxies, "__mode", mode)?;
+    proxies.set_metatable(&mut vm.heap, Some(proxies));
     let newproxy_fn = vm.new_native(newproxy, &[Value::Table(proxies)]);
     vm.roots.temps.pop();
     vm.set_field(globals, "newproxy", newproxy_fn?)?;
