@@ -15,7 +15,12 @@ const UNSUPPORTED: &[(&str, &str)] = &[];
 
 /// Scripts whose output depends on objects being collected (weak entries cleared,
 /// finalizers run by `collectgarbage`): skipped under collectors that never collect.
-const NEED_COLLECTION: &[&str] = &["gc_finalizers", "gc_newproxy_weak", "gc_weak", "gc_weak_arrays"];
+const NEED_COLLECTION: &[&str] = &[
+    "gc_finalizers",
+    "gc_newproxy_weak",
+    "gc_weak",
+    "gc_weak_arrays",
+];
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lua")
