@@ -24,6 +24,7 @@ use gc_core::{Collector, GcMode, HeapConfig, ObjectModel, ObjectRef, OutOfMemory
 use gc_core::{Stats, Tracer, Weakness};
 use vm_harness::compiler::CompileOptions;
 use vm_harness::model::LuaModel;
+use vm_harness::object::table::TableRef;
 use vm_harness::value::Value;
 use vm_harness::vm::{Vm, VmOptions};
 
@@ -430,10 +431,9 @@ fn coroutine_and_userdata_stores_run_the_barrier() {
     );
 }
 
-#[test]
-fn a_missing_barrier_is_caught() {
-    // The check must be able to fail: a barriered store passes, the same store with the
-    // barrier's record erased (as if it had been skipped) is reported.
+/// A VM over [`BarrierCheck`] holding (rooted) an empty table with room in its hash part
+/// and two more tables to store into it.
+fn audited_holder_and_two_tables() -> (Vm<BarrierCheck>, TableRef, TableRef, TableRef) {
     let mut vm = Vm::new(
         BarrierCheck::new(HeapConfig::default()),
         &VmOptions { gc_stress: 0 },
@@ -444,47 +444,44 @@ fn a_missing_barrier_is_caught() {
     let b = vm.new_table(0, 0).expect("table");
     let c = vm.new_table(0, 0).expect("table");
     vm.roots.temps.extend([Value::Table(b), Value::Table(c)]);
+    (vm, holder, b, c)
+}
+
+/// Collects (a check point) and asserts what the check reported: nothing, or one
+/// violation mentioning `expected`.
+fn check_reports(vm: &mut Vm<BarrierCheck>, expected: Option<&str>) {
+    vm.heap.gc.collect(&mut vm.roots);
+    let violations = &vm.heap.gc.violations;
+    match expected {
+        None => assert!(violations.is_empty(), "{violations:?}"),
+        Some(text) => assert!(
+            violations.len() == 1 && violations[0].contains(text),
+            "{violations:?}"
+        ),
+    }
+}
+
+#[test]
+fn a_missing_barrier_is_caught() {
+    // The check must be able to fail: a barriered store passes, the same store with the
+    // barrier's record erased (as if it had been skipped) is reported.
+    let (mut vm, holder, b, c) = audited_holder_and_two_tables();
     vm.heap.gc.collect(&mut vm.roots);
     // The hash part has room: these stores allocate nothing.
     vm.raw_set(holder, Value::Boolean(true), Value::Table(b))
         .expect("set");
-    vm.heap.gc.collect(&mut vm.roots);
-    assert!(
-        vm.heap.gc.violations.is_empty(),
-        "{:?}",
-        vm.heap.gc.violations
-    );
+    check_reports(&mut vm, None);
     vm.raw_set(holder, Value::Boolean(false), Value::Table(c))
         .expect("set");
     vm.heap.gc.barriered.clear();
-    vm.heap.gc.collect(&mut vm.roots);
-    assert_eq!(
-        vm.heap.gc.violations.len(),
-        1,
-        "{:?}",
-        vm.heap.gc.violations
-    );
-    assert!(
-        vm.heap.gc.violations[0].contains("black table"),
-        "{:?}",
-        vm.heap.gc.violations
-    );
+    check_reports(&mut vm, Some("black table"));
 }
 
 #[test]
 fn a_missing_pre_write_barrier_is_caught() {
     // As above for the pre-write barrier: overwriting a reference reports it; the same
     // overwrite with the report erased is caught.
-    let mut vm = Vm::new(
-        BarrierCheck::new(HeapConfig::default()),
-        &VmOptions { gc_stress: 0 },
-    )
-    .expect("boot");
-    let holder = vm.new_table(0, 4).expect("table");
-    vm.roots.temps.push(Value::Table(holder));
-    let b = vm.new_table(0, 0).expect("table");
-    let c = vm.new_table(0, 0).expect("table");
-    vm.roots.temps.extend([Value::Table(b), Value::Table(c)]);
+    let (mut vm, holder, b, c) = audited_holder_and_two_tables();
     vm.raw_set(holder, Value::Boolean(true), Value::Table(b))
         .expect("set");
     vm.raw_set(holder, Value::Boolean(false), Value::Table(c))
@@ -492,27 +489,11 @@ fn a_missing_pre_write_barrier_is_caught() {
     vm.heap.gc.collect(&mut vm.roots);
     vm.raw_set(holder, Value::Boolean(true), Value::Nil)
         .expect("set");
-    vm.heap.gc.collect(&mut vm.roots);
-    assert!(
-        vm.heap.gc.violations.is_empty(),
-        "{:?}",
-        vm.heap.gc.violations
-    );
+    check_reports(&mut vm, None);
     vm.raw_set(holder, Value::Boolean(false), Value::Nil)
         .expect("set");
     vm.heap.gc.deleted.clear();
-    vm.heap.gc.collect(&mut vm.roots);
-    assert_eq!(
-        vm.heap.gc.violations.len(),
-        1,
-        "{:?}",
-        vm.heap.gc.violations
-    );
-    assert!(
-        vm.heap.gc.violations[0].contains("without the pre-write barrier"),
-        "{:?}",
-        vm.heap.gc.violations
-    );
+    check_reports(&mut vm, Some("without the pre-write barrier"));
 }
 
 /// Output the corpus scripts would print, swallowed (their results are `corpus.rs`'s
