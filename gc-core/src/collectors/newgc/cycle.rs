@@ -97,9 +97,8 @@ const MAX_REMARKS: u32 = 3;
 
 /// Passes over the SSB before the atomic phase, at most; each traces only the entries
 /// waiting when it began. A mutator that writes old objects as fast as steps trace them
-/// again would otherwise hold marking open for ever (1,000 small tables each written in
-/// turn kept newgc from finishing any cycle); the atomic phase takes what the last pass
-/// left.
+/// again would otherwise hold marking open for ever; the atomic phase takes what the
+/// last pass left.
 const MAX_SSB_PASSES: u32 = 3;
 
 /// Allocation since the last pass after which, out of gray objects again, marking makes
