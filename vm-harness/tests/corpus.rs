@@ -242,6 +242,18 @@ fn stats_json_has_the_promised_fields() {
         "cycles = minor + major in {text}"
     );
     assert!(json.get("pause_cpu_ms").is_none(), "{text}");
+    let settings = &json["settings"];
+    assert!(
+        settings["arena_bytes"]
+            .as_u64()
+            .is_some_and(|b| b.is_power_of_two())
+            && settings["gc_threads"].as_u64().is_some_and(|t| t >= 1)
+            && settings["pause_percent"].as_u64() == Some(200)
+            && settings["stepmul_percent"].as_u64() == Some(200)
+            && settings["mode"].is_null()
+            && settings["step_deadline_ms"].as_f64().is_some(),
+        "settings in {text}"
+    );
 }
 
 /// `collectgarbage("collect")` is the program's pause, not the collector's: counted in

@@ -151,9 +151,45 @@ struct MmuJson {
     window_100ms: f64,
 }
 
+/// The heap's settings at start (a program may change pause and stepmul later), so raw
+/// results say what they were measured with.
+#[derive(Serialize)]
+struct SettingsJson {
+    /// The arena size this build was compiled with (`GC_CORE_ARENA_SHIFT`).
+    arena_bytes: usize,
+    gc_threads: usize,
+    pause_percent: u32,
+    stepmul_percent: u32,
+    min_trigger_bytes: usize,
+    /// The forced mode, or null when the collector switches by itself.
+    mode: Option<&'static str>,
+    /// null: no step deadline.
+    step_deadline_ms: Option<f64>,
+    heap_limit_bytes: Option<usize>,
+}
+
+impl SettingsJson {
+    fn of(config: &HeapConfig) -> Self {
+        SettingsJson {
+            arena_bytes: gc_core::heap::arena::ARENA_SIZE,
+            gc_threads: config.gc_threads,
+            pause_percent: config.pause_percent,
+            stepmul_percent: config.stepmul_percent,
+            min_trigger_bytes: config.min_trigger_bytes,
+            mode: config.mode.map(|mode| match mode {
+                GcMode::Incremental => "incremental",
+                GcMode::Generational => "generational",
+            }),
+            step_deadline_ms: config.step_deadline.map(|d| d.as_secs_f64() * 1000.0),
+            heap_limit_bytes: config.heap_limit,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct StatsJson {
     collector: String,
+    settings: SettingsJson,
     wall_ms: f64,
     gc_ms: f64,
     /// The pauses the collector chose.
@@ -235,6 +271,7 @@ fn run<C: Collector<LuaModel>>(cli: &Cli) -> i32 {
     let options = VmOptions {
         gc_stress: cli.gc_stress,
     };
+    let settings = SettingsJson::of(&config);
     let mut vm = match Vm::new(C::new(config), &options) {
         Ok(vm) => vm,
         Err(msg) => {
@@ -245,7 +282,7 @@ fn run<C: Collector<LuaModel>>(cli: &Cli) -> i32 {
     let code = run_script(&mut vm, cli);
     vm.close();
     let wall = started.elapsed();
-    report(&vm, cli, wall, code);
+    report(&vm, cli, wall, code, settings);
     code
 }
 
@@ -342,7 +379,13 @@ fn fail<C: Collector<LuaModel>>(vm: &mut Vm<C>, msg: &str) -> i32 {
 
 /// Prints and writes the statistics; called at exit, so MMU covers the whole run (from the
 /// collector's creation to now).
-fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Duration, code: i32) {
+fn report<C: Collector<LuaModel>>(
+    vm: &Vm<C>,
+    cli: &Cli,
+    wall: std::time::Duration,
+    code: i32,
+    settings: SettingsJson,
+) {
     let stats = vm.heap.gc.stats();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     if cli.stats {
@@ -378,6 +421,7 @@ fn report<C: Collector<LuaModel>>(vm: &Vm<C>, cli: &Cli, wall: std::time::Durati
     if let Some(path) = &cli.stats_json {
         let json = StatsJson {
             collector: C::NAME.to_owned(),
+            settings,
             wall_ms: ms(wall),
             gc_ms: ms(stats.gc_time),
             pause_ms: pause_json(&stats.pauses),
