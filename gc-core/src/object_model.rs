@@ -15,17 +15,12 @@ use std::ptr::NonNull;
 ///
 /// A plain 64-bit pointer: there is no 2 or 4 GB limit anywhere in the heap. It is `Copy`
 /// and carries no lifetime: keeping it reachable (from [`Roots`] or from another reachable
-/// object) is the VM's job, as it is with Lua's own `GCObject *`.
+/// object) is the VM's job, as it is with Lua's own `GCObject *`. It is neither `Send` nor
+/// `Sync`: a heap belongs to one mutator thread (the parallel marker passes references
+/// between its threads in a wrapper of its own, while the mutator is stopped).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 #[repr(transparent)]
 pub struct ObjectRef(NonNull<u8>);
-
-// SAFETY: an ObjectRef is an address; every access through it is an unsafe operation
-// whose contract says who may touch the object. Parallel markers pass references between
-// threads while the mutator is stopped.
-unsafe impl Send for ObjectRef {}
-// SAFETY: as for Send: sharing the address itself is harmless.
-unsafe impl Sync for ObjectRef {}
 
 impl ObjectRef {
     /// Wraps a block address handed out by a collector. Returns `None` for null.

@@ -11,7 +11,7 @@ use crate::mark::reach::{reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::parallel::mark::{mark_pool, Claim, MarkGraph, MarkWorker};
-use crate::parallel::{claim_bit, run_workers};
+use crate::parallel::{claim_bit, run_workers, Prefetch};
 use crate::sync::deque::Worker;
 
 /// Strong objects with more parts than this (a table with a big array part) are traced in
@@ -23,6 +23,26 @@ pub const PARTS_PER_CHUNK: usize = 1024;
 /// deque's fences are paid per batch, not per object.
 const BATCH: usize = 64;
 
+/// A reference handed between marking threads. `ObjectRef` is not `Send`: an address
+/// that safe code could carry to another thread and dereference there would let it race
+/// with the mutator. Markers run while the mutator is stopped and touch a block only
+/// through its atomic mark bit and, once their claim on it is won, its trace.
+#[derive(Copy, Clone)]
+#[repr(transparent)]
+struct MarkRef(ObjectRef);
+
+// SAFETY: marker threads exist only during a marking, while the mutator is stopped; each
+// reads an object's fields only after winning its mark-bit claim (see `MarkGraph`), and
+// mark bits are atomics.
+unsafe impl Send for MarkRef {}
+
+impl Prefetch for MarkRef {
+    #[inline(always)]
+    fn prefetch(self) {
+        self.0.prefetch();
+    }
+}
+
 /// The arena heap with the object model `M`, as the parallel driver marks it.
 struct HeapGraph<'a, M> {
     large_objects: &'a LargeObjectSpace,
@@ -32,14 +52,14 @@ struct HeapGraph<'a, M> {
 // SAFETY: `claim` claims arena mark bits with `fetch_or` (`claim_bit`) and huge blocks'
 // marks with an atomic swap: one winner each.
 unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
-    type Obj = ObjectRef;
-    type Weak = (ObjectRef, Weakness);
+    type Obj = MarkRef;
+    type Weak = (MarkRef, Weakness);
     const PARTS_PER_CHUNK: usize = PARTS_PER_CHUNK;
     const BATCH: usize = BATCH;
 
     #[inline(always)]
-    fn claim(&self, obj: ObjectRef) -> Claim {
-        match reach(self.large_objects, obj, claim_bit) {
+    fn claim(&self, obj: MarkRef) -> Claim {
+        match reach(self.large_objects, obj.0, claim_bit) {
             Reached::Already => Claim::Already,
             Reached::Leaf(bytes) => Claim::Leaf(bytes),
             Reached::Object(bytes) => Claim::Object(bytes),
@@ -47,39 +67,40 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     }
 
     #[inline(always)]
-    unsafe fn strong_parts(&self, obj: ObjectRef) -> Option<usize> {
+    unsafe fn strong_parts(&self, obj: MarkRef) -> Option<usize> {
+        let obj = obj.0;
         // SAFETY: claimed objects are live and initialised; this worker alone traces it.
         unsafe { (M::weakness(obj) == Weakness::Strong).then(|| M::part_count(obj)) }
     }
 
     #[inline(always)]
-    unsafe fn bytes(&self, obj: ObjectRef) -> u64 {
+    unsafe fn bytes(&self, obj: MarkRef) -> u64 {
         // SAFETY: as above.
-        u64::from(unsafe { obj.header() }.cells()) * CELL_SIZE as u64
+        u64::from(unsafe { obj.0.header() }.cells()) * CELL_SIZE as u64
     }
 
     #[inline(always)]
-    unsafe fn trace(&self, obj: ObjectRef, worker: &mut MarkWorker<'_, Self>) -> u64 {
+    unsafe fn trace(&self, obj: MarkRef, worker: &mut MarkWorker<'_, Self>) -> u64 {
         // SAFETY: as above.
-        unsafe { trace_gray::<M, _>(obj, worker) }
+        unsafe { trace_gray::<M, _>(obj.0, worker) }
     }
 
     #[inline(always)]
     unsafe fn trace_parts(
         &self,
-        obj: ObjectRef,
+        obj: MarkRef,
         parts: Range<usize>,
         worker: &mut MarkWorker<'_, Self>,
     ) {
         // SAFETY: per the caller, these parts are traced once, within the part count.
-        unsafe { M::trace_parts(obj, parts, worker) }
+        unsafe { M::trace_parts(obj.0, parts, worker) }
     }
 }
 
 impl<M: ObjectModel> Tracer for MarkWorker<'_, HeapGraph<'_, M>> {
     #[inline(always)]
     fn mark(&mut self, obj: ObjectRef) {
-        MarkWorker::mark(self, obj);
+        MarkWorker::mark(self, MarkRef(obj));
     }
 }
 
@@ -91,7 +112,7 @@ impl<M: ObjectModel> Liveness for MarkWorker<'_, HeapGraph<'_, M>> {
 
 impl<M: ObjectModel> MarkingTracer for MarkWorker<'_, HeapGraph<'_, M>> {
     fn record_weak(&mut self, obj: ObjectRef, weakness: Weakness) {
-        MarkWorker::record_weak(self, (obj, weakness));
+        MarkWorker::record_weak(self, (MarkRef(obj), weakness));
     }
 }
 
@@ -107,7 +128,7 @@ pub(crate) fn drain_in_parallel<M: ObjectModel>(
         model: PhantomData,
     };
     let deques: Vec<Worker<_>> = (0..threads).map(|_| Worker::new_lifo()).collect();
-    let gray: Vec<ObjectRef> = gray.collect();
+    let gray: Vec<MarkRef> = gray.map(MarkRef).collect();
     let pool = mark_pool::<HeapGraph<M>>(&deques, &gray);
     // Joining the workers' threads (in run_workers) makes their marks visible afterwards.
     let per_worker = run_workers(deques, |me, local| {
@@ -118,7 +139,12 @@ pub(crate) fn drain_in_parallel<M: ObjectModel>(
         .fold(Default::default(), |(mut total, mut weak), marked| {
             total.live_bytes += marked.live_bytes;
             total.live_objects += marked.live_objects;
-            weak.extend(marked.weak);
+            weak.extend(
+                marked
+                    .weak
+                    .into_iter()
+                    .map(|(obj, weakness)| (obj.0, weakness)),
+            );
             (total, weak)
         })
 }
