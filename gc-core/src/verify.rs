@@ -40,9 +40,11 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
+/// Returns a [`VerifyError`] with a formatted message (for every collector's verifier).
 macro_rules! fail {
-    ($($arg:tt)*) => { return Err(VerifyError(format!($($arg)*))) };
+    ($($arg:tt)*) => { return Err($crate::verify::VerifyError(format!($($arg)*))) };
 }
+pub(crate) use fail;
 
 /// Verifies `heap` between collections (no block may be black).
 pub fn verify_heap<M: ObjectModel, R: Roots>(
@@ -325,10 +327,11 @@ fn verify_space(space: &Space, black_allowed: bool) -> Result<(), VerifyError> {
     Ok(())
 }
 
-/// Collects references for the reachability walk.
-struct Collect(Vec<ObjectRef>);
+/// A tracer that appends the references it is given to a vector (the verifiers' walks,
+/// a big object's chunk, the forward barrier's records of a move).
+pub(crate) struct CollectRefs<'a>(pub &'a mut Vec<ObjectRef>);
 
-impl Tracer for Collect {
+impl Tracer for CollectRefs<'_> {
     #[inline]
     fn mark(&mut self, obj: ObjectRef) {
         self.0.push(obj);
@@ -340,10 +343,10 @@ fn verify_reachable<M: ObjectModel, R: Roots>(
     roots: &mut R,
     mut visit: impl FnMut(ObjectRef, &[ObjectRef]),
 ) -> Result<(), VerifyError> {
-    let mut pending = Collect(Vec::new());
-    roots.trace_roots(&mut pending);
+    let mut pending = Vec::new();
+    roots.trace_roots(&mut CollectRefs(&mut pending));
     let mut visited = BlockSet::new(index);
-    while let Some(obj) = pending.0.pop() {
+    while let Some(obj) = pending.pop() {
         let addr = obj.addr();
         let Some(location) = index.locate(addr) else {
             if is_huge(addr) {
@@ -373,11 +376,11 @@ fn verify_reachable<M: ObjectModel, R: Roots>(
             }
         };
         if traversable {
-            let start = pending.0.len();
+            let start = pending.len();
             // SAFETY: obj is an allocated traversable block reachable from the roots, so the
             // VM has initialised it.
-            unsafe { M::trace(obj, &mut pending) };
-            visit(obj, &pending.0[start..]);
+            unsafe { M::trace(obj, &mut CollectRefs(&mut pending)) };
+            visit(obj, &pending[start..]);
         }
     }
     Ok(())

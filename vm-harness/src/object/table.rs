@@ -521,16 +521,19 @@ impl TableRef {
 
     /// The slot holding `key`'s value, if the key is present (possibly with a nil value).
     fn find_slot(self, key: Value) -> Option<*mut Value> {
-        if let Value::Number(n) = key {
-            if let Some(i) = as_index(n) {
-                let idx = i.wrapping_sub(1) as u64;
-                if idx < u64::from(self.t().size_array) {
-                    return Some(self.array_slot(idx as usize) as *mut Value);
-                }
-            }
+        if let Some(idx) = self.array_index(key) {
+            return Some(self.array_slot(idx) as *mut Value);
         }
         self.find_node(key)
             .map(|i| &mut self.node(i).val as *mut Value)
+    }
+
+    /// The array-part slot of `key`, if it is an integer within the array part.
+    #[inline(always)]
+    fn array_index(self, key: Value) -> Option<usize> {
+        let Value::Number(n) = key else { return None };
+        let idx = as_index(n)?.wrapping_sub(1) as u64;
+        (idx < u64::from(self.t().size_array)).then_some(idx as usize)
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
@@ -545,19 +548,15 @@ impl TableRef {
     ) -> Result<(), SetError> {
         self.barrier_store(heap, key, val);
         self.clear_caches(key, val);
-        if let Value::Number(n) = key {
-            if let Some(i) = as_index(n) {
-                let idx = i.wrapping_sub(1) as u64;
-                if idx < u64::from(self.t().size_array) {
-                    let slot = self.array_slot(idx as usize);
-                    // SAFETY: a value slot of this table's array part.
-                    unsafe { heap.barrier_pre(self.0, slot) };
-                    *slot = val;
-                    return Ok(());
-                }
-            } else if n.is_nan() {
-                return Err(SetError::NanKey);
-            }
+        if let Some(idx) = self.array_index(key) {
+            let slot = self.array_slot(idx);
+            // SAFETY: a value slot of this table's array part.
+            unsafe { heap.barrier_pre(self.0, slot) };
+            *slot = val;
+            return Ok(());
+        }
+        if matches!(key, Value::Number(n) if n.is_nan()) {
+            return Err(SetError::NanKey);
         }
         if let Some(i) = self.find_node(key) {
             let node = self.node(i);
@@ -850,16 +849,11 @@ impl TableRef {
     /// Inserts during a resize, which sized the parts to hold every key; returns the part
     /// (see `part_count`) that holds the entry.
     fn insert_sized(self, key: Value, val: Value) -> usize {
-        let size_array = self.t().size_array as usize;
-        if let Value::Number(n) = key {
-            if let Some(i) = as_index(n) {
-                let idx = i.wrapping_sub(1) as u64;
-                if idx < size_array as u64 {
-                    *self.array_slot(idx as usize) = val;
-                    return idx as usize;
-                }
-            }
+        if let Some(idx) = self.array_index(key) {
+            *self.array_slot(idx) = val;
+            return idx;
         }
+        let size_array = self.t().size_array as usize;
         if let Some(i) = self.find_node(key) {
             self.node(i).val = val;
             return size_array + i;

@@ -59,7 +59,7 @@ pub struct Lua51<M> {
 }
 
 impl<M: ObjectModel> Lua51<M> {
-    /// 5.1's `luaC_checkGC` then the allocation.
+    /// A step if due, then the allocation.
     #[inline(always)]
     fn alloc<R: Roots>(
         &mut self,
@@ -67,15 +67,21 @@ impl<M: ObjectModel> Lua51<M> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        if self.space.bytes() >= self.pacing.threshold {
-            self.paced_step(roots);
-        }
+        self.step_if_due(roots);
         if self.limit.is_none() {
             if let Some(obj) = self.space.alloc(bytes, kind, self.marking.current_white) {
                 return Ok(obj);
             }
         }
         self.alloc_slow(kind, bytes, roots)
+    }
+
+    /// 5.1's `luaC_checkGC`: a step when the heap has reached the threshold.
+    #[inline(always)]
+    fn step_if_due<R: Roots>(&mut self, roots: &mut R) {
+        if self.space.bytes() >= self.pacing.threshold {
+            self.paced_step(roots);
+        }
     }
 
     /// Allocation under a heap limit, or after the system allocator refused: a full
@@ -190,9 +196,7 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
     }
 
     fn safepoint<R: Roots>(&mut self, roots: &mut R) {
-        if self.space.bytes() >= self.pacing.threshold {
-            self.paced_step(roots);
-        }
+        self.step_if_due(roots);
     }
 
     fn collect<R: Roots>(&mut self, roots: &mut R) {

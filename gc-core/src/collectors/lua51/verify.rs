@@ -12,21 +12,8 @@ use super::cycle::Phase;
 use super::marker::{BLACK, WHITES};
 use super::Lua51;
 use crate::heap::malloc_space::{MallocSpace, TRAVERSABLE};
-use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
-use crate::verify::VerifyError;
-
-macro_rules! fail {
-    ($($arg:tt)*) => { return Err(VerifyError(format!($($arg)*))) };
-}
-
-/// Collects the references a trace reports.
-struct Collect(Vec<ObjectRef>);
-
-impl Tracer for Collect {
-    fn mark(&mut self, obj: ObjectRef) {
-        self.0.push(obj);
-    }
-}
+use crate::object_model::{ObjectModel, Roots};
+use crate::verify::{fail, CollectRefs, VerifyError};
 
 impl<M: ObjectModel> Lua51<M> {
     /// Verifies the heap and the collector's invariants.
@@ -63,10 +50,10 @@ impl<M: ObjectModel> Lua51<M> {
             );
         }
 
-        let mut pending = Collect(self.finalizers.pending().to_vec());
-        roots.trace_roots(&mut pending);
+        let mut pending = self.finalizers.pending().to_vec();
+        roots.trace_roots(&mut CollectRefs(&mut pending));
         let mut visited = HashSet::new();
-        while let Some(obj) = pending.0.pop() {
+        while let Some(obj) = pending.pop() {
             if !visited.insert(obj) {
                 continue;
             }
@@ -81,11 +68,11 @@ impl<M: ObjectModel> Lua51<M> {
             if bits & TRAVERSABLE == 0 {
                 continue;
             }
-            let mut children = Collect(Vec::new());
+            let mut children = Vec::new();
             // SAFETY: a reachable traversable object, initialised by the VM.
-            unsafe { M::trace(obj, &mut children) };
+            unsafe { M::trace(obj, &mut CollectRefs(&mut children)) };
             if self.phase == Phase::Propagate && bits & BLACK != 0 {
-                for &child in &children.0 {
+                for &child in &children {
                     // SAFETY: references of a live object are blocks of this heap, on
                     // the list (checked when they are visited, before any read here
                     // could matter: the list check above covers every block).
@@ -99,7 +86,7 @@ impl<M: ObjectModel> Lua51<M> {
                     }
                 }
             }
-            pending.0.extend(children.0);
+            pending.extend(children);
         }
         Ok(())
     }

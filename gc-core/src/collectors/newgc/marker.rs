@@ -34,6 +34,7 @@ use crate::mark::reach::{
     claim_exclusive, reach, trace_gray, trace_gray_as, MarkingTracer, Reached,
 };
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
+use crate::verify::CollectRefs;
 
 /// What a cycle's marking keeps between steps.
 #[derive(Default)]
@@ -68,15 +69,6 @@ fn for_each_prefetched(objs: &[ObjectRef], mut f: impl FnMut(ObjectRef)) {
             prefetch_for_marking(ahead);
         }
         f(obj);
-    }
-}
-
-/// Collects references (a chunk's, or an object's for the verifier).
-pub(super) struct CollectRefs<'a>(pub &'a mut Vec<ObjectRef>);
-
-impl Tracer for CollectRefs<'_> {
-    fn mark(&mut self, obj: ObjectRef) {
-        self.0.push(obj);
     }
 }
 

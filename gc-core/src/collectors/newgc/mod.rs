@@ -28,11 +28,11 @@ use crate::heap::{GrowthPolicy, Heap};
 use crate::mark::is_marked;
 use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Weakness};
 use crate::stats::{PauseLog, Stats};
-use crate::verify::VerifyError;
+use crate::verify::{CollectRefs, VerifyError};
 use barrier::{Barrier, FORWARD_BARRIER_PARTS};
 use cycle::State;
 use generational::ModeControl;
-use marker::{CollectRefs, Marking};
+use marker::Marking;
 use pacing::Pacing;
 use ssb::Ssb;
 

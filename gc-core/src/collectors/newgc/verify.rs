@@ -4,11 +4,10 @@
 //! re-traced in the atomic phase) and not weak (weak references may point anywhere).
 
 use super::cycle::{Phase, State};
-use super::marker::CollectRefs;
 use crate::heap::Heap;
 use crate::mark::is_marked;
 use crate::object_model::{ObjectModel, ObjectRef, Roots, Weakness};
-use crate::verify::{verify_heap_visiting, BlockSet, HeapIndex, VerifyError};
+use crate::verify::{verify_heap_visiting, BlockSet, CollectRefs, HeapIndex, VerifyError};
 
 /// Verifies the heap in whatever phase the collector is.
 pub(super) fn verify<M: ObjectModel, R: Roots>(
