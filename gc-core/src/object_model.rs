@@ -132,6 +132,14 @@ impl GcHeader {
 pub trait Tracer {
     /// Reports one reference. Reporting the same reference twice is harmless.
     fn mark(&mut self, obj: ObjectRef);
+
+    /// Reports a weak-keyed entry (see [`ObjectModel::trace_weak`]) whose key is not live
+    /// yet: `value` becomes reachable when `key` does. A marker remembers the pair to mark
+    /// `value` as soon as it marks `key`, which makes ephemerons cost linear time. The
+    /// default ignores it: such a tracer visits weak-keyed objects again instead.
+    fn mark_when_live(&mut self, key: ObjectRef, value: ObjectRef) {
+        let _ = (key, value);
+    }
 }
 
 /// Which references of a traversable object do not keep their targets alive (Lua's
@@ -234,8 +242,9 @@ pub unsafe trait ObjectModel: 'static {
 
     /// Traces the strong part of a weak object: references outside entries; the keys of a
     /// `WeakValues` object; for `WeakKeys`, the value of each entry whose key
-    /// `tracer.is_live` already (ephemerons: the marker calls this again as more keys
-    /// become live). Keys and values that are not objects with identity (Lua strings) are
+    /// `tracer.is_live` already, and [`Tracer::mark_when_live`] for each entry whose key is
+    /// not live yet (ephemerons: without those reports the marker calls this again until
+    /// no more keys become live, which takes time quadratic in a chain of entries). Keys and values that are not objects with identity (Lua strings) are
     /// the VM's to treat as strong.
     ///
     /// # Safety

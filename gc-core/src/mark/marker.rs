@@ -5,6 +5,7 @@
 //! turns gray into black by tracing. When the stack is empty every reachable block is black.
 //! Leaf blocks skip gray: they have nothing to trace.
 
+use super::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
 use super::parallel::drain_in_parallel;
 use super::prefetch::drain_prefetching;
 use super::reach::{claim_exclusive, reach, trace_gray, MarkingTracer, Reached};
@@ -19,6 +20,7 @@ pub struct Marker<'h> {
     outcome: MarkOutcome,
     /// Every weak object traced this cycle, to revisit (ephemerons) and clear.
     weak_objects: Vec<(ObjectRef, Weakness)>,
+    ephemerons: EphemeronIndex,
 }
 
 impl<'h> Marker<'h> {
@@ -30,6 +32,7 @@ impl<'h> Marker<'h> {
             large_objects,
             outcome: MarkOutcome::default(),
             weak_objects: Vec::new(),
+            ephemerons: EphemeronIndex::default(),
         }
     }
 
@@ -54,26 +57,10 @@ impl<'h> Marker<'h> {
         self.weak_objects.extend(weak_objects);
     }
 
-    /// Revisits weak-key objects until no more values become reachable: a value an
-    /// ephemeron holds is live once its key is, and marking it may make other keys live.
-    /// Each pass costs one visit per weak object; passes repeat only while they mark.
+    /// Marks what the values of weak-keyed entries with live keys reach, to a fixpoint
+    /// (see [`super::ephemerons`]).
     pub fn converge_ephemerons<M: ObjectModel>(&mut self) {
-        loop {
-            let before = self.outcome.live_objects;
-            let mut i = 0;
-            while let Some(&(obj, weakness)) = self.weak_objects.get(i) {
-                if weakness == Weakness::WeakKeys {
-                    // SAFETY: weak objects were reached by this marking, so they are live,
-                    // initialised traversable objects.
-                    unsafe { M::trace_weak(obj, weakness, self) };
-                    self.drain::<M>();
-                }
-                i += 1;
-            }
-            if self.outcome.live_objects == before {
-                return;
-            }
-        }
+        converge::<M, _>(self);
     }
 
     /// Removes dead entries from every weak object traced this cycle.
@@ -102,13 +89,38 @@ impl Tracer for Marker<'_> {
     fn mark(&mut self, obj: ObjectRef) {
         // One marking thread: a plain read-modify-write claims the bit.
         match reach(self.large_objects, obj, claim_exclusive) {
-            Reached::Already => {}
+            Reached::Already => return,
             Reached::Leaf(bytes) => self.outcome.count(bytes),
             Reached::Object(bytes) => {
                 self.outcome.count(bytes);
                 self.gray_stack.push(obj);
             }
         }
+        if self.ephemerons.is_open() {
+            self.ephemerons.released_by(obj);
+        }
+    }
+
+    fn mark_when_live(&mut self, key: ObjectRef, value: ObjectRef) {
+        self.ephemerons.wait(key, value);
+    }
+}
+
+impl EphemeronMarker for Marker<'_> {
+    fn ephemerons(&mut self) -> &mut EphemeronIndex {
+        &mut self.ephemerons
+    }
+
+    fn weak_object(&self, i: usize) -> Option<(ObjectRef, Weakness)> {
+        self.weak_objects.get(i).copied()
+    }
+
+    fn marked_so_far(&self) -> u64 {
+        self.outcome.live_objects
+    }
+
+    fn drain_all<M: ObjectModel>(&mut self) {
+        self.drain::<M>();
     }
 }
 

@@ -5,6 +5,7 @@
 //! a heap whose bitmap encoding is complete (`Heap::prepare_for_collection`), because the
 //! size of a leaf block is read off the bitmap.
 
+pub mod ephemerons;
 mod marker;
 mod parallel;
 pub(crate) mod prefetch;

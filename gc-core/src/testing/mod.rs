@@ -144,8 +144,12 @@ unsafe impl ObjectModel for TestModel {
                 Weakness::WeakValues | Weakness::WeakKeysAndValues => false,
                 Weakness::Strong => true,
             };
-            if let (Some(value), true) = (value, value_strong) {
-                tracer.mark(value);
+            match (key, value) {
+                (_, Some(value)) if value_strong => tracer.mark(value),
+                (Some(key), Some(value)) if weakness == Weakness::WeakKeys => {
+                    tracer.mark_when_live(key, value)
+                }
+                _ => {}
             }
         }
     }

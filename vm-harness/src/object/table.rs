@@ -1014,8 +1014,8 @@ impl TableRef {
     /// Reports the strong references of a weak table (5.1's `traversetable` with a
     /// `__mode`, plus ephemerons): the metatable and parts always; keys unless keys are
     /// weak; values unless values are weak, and with weak keys only once the key is live
-    /// (the marker calls this again as keys become live). Strings, numbers and booleans
-    /// are never weak.
+    /// (a value whose key is not live yet is reported to wait for it). Strings, numbers and
+    /// booleans are never weak.
     pub(crate) fn trace_weak<T: Tracer + Liveness>(self, weakness: Weakness, tracer: &mut T) {
         let weak_keys = matches!(weakness, Weakness::WeakKeys | Weakness::WeakKeysAndValues);
         let weak_values = matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues);
@@ -1043,13 +1043,18 @@ impl TableRef {
                 if key_strong {
                     n.key.trace(tracer);
                 }
-                let value_marked = if weak_values {
-                    !is_weak_ref(n.val)
-                } else {
-                    key_strong || n.key.object().is_some_and(|k| tracer.is_live(k))
-                };
-                if value_marked {
+                if weak_values {
+                    if !is_weak_ref(n.val) {
+                        n.val.trace(tracer);
+                    }
+                } else if key_strong {
                     n.val.trace(tracer);
+                } else if let (Some(key), Some(value)) = (n.key.object(), n.val.object()) {
+                    if tracer.is_live(key) {
+                        tracer.mark(value);
+                    } else {
+                        tracer.mark_when_live(key, value);
+                    }
                 }
             }
         }

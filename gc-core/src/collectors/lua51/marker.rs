@@ -13,6 +13,7 @@
 //! objects must not hold their entries alive through it).
 
 use crate::heap::malloc_space::{MallocSpace, TRAVERSABLE};
+use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
 /// The first white.
@@ -42,6 +43,8 @@ pub(super) struct Marking {
     pub work: u64,
     /// Blocks marked this cycle: the ephemeron convergence stops when it stops growing.
     pub marked_blocks: u64,
+    /// Weak-keyed entries waiting for their keys, while ephemerons converge.
+    ephemerons: EphemeronIndex,
 }
 
 impl Default for Marking {
@@ -53,6 +56,7 @@ impl Default for Marking {
             current_white: WHITE0,
             work: 0,
             marked_blocks: 0,
+            ephemerons: EphemeronIndex::default(),
         }
     }
 }
@@ -103,24 +107,11 @@ impl Marking {
         }
     }
 
-    /// Traces the weak-key objects again until no more values become reachable: the
-    /// object model gives weak keys ephemeron semantics, which need the fixpoint.
+    /// Marks what the values of weak-keyed entries with live keys reach, to a fixpoint
+    /// (see [`crate::mark::ephemerons`]): the object model gives weak keys ephemeron
+    /// semantics, where 5.1 keeps such values strongly.
     pub fn converge_ephemerons<M: ObjectModel>(&mut self) {
-        loop {
-            let before = self.marked_blocks;
-            let mut i = 0;
-            while let Some(&(obj, weakness)) = self.weak.get(i) {
-                if weakness == Weakness::WeakKeys {
-                    // SAFETY: weak objects were traced this cycle: live and initialised.
-                    unsafe { M::trace_weak(obj, weakness, self) };
-                    self.propagate_all::<M>();
-                }
-                i += 1;
-            }
-            if self.marked_blocks == before {
-                return;
-            }
-        }
+        converge::<M, _>(self);
     }
 }
 
@@ -145,6 +136,31 @@ impl Tracer for Marking {
                 self.work += MallocSpace::block_bytes(obj);
             }
         }
+        if self.ephemerons.is_open() {
+            self.ephemerons.released_by(obj);
+        }
+    }
+
+    fn mark_when_live(&mut self, key: ObjectRef, value: ObjectRef) {
+        self.ephemerons.wait(key, value);
+    }
+}
+
+impl EphemeronMarker for Marking {
+    fn ephemerons(&mut self) -> &mut EphemeronIndex {
+        &mut self.ephemerons
+    }
+
+    fn weak_object(&self, i: usize) -> Option<(ObjectRef, Weakness)> {
+        self.weak.get(i).copied()
+    }
+
+    fn marked_so_far(&self) -> u64 {
+        self.marked_blocks
+    }
+
+    fn drain_all<M: ObjectModel>(&mut self) {
+        self.propagate_all::<M>();
     }
 }
 

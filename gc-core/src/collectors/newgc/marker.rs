@@ -28,6 +28,7 @@ use super::ssb::Ssb;
 use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
+use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
 use crate::mark::is_marked;
 use crate::mark::prefetch::{prefetch_for_marking, PrefetchQueue};
 use crate::mark::reach::{
@@ -51,6 +52,8 @@ pub(super) struct Marking {
     pub scan_work: u64,
     /// The references of the chunk being traced (kept for its capacity).
     chunk_refs: Vec<ObjectRef>,
+    /// Weak-keyed entries waiting for their keys, while ephemerons converge.
+    ephemerons: EphemeronIndex,
 }
 
 /// How far ahead of marking (a chunk's references, the forward barrier's records) their
@@ -288,28 +291,14 @@ impl MarkTracer<'_> {
         }
     }
 
-    /// Revisits weak-key objects until no more values become reachable (see
-    /// `Marker::converge_ephemerons`), draining fully after each visit.
+    /// Marks what the values of weak-keyed entries with live keys reach, to a fixpoint
+    /// (see [`crate::mark::ephemerons`]).
     pub fn converge_ephemerons<M: ObjectModel>(&mut self) {
         self.marking
             .weak_objects
             .sort_unstable_by_key(|&(obj, _)| obj);
         self.marking.weak_objects.dedup_by_key(|&mut (obj, _)| obj);
-        loop {
-            let before = self.marking.marked_bytes;
-            let mut i = 0;
-            while let Some(&(obj, weakness)) = self.marking.weak_objects.get(i) {
-                if weakness == Weakness::WeakKeys {
-                    // SAFETY: weak objects were traced this cycle: live and initialised.
-                    unsafe { M::trace_weak(obj, weakness, self) };
-                    self.drain::<M>(u64::MAX);
-                }
-                i += 1;
-            }
-            if self.marking.marked_bytes == before {
-                return;
-            }
-        }
+        converge::<M, _>(self);
     }
 }
 
@@ -328,13 +317,38 @@ impl Tracer for MarkTracer<'_> {
         self.marking.scan_work += WORK_PER_REFERENCE;
         // One marking thread: a plain read-modify-write claims the bit.
         match reach(self.large_objects, obj, claim_exclusive) {
-            Reached::Already => {}
+            Reached::Already => return,
             Reached::Leaf(bytes) => self.marking.marked_bytes += self.leaf_bytes(obj, bytes),
             Reached::Object(bytes) => {
                 self.marking.marked_bytes += bytes;
                 self.marking.gray.push(obj);
             }
         }
+        if self.marking.ephemerons.is_open() {
+            self.marking.ephemerons.released_by(obj);
+        }
+    }
+
+    fn mark_when_live(&mut self, key: ObjectRef, value: ObjectRef) {
+        self.marking.ephemerons.wait(key, value);
+    }
+}
+
+impl EphemeronMarker for MarkTracer<'_> {
+    fn ephemerons(&mut self) -> &mut EphemeronIndex {
+        &mut self.marking.ephemerons
+    }
+
+    fn weak_object(&self, i: usize) -> Option<(ObjectRef, Weakness)> {
+        self.marking.weak_objects.get(i).copied()
+    }
+
+    fn marked_so_far(&self) -> u64 {
+        self.marking.marked_bytes
+    }
+
+    fn drain_all<M: ObjectModel>(&mut self) {
+        self.drain::<M>(u64::MAX);
     }
 }
 
