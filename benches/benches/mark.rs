@@ -11,6 +11,7 @@ use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use gc_core::heap::Heap;
 use gc_core::mark::Marker;
+use gc_core::parallel::WorkerThreads;
 use gc_core::testing::{RootList, TestModel};
 use gc_core::{HeapConfig, ObjectRef, Roots};
 
@@ -57,10 +58,11 @@ fn bench_variants(
         b.iter_custom(|iters| time_marking(heap, roots, nodes, iters, |m| m.drain::<TestModel>()))
     });
     for &threads in parallel {
+        let workers = WorkerThreads::new(threads);
         group.bench_function(format!("parallel_{threads}"), |b| {
             b.iter_custom(|iters| {
                 time_marking(heap, roots, nodes, iters, |m| {
-                    m.drain_parallel::<TestModel>(threads)
+                    m.drain_parallel::<TestModel>(&workers)
                 })
             })
         });

@@ -13,19 +13,35 @@ pub use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 pub use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-/// Yields the processor inside a spin loop (loom must be told, or it explores the loop
-/// forever).
-#[cfg(loom)]
-pub use loom::thread::yield_now;
-#[cfg(not(loom))]
-pub use std::thread::yield_now;
-
 /// Says that the caller is about to retry after losing a race (a pause instruction; to
 /// loom, a yield, without which it would explore the retry loop forever).
 #[cfg(loom)]
 pub use loom::hint::spin_loop;
 #[cfg(not(loom))]
 pub use std::hint::spin_loop;
+
+/// Waiting in a loop for another thread: crossbeam's backoff (spinning a little longer
+/// each time, then yielding), or under loom a plain yield, which loom must be told of.
+#[cfg(not(loom))]
+pub use crossbeam_utils::Backoff;
+
+/// Waiting in a loop for another thread: to loom, each round is a yield.
+#[cfg(loom)]
+#[derive(Default)]
+pub struct Backoff;
+
+#[cfg(loom)]
+impl Backoff {
+    /// A fresh backoff.
+    pub fn new() -> Self {
+        Backoff
+    }
+
+    /// Waits a little (yields, so loom explores the other threads).
+    pub fn snooze(&self) {
+        loom::thread::yield_now();
+    }
+}
 
 /// Work-stealing deques: crossbeam's, or a lock-based model of them under loom.
 #[cfg(not(loom))]

@@ -10,9 +10,6 @@ use std::collections::HashMap;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::parallel::{claim_indices, run_workers};
-use crate::sync::AtomicUsize;
-
 use super::arena::ARENA_SIZE;
 use super::bitmap::SweepKind;
 use super::os;
@@ -79,40 +76,20 @@ impl LargeObjectSpace {
         self.blocks.get(&addr)
     }
 
-    /// Frees every unmarked block and clears the marks of the others, on `threads` threads
-    /// that claim blocks one at a time (unmapping is a system call each). Returns the bytes
-    /// freed.
-    pub fn sweep(&mut self, threads: usize) -> usize {
-        let blocks: Vec<(usize, &HugeBlock)> = self
-            .blocks
-            .iter()
-            .map(|(&addr, block)| (addr, block))
-            .collect();
-        let sweep = |index: usize| {
-            let (addr, block) = blocks[index];
+    /// Frees every unmarked block and clears the marks of the others. Returns the bytes
+    /// freed. One thread unmaps: the kernel serialises unmapping within a process anyway.
+    pub fn sweep(&mut self) -> usize {
+        let mut freed_bytes = 0;
+        self.blocks.retain(|&addr, block| {
             if block.marked.swap(false, Ordering::Relaxed) {
-                return None;
+                return true;
             }
             // SAFETY: an unmarked block is unreachable, so nothing uses it; the mapping came
-            // from map_aligned with this size, and only the thread that claimed it unmaps it.
+            // from map_aligned with this size.
             unsafe { os::unmap(NonNull::new_unchecked(addr as *mut u8), block.mapping_bytes) };
-            Some((addr, block.mapping_bytes))
-        };
-        let threads = threads.min(blocks.len()).max(1);
-        let cursor = AtomicUsize::new(0);
-        let freed: Vec<(usize, usize)> = run_workers(vec![(); threads], |_, ()| {
-            claim_indices(blocks.len(), &cursor, sweep)
-        })
-        .into_iter()
-        .flatten()
-        .filter_map(|(_, freed)| freed)
-        .collect();
-        drop(blocks);
-        let mut freed_bytes = 0;
-        for (addr, bytes) in freed {
-            self.blocks.remove(&addr);
-            freed_bytes += bytes;
-        }
+            freed_bytes += block.mapping_bytes;
+            false
+        });
         self.mapped_bytes -= freed_bytes;
         freed_bytes
     }

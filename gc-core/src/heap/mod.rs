@@ -23,6 +23,7 @@ use std::collections::HashSet;
 
 use crate::collector::{HeapConfig, OutOfMemory};
 use crate::object_model::{GcHeader, ObjectRef};
+use crate::parallel::WorkerThreads;
 use crate::stats::HeapSizes;
 use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
 use arena_source::ArenaSource;
@@ -63,7 +64,7 @@ pub struct Heap {
     los: LargeObjectSpace,
     limit: Option<usize>,
     /// Threads for marking and sweeping big heaps, and what "big" means.
-    threads: usize,
+    workers: WorkerThreads,
     parallel_min_bytes: usize,
     /// Bytes allocated in huge blocks over the heap's life.
     huge_allocated: u64,
@@ -88,7 +89,7 @@ impl Heap {
             leaves: Space::new(ArenaKind::Leaves),
             los: LargeObjectSpace::default(),
             limit: config.heap_limit,
-            threads: config.gc_threads.max(1),
+            workers: WorkerThreads::new(config.gc_threads),
             parallel_min_bytes: config.parallel_min_bytes,
             huge_allocated: 0,
             live_bytes: 0,
@@ -312,19 +313,17 @@ impl Heap {
         }
     }
 
-    /// Sets the threads that mark and sweep big heaps (see [`HeapConfig::gc_threads`]).
+    /// Sets the threads that mark and sweep big heaps (see [`HeapConfig::gc_threads`]);
+    /// they start when next needed.
     pub fn set_threads(&mut self, threads: usize) {
-        self.threads = threads.max(1);
+        self.workers = WorkerThreads::new(threads);
     }
 
-    /// How many threads should mark and sweep this heap now: its configured threads once
-    /// it is big enough to pay for them, else one.
-    pub fn parallelism(&self) -> usize {
-        if self.mapped_in_use() >= self.parallel_min_bytes {
-            self.threads
-        } else {
-            1
-        }
+    /// The threads that mark and sweep this heap now: its worker threads once it is big
+    /// enough to pay for them and has more than one, else none (the caller's thread
+    /// alone).
+    pub fn parallel_workers(&self) -> Option<&WorkerThreads> {
+        worth_parallel(&self.workers, self.mapped_in_use(), self.parallel_min_bytes)
     }
 
     /// Arenas in use.
@@ -346,13 +345,13 @@ impl Heap {
     }
 
     /// The major sweep of every arena and of the large-object space, on
-    /// [`Heap::parallelism`] threads. Returns the number of arenas and huge blocks released.
+    /// [`Heap::parallel_workers`]. Returns the number of arenas and huge blocks released.
     pub fn sweep_major(&mut self) -> (usize, usize) {
-        let threads = self.parallelism();
         let huge_before = self.los.len();
-        self.los.sweep(threads);
-        let arenas = self.objects.sweep_major(&mut self.source, threads)
-            + self.leaves.sweep_major(&mut self.source, threads);
+        self.los.sweep();
+        let workers = worth_parallel(&self.workers, self.mapped_in_use(), self.parallel_min_bytes);
+        let arenas = self.objects.sweep_major(&mut self.source, workers)
+            + self.leaves.sweep_major(&mut self.source, workers);
         (arenas, huge_before - self.los.len())
     }
 
@@ -500,4 +499,14 @@ impl Drop for Heap {
         self.leaves.release_all(&mut self.source);
         self.source.trim(0);
     }
+}
+
+/// `workers`, if there are several and the heap maps at least `min_bytes`: below that,
+/// waking threads costs more than they save.
+fn worth_parallel(
+    workers: &WorkerThreads,
+    mapped_bytes: usize,
+    min_bytes: usize,
+) -> Option<&WorkerThreads> {
+    (workers.count() > 1 && mapped_bytes >= min_bytes).then_some(workers)
 }

@@ -25,7 +25,7 @@ use super::arena_source::ArenaSource;
 use super::bitmap::{self, SweepKind, SweepSummary};
 use super::bump::BumpRegion;
 use super::free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
-use crate::parallel::{claim_indices, run_workers};
+use crate::parallel::{claim_indices, WorkerThreads};
 use crate::sync::AtomicUsize;
 
 /// The arenas of one kind and their allocator.
@@ -273,22 +273,26 @@ impl Space {
         }
     }
 
-    /// The major sweep of every arena, on `threads` threads that claim arenas one at a
-    /// time. Empty arenas then go back to `source`; arenas with free space are queued for
+    /// The major sweep of every arena, on `workers` (or the caller's thread) claiming
+    /// arenas one at a time. Empty arenas then go back to `source`; arenas with free space are queued for
     /// lazy binning. Returns the number of arenas released.
-    pub fn sweep_major(&mut self, source: &mut ArenaSource, threads: usize) -> usize {
-        self.sweep_all(source, threads, SweepKind::Major)
+    pub fn sweep_major(
+        &mut self,
+        source: &mut ArenaSource,
+        workers: Option<&WorkerThreads>,
+    ) -> usize {
+        self.sweep_all(source, workers, SweepKind::Major)
     }
 
     /// [`Space::sweep_major`] with either sweep.
     pub fn sweep_all(
         &mut self,
         source: &mut ArenaSource,
-        threads: usize,
+        workers: Option<&WorkerThreads>,
         kind: SweepKind,
     ) -> usize {
         self.unswept.clear();
-        let summaries = sweep_arenas(&self.arenas, threads, kind);
+        let summaries = sweep_arenas(&self.arenas, workers, kind);
         let mut released = 0;
         let mut kept = Vec::with_capacity(self.arenas.len());
         for (arena, summary) in self.arenas.drain(..).zip(summaries) {
@@ -347,19 +351,23 @@ impl Space {
     }
 }
 
-/// Sweeps `arenas` on `threads` threads; returns each arena's summary, in order. Each
-/// arena is claimed by exactly one thread, which alone touches its metadata; per-thread
-/// results are merged after the threads end, without locks.
-fn sweep_arenas(arenas: &[Arena], threads: usize, kind: SweepKind) -> Vec<SweepSummary> {
+/// Sweeps `arenas` on `workers` (or the caller's thread); returns each arena's summary,
+/// in order. Each arena is claimed by exactly one thread, which alone touches its
+/// metadata; per-thread results are merged after the threads end, without locks.
+fn sweep_arenas(
+    arenas: &[Arena],
+    workers: Option<&WorkerThreads>,
+    kind: SweepKind,
+) -> Vec<SweepSummary> {
     // No marker or allocator runs during the sweep, and `index` is claimed by one thread
     // alone, so it has exclusive access to the arena's metadata.
     let sweep = |index: usize| sweep_one(arenas[index], kind);
-    if threads <= 1 {
+    let Some(workers) = workers else {
         return (0..arenas.len()).map(sweep).collect();
-    }
+    };
     let cursor = AtomicUsize::new(0);
     let mut summaries = vec![SweepSummary::default(); arenas.len()];
-    for results in run_workers(vec![(); threads], |_, ()| {
+    for results in workers.run(vec![(); workers.count()], |_, ()| {
         claim_indices(arenas.len(), &cursor, sweep)
     }) {
         for (index, summary) in results {
@@ -427,7 +435,7 @@ mod tests {
             let bitmaps = unsafe { Arena::containing(blocks[survivor]).bitmaps_mut() };
             bitmap::set_bit(bitmaps.mark, cell_of(blocks[survivor]), true);
         }
-        assert_eq!(space.sweep_major(&mut source, 1), 0);
+        assert_eq!(space.sweep_major(&mut source, None), 0);
         assert_eq!(state(blocks[0]), BlockState::White);
         assert_eq!(state(blocks[1]), BlockState::Free);
 

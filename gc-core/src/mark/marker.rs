@@ -12,6 +12,7 @@ use super::reach::{claim_exclusive, reach, trace_gray, MarkingTracer, Reached};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
+use crate::parallel::WorkerThreads;
 
 /// Marks blocks and traces objects, one thread.
 pub struct Marker<'h> {
@@ -46,12 +47,12 @@ impl<'h> Marker<'h> {
         );
     }
 
-    /// Traces the gray objects with the parallel marker's `threads` workers, which claim
-    /// mark bits atomically and steal work from each other. Its result is the same as
-    /// [`Marker::drain`]'s; with one thread it shows the parallel marker's own overhead.
-    pub fn drain_parallel<M: ObjectModel>(&mut self, threads: usize) {
+    /// Traces the gray objects with the parallel marker on `workers`, which claim mark
+    /// bits atomically and steal work from each other. Its result is the same as
+    /// [`Marker::drain`]'s; with one worker it shows the parallel marker's own overhead.
+    pub fn drain_parallel<M: ObjectModel>(&mut self, workers: &WorkerThreads) {
         let (outcome, weak_objects) =
-            drain_in_parallel::<M>(self.large_objects, self.gray_stack.drain(..), threads);
+            drain_in_parallel::<M>(self.large_objects, self.gray_stack.drain(..), workers);
         self.outcome.live_bytes += outcome.live_bytes;
         self.outcome.live_objects += outcome.live_objects;
         self.weak_objects.extend(weak_objects);

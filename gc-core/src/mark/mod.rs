@@ -47,7 +47,7 @@ impl MarkOutcome {
 ///    again) and queue them for finalization;
 /// 4. clear dead entries from weak objects and let the VM prune its weak references.
 ///
-/// Step 1 runs on [`Heap::parallelism`] threads; the later steps, which touch few objects
+/// Step 1 runs on [`Heap::parallel_workers`]; the later steps, which touch few objects
 /// in practice, on one. `gray_stack` is passed in so its capacity is reused from cycle to
 /// cycle.
 pub fn mark_heap<M: ObjectModel, R: Roots>(
@@ -61,9 +61,9 @@ pub fn mark_heap<M: ObjectModel, R: Roots>(
     for &obj in finalizers.pending() {
         marker.mark(obj);
     }
-    match heap.parallelism() {
-        1 => marker.drain::<M>(),
-        threads => marker.drain_parallel::<M>(threads),
+    match heap.parallel_workers() {
+        None => marker.drain::<M>(),
+        Some(workers) => marker.drain_parallel::<M>(workers),
     }
     marker.converge_ephemerons::<M>();
 

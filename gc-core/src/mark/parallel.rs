@@ -11,7 +11,7 @@ use crate::mark::reach::{reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::parallel::mark::{mark_pool, Claim, MarkGraph, MarkWorker};
-use crate::parallel::{claim_bit, run_workers, Prefetch};
+use crate::parallel::{claim_bit, Prefetch, WorkerThreads};
 use crate::sync::deque::Worker;
 
 /// Strong objects with more parts than this (a table with a big array part) are traced in
@@ -116,22 +116,22 @@ impl<M: ObjectModel> MarkingTracer for MarkWorker<'_, HeapGraph<'_, M>> {
     }
 }
 
-/// Traces everything reachable from `gray` with `threads` workers. Returns what they
+/// Traces everything reachable from `gray` on `workers`. Returns what they
 /// marked and the weak objects they traced.
 pub(crate) fn drain_in_parallel<M: ObjectModel>(
     large_objects: &LargeObjectSpace,
     gray: impl Iterator<Item = ObjectRef>,
-    threads: usize,
+    workers: &WorkerThreads,
 ) -> (MarkOutcome, Vec<(ObjectRef, Weakness)>) {
     let graph = HeapGraph::<M> {
         large_objects,
         model: PhantomData,
     };
-    let deques: Vec<Worker<_>> = (0..threads).map(|_| Worker::new_lifo()).collect();
+    let deques: Vec<Worker<_>> = (0..workers.count()).map(|_| Worker::new_lifo()).collect();
     let gray: Vec<MarkRef> = gray.map(MarkRef).collect();
     let pool = mark_pool::<HeapGraph<M>>(&deques, &gray);
-    // Joining the workers' threads (in run_workers) makes their marks visible afterwards.
-    let per_worker = run_workers(deques, |me, local| {
+    // The pool's scope ends after every worker has: their marks are visible afterwards.
+    let per_worker = workers.run(deques, |me, local| {
         MarkWorker::new(&graph, &local).run(&pool, me)
     });
     per_worker

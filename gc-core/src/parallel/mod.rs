@@ -9,41 +9,18 @@
 //!   batches, big objects traced in chunks), generic over the heap it marks.
 //!
 //! They use only [`crate::sync`]'s primitives. Everything here compiles under loom; the
-//! heap-specific code (`mark::parallel`, the parallel sweep) runs them on scoped threads.
+//! heap-specific code (`mark::parallel`, the parallel sweep) runs them on the heap's
+//! [`WorkerThreads`].
 
 mod claim;
 pub mod mark;
 pub(crate) mod prefetch;
+#[cfg(not(loom))]
+mod threads;
 mod work_pool;
 
 pub use claim::{claim_bit, claim_indices};
 pub use prefetch::Prefetch;
-pub use work_pool::WorkPool;
-
-/// Runs `work(i, state)` for each worker `i`, handing worker `i` the `i`-th of `states`
-/// (its own deque, say): worker 0 on the calling thread, the others on scoped threads.
-/// Returns their results in worker order. (Scoped threads do not exist under loom; the
-/// models spawn loom threads around the protocols instead.)
 #[cfg(not(loom))]
-pub fn run_workers<S: Send, R: Send>(
-    states: Vec<S>,
-    work: impl Fn(usize, S) -> R + Sync,
-) -> Vec<R> {
-    let work = &work;
-    std::thread::scope(|scope| {
-        let mut states = states.into_iter().enumerate();
-        let first = states.next();
-        let others: Vec<_> = states
-            .map(|(i, state)| scope.spawn(move || work(i, state)))
-            .collect();
-        let first = first.map(|(i, state)| work(i, state));
-        first
-            .into_iter()
-            .chain(
-                others
-                    .into_iter()
-                    .map(|handle| handle.join().expect("a collector thread panicked")),
-            )
-            .collect()
-    })
-}
+pub use threads::WorkerThreads;
+pub use work_pool::WorkPool;

@@ -12,7 +12,7 @@
 //! itself idle again, so the count can only reach the total when all are truly idle.
 
 use crate::sync::deque::{Injector, Steal, Stealer, Worker};
-use crate::sync::{spin_loop, yield_now, AtomicUsize, Ordering};
+use crate::sync::{spin_loop, AtomicUsize, Backoff, Ordering};
 
 /// The shared side of a set of workers.
 pub struct WorkPool<T> {
@@ -87,6 +87,7 @@ impl<T> WorkPool<T> {
     /// empty and only it could fill it, so it is not checked.
     fn wait_for_work_or_end(&self, me: usize) -> bool {
         self.idle.fetch_add(1, Ordering::SeqCst);
+        let backoff = Backoff::new();
         loop {
             if self.idle.load(Ordering::SeqCst) == self.stealers.len() {
                 return true;
@@ -95,7 +96,7 @@ impl<T> WorkPool<T> {
                 self.idle.fetch_sub(1, Ordering::SeqCst);
                 return false;
             }
-            yield_now();
+            backoff.snooze();
         }
     }
 }
