@@ -169,6 +169,25 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
+    /// Argument `i` (or `default` when absent) as the index of one of `options`
+    /// (`luaL_checkoption`).
+    pub fn check_option(
+        &mut self,
+        args: Args,
+        i: usize,
+        default: &str,
+        options: &[&str],
+    ) -> LuaResult<usize> {
+        let name = match self.opt_str(args, i)? {
+            Some(s) => s.to_str_lossy(),
+            None => default.to_owned(),
+        };
+        match options.iter().position(|&o| o == name) {
+            Some(k) => Ok(k),
+            None => Err(self.arg_error(i, &format!("invalid option '{name}'"))),
+        }
+    }
+
     /// Pushes one value and returns 1: the usual tail of a library function.
     pub fn ret1(&mut self, v: Value) -> LuaResult<usize> {
         self.push(v)?;
