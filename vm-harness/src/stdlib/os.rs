@@ -168,8 +168,9 @@ fn date_field<C: Collector<LuaModel>>(
     let v = vm.index(table, key, None)?;
     match vm.to_number(v) {
         Some(n) => Ok(crate::stdlib::to_integer(n) as i32),
-        None => default
-            .ok_or_else(|| vm.native_error(&format!("field '{name}' missing in date table"))),
+        None => {
+            default.ok_or_else(|| vm.native_error(&format!("field '{name}' missing in date table")))
+        }
     }
 }
 

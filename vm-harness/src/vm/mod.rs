@@ -371,6 +371,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// On error, the error value is left in `VmRoots::error_value` and the returned
     /// string holds the message and a traceback.
     pub fn run_function(&mut self, f: Value, args: &[Value]) -> Result<(), String> {
+        let first = self.run_function_results(f, args)?;
+        self.roots.thread.set_top(first);
+        Ok(())
+    }
+
+    /// Like `run_function`, but keeps every result on the stack, from the returned slot
+    /// up to the top, for the caller to use and then drop with `set_top`.
+    pub fn run_function_results(&mut self, f: Value, args: &[Value]) -> Result<usize, String> {
         let th = self.roots.thread;
         let func = th.top();
         let outcome = (|| {
@@ -378,10 +386,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
             for &a in args {
                 self.push(a)?;
             }
-            self.call(func, 0)
+            self.call(func, -1)
         })();
         match outcome {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(func),
             Err(_) => {
                 let message = self.error_string();
                 let trace = self.traceback();

@@ -118,10 +118,14 @@ fn open_with_env<C: Collector<LuaModel>>(vm: &mut Vm<C>, env: TableRef) -> LuaRe
                 .map_err(|_| vm.out_of_memory())?;
             vm.set_field(io, name, Value::Userdata(handle))?;
             match tag {
-                STDIN => vm.raw_set(env, Value::Number(IO_INPUT as f64), Value::Userdata(handle))?,
-                STDOUT => {
-                    vm.raw_set(env, Value::Number(IO_OUTPUT as f64), Value::Userdata(handle))?
+                STDIN => {
+                    vm.raw_set(env, Value::Number(IO_INPUT as f64), Value::Userdata(handle))?
                 }
+                STDOUT => vm.raw_set(
+                    env,
+                    Value::Number(IO_OUTPUT as f64),
+                    Value::Userdata(handle),
+                )?,
                 _ => {}
             }
         }
@@ -153,6 +157,13 @@ impl<C: Collector<LuaModel>> Vm<C> {
         for stream in self.files.streams.values_mut() {
             let _ = stream.flush();
         }
+    }
+
+    /// Reads the rest of standard input (a script given as `-`).
+    pub fn read_stdin_to_end(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut all = Vec::new();
+        self.stdin.read_to_end(&mut all)?;
+        Ok(all)
     }
 
     /// Reads one line of standard input, without its newline, through the buffer
@@ -423,7 +434,14 @@ fn io_close<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
         let env = io_env(vm);
         let out = env.get_int(IO_OUTPUT);
         vm.push(out)?;
-        check_open(vm, Args { base: args.base, n: 1 }, 1)?
+        check_open(
+            vm,
+            Args {
+                base: args.base,
+                n: 1,
+            },
+            1,
+        )?
     } else {
         check_open(vm, args, 1)?
     };
@@ -603,7 +621,14 @@ fn io_lines<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
         let env = io_env(vm);
         let input = env.get_int(IO_INPUT);
         vm.push(input)?;
-        check_open(vm, Args { base: vm.top() - 1, n: 1 }, 1)?;
+        check_open(
+            vm,
+            Args {
+                base: vm.top() - 1,
+                n: 1,
+            },
+            1,
+        )?;
         return push_lines_iterator(vm, input, false);
     }
     let name = vm.check_str(args, 1)?;

@@ -104,7 +104,11 @@ fn read_one<C: Collector<LuaModel>>(
         Format::Count(n) => stream.read_up_to(n, &mut bytes)? > 0,
         Format::Number => return Ok(scan_number(stream)?.map_or(Outcome::Failed, Outcome::Number)),
     };
-    Ok(if ok { Outcome::Bytes(bytes) } else { Outcome::Failed })
+    Ok(if ok {
+        Outcome::Bytes(bytes)
+    } else {
+        Outcome::Failed
+    })
 }
 
 /// C's `isspace` in the C locale.
@@ -113,7 +117,11 @@ fn is_space(b: u8) -> bool {
 }
 
 /// Consumes the next byte into `text` if `accept` takes it.
-fn take(stream: &mut Stream, text: &mut Vec<u8>, accept: impl Fn(u8) -> bool) -> std::io::Result<bool> {
+fn take(
+    stream: &mut Stream,
+    text: &mut Vec<u8>,
+    accept: impl Fn(u8) -> bool,
+) -> std::io::Result<bool> {
     match stream.peek()? {
         Some(b) if accept(b) => {
             stream.consume(1);
@@ -125,7 +133,11 @@ fn take(stream: &mut Stream, text: &mut Vec<u8>, accept: impl Fn(u8) -> bool) ->
 }
 
 /// Consumes bytes into `text` while `accept` takes them; returns how many.
-fn take_while(stream: &mut Stream, text: &mut Vec<u8>, accept: impl Fn(u8) -> bool) -> std::io::Result<usize> {
+fn take_while(
+    stream: &mut Stream,
+    text: &mut Vec<u8>,
+    accept: impl Fn(u8) -> bool,
+) -> std::io::Result<usize> {
     let mut n = 0;
     while take(stream, text, &accept)? {
         n += 1;
@@ -158,7 +170,9 @@ fn scan_number(stream: &mut Stream) -> std::io::Result<Option<f64>> {
         if !take_word(stream, &mut text, b"nf")? {
             return Ok(None);
         }
-        if take(stream, &mut text, |b| b.eq_ignore_ascii_case(&b'i'))? && !take_word(stream, &mut text, b"nity")? {
+        if take(stream, &mut text, |b| b.eq_ignore_ascii_case(&b'i'))?
+            && !take_word(stream, &mut text, b"nity")?
+        {
             return Ok(None);
         }
         return Ok(Some(sign * f64::INFINITY));
@@ -214,7 +228,11 @@ fn scan_hex(stream: &mut Stream, sign: f64) -> std::io::Result<Option<f64>> {
         }
         let digits = std::str::from_utf8(&exp_text[start..]).unwrap_or("0");
         let value = digits.parse::<i64>().unwrap_or(i64::MAX / 2);
-        exponent += if exp_text.get(1) == Some(&b'-') { -value } else { value };
+        exponent += if exp_text.get(1) == Some(&b'-') {
+            -value
+        } else {
+            value
+        };
     }
     let scaled = mantissa * 2f64.powi(exponent.clamp(-2200, 2200) as i32);
     Ok(Some(sign * scaled))

@@ -32,9 +32,15 @@ pub enum Buffering {
 enum Device {
     File(File),
     /// `io.popen(cmd, "r")`: the command's standard output.
-    PipeFrom { child: Child, out: ChildStdout },
+    PipeFrom {
+        child: Child,
+        out: ChildStdout,
+    },
     /// `io.popen(cmd, "w")`: the command's standard input.
-    PipeTo { child: Child, input: ChildStdin },
+    PipeTo {
+        child: Child,
+        input: ChildStdin,
+    },
     /// A standard descriptor that was not open when the program started.
     Missing,
 }
