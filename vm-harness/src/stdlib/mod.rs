@@ -169,18 +169,19 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Argument `i` (or `default` when absent) as the index of one of `options`
-    /// (`luaL_checkoption`).
+    /// Argument `i` (or `default` when absent and there is one) as the index of one of
+    /// `options` (`luaL_checkoption`).
     pub fn check_option(
         &mut self,
         args: Args,
         i: usize,
-        default: &str,
+        default: Option<&str>,
         options: &[&str],
     ) -> LuaResult<usize> {
-        let name = match self.opt_str(args, i)? {
-            Some(s) => s.to_str_lossy(),
-            None => default.to_owned(),
+        let name = match (self.opt_str(args, i)?, default) {
+            (Some(s), _) => s.to_str_lossy(),
+            (None, Some(d)) => d.to_owned(),
+            (None, None) => self.check_str(args, i)?.to_str_lossy(),
         };
         match options.iter().position(|&o| o == name) {
             Some(k) => Ok(k),

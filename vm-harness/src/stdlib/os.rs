@@ -331,7 +331,7 @@ fn setlocale<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<us
     vm.check_option(
         args,
         2,
-        "all",
+        Some("all"),
         &["all", "collate", "ctype", "monetary", "numeric", "time"],
     )?;
     let known = locale.map_or(true, |l| matches!(l.as_bytes(), b"C" | b"POSIX" | b""));

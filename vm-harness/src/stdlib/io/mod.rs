@@ -304,24 +304,34 @@ fn push_new_handle<C: Collector<LuaModel>>(vm: &mut Vm<C>, stream: Stream) -> Lu
     vm.ret1(Value::Userdata(handle))
 }
 
-/// What `fopen`'s mode string asks for, as glibc reads it: `r`, `w` or `a`, then up to
-/// six flag characters (`+` read and write, `x` exclusive; others ignored).
-fn open_options(mode: &[u8]) -> Option<std::fs::OpenOptions> {
+/// Opens `name` as `fopen` does with `mode`, read as glibc reads it: `r`, `w` or `a`,
+/// then up to six flag characters (`+` read and write, `x` exclusive; others ignored).
+fn fopen(name: &[u8], mode: &[u8]) -> std::io::Result<Stream> {
     let mut options = std::fs::OpenOptions::new();
-    match mode.first() {
-        Some(b'r') => options.read(true),
-        Some(b'w') => options.write(true).create(true).truncate(true),
-        Some(b'a') => options.append(true).create(true),
-        _ => return None,
+    let (mut readable, mut writable) = match mode.first() {
+        Some(b'r') => (true, false),
+        Some(b'w') => (false, true),
+        Some(b'a') => (false, true),
+        _ => return Err(std::io::Error::from_raw_os_error(libc::EINVAL)),
+    };
+    match mode[0] {
+        b'r' => options.read(true),
+        b'w' => options.write(true).create(true).truncate(true),
+        _ => options.append(true).create(true),
     };
     for &flag in mode[1..].iter().take(6).take_while(|&&b| b != 0) {
         match flag {
-            b'+' => options.read(true).write(true),
+            b'+' => {
+                readable = true;
+                writable = true;
+                options.read(true).write(true)
+            }
             b'x' => options.create_new(true),
             _ => &mut options,
         };
     }
-    Some(options)
+    let file = options.open(path_of(name))?;
+    Ok(Stream::file(file, readable, writable))
 }
 
 fn io_open<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
@@ -330,13 +340,8 @@ fn io_open<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
         Some(m) => m.as_bytes().to_vec(),
         None => b"r".to_vec(),
     };
-    let path = path_of(name.as_bytes());
-    let opened = match open_options(&mode) {
-        Some(options) => options.open(path),
-        None => Err(std::io::Error::from_raw_os_error(libc::EINVAL)),
-    };
-    match opened {
-        Ok(file) => push_new_handle(vm, Stream::file(file)),
+    match fopen(name.as_bytes(), &mode) {
+        Ok(stream) => push_new_handle(vm, stream),
         Err(e) => push_error(vm, &e, Some(name.as_bytes())),
     }
 }
@@ -391,7 +396,7 @@ fn io_tmpfile<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<
         Ok(file)
     });
     match opened {
-        Ok(file) => push_new_handle(vm, Stream::file(file)),
+        Ok(file) => push_new_handle(vm, Stream::file(file, true, true)),
         Err(e) => push_error(vm, &e, None),
     }
 }
@@ -480,15 +485,12 @@ fn set_default<C: Collector<LuaModel>>(
     let env = io_env(vm);
     match vm.arg(args, 0) {
         Value::Nil => {}
-        Value::String(name) => {
+        Value::String(_) | Value::Number(_) => {
+            let name = vm.check_str(args, 1)?;
             let top = vm.top();
-            let opened = open_options(mode).map_or_else(
-                || Err(std::io::Error::from_raw_os_error(libc::EINVAL)),
-                |o| o.open(path_of(name.as_bytes())),
-            );
-            match opened {
-                Ok(file) => {
-                    push_new_handle(vm, Stream::file(file))?;
+            match fopen(name.as_bytes(), mode) {
+                Ok(stream) => {
+                    push_new_handle(vm, stream)?;
                     let handle = vm.thread().get(top);
                     vm.raw_set(env, Value::Number(which as f64), handle)?;
                 }
@@ -632,10 +634,10 @@ fn io_lines<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
         return push_lines_iterator(vm, input, false);
     }
     let name = vm.check_str(args, 1)?;
-    match std::fs::File::open(path_of(name.as_bytes())) {
-        Ok(file) => {
+    match fopen(name.as_bytes(), b"r") {
+        Ok(stream) => {
             let top = vm.top();
-            push_new_handle(vm, Stream::file(file))?;
+            push_new_handle(vm, stream)?;
             let handle = vm.thread().get(top);
             push_lines_iterator(vm, handle, true)
         }
@@ -655,7 +657,7 @@ fn file_lines<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<u
 
 fn file_seek<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let tag = check_open(vm, args, 1)?;
-    let whence = vm.check_option(args, 2, "cur", &["set", "cur", "end"])?;
+    let whence = vm.check_option(args, 2, Some("cur"), &["set", "cur", "end"])?;
     let offset = vm.opt_integer(args, 3, 0)?;
     let to = match whence {
         0 => u64::try_from(offset).map(SeekFrom::Start).ok(),
@@ -674,7 +676,7 @@ fn file_seek<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<us
 
 fn file_setvbuf<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let tag = check_open(vm, args, 1)?;
-    let mode = match vm.check_option(args, 2, "", &["no", "full", "line"])? {
+    let mode = match vm.check_option(args, 2, None, &["no", "full", "line"])? {
         0 => Buffering::No,
         1 => Buffering::Full,
         _ => Buffering::Line,

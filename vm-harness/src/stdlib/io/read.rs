@@ -191,10 +191,13 @@ fn scan_number(stream: &mut Stream) -> std::io::Result<Option<f64>> {
     if digits == 0 {
         return Ok(None);
     }
+    let mantissa_end = text.len();
     if take(stream, &mut text, |b| b == b'e' || b == b'E')? {
         take(stream, &mut text, |b| b == b'-' || b == b'+')?;
         if take_while(stream, &mut text, |b| b.is_ascii_digit())? == 0 {
-            return Ok(None);
+            // An exponent without digits is consumed, and the number is what came
+            // before it.
+            text.truncate(mantissa_end);
         }
     }
     let body = std::str::from_utf8(&text[digits_start..]).unwrap_or("");
@@ -224,10 +227,14 @@ fn scan_hex(stream: &mut Stream, sign: f64) -> std::io::Result<Option<f64>> {
         take(stream, &mut exp_text, |b| b == b'-' || b == b'+')?;
         let start = exp_text.len();
         if take_while(stream, &mut exp_text, |b| b.is_ascii_digit())? == 0 {
-            return Ok(None);
+            exp_text.truncate(1);
         }
-        let digits = std::str::from_utf8(&exp_text[start..]).unwrap_or("0");
-        let value = digits.parse::<i64>().unwrap_or(i64::MAX / 2);
+        let digits = std::str::from_utf8(&exp_text[start.min(exp_text.len())..]).unwrap_or("");
+        let value = if digits.is_empty() {
+            0
+        } else {
+            digits.parse::<i64>().unwrap_or(i64::MAX / 2)
+        };
         exponent += if exp_text.get(1) == Some(&b'-') {
             -value
         } else {

@@ -48,6 +48,10 @@ enum Device {
 /// A buffered stream (see the module documentation).
 pub struct Stream {
     device: Device,
+    /// Whether the stream was opened for reading and for writing: the other direction
+    /// fails at once with `EBADF`, as glibc's streams do.
+    readable: bool,
+    writable: bool,
     unread: Vec<u8>,
     unread_pos: usize,
     pending: Vec<u8>,
@@ -61,8 +65,16 @@ fn bad_descriptor() -> io::Error {
 
 impl Stream {
     fn new(device: Device, buffering: Buffering, capacity: usize) -> Stream {
+        let (readable, writable) = match &device {
+            Device::File(_) => (true, true),
+            Device::PipeFrom { .. } => (true, false),
+            Device::PipeTo { .. } => (false, true),
+            Device::Missing => (false, false),
+        };
         Stream {
             device,
+            readable,
+            writable,
             unread: Vec::new(),
             unread_pos: 0,
             pending: Vec::new(),
@@ -71,27 +83,30 @@ impl Stream {
         }
     }
 
-    /// A fully buffered stream over an open file, with the file's block size as buffer
-    /// (what glibc picks).
-    pub fn file(file: File) -> Stream {
+    /// A fully buffered stream over a file opened for reading, writing or both, with
+    /// the file's block size as buffer (what glibc picks).
+    pub fn file(file: File, readable: bool, writable: bool) -> Stream {
         let block = file
             .metadata()
             .map_or(BUFSIZ, |m| m.blksize() as usize)
             .max(1);
-        Stream::new(Device::File(file), Buffering::Full, block)
+        let mut stream = Stream::new(Device::File(file), Buffering::Full, block);
+        stream.readable = readable;
+        stream.writable = writable;
+        stream
     }
 
     /// A stream over a duplicate of standard descriptor `fd` (which shares its offset).
     /// Standard error is unbuffered; the others are line buffered on a terminal and
     /// fully buffered otherwise, as C's start-up makes them.
-    pub fn standard(fd: std::os::fd::BorrowedFd<'_>, unbuffered: bool) -> Stream {
+    pub fn standard(fd: std::os::fd::BorrowedFd<'_>, input: bool, unbuffered: bool) -> Stream {
         use std::io::IsTerminal;
         let Ok(owned) = fd.try_clone_to_owned() else {
             return Stream::new(Device::Missing, Buffering::No, BUFSIZ);
         };
         let file = File::from(owned);
         let terminal = file.is_terminal();
-        let mut stream = Stream::file(file);
+        let mut stream = Stream::file(file, input, !input);
         stream.buffering = if unbuffered {
             Buffering::No
         } else if terminal {
@@ -104,17 +119,17 @@ impl Stream {
 
     /// The process's standard input.
     pub fn stdin() -> Stream {
-        Stream::standard(io::stdin().as_fd(), false)
+        Stream::standard(io::stdin().as_fd(), true, false)
     }
 
     /// The process's standard output.
     pub fn stdout() -> Stream {
-        Stream::standard(io::stdout().as_fd(), false)
+        Stream::standard(io::stdout().as_fd(), false, false)
     }
 
     /// The process's standard error.
     pub fn stderr() -> Stream {
-        Stream::standard(io::stderr().as_fd(), true)
+        Stream::standard(io::stderr().as_fd(), false, true)
     }
 
     /// Reads the standard output of a running command.
@@ -142,6 +157,9 @@ impl Stream {
     }
 
     fn device_read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.readable {
+            return Err(bad_descriptor());
+        }
         match &mut self.device {
             Device::File(f) => f.read(buf),
             Device::PipeFrom { out, .. } => out.read(buf),
@@ -150,6 +168,9 @@ impl Stream {
     }
 
     fn device_write(&mut self, data: &[u8]) -> io::Result<()> {
+        if !self.writable {
+            return Err(bad_descriptor());
+        }
         match &mut self.device {
             Device::File(f) => f.write_all(data),
             Device::PipeTo { input, .. } => input.write_all(data),
@@ -172,6 +193,9 @@ impl Stream {
 
     /// Writes `data` through the buffer.
     pub fn write_bytes(&mut self, data: &[u8]) -> io::Result<()> {
+        if !self.writable {
+            return Err(bad_descriptor());
+        }
         self.drop_unread()?;
         if self.pending.len() + data.len() > self.capacity {
             self.flush()?;
