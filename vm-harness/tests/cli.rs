@@ -230,7 +230,7 @@ fn lua_init_runs_first() {
 fn interactive_prompt_through_piped_stdin() {
     let input = "x = 1\nprint(x\n)\n=x+1\nerror(\"boom\")\n= 1,2\nfor i=1,2 do\nprint(i)\nend\n_PROMPT=\"P> \"\nlocal y = \n3 print(y)\nreturn 5\n= nil\nreturn\nerror({})\n";
     let out = run_with_input(luagc().arg("-i"), input.as_bytes());
-    let expected = "> x = 1\n> print(x\n>> )\n1\n> =x+1\n2\n> error(\"boom\")\n> = 1,2\n1\t2\n> for i=1,2 do\n>> print(i)\n>> end\n1\n2\n> _PROMPT=\"P> \"\nP> local y = \n>> 3 print(y)\nnil\nP> return 5\n5\nP> = nil\nnil\nP> return\nP> error({})\nP> \n";
+    let expected = "> x = 1\n> print(x\n>> )\n1\n> =x+1\n2\n> error(\"boom\")\n> = 1,2\n1\t2\n> for i=1,2 do\n>> print(i)\n>> end\n1\n2\n> _PROMPT=\"P> \"\nP> local y = \n>> 3 print(y)\n3\nP> return 5\n5\nP> = nil\nnil\nP> return\nP> error({})\nP> \n";
     assert_eq!(stdout(&out), expected);
     assert!(out.status.success());
     let err = stderr(&out);

@@ -54,7 +54,9 @@ fn clock<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<usize
 /// A number as C's `(time_t)` cast converts it on x86-64: truncated toward zero, and
 /// the minimum integer when out of range or NaN.
 fn to_time(n: f64) -> libc::time_t {
-    if n.is_nan() || n >= 9.223_372_036_854_775_808e18 || n < -9.223_372_036_854_775_808e18 {
+    /// 2^63: where a 64-bit `time_t` ends.
+    const TIME_T_END: f64 = (1u64 << 63) as f64;
+    if !(-TIME_T_END..TIME_T_END).contains(&n) {
         libc::time_t::MIN
     } else {
         n as libc::time_t
@@ -334,7 +336,7 @@ fn setlocale<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<us
         Some("all"),
         &["all", "collate", "ctype", "monetary", "numeric", "time"],
     )?;
-    let known = locale.map_or(true, |l| matches!(l.as_bytes(), b"C" | b"POSIX" | b""));
+    let known = locale.is_none_or(|l| matches!(l.as_bytes(), b"C" | b"POSIX" | b""));
     if known {
         let s = vm.str_value(b"C")?;
         vm.ret1(s)
