@@ -369,7 +369,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
 
     /// Calls `f` with `args` from the top level (no frame running), discarding results.
     /// On error, the error value is left in `VmRoots::error_value` and the returned
-    /// string holds the message and a traceback.
+    /// string holds the message and, for a string or number error, a traceback.
     pub fn run_function(&mut self, f: Value, args: &[Value]) -> Result<(), String> {
         let first = self.run_function_results(f, args)?;
         self.roots.thread.set_top(first);
@@ -391,13 +391,17 @@ impl<C: Collector<LuaModel>> Vm<C> {
         match outcome {
             Ok(()) => Ok(func),
             Err(_) => {
-                let message = self.error_string();
-                let trace = self.traceback();
+                // As lua.c's traceback handler: only a string (or number) gets a trace.
+                let mut message = self.error_string();
+                if matches!(self.roots.error_value, Value::String(_) | Value::Number(_)) {
+                    message.push('\n');
+                    message.push_str(&self.traceback());
+                }
                 self.close_upvalues(th, func);
                 th.truncate_frames(0);
                 self.ccalls = 0;
                 th.set_top(func);
-                Err(format!("{message}\n{trace}"))
+                Err(message)
             }
         }
     }

@@ -591,14 +591,14 @@ fn lines_step<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<
     };
     let close_at_end = this.upvalue(2).truthy();
     let tag = u.tag();
-    let Some(stream) = vm.stream(tag) else {
-        return Err(vm.native_error("file is already closed"));
-    };
+    if tag == STDIN {
+        // What standard output holds shows before the wait, as in read_formats.
+        let _ = read::flush_before_input(vm);
+    }
     let mut line = Vec::new();
-    let result = if tag == STDIN {
-        read::flush_before_input(vm).and_then(|()| vm.stdin.read_line(&mut line))
-    } else {
-        stream.read_line(&mut line)
+    let result = match vm.stream(tag) {
+        Some(stream) => stream.read_line(&mut line),
+        None => return Err(vm.native_error("file is already closed")),
     };
     match result {
         Ok(true) => {
