@@ -5,12 +5,14 @@
 //! exists.
 
 use std::hash::{BuildHasher, Hasher};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 
 use gc_core::Collector;
 
 use crate::model::LuaModel;
+use crate::stdlib::io::c_string;
 use crate::value::Value;
 use crate::vm::{Args, LuaResult, Vm};
 
@@ -118,14 +120,15 @@ fn date<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     } else {
         to_time(vm.check_number(args, 2)?)
     };
+    let format = c_string(&format).as_bytes();
     let (utc, format) = match format.strip_prefix(b"!") {
         Some(rest) => (true, rest),
-        None => (false, &format[..]),
+        None => (false, format),
     };
     let Some(tm) = broken_down(t, utc) else {
         return vm.ret1(Value::Nil);
     };
-    if format.starts_with(b"*t") {
+    if format == b"*t" {
         let table = vm.new_table(0, 9)?;
         vm.push(Value::Table(table))?;
         for (name, v) in [
@@ -208,9 +211,9 @@ fn difftime<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
 }
 
 fn getenv<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    use std::os::unix::ffi::OsStringExt;
     let name = vm.check_str(args, 1)?;
-    let value = std::env::var_os(std::ffi::OsStr::from_bytes(name.as_bytes()));
+    let value = std::env::var_os(c_string(name.as_bytes()));
     match value {
         Some(v) => {
             let s = vm.str_value(&v.into_vec())?;
@@ -223,14 +226,13 @@ fn getenv<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
 /// `os.execute([command])`: the raw wait status of `sh -c command` (C's `system`);
 /// without a command, whether a shell exists (1).
 fn execute<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
-    use std::os::unix::ffi::OsStrExt;
     let Some(command) = vm.opt_str(args, 1)? else {
         let shell = std::path::Path::new("/bin/sh").exists();
         return vm.ret1(Value::Number(f64::from(u8::from(shell))));
     };
     let status = std::process::Command::new("/bin/sh")
         .arg("-c")
-        .arg(std::ffi::OsStr::from_bytes(command.as_bytes()))
+        .arg(c_string(command.as_bytes()))
         .status()
         .map_or(-1, |s| s.into_raw());
     vm.ret1(Value::Number(f64::from(status)))
@@ -317,7 +319,6 @@ pub(crate) fn create_temp_file() -> std::io::Result<(PathBuf, std::fs::File)> {
 fn tmpname<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<usize> {
     match create_temp_file() {
         Ok((path, _)) => {
-            use std::os::unix::ffi::OsStrExt;
             let s = vm.str_value(path.as_os_str().as_bytes())?;
             vm.ret1(s)
         }

@@ -70,6 +70,11 @@ print(r:read("*a"))
 r:close()
 w:close()
 
+-- a name ends at a NUL, as a C string
+f = assert(io.open(name .. "\0ignored"))
+print(f:read("*a"))
+f:close()
+
 -- a temporary file of io.tmpfile
 local t = io.tmpfile()
 print(io.type(t), t:write("tmp"), t:seek("set"), t:read("*a"))

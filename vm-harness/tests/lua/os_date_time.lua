@@ -46,3 +46,5 @@ print(pcall(os.time, 5))
 print(pcall(os.date, {}))
 print(pcall(os.date, "%Y", "x"))
 print(type(os.time()), type(os.date()), os.date("!%Y", 0 / 0))
+-- "*t" only alone; the format ends at a NUL, as a C string
+print(os.date("!*tx", 0), os.date("!%Y\0%m", 0), #os.date("!\0", 0))

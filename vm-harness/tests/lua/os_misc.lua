@@ -35,3 +35,6 @@ print(type(c0), c1 >= c0, c2 - c1 < 0.05)
 print(pcall(os.exit, true))
 print(pcall(os.exit, "x"))
 print(pcall(os.exit, {}))
+-- names and commands end at a NUL, as C strings; odd names are simply unset
+print(os.getenv(""), os.getenv("A=B"), os.getenv("PATH\0junk") == os.getenv("PATH"))
+print(os.execute("exit 2\0ignored"))

@@ -346,11 +346,16 @@ fn io_open<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     }
 }
 
-/// A Lua string as a path (up to its first NUL, as C sees it).
-pub(crate) fn path_of(bytes: &[u8]) -> &std::path::Path {
+/// A Lua string as the C library sees it: up to its first NUL.
+pub(crate) fn c_string(bytes: &[u8]) -> &std::ffi::OsStr {
     use std::os::unix::ffi::OsStrExt;
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    std::path::Path::new(std::ffi::OsStr::from_bytes(&bytes[..end]))
+    std::ffi::OsStr::from_bytes(&bytes[..end])
+}
+
+/// A Lua string as a path, as `fopen` sees it.
+pub(crate) fn path_of(bytes: &[u8]) -> &std::path::Path {
+    std::path::Path::new(c_string(bytes))
 }
 
 fn io_popen<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
@@ -369,7 +374,7 @@ fn io_popen<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
         }
     };
     let mut command = Command::new("/bin/sh");
-    command.arg("-c").arg(path_of(prog.as_bytes()).as_os_str());
+    command.arg("-c").arg(c_string(prog.as_bytes()));
     if reading {
         command.stdout(Stdio::piped());
     } else {
