@@ -113,20 +113,17 @@ fn open_with_env<C: Collector<LuaModel>>(vm: &mut Vm<C>, env: TableRef) -> LuaRe
             let closure = vm.new_native(f, &[Value::Table(env)])?;
             vm.set_field(io, name, closure)?;
         }
-        for (name, tag) in [("stdin", STDIN), ("stdout", STDOUT), ("stderr", STDERR)] {
+        let standard = [
+            ("stdin", STDIN, Some(IO_INPUT)),
+            ("stdout", STDOUT, Some(IO_OUTPUT)),
+            ("stderr", STDERR, None),
+        ];
+        for (name, tag, default_of) in standard {
             let handle = UserdataRef::tagged(&mut vm.heap, &mut vm.roots, Some(mt), tag)
                 .map_err(|_| vm.out_of_memory())?;
             vm.set_field(io, name, Value::Userdata(handle))?;
-            match tag {
-                STDIN => {
-                    vm.raw_set(env, Value::Number(IO_INPUT as f64), Value::Userdata(handle))?
-                }
-                STDOUT => vm.raw_set(
-                    env,
-                    Value::Number(IO_OUTPUT as f64),
-                    Value::Userdata(handle),
-                )?,
-                _ => {}
+            if let Some(which) = default_of {
+                vm.raw_set(env, Value::Number(which as f64), Value::Userdata(handle))?;
             }
         }
         Ok(())
