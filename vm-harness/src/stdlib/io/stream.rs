@@ -192,7 +192,19 @@ impl Stream {
     }
 
     /// Writes `data` through the buffer.
+    #[inline]
     pub fn write_bytes(&mut self, data: &[u8]) -> io::Result<()> {
+        // The common case (`print` to a pipe or file): room in a full buffer.
+        let room = self.pending.len() + data.len() <= self.capacity;
+        if room && self.buffering == Buffering::Full && self.writable && self.unread.is_empty() {
+            self.pending.extend_from_slice(data);
+            return Ok(());
+        }
+        self.write_through(data)
+    }
+
+    #[inline(never)]
+    fn write_through(&mut self, data: &[u8]) -> io::Result<()> {
         if !self.writable {
             return Err(bad_descriptor());
         }
@@ -336,8 +348,14 @@ impl Stream {
 
 /// `print` writes standard output through this.
 impl Write for Stream {
+    #[inline]
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         self.write_bytes(data).map(|()| data.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.write_bytes(data)
     }
 
     fn flush(&mut self) -> io::Result<()> {
