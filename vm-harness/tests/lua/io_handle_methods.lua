@@ -10,6 +10,7 @@ table.sort(names)
 print(table.concat(names, " "))
 
 print(f:setvbuf("no"), f:setvbuf("full", 1024), f:setvbuf("line"), f:setvbuf("full"))
+print(f:setvbuf("full", 2^60), f:setvbuf("full", -1), f:setvbuf("full", 0))
 print(pcall(f.setvbuf, f, "bad"))
 print(pcall(f.setvbuf, f))
 print(f:write("0123456789"))

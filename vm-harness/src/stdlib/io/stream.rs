@@ -17,6 +17,10 @@ use std::process::{Child, ChildStdin, ChildStdout};
 /// device reports no block size.
 pub const BUFSIZ: usize = 8192;
 
+/// The largest read asked of a device at once, whatever `setvbuf` says: the read
+/// buffer is allocated whole, and bigger reads save no system calls worth having.
+const MAX_READ_CHUNK: usize = 1 << 20;
+
 /// When written bytes are sent to the device (`setvbuf`'s modes).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Buffering {
@@ -242,7 +246,7 @@ impl Stream {
         if self.unread_pos == self.unread.len() {
             self.flush()?;
             let mut buf = std::mem::take(&mut self.unread);
-            buf.resize(self.capacity.max(BUFSIZ), 0);
+            buf.resize(self.capacity.clamp(BUFSIZ, MAX_READ_CHUNK), 0);
             let got = loop {
                 match self.device_read(&mut buf) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
