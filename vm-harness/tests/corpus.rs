@@ -20,6 +20,7 @@ const NEED_COLLECTION: &[&str] = &[
     "gc_newproxy_weak",
     "gc_weak",
     "gc_weak_arrays",
+    "io_gc_close",
 ];
 
 fn corpus_dir() -> PathBuf {

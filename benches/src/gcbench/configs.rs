@@ -88,11 +88,11 @@ pub fn find_luagc(explicit: Option<&Path>, notes: &mut Vec<String>) -> Result<Pa
     )
 }
 
-/// The first line a program prints for `flag` (stdout or stderr: `lua5.1 -v` uses
-/// stderr), or a note that it printed nothing.
-fn version_of(program: &Path, flag: &str) -> String {
+/// The first line a program prints for `-v` (stdout or stderr: `lua5.1 -v` and
+/// `luagc -v` use stderr), or a note that it printed nothing.
+fn version_of(program: &Path) -> String {
     let out = Command::new(program)
-        .arg(flag)
+        .arg("-v")
         .stdin(Stdio::null())
         .output();
     match out {
@@ -192,15 +192,10 @@ pub fn resolve(
             Program::Interpreter { command } => command.clone(),
         };
         if !tools.iter().any(|t| t.path == program) {
-            let flag = if kind == Kind::Luagc {
-                "--version"
-            } else {
-                "-v"
-            };
             tools.push(Tool {
                 name: tool_name,
                 path: program.clone(),
-                version: version_of(&program, flag),
+                version: version_of(&program),
             });
         }
         configs.push(Config {

@@ -1,5 +1,7 @@
-//! Full userdata. Lua programs can only create them with `newproxy`, so they carry no
-//! payload: an identity and a metatable.
+//! Full userdata. Lua programs can only create them with `newproxy`, which carry an
+//! identity and a metatable; the libraries' own userdata (the io library's file
+//! handles) also carry a tag, a number naming the native state they stand for (which
+//! cannot live in the heap: the collector frees blocks without running Rust code).
 //!
 //! Invariant: `metatable` is `None` or a live table.
 //!
@@ -25,6 +27,7 @@ pub struct UserdataRef(pub(crate) ObjectRef);
 struct Userdata {
     header: GcHeader,
     metatable: Option<TableRef>,
+    tag: u64,
 }
 
 impl UserdataRef {
@@ -32,17 +35,36 @@ impl UserdataRef {
         self.0.as_ptr() as *mut Userdata
     }
 
-    /// A new userdata with the given metatable (rooted by the caller).
+    /// A new userdata with the given metatable (rooted by the caller) and tag 0.
     pub fn new<C: Collector<LuaModel>>(
         heap: &mut Heap<C>,
         roots: &mut VmRoots,
         metatable: Option<TableRef>,
     ) -> Result<UserdataRef, OutOfMemory> {
+        Self::tagged(heap, roots, metatable, 0)
+    }
+
+    /// A new userdata with the given metatable (rooted by the caller) and tag.
+    pub fn tagged<C: Collector<LuaModel>>(
+        heap: &mut Heap<C>,
+        roots: &mut VmRoots,
+        metatable: Option<TableRef>,
+        tag: u64,
+    ) -> Result<UserdataRef, OutOfMemory> {
         let obj = heap.alloc_object(KIND_USERDATA, std::mem::size_of::<Userdata>(), roots)?;
         let ud = UserdataRef(obj);
-        // SAFETY: a fresh userdata-sized block; its metatable field is written at once.
-        unsafe { std::ptr::addr_of_mut!((*ud.raw()).metatable).write(metatable) };
+        // SAFETY: a fresh userdata-sized block; its fields are written at once.
+        unsafe {
+            std::ptr::addr_of_mut!((*ud.raw()).metatable).write(metatable);
+            std::ptr::addr_of_mut!((*ud.raw()).tag).write(tag);
+        }
         Ok(ud)
+    }
+
+    /// The tag given at creation.
+    pub fn tag(self) -> u64 {
+        // SAFETY: a UserdataRef points at a live, initialised userdata.
+        unsafe { (*self.raw()).tag }
     }
 
     /// The metatable.

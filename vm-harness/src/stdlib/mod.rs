@@ -169,6 +169,26 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
+    /// Argument `i` (or `default` when absent and there is one) as the index of one of
+    /// `options` (`luaL_checkoption`).
+    pub fn check_option(
+        &mut self,
+        args: Args,
+        i: usize,
+        default: Option<&str>,
+        options: &[&str],
+    ) -> LuaResult<usize> {
+        let name = match (self.opt_str(args, i)?, default) {
+            (Some(s), _) => s.to_str_lossy(),
+            (None, Some(d)) => d.to_owned(),
+            (None, None) => self.check_str(args, i)?.to_str_lossy(),
+        };
+        match options.iter().position(|&o| o == name) {
+            Some(k) => Ok(k),
+            None => Err(self.arg_error(i, &format!("invalid option '{name}'"))),
+        }
+    }
+
     /// Pushes one value and returns 1: the usual tail of a library function.
     pub fn ret1(&mut self, v: Value) -> LuaResult<usize> {
         self.push(v)?;

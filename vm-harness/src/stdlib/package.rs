@@ -1,7 +1,9 @@
 //! `require` and the `package` table (5.1's `loadlib.c`, Lua modules only): modules are
 //! looked up in `package.loaded`, then by the searchers of `package.loaders` (preload,
-//! `package.path`, and two C searchers that only report where 5.1 would look).
-//! Native (C) modules cannot exist here; `package.cpath` is kept for the messages.
+//! `package.path`, and the two C searchers of `package.cpath`). Native (C) libraries
+//! cannot be loaded here: `package.loadlib` and the C searchers fail as 5.1 built
+//! without dynamic libraries fails. `LUA_PATH` and `LUA_CPATH` set the paths, `;;`
+//! standing for the default.
 //! 5.1's `module(name, ...)` and `package.seeall` are provided for old-style modules.
 
 use gc_core::Collector;
@@ -14,17 +16,47 @@ use crate::vm::{Args, LuaResult, Vm};
 const DEFAULT_PATH: &str = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua;/usr/local/lib/lua/5.1/?.lua;/usr/local/lib/lua/5.1/?/init.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua";
 const DEFAULT_CPATH: &str = "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/lib/x86_64-linux-gnu/lua/5.1/?.so;/usr/lib/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so";
 
-/// Creates `package` (path, cpath, loaded, preload) and the global `require`.
+/// 5.1's message for a build without dynamic libraries (`DLMSG`).
+const NO_DYNAMIC_LIBRARIES: &str = "dynamic libraries not enabled; check your Lua installation";
+
+/// `package.config`: directory separator, path separator, name mark, executable
+/// directory mark, and the mark ignored before the `luaopen_` name (5.1's `LUA_DIRSEP`,
+/// `LUA_PATHSEP`, `LUA_PATH_MARK`, `LUA_EXECDIR`, `LUA_IGMARK`).
+const CONFIG: &str = "/\n;\n?\n!\n-";
+
+/// A search path: the environment variable `var` if set, with `;;` standing for the
+/// default (5.1's `setpath`), else the default.
+fn search_path(var: &str, default: &str) -> Vec<u8> {
+    use std::os::unix::ffi::OsStringExt;
+    let Some(value) = std::env::var_os(var) else {
+        return default.as_bytes().to_vec();
+    };
+    let value = value.into_vec();
+    let mut out = Vec::with_capacity(value.len() + default.len());
+    let mut rest = &value[..];
+    while let Some(at) = rest.windows(2).position(|w| w == b";;") {
+        out.extend_from_slice(&rest[..at]);
+        out.push(b';');
+        out.extend_from_slice(default.as_bytes());
+        out.push(b';');
+        rest = &rest[at + 2..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Creates `package` (path, cpath, config, loaded, preload, loaders, loadlib, seeall)
+/// and the globals `require` and `module`.
 pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
-    let package = vm.register_lib("package", &[])?;
+    let package = vm.register_lib("package", &[("loadlib", loadlib)])?;
     vm.roots.temps.push(Value::Table(package));
     let result = (|| {
-        let path = std::env::var("LUA_PATH").unwrap_or_else(|_| DEFAULT_PATH.to_owned());
-        let path = path.replace(";;", &format!(";{DEFAULT_PATH};"));
-        let p = vm.str_value(path.as_bytes())?;
-        vm.set_field(package, "path", p)?;
-        let cpath = vm.str_value(DEFAULT_CPATH.as_bytes())?;
+        let path = vm.str_value(&search_path("LUA_PATH", DEFAULT_PATH))?;
+        vm.set_field(package, "path", path)?;
+        let cpath = vm.str_value(&search_path("LUA_CPATH", DEFAULT_CPATH))?;
         vm.set_field(package, "cpath", cpath)?;
+        let config = vm.str_value(CONFIG.as_bytes())?;
+        vm.set_field(package, "config", config)?;
         let loaded = vm.loaded_table()?;
         vm.set_field(package, "loaded", Value::Table(loaded))?;
         let preload = vm.new_table(0, 0)?;
@@ -191,28 +223,52 @@ fn load_lua<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
     not_found(vm, &tried)
 }
 
-/// The third searcher: C libraries on `package.cpath`, which this VM cannot load; it
-/// only reports where 5.1 would have looked.
-fn load_c<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
-    let name = vm.check_str(args, 1)?.to_str_lossy();
+/// `package.loadlib(path, funcname)`: nil, 5.1's message and "absent", as 5.1 built
+/// without dynamic libraries answers.
+fn loadlib<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    vm.check_str(args, 1)?;
+    vm.check_str(args, 2)?;
+    vm.push(Value::Nil)?;
+    let msg = vm.str_value(NO_DYNAMIC_LIBRARIES.as_bytes())?;
+    vm.push(msg)?;
+    let kind = vm.str_value(b"absent")?;
+    vm.push(kind)?;
+    Ok(3)
+}
+
+/// Searches `package.cpath` for the library of `file_name` (5.1's `findfile`): where
+/// it was not found, or the error 5.1 raises when it cannot load the one it found.
+fn find_c_library<C: Collector<LuaModel>>(
+    vm: &mut Vm<C>,
+    module: &str,
+    file_name: &str,
+) -> LuaResult<usize> {
     let mut tried = String::new();
-    for candidate in candidates(vm, "cpath", &name)? {
+    for candidate in candidates(vm, "cpath", file_name)? {
+        if std::fs::File::open(&candidate).is_ok() {
+            let msg = format!(
+                "error loading module '{module}' from file '{candidate}':\n\t{NO_DYNAMIC_LIBRARIES}"
+            );
+            return Err(vm.native_error(&msg));
+        }
         tried.push_str(&format!("\n\tno file '{candidate}'"));
     }
     not_found(vm, &tried)
 }
 
-/// The fourth searcher: the all-in-one C loader for `a.b` (root `a`), likewise absent.
+/// The third searcher: a C library for the module on `package.cpath`.
+fn load_c<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let name = vm.check_str(args, 1)?.to_str_lossy();
+    find_c_library(vm, &name, &name)
+}
+
+/// The fourth searcher: the all-in-one C library of `a.b.c`'s root `a`.
 fn load_c_root<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let name = vm.check_str(args, 1)?.to_str_lossy();
     let Some((root, _)) = name.split_once('.') else {
         return Ok(0);
     };
-    let mut tried = String::new();
-    for candidate in candidates(vm, "cpath", root)? {
-        tried.push_str(&format!("\n\tno file '{candidate}'"));
-    }
-    not_found(vm, &tried)
+    find_c_library(vm, &name, root)
 }
 
 /// 5.1's `module`: finds or creates the module table (in `package.loaded`, else as a

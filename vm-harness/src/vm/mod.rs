@@ -16,9 +16,6 @@ mod finalize;
 mod interp;
 pub mod metamethods;
 
-use std::io::Write;
-use std::time::Instant;
-
 use gc_core::Collector;
 
 use crate::binary_chunk;
@@ -32,6 +29,8 @@ use crate::object::table::{SetError, TableRef};
 use crate::object::thread::{Status, ThreadRef};
 use crate::object::upvalue::UpvalRef;
 use crate::roots::{BootRoots, Name, VmRoots};
+use crate::stdlib::io::stream::Stream;
+use crate::stdlib::io::OpenFiles;
 use crate::stress_pins::StressPins;
 use crate::value::Value;
 
@@ -43,6 +42,9 @@ pub type LuaResult<T> = Result<T, Throw>;
 /// A native function: reads its arguments through `args`, pushes its results on the
 /// stack and returns how many it pushed.
 pub type NativeFn<C> = fn(&mut Vm<C>, Args) -> LuaResult<usize>;
+
+/// What `os.exit` runs before ending the process: the VM and the exit status.
+pub type ExitHook<C> = Box<dyn FnOnce(&mut Vm<C>, i32)>;
 
 /// Where a native call's arguments are: stack slots `base .. base + n` of the running
 /// thread. Indices stay valid when the stack moves.
@@ -86,10 +88,15 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) ccalls: u32,
     /// Values a yielding coroutine hands to its resumer (count, at its stack top).
     pub(crate) yield_count: usize,
-    /// Buffered standard output, flushed at exit, before reading input and on errors.
-    pub(crate) stdout: std::io::BufWriter<std::io::Stdout>,
-    /// Standard input, buffered for `io.read`.
-    pub(crate) stdin: std::io::BufReader<std::io::Stdin>,
+    /// Standard output, buffered as C buffers it (`print` and `io.stdout`).
+    pub(crate) stdout: Stream,
+    /// Standard input, buffered (`io.stdin` and the interactive prompt).
+    pub(crate) stdin: Stream,
+    /// The io library's other open files.
+    pub(crate) files: OpenFiles,
+    /// Called by `os.exit` with the exit status before the process ends (the embedder's
+    /// last words: luagc writes its statistics).
+    pub exit_hook: Option<ExitHook<C>>,
     /// State of `math.random`.
     pub(crate) rng: u64,
     /// `collectgarbage("setpause")`'s value, also given to the collector.
@@ -99,8 +106,6 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) gc_stepmul: u32,
     /// Whether finalizers are running (they do not nest: see `finalize`).
     pub(crate) running_finalizers: bool,
-    /// When the VM started, for `os.clock`.
-    pub(crate) started: Instant,
 }
 
 impl<C: Collector<LuaModel>> Vm<C> {
@@ -137,13 +142,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
             call_limit: MAX_CALLS,
             ccalls: 0,
             yield_count: 0,
-            stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
-            stdin: std::io::BufReader::new(std::io::stdin()),
+            stdout: Stream::stdout(),
+            stdin: Stream::stdin(),
+            files: OpenFiles::new(),
+            exit_hook: None,
             rng: 0x2545_f491_4f6c_dd1d,
             gc_pause: 200,
             gc_stepmul: 200,
             running_finalizers: false,
-            started: Instant::now(),
         };
         for (_, text) in Name::ALL {
             let s = intern(&mut vm.heap, &mut vm.roots, text.as_bytes()).map_err(oom)?;
@@ -363,8 +369,16 @@ impl<C: Collector<LuaModel>> Vm<C> {
 
     /// Calls `f` with `args` from the top level (no frame running), discarding results.
     /// On error, the error value is left in `VmRoots::error_value` and the returned
-    /// string holds the message and a traceback.
+    /// string holds the message and, for a string or number error, a traceback.
     pub fn run_function(&mut self, f: Value, args: &[Value]) -> Result<(), String> {
+        let first = self.run_function_results(f, args)?;
+        self.roots.thread.set_top(first);
+        Ok(())
+    }
+
+    /// Like `run_function`, but keeps every result on the stack, from the returned slot
+    /// up to the top, for the caller to use and then drop with `set_top`.
+    pub fn run_function_results(&mut self, f: Value, args: &[Value]) -> Result<usize, String> {
         let th = self.roots.thread;
         let func = th.top();
         let outcome = (|| {
@@ -372,18 +386,22 @@ impl<C: Collector<LuaModel>> Vm<C> {
             for &a in args {
                 self.push(a)?;
             }
-            self.call(func, 0)
+            self.call(func, -1)
         })();
         match outcome {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(func),
             Err(_) => {
-                let message = self.error_string();
-                let trace = self.traceback();
+                // As lua.c's traceback handler: only a string (or number) gets a trace.
+                let mut message = self.error_string();
+                if matches!(self.roots.error_value, Value::String(_) | Value::Number(_)) {
+                    message.push('\n');
+                    message.push_str(&self.traceback());
+                }
                 self.close_upvalues(th, func);
                 th.truncate_frames(0);
                 self.ccalls = 0;
                 th.set_top(func);
-                Err(format!("{message}\n{trace}"))
+                Err(message)
             }
         }
     }
