@@ -111,7 +111,12 @@ fn print<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize>
             _ => vm.call_value(tostring_fn, &[v])?,
         };
         match text {
-            Value::String(s) => piece.extend_from_slice(s.as_bytes()),
+            Value::String(s) => {
+                // 5.1 writes each string with `fputs`, which stops at a zero byte.
+                let bytes = s.as_bytes();
+                let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                piece.extend_from_slice(&bytes[..end]);
+            }
             Value::Number(n) => crate::convert::format_number(n, &mut piece),
             _ => return Err(vm.native_error("'tostring' must return a string to 'print'")),
         }

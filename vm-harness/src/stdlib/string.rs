@@ -29,6 +29,7 @@ pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
         ("find", |vm, a| find_aux(vm, a, true)),
         ("match", |vm, a| find_aux(vm, a, false)),
         ("gmatch", gmatch),
+        ("gfind", gmatch),
         ("gsub", gsub),
         ("dump", dump),
     ];
