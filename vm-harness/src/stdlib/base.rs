@@ -28,6 +28,7 @@ use std::io::Write;
 
 use gc_core::{Collector, GcMode};
 
+pub use crate::compiler::chunk_id;
 use crate::compiler::CompileOptions;
 use crate::model::LuaModel;
 use crate::object::userdata::UserdataRef;
@@ -463,38 +464,6 @@ fn newproxy<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
     vm.ret1(Value::Userdata(u))
 }
 
-/// 5.1's `luaO_chunkid`: the display name of a chunk named `source` (`=name` shown as
-/// is, `@file` as the file name, anything else as `[string "first line..."]`).
-pub fn chunk_id(source: &[u8]) -> String {
-    const IDSIZE: usize = 60;
-    if let Some(rest) = source.strip_prefix(b"=") {
-        let n = rest.len().min(IDSIZE - 1);
-        return String::from_utf8_lossy(&rest[..n]).into_owned();
-    }
-    if let Some(rest) = source.strip_prefix(b"@") {
-        let budget = IDSIZE - " '...' ".len() - 1;
-        if rest.len() > budget {
-            let tail = &rest[rest.len() - budget..];
-            return format!("...{}", String::from_utf8_lossy(tail));
-        }
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    let budget = IDSIZE - " [string \"...\"] ".len() - 1;
-    let line_end = source
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .unwrap_or(source.len());
-    let len = line_end.min(budget);
-    if len < source.len() {
-        format!(
-            "[string \"{}...\"]",
-            String::from_utf8_lossy(&source[..len])
-        )
-    } else {
-        format!("[string \"{}\"]", String::from_utf8_lossy(source))
-    }
-}
-
 /// Compiles `source` as `load`/`loadstring` do and pushes the function, or nil and the
 /// message.
 fn push_loaded<C: Collector<LuaModel>>(
@@ -506,7 +475,7 @@ fn push_loaded<C: Collector<LuaModel>>(
         skip_shebang: false,
         c_call_depth: vm.ccalls + 1,
     };
-    match vm.load(source, &chunk_id(name), options)? {
+    match vm.load(source, &String::from_utf8_lossy(name), options)? {
         Ok(f) => vm.ret1(f),
         Err(msg) => {
             let m = vm.str_value(&msg)?;
@@ -597,6 +566,8 @@ fn env_target<C: Collector<LuaModel>>(
             let th = vm.thread();
             Ok(Some(th.get(th.frame(i).func as usize)))
         }
+        // The host's function has no environment of its own here: the globals'.
+        StackLevel::Host => Ok(Some(Value::Nil)),
         StackLevel::TailCall => {
             let msg = format!("no function environment for tail call at level {level}");
             Err(vm.native_error(&msg))
@@ -660,6 +631,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
             skip_shebang: true,
             c_call_depth: self.ccalls + 1,
         };
-        self.load(&source, &chunk_id(format!("@{path}").as_bytes()), options)
+        self.load(&source, &format!("@{path}"), options)
     }
 }

@@ -47,6 +47,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 } else {
                     self.enter_fixed(p, func, nresults)?;
                 }
+                self.hook_call()?;
                 Ok(Called::Lua)
             }
             Value::NativeFunction(cl) => {
@@ -155,6 +156,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         };
         th.push_frame(&mut self.heap, &mut self.roots, frame)
             .map_err(|_| self.out_of_memory())?;
+        self.hook_call()?;
         let f = self.native(index);
         let n = f(
             self,
@@ -163,6 +165,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 n: top - func - 1,
             },
         )?;
+        self.hook_return()?;
         let th = self.roots.thread;
         self.poscall(th.top() - n, n);
         Ok(())

@@ -13,8 +13,10 @@ mod call;
 pub mod coroutine;
 pub mod error;
 mod finalize;
+mod hooks;
 mod interp;
 pub mod metamethods;
+mod stack_info;
 
 use std::io::Write;
 use std::time::Instant;
@@ -35,7 +37,8 @@ use crate::roots::{BootRoots, Name, VmRoots};
 use crate::stress_pins::StressPins;
 use crate::value::Value;
 
-pub use error::{StackLevel, Throw};
+pub use error::Throw;
+pub use stack_info::StackLevel;
 
 /// The result of anything that may raise a Lua error (or yield).
 pub type LuaResult<T> = Result<T, Throw>;
@@ -312,7 +315,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
 
     /// Compiles a chunk (or reads and verifies a binary chunk) and returns a closure of it
     /// in the global environment; syntax errors and bad binary chunks come back as the
-    /// message lua5.1 reports.
+    /// message lua5.1 reports. `chunk_name` is 5.1's (`@file`, `=name`, or the code
+    /// itself), which `debug.getinfo` reports as the source.
     pub fn load(
         &mut self,
         source: &[u8],
@@ -320,9 +324,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
         options: CompileOptions,
     ) -> LuaResult<Result<Value, Vec<u8>>> {
         let proto = if binary_chunk::is_binary(source) {
-            match binary_chunk::undump(source, crate::stdlib::base::chunk_id) {
+            match binary_chunk::undump(source) {
                 Ok(p) => p,
-                Err(e) => return Ok(Err(format!("{chunk_name}: {e}").into_bytes())),
+                Err(e) => {
+                    let name = compiler::chunk_id(chunk_name.as_bytes());
+                    return Ok(Err(format!("{name}: {e}").into_bytes()));
+                }
             }
         } else {
             match compiler::compile_with(source, chunk_name, options) {
