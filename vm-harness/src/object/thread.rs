@@ -420,15 +420,12 @@ impl ThreadRef {
         self.th().base_hook_count
     }
 
-    /// Installs a hook (5.1's `lua_sethook`): `hook` is called for the events in
-    /// `mask`, every `count` instructions for `HOOK_COUNT`. A nil hook or an empty mask
-    /// turns hooks off.
+    /// Installs a hook (5.1's `lua_sethook`, and `ldblib`'s record of the function):
+    /// `hook` is called for the events in `mask`, every `count` instructions for
+    /// `HOOK_COUNT`. A nil hook turns hooks off; with an empty mask the function is
+    /// kept (`debug.gethook` returns it) but never called.
     pub fn set_hook<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, hook: Value, mask: u8, count: u32) {
-        let (hook, mask) = if hook.is_nil() || mask == 0 {
-            (Value::Nil, 0)
-        } else {
-            (hook, mask)
-        };
+        let mask = if hook.is_nil() { 0 } else { mask };
         heap.barrier(self.0);
         let th = self.th();
         th.hook = hook;

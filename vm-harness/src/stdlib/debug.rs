@@ -95,11 +95,20 @@ fn getinfo<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     let (func, frame) = match subject {
         Subject::Function(f, frame) => (f, frame),
         Subject::TailCall => {
-            set_source_fields(vm, t, b"=(tail call)", -1, -1, "tail")?;
-            vm.set_field(t, "currentline", Value::Number(-1.0))?;
-            vm.set_field(t, "nups", Value::Number(0.0))?;
-            let empty = vm.str_value(b"")?;
-            vm.set_field(t, "namewhat", empty)?;
+            if has(b'S') {
+                set_source_fields(vm, t, b"=(tail call)", -1, -1, "tail")?;
+            }
+            if has(b'l') {
+                vm.set_field(t, "currentline", Value::Number(-1.0))?;
+            }
+            if has(b'u') {
+                vm.set_field(t, "nups", Value::Number(0.0))?;
+            }
+            if has(b'n') {
+                let empty = vm.str_value(b"")?;
+                vm.set_field(t, "name", empty)?;
+                vm.set_field(t, "namewhat", empty)?;
+            }
             return Ok(1);
         }
         Subject::Host => (Value::Nil, None),
@@ -319,7 +328,8 @@ fn setfenv<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
             return Err(vm.native_error("'setfenv' cannot change environment of given object"))
         }
     }
-    Ok(1)
+    let target = vm.arg(args, 0);
+    vm.ret1(target)
 }
 
 fn sethook<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {

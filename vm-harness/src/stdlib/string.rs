@@ -29,11 +29,12 @@ pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
         ("find", |vm, a| find_aux(vm, a, true)),
         ("match", |vm, a| find_aux(vm, a, false)),
         ("gmatch", gmatch),
-        ("gfind", gmatch),
         ("gsub", gsub),
         ("dump", dump),
     ];
     let string = vm.register_lib("string", funcs)?;
+    let gmatch_fn = vm.get_field(string, "gmatch")?;
+    vm.set_field(string, "gfind", gmatch_fn)?;
     vm.roots.temps.push(Value::Table(string));
     let mt = vm.new_table(0, 1);
     vm.roots.temps.pop();
