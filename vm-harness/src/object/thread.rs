@@ -424,7 +424,13 @@ impl ThreadRef {
     /// `hook` is called for the events in `mask`, every `count` instructions for
     /// `HOOK_COUNT`. A nil hook turns hooks off; with an empty mask the function is
     /// kept (`debug.gethook` returns it) but never called.
-    pub fn set_hook<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, hook: Value, mask: u8, count: u32) {
+    pub fn set_hook<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        hook: Value,
+        mask: u8,
+        count: u32,
+    ) {
         let mask = if hook.is_nil() { 0 } else { mask };
         heap.barrier(self.0);
         let th = self.th();

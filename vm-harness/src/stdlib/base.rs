@@ -510,6 +510,8 @@ fn load<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
             Value::Nil => break,
             Value::String(s) if s.is_empty() => break,
             Value::String(s) => source.extend_from_slice(s.as_bytes()),
+            // 5.1's reader takes a number as the string it converts to.
+            Value::Number(n) => crate::convert::format_number(n, &mut source),
             _ => {
                 let m = vm.str_value(b"reader function must return a string")?;
                 vm.push(Value::Nil)?;

@@ -84,9 +84,7 @@ fn getinfo<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     } else {
         return Err(vm.arg_error(a + 1, "function or level expected"));
     };
-    if !matches!(subject, Subject::TailCall)
-        && options.iter().any(|c| !b"SlunLf".contains(c))
-    {
+    if !matches!(subject, Subject::TailCall) && options.iter().any(|c| !b"SlunLf".contains(c)) {
         return Err(vm.arg_error(a + 2, "invalid option"));
     }
     let t = vm.new_table(0, 2)?;
@@ -191,7 +189,11 @@ fn set_source_fields<C: Collector<LuaModel>>(
     let short = vm.str_value(short.as_bytes())?;
     vm.set_field(t, "short_src", short)?;
     vm.set_field(t, "linedefined", Value::Number(line_defined as f64))?;
-    vm.set_field(t, "lastlinedefined", Value::Number(last_line_defined as f64))?;
+    vm.set_field(
+        t,
+        "lastlinedefined",
+        Value::Number(last_line_defined as f64),
+    )?;
     let what = vm.str_value(what.as_bytes())?;
     vm.set_field(t, "what", what)
 }
@@ -324,9 +326,7 @@ fn setfenv<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     match vm.arg(args, 0) {
         Value::LuaFunction(f) => f.set_env(&mut vm.heap, t),
         Value::Thread(_) => vm.roots.globals = t,
-        _ => {
-            return Err(vm.native_error("'setfenv' cannot change environment of given object"))
-        }
+        _ => return Err(vm.native_error("'setfenv' cannot change environment of given object")),
     }
     let target = vm.arg(args, 0);
     vm.ret1(target)
@@ -385,8 +385,8 @@ fn debug<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<usize
         vm.flush();
         eprint!("lua_debug> ");
         let mut line = Vec::new();
-        let read = std::io::Read::take(&mut vm.stdin, DEBUG_LINE_MAX as u64)
-            .read_until(b'\n', &mut line);
+        let read =
+            std::io::Read::take(&mut vm.stdin, DEBUG_LINE_MAX as u64).read_until(b'\n', &mut line);
         if read.is_err() || line.is_empty() || line == b"cont\n" {
             return Ok(0);
         }

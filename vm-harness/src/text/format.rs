@@ -16,9 +16,9 @@
 
 use std::fmt;
 
-use crate::convert::{c_int, c_long};
 use super::c_string;
 use super::number::{number_to_string, parse_number};
+use crate::convert::{c_int, c_long};
 
 /// One argument of `string.format` (arguments 2, 3, ...) as the VM hands it over.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -213,11 +213,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
             out.extend_from_slice(format!("{line}:").as_bytes());
         }
         match (self.function_name(th, i), proto) {
-            (Some((_, name)), _) => out.extend_from_slice(format!(" in function '{name}'").as_bytes()),
-            (None, Some(p)) if p.line_defined() == 0 => out.extend_from_slice(b" in main chunk"),
-            (None, Some(p)) => {
-                out.extend_from_slice(format!(" in function <{src}:{}>", p.line_defined()).as_bytes())
+            (Some((_, name)), _) => {
+                out.extend_from_slice(format!(" in function '{name}'").as_bytes())
             }
+            (None, Some(p)) if p.line_defined() == 0 => out.extend_from_slice(b" in main chunk"),
+            (None, Some(p)) => out
+                .extend_from_slice(format!(" in function <{src}:{}>", p.line_defined()).as_bytes()),
             (None, None) => out.extend_from_slice(b" ?"),
         }
     }

@@ -29,3 +29,7 @@ print(#table.concat({ 1, 2, 3 }, ",", 2^32 + 1, 2^32 + 3))
 -- print stops at a zero byte, as fputs does; io.write does not
 print("before\0after", "x")
 io.write("w\0z", "\n")
+-- load converts a reader's numbers to strings
+local parts = { "return ", 4, 2 }
+local i = 0
+print(load(function() i = i + 1; return parts[i] end)())
