@@ -528,7 +528,7 @@ mod tests {
     }
 
     fn first_error(src: &[u8]) -> String {
-        let mut lex = Lexer::new(src, "t.lua");
+        let mut lex = Lexer::new(src, "@t.lua");
         loop {
             match lex.next() {
                 Err(e) => return e.to_string(),
