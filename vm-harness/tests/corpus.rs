@@ -207,6 +207,32 @@ fn heap_limit_turns_into_a_catchable_lua_error() {
     );
 }
 
+/// As in 5.1, `xpcall`'s message handler is not called for an allocation failure (a
+/// handler that allocates would otherwise turn it into "error in error handling"), but
+/// is for other errors.
+#[test]
+fn xpcall_calls_no_handler_for_memory_errors() {
+    let chunk = "local t = {} \
+                 local function handler(m) return {'handled', m} end \
+                 local ok, e = xpcall(function() for i = 1, 1e9 do t[i] = {i} end end, handler) \
+                 t = nil collectgarbage() print(ok, e) \
+                 ok, e = xpcall(function() error('plain', 0) end, handler) print(ok, e[1], e[2]) \
+                 ok, e = xpcall(function() error('not enough memory', 0) end, handler) print(ok, e[1])";
+    let output = Command::new(env!("CARGO_BIN_EXE_luagc"))
+        .args(["--heap-limit", "32M", "-e", chunk])
+        .output()
+        .expect("run luagc");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "false\tnot enough memory\nfalse\thandled\tplain\nfalse\thandled\n"
+    );
+}
+
 #[test]
 fn stats_json_has_the_promised_fields() {
     let json = stats_json(&[]);

@@ -506,7 +506,18 @@ fn load<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     };
     let mut source = Vec::new();
     loop {
-        match vm.call_value(f, &[])? {
+        // The reader runs protected, as 5.1's `lua_load` runs it: its errors (a yield
+        // across it among them) become `load`'s nil and message.
+        let func = vm.top();
+        vm.push(f)?;
+        if !vm.pcall(func, 1, None)? {
+            let err = vm.roots.error_value;
+            vm.push(Value::Nil)?;
+            vm.push(err)?;
+            return Ok(2);
+        }
+        let piece = vm.pop();
+        match piece {
             Value::Nil => break,
             Value::String(s) if s.is_empty() => break,
             Value::String(s) => source.extend_from_slice(s.as_bytes()),

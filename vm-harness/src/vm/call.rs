@@ -181,6 +181,15 @@ impl<C: Collector<LuaModel>> Vm<C> {
         func: usize,
         nresults: i32,
     ) -> LuaResult<Called> {
+        self.insert_call_metamethod(v, func)?;
+        self.precall(func, nresults)
+    }
+
+    /// Puts the `__call` metamethod of `v` (the non-function at `func`) in its place,
+    /// `v` becoming its first argument (5.1's `tryfuncTM`); an error if it has none.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn insert_call_metamethod(&mut self, v: Value, func: usize) -> LuaResult<()> {
         let th = self.roots.thread;
         let tm = self.metamethod(v, Name::Call);
         if !tm.is_function() {
@@ -195,7 +204,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
         th.set(func, tm);
         th.set_top(top + 1);
-        self.precall(func, nresults)
+        Ok(())
     }
 
     #[cold]
@@ -304,7 +313,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// Calls the value at `func` in protected mode. On error the stack is unwound to
     /// `func` (upvalues closed, frames and native depth restored) and `Err` returned,
     /// with the error value in `VmRoots::error_value`. `handler`, if given, is called
-    /// with the error value before unwinding, and its result replaces it.
+    /// with the error value before unwinding, and its result replaces it, unless the
+    /// error is an allocation failure (as in 5.1, which never calls it for those).
     pub fn pcall(&mut self, func: usize, nresults: i32, handler: Option<Value>) -> LuaResult<bool> {
         let th = self.roots.thread;
         let frames = th.nframes();
@@ -313,7 +323,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             Ok(()) => Ok(true),
             Err(Throw::Yield) => Err(Throw::Yield),
             Err(Throw::Error) => {
-                if let Some(h) = handler {
+                if let Some(h) = handler.filter(|_| !self.memory_error) {
                     let extent = th.extent();
                     th.set_top(extent);
                     let err = self.roots.error_value;

@@ -26,6 +26,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// Raises `value` as is (`error` with level 0, non-string values).
     pub fn raise(&mut self, value: Value) -> Throw {
         self.roots.error_value = value;
+        self.memory_error = false;
         Throw::Error
     }
 

@@ -519,6 +519,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         save_pc!();
                         self.close_upvalues(th, base);
+                        let callee = th.get(f);
+                        if !callee.is_function() {
+                            // A `__call` metamethod is tail-called in the value's place.
+                            protect!(self.insert_call_metamethod(callee, f));
+                        }
                         if let Value::LuaFunction(_) = th.get(f) {
                             // SAFETY: as in `save_pc!`.
                             let cur = unsafe { *frame };

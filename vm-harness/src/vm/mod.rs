@@ -102,6 +102,10 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) gc_stepmul: u32,
     /// Whether finalizers are running (they do not nest: see `finalize`).
     pub(crate) running_finalizers: bool,
+    /// Whether the error travelling now is an allocation failure (5.1's `LUA_ERRMEM`),
+    /// for which `xpcall` calls no message handler: set by `out_of_memory`, cleared by
+    /// every other raise.
+    pub(crate) memory_error: bool,
     /// When the VM started, for `os.clock`.
     pub(crate) started: Instant,
 }
@@ -146,6 +150,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             gc_pause: 200,
             gc_stepmul: 200,
             running_finalizers: false,
+            memory_error: false,
             started: Instant::now(),
         };
         for (_, text) in Name::ALL {
@@ -220,6 +225,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
     #[cold]
     pub fn out_of_memory(&mut self) -> Throw {
         self.roots.error_value = Value::String(self.roots.name(Name::NotEnoughMemory));
+        self.memory_error = true;
         Throw::Error
     }
 

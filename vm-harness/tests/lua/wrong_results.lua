@@ -33,3 +33,21 @@ io.write("w\0z", "\n")
 local parts = { "return ", 4, 2 }
 local i = 0
 print(load(function() i = i + 1; return parts[i] end)())
+-- a reader's errors, a yield across it among them, are load's nil and message
+-- (inside pcall: lua5.1 runs the enclosing message handler, lua.c's traceback at top
+-- level, for errors inside a reader)
+print(pcall(function() return load(function() error("reader failed", 0) end) end))
+print(pcall(function() return load(function() error({}) end) == nil end))
+local co = coroutine.create(function() return load(function() coroutine.yield(1) end) end)
+print(coroutine.resume(co))
+print(coroutine.status(co))
+-- a tail call through __call is a proper tail call
+local countdown = setmetatable({}, { __call = function(self, n)
+  if n > 0 then return self(n - 1) end
+  return "done"
+end })
+print(countdown(100000))
+local adder = setmetatable({}, { __call = function(self, a, b) return a + b end })
+local function via_adder() return adder(1, 2) end
+print(via_adder())
+print(pcall(function() local notcallable = {} return notcallable(1) end))
