@@ -185,6 +185,32 @@ impl<C: Collector<LuaModel>> Vm<C> {
         self.precall(func, nresults)
     }
 
+    /// A tail call of the Lua function at `func` while the thread hooks calls, made as
+    /// 5.1 makes it: the callee is entered above the calling frame, so its call hook
+    /// sees the caller (and the name the call gives it), then its frame is moved down
+    /// into the caller's place. The caller's upvalues are closed already.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn tail_call_hooked(&mut self, func: usize) -> LuaResult<()> {
+        let caller = *self.roots.thread.current_frame();
+        self.precall(func, caller.nresults)?;
+        let th = self.roots.thread;
+        let mut callee = *th.current_frame();
+        let dst = caller.func as usize;
+        let delta = func - dst;
+        for slot in func..callee.top as usize {
+            th.set(slot - delta, th.get(slot));
+        }
+        callee.func -= delta as u32;
+        callee.base -= delta as u32;
+        callee.top -= delta as u32;
+        callee.tailcalls = caller.tailcalls.saturating_add(1);
+        th.pop_frame();
+        *th.current_frame() = callee;
+        th.set_top(callee.top as usize);
+        Ok(())
+    }
+
     /// Puts the `__call` metamethod of `v` (the non-function at `func`) in its place,
     /// `v` becoming its first argument (5.1's `tryfuncTM`); an error if it has none.
     #[cold]

@@ -39,7 +39,7 @@ use super::{LuaResult, Vm};
 use crate::compiler::opcodes::{fb_to_int, OpCode, BITRK, LFIELDS_PER_FLUSH, MAXARG_SBX};
 use crate::model::LuaModel;
 use crate::object::closure::LuaClosureRef;
-use crate::object::thread::{Frame, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
+use crate::object::thread::{Frame, HOOK_CALL, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
 use crate::object::upvalue::UpvalRef;
 use crate::value::Value;
 
@@ -525,6 +525,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             protect!(self.insert_call_metamethod(callee, f));
                         }
                         if let Value::LuaFunction(_) = th.get(f) {
+                            if HOOKED && th.hook_mask() & HOOK_CALL != 0 {
+                                self.tail_call_hooked(f)?;
+                                continue 'frame;
+                            }
                             // SAFETY: as in `save_pc!`.
                             let cur = unsafe { *frame };
                             let dst = cur.func as usize;

@@ -85,6 +85,10 @@ pub struct Vm<C: Collector<LuaModel>> {
     /// The deepest Lua call nesting allowed now: `MAX_CALLS`, plus some room while an
     /// error handler runs (5.1 lets handlers run after a stack overflow).
     pub(crate) call_limit: usize,
+    /// Whether the error travelling now is an allocation failure (5.1's `LUA_ERRMEM`),
+    /// for which `xpcall` calls no message handler: set by `out_of_memory`, cleared by
+    /// every other raise.
+    pub(crate) memory_error: bool,
     /// Nesting of native-to-Lua calls (5.1's `nCcalls`).
     pub(crate) ccalls: u32,
     /// Values a yielding coroutine hands to its resumer (count, at its stack top).
@@ -102,10 +106,6 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) gc_stepmul: u32,
     /// Whether finalizers are running (they do not nest: see `finalize`).
     pub(crate) running_finalizers: bool,
-    /// Whether the error travelling now is an allocation failure (5.1's `LUA_ERRMEM`),
-    /// for which `xpcall` calls no message handler: set by `out_of_memory`, cleared by
-    /// every other raise.
-    pub(crate) memory_error: bool,
     /// When the VM started, for `os.clock`.
     pub(crate) started: Instant,
 }
@@ -142,6 +142,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             roots,
             natives: Vec::new(),
             call_limit: MAX_CALLS,
+            memory_error: false,
             ccalls: 0,
             yield_count: 0,
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
@@ -150,7 +151,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
             gc_pause: 200,
             gc_stepmul: 200,
             running_finalizers: false,
-            memory_error: false,
             started: Instant::now(),
         };
         for (_, text) in Name::ALL {

@@ -12,6 +12,16 @@ middle(1)
 debug.sethook()
 print(table.concat(events, " "))
 
+-- a tail call's call event sees its caller; varargs survive the move
+events = {}
+local function tv(a, ...) return a + select("#", ...) end
+local function tcaller(...) return tv(...) end
+local function tdeep(n) if n == 0 then return tcaller(10, 2, 3) end return tdeep(n - 1) end
+debug.sethook(record, "cr")
+local r = tdeep(2)
+debug.sethook()
+print(r, table.concat(events, " "))
+
 -- line events of a small loop
 events = {}
 local function loop()
