@@ -233,6 +233,34 @@ fn xpcall_calls_no_handler_for_memory_errors() {
     );
 }
 
+/// `debug.debug()` runs each line of stdin as a chunk until `cont`, prompting and
+/// reporting errors on stderr; the output is what lua5.1 writes for the same input.
+#[test]
+fn debug_debug_runs_commands_from_stdin_until_cont() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_luagc"))
+        .args(["-e", "debug.debug() print('after', x)"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run luagc");
+    let commands = "x = 1\nprint(x + 1)\nerror(\"oops\")\nlocal = \ncont\nprint(\"not run\")\n";
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(commands.as_bytes())
+        .expect("write commands");
+    drop(stdin);
+    let output = child.wait_with_output().expect("luagc ends");
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "2\nafter\t1\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "lua_debug> lua_debug> lua_debug> (debug command):1: oops\n\
+         lua_debug> (debug command):1: '<name>' expected near '='\nlua_debug> "
+    );
+}
+
 #[test]
 fn stats_json_has_the_promised_fields() {
     let json = stats_json(&[]);

@@ -285,9 +285,9 @@ fn getmetatable<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult
     vm.ret1(mt)
 }
 
-/// `debug.setmetatable(v, mt)`: sets the metatable of a table, or the one all strings
-/// share, ignoring `__metatable`. Values of the other types have no metatable slot
-/// here (see COMPATIBILITY.md).
+/// `debug.setmetatable(v, mt)`: sets the metatable of a table, or the one all values
+/// of `v`'s type share, ignoring `__metatable`. Userdata metatables are set only by
+/// their makers here (see COMPATIBILITY.md).
 fn setmetatable<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let mt = match vm.arg(args, 1) {
         Value::Nil => None,
@@ -301,11 +301,13 @@ fn setmetatable<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult
                 vm.roots.stress_pins.note_table(t);
             }
         }
-        Value::String(_) => vm.roots.string_meta = mt,
-        other => {
-            let msg = format!("cannot set the metatable of a {} value", other.type_name());
-            return Err(vm.native_error(&msg));
-        }
+        other => match other.shared_metatable_index() {
+            Some(i) => vm.roots.type_metatables[i] = mt,
+            None => {
+                let msg = format!("cannot set the metatable of a {} value", other.type_name());
+                return Err(vm.native_error(&msg));
+            }
+        },
     }
     vm.ret1(Value::Boolean(true))
 }

@@ -39,7 +39,7 @@ pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
     let mt = vm.new_table(0, 1);
     vm.roots.temps.pop();
     let mt = mt?;
-    vm.roots.string_meta = Some(mt);
+    vm.roots.type_metatables[crate::value::STRING_METATABLE] = Some(mt);
     vm.set_field(mt, "__index", Value::Table(string))
 }
 

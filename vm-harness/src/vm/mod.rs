@@ -129,7 +129,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             thread: main,
             globals,
             registry,
-            string_meta: None,
+            type_metatables: Default::default(),
             error_value: Value::Nil,
             names: Vec::new(),
             temps: Vec::new(),
