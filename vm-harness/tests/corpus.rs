@@ -261,6 +261,54 @@ fn debug_debug_runs_commands_from_stdin_until_cont() {
     );
 }
 
+/// An uncaught error's traceback is shortened as lua5.1's standalone interpreter
+/// shortens it (its message handler and `debug.traceback` count as the first two
+/// levels); the expected text is lua5.1's stderr for the same script.
+#[test]
+fn uncaught_error_traceback_skips_levels_as_lua51() {
+    let dir = std::env::temp_dir().join(format!("luagc-traceback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("deep.lua"),
+        "local function f(n) return 1 + f(n + 1) end\nf(1)\n",
+    )
+    .expect("write script");
+    let output = Command::new(env!("CARGO_BIN_EXE_luagc"))
+        .arg("deep.lua")
+        .current_dir(&dir)
+        .output()
+        .expect("run luagc");
+    let _ = std::fs::remove_dir_all(&dir);
+    let expected: String = [
+        "luagc: deep.lua:1: stack overflow\n",
+        "stack traceback:\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\t...\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:2: in main chunk\n",
+        "\t[C]: ?\n",
+    ]
+    .concat();
+    assert!(!output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), expected);
+}
+
 #[test]
 fn stats_json_has_the_promised_fields() {
     let json = stats_json(&[]);

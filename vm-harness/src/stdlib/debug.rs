@@ -72,7 +72,7 @@ fn getinfo<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     };
     let target = vm.arg(args, a);
     let subject = if vm.to_number(target).is_some() {
-        let level = vm.check_integer(args, a + 1)?;
+        let level = vm.check_int(args, a + 1)?;
         match level_of(vm, th, level) {
             StackLevel::Frame(i) => Subject::Function(vm.frame_function(th, i), Some(i)),
             StackLevel::TailCall => Subject::TailCall,

@@ -33,6 +33,10 @@ pub enum StackLevel {
 const TRACEBACK_HEAD: usize = 12;
 /// Levels a traceback prints at the bottom after skipping (5.1's `LEVELS2`).
 const TRACEBACK_TAIL: usize = 10;
+/// Levels above the failing function when lua5.1's standalone interpreter prints an
+/// uncaught error's traceback: its message handler and `debug.traceback`, which that
+/// handler calls. They shift where the traceback starts skipping.
+const HOST_HANDLER_LEVELS: usize = 2;
 
 impl<C: Collector<LuaModel>> Vm<C> {
     /// What is at stack level `level` of the running thread (5.1's `lua_getstack`).
@@ -163,13 +167,19 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// interpreter prints it for an uncaught error.
     pub fn traceback(&self) -> String {
         let th = self.roots.thread;
-        String::from_utf8_lossy(&self.traceback_of(th, 0)).into_owned()
+        String::from_utf8_lossy(&self.traceback_numbered(th, 0, HOST_HANDLER_LEVELS)).into_owned()
     }
 
     /// 5.1's `debug.traceback` text of `th` from stack level `level`: "stack
     /// traceback:" and one line per level, the middle of a deep stack replaced by
-    /// "\n\t..." (the first `TRACEBACK_HEAD` levels and the last `TRACEBACK_TAIL` kept).
+    /// "\n\t..." (levels up to `TRACEBACK_HEAD` and the last `TRACEBACK_TAIL` kept).
     pub fn traceback_of(&self, th: ThreadRef, level: usize) -> Vec<u8> {
+        self.traceback_numbered(th, level, 0)
+    }
+
+    /// `traceback_of`, with `offset` levels counted above level 0 when deciding where
+    /// the first part ends.
+    fn traceback_numbered(&self, th: ThreadRef, level: usize, offset: usize) -> Vec<u8> {
         let exists = |l: usize| self.stack_level_of(th, l) != StackLevel::Invalid;
         let mut out = b"stack traceback:".to_vec();
         let mut level = level;
@@ -177,7 +187,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         while exists(level) {
             let this = level;
             level += 1;
-            if level > TRACEBACK_HEAD && first_part {
+            if level + offset > TRACEBACK_HEAD && first_part {
                 first_part = false;
                 if exists(level + TRACEBACK_TAIL) {
                     out.extend_from_slice(b"\n\t...");
