@@ -334,6 +334,10 @@ fn setfenv<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     vm.ret1(target)
 }
 
+/// The letters of `sethook`'s mask and the events they select (count events are
+/// selected by the count instead).
+const HOOK_LETTERS: [(u8, u8); 3] = [(b'c', HOOK_CALL), (b'r', HOOK_RETURN), (b'l', HOOK_LINE)];
+
 fn sethook<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let (th, a) = thread_arg(vm, args);
     let hook = vm.arg(args, a);
@@ -348,7 +352,7 @@ fn sethook<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     let count = vm.opt_int(args, a + 3, 0)?;
     let spec = spec.as_bytes();
     let mut mask = 0;
-    for (letter, bit) in [(b'c', HOOK_CALL), (b'r', HOOK_RETURN), (b'l', HOOK_LINE)] {
+    for (letter, bit) in HOOK_LETTERS {
         if spec.contains(&letter) {
             mask |= bit;
         }
@@ -364,7 +368,7 @@ fn gethook<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     let (th, _) = thread_arg(vm, args);
     let mask = th.hook_mask();
     let mut spec = Vec::new();
-    for (letter, bit) in [(b'c', HOOK_CALL), (b'r', HOOK_RETURN), (b'l', HOOK_LINE)] {
+    for (letter, bit) in HOOK_LETTERS {
         if mask & bit != 0 {
             spec.push(letter);
         }
