@@ -47,9 +47,8 @@ fn dump_string(s: Option<&[u8]>, out: &mut Vec<u8>) {
 }
 
 fn dump_function(p: &Proto, parent_source: Option<&str>, out: &mut Vec<u8>) {
-    let source = format!("={}", p.source);
     let inherited = parent_source == Some(p.source.as_str());
-    dump_string((!inherited).then_some(source.as_bytes()), out);
+    dump_string((!inherited).then_some(p.source.as_bytes()), out);
     dump_int(p.line_defined as usize, out);
     dump_int(p.last_line_defined as usize, out);
     out.push(p.upvalue_names.len() as u8);
@@ -105,17 +104,16 @@ fn dump_function(p: &Proto, parent_source: Option<&str>, out: &mut Vec<u8>) {
     }
 }
 
-/// Reads a binary chunk back into a verified prototype tree. `chunk_id` turns a stored
-/// source into its display name. Errors carry 5.1's messages ("bad header in
-/// precompiled chunk", "truncated precompiled chunk", "bad code in precompiled chunk").
-pub fn undump(bytes: &[u8], chunk_id: fn(&[u8]) -> String) -> Result<Proto, String> {
+/// Reads a binary chunk back into a verified prototype tree. Errors carry 5.1's messages
+/// ("bad header in precompiled chunk", "truncated precompiled chunk", "bad code in
+/// precompiled chunk").
+pub fn undump(bytes: &[u8]) -> Result<Proto, String> {
     if bytes.len() < HEADER.len() || bytes[..HEADER.len()] != HEADER {
         return Err("bad header in precompiled chunk".to_owned());
     }
     let mut r = Reader {
         bytes,
         at: HEADER.len(),
-        chunk_id,
     };
     let p = r
         .function("=?")
@@ -127,7 +125,6 @@ pub fn undump(bytes: &[u8], chunk_id: fn(&[u8]) -> String) -> Result<Proto, Stri
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
-    chunk_id: fn(&[u8]) -> String,
 }
 
 impl Reader<'_> {
@@ -163,7 +160,7 @@ impl Reader<'_> {
 
     fn function(&mut self, parent_source: &str) -> Option<Proto> {
         let source = match self.string()? {
-            Some(s) => (self.chunk_id)(&s),
+            Some(s) => String::from_utf8_lossy(&s).into_owned(),
             None => parent_source.to_owned(),
         };
         let mut p = Proto::new(&source, self.int()?);

@@ -35,6 +35,35 @@ pub fn parse_number(s: &[u8]) -> Option<f64> {
     parse(s)
 }
 
+/// The C conversion `(int)d` on x86-64 (`cvttsd2si`): truncation, and `INT_MIN` for NaN
+/// and values out of range. 5.1 casts this way where it converts a number straight to
+/// `int` (`string.format`'s `%c`).
+pub fn c_int(d: f64) -> i32 {
+    if d > -2_147_483_649.0 && d < 2_147_483_648.0 {
+        d as i32
+    } else {
+        i32::MIN
+    }
+}
+
+/// `(long)d` on x86-64: truncation, and `LONG_MIN` for NaN and values out of range. This
+/// is 5.1's `lua_tointeger` (`luaL_checkinteger`) on this platform, so every library
+/// integer argument goes through it.
+pub fn c_long(d: f64) -> i64 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if (-TWO_63..TWO_63).contains(&d) {
+        d as i64
+    } else {
+        i64::MIN
+    }
+}
+
+/// 5.1's `luaL_checkint` on x86-64: `(int)` of the `lua_Integer`, i.e. the low 32 bits of
+/// [`c_long`], so NaN and out-of-range numbers give 0 and 2^32 + 2 gives 2.
+pub fn c_int_of_integer(d: f64) -> i32 {
+    c_long(d) as i32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

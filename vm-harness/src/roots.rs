@@ -16,7 +16,7 @@ use crate::object::table::TableRef;
 use crate::object::thread::ThreadRef;
 use crate::object::userdata::UserdataRef;
 use crate::stress_pins::StressPins;
-use crate::value::Value;
+use crate::value::{Value, SHARED_METATABLE_TYPES};
 
 /// Strings the VM needs by name, interned at start-up and kept alive here. The first 17
 /// are 5.1's metamethod events in `ltm.h` order, so an event's number is its cache bit.
@@ -111,8 +111,10 @@ pub struct VmRoots {
     pub globals: TableRef,
     /// The registry (holds `package.loaded`, `_LOADED`).
     pub registry: TableRef,
-    /// The metatable shared by all strings.
-    pub string_meta: Option<TableRef>,
+    /// The metatables values of each type without metatables of their own share
+    /// (strings, numbers, ...: all but tables and userdata), indexed by
+    /// `Value::shared_metatable_index`; lua5.1's `G(L)->mt`.
+    pub type_metatables: [Option<TableRef>; SHARED_METATABLE_TYPES],
     /// The error value being propagated, if any.
     pub error_value: Value,
     /// Interned names, indexed by [`Name`].
@@ -191,7 +193,7 @@ unsafe impl Roots for VmRoots {
         tracer.mark(self.thread.0);
         tracer.mark(self.globals.0);
         tracer.mark(self.registry.0);
-        if let Some(mt) = self.string_meta {
+        for mt in self.type_metatables.iter().flatten() {
             tracer.mark(mt.0);
         }
         self.error_value.trace(tracer);

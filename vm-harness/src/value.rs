@@ -95,6 +95,21 @@ impl Value {
         }
     }
 
+    /// Which metatable of `VmRoots::type_metatables` values of this type share; `None`
+    /// for tables and userdata, which have their own.
+    #[inline]
+    pub fn shared_metatable_index(self) -> Option<usize> {
+        match self {
+            Value::Nil => Some(0),
+            Value::Boolean(_) => Some(1),
+            Value::Number(_) => Some(2),
+            Value::String(_) => Some(STRING_METATABLE),
+            Value::LuaFunction(_) | Value::NativeFunction(_) => Some(4),
+            Value::Thread(_) => Some(5),
+            Value::Table(_) | Value::Userdata(_) => None,
+        }
+    }
+
     /// The name `type()` returns.
     pub fn type_name(self) -> &'static str {
         match self {
@@ -153,6 +168,12 @@ impl Value {
         matches!(self, Value::LuaFunction(_) | Value::NativeFunction(_))
     }
 }
+
+/// Number of types whose values share a metatable (see
+/// `Value::shared_metatable_index`).
+pub const SHARED_METATABLE_TYPES: usize = 6;
+/// The index of the strings' metatable in `VmRoots::type_metatables`.
+pub const STRING_METATABLE: usize = 3;
 
 /// The discriminants of the variants written by words (see the module's layout note).
 const NIL_TAG: u64 = 0;

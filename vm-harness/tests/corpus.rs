@@ -208,6 +208,108 @@ fn heap_limit_turns_into_a_catchable_lua_error() {
     );
 }
 
+/// As in 5.1, `xpcall`'s message handler is not called for an allocation failure (a
+/// handler that allocates would otherwise turn it into "error in error handling"), but
+/// is for other errors.
+#[test]
+fn xpcall_calls_no_handler_for_memory_errors() {
+    let chunk = "local t = {} \
+                 local function handler(m) return {'handled', m} end \
+                 local ok, e = xpcall(function() for i = 1, 1e9 do t[i] = {i} end end, handler) \
+                 t = nil collectgarbage() print(ok, e) \
+                 ok, e = xpcall(function() error('plain', 0) end, handler) print(ok, e[1], e[2]) \
+                 ok, e = xpcall(function() error('not enough memory', 0) end, handler) print(ok, e[1])";
+    let output = Command::new(env!("CARGO_BIN_EXE_luagc"))
+        .args(["--heap-limit", "32M", "-e", chunk])
+        .output()
+        .expect("run luagc");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "false\tnot enough memory\nfalse\thandled\tplain\nfalse\thandled\n"
+    );
+}
+
+/// `debug.debug()` runs each line of stdin as a chunk until `cont`, prompting and
+/// reporting errors on stderr; the output is what lua5.1 writes for the same input.
+#[test]
+fn debug_debug_runs_commands_from_stdin_until_cont() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_luagc"))
+        .args(["-e", "debug.debug() print('after', x)"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run luagc");
+    let commands = "x = 1\nprint(x + 1)\nerror(\"oops\")\nlocal = \ncont\nprint(\"not run\")\n";
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(commands.as_bytes())
+        .expect("write commands");
+    drop(stdin);
+    let output = child.wait_with_output().expect("luagc ends");
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "2\nafter\t1\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "lua_debug> lua_debug> lua_debug> (debug command):1: oops\n\
+         lua_debug> (debug command):1: '<name>' expected near '='\nlua_debug> "
+    );
+}
+
+/// An uncaught error's traceback is shortened as lua5.1's standalone interpreter
+/// shortens it (its message handler and `debug.traceback` count as the first two
+/// levels); the expected text is lua5.1's stderr for the same script.
+#[test]
+fn uncaught_error_traceback_skips_levels_as_lua51() {
+    let dir = std::env::temp_dir().join(format!("luagc-traceback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("deep.lua"),
+        "local function f(n) return 1 + f(n + 1) end\nf(1)\n",
+    )
+    .expect("write script");
+    let output = Command::new(env!("CARGO_BIN_EXE_luagc"))
+        .arg("deep.lua")
+        .current_dir(&dir)
+        .output()
+        .expect("run luagc");
+    let _ = std::fs::remove_dir_all(&dir);
+    let expected: String = [
+        "luagc: deep.lua:1: stack overflow\n",
+        "stack traceback:\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\t...\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:1: in function 'f'\n",
+        "\tdeep.lua:2: in main chunk\n",
+        "\t[C]: ?\n",
+    ]
+    .concat();
+    assert!(!output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), expected);
+}
+
 #[test]
 fn stats_json_has_the_promised_fields() {
     let json = stats_json(&[]);

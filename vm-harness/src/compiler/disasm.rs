@@ -114,10 +114,14 @@ fn list_function(out: &mut String, f: &Proto, full: bool, next_id: &mut usize) {
         "function"
     };
     let n = f.code.len();
+    // luac names a chunk by its source without the `@`/`=` mark.
+    let source = match f.source.as_bytes().first() {
+        Some(b'@' | b'=') => &f.source[1..],
+        _ => "(string)",
+    };
     let _ = writeln!(
         out,
-        "\n{kind} <{}:{},{}> ({n} instruction{}, {} bytes at {addr})",
-        f.source,
+        "\n{kind} <{source}:{},{}> ({n} instruction{}, {} bytes at {addr})",
         f.line_defined,
         f.last_line_defined,
         plural(n),

@@ -26,7 +26,8 @@ pub struct Lexer<'s> {
     pub t: Token,
     lookahead: Option<Token>,
     buff: Vec<u8>,
-    chunk_name: &'s str,
+    /// The chunk's display name, which prefixes every error message.
+    chunk_id: String,
 }
 
 fn is_newline(c: i32) -> bool {
@@ -53,8 +54,8 @@ fn is_blank(c: i32) -> bool {
 
 impl<'s> Lexer<'s> {
     /// A lexer positioned before the first token; call [`Lexer::next`] to read it.
-    /// `chunk_name` prefixes every error message.
-    pub fn new(src: &'s [u8], chunk_name: &'s str) -> Self {
+    /// Error messages name the chunk by `chunk_id(chunk_name)`.
+    pub fn new(src: &'s [u8], chunk_name: &str) -> Self {
         let mut lex = Lexer {
             src,
             pos: 0,
@@ -64,7 +65,7 @@ impl<'s> Lexer<'s> {
             t: Token::Plain(TokenKind::Eos),
             lookahead: None,
             buff: Vec::new(),
-            chunk_name,
+            chunk_id: super::chunk_id(chunk_name.as_bytes()),
         };
         lex.advance();
         lex
@@ -73,7 +74,7 @@ impl<'s> Lexer<'s> {
     /// An error located at the current line, optionally followed by "near" the given
     /// token (`luaX_lexerror`).
     pub fn error(&self, msg: &[u8], near: Option<TokenKind>) -> SyntaxError {
-        let mut m = format!("{}:{}: ", self.chunk_name, self.linenumber).into_bytes();
+        let mut m = format!("{}:{}: ", self.chunk_id, self.linenumber).into_bytes();
         m.extend_from_slice(msg);
         if let Some(tok) = near {
             m.extend_from_slice(b" near '");
@@ -527,7 +528,7 @@ mod tests {
     }
 
     fn first_error(src: &[u8]) -> String {
-        let mut lex = Lexer::new(src, "t.lua");
+        let mut lex = Lexer::new(src, "@t.lua");
         loop {
             match lex.next() {
                 Err(e) => return e.to_string(),

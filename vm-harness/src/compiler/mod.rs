@@ -76,14 +76,47 @@ impl Default for CompileOptions {
     }
 }
 
-/// Compiles a chunk as lua5.1 compiles a script file: `chunk_name` is the display name
-/// used in messages and debug information (for a file, its path, e.g. `script.lua`;
-/// forming `[string "..."]` names is the caller's job), and a `#` first line is skipped.
-pub fn compile(source: &[u8], chunk_name: &str) -> Result<Proto, SyntaxError> {
-    compile_with(source, chunk_name, CompileOptions::default())
+/// 5.1's `luaO_chunkid`: the display name of a chunk named `source` (`=name` shown as
+/// is, `@file` as the file name, anything else as `[string "first line..."]`).
+pub fn chunk_id(source: &[u8]) -> String {
+    const IDSIZE: usize = 60;
+    if let Some(rest) = source.strip_prefix(b"=") {
+        let n = rest.len().min(IDSIZE - 1);
+        return String::from_utf8_lossy(&rest[..n]).into_owned();
+    }
+    if let Some(rest) = source.strip_prefix(b"@") {
+        let budget = IDSIZE - " '...' ".len() - 1;
+        if rest.len() > budget {
+            let tail = &rest[rest.len() - budget..];
+            return format!("...{}", String::from_utf8_lossy(tail));
+        }
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let budget = IDSIZE - " [string \"...\"] ".len() - 1;
+    let line_end = source
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(source.len());
+    let len = line_end.min(budget);
+    if len < source.len() {
+        format!(
+            "[string \"{}...\"]",
+            String::from_utf8_lossy(&source[..len])
+        )
+    } else {
+        format!("[string \"{}\"]", String::from_utf8_lossy(source))
+    }
+}
+
+/// Compiles a script file as lua5.1 does: the chunk is named `@file_name` (shown as
+/// `file_name` in messages), and a `#` first line is skipped.
+pub fn compile(source: &[u8], file_name: &str) -> Result<Proto, SyntaxError> {
+    compile_with(source, &format!("@{file_name}"), CompileOptions::default())
 }
 
 /// Compiles a chunk with explicit [`CompileOptions`] (e.g. for `loadstring`).
+/// `chunk_name` is 5.1's chunk name, kept as the prototypes' `source` (`@file`,
+/// `=name`, or the code itself); messages show its `chunk_id`.
 pub fn compile_with(
     source: &[u8],
     chunk_name: &str,

@@ -1305,7 +1305,7 @@ mod tests {
             skip_shebang: false,
             c_call_depth: 1,
         };
-        let err = compile_with(b"#!x\nx = 1", "[string \"#!x...\"]", string_opts).unwrap_err();
+        let err = compile_with(b"#!x\nx = 1", "#!x\nx = 1", string_opts).unwrap_err();
         // lua5.1 -e 'print(loadstring("#!x\nx = 1"))' prints this message.
         assert_eq!(
             err.to_string(),
@@ -1328,8 +1328,8 @@ mod tests {
             skip_shebang: true,
             c_call_depth: 2,
         };
-        assert!(compile_with(nest(197).as_bytes(), "t.lua", deeper).is_err());
-        assert!(compile_with(nest(196).as_bytes(), "t.lua", deeper).is_ok());
+        assert!(compile_with(nest(197).as_bytes(), "@t.lua", deeper).is_err());
+        assert!(compile_with(nest(196).as_bytes(), "@t.lua", deeper).is_ok());
     }
 
     #[test]

@@ -712,15 +712,14 @@ mod tests {
     fn undump_reports_bad_code_as_lua_does() {
         let mut p = compiled("local a = 1; return a");
         let chunk = binary_chunk::dump(&p);
-        let id = crate::stdlib::base::chunk_id;
         assert_eq!(
-            binary_chunk::undump(&chunk, id).map(|q| q.code),
+            binary_chunk::undump(&chunk).map(|q| q.code),
             Ok(p.code.clone())
         );
         p.code[0] = create_asbx(OpCode::Jmp, 0, 100);
         let bad = binary_chunk::dump(&p);
         assert_eq!(
-            binary_chunk::undump(&bad, id),
+            binary_chunk::undump(&bad),
             Err("bad code in precompiled chunk".to_owned())
         );
     }

@@ -175,6 +175,11 @@ impl NativeClosureRef {
         self.c().func
     }
 
+    /// Number of upvalues.
+    pub fn nupvalues(self) -> usize {
+        self.c().nupvalues
+    }
+
     /// Upvalue `i`.
     pub fn upvalue(self, i: usize) -> Value {
         assert!(i < self.c().nupvalues);

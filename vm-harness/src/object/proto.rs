@@ -265,7 +265,8 @@ impl ProtoRef {
         unsafe { *(self.p().line_info.expect("lines").as_ptr() as *const u32).add(pc) }
     }
 
-    /// The chunk name shown in messages.
+    /// 5.1's chunk name (`@file`, `=name`, or the code itself): `debug.getinfo`'s
+    /// `source`; messages show its `compiler::chunk_id`.
     pub fn source(self) -> LuaStr {
         self.p().source
     }
@@ -273,6 +274,11 @@ impl ProtoRef {
     /// Line of the `function` keyword (0 for a main chunk).
     pub fn line_defined(self) -> u32 {
         self.p().line_defined
+    }
+
+    /// Line of the function's `end` (0 for a main chunk).
+    pub fn last_line_defined(self) -> u32 {
+        self.p().last_line_defined
     }
 
     /// Number of fixed parameters.

@@ -29,7 +29,9 @@
 //! `Heap::barrier` on the thread anyway, since they change rarely: the stack and frame
 //! blocks installed when they grow (`ensure_stack`, `grow_frames`) and the head of the
 //! open-upvalue list (`set_open_upvalues`). Status, top, frame count and native-call
-//! depth are plain data. There are no other fields: no resumer link (each resumer's
+//! depth are plain data, as is the hook state, except the hook function, a header
+//! reference set with the barrier (`set_hook`). There are no other fields: no resumer
+//! link (each resumer's
 //! stack holds the coroutine it resumed, a chain the roots start at the main thread)
 //! and no error value (a failed coroutine's is in the root `VmRoots::error_value`).
 
@@ -96,7 +98,26 @@ struct Thread {
     /// Slots from here up are nil (module invariant).
     clean_from: u32,
     status: Status,
+    /// The `debug.sethook` function, nil when none.
+    hook: Value,
+    /// Which events call the hook: `HOOK_*` bits (5.1's `hookmask`).
+    hook_mask: u8,
+    /// Whether hooks may run: false while one runs (5.1's `allowhook`).
+    allow_hook: bool,
+    /// Instructions between count events (5.1's `basehookcount`).
+    base_hook_count: u32,
+    /// Instructions left before the next count event (5.1's `hookcount`).
+    hook_count: u32,
 }
+
+/// Hook mask bit: function calls.
+pub const HOOK_CALL: u8 = 1;
+/// Hook mask bit: function returns.
+pub const HOOK_RETURN: u8 = 2;
+/// Hook mask bit: new lines.
+pub const HOOK_LINE: u8 = 4;
+/// Hook mask bit: every `base_hook_count` instructions.
+pub const HOOK_COUNT: u8 = 8;
 
 /// Initial stack slots (5.1's `BASIC_STACK_SIZE`).
 const INITIAL_STACK: usize = 40;
@@ -137,6 +158,11 @@ impl ThreadRef {
             std::ptr::addr_of_mut!((*p).base_ccalls).write(0);
             std::ptr::addr_of_mut!((*p).clean_from).write(0);
             std::ptr::addr_of_mut!((*p).status).write(Status::Suspended);
+            std::ptr::addr_of_mut!((*p).hook).write(Value::Nil);
+            std::ptr::addr_of_mut!((*p).hook_mask).write(0);
+            std::ptr::addr_of_mut!((*p).allow_hook).write(true);
+            std::ptr::addr_of_mut!((*p).base_hook_count).write(0);
+            std::ptr::addr_of_mut!((*p).hook_count).write(0);
         }
         roots.temps().push(Value::Thread(thread));
         let result = thread
@@ -378,6 +404,66 @@ impl ThreadRef {
         self.th().base_ccalls = n;
     }
 
+    /// The hook function, nil when none.
+    pub fn hook(self) -> Value {
+        self.th().hook
+    }
+
+    /// Which events call the hook (`HOOK_*` bits); 0 when there is no hook.
+    #[inline(always)]
+    pub fn hook_mask(self) -> u8 {
+        self.th().hook_mask
+    }
+
+    /// Instructions between count events (0: no count events).
+    pub fn base_hook_count(self) -> u32 {
+        self.th().base_hook_count
+    }
+
+    /// Installs a hook (5.1's `lua_sethook`, and `ldblib`'s record of the function):
+    /// `hook` is called for the events in `mask`, every `count` instructions for
+    /// `HOOK_COUNT`. A nil hook turns hooks off; with an empty mask the function is
+    /// kept (`debug.gethook` returns it) but never called.
+    pub fn set_hook<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        hook: Value,
+        mask: u8,
+        count: u32,
+    ) {
+        let mask = if hook.is_nil() { 0 } else { mask };
+        heap.barrier(self.0);
+        let th = self.th();
+        th.hook = hook;
+        th.hook_mask = mask;
+        th.base_hook_count = count;
+        th.hook_count = count;
+    }
+
+    /// Counts one instruction for the count hook; true when a count event is due (and
+    /// the count starts again).
+    #[inline(always)]
+    pub fn tick_hook_count(self) -> bool {
+        let th = self.th();
+        th.hook_count = th.hook_count.wrapping_sub(1);
+        if th.hook_count == 0 {
+            th.hook_count = th.base_hook_count;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether hooks may run now (none is running on this thread).
+    pub fn allow_hook(self) -> bool {
+        self.th().allow_hook
+    }
+
+    /// Blocks (`false`) or allows hooks again.
+    pub fn set_allow_hook(self, allow: bool) {
+        self.th().allow_hook = allow;
+    }
+
     /// The head of the open-upvalue list (highest slot first).
     #[inline(always)]
     pub fn open_upvalues(self) -> Option<UpvalRef> {
@@ -446,5 +532,6 @@ impl ThreadRef {
         if let Some(uv) = th.open_upvalues {
             tracer.mark(uv.0);
         }
+        th.hook.trace(tracer);
     }
 }

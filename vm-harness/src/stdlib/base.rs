@@ -28,6 +28,7 @@ use std::io::Write;
 
 use gc_core::{Collector, GcMode};
 
+pub use crate::compiler::chunk_id;
 use crate::compiler::CompileOptions;
 use crate::model::LuaModel;
 use crate::object::userdata::UserdataRef;
@@ -111,7 +112,12 @@ fn print<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize>
             _ => vm.call_value(tostring_fn, &[v])?,
         };
         match text {
-            Value::String(s) => piece.extend_from_slice(s.as_bytes()),
+            Value::String(s) => {
+                // 5.1 writes each string with `fputs`, which stops at a zero byte.
+                let bytes = s.as_bytes();
+                let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                piece.extend_from_slice(&bytes[..end]);
+            }
             Value::Number(n) => crate::convert::format_number(n, &mut piece),
             _ => return Err(vm.native_error("'tostring' must return a string to 'print'")),
         }
@@ -458,38 +464,6 @@ fn newproxy<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
     vm.ret1(Value::Userdata(u))
 }
 
-/// 5.1's `luaO_chunkid`: the display name of a chunk named `source` (`=name` shown as
-/// is, `@file` as the file name, anything else as `[string "first line..."]`).
-pub fn chunk_id(source: &[u8]) -> String {
-    const IDSIZE: usize = 60;
-    if let Some(rest) = source.strip_prefix(b"=") {
-        let n = rest.len().min(IDSIZE - 1);
-        return String::from_utf8_lossy(&rest[..n]).into_owned();
-    }
-    if let Some(rest) = source.strip_prefix(b"@") {
-        let budget = IDSIZE - " '...' ".len() - 1;
-        if rest.len() > budget {
-            let tail = &rest[rest.len() - budget..];
-            return format!("...{}", String::from_utf8_lossy(tail));
-        }
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    let budget = IDSIZE - " [string \"...\"] ".len() - 1;
-    let line_end = source
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .unwrap_or(source.len());
-    let len = line_end.min(budget);
-    if len < source.len() {
-        format!(
-            "[string \"{}...\"]",
-            String::from_utf8_lossy(&source[..len])
-        )
-    } else {
-        format!("[string \"{}\"]", String::from_utf8_lossy(source))
-    }
-}
-
 /// Compiles `source` as `load`/`loadstring` do and pushes the function, or nil and the
 /// message.
 fn push_loaded<C: Collector<LuaModel>>(
@@ -501,7 +475,7 @@ fn push_loaded<C: Collector<LuaModel>>(
         skip_shebang: false,
         c_call_depth: vm.ccalls + 1,
     };
-    match vm.load(source, &chunk_id(name), options)? {
+    match vm.load(source, &String::from_utf8_lossy(name), options)? {
         Ok(f) => vm.ret1(f),
         Err(msg) => {
             let m = vm.str_value(&msg)?;
@@ -532,10 +506,23 @@ fn load<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     };
     let mut source = Vec::new();
     loop {
-        match vm.call_value(f, &[])? {
+        // The reader runs protected, as 5.1's `lua_load` runs it: its errors (a yield
+        // across it among them) become `load`'s nil and message.
+        let func = vm.top();
+        vm.push(f)?;
+        if !vm.pcall(func, 1, None)? {
+            let err = vm.roots.error_value;
+            vm.push(Value::Nil)?;
+            vm.push(err)?;
+            return Ok(2);
+        }
+        let piece = vm.pop();
+        match piece {
             Value::Nil => break,
             Value::String(s) if s.is_empty() => break,
             Value::String(s) => source.extend_from_slice(s.as_bytes()),
+            // 5.1's reader takes a number as the string it converts to.
+            Value::Number(n) => crate::convert::format_number(n, &mut source),
             _ => {
                 let m = vm.str_value(b"reader function must return a string")?;
                 vm.push(Value::Nil)?;
@@ -592,6 +579,8 @@ fn env_target<C: Collector<LuaModel>>(
             let th = vm.thread();
             Ok(Some(th.get(th.frame(i).func as usize)))
         }
+        // The host's function has no environment of its own here: the globals'.
+        StackLevel::Host => Ok(Some(Value::Nil)),
         StackLevel::TailCall => {
             let msg = format!("no function environment for tail call at level {level}");
             Err(vm.native_error(&msg))
@@ -655,6 +644,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
             skip_shebang: true,
             c_call_depth: self.ccalls + 1,
         };
-        self.load(&source, &chunk_id(format!("@{path}").as_bytes()), options)
+        self.load(&source, &format!("@{path}"), options)
     }
 }

@@ -5,7 +5,7 @@ use gc_core::Collector;
 use crate::model::LuaModel;
 use crate::object::thread::{Status, ThreadRef};
 use crate::value::Value;
-use crate::vm::{Args, LuaResult, Throw, Vm};
+use crate::vm::{Args, LuaResult, Vm};
 
 /// Registers the `coroutine` table.
 pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
@@ -108,13 +108,13 @@ fn wrapped<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usiz
     match vm.resume(co, args.n)? {
         Ok(n) => Ok(n),
         Err(()) => {
-            if let Value::String(s) = vm.roots.error_value {
+            let mut err = vm.roots.error_value;
+            if let Value::String(s) = err {
                 let mut text = vm.where_(1);
                 text.extend_from_slice(s.as_bytes());
-                let v = vm.str_value(&text)?;
-                vm.roots.error_value = v;
+                err = vm.str_value(&text)?;
             }
-            Err(Throw::Error)
+            Err(vm.raise(err))
         }
     }
 }

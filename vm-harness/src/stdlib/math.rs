@@ -1,5 +1,7 @@
 //! The math library (5.1's `lmathlib.c`); `random` uses a deterministic xorshift64*
-//! generator of ours, so runs are reproducible.
+//! generator of ours, so runs are reproducible. `ldexp`, `frexp`, `modf` and `fmod` are
+//! the `libm` crate's exact versions of C's: signed zeros and results near the ends of
+//! the exponent range come out as lua5.1's.
 
 use gc_core::Collector;
 
@@ -34,7 +36,7 @@ pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
         }),
         ("atan2", |vm, a| binary(vm, a, f64::atan2)),
         ("pow", |vm, a| binary(vm, a, f64::powf)),
-        ("fmod", |vm, a| binary(vm, a, |x, y| x % y)),
+        ("fmod", |vm, a| binary(vm, a, libm::fmod)),
         ("ldexp", ldexp),
         ("frexp", frexp),
         ("modf", modf),
@@ -73,27 +75,12 @@ fn binary<C: Collector<LuaModel>>(
 fn ldexp<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let m = vm.check_number(args, 1)?;
     let e = vm.check_int(args, 2)?;
-    vm.ret1(Value::Number(m * 2f64.powi(e.clamp(-2000, 2000) as i32)))
+    vm.ret1(Value::Number(libm::ldexp(m, e as i32)))
 }
 
 fn frexp<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let x = vm.check_number(args, 1)?;
-    let (m, e) = if x == 0.0 || !x.is_finite() {
-        (x, 0)
-    } else {
-        let bits = x.to_bits();
-        let exp = ((bits >> 52) & 0x7ff) as i32;
-        if exp == 0 {
-            let scaled = x * 2f64.powi(64);
-            let sbits = scaled.to_bits();
-            let sexp = ((sbits >> 52) & 0x7ff) as i32;
-            let m = f64::from_bits((sbits & !(0x7ff << 52)) | (1022 << 52));
-            (m, sexp - 1022 - 64)
-        } else {
-            let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
-            (m, exp - 1022)
-        }
-    };
+    let (m, e) = libm::frexp(x);
     vm.push(Value::Number(m))?;
     vm.push(Value::Number(f64::from(e)))?;
     Ok(2)
@@ -101,10 +88,9 @@ fn frexp<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize>
 
 fn modf<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let x = vm.check_number(args, 1)?;
-    let ip = x.trunc();
-    let fp = if x.is_infinite() { 0.0 } else { x - ip };
-    vm.push(Value::Number(ip))?;
-    vm.push(Value::Number(fp))?;
+    let (fraction, integral) = libm::modf(x);
+    vm.push(Value::Number(integral))?;
+    vm.push(Value::Number(fraction))?;
     Ok(2)
 }
 
@@ -157,7 +143,9 @@ fn random<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
             if l > u {
                 return Err(vm.arg_error(2, "interval is empty"));
             }
-            (r * (u - l + 1) as f64).floor() + l as f64
+            // 5.1 computes the width in C `int`, which wraps for the widest intervals.
+            let width = (u as i32).wrapping_sub(l as i32).wrapping_add(1);
+            (r * f64::from(width)).floor() + l as f64
         }
         _ => return Err(vm.native_error("wrong number of arguments")),
     };

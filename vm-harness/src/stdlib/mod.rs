@@ -114,10 +114,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Argument `i` as a C `int` (`luaL_checkint`): truncated toward zero to 64 bits,
-    /// then wrapped to 32 bits as 5.1's cast does on x86-64.
+    /// Argument `i` as a C `int` (`luaL_checkint`), converted as 5.1 does on x86-64
+    /// (`convert::c_int_of_integer`).
     pub fn check_int(&mut self, args: Args, i: usize) -> LuaResult<i64> {
-        self.check_integer(args, i).map(|n| i64::from(n as i32))
+        self.check_number(args, i)
+            .map(|n| i64::from(crate::convert::c_int_of_integer(n)))
     }
 
     /// Optional C `int` argument (`luaL_optint`).
@@ -129,9 +130,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Argument `i` as a `lua_Integer` (`luaL_checkinteger`): truncated toward zero.
+    /// Argument `i` as a `lua_Integer` (`luaL_checkinteger`), converted as 5.1 does on
+    /// x86-64 (`convert::c_long`).
     pub fn check_integer(&mut self, args: Args, i: usize) -> LuaResult<i64> {
-        self.check_number(args, i).map(to_integer)
+        self.check_number(args, i).map(crate::convert::c_long)
     }
 
     /// Optional `lua_Integer` argument (`luaL_optinteger`).
@@ -193,14 +195,5 @@ impl<C: Collector<LuaModel>> Vm<C> {
     pub fn ret1(&mut self, v: Value) -> LuaResult<usize> {
         self.push(v)?;
         Ok(1)
-    }
-}
-
-/// A number as a C `int`-like integer: truncation toward zero, saturating.
-pub fn to_integer(n: f64) -> i64 {
-    if n.is_nan() {
-        0
-    } else {
-        n as i64
     }
 }

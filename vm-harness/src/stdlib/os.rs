@@ -172,7 +172,7 @@ fn date_field<C: Collector<LuaModel>>(
     let key = vm.str_value(name.as_bytes())?;
     let v = vm.index(table, key, None)?;
     match vm.to_number(v) {
-        Some(n) => Ok(crate::stdlib::to_integer(n) as i32),
+        Some(n) => Ok(crate::convert::c_int_of_integer(n)),
         None => {
             default.ok_or_else(|| vm.native_error(&format!("field '{name}' missing in date table")))
         }

@@ -33,11 +33,13 @@ pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
         ("dump", dump),
     ];
     let string = vm.register_lib("string", funcs)?;
+    let gmatch_fn = vm.get_field(string, "gmatch")?;
+    vm.set_field(string, "gfind", gmatch_fn)?;
     vm.roots.temps.push(Value::Table(string));
     let mt = vm.new_table(0, 1);
     vm.roots.temps.pop();
     let mt = mt?;
-    vm.roots.string_meta = Some(mt);
+    vm.roots.type_metatables[crate::value::STRING_METATABLE] = Some(mt);
     vm.set_field(mt, "__index", Value::Table(string))
 }
 

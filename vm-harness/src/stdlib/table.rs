@@ -1,5 +1,6 @@
 //! The table library (5.1's `ltablib.c`): insert, remove, concat, sort (5.1's quicksort,
-//! so unstable orders match lua5.1), getn, maxn, and setn (which 5.1 made obsolete).
+//! so unstable orders match lua5.1), getn, maxn, and the functions 5.1 keeps for
+//! compatibility: foreach, foreachi, and setn (which only says it is obsolete).
 
 use gc_core::Collector;
 
@@ -20,6 +21,8 @@ pub fn open<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<()> {
             ("getn", getn),
             ("maxn", maxn),
             ("setn", setn),
+            ("foreach", foreach),
+            ("foreachi", foreachi),
         ],
     )?;
     Ok(())
@@ -120,8 +123,58 @@ fn concat<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
     vm.ret1(s)
 }
 
-fn setn<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<usize> {
+fn setn<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    vm.check_table(args, 1)?;
     Err(vm.native_error("'setn' is obsolete"))
+}
+
+/// Argument 2 of `foreach`/`foreachi`: the function to call.
+fn check_callback<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<Value> {
+    let f = vm.arg(args, 1);
+    if !f.is_function() {
+        return Err(vm.arg_type_error(args, 2, "function"));
+    }
+    Ok(f)
+}
+
+/// `table.foreach(t, f)`: calls `f(k, v)` for every pair in `next` order and returns
+/// the first non-nil result. The key being visited stays in the stack slot above the
+/// arguments, so it is rooted while `f` runs.
+fn foreach<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let t = vm.check_table(args, 1)?;
+    let f = check_callback(vm, args)?;
+    let key_slot = args.base + 2;
+    vm.set_top(key_slot)?;
+    vm.push(Value::Nil)?;
+    loop {
+        let key = vm.thread().get(key_slot);
+        let (k, v) = match t.next(key) {
+            Ok(Some(pair)) => pair,
+            Ok(None) => return Ok(0),
+            Err(_) => return Err(vm.runtime_error("invalid key to 'next'")),
+        };
+        vm.thread().set(key_slot, k);
+        let result = vm.call_value(f, &[k, v])?;
+        if !result.is_nil() {
+            return vm.ret1(result);
+        }
+    }
+}
+
+/// `table.foreachi(t, f)`: calls `f(i, t[i])` for `i` from 1 to `#t` (taken once, before
+/// the first call) and returns the first non-nil result.
+fn foreachi<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
+    let t = vm.check_table(args, 1)?;
+    let n = t.length();
+    let f = check_callback(vm, args)?;
+    for i in 1..=n {
+        let v = t.get_int(i as i64);
+        let result = vm.call_value(f, &[Value::Number(i as f64), v])?;
+        if !result.is_nil() {
+            return vm.ret1(result);
+        }
+    }
+    Ok(0)
 }
 
 fn getn<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {

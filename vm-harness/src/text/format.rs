@@ -18,6 +18,7 @@ use std::fmt;
 
 use super::c_string;
 use super::number::{number_to_string, parse_number};
+use crate::convert::{c_int, c_long};
 
 /// One argument of `string.format` (arguments 2, 3, ...) as the VM hands it over.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -259,26 +260,6 @@ fn add_quoted(out: &mut Vec<u8>, s: &[u8]) {
         }
     }
     out.push(b'"');
-}
-
-/// The C conversion `(int)d` on x86-64 (`cvttsd2si`): truncation, and `INT_MIN` for NaN
-/// and values out of range.
-fn c_int(d: f64) -> i32 {
-    if d > -2_147_483_649.0 && d < 2_147_483_648.0 {
-        d as i32
-    } else {
-        i32::MIN
-    }
-}
-
-/// `(long)d` on x86-64: truncation, and `LONG_MIN` for NaN and values out of range.
-fn c_long(d: f64) -> i64 {
-    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
-    if (-TWO_63..TWO_63).contains(&d) {
-        d as i64
-    } else {
-        i64::MIN
-    }
 }
 
 /// `(unsigned long)d` as gcc compiles it for x86-64: values below 2^63 (negative ones

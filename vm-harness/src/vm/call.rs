@@ -47,6 +47,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 } else {
                     self.enter_fixed(p, func, nresults)?;
                 }
+                self.hook_call()?;
                 Ok(Called::Lua)
             }
             Value::NativeFunction(cl) => {
@@ -155,6 +156,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         };
         th.push_frame(&mut self.heap, &mut self.roots, frame)
             .map_err(|_| self.out_of_memory())?;
+        self.hook_call()?;
         let f = self.native(index);
         let n = f(
             self,
@@ -163,6 +165,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 n: top - func - 1,
             },
         )?;
+        self.hook_return()?;
         let th = self.roots.thread;
         self.poscall(th.top() - n, n);
         Ok(())
@@ -178,6 +181,41 @@ impl<C: Collector<LuaModel>> Vm<C> {
         func: usize,
         nresults: i32,
     ) -> LuaResult<Called> {
+        self.insert_call_metamethod(v, func)?;
+        self.precall(func, nresults)
+    }
+
+    /// A tail call of the Lua function at `func` while the thread hooks calls, made as
+    /// 5.1 makes it: the callee is entered above the calling frame, so its call hook
+    /// sees the caller (and the name the call gives it), then its frame is moved down
+    /// into the caller's place. The caller's upvalues are closed already.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn tail_call_hooked(&mut self, func: usize) -> LuaResult<()> {
+        let caller = *self.roots.thread.current_frame();
+        self.precall(func, caller.nresults)?;
+        let th = self.roots.thread;
+        let mut callee = *th.current_frame();
+        let dst = caller.func as usize;
+        let delta = func - dst;
+        for slot in func..callee.top as usize {
+            th.set(slot - delta, th.get(slot));
+        }
+        callee.func -= delta as u32;
+        callee.base -= delta as u32;
+        callee.top -= delta as u32;
+        callee.tailcalls = caller.tailcalls.saturating_add(1);
+        th.pop_frame();
+        *th.current_frame() = callee;
+        th.set_top(callee.top as usize);
+        Ok(())
+    }
+
+    /// Puts the `__call` metamethod of `v` (the non-function at `func`) in its place,
+    /// `v` becoming its first argument (5.1's `tryfuncTM`); an error if it has none.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn insert_call_metamethod(&mut self, v: Value, func: usize) -> LuaResult<()> {
         let th = self.roots.thread;
         let tm = self.metamethod(v, Name::Call);
         if !tm.is_function() {
@@ -192,7 +230,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
         th.set(func, tm);
         th.set_top(top + 1);
-        self.precall(func, nresults)
+        Ok(())
     }
 
     #[cold]
@@ -301,7 +339,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// Calls the value at `func` in protected mode. On error the stack is unwound to
     /// `func` (upvalues closed, frames and native depth restored) and `Err` returned,
     /// with the error value in `VmRoots::error_value`. `handler`, if given, is called
-    /// with the error value before unwinding, and its result replaces it.
+    /// with the error value before unwinding, and its result replaces it, unless the
+    /// error is an allocation failure (as in 5.1, which never calls it for those).
     pub fn pcall(&mut self, func: usize, nresults: i32, handler: Option<Value>) -> LuaResult<bool> {
         let th = self.roots.thread;
         let frames = th.nframes();
@@ -310,7 +349,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             Ok(()) => Ok(true),
             Err(Throw::Yield) => Err(Throw::Yield),
             Err(Throw::Error) => {
-                if let Some(h) = handler {
+                if let Some(h) = handler.filter(|_| !self.memory_error) {
                     let extent = th.extent();
                     th.set_top(extent);
                     let err = self.roots.error_value;

@@ -1,5 +1,5 @@
 //! Lua errors: how they are raised (with 5.1's "chunk:line:" prefixes), the variable
-//! descriptions of runtime error messages, error levels, and tracebacks.
+//! descriptions of runtime error messages, and error levels.
 //!
 //! Invariant: raising stores the error value in `VmRoots::error_value` (rooted) and
 //! returns [`Throw::Error`]; nothing is unwound here. Messages are built from the
@@ -12,17 +12,6 @@ use super::{Args, Vm};
 use crate::compiler;
 use crate::model::LuaModel;
 use crate::value::Value;
-
-/// What a stack level designates.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum StackLevel {
-    /// A live frame, by index.
-    Frame(usize),
-    /// A call lost to a tail call.
-    TailCall,
-    /// Deeper than the stack.
-    Invalid,
-}
 
 /// Why control leaves a function abnormally.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -37,6 +26,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// Raises `value` as is (`error` with level 0, non-string values).
     pub fn raise(&mut self, value: Value) -> Throw {
         self.roots.error_value = value;
+        self.memory_error = false;
         Throw::Error
     }
 
@@ -81,54 +71,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
             Some(i) => self.position(i),
             None => Vec::new(),
         }
-    }
-
-    /// The frame index at stack level `level` (0: the innermost), counting calls lost to
-    /// tail calls as 5.1's `lua_getstack` does; `None` for a lost or missing level.
-    pub fn frame_at_level(&self, level: usize) -> Option<usize> {
-        match self.stack_level(level) {
-            StackLevel::Frame(i) => Some(i),
-            StackLevel::TailCall | StackLevel::Invalid => None,
-        }
-    }
-
-    /// What is at stack level `level` (5.1's `lua_getstack`).
-    pub fn stack_level(&self, level: usize) -> StackLevel {
-        let th = self.roots.thread;
-        let mut level = level as i64;
-        let mut ci = th.nframes() as i64 - 1;
-        while level > 0 && ci >= 0 {
-            level -= 1;
-            let f = th.frame(ci as usize);
-            if f.is_lua {
-                level -= i64::from(f.tailcalls);
-            }
-            ci -= 1;
-        }
-        if level == 0 && ci >= 0 {
-            StackLevel::Frame(ci as usize)
-        } else if level < 0 {
-            StackLevel::TailCall
-        } else {
-            StackLevel::Invalid
-        }
-    }
-
-    /// "chunk:line: " of Lua frame `i`, empty for native frames.
-    fn position(&self, i: usize) -> Vec<u8> {
-        let th = self.roots.thread;
-        let f = th.frame(i);
-        if !f.is_lua {
-            return Vec::new();
-        }
-        let Value::LuaFunction(cl) = th.get(f.func as usize) else {
-            return Vec::new();
-        };
-        let p = cl.proto();
-        let line = p.line((f.pc as usize).saturating_sub(1));
-        let mut out = p.source().as_bytes().to_vec();
-        out.extend_from_slice(format!(":{line}: ").as_bytes());
-        out
     }
 
     /// Describes what stack slot `slot` holds in the innermost frame, if it is a Lua
@@ -207,36 +149,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// The name the running native function was called by (5.1's `getfuncname`):
-    /// ("method", "insert"), ("global", "print")..., if its caller is a Lua function.
-    pub fn callee_name(&self) -> Option<(&'static str, String)> {
-        let th = self.roots.thread;
-        let n = th.nframes();
-        if n < 2 {
-            return None;
-        }
-        let caller = th.frame(n - 2);
-        if !caller.is_lua {
-            return None;
-        }
-        let Value::LuaFunction(cl) = th.get(caller.func as usize) else {
-            return None;
-        };
-        let p = cl.proto();
-        let pc = (caller.pc as usize).checked_sub(1)?;
-        let i = p.instruction(pc);
-        match compiler::opcodes::get_opcode(i)? {
-            compiler::opcodes::OpCode::Call | compiler::opcodes::OpCode::TailCall => {
-                let view = p.debug_view();
-                compiler::describe_register(&view, pc, compiler::opcodes::get_a(i) as u8)
-            }
-            compiler::opcodes::OpCode::TForLoop => {
-                Some(("for iterator", "for iterator".to_owned()))
-            }
-            _ => None,
-        }
-    }
-
     /// 5.1's `luaL_argerror`: "bad argument #N to 'name' (extra)".
     #[cold]
     pub fn arg_error(&mut self, narg: usize, extra: &str) -> Throw {
@@ -263,35 +175,5 @@ impl<C: Collector<LuaModel>> Vm<C> {
             self.arg(args, narg - 1).type_name()
         };
         self.arg_error(narg, &format!("{expected} expected, got {got}"))
-    }
-
-    /// A traceback of the running thread, innermost frame first.
-    pub fn traceback(&self) -> String {
-        let th = self.roots.thread;
-        let mut out = String::from("stack traceback:");
-        for i in (0..th.nframes()).rev() {
-            let f = th.frame(i);
-            match th.get(f.func as usize) {
-                Value::LuaFunction(cl) if f.is_lua => {
-                    let p = cl.proto();
-                    let line = p.line((f.pc as usize).saturating_sub(1));
-                    let src = p.source().to_str_lossy();
-                    if p.line_defined() == 0 {
-                        out.push_str(&format!("\n\t{src}:{line}: in main chunk"));
-                    } else {
-                        out.push_str(&format!(
-                            "\n\t{src}:{line}: in function <{src}:{}>",
-                            p.line_defined()
-                        ));
-                    }
-                    if f.tailcalls > 0 {
-                        out.push_str("\n\t(tail call): ?");
-                    }
-                }
-                _ => out.push_str("\n\t[C]: ?"),
-            }
-        }
-        out.push_str("\n\t[C]: ?");
-        out
     }
 }

@@ -20,6 +20,13 @@
 //!   before they load (the "compiler invariant" of the comments below). Types are not
 //!   verified, so the two arms that assume them (`FORLOOP`'s numbers, `SETLIST`'s
 //!   table) raise an error if foreign code breaks the assumption.
+//! - Hooks (see `hooks`): the loop is compiled twice, with and without the hook checks
+//!   (`HOOKED`); `execute` runs the copy that fits the thread's hook mask. The copy
+//!   without checks switches where a hook can have been set during the running
+//!   function's own execution: after a native call returns (`debug.sethook` is one) and
+//!   whenever a frame is entered through the outer loop; the copy with checks switches
+//!   back at the outer loop. A hook set by a metamethod or finalizer therefore takes
+//!   effect at the next call or return of the interrupted function.
 //! - The instructions that allocate (`NEWTABLE`, `CONCAT`, `CLOSURE`, 5.1's
 //!   `luaC_checkGC` points) are the safe points where finalizers made due by an
 //!   automatic collection run, once the instruction's result is in its register.
@@ -32,7 +39,7 @@ use super::{LuaResult, Vm};
 use crate::compiler::opcodes::{fb_to_int, OpCode, BITRK, LFIELDS_PER_FLUSH, MAXARG_SBX};
 use crate::model::LuaModel;
 use crate::object::closure::LuaClosureRef;
-use crate::object::thread::Frame;
+use crate::object::thread::{Frame, HOOK_CALL, HOOK_COUNT, HOOK_LINE, HOOK_RETURN};
 use crate::object::upvalue::UpvalRef;
 use crate::value::Value;
 
@@ -101,8 +108,28 @@ fn arg_sbx(i: u32) -> isize {
 impl<C: Collector<LuaModel>> Vm<C> {
     /// Runs Lua frames until the frame count drops to `entry`.
     pub(crate) fn execute(&mut self, entry: usize) -> LuaResult<()> {
+        loop {
+            let done = if self.roots.thread.hook_mask() != 0 {
+                self.run_frames::<true>(entry)?
+            } else {
+                self.run_frames::<false>(entry)?
+            };
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The interpreter loop, with the hook checks if `HOOKED`. Returns true when the
+    /// frame count has dropped to `entry`, false when the thread's hooks no longer fit
+    /// `HOOKED` (with the innermost frame's state saved, to be continued by the other
+    /// copy).
+    fn run_frames<const HOOKED: bool>(&mut self, entry: usize) -> LuaResult<bool> {
         'frame: loop {
             let th = self.roots.thread;
+            if (th.hook_mask() != 0) != HOOKED {
+                return Ok(false);
+            }
             // SAFETY: execute runs while the thread has frames above `entry`.
             let mut frame: *mut Frame = unsafe { th.top_frame_unchecked() };
             // SAFETY: `frame` points at the innermost frame (module invariant).
@@ -252,6 +279,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 // checked for binary chunks by `compiler::verify`).
                 let i = unsafe { *ip };
                 ip = ip.wrapping_add(1);
+                if HOOKED && th.hook_mask() & (HOOK_LINE | HOOK_COUNT) != 0 {
+                    // SAFETY: as in `save_pc!`.
+                    let old_pc = unsafe { (*frame).pc } as usize;
+                    let pc = (ip as usize - code as usize) / 4;
+                    let hooked = self.hook_instruction(old_pc, pc);
+                    reload!();
+                    hooked?;
+                }
                 let a = (i >> 6) & 0xff;
                 match i & 0x3f {
                     MOVE => setr!(a, r!(arg_b(i))),
@@ -454,6 +489,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
                                 code = p.code_ptr();
                                 ip = code;
                                 k = p.constants_ptr();
+                                if HOOKED {
+                                    let hooked = self.hook_call();
+                                    reload!();
+                                    hooked?;
+                                }
                                 continue;
                             }
                         }
@@ -464,6 +504,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                                 if c != 0 {
                                     // SAFETY: as in `save_pc!`.
                                     th.set_top(unsafe { (*frame).top } as usize);
+                                }
+                                if !HOOKED && th.hook_mask() != 0 {
+                                    continue 'frame;
                                 }
                             }
                         }
@@ -476,7 +519,16 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         save_pc!();
                         self.close_upvalues(th, base);
+                        let callee = th.get(f);
+                        if !callee.is_function() {
+                            // A `__call` metamethod is tail-called in the value's place.
+                            protect!(self.insert_call_metamethod(callee, f));
+                        }
                         if let Value::LuaFunction(_) = th.get(f) {
+                            if HOOKED && th.hook_mask() & HOOK_CALL != 0 {
+                                self.tail_call_hooked(f)?;
+                                continue 'frame;
+                            }
                             // SAFETY: as in `save_pc!`.
                             let cur = unsafe { *frame };
                             let dst = cur.func as usize;
@@ -492,10 +544,18 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         match self.precall(f, -1)? {
                             Called::Lua => continue 'frame,
-                            Called::Native => reload!(),
+                            Called::Native => {
+                                reload!();
+                                if !HOOKED && th.hook_mask() != 0 {
+                                    continue 'frame;
+                                }
+                            }
                         }
                     }
                     RETURN => {
+                        if HOOKED && th.hook_mask() & HOOK_RETURN != 0 {
+                            protect!(self.hook_return());
+                        }
                         let b = arg_b(i) as usize;
                         let first = base + a as usize;
                         self.close_upvalues(th, base);
@@ -516,7 +576,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             if wanted >= 0 {
                                 th.set_top(func as usize + wanted as usize);
                             }
-                            return Ok(());
+                            return Ok(true);
                         }
                         // The caller is a Lua frame of this loop (frames above `entry`
                         // are), so its state is restored here, as CALL switched to the

@@ -76,14 +76,16 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// The metatable of any value: tables and userdata have their own, strings share one.
+    /// The metatable of any value: tables and userdata have their own, the values of
+    /// each other type share one (strings the string library's).
     #[inline]
     pub fn metatable_of(&self, v: Value) -> Option<TableRef> {
         match v {
             Value::Table(t) => t.metatable(),
             Value::Userdata(u) => u.metatable(),
-            Value::String(_) => self.roots.string_meta,
-            _ => None,
+            _ => v
+                .shared_metatable_index()
+                .and_then(|i| self.roots.type_metatables[i]),
         }
     }
 

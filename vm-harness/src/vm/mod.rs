@@ -13,8 +13,10 @@ mod call;
 pub mod coroutine;
 pub mod error;
 mod finalize;
+mod hooks;
 mod interp;
 pub mod metamethods;
+mod stack_info;
 
 use gc_core::Collector;
 
@@ -34,7 +36,8 @@ use crate::stdlib::io::OpenFiles;
 use crate::stress_pins::StressPins;
 use crate::value::Value;
 
-pub use error::{StackLevel, Throw};
+pub use error::Throw;
+pub use stack_info::StackLevel;
 
 /// The result of anything that may raise a Lua error (or yield).
 pub type LuaResult<T> = Result<T, Throw>;
@@ -84,6 +87,10 @@ pub struct Vm<C: Collector<LuaModel>> {
     /// The deepest Lua call nesting allowed now: `MAX_CALLS`, plus some room while an
     /// error handler runs (5.1 lets handlers run after a stack overflow).
     pub(crate) call_limit: usize,
+    /// Whether the error travelling now is an allocation failure (5.1's `LUA_ERRMEM`),
+    /// for which `xpcall` calls no message handler: set by `out_of_memory`, cleared by
+    /// every other raise.
+    pub(crate) memory_error: bool,
     /// Nesting of native-to-Lua calls (5.1's `nCcalls`).
     pub(crate) ccalls: u32,
     /// Values a yielding coroutine hands to its resumer (count, at its stack top).
@@ -127,7 +134,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             thread: main,
             globals,
             registry,
-            string_meta: None,
+            type_metatables: Default::default(),
             error_value: Value::Nil,
             names: Vec::new(),
             temps: Vec::new(),
@@ -140,6 +147,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             roots,
             natives: Vec::new(),
             call_limit: MAX_CALLS,
+            memory_error: false,
             ccalls: 0,
             yield_count: 0,
             stdout: Stream::stdout(),
@@ -223,6 +231,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
     #[cold]
     pub fn out_of_memory(&mut self) -> Throw {
         self.roots.error_value = Value::String(self.roots.name(Name::NotEnoughMemory));
+        self.memory_error = true;
         Throw::Error
     }
 
@@ -318,7 +327,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
 
     /// Compiles a chunk (or reads and verifies a binary chunk) and returns a closure of it
     /// in the global environment; syntax errors and bad binary chunks come back as the
-    /// message lua5.1 reports.
+    /// message lua5.1 reports. `chunk_name` is 5.1's (`@file`, `=name`, or the code
+    /// itself), which `debug.getinfo` reports as the source.
     pub fn load(
         &mut self,
         source: &[u8],
@@ -326,9 +336,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
         options: CompileOptions,
     ) -> LuaResult<Result<Value, Vec<u8>>> {
         let proto = if binary_chunk::is_binary(source) {
-            match binary_chunk::undump(source, crate::stdlib::base::chunk_id) {
+            match binary_chunk::undump(source) {
                 Ok(p) => p,
-                Err(e) => return Ok(Err(format!("{chunk_name}: {e}").into_bytes())),
+                Err(e) => {
+                    let name = compiler::chunk_id(chunk_name.as_bytes());
+                    return Ok(Err(format!("{name}: {e}").into_bytes()));
+                }
             }
         } else {
             match compiler::compile_with(source, chunk_name, options) {

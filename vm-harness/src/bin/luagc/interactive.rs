@@ -11,7 +11,6 @@ use std::io::IsTerminal;
 use gc_core::Collector;
 use vm_harness::compiler::CompileOptions;
 use vm_harness::model::LuaModel;
-use vm_harness::stdlib::base::chunk_id;
 use vm_harness::value::Value;
 use vm_harness::vm::Vm;
 
@@ -108,7 +107,7 @@ fn read_chunk<C: Collector<LuaModel>>(vm: &mut Vm<C>, echo: bool) -> Option<Resu
             skip_shebang: false,
             c_call_depth: 1,
         };
-        match vm.load(&chunk, &chunk_id(b"=stdin"), options) {
+        match vm.load(&chunk, "=stdin", options) {
             Ok(Ok(f)) => return Some(Ok(f)),
             Ok(Err(msg)) if msg.ends_with(EOF_MARK) => {
                 let more = read_line(vm, false, echo)?;

@@ -20,7 +20,6 @@ use gc_core::collectors::{registry, visit_named, CollectorVisitor};
 use gc_core::{Collector, HeapConfig};
 use vm_harness::compiler::CompileOptions;
 use vm_harness::model::LuaModel;
-use vm_harness::stdlib::base::chunk_id;
 use vm_harness::value::Value;
 use vm_harness::vm::{Vm, VmOptions};
 
@@ -239,7 +238,7 @@ pub(crate) fn load_stdin<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> Result<Value
         skip_shebang: true,
         c_call_depth: 1,
     };
-    let outcome = vm.load(&source, &chunk_id(b"=stdin"), options);
+    let outcome = vm.load(&source, "=stdin", options);
     loaded(vm, outcome)
 }
 
@@ -253,7 +252,7 @@ fn run_chunk<C: Collector<LuaModel>>(
         skip_shebang: false,
         c_call_depth: 1,
     };
-    let outcome = vm.load(source, &chunk_id(name.as_bytes()), options);
+    let outcome = vm.load(source, name, options);
     let f = loaded(vm, outcome)?;
     vm.run_function(f, &[])
 }

@@ -47,7 +47,7 @@ pub(super) fn read_formats<C: Collector<LuaModel>>(
         let outcome = match format {
             Value::Nil if args.n < first => read_one(vm, tag, Format::Line),
             Value::Number(n) => {
-                let count = crate::stdlib::to_integer(n) as usize;
+                let count = crate::convert::c_long(n) as usize;
                 read_one(vm, tag, Format::Count(count))
             }
             Value::String(s) if s.as_bytes().first() == Some(&b'*') => {

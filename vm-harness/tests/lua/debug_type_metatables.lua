@@ -1,0 +1,21 @@
+-- debug.setmetatable on values whose type shares one metatable: numbers, nil, booleans,
+-- functions, threads.
+print(debug.setmetatable(5, { __index = math, __call = function(n, x) return n * x end, __len = function(n) return n + 1 end, __concat = function(a, b) return "cat" end }))
+print((2.5):floor(), (3)(4), #7, getmetatable(1) == debug.getmetatable(2))
+print(pcall(function() return 1 .. {} end))
+debug.setmetatable(5, nil)
+print(getmetatable(1), pcall(function() return (1):floor() end))
+debug.setmetatable(nil, { __index = function(t, k) return "nil." .. k end })
+local x
+print(x.field)
+debug.setmetatable(nil, nil)
+debug.setmetatable(true, { __tostring = function(b) return "BOOL" end })
+print(tostring(true), tostring(false))
+debug.setmetatable(true, nil)
+debug.setmetatable(print, { __index = { kind = "fn" } })
+print(print.kind, (function() end).kind)
+debug.setmetatable(print, nil)
+debug.setmetatable(coroutine.create(function() end), { __index = { kind = "co" } })
+print(coroutine.running() and coroutine.running().kind, coroutine.create(function() end).kind)
+debug.setmetatable(coroutine.create(function() end), nil)
+print(pcall(function() return (nil).x end))
