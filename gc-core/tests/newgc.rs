@@ -167,9 +167,14 @@ fn generational_mode_keeps_the_arenas_a_major_sweep_empties() {
     let stats = gc.stats();
     assert!(stats.major_cycles >= 3, "{stats:?}");
     gc.verify(&mut roots).unwrap();
-    // A few may go while the heap still grows past its last major size.
+    // A few may go at each major cycle, while the heap still grows past its size at the
+    // last one.
     let returned = gc.heap().arenas_returned();
-    assert!(returned <= 16, "{returned} arenas went back to the OS");
+    assert!(
+        returned <= 2 * stats.major_cycles,
+        "{returned} arenas went back to the OS in {} major cycles",
+        stats.major_cycles
+    );
 }
 
 /// The forward barrier records what is stored into a black big object for a step to

@@ -327,6 +327,9 @@ impl State {
         });
         if self.sticky {
             self.pacing.plan_minor(live);
+        } else if self.cycle_minor {
+            self.pacing
+                .plan_full_now(live, heap.heap_bytes(), heap.arenas_in_use());
         } else {
             self.pacing.plan_incremental(live, heap.arenas_in_use());
         }

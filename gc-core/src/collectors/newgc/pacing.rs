@@ -119,6 +119,19 @@ impl Pacing {
             .max(live.min(goal));
     }
 
+    /// Plans a full cycle that starts as soon as the running sweep ends, when the heap is
+    /// `heap_bytes`, after a minor cycle found the old generation grown past its bound to
+    /// `live` bytes. Much of that is likely garbage only a full marking can find: waiting
+    /// for the usual trigger (`pause` percent of a live heap that counts the garbage)
+    /// would let the heap grow to twice the garbage too. The goal leaves room for what the
+    /// program allocates while the marking runs.
+    pub fn plan_full_now(&mut self, live: u64, heap_bytes: u64, arenas: usize) {
+        self.plan_incremental(live, arenas);
+        let growth = self.expected_work.saturating_mul(100) / u64::from(self.stepmul_percent);
+        self.trigger = heap_bytes;
+        self.goal = heap_bytes + growth + 2 * ARENA_SIZE as u64;
+    }
+
     /// Plans the next minor cycle after one that left `live` bytes.
     pub fn plan_minor(&mut self, live: u64) {
         let young = (live * MINOR_PERCENT / 100).max(self.min_trigger);
