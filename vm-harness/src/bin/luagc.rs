@@ -14,6 +14,7 @@ use gc_core::collectors::{registry, visit_named, CollectorVisitor};
 use gc_core::{Collector, GcMode, HeapConfig, PauseSummary};
 use serde::Serialize;
 use vm_harness::compiler::CompileOptions;
+use vm_harness::latency_json::LatencyJson;
 use vm_harness::model::LuaModel;
 use vm_harness::stdlib::base::chunk_id;
 use vm_harness::value::Value;
@@ -203,6 +204,8 @@ struct StatsJson {
     cycles_minor: u64,
     cycles_major: u64,
     mmu: MmuJson,
+    /// Pause histograms and MMU curves, for merging runs.
+    latency: LatencyJson,
     allocated_bytes: u64,
     peak_heap_bytes: u64,
     live_bytes: u64,
@@ -439,6 +442,7 @@ fn report<C: Collector<LuaModel>>(
                 window_10ms: stats.mmu.window_10ms,
                 window_100ms: stats.mmu.window_100ms,
             },
+            latency: LatencyJson::of(&stats),
             allocated_bytes: stats.allocated_bytes,
             peak_heap_bytes: stats.peak_heap_bytes,
             live_bytes: stats.live_bytes,
