@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use base64::prelude::{Engine, BASE64_STANDARD};
 use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
-use hdrhistogram::Histogram;
+use hdrhistogram::{Counter, Histogram};
 
 use crate::collector::HeapConfig;
 use crate::heap::os::thread_cpu_time;
@@ -159,7 +159,7 @@ impl PauseHistogram {
     }
 
     /// A histogram [`PauseHistogram::encode`] wrote (or any V2 or V2 deflate histogram).
-    pub fn decode(text: &str) -> Result<Histogram<u32>, String> {
+    pub fn decode<T: Counter>(text: &str) -> Result<Histogram<T>, String> {
         let bytes = BASE64_STANDARD
             .decode(text.trim())
             .map_err(|e| format!("pause histogram: not base64: {e}"))?;
@@ -642,9 +642,9 @@ mod tests {
         }
         let text = h.encode();
         assert!(text.len() < 64 << 10, "{} bytes", text.len());
-        let back = PauseHistogram::decode(&text).unwrap();
+        let back = PauseHistogram::decode::<u32>(&text).unwrap();
         assert_eq!(&back, h.histogram());
-        assert!(PauseHistogram::decode("not base64!").is_err());
-        assert!(PauseHistogram::decode("aGVsbG8=").is_err());
+        assert!(PauseHistogram::decode::<u32>("not base64!").is_err());
+        assert!(PauseHistogram::decode::<u32>("aGVsbG8=").is_err());
     }
 }

@@ -65,12 +65,12 @@ mod tests {
         assert_eq!(json.mmu_windows_ms.last(), Some(&1000.0));
         assert_eq!(json.mmu.len(), json.mmu_windows_ms.len());
         assert_eq!(json.mmu_cpu.as_ref().map(Vec::len), Some(json.mmu.len()));
-        let decoded = PauseHistogram::decode(&json.pause_histogram_ns).unwrap();
+        let decoded = PauseHistogram::decode::<u32>(&json.pause_histogram_ns).unwrap();
         assert_eq!(decoded.len(), 0);
         gc.collect(&mut RootList::default());
         // An explicit collection: in the MMU curve, not in the histogram.
         let after = LatencyJson::of(&gc.stats());
-        let decoded = PauseHistogram::decode(&after.pause_histogram_ns).unwrap();
+        let decoded = PauseHistogram::decode::<u32>(&after.pause_histogram_ns).unwrap();
         assert_eq!(decoded.len(), 0);
         assert!(after.pause_cpu_histogram_ns.is_some());
         let text = serde_json::to_string(&after).unwrap();

@@ -7,6 +7,7 @@
 pub mod characterize;
 pub mod configs;
 pub mod environment;
+pub mod latency;
 pub mod matrix;
 pub mod measure;
 pub mod minheap;

@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use super::configs::{Config, Kind};
+use super::configs::Config;
+use super::latency::{Clock, Latency, PERCENTILES};
 use super::matrix::WorkloadDef;
 use super::results::Results;
 use super::stats::{Estimate, RESAMPLES};
@@ -281,26 +282,15 @@ pub fn workload_section(
         s.push('\n');
     }
 
-    let luagc_rows: Vec<_> = sum
-        .rows
-        .iter()
-        .filter(|r| r.kind == Kind::Luagc && r.runs_ok > 0)
-        .collect();
     let _ = writeln!(
         s,
-        "| config | p50 pause ms | p99 pause ms | max pause ms | worst pause ms | max pause CPU ms | cycles | peak heap MB | peak RSS MB | steal ms |"
+        "| config | cycles | peak heap MB | peak RSS MB | steal ms |\n|:--|--:|--:|--:|--:|"
     );
-    s.push_str("|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for row in &sum.rows {
         let _ = writeln!(
             s,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             row.config,
-            num(row.pause_p50_ms, 3),
-            num(row.pause_p99_ms, 3),
-            num(row.pause_max_ms, 3),
-            num(row.pause_worst_ms, 3),
-            num(row.pause_cpu_max_ms, 3),
             num(row.cycles, 0),
             num(row.peak_heap_mb, 1),
             num(row.peak_rss_mb, 1),
@@ -308,13 +298,75 @@ pub fn workload_section(
         );
     }
     s.push('\n');
-    if !luagc_rows.is_empty() {
-        s.push_str(
-            "Pauses: medians over runs of each run's p50, p99 and longest pause; \"worst\" \
-             is the longest of any run. Interpreters report no GC time or pauses.\n\n",
-        );
-    }
+    s.push_str(&latency_tables(&sum));
     (s, sum, mismatch)
+}
+
+/// The pause percentiles and MMU curves of the luagc configurations that reported them.
+fn latency_tables(sum: &WorkloadSummary) -> String {
+    let mut s = String::new();
+    let measured: Vec<(&str, Clock, &Latency)> = sum
+        .rows
+        .iter()
+        .flat_map(|r| {
+            [(Clock::Wall, &r.latency), (Clock::Cpu, &r.latency_cpu)]
+                .into_iter()
+                .filter_map(|(clock, l)| l.as_ref().map(|l| (r.config.as_str(), clock, l)))
+        })
+        .collect();
+    for row in &sum.rows {
+        if let Some(p) = &row.latency_problem {
+            let _ = writeln!(s, "**Latency of `{}` unreadable**: {p}\n", row.config);
+        }
+    }
+    let Some((_, _, first)) = measured.first() else {
+        return s;
+    };
+    s.push_str("| config | clock | runs | pauses |");
+    for (_, name) in PERCENTILES {
+        let _ = write!(s, " {name} ms |");
+    }
+    s.push_str(" max ms |\n|:--|:--|--:|--:|");
+    s.push_str(&"--:|".repeat(PERCENTILES.len() + 1));
+    s.push('\n');
+    for (config, clock, l) in &measured {
+        let _ = write!(
+            s,
+            "| `{config}` | {} | {} | {} |",
+            clock.name(),
+            l.runs,
+            l.pauses.len()
+        );
+        for (q, _) in PERCENTILES {
+            let _ = write!(s, " {} |", num(l.pause_ms(q), 3));
+        }
+        let _ = writeln!(s, " {} |", num(l.max_ms(), 3));
+    }
+    s.push_str(
+        "\nPauses the collector chose (explicit collections aside), over every pause of every \
+         successful run (the runs' HdrHistograms added: 3 significant digits).\n\n",
+    );
+    s.push_str("| MMU | clock |");
+    for w in &first.mmu_windows_ms {
+        let _ = write!(s, " {w} ms |");
+    }
+    s.push_str("\n|:--|:--|");
+    s.push_str(&"--:|".repeat(first.mmu_windows_ms.len()));
+    s.push('\n');
+    for (config, clock, l) in &measured {
+        let _ = write!(s, "| `{config}` | {} |", clock.name());
+        for (m, lo) in l.mmu_median.iter().zip(&l.mmu_min) {
+            let _ = write!(s, " {m:.3} ({lo:.3}) |");
+        }
+        s.push('\n');
+    }
+    s.push_str(
+        "\nMinimum mutator utilisation at each window length: the median over runs, the \
+         lowest run in brackets; explicit collections included. In CPU time, on the \
+         interpreter thread's CPU clock: time the machine took from the program counts as \
+         neither.\n\n",
+    );
+    s
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::configs::{Config, Kind};
+use super::latency::{merge, Clock, Latency};
 use super::measure::RunRecord;
 use super::stats::{
     median, median_ci, percentile_interval, resample_indices, seed_for, Estimate, SplitMix64,
@@ -53,7 +54,7 @@ impl Verdict {
 }
 
 /// One configuration on one workload, over its successful runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Configuration name.
     pub config: String,
@@ -78,16 +79,12 @@ pub struct Summary {
     pub ratio_to_reference: Option<f64>,
     /// Wall time against the reference's.
     pub vs_reference: Option<Verdict>,
-    /// Median over runs of each run's median pause.
-    pub pause_p50_ms: Option<f64>,
-    /// Median over runs of each run's 99th-percentile pause.
-    pub pause_p99_ms: Option<f64>,
-    /// Median over runs of each run's longest pause.
-    pub pause_max_ms: Option<f64>,
-    /// The longest pause of any run.
-    pub pause_worst_ms: Option<f64>,
-    /// Median over runs of the longest pause in thread CPU time (`--pause-cpu-time`).
-    pub pause_cpu_max_ms: Option<f64>,
+    /// The pauses of all successful runs and their MMU curves, in wall time.
+    pub latency: Option<Latency>,
+    /// The same in thread CPU time, for runs with `--pause-cpu-time`.
+    pub latency_cpu: Option<Latency>,
+    /// Why a run's latency record could not be read, if one could not.
+    pub latency_problem: Option<String>,
     /// Median collection cycles.
     pub cycles: Option<f64>,
     /// Median peak heap (luagc's own count), MiB.
@@ -100,7 +97,7 @@ pub struct Summary {
 
 /// The summaries of one workload and the configurations whose LBO the data cannot tell
 /// from the best one's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadSummary {
     /// One per configuration, in the configurations' order.
     pub rows: Vec<Summary>,
@@ -183,6 +180,7 @@ pub fn summarise(
             let ci =
                 |what: &str, v: Vec<f64>| median_ci(&v, seed_for(seed, &[workload, &c.name, what]));
             let med = |f: &dyn Fn(&RunRecord) -> Option<f64>| median(&values(f));
+            let (wall_latency, cpu_latency) = (merge(&ok, Clock::Wall), merge(&ok, Clock::Cpu));
             Summary {
                 config: c.name.clone(),
                 kind: c.kind,
@@ -195,13 +193,9 @@ pub fn summarise(
                 lbo_cpu: None,
                 ratio_to_reference: None,
                 vs_reference: None,
-                pause_p50_ms: med(&|r| r.stat(&["pause_ms", "p50"])),
-                pause_p99_ms: med(&|r| r.stat(&["pause_ms", "p99"])),
-                pause_max_ms: med(&|r| r.stat(&["pause_ms", "max"])),
-                pause_worst_ms: values(&|r| r.stat(&["pause_ms", "max"]))
-                    .into_iter()
-                    .max_by(f64::total_cmp),
-                pause_cpu_max_ms: med(&|r| r.stat(&["pause_cpu_ms", "max"])),
+                latency_problem: wall_latency.clone().and(cpu_latency.clone()).err(),
+                latency: wall_latency.ok().flatten(),
+                latency_cpu: cpu_latency.ok().flatten(),
                 cycles: med(&|r| r.stat(&["cycles"])),
                 peak_heap_mb: med(&|r| r.stat(&["peak_heap_bytes"]).map(|b| b / 1048576.0)),
                 peak_rss_mb: med(&|r| Some(r.max_rss_kb as f64 / 1024.0)),
@@ -392,10 +386,9 @@ mod tests {
         assert_eq!(lua.vs_reference, Some(Verdict::Reference));
         assert_eq!(stw.ratio_to_reference, Some(0.55));
         assert_eq!(stw.vs_reference, Some(Verdict::Faster));
-        // Longest pauses 3, 3 and 1 ms: median 3, and 3 the worst.
-        assert_eq!(stw.pause_max_ms, Some(3.0));
-        assert_eq!(stw.pause_worst_ms, Some(3.0));
-        assert_eq!(stw.pause_p50_ms, None);
+        // No latency records in these runs.
+        assert_eq!(stw.latency, None);
+        assert_eq!(stw.latency_problem, None);
         assert_eq!(stw.peak_rss_mb, Some(2.0));
         // The interval of stw's LBO: its own runs resampled against the baseline's.
         let l = stw.lbo_wall.unwrap();
