@@ -19,6 +19,7 @@ use benches::gcbench::measure::{self, RunRecord};
 use benches::gcbench::minheap;
 use benches::gcbench::report;
 use benches::gcbench::results::{Results, FORMAT};
+use benches::gcbench::sweep::Point;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Command line.
@@ -115,6 +116,11 @@ struct RunArgs {
     /// (smoke sizes are checked against lua5.1's recorded checksums).
     #[arg(long, value_enum)]
     size: Option<Size>,
+    /// Take the minimum heaps of the matrix's space sweep from FILE (written by `gcbench
+    /// minheap`, or a results file of `gcbench run`) instead of bisecting them again;
+    /// those it lacks are bisected.
+    #[arg(long, value_name = "FILE")]
+    reuse_minheap: Option<PathBuf>,
 }
 
 /// `--size`.
@@ -146,6 +152,7 @@ fn main() -> ExitCode {
             configs: None,
             invocations: None,
             size,
+            reuse_minheap: None,
         }),
         Cmd::Minheap {
             matrix,
@@ -164,6 +171,7 @@ fn main() -> ExitCode {
                 configs,
                 invocations: None,
                 size,
+                reuse_minheap: None,
             },
             tolerance,
         ),
@@ -285,35 +293,87 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         configs,
         reference,
         records: Vec::new(),
+        min_heaps: Vec::new(),
         complete: false,
     };
     results.write(&out)?;
     print!("{}", report::header(&results));
 
-    let n = results.configs.len();
-    let invocations = results.matrix.invocations;
-    let total = n * invocations * results.matrix.workloads.len();
-    let mut done = 0usize;
-    let mut failed = 0usize;
+    let cached = match &args.reuse_minheap {
+        Some(path) => minheap::read_cache(path)?,
+        None => Vec::new(),
+    };
+    let plain: Vec<Variant> = (0..results.configs.len())
+        .map(|config| Variant {
+            config,
+            point: None,
+        })
+        .collect();
+    let swept: Vec<usize> = match &results.matrix.sweep {
+        Some(_) => (0..results.configs.len())
+            .filter(|&k| sweeps(&results.configs[k]))
+            .collect(),
+        None => Vec::new(),
+    };
+    let sweep_runs = results.matrix.sweep.as_ref().map_or(0, |s| {
+        swept.len() * s.invocations * (s.heap_factors.len() + s.setpause.len())
+    });
+    let mut progress = Progress {
+        done: 0,
+        total: results.matrix.workloads.len()
+            * (plain.len() * results.matrix.invocations + sweep_runs),
+        started: std::time::Instant::now(),
+        failed: 0,
+    };
     let mut mismatched = Vec::new();
-    let started = std::time::Instant::now();
+    let invocations = results.matrix.invocations;
     for w in results.matrix.workloads.clone() {
-        for round in 0..invocations {
-            // The starting configuration moves by one every round: none always runs first
-            // (on a fresh page cache, after the heaviest one, ...).
-            for position in 0..n {
-                let c = &results.configs[(position + round) % n];
-                let record =
-                    measure::run_once(c, &w, round, position, &stats_dir).unwrap_or_else(|e| {
-                        RunRecord::not_started(&w.name, &c.name, round, position, &w.args, e)
-                    });
-                done += 1;
-                progress(&record, done, total, started.elapsed().as_secs_f64());
-                if !record.ok {
-                    failed += 1;
+        run_rounds(
+            &mut results,
+            &w,
+            &plain,
+            invocations,
+            &stats_dir,
+            &mut progress,
+        );
+        if let Some(sweep) = results.matrix.sweep.clone() {
+            let mut variants = Vec::new();
+            for &k in &swept {
+                let c = results.configs[k].clone();
+                let min = match cached.iter().find(|e| e.is_for(&w, &c.name)) {
+                    Some(e) => Some(e.clone()),
+                    None => match minheap::measure(&c, &w, sweep.tolerance, &stats_dir, &mut |n| {
+                        eprintln!("gcbench: minimum heap: {n}")
+                    }) {
+                        Ok(e) => Some(e),
+                        Err(e) => {
+                            progress.failed += 1;
+                            eprintln!(
+                                "gcbench: FAILED minimum heap of {} under {}: {e}; no heap factors",
+                                w.name, c.name
+                            );
+                            None
+                        }
+                    },
+                };
+                let min_bytes = min.as_ref().map(|e| e.result.min_heap_bytes);
+                if min.is_none() {
+                    progress.total -= sweep.invocations * sweep.heap_factors.len();
                 }
-                results.records.push(record);
+                results.min_heaps.extend(min);
+                variants.extend(sweep.points(min_bytes).into_iter().map(|p| Variant {
+                    config: k,
+                    point: Some(p),
+                }));
             }
+            run_rounds(
+                &mut results,
+                &w,
+                &variants,
+                sweep.invocations,
+                &stats_dir,
+                &mut progress,
+            );
         }
         let (section, _, mismatch) = report::workload_section(&results, &w);
         print!("{section}");
@@ -327,6 +387,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         // Rewritten after every workload, so an interrupted session keeps its data.
         results.write(&out)?;
     }
+    let failed = progress.failed;
     results.complete = true;
     results.write(&out)?;
     let _ = std::fs::remove_dir_all(&stats_dir);
@@ -347,6 +408,77 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One configuration as a round runs it: at a point of the space sweep, or not.
+struct Variant {
+    /// Its index in the results' configurations.
+    config: usize,
+    /// The point of the sweep.
+    point: Option<Point>,
+}
+
+/// True for the configurations the space sweep runs: luagc's, with a collector that
+/// collects (epsilon's time does not depend on the heap's size or on setpause).
+fn sweeps(c: &Config) -> bool {
+    c.kind == Kind::Luagc
+        && gc_core::collectors::registry()
+            .iter()
+            .any(|info| Some(info.name) == c.collector.as_deref() && info.collects)
+}
+
+/// Runs every variant `invocations` times on `w`, a round at a time, the order rotating
+/// every round (none always runs first: on a fresh page cache, after the heaviest one,
+/// ...); the records go into `results`.
+fn run_rounds(
+    results: &mut Results,
+    w: &matrix::WorkloadDef,
+    variants: &[Variant],
+    invocations: usize,
+    stats_dir: &Path,
+    progress: &mut Progress,
+) {
+    let n = variants.len();
+    for round in 0..invocations {
+        for position in 0..n {
+            let v = &variants[(position + round) % n];
+            let mut c = results.configs[v.config].clone();
+            if let Some(p) = &v.point {
+                c.prelude.extend(p.args());
+            }
+            let mut record =
+                measure::run_once(&c, w, round, position, stats_dir).unwrap_or_else(|e| {
+                    RunRecord::not_started(&w.name, &c.name, round, position, &w.args, e)
+                });
+            record.point = v.point;
+            progress.record(&record);
+            results.records.push(record);
+        }
+    }
+}
+
+/// The runs so far, for the progress line.
+struct Progress {
+    done: usize,
+    total: usize,
+    started: std::time::Instant,
+    failed: usize,
+}
+
+impl Progress {
+    /// Counts `r` and shows it.
+    fn record(&mut self, r: &RunRecord) {
+        self.done += 1;
+        if !r.ok {
+            self.failed += 1;
+        }
+        progress(
+            r,
+            self.done,
+            self.total,
+            self.started.elapsed().as_secs_f64(),
+        );
+    }
 }
 
 /// One line per run on stderr, with the time left estimated from the time so far; a
@@ -471,7 +603,9 @@ fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
     println!("|:--|:--|--:|--:|--:|--:|");
     for w in &m.workloads {
         for c in &luagc_configs {
-            match search(c, w, tolerance, &stats_dir) {
+            match minheap::measure(c, w, tolerance, &stats_dir, &mut |n| {
+                eprintln!("gcbench: {n}")
+            }) {
                 Ok(entry) => {
                     let mb = |b: u64| b as f64 / 1048576.0;
                     println!(
@@ -513,59 +647,5 @@ fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
-}
-
-/// The minimum heap of `w` under `c`: one run without a limit gives the checksum and the
-/// first guess (its peak heap); then trials with `--heap-limit`.
-fn search(
-    c: &configs::Config,
-    w: &matrix::WorkloadDef,
-    tolerance: f64,
-    stats_dir: &Path,
-) -> Result<minheap::Entry, String> {
-    let first = measure::run_once(c, w, 0, 0, stats_dir)?;
-    if !first.ok {
-        return Err(format!(
-            "fails without a limit: {}",
-            first.stderr_tail.unwrap_or_default()
-        ));
-    }
-    let peak = first
-        .stat(&["peak_heap_bytes"])
-        .ok_or("no peak_heap_bytes in luagc's statistics")? as u64;
-    let mut trial = |limit: u64| -> Result<minheap::Trial, String> {
-        let mut limited = c.clone();
-        limited.prelude.push(format!("--heap-limit={limit}"));
-        let r = measure::run_once(&limited, w, 0, 0, stats_dir)?;
-        let tail = r.stderr_tail.clone().unwrap_or_default();
-        eprintln!(
-            "gcbench: {} {} at {:.2} MB: {}",
-            w.name,
-            c.name,
-            limit as f64 / 1048576.0,
-            if r.ok { "completes" } else { "fails" }
-        );
-        if r.ok {
-            if r.checksum != first.checksum {
-                return Err(format!(
-                    "checksum {:?} at --heap-limit={limit}, {:?} without",
-                    r.checksum, first.checksum
-                ));
-            }
-            Ok(minheap::Trial::Completed)
-        } else if r.exit_code == Some(1) && tail.contains("not enough memory") {
-            Ok(minheap::Trial::OutOfMemory)
-        } else {
-            Err(format!("at --heap-limit={limit}: {tail}"))
-        }
-    };
-    let result = minheap::find(peak, tolerance, &mut trial)?;
-    Ok(minheap::Entry {
-        workload: w.name.clone(),
-        config: c.name.clone(),
-        args: w.args.clone(),
-        unlimited_peak_heap_bytes: peak,
-        result,
     })
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::configs::{Config, Kind};
 use super::environment::steal_ms_now;
 use super::matrix::WorkloadDef;
+use super::sweep::Point;
 
 /// The raw record of one run, as written to the results file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,9 @@ pub struct RunRecord {
     pub stderr_tail: Option<String>,
     /// `luagc --stats-json` output, passed through whole (new fields included).
     pub stats: Option<Value>,
+    /// Where on the space sweep the run was made (`None`: a run of the matrix proper).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<Point>,
 }
 
 impl RunRecord {
@@ -81,6 +85,7 @@ impl RunRecord {
             checksum: None,
             stderr_tail: Some(format!("gcbench: {why}")),
             stats: None,
+            point: None,
         }
     }
 
@@ -245,5 +250,6 @@ pub fn run_once(
         checksum,
         stderr_tail,
         stats,
+        point: None,
     })
 }

@@ -15,3 +15,4 @@ pub mod report;
 pub mod results;
 pub mod stats;
 pub mod summary;
+pub mod sweep;

@@ -299,7 +299,74 @@ pub fn workload_section(
     }
     s.push('\n');
     s.push_str(&latency_tables(&sum));
+    s.push_str(&sweep_table(results, w, &sum));
     (s, sum, mismatch)
+}
+
+/// The minimum heap of `w` under the configuration `config`, in bytes, if known.
+pub fn min_heap(results: &Results, w: &WorkloadDef, config: &str) -> Option<u64> {
+    results
+        .min_heaps
+        .iter()
+        .find(|e| e.is_for(w, config))
+        .map(|e| e.result.min_heap_bytes)
+}
+
+/// The space sweep's table, when the workload has one.
+fn sweep_table(results: &Results, w: &WorkloadDef, sum: &WorkloadSummary) -> String {
+    let mut s = String::new();
+    if sum.sweep.is_empty() {
+        return s;
+    }
+    s.push_str("Minimum heaps (the smallest `--heap-limit` at which the run completes; the largest limit seen to fail in brackets):");
+    let mut any = false;
+    for c in &results.configs {
+        if let Some(e) = results.min_heaps.iter().find(|e| e.is_for(w, &c.name)) {
+            let mb = |b: u64| b as f64 / 1048576.0;
+            let _ = write!(
+                s,
+                "{} `{}` {:.2} MB ({:.2})",
+                if any { "," } else { "" },
+                c.name,
+                mb(e.result.min_heap_bytes),
+                mb(e.result.largest_failing_bytes)
+            );
+            any = true;
+        }
+    }
+    s.push_str(if any { ".\n\n" } else { " none measured.\n\n" });
+    s.push_str(
+        "| config | at | runs | wall ms | CPU ms | GC ms | LBO (wall) | LBO (CPU) | peak heap ÷ min heap | peak RSS MB | p99 pause ms | max pause ms |\n\
+         |:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+    );
+    for row in &sum.sweep {
+        let space = min_heap(results, w, &row.config)
+            .zip(row.peak_heap_mb)
+            .map(|(min, peak)| peak * 1048576.0 / min as f64);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            config_label(&results.configs, &row.config, row.runs_ok, row.runs_failed),
+            row.point.map_or_else(String::new, |p| p.label()),
+            row.runs_ok,
+            est(row.wall_ms, 1),
+            est(row.cpu_ms, 1),
+            est(row.gc_ms, 1),
+            est(row.lbo_wall, 3),
+            est(row.lbo_cpu, 3),
+            num(space, 2),
+            num(row.peak_rss_mb, 1),
+            num(row.latency.as_ref().and_then(|l| l.pause_ms(0.99)), 3),
+            num(row.latency.as_ref().and_then(|l| l.max_ms()), 3),
+        );
+    }
+    s.push_str(
+        "\nThe space sweep: each collector with `--heap-limit` at a multiple of its minimum heap \
+         on this workload, and with `collectgarbage('setpause', P)` run first. LBO is over \
+         the same baseline as above: the smallest median distilled time of any luagc \
+         configuration at any point. Peak heap is luagc's own count.\n\n",
+    );
+    s
 }
 
 /// The pause percentiles and MMU curves of the luagc configurations that reported them.
