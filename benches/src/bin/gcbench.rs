@@ -82,11 +82,12 @@ enum Cmd {
         #[arg(long, value_enum)]
         size: Option<Size>,
     },
-    /// Regenerate the report of a results file without running anything.
+    /// Regenerate the report of a results file without running anything: DIR/report.md
+    /// (the tables `run` printed, then the figures) and the figures as SVG in DIR/figures.
     Report {
         /// A results file written by `gcbench run`.
         results: PathBuf,
-        /// The directory to write report.md to (created if missing).
+        /// The directory to write report.md and figures/ to (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
@@ -187,11 +188,24 @@ fn main() -> ExitCode {
 
 fn regenerate(results: &Path, out: &Path) -> Result<ExitCode, String> {
     let r = Results::read(results)?;
-    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let figures_dir = out.join(report::FIGURES_DIR);
+    std::fs::create_dir_all(&figures_dir)
+        .map_err(|e| format!("cannot create {}: {e}", figures_dir.display()))?;
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    let (text, figures) = report::document(&r)?;
+    for f in &figures {
+        write(figures_dir.join(&f.file), &f.svg)?;
+    }
     let path = out.join("report.md");
-    std::fs::write(&path, report::render(&r))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("gcbench: wrote {}", path.display());
+    write(path.clone(), &text)?;
+    eprintln!(
+        "gcbench: wrote {} and {} figure(s) in {}",
+        path.display(),
+        figures.len(),
+        figures_dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::configs::Config;
 use super::latency::{Clock, Latency, PERCENTILES};
 use super::matrix::WorkloadDef;
+use super::plots::{wall_time_bars, workload_figures, Figure};
 use super::results::Results;
 use super::stats::{Estimate, RESAMPLES};
 use super::summary::{check_checksums, summarise, Mismatch, WorkloadSummary};
@@ -24,6 +25,61 @@ pub fn render(results: &Results) -> String {
         s.push_str("**The run was interrupted**: workloads without a section did not run.\n");
     }
     s
+}
+
+/// What `gcbench report` writes: report.md's text (the tables `run` printed, then the
+/// figures section) and the figures that go in [`FIGURES_DIR`].
+pub fn document(results: &Results) -> Result<(String, Vec<Figure>), String> {
+    let (section, figures) = figures(results)?;
+    Ok((render(results) + "\n" + &section, figures))
+}
+
+/// The directory under the report's where the figures go.
+pub const FIGURES_DIR: &str = "figures";
+
+/// The figures of `results` and the Markdown section that links them (as
+/// `figures/FILE`): [`plots`](super::plots) on every workload's summaries.
+pub fn figures(results: &Results) -> Result<(String, Vec<Figure>), String> {
+    let names: Vec<String> = results.configs.iter().map(|c| c.name.clone()).collect();
+    let mut summaries = Vec::new();
+    for w in &results.matrix.workloads {
+        if results.records.iter().any(|r| r.workload == w.name) {
+            let sum = summarise(
+                &w.name,
+                &results.configs,
+                &results.records,
+                results.reference.as_deref(),
+                results.matrix.seed,
+            );
+            summaries.push((w, sum));
+        }
+    }
+    let mut md = String::from("# Figures\n\n");
+    let mut all = Vec::new();
+    let link = |md: &mut String, f: &Figure| {
+        let _ = writeln!(md, "![{}]({FIGURES_DIR}/{})\n", f.title, f.file);
+    };
+    let named: Vec<(String, WorkloadSummary)> = summaries
+        .iter()
+        .map(|(w, s)| (w.name.clone(), s.clone()))
+        .collect();
+    if let Some(f) = wall_time_bars(&named, &names, results.reference.as_deref())? {
+        link(&mut md, &f);
+        all.push(f);
+    }
+    for (w, sum) in &summaries {
+        let min = |config: &str| min_heap(results, w, config);
+        let figs = workload_figures(&w.name, sum, &names, &min)?;
+        if figs.is_empty() {
+            continue;
+        }
+        let _ = writeln!(md, "## {}\n", w.name);
+        for f in figs {
+            link(&mut md, &f);
+            all.push(f);
+        }
+    }
+    Ok((md, all))
 }
 
 /// Year, month and day of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
