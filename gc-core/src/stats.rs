@@ -48,6 +48,19 @@ pub struct ExplicitCollections {
     pub max: Duration,
 }
 
+/// How much of what was allocated young survived its first collection, as a generational
+/// collector measures it in its minor cycles: in each minor cycle, the bytes it marked
+/// (young objects found reachable: old ones are not marked again) against the bytes
+/// allocated since the previous cycle's marking ended. Zero in collectors and modes
+/// without minor cycles.
+#[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
+pub struct YoungSurvival {
+    /// Bytes allocated before the minor cycles that examined them.
+    pub allocated_bytes: u64,
+    /// Of those, the bytes the minor cycles found reachable.
+    pub surviving_bytes: u64,
+}
+
 /// Which part of the heap a collection cycle marked, so that generational collectors can
 /// report how often they fall back to whole-heap work.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -197,6 +210,8 @@ pub struct Stats {
     pub gc_time: Duration,
     /// Percentiles of the pauses the collector chose (explicit collections aside).
     pub pauses: PauseSummary,
+    /// Survival of young objects through minor cycles.
+    pub young: YoungSurvival,
     /// The full collections the program asked for.
     pub explicit: ExplicitCollections,
     /// The same pauses in the thread's CPU time, when measured
@@ -430,6 +445,7 @@ pub struct PauseLog {
     explicit: ExplicitCollections,
     minor_cycles: u64,
     major_cycles: u64,
+    young: YoungSurvival,
     created: Instant,
     mmu: MmuTracker,
 }
@@ -465,6 +481,7 @@ impl Default for PauseLog {
             explicit: ExplicitCollections::default(),
             minor_cycles: 0,
             major_cycles: 0,
+            young: YoungSurvival::default(),
             created: Instant::now(),
             mmu: MmuTracker::default(),
         }
@@ -544,6 +561,13 @@ impl PauseLog {
         }
     }
 
+    /// Counts what a minor cycle found of the young objects: `allocated` bytes were
+    /// allocated since the previous cycle's marking ended, `surviving` of them marked.
+    pub fn count_young(&mut self, allocated: u64, surviving: u64) {
+        self.young.allocated_bytes += allocated;
+        self.young.surviving_bytes += surviving;
+    }
+
     /// Pause count and percentiles.
     pub fn summary(&self) -> PauseSummary {
         self.histogram.summary()
@@ -572,6 +596,7 @@ impl PauseLog {
             major_cycles: self.major_cycles,
             gc_time: self.total,
             pauses,
+            young: self.young,
             explicit: self.explicit,
             mmu: self.mmu.mmu(run),
             allocated_bytes: sizes.allocated_bytes,
@@ -603,6 +628,15 @@ mod tests {
         assert_eq!(mmu.window_10ms, 0.5);
         assert_eq!(log.summary().count, 1);
         assert_eq!(log.total, 5 * MS);
+    }
+
+    #[test]
+    fn stats_sum_young_survival_over_minor_cycles() {
+        let mut log = PauseLog::default();
+        log.count_young(1000, 100);
+        log.count_young(3000, 0);
+        let young = log.stats(HeapSizes::default()).young;
+        assert_eq!((young.allocated_bytes, young.surviving_bytes), (4000, 100));
     }
 
     #[test]

@@ -292,3 +292,36 @@ fn pauses_timed_in_cpu_time_have_their_own_histogram_and_mmu_curve() {
         );
     }
 }
+
+#[test]
+fn newgc_minor_cycles_measure_young_survival() {
+    use gc_core::collectors::NewGc;
+    use gc_core::testing::{node_bytes, Node, NODE_KIND};
+    let config = HeapConfig {
+        mode: Some(gc_core::GcMode::Generational),
+        step_deadline: None,
+        ..HeapConfig::default()
+    };
+    let mut gc = NewGc::<TestModel>::new(config);
+    let mut roots = RootList::default();
+    // 400,000 nodes of 32 bytes (12.8 MB, several minor cycles), one in ten kept.
+    for i in 0..400_000u64 {
+        let obj = gc
+            .alloc_object(NODE_KIND, node_bytes(2), &mut roots)
+            .unwrap();
+        // SAFETY: a fresh block of node_bytes(2) bytes.
+        let node = unsafe { Node::init(obj, i, 2) };
+        if i % 10 == 0 {
+            roots.0.push(node.0);
+        }
+    }
+    let stats = gc.stats();
+    let young = stats.young;
+    assert!(stats.minor_cycles > 0, "{stats:?}");
+    assert!(young.allocated_bytes > 0, "{stats:?}");
+    let survival = young.surviving_bytes as f64 / young.allocated_bytes as f64;
+    assert!(
+        (0.05..=0.2).contains(&survival),
+        "survival {survival}: {young:?}"
+    );
+}

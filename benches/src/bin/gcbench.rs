@@ -17,6 +17,7 @@ use benches::gcbench::environment::Environment;
 use benches::gcbench::matrix::{self, Matrix, SizeClass};
 use benches::gcbench::measure::{self, RunRecord};
 use benches::gcbench::minheap;
+use benches::gcbench::progress::Progress;
 use benches::gcbench::report;
 use benches::gcbench::results::{Results, FORMAT};
 use benches::gcbench::sweep::Point;
@@ -332,13 +333,9 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     let sweep_runs = results.matrix.sweep.as_ref().map_or(0, |s| {
         swept.len() * s.invocations * (s.heap_factors.len() + s.setpause.len())
     });
-    let mut progress = Progress {
-        done: 0,
-        total: results.matrix.workloads.len()
-            * (plain.len() * results.matrix.invocations + sweep_runs),
-        started: std::time::Instant::now(),
-        failed: 0,
-    };
+    let mut progress = Progress::new(
+        results.matrix.workloads.len() * (plain.len() * results.matrix.invocations + sweep_runs),
+    );
     let mut mismatched = Vec::new();
     let invocations = results.matrix.invocations;
     for w in results.matrix.workloads.clone() {
@@ -357,22 +354,22 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
                 let min = match cached.iter().find(|e| e.is_for(&w, &c.name)) {
                     Some(e) => Some(e.clone()),
                     None => match minheap::measure(&c, &w, sweep.tolerance, &stats_dir, &mut |n| {
-                        eprintln!("gcbench: minimum heap: {n}")
+                        progress.note(&format!("minimum heap: {n}"))
                     }) {
                         Ok(e) => Some(e),
                         Err(e) => {
-                            progress.failed += 1;
-                            eprintln!(
-                                "gcbench: FAILED minimum heap of {} under {}: {e}; no heap factors",
+                            progress.fail();
+                            progress.note(&format!(
+                                "FAILED minimum heap of {} under {}: {e}; no heap factors",
                                 w.name, c.name
-                            );
+                            ));
                             None
                         }
                     },
                 };
                 let min_bytes = min.as_ref().map(|e| e.result.min_heap_bytes);
                 if min.is_none() {
-                    progress.total -= sweep.invocations * sweep.heap_factors.len();
+                    progress.drop_runs(sweep.invocations * sweep.heap_factors.len());
                 }
                 results.min_heaps.extend(min);
                 variants.extend(sweep.points(min_bytes).into_iter().map(|p| Variant {
@@ -390,18 +387,20 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
             );
         }
         let (section, _, mismatch) = report::workload_section(&results, &w);
-        print!("{section}");
+        progress.suspend(|| print!("{section}"));
         if let Some(m) = mismatch {
-            eprintln!("gcbench: CHECKSUM MISMATCH in {}:", w.name);
+            let mut text = format!("CHECKSUM MISMATCH in {}:", w.name);
             for (line, who) in &m.checksums {
-                eprintln!("  {line:?}: {}", who.join(", "));
+                text.push_str(&format!("\n  {line:?}: {}", who.join(", ")));
             }
+            progress.note(&text);
             mismatched.push(w.name.clone());
         }
         // Rewritten after every workload, so an interrupted session keeps its data.
         results.write(&out)?;
     }
-    let failed = progress.failed;
+    progress.finish();
+    let failed = progress.failed();
     results.complete = true;
     results.write(&out)?;
     let _ = std::fs::remove_dir_all(&stats_dir);
@@ -471,57 +470,6 @@ fn run_rounds(
     }
 }
 
-/// The runs so far, for the progress line.
-struct Progress {
-    done: usize,
-    total: usize,
-    started: std::time::Instant,
-    failed: usize,
-}
-
-impl Progress {
-    /// Counts `r` and shows it.
-    fn record(&mut self, r: &RunRecord) {
-        self.done += 1;
-        if !r.ok {
-            self.failed += 1;
-        }
-        progress(
-            r,
-            self.done,
-            self.total,
-            self.started.elapsed().as_secs_f64(),
-        );
-    }
-}
-
-/// One line per run on stderr, with the time left estimated from the time so far; a
-/// failed run's stderr is shown in full there.
-fn progress(r: &RunRecord, done: usize, total: usize, elapsed_s: f64) {
-    let gc = r
-        .gc_ms()
-        .map_or_else(String::new, |gc| format!(", gc {gc:.1} ms"));
-    let eta = elapsed_s / done as f64 * (total - done) as f64;
-    eprintln!(
-        "gcbench: [{done}/{total}, ~{eta:.0} s left] {} {} (round {}): {:.1} ms, cpu {:.1} ms{gc}, {:.1} MB{}",
-        r.workload,
-        r.config,
-        r.round + 1,
-        r.wall_ms,
-        r.cpu_ms(),
-        r.max_rss_kb as f64 / 1024.0,
-        if r.ok { "" } else { "  FAILED" }
-    );
-    if let Some(t) = &r.stderr_tail {
-        let status = match (r.exit_code, r.signal) {
-            (Some(c), _) => format!("exit status {c}"),
-            (_, Some(s)) => format!("killed by signal {s}"),
-            _ => "did not run".to_owned(),
-        };
-        eprintln!("gcbench:   {status}; stderr:\n{t}");
-    }
-}
-
 /// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
 fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
     let (_, m) = load_matrix(&args)?;
@@ -537,6 +485,7 @@ fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
         program: luagc.clone(),
         prelude: vec!["--gc".to_owned(), gc.to_owned()],
         note: String::new(),
+        settings: None,
     };
     let (newgc, stw) = (config("newgc"), config("stw"));
     let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));

@@ -12,6 +12,7 @@ pub mod matrix;
 pub mod measure;
 pub mod minheap;
 pub mod plots;
+pub mod progress;
 pub mod report;
 pub mod results;
 pub mod stats;

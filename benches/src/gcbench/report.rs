@@ -189,6 +189,7 @@ pub fn header(r: &Results) -> String {
     for n in &r.notes {
         let _ = writeln!(s, "- note: {n}");
     }
+    s.push_str(&settings_table(&r.configs));
     let _ = writeln!(
         s,
         "\n{} invocation(s) of every configuration per workload; the order of the \
@@ -204,11 +205,49 @@ pub fn header(r: &Results) -> String {
         s,
         "LBO (Cai et al., ISPASS 2022): a luagc configuration's median time over the \
          smallest median distilled time (time - GC time) of any luagc configuration, \
-         `epsilon` included; its interval resamples every configuration's runs, the \
+         `epsilon` included, at any point of the space sweep if there is one; its interval resamples every configuration's runs, the \
          baseline's included. In CPU time the GC time subtracted is luagc's wall-clock GC \
          time: with parallel marking that undercounts the GC's CPU time, which can only \
          raise the baseline, so CPU LBO stays a lower bound.\n"
     );
+    s
+}
+
+/// The settings each luagc configuration ran with, as luagc reported them (a column per
+/// setting, in the order of their names).
+fn settings_table(configs: &[Config]) -> String {
+    let with: Vec<(&str, &serde_json::Map<String, serde_json::Value>)> = configs
+        .iter()
+        .filter_map(|c| Some((c.name.as_str(), c.settings.as_ref()?.as_object()?)))
+        .collect();
+    let mut keys: Vec<&str> = with
+        .iter()
+        .flat_map(|(_, m)| m.keys().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("\nThe settings in force, as luagc reports them (`settings` in `--stats-json`; null: none):\n\n| config |");
+    for k in &keys {
+        let _ = write!(s, " {k} |");
+    }
+    s.push_str("\n|:--|");
+    s.push_str(&"--:|".repeat(keys.len()));
+    s.push('\n');
+    for (name, m) in with {
+        let _ = write!(s, "| `{name}` |");
+        for k in &keys {
+            let cell = match m.get(*k) {
+                None => "–".to_owned(),
+                Some(serde_json::Value::String(v)) => v.clone(),
+                Some(v) => v.to_string(),
+            };
+            let _ = write!(s, " {cell} |");
+        }
+        s.push('\n');
+    }
     s
 }
 

@@ -390,6 +390,7 @@ mod tests {
             program: PathBuf::from("x"),
             prelude: Vec::new(),
             note: String::new(),
+            settings: None,
         }
     }
 

@@ -13,6 +13,7 @@ use clap::Parser;
 use gc_core::collectors::{registry, visit_named, CollectorVisitor};
 use gc_core::{Collector, GcMode, HeapConfig, PauseSummary};
 use serde::Serialize;
+use vm_harness::alloc_counts::AllocationJson;
 use vm_harness::compiler::CompileOptions;
 use vm_harness::latency_json::LatencyJson;
 use vm_harness::model::LuaModel;
@@ -206,6 +207,8 @@ struct StatsJson {
     mmu: MmuJson,
     /// Pause histograms and MMU curves, for merging runs.
     latency: LatencyJson,
+    /// What the program allocated, by kind, and young survival.
+    allocation: AllocationJson,
     allocated_bytes: u64,
     peak_heap_bytes: u64,
     live_bytes: u64,
@@ -443,6 +446,7 @@ fn report<C: Collector<LuaModel>>(
                 window_100ms: stats.mmu.window_100ms,
             },
             latency: LatencyJson::of(&stats),
+            allocation: AllocationJson::of(&vm.heap.counts, &stats),
             allocated_bytes: stats.allocated_bytes,
             peak_heap_bytes: stats.peak_heap_bytes,
             live_bytes: stats.live_bytes,
