@@ -64,9 +64,11 @@ enum Cmd {
         tolerance: f64,
     },
     /// The workloads' nominal statistics: each workload of a matrix (default
-    /// benches/matrices/paper.toml, at its benchmark sizes) run once under newgc and once
-    /// under stw; prints a Markdown table of allocation volume and rate, live heap (stw's
-    /// peak heap), survival, GC time share and peak RSS, and the spread of each.
+    /// benches/matrices/paper.toml, at its benchmark sizes) run once under stw and once
+    /// under newgc in generational mode, and its minimum heap under stw bisected; prints a
+    /// Markdown table of allocation volume and rate, objects by kind, mean object size,
+    /// large-object share, young survival, live heap, minimum heap, GC time share and
+    /// peak RSS, and the spread of rate, survival and live heap.
     Characterize {
         /// The matrix file whose workloads run (default: benches/matrices/paper.toml).
         matrix: Option<PathBuf>,
@@ -82,6 +84,16 @@ enum Cmd {
         /// Run the workloads crate's scripts at this size instead of the matrix's arguments.
         #[arg(long, value_enum)]
         size: Option<Size>,
+        /// Take the minimum heaps from FILE (written by a previous characterize, `gcbench
+        /// minheap` or `gcbench run`) instead of bisecting them; those it lacks are bisected.
+        #[arg(long, value_name = "FILE")]
+        reuse_minheap: Option<PathBuf>,
+        /// Leave the minimum heaps FILE does not give blank instead of bisecting them.
+        #[arg(long)]
+        skip_minheap: bool,
+        /// The relative precision of the minimum heap.
+        #[arg(long, value_name = "FRACTION", default_value_t = 0.03)]
+        tolerance: f64,
     },
     /// Regenerate the report of a results file without running anything: DIR/report.md
     /// (the tables `run` printed, then the figures) and the figures as SVG in DIR/figures.
@@ -144,18 +156,25 @@ fn main() -> ExitCode {
             luagc,
             workloads,
             size,
-        } => characterize_workloads(RunArgs {
-            matrix: Some(matrix.unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper.toml")
-            })),
-            out,
-            luagc,
-            workloads,
-            configs: None,
-            invocations: None,
-            size,
-            reuse_minheap: None,
-        }),
+            reuse_minheap,
+            skip_minheap,
+            tolerance,
+        } => characterize_workloads(
+            RunArgs {
+                matrix: Some(matrix.unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper.toml")
+                })),
+                out,
+                luagc,
+                workloads,
+                configs: None,
+                invocations: None,
+                size,
+                reuse_minheap,
+            },
+            tolerance,
+            skip_minheap,
+        ),
         Cmd::Minheap {
             matrix,
             out,
@@ -470,24 +489,35 @@ fn run_rounds(
     }
 }
 
-/// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
-fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
-    let (_, m) = load_matrix(&args)?;
+/// `gcbench characterize`: the workloads' nominal statistics.
+fn characterize_workloads(
+    args: RunArgs,
+    tolerance: f64,
+    skip_minheap: bool,
+) -> Result<ExitCode, String> {
+    check_tolerance(tolerance)?;
+    let (path, m) = load_matrix(&args)?;
     let mut notes = Vec::new();
     let luagc = configs::find_luagc(args.luagc.as_deref(), &mut notes)?;
     for n in &notes {
         eprintln!("gcbench: note: {n}");
     }
-    let config = |gc: &str| Config {
-        name: gc.to_owned(),
+    let config = |name: &str, prelude: &[&str]| Config {
+        name: name.to_owned(),
         kind: Kind::Luagc,
-        collector: Some(gc.to_owned()),
+        collector: Some(prelude[1].to_owned()),
         program: luagc.clone(),
-        prelude: vec!["--gc".to_owned(), gc.to_owned()],
+        prelude: prelude.iter().map(|a| (*a).to_owned()).collect(),
         note: String::new(),
         settings: None,
     };
-    let (newgc, stw) = (config("newgc"), config("stw"));
+    let stw = config("stw", &["--gc", "stw"]);
+    let generational = config("newgc-gen", &["--gc", "newgc", "--gc-mode", "generational"]);
+    let mut min_heaps = match &args.reuse_minheap {
+        Some(file) => minheap::read_cache(file)?,
+        None => Vec::new(),
+    };
+    let cache = out_path(None, &path, "-characterize-minheap")?;
     let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
     std::fs::create_dir_all(&stats_dir)
         .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
@@ -513,22 +543,56 @@ fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
             }
             r
         };
-        let (n, s) = (once(&newgc), once(&stw));
-        if n.ok && s.ok && w.checksum && n.checksum != s.checksum {
+        let (s, g) = (once(&stw), once(&generational));
+        if s.ok && g.ok && w.checksum && s.checksum != g.checksum {
             failed += 1;
             eprintln!(
-                "gcbench: {}: newgc printed {:?}, stw {:?}",
-                w.name, n.checksum, s.checksum
+                "gcbench: {}: stw printed {:?}, newgc {:?}",
+                w.name, s.checksum, g.checksum
             );
         }
+        let cached = min_heaps.iter().find(|e| e.is_for(w, &stw.name));
+        let min_heap_bytes = match cached {
+            Some(e) => Some(e.result.min_heap_bytes),
+            None if skip_minheap => None,
+            None => {
+                match minheap::measure_after(&s, &stw, w, tolerance, &stats_dir, &mut |n| {
+                    eprintln!("gcbench: minimum heap: {n}")
+                }) {
+                    Ok(e) => {
+                        let min = e.result.min_heap_bytes;
+                        min_heaps.push(e);
+                        let json = serde_json::json!({ "tool": "gcbench characterize", "entries": &min_heaps });
+                        std::fs::write(
+                            &cache,
+                            serde_json::to_string_pretty(&json).expect("serialises") + "\n",
+                        )
+                        .map_err(|e| format!("cannot write {}: {e}", cache.display()))?;
+                        Some(min)
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("gcbench: FAILED minimum heap of {}: {e}", w.name);
+                        None
+                    }
+                }
+            }
+        };
         rows.push(characterize::Row {
             workload: w.name.clone(),
             args: w.args.clone(),
-            newgc: n,
+            generational: g,
             stw: s,
+            min_heap_bytes,
         });
     }
     let _ = std::fs::remove_dir_all(&stats_dir);
+    if !min_heaps.is_empty() && args.reuse_minheap.is_none() {
+        eprintln!(
+            "gcbench: minimum heaps in {} (--reuse-minheap takes them)",
+            cache.display()
+        );
+    }
     let table = characterize::table(&rows);
     print!("{table}");
     if let Some(out) = &args.out {
@@ -541,10 +605,18 @@ fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
-    if !(tolerance > 0.0 && tolerance < 1.0) {
-        return Err("--tolerance must be between 0 and 1".to_owned());
+/// `--tolerance` checked.
+fn check_tolerance(tolerance: f64) -> Result<(), String> {
+    if tolerance > 0.0 && tolerance < 1.0 {
+        Ok(())
+    } else {
+        Err("--tolerance must be between 0 and 1".to_owned())
     }
+}
+
+/// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
+fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
+    check_tolerance(tolerance)?;
     let (path, m) = load_matrix(&args)?;
     let mut notes = Vec::new();
     let luagc = configs::find_luagc(args.luagc.as_deref(), &mut notes)?;

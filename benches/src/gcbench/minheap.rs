@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::configs::Config;
 use super::matrix::WorkloadDef;
-use super::measure::run_once;
+use super::measure::{run_once, RunRecord};
 
 /// What one trial run at a heap limit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,10 +131,22 @@ pub fn measure(
     note: &mut dyn FnMut(String),
 ) -> Result<Entry, String> {
     let first = run_once(c, w, 0, 0, stats_dir)?;
+    measure_after(&first, c, w, tolerance, stats_dir, note)
+}
+
+/// [`measure`] with `first`, a run of `c` on `w` without a limit, already made.
+pub fn measure_after(
+    first: &RunRecord,
+    c: &Config,
+    w: &WorkloadDef,
+    tolerance: f64,
+    stats_dir: &Path,
+    note: &mut dyn FnMut(String),
+) -> Result<Entry, String> {
     if !first.ok {
         return Err(format!(
             "fails without a limit: {}",
-            first.stderr_tail.unwrap_or_default()
+            first.stderr_tail.clone().unwrap_or_default()
         ));
     }
     let peak = first
