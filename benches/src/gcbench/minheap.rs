@@ -293,7 +293,7 @@ mod tests {
             let path = dir.join(format!("{key}.json"));
             let json = serde_json::json!({ "tool": "x", key: [&entry] });
             std::fs::write(&path, json.to_string()).unwrap();
-            assert_eq!(read_cache(&path).unwrap(), [entry.clone()]);
+            assert_eq!(read_cache(&path).unwrap(), std::slice::from_ref(&entry));
         }
         let path = dir.join("neither.json");
         std::fs::write(&path, "{}").unwrap();

@@ -209,6 +209,9 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
+/// Where a sweep row goes on a figure, if it belongs there.
+type PointOf<'a> = dyn Fn(&Summary, &Point) -> Option<(f64, f64)> + 'a;
+
 /// The sweep's rows of each configuration along one knob, as lines: `pick` gives a
 /// row's point (x, y), `None` to leave it out.
 fn sweep_lines(
@@ -216,7 +219,7 @@ fn sweep_lines(
     configs: &[String],
     knob: &str,
     dashed: bool,
-    pick: &dyn Fn(&Summary, &Point) -> Option<(f64, f64)>,
+    pick: &PointOf<'_>,
 ) -> Vec<Line> {
     configs
         .iter()
