@@ -20,7 +20,7 @@ use benches::gcbench::minheap;
 use benches::gcbench::progress::Progress;
 use benches::gcbench::report;
 use benches::gcbench::results::{Results, FORMAT};
-use benches::gcbench::sweep::Point;
+use benches::gcbench::sweep::{Point, Sweep};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Command line.
@@ -367,35 +367,15 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
             &mut progress,
         );
         if let Some(sweep) = results.matrix.sweep.clone() {
-            let mut variants = Vec::new();
-            for &k in &swept {
-                let c = results.configs[k].clone();
-                let min = match cached.iter().find(|e| e.is_for(&w, &c.name)) {
-                    Some(e) => Some(e.clone()),
-                    None => match minheap::measure(&c, &w, sweep.tolerance, &stats_dir, &mut |n| {
-                        progress.note(&format!("minimum heap: {n}"))
-                    }) {
-                        Ok(e) => Some(e),
-                        Err(e) => {
-                            progress.fail();
-                            progress.note(&format!(
-                                "FAILED minimum heap of {} under {}: {e}; no heap factors",
-                                w.name, c.name
-                            ));
-                            None
-                        }
-                    },
-                };
-                let min_bytes = min.as_ref().map(|e| e.result.min_heap_bytes);
-                if min.is_none() {
-                    progress.drop_runs(sweep.invocations * sweep.heap_factors.len());
-                }
-                results.min_heaps.extend(min);
-                variants.extend(sweep.points(min_bytes).into_iter().map(|p| Variant {
-                    config: k,
-                    point: Some(p),
-                }));
-            }
+            let variants = sweep_variants(
+                &mut results,
+                &w,
+                &sweep,
+                &swept,
+                &cached,
+                &stats_dir,
+                &mut progress,
+            );
             run_rounds(
                 &mut results,
                 &w,
@@ -448,6 +428,50 @@ struct Variant {
     config: usize,
     /// The point of the sweep.
     point: Option<Point>,
+}
+
+/// The sweep's points for each configuration of `swept` on `w`: its minimum heap is
+/// taken from `cached` or bisected (and kept in `results`); without one, only the
+/// setpause points.
+fn sweep_variants(
+    results: &mut Results,
+    w: &matrix::WorkloadDef,
+    sweep: &Sweep,
+    swept: &[usize],
+    cached: &[minheap::Entry],
+    stats_dir: &Path,
+    progress: &mut Progress,
+) -> Vec<Variant> {
+    let mut variants = Vec::new();
+    for &k in swept {
+        let c = &results.configs[k];
+        let min = match cached.iter().find(|e| e.is_for(w, &c.name)) {
+            Some(e) => Some(e.clone()),
+            None => match minheap::measure(c, w, sweep.tolerance, stats_dir, &mut |n| {
+                progress.note(&format!("minimum heap: {n}"))
+            }) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    progress.fail();
+                    progress.note(&format!(
+                        "FAILED minimum heap of {} under {}: {e}; no heap factors",
+                        w.name, c.name
+                    ));
+                    None
+                }
+            },
+        };
+        let min_bytes = min.as_ref().map(|e| e.result.min_heap_bytes);
+        if min.is_none() {
+            progress.drop_runs(sweep.invocations * sweep.heap_factors.len());
+        }
+        results.min_heaps.extend(min);
+        variants.extend(sweep.points(min_bytes).into_iter().map(|p| Variant {
+            config: k,
+            point: Some(p),
+        }));
+    }
+    variants
 }
 
 /// True for the configurations the space sweep runs: luagc's, with a collector that

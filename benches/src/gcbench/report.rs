@@ -457,7 +457,8 @@ fn sweep_table(results: &Results, w: &WorkloadDef, sum: &WorkloadSummary) -> Str
     }
     s.push_str(
         "\nThe space sweep: each collector with `--heap-limit` at a multiple of its minimum heap \
-         on this workload, and with `collectgarbage('setpause', P)` run first. LBO is over \
+         on this workload, and with `collectgarbage('setpause', P)` run first (collectors \
+         that never collect are left out). LBO is over \
          the same baseline as above: the smallest median distilled time of any luagc \
          configuration at any point. Peak heap is luagc's own count.\n\n",
     );
