@@ -198,7 +198,11 @@ fn summary_of(
         lbo_cpu: None,
         ratio_to_reference: None,
         vs_reference: None,
-        latency_problem: wall_latency.clone().and(cpu_latency.clone()).err(),
+        latency_problem: wall_latency
+            .as_ref()
+            .err()
+            .or(cpu_latency.as_ref().err())
+            .cloned(),
         latency: wall_latency.ok().flatten(),
         latency_cpu: cpu_latency.ok().flatten(),
         cycles: med(&|r| r.stat(&["cycles"])),
