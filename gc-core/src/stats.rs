@@ -50,9 +50,10 @@ pub struct ExplicitCollections {
 
 /// How much of what was allocated young survived its first collection, as a generational
 /// collector measures it in its minor cycles: in each minor cycle, the bytes it marked
-/// (young objects found reachable: old ones are not marked again) against the bytes
-/// allocated since the previous cycle's marking ended. Zero in collectors and modes
-/// without minor cycles.
+/// against the bytes allocated since the previous cycle's marking ended. The marked bytes
+/// are the young objects found reachable plus the old objects a minor traces again (those
+/// the write barrier remembered, thread stacks), so the ratio bounds young survival from
+/// above. Zero in collectors and modes without minor cycles.
 #[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
 pub struct YoungSurvival {
     /// Bytes allocated before the minor cycles that examined them.

@@ -561,9 +561,11 @@ fn characterize_workloads(
             );
             if !r.ok {
                 failed += 1;
-                if let Some(t) = &r.stderr_tail {
-                    eprintln!("{t}");
-                }
+                eprintln!(
+                    "gcbench:   {}; stderr:\n{}",
+                    r.status(),
+                    r.stderr_tail.as_deref().unwrap_or("")
+                );
             }
             r
         };

@@ -9,10 +9,11 @@
 //! - **mean object**: bytes asked for over allocations, all kinds.
 //! - **large %**: the share of those bytes in allocations above the large-object
 //!   threshold (half an arena: 128 KB by default).
-//! - **young survival**: in `newgc`'s minor cycles, the bytes they found reachable of
-//!   those allocated since the previous cycle's marking ended, over all minor cycles
+//! - **young survival**: in `newgc`'s minor cycles, the bytes they marked over the bytes
+//!   allocated since the previous cycle's marking ended, summed over all minor cycles
 //!   (`young_surviving_bytes / young_allocated_bytes`): near 0 for pure young garbage,
-//!   near 1 when everything allocated stays live.
+//!   near 1 when everything allocated stays live. An upper bound: a minor also marks the
+//!   old objects the write barrier remembered and the thread stacks.
 //! - **max live heap**: `stw`'s peak heap. `stw` collects the whole heap every cycle, so
 //!   its peak heap bounds the maximum live heap from above (live data plus at most one
 //!   pause's worth of garbage).

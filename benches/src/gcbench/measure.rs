@@ -103,6 +103,15 @@ impl RunRecord {
         self.stat(&["gc_ms"])
     }
 
+    /// How the run ended, for a failure's message: `exit status 1`, `killed by signal 9`.
+    pub fn status(&self) -> String {
+        match (self.exit_code, self.signal) {
+            (Some(c), _) => format!("exit status {c}"),
+            (_, Some(s)) => format!("killed by signal {s}"),
+            _ => "did not run".to_owned(),
+        }
+    }
+
     /// CPU time: user + system, all threads.
     pub fn cpu_ms(&self) -> f64 {
         self.user_ms + self.sys_ms

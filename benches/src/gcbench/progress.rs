@@ -100,12 +100,7 @@ fn run_line(r: &RunRecord, done: u64, total: u64, eta: Duration) -> String {
         if r.ok { "" } else { "  FAILED" }
     );
     if let Some(t) = &r.stderr_tail {
-        let status = match (r.exit_code, r.signal) {
-            (Some(c), _) => format!("exit status {c}"),
-            (_, Some(s)) => format!("killed by signal {s}"),
-            _ => "did not run".to_owned(),
-        };
-        line.push_str(&format!("\ngcbench:   {status}; stderr:\n{t}"));
+        line.push_str(&format!("\ngcbench:   {}; stderr:\n{t}", r.status()));
     }
     line
 }
