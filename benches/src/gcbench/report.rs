@@ -205,8 +205,8 @@ pub fn header(r: &Results) -> String {
         s,
         "LBO (Cai et al., ISPASS 2022): a luagc configuration's median time over the \
          smallest median distilled time (time - GC time) of any luagc configuration, \
-         `epsilon` included, at any point of the space sweep if there is one; its interval resamples every configuration's runs, the \
-         baseline's included. In CPU time the GC time subtracted is luagc's wall-clock GC \
+         `epsilon` included, at any point of the space sweep if there is one; its \
+         interval resamples every configuration's runs, the baseline's included. In CPU time the GC time subtracted is luagc's wall-clock GC \
          time: with parallel marking that undercounts the GC's CPU time, which can only \
          raise the baseline, so CPU LBO stays a lower bound.\n"
     );
@@ -229,7 +229,10 @@ fn settings_table(configs: &[Config]) -> String {
     if keys.is_empty() {
         return String::new();
     }
-    let mut s = String::from("\nThe settings in force, as luagc reports them (`settings` in `--stats-json`; null: none):\n\n| config |");
+    let mut s = String::from(
+        "\nThe settings in force, as luagc reports them (`settings` in `--stats-json`; \
+         null: none):\n\n| config |",
+    );
     for k in &keys {
         let _ = write!(s, " {k} |");
     }
