@@ -2,7 +2,7 @@
 //! size, a user script whose checksum depends on the configuration (a mismatch that must
 //! be reported loudly) and one that fails, two luagc configurations and an interpreter
 //! that is not installed. Checks the exit status, the rotation of the order, the results
-//! file, and that `gcbench report` reproduces what `run` printed.
+//! file, and that `gcbench report` reproduces what `run` printed (then adds the figures).
 //!
 //! Like `workloads_smoke.rs`, it needs vm-harness's `luagc` built in this target
 //! directory (`cargo test --workspace --release` builds it).
@@ -153,7 +153,11 @@ fn a_tiny_matrix_runs_reports_and_regenerates() {
     assert!(status.success());
     let regenerated = std::fs::read_to_string(dir.join("report/report.md")).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(regenerated, stdout);
+    let (tables, figures) = regenerated
+        .split_once("\n# Figures\n")
+        .expect("a figures section");
+    assert_eq!(tables, stdout);
+    assert!(figures.contains("(figures/wall-time.svg)"), "{figures}");
 }
 
 #[test]
@@ -222,4 +226,74 @@ fn the_minimum_heap_is_bracketed_by_real_runs() {
         trials.iter().any(|t| t[0] == failing && t[1] == false),
         "{entry}"
     );
+}
+
+#[test]
+fn the_space_sweep_runs_at_each_point_with_a_reused_minimum_heap() {
+    let dir = std::env::temp_dir().join(format!("gcbench-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let matrix = dir.join("m.toml");
+    std::fs::write(
+        &matrix,
+        "invocations = 1\n[[config]]\nluagc = \"stw\"\n[[config]]\nluagc = \"epsilon\"\n\
+         [[workload]]\nname = \"binary_trees\"\nsize = \"smoke\"\n\
+         [sweep]\nheap_factors = [2, 4]\nsetpause = [150]\n",
+    )
+    .unwrap();
+    // A cached minimum heap of 3 MB for stw (binary_trees at smoke size needs about 1.5).
+    let cache = dir.join("mh.json");
+    std::fs::write(
+        &cache,
+        serde_json::json!({ "entries": [{
+            "workload": "binary_trees", "config": "stw", "args": ["12"],
+            "unlimited_peak_heap_bytes": 4_000_000,
+            "result": { "min_heap_bytes": 3_000_000, "largest_failing_bytes": 2_900_000, "trials": [] },
+        }]})
+        .to_string(),
+    )
+    .unwrap();
+    let results_path = dir.join("r.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_gcbench"))
+        .arg("run")
+        .arg(&matrix)
+        .arg("--luagc")
+        .arg(luagc())
+        .arg("--reuse-minheap")
+        .arg(&cache)
+        .arg("--out")
+        .arg(&results_path)
+        .output()
+        .expect("gcbench runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let r = Results::read(&results_path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // epsilon does not collect: no sweep. stw: two heap factors and one setpause.
+    let points: Vec<String> = r
+        .records
+        .iter()
+        .filter_map(|x| Some(format!("{} {:?}", x.config, x.point?)))
+        .collect();
+    assert_eq!(
+        points,
+        [
+            "stw HeapFactor { factor: 2.0, limit_bytes: 6000000 }",
+            "stw HeapFactor { factor: 4.0, limit_bytes: 12000000 }",
+            "stw Setpause { percent: 150 }",
+        ]
+    );
+    for x in r.records.iter().filter(|x| x.point.is_some()) {
+        assert!(x.ok, "{x:?}");
+        let limit = x.stat(&["settings", "heap_limit_bytes"]);
+        match x.point {
+            Some(benches::gcbench::sweep::Point::HeapFactor { limit_bytes, .. }) => {
+                assert_eq!(limit, Some(limit_bytes as f64))
+            }
+            _ => assert_eq!(limit, None),
+        }
+    }
+    assert_eq!(r.min_heaps.len(), 1);
+    assert!(stdout.contains("| `stw` | 2x min heap | 1 |"), "{stdout}");
+    assert!(stdout.contains("| `stw` | setpause 150 | 1 |"), "{stdout}");
 }

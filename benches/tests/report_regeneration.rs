@@ -1,6 +1,7 @@
-//! `gcbench report` rebuilds the report from a results file alone, byte for byte: checked
-//! on a small checked-in results file (two workloads at smoke size, six configurations,
-//! three invocations) against the report `gcbench run` printed for it.
+//! `gcbench report` rebuilds the report and its figures from a results file alone, byte
+//! for byte: checked on a small checked-in results file (`smoke-matrix.toml`: two
+//! workloads at smoke size, luagc's collectors with CPU-time pauses, two interpreters, a
+//! small space sweep) against the report checked in beside it.
 //!
 //! If the report's layout changes on purpose, regenerate the expected file with
 //! `target/release/gcbench report benches/tests/data/smoke-results.json --out DIR` and
@@ -26,7 +27,34 @@ fn expected() -> String {
 #[test]
 fn the_report_is_a_pure_function_of_the_results() {
     let results = Results::read(&data("smoke-results.json")).unwrap();
-    assert_eq!(report::render(&results), expected());
+    let (text, figures) = report::document(&results).unwrap();
+    assert_eq!(text, expected());
+    // The tables are what `run` printed; the figures section follows them.
+    assert!(text.starts_with(&report::render(&results)));
+    // Figures are byte-stable too, and each is linked.
+    let (_, again) = report::document(&results).unwrap();
+    assert_eq!(figures.len(), again.len());
+    for (a, b) in figures.iter().zip(&again) {
+        assert_eq!((&a.file, &a.svg), (&b.file, &b.svg));
+        assert!(a.svg.starts_with("<svg") && a.svg.trim_end().ends_with("</svg>"));
+        assert!(
+            text.contains(&format!("({}/{})", report::FIGURES_DIR, a.file)),
+            "{} is not linked",
+            a.file
+        );
+    }
+    // The data has a sweep and CPU-time pauses: every kind of figure is drawn.
+    let files: Vec<&str> = figures.iter().map(|f| f.file.as_str()).collect();
+    for want in [
+        "wall-time.svg",
+        "binary_trees-time-space.svg",
+        "binary_trees-lbo.svg",
+        "binary_trees-pause-cdf.svg",
+        "binary_trees-mmu.svg",
+        "lru_cache-mmu.svg",
+    ] {
+        assert!(files.contains(&want), "{want} missing from {files:?}");
+    }
 }
 
 #[test]
@@ -41,8 +69,17 @@ fn the_report_command_writes_the_same_bytes() {
         .expect("gcbench runs");
     assert!(status.success());
     let written = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let results = Results::read(&data("smoke-results.json")).unwrap();
+    let (_, figures) = report::document(&results).unwrap();
+    let on_disk: Vec<String> = figures
+        .iter()
+        .map(|f| std::fs::read_to_string(out.join(report::FIGURES_DIR).join(&f.file)).unwrap())
+        .collect();
     let _ = std::fs::remove_dir_all(&out);
     assert_eq!(written, expected());
+    for (f, svg) in figures.iter().zip(on_disk) {
+        assert_eq!(f.svg, svg, "{}", f.file);
+    }
 }
 
 #[test]
@@ -71,6 +108,7 @@ fn table_cells_are_the_medians_of_the_raw_runs() {
                 .records
                 .iter()
                 .filter(|r| r.workload == w.name && r.config == c.name && r.ok)
+                .filter(|r| r.point.is_none())
                 .map(|r| r.wall_ms)
                 .collect();
             let row_start = format!("| `{}`", c.name);

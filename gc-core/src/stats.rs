@@ -7,12 +7,17 @@
 //! and 64-bit counts).
 //! Percentiles say how long pauses are, not how close together: a thousand 0.1 ms pauses in
 //! one millisecond stop the program as surely as one 100 ms pause. Minimum mutator
-//! utilisation ([`Mmu`]) says that, and is tracked online by [`MmuTracker`].
+//! utilisation ([`Mmu`], and the whole curve [`MmuCurve`]) says that, and is tracked
+//! online by [`MmuTracker`]. The histograms themselves are in [`Stats`] too
+//! ([`PauseHistogram`]), so a harness can merge the pauses of several runs.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
+use base64::prelude::{Engine, BASE64_STANDARD};
+use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
+use hdrhistogram::{Counter, Histogram};
 
 use crate::collector::HeapConfig;
 use crate::heap::os::thread_cpu_time;
@@ -41,6 +46,20 @@ pub struct ExplicitCollections {
     pub total: Duration,
     /// The longest.
     pub max: Duration,
+}
+
+/// How much of what was allocated young survived its first collection, as a generational
+/// collector measures it in its minor cycles: in each minor cycle, the bytes it marked
+/// against the bytes allocated since the previous cycle's marking ended. The marked bytes
+/// are the young objects found reachable plus the old objects a minor traces again (those
+/// the write barrier remembered, thread stacks), so the ratio bounds young survival from
+/// above. Zero in collectors and modes without minor cycles.
+#[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
+pub struct YoungSurvival {
+    /// Bytes allocated before the minor cycles that examined them.
+    pub allocated_bytes: u64,
+    /// Of those, the bytes the minor cycles found reachable.
+    pub surviving_bytes: u64,
 }
 
 /// Which part of the heap a collection cycle marked, so that generational collectors can
@@ -73,6 +92,112 @@ pub struct Mmu {
     pub window_100ms: f64,
 }
 
+/// The window lengths of [`MmuCurve`], in nanoseconds: 0.1 ms to 1 s in steps of 1, 2,
+/// 5 per decade, from the shortest pause a user would notice in an interactive program
+/// to the longest window a batch job would care about.
+pub const MMU_WINDOWS_NS: [u64; 13] = [
+    100_000,
+    200_000,
+    500_000,
+    1_000_000,
+    2_000_000,
+    5_000_000,
+    10_000_000,
+    20_000_000,
+    50_000_000,
+    100_000_000,
+    200_000_000,
+    500_000_000,
+    1_000_000_000,
+];
+
+/// Minimum mutator utilisation at every window length of [`MMU_WINDOWS_NS`] (same order),
+/// each as [`Mmu`] defines it: the MMU curve of Cheng and Blelloch.
+#[derive(Copy, Clone, Debug, Default, PartialEq)]
+pub struct MmuCurve(pub [f64; MMU_WINDOWS_NS.len()]);
+
+impl MmuCurve {
+    /// The MMU over windows of `window_ns`, if that is one of [`MMU_WINDOWS_NS`].
+    pub fn at(&self, window_ns: u64) -> Option<f64> {
+        let k = MMU_WINDOWS_NS.iter().position(|&w| w == window_ns)?;
+        Some(self.0[k])
+    }
+}
+
+/// A histogram of pause lengths in nanoseconds (3 significant digits, 10 ns to 1 hour).
+/// Shared between the log and its snapshots: a snapshot costs no copy, and the log copies
+/// the histogram only if it records while a snapshot is still alive.
+#[derive(Clone, PartialEq)]
+pub struct PauseHistogram(Arc<Histogram<u32>>);
+
+impl Default for PauseHistogram {
+    fn default() -> Self {
+        PauseHistogram(Arc::new(
+            Histogram::new_with_bounds(10, 3_600_000_000_000, 3).expect("valid histogram bounds"),
+        ))
+    }
+}
+
+impl std::fmt::Debug for PauseHistogram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "PauseHistogram {{ count: {}, max_ns: {} }}",
+            self.0.len(),
+            self.0.max()
+        )
+    }
+}
+
+impl PauseHistogram {
+    /// The histogram, to read percentiles or serialise it.
+    pub fn histogram(&self) -> &Histogram<u32> {
+        &self.0
+    }
+
+    /// Counts one pause of `pause` (at least 1 ns: a pause the clock could not see still
+    /// happened).
+    fn record(&mut self, pause: Duration) {
+        Arc::make_mut(&mut self.0).saturating_record(nanos(pause).max(1));
+    }
+
+    /// The histogram in HdrHistogram's V2 deflate format, base64-encoded: the format of
+    /// HdrHistogram's interval logs, which every HdrHistogram library reads; a few hundred
+    /// bytes for a run of any length.
+    pub fn encode(&self) -> String {
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(self.histogram(), &mut bytes)
+            .expect("a histogram serialises into memory");
+        BASE64_STANDARD.encode(bytes)
+    }
+
+    /// A histogram [`PauseHistogram::encode`] wrote (or any V2 or V2 deflate histogram).
+    pub fn decode<T: Counter>(text: &str) -> Result<Histogram<T>, String> {
+        let bytes = BASE64_STANDARD
+            .decode(text.trim())
+            .map_err(|e| format!("pause histogram: not base64: {e}"))?;
+        Deserializer::new()
+            .deserialize(&mut bytes.as_slice())
+            .map_err(|e| format!("pause histogram: {e:?}"))
+    }
+
+    /// Count, median, 99th percentile and longest.
+    pub fn summary(&self) -> PauseSummary {
+        let h = self.histogram();
+        if h.is_empty() {
+            return PauseSummary::default();
+        }
+        let at = |q: f64| Duration::from_nanos(h.value_at_quantile(q));
+        PauseSummary {
+            count: h.len(),
+            p50: at(0.5),
+            p99: at(0.99),
+            max: Duration::from_nanos(h.max()),
+        }
+    }
+}
+
 /// A snapshot of a collector's statistics.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stats {
@@ -86,6 +211,8 @@ pub struct Stats {
     pub gc_time: Duration,
     /// Percentiles of the pauses the collector chose (explicit collections aside).
     pub pauses: PauseSummary,
+    /// Survival of young objects through minor cycles.
+    pub young: YoungSurvival,
     /// The full collections the program asked for.
     pub explicit: ExplicitCollections,
     /// The same pauses in the thread's CPU time, when measured
@@ -93,6 +220,16 @@ pub struct Stats {
     pub pause_cpu: Option<PauseSummary>,
     /// Minimum mutator utilisation from the collector's creation to this snapshot.
     pub mmu: Mmu,
+    /// The same at every window of [`MMU_WINDOWS_NS`].
+    pub mmu_curve: MmuCurve,
+    /// The MMU curve on the collecting thread's CPU clock, when pauses are timed in CPU
+    /// time (`HeapConfig::pause_cpu_time`): the time the machine took from the program
+    /// (a preempted virtual CPU) counts as neither mutator nor pause.
+    pub mmu_cpu_curve: Option<MmuCurve>,
+    /// Every pause the collector chose (explicit collections aside), for merging runs.
+    pub pause_histogram: PauseHistogram,
+    /// The same pauses in thread CPU time, when measured.
+    pub pause_cpu_histogram: Option<PauseHistogram>,
     /// Bytes allocated over the heap's life (block sizes, rounded to cells; huge blocks
     /// count their mapping).
     pub allocated_bytes: u64,
@@ -130,16 +267,17 @@ pub struct HeapSizes {
     pub huge_blocks: usize,
 }
 
-/// The window lengths [`Mmu`] reports, in nanoseconds, in the order of its fields.
-const MMU_WINDOW_NANOS: [u64; 3] = [1_000_000, 10_000_000, 100_000_000];
+/// Where the windows [`Mmu`] reports (1, 10, 100 ms, in the order of its fields) are in
+/// [`MMU_WINDOWS_NS`].
+const MMU_NAMED_WINDOWS: [usize; 3] = [3, 6, 9];
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// Computes minimum mutator utilisation online, from pauses given in time order, with memory
-/// bounded by the pauses of the last 100 ms (not by the length of the run) and O(1)
-/// amortised work per pause.
+/// bounded by the pauses of the last second (the longest window; not by the length of the
+/// run) and O(1) amortised work per pause and window.
 ///
 /// Public so that tests and tools can feed exact synthetic timelines; [`PauseLog`] feeds it
 /// the collector's real pauses.
@@ -188,7 +326,7 @@ fn nanos(d: Duration) -> u64 {
 /// utilisation over the whole run, the MMU of the longest window there is.
 #[derive(Clone, Debug)]
 pub struct MmuTracker {
-    windows: [MmuWindow; 3],
+    windows: [MmuWindow; MMU_WINDOWS_NS.len()],
     /// End of the latest pause, in nanoseconds from the run's start.
     last_end: u64,
     /// All pause time recorded, in nanoseconds.
@@ -253,7 +391,7 @@ impl MmuWindow {
 impl Default for MmuTracker {
     fn default() -> Self {
         MmuTracker {
-            windows: MMU_WINDOW_NANOS.map(MmuWindow::new),
+            windows: MMU_WINDOWS_NS.map(MmuWindow::new),
             last_end: 0,
             total: 0,
         }
@@ -283,39 +421,41 @@ impl MmuTracker {
     /// end, whatever `run` says). For a window longer than the run, the utilisation over
     /// the whole run; with no pauses, 1.0.
     pub fn mmu(&self, run: Duration) -> Mmu {
-        let run = nanos(run).max(self.last_end);
-        let [w1, w10, w100] = &self.windows;
+        let curve = self.curve(run);
+        let [w1, w10, w100] = MMU_NAMED_WINDOWS.map(|k| curve.0[k]);
         Mmu {
-            window_1ms: w1.mmu(run, self.total),
-            window_10ms: w10.mmu(run, self.total),
-            window_100ms: w100.mmu(run, self.total),
+            window_1ms: w1,
+            window_10ms: w10,
+            window_100ms: w100,
         }
     }
-}
 
-fn summarize(histogram: &Histogram<u32>) -> PauseSummary {
-    if histogram.is_empty() {
-        return PauseSummary::default();
-    }
-    let at = |q: f64| Duration::from_nanos(histogram.value_at_quantile(q));
-    PauseSummary {
-        count: histogram.len(),
-        p50: at(0.5),
-        p99: at(0.99),
-        max: Duration::from_nanos(histogram.max()),
+    /// The MMU at every window of [`MMU_WINDOWS_NS`], as [`MmuTracker::mmu`] computes it.
+    pub fn curve(&self, run: Duration) -> MmuCurve {
+        let run = nanos(run).max(self.last_end);
+        MmuCurve(self.windows.each_ref().map(|w| w.mmu(run, self.total)))
     }
 }
 
 /// Records pauses and cycles as a collector runs; the run starts when the log is created.
 pub struct PauseLog {
-    histogram: Histogram<u32>,
+    histogram: PauseHistogram,
     /// Pauses in thread CPU time, when measured.
-    cpu_histogram: Option<Histogram<u32>>,
+    cpu: Option<CpuPauses>,
     total: Duration,
     explicit: ExplicitCollections,
     minor_cycles: u64,
     major_cycles: u64,
+    young: YoungSurvival,
     created: Instant,
+    mmu: MmuTracker,
+}
+
+/// The pauses on the thread's CPU clock: their lengths, and their MMU on a timeline that
+/// starts at the thread CPU time the log was created at.
+struct CpuPauses {
+    histogram: PauseHistogram,
+    created: Duration,
     mmu: MmuTracker,
 }
 
@@ -333,19 +473,16 @@ impl PauseStart {
     }
 }
 
-fn pause_histogram() -> Histogram<u32> {
-    Histogram::new_with_bounds(10, 3_600_000_000_000, 3).expect("valid histogram bounds")
-}
-
 impl Default for PauseLog {
     fn default() -> Self {
         PauseLog {
-            histogram: pause_histogram(),
-            cpu_histogram: None,
+            histogram: PauseHistogram::default(),
+            cpu: None,
             total: Duration::ZERO,
             explicit: ExplicitCollections::default(),
             minor_cycles: 0,
             major_cycles: 0,
+            young: YoungSurvival::default(),
             created: Instant::now(),
             mmu: MmuTracker::default(),
         }
@@ -356,7 +493,11 @@ impl PauseLog {
     /// A log for a collector configured by `config` (pauses in CPU time too if asked).
     pub fn new(config: &HeapConfig) -> Self {
         PauseLog {
-            cpu_histogram: config.pause_cpu_time.then(pause_histogram),
+            cpu: config.pause_cpu_time.then(|| CpuPauses {
+                histogram: PauseHistogram::default(),
+                created: thread_cpu_time(),
+                mmu: MmuTracker::default(),
+            }),
             ..PauseLog::default()
         }
     }
@@ -366,7 +507,7 @@ impl PauseLog {
     pub fn begin(&self) -> PauseStart {
         PauseStart {
             wall: Instant::now(),
-            cpu: self.cpu_histogram.as_ref().map(|_| thread_cpu_time()),
+            cpu: self.cpu.as_ref().map(|_| thread_cpu_time()),
         }
     }
 
@@ -374,10 +515,20 @@ impl PauseLog {
     #[inline]
     pub fn end(&mut self, start: PauseStart) {
         self.record(start.wall, start.wall.elapsed());
-        if let (Some(histogram), Some(cpu)) = (&mut self.cpu_histogram, start.cpu) {
-            let nanos = nanos(thread_cpu_time().saturating_sub(cpu)).max(1);
-            histogram.saturating_record(nanos);
+        if let Some(pause) = self.record_cpu(start) {
+            if let Some(cpu) = &mut self.cpu {
+                cpu.histogram.record(pause);
+            }
         }
+    }
+
+    /// Places the pause `start` began, ending now, on the CPU timeline; returns its
+    /// length in CPU time, when measured.
+    fn record_cpu(&mut self, start: PauseStart) -> Option<Duration> {
+        let (cpu, began) = (self.cpu.as_mut()?, start.cpu?);
+        let pause = thread_cpu_time().saturating_sub(began);
+        cpu.mmu.record(began.saturating_sub(cpu.created), pause);
+        Some(pause)
     }
 
     /// Ends an explicit full collection `start` began: GC time and MMU count it, the
@@ -387,6 +538,7 @@ impl PauseLog {
         self.total += pause;
         self.mmu
             .record(start.wall.saturating_duration_since(self.created), pause);
+        self.record_cpu(start);
         self.explicit.count += 1;
         self.explicit.total += pause;
         self.explicit.max = self.explicit.max.max(pause);
@@ -397,8 +549,7 @@ impl PauseLog {
     /// happen; O(1) amortised.
     pub fn record(&mut self, start: Instant, pause: Duration) {
         self.total += pause;
-        let nanos = u64::try_from(pause.as_nanos()).unwrap_or(u64::MAX).max(1);
-        self.histogram.saturating_record(nanos);
+        self.histogram.record(pause);
         self.mmu
             .record(start.saturating_duration_since(self.created), pause);
     }
@@ -411,9 +562,16 @@ impl PauseLog {
         }
     }
 
+    /// Counts what a minor cycle found of the young objects: `allocated` bytes were
+    /// allocated since the previous cycle's marking ended, `surviving` of them marked.
+    pub fn count_young(&mut self, allocated: u64, surviving: u64) {
+        self.young.allocated_bytes += allocated;
+        self.young.surviving_bytes += surviving;
+    }
+
     /// Pause count and percentiles.
     pub fn summary(&self) -> PauseSummary {
-        summarize(&self.histogram)
+        self.histogram.summary()
     }
 
     /// Minimum mutator utilisation from the log's creation until now.
@@ -424,15 +582,24 @@ impl PauseLog {
     /// Statistics of a heap of `sizes` with these pauses; MMU runs until now.
     pub fn stats(&self, sizes: HeapSizes) -> Stats {
         let pauses = self.summary();
+        let run = self.created.elapsed();
         Stats {
-            pause_cpu: self.cpu_histogram.as_ref().map(summarize),
+            pause_cpu: self.cpu.as_ref().map(|c| c.histogram.summary()),
+            mmu_curve: self.mmu.curve(run),
+            mmu_cpu_curve: self
+                .cpu
+                .as_ref()
+                .map(|c| c.mmu.curve(thread_cpu_time().saturating_sub(c.created))),
+            pause_histogram: self.histogram.clone(),
+            pause_cpu_histogram: self.cpu.as_ref().map(|c| c.histogram.clone()),
             cycles: self.minor_cycles + self.major_cycles,
             minor_cycles: self.minor_cycles,
             major_cycles: self.major_cycles,
             gc_time: self.total,
             pauses,
+            young: self.young,
             explicit: self.explicit,
-            mmu: self.mmu(),
+            mmu: self.mmu.mmu(run),
             allocated_bytes: sizes.allocated_bytes,
             live_bytes: sizes.live_bytes,
             heap_bytes: sizes.heap_bytes,
@@ -465,6 +632,15 @@ mod tests {
     }
 
     #[test]
+    fn stats_sum_young_survival_over_minor_cycles() {
+        let mut log = PauseLog::default();
+        log.count_young(1000, 100);
+        log.count_young(3000, 0);
+        let young = log.stats(HeapSizes::default()).young;
+        assert_eq!((young.allocated_bytes, young.surviving_bytes), (4000, 100));
+    }
+
+    #[test]
     fn stats_count_cycles_by_kind() {
         let mut log = PauseLog::default();
         for _ in 0..3 {
@@ -486,7 +662,24 @@ mod tests {
             tracker.record(Duration::from_micros(10 * i), Duration::from_micros(1));
         }
         let kept: Vec<usize> = tracker.windows.iter().map(|w| w.recent.len()).collect();
-        assert_eq!(kept, [100, 1_000, 10_000]);
+        assert_eq!(
+            kept,
+            [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+        );
         assert_eq!(tracker.mmu(Duration::from_secs(10)).window_1ms, 0.9);
+    }
+
+    #[test]
+    fn a_pause_histogram_survives_encoding() {
+        let mut h = PauseHistogram::default();
+        for micros in 1..=100_000u64 {
+            h.record(Duration::from_nanos(micros * 997));
+        }
+        let text = h.encode();
+        assert!(text.len() < 64 << 10, "{} bytes", text.len());
+        let back = PauseHistogram::decode::<u32>(&text).unwrap();
+        assert_eq!(&back, h.histogram());
+        assert!(PauseHistogram::decode::<u32>("not base64!").is_err());
+        assert!(PauseHistogram::decode::<u32>("aGVsbG8=").is_err());
     }
 }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use gc_core::collectors::NewGc;
-use gc_core::stats::Mmu;
+use gc_core::stats::{Mmu, MmuCurve, PauseHistogram};
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND, WEAK_KEYS_KIND};
 use gc_core::{Collector, ExplicitCollections, GcMode, HeapConfig, PauseSummary, Stats};
 
@@ -38,6 +38,10 @@ fn untimed(stats: Stats) -> Stats {
         },
         pause_cpu: None,
         mmu: Mmu::default(),
+        mmu_curve: MmuCurve::default(),
+        mmu_cpu_curve: None,
+        pause_histogram: PauseHistogram::default(),
+        pause_cpu_histogram: None,
         ..stats
     }
 }

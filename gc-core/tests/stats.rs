@@ -4,13 +4,12 @@
 use std::time::Duration;
 
 use gc_core::collectors::{Epsilon, Stw};
-use gc_core::stats::{CycleKind, Mmu, MmuTracker, PauseLog};
+use gc_core::stats::{CycleKind, Mmu, MmuTracker, PauseLog, MMU_WINDOWS_NS};
 use gc_core::testing::{RootList, TestModel};
 use gc_core::{Collector, HeapConfig};
 
 const MS: Duration = Duration::from_millis(1);
 const US: Duration = Duration::from_micros(1);
-const WINDOWS: [u64; 3] = [1_000_000, 10_000_000, 100_000_000];
 
 /// The MMU of pauses given as (start, length), over a run of `run`.
 fn mmu_of(pauses: &[(Duration, Duration)], run: Duration) -> Mmu {
@@ -150,7 +149,7 @@ fn brute_force_mmu(pauses: &[(u64, u64)], run: u64, w: u64) -> f64 {
 }
 
 #[test]
-fn online_mmu_matches_brute_force_on_random_timelines() {
+fn online_mmu_curve_matches_brute_force_on_random_timelines() {
     let mut rng = fastrand::Rng::with_seed(7);
     // A length or gap at one of several scales, from sub-microsecond to over 100 ms.
     let span = |rng: &mut fastrand::Rng| -> u64 {
@@ -174,9 +173,17 @@ fn online_mmu_matches_brute_force_on_random_timelines() {
             .iter()
             .map(|&(s, e)| (Duration::from_nanos(s), Duration::from_nanos(e - s)))
             .collect();
-        let got = mmu_of(&timeline, Duration::from_nanos(run));
-        let got = [got.window_1ms, got.window_10ms, got.window_100ms];
-        for (i, &w) in WINDOWS.iter().enumerate() {
+        let mut tracker = MmuTracker::default();
+        for &(start, length) in &timeline {
+            tracker.record(start, length);
+        }
+        let got = tracker.curve(Duration::from_nanos(run)).0;
+        let named = tracker.mmu(Duration::from_nanos(run));
+        assert_eq!(
+            [named.window_1ms, named.window_10ms, named.window_100ms],
+            [got[3], got[6], got[9]]
+        );
+        for (i, &w) in MMU_WINDOWS_NS.iter().enumerate() {
             let want = if run == 0 {
                 1.0
             } else {
@@ -235,4 +242,86 @@ fn epsilon_never_pauses() {
         (0, 0, 0)
     );
     assert_eq!(stats.mmu, mmu(1.0, 1.0, 1.0));
+}
+
+#[test]
+fn the_pause_histogram_holds_every_pause_and_snapshots_do_not_move() {
+    let mut log = PauseLog::default();
+    let now = std::time::Instant::now();
+    for micros in [10, 20, 30, 1000] {
+        log.record(now, micros * US);
+    }
+    let before = log.stats(gc_core::HeapSizes::default());
+    log.record(now, 5 * MS);
+    let after = log.stats(gc_core::HeapSizes::default());
+    let h = before.pause_histogram.histogram();
+    assert_eq!(h.len(), 4);
+    // 3 significant digits: within 0.1%.
+    assert!(h.max().abs_diff(1_000_000) <= 1_000, "{}", h.max());
+    assert_eq!(after.pause_histogram.histogram().len(), 5);
+    assert_eq!(after.pauses.count, 5);
+    assert!(before.pause_cpu_histogram.is_none() && before.mmu_cpu_curve.is_none());
+}
+
+#[test]
+fn pauses_timed_in_cpu_time_have_their_own_histogram_and_mmu_curve() {
+    let config = HeapConfig {
+        pause_cpu_time: true,
+        ..HeapConfig::default()
+    };
+    let mut log = PauseLog::new(&config);
+    let start = log.begin();
+    // Work on this thread's CPU clock inside the pause.
+    let mut x = 0u64;
+    for i in 0..2_000_000u64 {
+        x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+    }
+    log.end(start);
+    let stats = log.stats(gc_core::HeapSizes::default());
+    let cpu = stats.pause_cpu_histogram.expect("CPU pauses measured");
+    assert_eq!(cpu.histogram().len(), 1);
+    assert!(cpu.histogram().max() > 0);
+    let curve = stats.mmu_cpu_curve.expect("a CPU-time MMU curve");
+    // The pause is all of this thread's CPU time since the log began but the few
+    // instructions around it: the shortest windows are all pause.
+    assert!(curve.0[0] < 1.0, "{curve:?}");
+    for pair in curve.0.windows(2) {
+        assert!(
+            pair[0] <= pair[1] + 1e-12,
+            "MMU never falls with the window: {curve:?}"
+        );
+    }
+}
+
+#[test]
+fn newgc_minor_cycles_measure_young_survival() {
+    use gc_core::collectors::NewGc;
+    use gc_core::testing::{node_bytes, Node, NODE_KIND};
+    let config = HeapConfig {
+        mode: Some(gc_core::GcMode::Generational),
+        step_deadline: None,
+        ..HeapConfig::default()
+    };
+    let mut gc = NewGc::<TestModel>::new(config);
+    let mut roots = RootList::default();
+    // 400,000 nodes of 32 bytes (12.8 MB, several minor cycles), one in ten kept.
+    for i in 0..400_000u64 {
+        let obj = gc
+            .alloc_object(NODE_KIND, node_bytes(2), &mut roots)
+            .unwrap();
+        // SAFETY: a fresh block of node_bytes(2) bytes.
+        let node = unsafe { Node::init(obj, i, 2) };
+        if i % 10 == 0 {
+            roots.0.push(node.0);
+        }
+    }
+    let stats = gc.stats();
+    let young = stats.young;
+    assert!(stats.minor_cycles > 0, "{stats:?}");
+    assert!(young.allocated_bytes > 0, "{stats:?}");
+    let survival = young.surviving_bytes as f64 / young.allocated_bytes as f64;
+    assert!(
+        (0.05..=0.2).contains(&survival),
+        "survival {survival}: {young:?}"
+    );
 }

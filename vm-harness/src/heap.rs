@@ -38,14 +38,18 @@
 
 use gc_core::{Collector, Liveness, ObjectRef, OutOfMemory, Roots, Tracer};
 
+use crate::alloc_counts::AllocCounts;
 use crate::model::LuaModel;
 use crate::roots::RootStack;
 use crate::value::Value;
 
-/// The collector and the allocation counters of the stress mode.
+/// The collector, what the program allocated, and the allocation counters of the stress
+/// mode.
 pub struct Heap<C> {
     /// The collector, public so the VM can read statistics and set limits.
     pub gc: C,
+    /// Every allocation by kind (for `luagc --stats-json`).
+    pub counts: AllocCounts,
     stress_every: u32,
     countdown: u32,
 }
@@ -56,6 +60,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
     pub fn new(gc: C, stress_every: u32) -> Self {
         Heap {
             gc,
+            counts: AllocCounts::default(),
             stress_every,
             countdown: stress_every,
         }
@@ -73,12 +78,38 @@ impl<C: Collector<LuaModel>> Heap<C> {
         if self.stress_every != 0 {
             self.stress(roots);
         }
-        self.gc.alloc_object(kind, bytes, roots)
+        let obj = self.gc.alloc_object(kind, bytes, roots)?;
+        self.counts.object(kind, bytes);
+        Ok(obj)
     }
 
-    /// Allocates a leaf block (no header, never traced by itself).
+    /// Allocates a leaf block (no header, never traced by itself) other than a string's.
     #[inline(always)]
     pub fn alloc_leaf<R: RootStack>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        let block = self.alloc_block(bytes, roots)?;
+        self.counts.leaf(bytes);
+        Ok(block)
+    }
+
+    /// Allocates a string's leaf block.
+    #[inline(always)]
+    pub fn alloc_string<R: RootStack>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        let block = self.alloc_block(bytes, roots)?;
+        self.counts.string(bytes);
+        Ok(block)
+    }
+
+    /// A leaf block, uncounted.
+    #[inline(always)]
+    fn alloc_block<R: RootStack>(
         &mut self,
         bytes: usize,
         roots: &mut R,

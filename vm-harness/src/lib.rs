@@ -8,16 +8,20 @@
 //!   format.
 //! - [`value`], [`object`]: the value type and the heap objects, one file per kind;
 //!   [`model`] tells the collector how to trace them, [`roots`] what to mark from.
-//! - [`heap`]: the allocation front (collector plus GC-stress mode).
+//! - [`heap`]: the allocation front (collector plus GC-stress mode); [`alloc_counts`]
+//!   counts what it allocates by kind.
+//! - [`latency_json`]: the pause histograms and MMU curves `luagc --stats-json` writes.
 //! - [`vm`]: the interpreter, calls, metamethods, errors and coroutines.
 //! - [`stdlib`]: the standard libraries, one file each.
 //! - [`text`]: Lua's text algorithms (patterns, `string.format`, number conversions);
 //!   [`convert`] adapts its number conversions to the VM's buffers.
 
+pub mod alloc_counts;
 pub mod binary_chunk;
 pub mod compiler;
 pub mod convert;
 pub mod heap;
+pub mod latency_json;
 pub mod model;
 pub mod object;
 pub mod roots;

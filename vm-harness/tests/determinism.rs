@@ -50,6 +50,7 @@ fn untimed_stats(args: &[&str], run: usize) -> serde_json::Value {
         "explicit_ms",
         "pause_cpu_ms",
         "mmu",
+        "latency",
     ] {
         object.remove(timed);
     }

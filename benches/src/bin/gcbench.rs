@@ -17,8 +17,10 @@ use benches::gcbench::environment::Environment;
 use benches::gcbench::matrix::{self, Matrix, SizeClass};
 use benches::gcbench::measure::{self, RunRecord};
 use benches::gcbench::minheap;
+use benches::gcbench::progress::Progress;
 use benches::gcbench::report;
 use benches::gcbench::results::{Results, FORMAT};
+use benches::gcbench::sweep::{Point, Sweep};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Command line.
@@ -62,9 +64,11 @@ enum Cmd {
         tolerance: f64,
     },
     /// The workloads' nominal statistics: each workload of a matrix (default
-    /// benches/matrices/paper.toml, at its benchmark sizes) run once under newgc and once
-    /// under stw; prints a Markdown table of allocation volume and rate, live heap (stw's
-    /// peak heap), survival, GC time share and peak RSS, and the spread of each.
+    /// benches/matrices/paper.toml, at its benchmark sizes) run once under stw and once
+    /// under newgc in generational mode, and its minimum heap under stw bisected; prints a
+    /// Markdown table of allocation volume and rate, objects by kind, mean object size,
+    /// large-object share, young survival, live heap, minimum heap, GC time share and
+    /// peak RSS, and the spread of rate, survival and live heap.
     Characterize {
         /// The matrix file whose workloads run (default: benches/matrices/paper.toml).
         matrix: Option<PathBuf>,
@@ -80,12 +84,23 @@ enum Cmd {
         /// Run the workloads crate's scripts at this size instead of the matrix's arguments.
         #[arg(long, value_enum)]
         size: Option<Size>,
+        /// Take the minimum heaps from FILE (written by a previous characterize, `gcbench
+        /// minheap` or `gcbench run`) instead of bisecting them; those it lacks are bisected.
+        #[arg(long, value_name = "FILE")]
+        reuse_minheap: Option<PathBuf>,
+        /// Leave the minimum heaps FILE does not give blank instead of bisecting them.
+        #[arg(long)]
+        skip_minheap: bool,
+        /// The relative precision of the minimum heap.
+        #[arg(long, value_name = "FRACTION", default_value_t = 0.03)]
+        tolerance: f64,
     },
-    /// Regenerate the report of a results file without running anything.
+    /// Regenerate the report of a results file without running anything: DIR/report.md
+    /// (the tables `run` printed, then the figures) and the figures as SVG in DIR/figures.
     Report {
         /// A results file written by `gcbench run`.
         results: PathBuf,
-        /// The directory to write report.md to (created if missing).
+        /// The directory to write report.md and figures/ to (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
@@ -115,6 +130,11 @@ struct RunArgs {
     /// (smoke sizes are checked against lua5.1's recorded checksums).
     #[arg(long, value_enum)]
     size: Option<Size>,
+    /// Take the minimum heaps of the matrix's space sweep from FILE (written by `gcbench
+    /// minheap`, or a results file of `gcbench run`) instead of bisecting them again;
+    /// those it lacks are bisected.
+    #[arg(long, value_name = "FILE")]
+    reuse_minheap: Option<PathBuf>,
 }
 
 /// `--size`.
@@ -136,17 +156,25 @@ fn main() -> ExitCode {
             luagc,
             workloads,
             size,
-        } => characterize_workloads(RunArgs {
-            matrix: Some(matrix.unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper.toml")
-            })),
-            out,
-            luagc,
-            workloads,
-            configs: None,
-            invocations: None,
-            size,
-        }),
+            reuse_minheap,
+            skip_minheap,
+            tolerance,
+        } => characterize_workloads(
+            RunArgs {
+                matrix: Some(matrix.unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper.toml")
+                })),
+                out,
+                luagc,
+                workloads,
+                configs: None,
+                invocations: None,
+                size,
+                reuse_minheap,
+            },
+            tolerance,
+            skip_minheap,
+        ),
         Cmd::Minheap {
             matrix,
             out,
@@ -164,6 +192,7 @@ fn main() -> ExitCode {
                 configs,
                 invocations: None,
                 size,
+                reuse_minheap: None,
             },
             tolerance,
         ),
@@ -179,11 +208,24 @@ fn main() -> ExitCode {
 
 fn regenerate(results: &Path, out: &Path) -> Result<ExitCode, String> {
     let r = Results::read(results)?;
-    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let figures_dir = out.join(report::FIGURES_DIR);
+    std::fs::create_dir_all(&figures_dir)
+        .map_err(|e| format!("cannot create {}: {e}", figures_dir.display()))?;
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    let (text, figures) = report::document(&r)?;
+    for f in &figures {
+        write(figures_dir.join(&f.file), &f.svg)?;
+    }
     let path = out.join("report.md");
-    std::fs::write(&path, report::render(&r))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("gcbench: wrote {}", path.display());
+    write(path.clone(), &text)?;
+    eprintln!(
+        "gcbench: wrote {} and {} figure(s) in {}",
+        path.display(),
+        figures.len(),
+        figures_dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -285,48 +327,79 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         configs,
         reference,
         records: Vec::new(),
+        min_heaps: Vec::new(),
         complete: false,
     };
     results.write(&out)?;
     print!("{}", report::header(&results));
 
-    let n = results.configs.len();
-    let invocations = results.matrix.invocations;
-    let total = n * invocations * results.matrix.workloads.len();
-    let mut done = 0usize;
-    let mut failed = 0usize;
+    let cached = match &args.reuse_minheap {
+        Some(path) => minheap::read_cache(path)?,
+        None => Vec::new(),
+    };
+    let plain: Vec<Variant> = (0..results.configs.len())
+        .map(|config| Variant {
+            config,
+            point: None,
+        })
+        .collect();
+    let swept: Vec<usize> = match &results.matrix.sweep {
+        Some(_) => (0..results.configs.len())
+            .filter(|&k| sweeps(&results.configs[k]))
+            .collect(),
+        None => Vec::new(),
+    };
+    let sweep_runs = results.matrix.sweep.as_ref().map_or(0, |s| {
+        swept.len() * s.invocations * (s.heap_factors.len() + s.setpause.len())
+    });
+    let mut progress = Progress::new(
+        results.matrix.workloads.len() * (plain.len() * results.matrix.invocations + sweep_runs),
+    );
     let mut mismatched = Vec::new();
-    let started = std::time::Instant::now();
+    let invocations = results.matrix.invocations;
     for w in results.matrix.workloads.clone() {
-        for round in 0..invocations {
-            // The starting configuration moves by one every round: none always runs first
-            // (on a fresh page cache, after the heaviest one, ...).
-            for position in 0..n {
-                let c = &results.configs[(position + round) % n];
-                let record =
-                    measure::run_once(c, &w, round, position, &stats_dir).unwrap_or_else(|e| {
-                        RunRecord::not_started(&w.name, &c.name, round, position, &w.args, e)
-                    });
-                done += 1;
-                progress(&record, done, total, started.elapsed().as_secs_f64());
-                if !record.ok {
-                    failed += 1;
-                }
-                results.records.push(record);
-            }
+        run_rounds(
+            &mut results,
+            &w,
+            &plain,
+            invocations,
+            &stats_dir,
+            &mut progress,
+        );
+        if let Some(sweep) = results.matrix.sweep.clone() {
+            let variants = sweep_variants(
+                &mut results,
+                &w,
+                &sweep,
+                &swept,
+                &cached,
+                &stats_dir,
+                &mut progress,
+            );
+            run_rounds(
+                &mut results,
+                &w,
+                &variants,
+                sweep.invocations,
+                &stats_dir,
+                &mut progress,
+            );
         }
         let (section, _, mismatch) = report::workload_section(&results, &w);
-        print!("{section}");
+        progress.suspend(|| print!("{section}"));
         if let Some(m) = mismatch {
-            eprintln!("gcbench: CHECKSUM MISMATCH in {}:", w.name);
+            let mut text = format!("CHECKSUM MISMATCH in {}:", w.name);
             for (line, who) in &m.checksums {
-                eprintln!("  {line:?}: {}", who.join(", "));
+                text.push_str(&format!("\n  {line:?}: {}", who.join(", ")));
             }
+            progress.note(&text);
             mismatched.push(w.name.clone());
         }
         // Rewritten after every workload, so an interrupted session keeps its data.
         results.write(&out)?;
     }
+    progress.finish();
+    let failed = progress.failed();
     results.complete = true;
     results.write(&out)?;
     let _ = std::fs::remove_dir_all(&stats_dir);
@@ -349,50 +422,126 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One line per run on stderr, with the time left estimated from the time so far; a
-/// failed run's stderr is shown in full there.
-fn progress(r: &RunRecord, done: usize, total: usize, elapsed_s: f64) {
-    let gc = r
-        .gc_ms()
-        .map_or_else(String::new, |gc| format!(", gc {gc:.1} ms"));
-    let eta = elapsed_s / done as f64 * (total - done) as f64;
-    eprintln!(
-        "gcbench: [{done}/{total}, ~{eta:.0} s left] {} {} (round {}): {:.1} ms, cpu {:.1} ms{gc}, {:.1} MB{}",
-        r.workload,
-        r.config,
-        r.round + 1,
-        r.wall_ms,
-        r.cpu_ms(),
-        r.max_rss_kb as f64 / 1024.0,
-        if r.ok { "" } else { "  FAILED" }
-    );
-    if let Some(t) = &r.stderr_tail {
-        let status = match (r.exit_code, r.signal) {
-            (Some(c), _) => format!("exit status {c}"),
-            (_, Some(s)) => format!("killed by signal {s}"),
-            _ => "did not run".to_owned(),
+/// One configuration as a round runs it: at a point of the space sweep, or not.
+struct Variant {
+    /// Its index in the results' configurations.
+    config: usize,
+    /// The point of the sweep.
+    point: Option<Point>,
+}
+
+/// The sweep's points for each configuration of `swept` on `w`: its minimum heap is
+/// taken from `cached` or bisected (and kept in `results`); without one, only the
+/// setpause points.
+fn sweep_variants(
+    results: &mut Results,
+    w: &matrix::WorkloadDef,
+    sweep: &Sweep,
+    swept: &[usize],
+    cached: &[minheap::Entry],
+    stats_dir: &Path,
+    progress: &mut Progress,
+) -> Vec<Variant> {
+    let mut variants = Vec::new();
+    for &k in swept {
+        let c = &results.configs[k];
+        let min = match cached.iter().find(|e| e.is_for(w, &c.name)) {
+            Some(e) => Some(e.clone()),
+            None => match minheap::measure(c, w, sweep.tolerance, stats_dir, &mut |n| {
+                progress.note(&format!("minimum heap: {n}"))
+            }) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    progress.fail();
+                    progress.note(&format!(
+                        "FAILED minimum heap of {} under {}: {e}; no heap factors",
+                        w.name, c.name
+                    ));
+                    None
+                }
+            },
         };
-        eprintln!("gcbench:   {status}; stderr:\n{t}");
+        let min_bytes = min.as_ref().map(|e| e.result.min_heap_bytes);
+        if min.is_none() {
+            progress.drop_runs(sweep.invocations * sweep.heap_factors.len());
+        }
+        results.min_heaps.extend(min);
+        variants.extend(sweep.points(min_bytes).into_iter().map(|p| Variant {
+            config: k,
+            point: Some(p),
+        }));
+    }
+    variants
+}
+
+/// True for the configurations the space sweep runs: luagc's, with a collector that
+/// collects (epsilon's time does not depend on the heap's size or on setpause).
+fn sweeps(c: &Config) -> bool {
+    c.kind == Kind::Luagc
+        && gc_core::collectors::registry()
+            .iter()
+            .any(|info| Some(info.name) == c.collector.as_deref() && info.collects)
+}
+
+/// Runs every variant `invocations` times on `w`, a round at a time, the order rotating
+/// every round (none always runs first: on a fresh page cache, after the heaviest one,
+/// ...); the records go into `results`.
+fn run_rounds(
+    results: &mut Results,
+    w: &matrix::WorkloadDef,
+    variants: &[Variant],
+    invocations: usize,
+    stats_dir: &Path,
+    progress: &mut Progress,
+) {
+    let n = variants.len();
+    for round in 0..invocations {
+        for position in 0..n {
+            let v = &variants[(position + round) % n];
+            let mut c = results.configs[v.config].clone();
+            if let Some(p) = &v.point {
+                c.prelude.extend(p.args());
+            }
+            let mut record =
+                measure::run_once(&c, w, round, position, stats_dir).unwrap_or_else(|e| {
+                    RunRecord::not_started(&w.name, &c.name, round, position, &w.args, e)
+                });
+            record.point = v.point;
+            progress.record(&record);
+            results.records.push(record);
+        }
     }
 }
 
-/// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
-fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
-    let (_, m) = load_matrix(&args)?;
+/// `gcbench characterize`: the workloads' nominal statistics.
+fn characterize_workloads(
+    args: RunArgs,
+    tolerance: f64,
+    skip_minheap: bool,
+) -> Result<ExitCode, String> {
+    check_tolerance(tolerance)?;
+    let (path, m) = load_matrix(&args)?;
     let mut notes = Vec::new();
     let luagc = configs::find_luagc(args.luagc.as_deref(), &mut notes)?;
     for n in &notes {
         eprintln!("gcbench: note: {n}");
     }
-    let config = |gc: &str| Config {
-        name: gc.to_owned(),
+    let config = |name: &str, prelude: &[&str]| Config {
+        name: name.to_owned(),
         kind: Kind::Luagc,
-        collector: Some(gc.to_owned()),
+        collector: Some(prelude[1].to_owned()),
         program: luagc.clone(),
-        prelude: vec!["--gc".to_owned(), gc.to_owned()],
+        prelude: prelude.iter().map(|a| (*a).to_owned()).collect(),
         note: String::new(),
+        settings: None,
     };
-    let (newgc, stw) = (config("newgc"), config("stw"));
+    let stw = config("stw", &["--gc", "stw"]);
+    let generational = config("newgc-gen", &["--gc", "newgc", "--gc-mode", "generational"]);
+    let mut min_heaps = match &args.reuse_minheap {
+        Some(file) => minheap::read_cache(file)?,
+        None => Vec::new(),
+    };
+    let cache = out_path(None, &path, "-characterize-minheap")?;
     let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
     std::fs::create_dir_all(&stats_dir)
         .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
@@ -412,28 +561,64 @@ fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
             );
             if !r.ok {
                 failed += 1;
-                if let Some(t) = &r.stderr_tail {
-                    eprintln!("{t}");
-                }
+                eprintln!(
+                    "gcbench:   {}; stderr:\n{}",
+                    r.status(),
+                    r.stderr_tail.as_deref().unwrap_or("")
+                );
             }
             r
         };
-        let (n, s) = (once(&newgc), once(&stw));
-        if n.ok && s.ok && w.checksum && n.checksum != s.checksum {
+        let (s, g) = (once(&stw), once(&generational));
+        if s.ok && g.ok && w.checksum && s.checksum != g.checksum {
             failed += 1;
             eprintln!(
-                "gcbench: {}: newgc printed {:?}, stw {:?}",
-                w.name, n.checksum, s.checksum
+                "gcbench: {}: stw printed {:?}, newgc {:?}",
+                w.name, s.checksum, g.checksum
             );
         }
+        let cached = min_heaps.iter().find(|e| e.is_for(w, &stw.name));
+        let min_heap_bytes = match cached {
+            Some(e) => Some(e.result.min_heap_bytes),
+            None if skip_minheap => None,
+            None => {
+                match minheap::measure_after(&s, &stw, w, tolerance, &stats_dir, &mut |n| {
+                    eprintln!("gcbench: minimum heap: {n}")
+                }) {
+                    Ok(e) => {
+                        let min = e.result.min_heap_bytes;
+                        min_heaps.push(e);
+                        let json = serde_json::json!({ "tool": "gcbench characterize", "entries": &min_heaps });
+                        std::fs::write(
+                            &cache,
+                            serde_json::to_string_pretty(&json).expect("serialises") + "\n",
+                        )
+                        .map_err(|e| format!("cannot write {}: {e}", cache.display()))?;
+                        Some(min)
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("gcbench: FAILED minimum heap of {}: {e}", w.name);
+                        None
+                    }
+                }
+            }
+        };
         rows.push(characterize::Row {
             workload: w.name.clone(),
             args: w.args.clone(),
-            newgc: n,
+            generational: g,
             stw: s,
+            min_heap_bytes,
         });
     }
     let _ = std::fs::remove_dir_all(&stats_dir);
+    if !min_heaps.is_empty() && args.reuse_minheap.is_none() {
+        eprintln!(
+            "gcbench: minimum heaps in {} (--reuse-minheap takes them)",
+            cache.display()
+        );
+    }
     let table = characterize::table(&rows);
     print!("{table}");
     if let Some(out) = &args.out {
@@ -446,10 +631,18 @@ fn characterize_workloads(args: RunArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
-    if !(tolerance > 0.0 && tolerance < 1.0) {
-        return Err("--tolerance must be between 0 and 1".to_owned());
+/// `--tolerance` checked.
+fn check_tolerance(tolerance: f64) -> Result<(), String> {
+    if tolerance > 0.0 && tolerance < 1.0 {
+        Ok(())
+    } else {
+        Err("--tolerance must be between 0 and 1".to_owned())
     }
+}
+
+/// `gcbench minheap`: the minimum heap of every workload under every luagc configuration.
+fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
+    check_tolerance(tolerance)?;
     let (path, m) = load_matrix(&args)?;
     let mut notes = Vec::new();
     let luagc = configs::find_luagc(args.luagc.as_deref(), &mut notes)?;
@@ -471,7 +664,9 @@ fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
     println!("|:--|:--|--:|--:|--:|--:|");
     for w in &m.workloads {
         for c in &luagc_configs {
-            match search(c, w, tolerance, &stats_dir) {
+            match minheap::measure(c, w, tolerance, &stats_dir, &mut |n| {
+                eprintln!("gcbench: {n}")
+            }) {
                 Ok(entry) => {
                     let mb = |b: u64| b as f64 / 1048576.0;
                     println!(
@@ -513,59 +708,5 @@ fn min_heaps(args: RunArgs, tolerance: f64) -> Result<ExitCode, String> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
-}
-
-/// The minimum heap of `w` under `c`: one run without a limit gives the checksum and the
-/// first guess (its peak heap); then trials with `--heap-limit`.
-fn search(
-    c: &configs::Config,
-    w: &matrix::WorkloadDef,
-    tolerance: f64,
-    stats_dir: &Path,
-) -> Result<minheap::Entry, String> {
-    let first = measure::run_once(c, w, 0, 0, stats_dir)?;
-    if !first.ok {
-        return Err(format!(
-            "fails without a limit: {}",
-            first.stderr_tail.unwrap_or_default()
-        ));
-    }
-    let peak = first
-        .stat(&["peak_heap_bytes"])
-        .ok_or("no peak_heap_bytes in luagc's statistics")? as u64;
-    let mut trial = |limit: u64| -> Result<minheap::Trial, String> {
-        let mut limited = c.clone();
-        limited.prelude.push(format!("--heap-limit={limit}"));
-        let r = measure::run_once(&limited, w, 0, 0, stats_dir)?;
-        let tail = r.stderr_tail.clone().unwrap_or_default();
-        eprintln!(
-            "gcbench: {} {} at {:.2} MB: {}",
-            w.name,
-            c.name,
-            limit as f64 / 1048576.0,
-            if r.ok { "completes" } else { "fails" }
-        );
-        if r.ok {
-            if r.checksum != first.checksum {
-                return Err(format!(
-                    "checksum {:?} at --heap-limit={limit}, {:?} without",
-                    r.checksum, first.checksum
-                ));
-            }
-            Ok(minheap::Trial::Completed)
-        } else if r.exit_code == Some(1) && tail.contains("not enough memory") {
-            Ok(minheap::Trial::OutOfMemory)
-        } else {
-            Err(format!("at --heap-limit={limit}: {tail}"))
-        }
-    };
-    let result = minheap::find(peak, tolerance, &mut trial)?;
-    Ok(minheap::Entry {
-        workload: w.name.clone(),
-        config: c.name.clone(),
-        args: w.args.clone(),
-        unlimited_peak_heap_bytes: peak,
-        result,
     })
 }

@@ -37,6 +37,11 @@ pub struct Config {
     pub prelude: Vec<String>,
     /// A short remark shown next to the name.
     pub note: String,
+    /// The settings luagc reported in force for this configuration (`settings` of its
+    /// `--stats-json`: arena size, GC threads, pause, stepmul, mode, ...), from the trial
+    /// run; `None` for interpreters.
+    #[serde(default)]
+    pub settings: Option<serde_json::Value>,
 }
 
 /// A program found for the run, with the version it reports (for the raw results).
@@ -51,7 +56,9 @@ pub struct Tool {
 }
 
 /// The `luagc` binary: `explicit` if given, else the workspace's dist build, else its
-/// release build (with a warning: release is not what timings should use).
+/// release build (with a warning: release is not what timings should use); when there
+/// is neither, the dist build is built first (`cargo build --profile dist -p
+/// vm-harness`, its output on stderr), so a fresh clone runs a matrix in one command.
 pub fn find_luagc(explicit: Option<&Path>, notes: &mut Vec<String>) -> Result<PathBuf, String> {
     if let Some(path) = explicit {
         return if path.is_file() {
@@ -60,6 +67,37 @@ pub fn find_luagc(explicit: Option<&Path>, notes: &mut Vec<String>) -> Result<Pa
             Err(format!("--luagc {}: no such file", path.display()))
         };
     }
+    if let Some(found) = built_luagc(notes) {
+        return Ok(found);
+    }
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    if workspace.join("Cargo.toml").is_file() {
+        eprintln!(
+            "gcbench: no luagc built yet: building it (cargo build --profile dist -p vm-harness)"
+        );
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let built = Command::new(cargo)
+            .args(["build", "--profile", "dist", "-p", "vm-harness"])
+            .current_dir(&workspace)
+            .stdin(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if built {
+            if let Some(found) = built_luagc(notes) {
+                notes.push(format!("built {}", found.display()));
+                return Ok(found);
+            }
+        }
+    }
+    Err(
+        "luagc not found in target/dist or target/release and could not be built: build it \
+         with `cargo build --profile dist -p vm-harness`, or pass --luagc PATH"
+            .to_owned(),
+    )
+}
+
+/// The workspace's dist build of luagc, else its release build (with a note).
+fn built_luagc(notes: &mut Vec<String>) -> Option<PathBuf> {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut targets = Vec::new();
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
@@ -77,15 +115,11 @@ pub fn find_luagc(explicit: Option<&Path>, notes: &mut Vec<String>) -> Result<Pa
                         path.display()
                     ));
                 }
-                return Ok(path);
+                return Some(path);
             }
         }
     }
-    Err(
-        "luagc not found in target/dist or target/release: build it with \
-         `cargo build --profile dist -p vm-harness`, or pass --luagc PATH"
-            .to_owned(),
-    )
+    None
 }
 
 /// The first line a program prints for `-v` (stdout or stderr: `lua5.1 -v` and
@@ -168,12 +202,24 @@ pub fn resolve(
             }
         };
         // Tried once, so a collector or option this program does not know is reported
-        // with its own message before anything is timed.
-        let out = Command::new(&program)
-            .args(&prelude)
-            .args(["-e", ""])
-            .stdin(Stdio::null())
-            .output();
+        // with its own message before anything is timed; luagc also says which settings
+        // are in force (its defaults included), for the report.
+        let settings_file = std::env::temp_dir().join(format!(
+            "gcbench-settings-{}-{}.json",
+            std::process::id(),
+            configs.len()
+        ));
+        let mut trial = Command::new(&program);
+        trial.args(&prelude);
+        if kind == Kind::Luagc {
+            trial.arg("--stats-json").arg(&settings_file);
+        }
+        let out = trial.args(["-e", ""]).stdin(Stdio::null()).output();
+        let settings = std::fs::read_to_string(&settings_file)
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|stats| stats.get("settings").cloned());
+        let _ = std::fs::remove_file(&settings_file);
         let problem = match out {
             Ok(out) if out.status.success() => None,
             Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_owned()),
@@ -205,6 +251,7 @@ pub fn resolve(
             program,
             prelude,
             note: def.note.clone(),
+            settings,
         });
     }
     Ok((tools, configs))

@@ -34,6 +34,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::sweep::{Sweep, SweepSpec};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -57,6 +58,7 @@ struct MatrixFile {
     config: Vec<Spanned<ConfigSpec>>,
     #[serde(default)]
     workload: Vec<Spanned<WorkloadSpec>>,
+    sweep: Option<Spanned<SweepSpec>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +180,9 @@ pub struct Matrix {
     pub configs: Vec<ConfigDef>,
     /// Workloads, in the order they run.
     pub workloads: Vec<WorkloadDef>,
+    /// The space sweep of the luagc configurations, if any.
+    #[serde(default)]
+    pub sweep: Option<Sweep>,
 }
 
 /// The 1-based line of byte `offset` in `text`.
@@ -429,7 +434,16 @@ impl Matrix {
             None => None,
         };
 
+        let sweep = match &file.sweep {
+            Some(spec) => Some(
+                Sweep::from_spec(spec.get_ref(), invocations)
+                    .map_err(|msg| err(spec.span(), msg))?,
+            ),
+            None => None,
+        };
+
         Ok(Matrix {
+            sweep,
             origin: shown,
             text: text.to_owned(),
             description: file.description,
@@ -705,6 +719,18 @@ checksum = false
         // size and args together.
         let e = error("[[config]]\nluagc = \"stw\"\n[[workload]]\nname = \"fib\"\nsize = \"smoke\"\nargs = []\n");
         assert!(e.starts_with("/m/x.toml:3: give `size` or `args`"), "{e}");
+        // A bad sweep.
+        let e = error(&format!(
+            "[[config]]\nluagc = \"stw\"\n{ok_workload}\n[sweep]\nheap_factors = [0.5]\n"
+        ));
+        assert!(e.starts_with("/m/x.toml:6: heap factor 0.5"), "{e}");
+        let e = error(&format!(
+            "[[config]]\nluagc = \"stw\"\n{ok_workload}\n[sweep]\nheap_factor = [2]\n"
+        ));
+        assert!(
+            e.starts_with("/m/x.toml:") && e.contains("heap_factor"),
+            "{e}"
+        );
         // Nothing to run.
         assert!(error("[[config]]\nluagc = \"stw\"\n").contains("no [[workload]]"));
         assert!(error(ok_workload).contains("no [[config]]"));

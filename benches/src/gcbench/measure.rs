@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::configs::{Config, Kind};
 use super::environment::steal_ms_now;
 use super::matrix::WorkloadDef;
+use super::sweep::Point;
 
 /// The raw record of one run, as written to the results file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,9 @@ pub struct RunRecord {
     pub stderr_tail: Option<String>,
     /// `luagc --stats-json` output, passed through whole (new fields included).
     pub stats: Option<Value>,
+    /// Where on the space sweep the run was made (`None`: a run of the matrix proper).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<Point>,
 }
 
 impl RunRecord {
@@ -81,6 +85,7 @@ impl RunRecord {
             checksum: None,
             stderr_tail: Some(format!("gcbench: {why}")),
             stats: None,
+            point: None,
         }
     }
 
@@ -96,6 +101,15 @@ impl RunRecord {
     /// GC time as luagc measured it.
     pub fn gc_ms(&self) -> Option<f64> {
         self.stat(&["gc_ms"])
+    }
+
+    /// How the run ended, for a failure's message: `exit status 1`, `killed by signal 9`.
+    pub fn status(&self) -> String {
+        match (self.exit_code, self.signal) {
+            (Some(c), _) => format!("exit status {c}"),
+            (_, Some(s)) => format!("killed by signal {s}"),
+            _ => "did not run".to_owned(),
+        }
     }
 
     /// CPU time: user + system, all threads.
@@ -245,5 +259,6 @@ pub fn run_once(
         checksum,
         stderr_tail,
         stats,
+        point: None,
     })
 }

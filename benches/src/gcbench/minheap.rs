@@ -5,7 +5,13 @@
 //! limit also completes at any larger one (true up to the collector's timing noise: the
 //! trials are recorded, so a reader can see a non-monotonic one).
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+
+use super::configs::Config;
+use super::matrix::WorkloadDef;
+use super::measure::{run_once, RunRecord};
 
 /// What one trial run at a heap limit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +112,101 @@ pub struct Entry {
     pub result: MinHeap,
 }
 
+impl Entry {
+    /// True when this is the entry of `w` under the configuration named `config`.
+    pub fn is_for(&self, w: &WorkloadDef, config: &str) -> bool {
+        self.workload == w.name && self.config == config && self.args == w.args
+    }
+}
+
+/// The minimum heap of `w` under `c`: one run without a limit gives the checksum and the
+/// first guess (its peak heap), then trials with `--heap-limit`, each told to `note`. A
+/// run that fails other than with "not enough memory", or completes with another
+/// checksum, is an error.
+pub fn measure(
+    c: &Config,
+    w: &WorkloadDef,
+    tolerance: f64,
+    stats_dir: &Path,
+    note: &mut dyn FnMut(String),
+) -> Result<Entry, String> {
+    let first = run_once(c, w, 0, 0, stats_dir)?;
+    measure_after(&first, c, w, tolerance, stats_dir, note)
+}
+
+/// [`measure`] with `first`, a run of `c` on `w` without a limit, already made.
+pub fn measure_after(
+    first: &RunRecord,
+    c: &Config,
+    w: &WorkloadDef,
+    tolerance: f64,
+    stats_dir: &Path,
+    note: &mut dyn FnMut(String),
+) -> Result<Entry, String> {
+    if !first.ok {
+        return Err(format!(
+            "fails without a limit: {}",
+            first.stderr_tail.clone().unwrap_or_default()
+        ));
+    }
+    let peak = first
+        .stat(&["peak_heap_bytes"])
+        .ok_or("no peak_heap_bytes in luagc's statistics")? as u64;
+    let mut trial = |limit: u64| -> Result<Trial, String> {
+        let mut limited = c.clone();
+        limited.prelude.push(format!("--heap-limit={limit}"));
+        let r = run_once(&limited, w, 0, 0, stats_dir)?;
+        let tail = r.stderr_tail.clone().unwrap_or_default();
+        note(format!(
+            "{} {} at {:.2} MB: {}",
+            w.name,
+            c.name,
+            limit as f64 / 1048576.0,
+            if r.ok { "completes" } else { "fails" }
+        ));
+        if r.ok {
+            if r.checksum != first.checksum {
+                return Err(format!(
+                    "checksum {:?} at --heap-limit={limit}, {:?} without",
+                    r.checksum, first.checksum
+                ));
+            }
+            Ok(Trial::Completed)
+        } else if r.exit_code == Some(1) && tail.contains("not enough memory") {
+            Ok(Trial::OutOfMemory)
+        } else {
+            Err(format!("at --heap-limit={limit}: {tail}"))
+        }
+    };
+    let result = find(peak, tolerance, &mut trial)?;
+    Ok(Entry {
+        workload: w.name.clone(),
+        config: c.name.clone(),
+        args: w.args.clone(),
+        unlimited_peak_heap_bytes: peak,
+        result,
+    })
+}
+
+/// The minimum heaps in `path`: a file `gcbench minheap` wrote (`entries`) or a results
+/// file of `gcbench run` with a sweep (`min_heaps`).
+pub fn read_cache(path: &Path) -> Result<Vec<Entry>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let list = json
+        .get("entries")
+        .or_else(|| json.get("min_heaps"))
+        .ok_or_else(|| {
+            format!(
+                "{}: no minimum heaps (neither `entries` nor `min_heaps`)",
+                path.display()
+            )
+        })?;
+    serde_json::from_value(list.clone()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +276,40 @@ mod tests {
         let m = find(1 << 20, 0.0, &mut fake(700_001)).unwrap();
         assert_eq!(m.min_heap_bytes, 700_001);
         assert_eq!(m.largest_failing_bytes, 700_000);
+    }
+
+    #[test]
+    fn cached_minimum_heaps_are_read_from_either_file() {
+        let entry = Entry {
+            workload: "w".into(),
+            config: "stw".into(),
+            args: vec!["3".into()],
+            unlimited_peak_heap_bytes: 5000,
+            result: find(4000, 0.03, &mut fake(3000)).unwrap(),
+        };
+        let dir = std::env::temp_dir().join(format!("gcbench-cache-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for key in ["entries", "min_heaps"] {
+            let path = dir.join(format!("{key}.json"));
+            let json = serde_json::json!({ "tool": "x", key: [&entry] });
+            std::fs::write(&path, json.to_string()).unwrap();
+            assert_eq!(read_cache(&path).unwrap(), std::slice::from_ref(&entry));
+        }
+        let path = dir.join("neither.json");
+        std::fs::write(&path, "{}").unwrap();
+        let e = read_cache(&path).unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(e.contains("no minimum heaps"), "{e}");
+        let w = WorkloadDef {
+            name: "w".into(),
+            script: "w.lua".into(),
+            args: vec!["3".into()],
+            size: None,
+            checksum: true,
+            expect: None,
+            line: 1,
+        };
+        assert!(entry.is_for(&w, "stw") && !entry.is_for(&w, "newgc"));
     }
 
     #[test]

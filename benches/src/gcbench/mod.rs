@@ -7,10 +7,14 @@
 pub mod characterize;
 pub mod configs;
 pub mod environment;
+pub mod latency;
 pub mod matrix;
 pub mod measure;
 pub mod minheap;
+pub mod plots;
+pub mod progress;
 pub mod report;
 pub mod results;
 pub mod stats;
 pub mod summary;
+pub mod sweep;

@@ -5,8 +5,10 @@
 
 use std::fmt::Write;
 
-use super::configs::{Config, Kind};
+use super::configs::Config;
+use super::latency::{Clock, Latency, PERCENTILES};
 use super::matrix::WorkloadDef;
+use super::plots::{wall_time_bars, workload_figures, Figure};
 use super::results::Results;
 use super::stats::{Estimate, RESAMPLES};
 use super::summary::{check_checksums, summarise, Mismatch, WorkloadSummary};
@@ -23,6 +25,61 @@ pub fn render(results: &Results) -> String {
         s.push_str("**The run was interrupted**: workloads without a section did not run.\n");
     }
     s
+}
+
+/// What `gcbench report` writes: report.md's text (the tables `run` printed, then the
+/// figures section) and the figures that go in [`FIGURES_DIR`].
+pub fn document(results: &Results) -> Result<(String, Vec<Figure>), String> {
+    let (section, figures) = figures(results)?;
+    Ok((render(results) + "\n" + &section, figures))
+}
+
+/// The directory under the report's where the figures go.
+pub const FIGURES_DIR: &str = "figures";
+
+/// The figures of `results` and the Markdown section that links them (as
+/// `figures/FILE`): [`plots`](super::plots) on every workload's summaries.
+pub fn figures(results: &Results) -> Result<(String, Vec<Figure>), String> {
+    let names: Vec<String> = results.configs.iter().map(|c| c.name.clone()).collect();
+    let mut summaries = Vec::new();
+    for w in &results.matrix.workloads {
+        if results.records.iter().any(|r| r.workload == w.name) {
+            let sum = summarise(
+                &w.name,
+                &results.configs,
+                &results.records,
+                results.reference.as_deref(),
+                results.matrix.seed,
+            );
+            summaries.push((w, sum));
+        }
+    }
+    let mut md = String::from("# Figures\n\n");
+    let mut all = Vec::new();
+    let link = |md: &mut String, f: &Figure| {
+        let _ = writeln!(md, "![{}]({FIGURES_DIR}/{})\n", f.title, f.file);
+    };
+    let named: Vec<(String, WorkloadSummary)> = summaries
+        .iter()
+        .map(|(w, s)| (w.name.clone(), s.clone()))
+        .collect();
+    if let Some(f) = wall_time_bars(&named, &names, results.reference.as_deref())? {
+        link(&mut md, &f);
+        all.push(f);
+    }
+    for (w, sum) in &summaries {
+        let min = |config: &str| min_heap(results, w, config);
+        let figs = workload_figures(&w.name, sum, &names, &min)?;
+        if figs.is_empty() {
+            continue;
+        }
+        let _ = writeln!(md, "## {}\n", w.name);
+        for f in figs {
+            link(&mut md, &f);
+            all.push(f);
+        }
+    }
+    Ok((md, all))
 }
 
 /// Year, month and day of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
@@ -132,6 +189,7 @@ pub fn header(r: &Results) -> String {
     for n in &r.notes {
         let _ = writeln!(s, "- note: {n}");
     }
+    s.push_str(&settings_table(&r.configs));
     let _ = writeln!(
         s,
         "\n{} invocation(s) of every configuration per workload; the order of the \
@@ -147,11 +205,52 @@ pub fn header(r: &Results) -> String {
         s,
         "LBO (Cai et al., ISPASS 2022): a luagc configuration's median time over the \
          smallest median distilled time (time - GC time) of any luagc configuration, \
-         `epsilon` included; its interval resamples every configuration's runs, the \
-         baseline's included. In CPU time the GC time subtracted is luagc's wall-clock GC \
+         `epsilon` included, at any point of the space sweep if there is one; its \
+         interval resamples every configuration's runs, the baseline's included. In CPU time the GC time subtracted is luagc's wall-clock GC \
          time: with parallel marking that undercounts the GC's CPU time, which can only \
          raise the baseline, so CPU LBO stays a lower bound.\n"
     );
+    s
+}
+
+/// The settings each luagc configuration ran with, as luagc reported them (a column per
+/// setting, in the order of their names).
+fn settings_table(configs: &[Config]) -> String {
+    let with: Vec<(&str, &serde_json::Map<String, serde_json::Value>)> = configs
+        .iter()
+        .filter_map(|c| Some((c.name.as_str(), c.settings.as_ref()?.as_object()?)))
+        .collect();
+    let mut keys: Vec<&str> = with
+        .iter()
+        .flat_map(|(_, m)| m.keys().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "\nThe settings in force, as luagc reports them (`settings` in `--stats-json`; \
+         null: none):\n\n| config |",
+    );
+    for k in &keys {
+        let _ = write!(s, " {k} |");
+    }
+    s.push_str("\n|:--|");
+    s.push_str(&"--:|".repeat(keys.len()));
+    s.push('\n');
+    for (name, m) in with {
+        let _ = write!(s, "| `{name}` |");
+        for k in &keys {
+            let cell = match m.get(*k) {
+                None => "–".to_owned(),
+                Some(serde_json::Value::String(v)) => v.clone(),
+                Some(v) => v.to_string(),
+            };
+            let _ = write!(s, " {cell} |");
+        }
+        s.push('\n');
+    }
     s
 }
 
@@ -281,26 +380,15 @@ pub fn workload_section(
         s.push('\n');
     }
 
-    let luagc_rows: Vec<_> = sum
-        .rows
-        .iter()
-        .filter(|r| r.kind == Kind::Luagc && r.runs_ok > 0)
-        .collect();
     let _ = writeln!(
         s,
-        "| config | p50 pause ms | p99 pause ms | max pause ms | worst pause ms | max pause CPU ms | cycles | peak heap MB | peak RSS MB | steal ms |"
+        "| config | cycles | peak heap MB | peak RSS MB | steal ms |\n|:--|--:|--:|--:|--:|"
     );
-    s.push_str("|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for row in &sum.rows {
         let _ = writeln!(
             s,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             row.config,
-            num(row.pause_p50_ms, 3),
-            num(row.pause_p99_ms, 3),
-            num(row.pause_max_ms, 3),
-            num(row.pause_worst_ms, 3),
-            num(row.pause_cpu_max_ms, 3),
             num(row.cycles, 0),
             num(row.peak_heap_mb, 1),
             num(row.peak_rss_mb, 1),
@@ -308,13 +396,143 @@ pub fn workload_section(
         );
     }
     s.push('\n');
-    if !luagc_rows.is_empty() {
-        s.push_str(
-            "Pauses: medians over runs of each run's p50, p99 and longest pause; \"worst\" \
-             is the longest of any run. Interpreters report no GC time or pauses.\n\n",
+    s.push_str(&latency_tables(&sum));
+    s.push_str(&sweep_table(results, w, &sum));
+    (s, sum, mismatch)
+}
+
+/// The minimum heap of `w` under the configuration `config`, in bytes, if known.
+pub fn min_heap(results: &Results, w: &WorkloadDef, config: &str) -> Option<u64> {
+    results
+        .min_heaps
+        .iter()
+        .find(|e| e.is_for(w, config))
+        .map(|e| e.result.min_heap_bytes)
+}
+
+/// The space sweep's table, when the workload has one.
+fn sweep_table(results: &Results, w: &WorkloadDef, sum: &WorkloadSummary) -> String {
+    let mut s = String::new();
+    if sum.sweep.is_empty() {
+        return s;
+    }
+    s.push_str("Minimum heaps (the smallest `--heap-limit` at which the run completes; the largest limit seen to fail in brackets):");
+    let mut any = false;
+    for c in &results.configs {
+        if let Some(e) = results.min_heaps.iter().find(|e| e.is_for(w, &c.name)) {
+            let mb = |b: u64| b as f64 / 1048576.0;
+            let _ = write!(
+                s,
+                "{} `{}` {:.2} MB ({:.2})",
+                if any { "," } else { "" },
+                c.name,
+                mb(e.result.min_heap_bytes),
+                mb(e.result.largest_failing_bytes)
+            );
+            any = true;
+        }
+    }
+    s.push_str(if any { ".\n\n" } else { " none measured.\n\n" });
+    s.push_str(
+        "| config | at | runs | wall ms | CPU ms | GC ms | LBO (wall) | LBO (CPU) | peak heap ÷ min heap | peak RSS MB | p99 pause ms | max pause ms |\n\
+         |:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+    );
+    for row in &sum.sweep {
+        let space = min_heap(results, w, &row.config)
+            .zip(row.peak_heap_mb)
+            .map(|(min, peak)| peak * 1048576.0 / min as f64);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            config_label(&results.configs, &row.config, row.runs_ok, row.runs_failed),
+            row.point.map_or_else(String::new, |p| p.label()),
+            row.runs_ok,
+            est(row.wall_ms, 1),
+            est(row.cpu_ms, 1),
+            est(row.gc_ms, 1),
+            est(row.lbo_wall, 3),
+            est(row.lbo_cpu, 3),
+            num(space, 2),
+            num(row.peak_rss_mb, 1),
+            num(row.latency.as_ref().and_then(|l| l.pause_ms(0.99)), 3),
+            num(row.latency.as_ref().and_then(|l| l.max_ms()), 3),
         );
     }
-    (s, sum, mismatch)
+    s.push_str(
+        "\nThe space sweep: each collector with `--heap-limit` at a multiple of its minimum heap \
+         on this workload, and with `collectgarbage('setpause', P)` run first (collectors \
+         that never collect are left out). LBO is over \
+         the same baseline as above: the smallest median distilled time of any luagc \
+         configuration at any point. Peak heap is luagc's own count.\n\n",
+    );
+    s
+}
+
+/// The pause percentiles and MMU curves of the luagc configurations that reported them.
+fn latency_tables(sum: &WorkloadSummary) -> String {
+    let mut s = String::new();
+    let measured: Vec<(&str, Clock, &Latency)> = sum
+        .rows
+        .iter()
+        .flat_map(|r| {
+            [(Clock::Wall, &r.latency), (Clock::Cpu, &r.latency_cpu)]
+                .into_iter()
+                .filter_map(|(clock, l)| l.as_ref().map(|l| (r.config.as_str(), clock, l)))
+        })
+        .collect();
+    for row in &sum.rows {
+        if let Some(p) = &row.latency_problem {
+            let _ = writeln!(s, "**Latency of `{}` unreadable**: {p}\n", row.config);
+        }
+    }
+    let Some((_, _, first)) = measured.first() else {
+        return s;
+    };
+    s.push_str("| config | clock | runs | pauses |");
+    for (_, name) in PERCENTILES {
+        let _ = write!(s, " {name} ms |");
+    }
+    s.push_str(" max ms |\n|:--|:--|--:|--:|");
+    s.push_str(&"--:|".repeat(PERCENTILES.len() + 1));
+    s.push('\n');
+    for (config, clock, l) in &measured {
+        let _ = write!(
+            s,
+            "| `{config}` | {} | {} | {} |",
+            clock.name(),
+            l.runs,
+            l.pauses.len()
+        );
+        for (q, _) in PERCENTILES {
+            let _ = write!(s, " {} |", num(l.pause_ms(q), 3));
+        }
+        let _ = writeln!(s, " {} |", num(l.max_ms(), 3));
+    }
+    s.push_str(
+        "\nPauses the collector chose (explicit collections aside), over every pause of every \
+         successful run (the runs' HdrHistograms added: 3 significant digits).\n\n",
+    );
+    s.push_str("| MMU | clock |");
+    for w in &first.mmu_windows_ms {
+        let _ = write!(s, " {w} ms |");
+    }
+    s.push_str("\n|:--|:--|");
+    s.push_str(&"--:|".repeat(first.mmu_windows_ms.len()));
+    s.push('\n');
+    for (config, clock, l) in &measured {
+        let _ = write!(s, "| `{config}` | {} |", clock.name());
+        for (m, lo) in l.mmu_median.iter().zip(&l.mmu_min) {
+            let _ = write!(s, " {m:.3} ({lo:.3}) |");
+        }
+        s.push('\n');
+    }
+    s.push_str(
+        "\nMinimum mutator utilisation at each window length: the median over runs, the \
+         lowest run in brackets; explicit collections included. In CPU time, on the \
+         interpreter thread's CPU clock: time the machine took from the program counts as \
+         neither.\n\n",
+    );
+    s
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use super::configs::{Config, Tool};
 use super::environment::Environment;
 use super::matrix::Matrix;
 use super::measure::RunRecord;
+use super::minheap::Entry;
 
 /// The version of the layout below; `report` refuses another.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// One results file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,6 +41,9 @@ pub struct Results {
     pub reference: Option<String>,
     /// Every run, in the order it ran.
     pub records: Vec<RunRecord>,
+    /// The minimum heaps the sweep's heap factors multiply, measured or reused.
+    #[serde(default)]
+    pub min_heaps: Vec<Entry>,
     /// False until the last workload has run.
     pub complete: bool,
 }

@@ -9,11 +9,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::configs::{Config, Kind};
+use super::latency::{merge, Clock, Latency};
 use super::measure::RunRecord;
 use super::stats::{
     median, median_ci, percentile_interval, resample_indices, seed_for, Estimate, SplitMix64,
     RESAMPLES,
 };
+use super::sweep::Point;
 
 /// How a configuration's wall time compares with the reference's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,12 +55,14 @@ impl Verdict {
 }
 
 /// One configuration on one workload, over its successful runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Configuration name.
     pub config: String,
     /// Which kind of program ran.
     pub kind: Kind,
+    /// The point of the space sweep (`None`: the matrix proper).
+    pub point: Option<Point>,
     /// Successful runs, which everything else is over.
     pub runs_ok: usize,
     /// Runs that failed (non-zero exit, signal, no checksum or no stats).
@@ -78,16 +82,12 @@ pub struct Summary {
     pub ratio_to_reference: Option<f64>,
     /// Wall time against the reference's.
     pub vs_reference: Option<Verdict>,
-    /// Median over runs of each run's median pause.
-    pub pause_p50_ms: Option<f64>,
-    /// Median over runs of each run's 99th-percentile pause.
-    pub pause_p99_ms: Option<f64>,
-    /// Median over runs of each run's longest pause.
-    pub pause_max_ms: Option<f64>,
-    /// The longest pause of any run.
-    pub pause_worst_ms: Option<f64>,
-    /// Median over runs of the longest pause in thread CPU time (`--pause-cpu-time`).
-    pub pause_cpu_max_ms: Option<f64>,
+    /// The pauses of all successful runs and their MMU curves, in wall time.
+    pub latency: Option<Latency>,
+    /// The same in thread CPU time, for runs with `--pause-cpu-time`.
+    pub latency_cpu: Option<Latency>,
+    /// Why a run's latency record could not be read, if one could not.
+    pub latency_problem: Option<String>,
     /// Median collection cycles.
     pub cycles: Option<f64>,
     /// Median peak heap (luagc's own count), MiB.
@@ -100,10 +100,13 @@ pub struct Summary {
 
 /// The summaries of one workload and the configurations whose LBO the data cannot tell
 /// from the best one's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadSummary {
     /// One per configuration, in the configurations' order.
     pub rows: Vec<Summary>,
+    /// One per luagc configuration and point of the space sweep it ran at, in the
+    /// configurations' order and then the order the points first ran in.
+    pub sweep: Vec<Summary>,
     /// The luagc configuration with the lowest wall-time LBO, and the others whose
     /// intervals overlap its interval.
     pub best_lbo_wall: Option<(String, Vec<String>)>,
@@ -160,8 +163,58 @@ fn lbo_point(
         .collect()
 }
 
-/// Summaries of `configs` on `workload`. `reference` names the configuration ratios and
-/// verdicts are against; `seed` is the matrix's bootstrap seed.
+/// The summary of `c` on `workload` at `point` (`None`: the matrix proper), over `runs`
+/// (all of them, failed ones included), without LBO and the reference comparison.
+fn summary_of(
+    workload: &str,
+    c: &Config,
+    point: Option<Point>,
+    runs: &[&RunRecord],
+    seed: u64,
+) -> Summary {
+    let ok: Vec<&RunRecord> = runs.iter().copied().filter(|r| r.ok).collect();
+    let values = |f: &dyn Fn(&RunRecord) -> Option<f64>| -> Vec<f64> {
+        ok.iter().filter_map(|r| f(r)).collect()
+    };
+    let label = point.map(|p| p.label());
+    let ci = |what: &str, v: Vec<f64>| {
+        let mut parts = vec![workload, c.name.as_str()];
+        parts.extend(label.as_deref());
+        parts.push(what);
+        median_ci(&v, seed_for(seed, &parts))
+    };
+    let med = |f: &dyn Fn(&RunRecord) -> Option<f64>| median(&values(f));
+    let (wall_latency, cpu_latency) = (merge(&ok, Clock::Wall), merge(&ok, Clock::Cpu));
+    Summary {
+        config: c.name.clone(),
+        kind: c.kind,
+        point,
+        runs_ok: ok.len(),
+        runs_failed: runs.len() - ok.len(),
+        wall_ms: ci("wall", values(&|r| Some(r.wall_ms))),
+        cpu_ms: ci("cpu", values(&|r| Some(r.cpu_ms()))),
+        gc_ms: ci("gc", values(&|r| r.gc_ms())),
+        lbo_wall: None,
+        lbo_cpu: None,
+        ratio_to_reference: None,
+        vs_reference: None,
+        latency_problem: wall_latency
+            .as_ref()
+            .err()
+            .or(cpu_latency.as_ref().err())
+            .cloned(),
+        latency: wall_latency.ok().flatten(),
+        latency_cpu: cpu_latency.ok().flatten(),
+        cycles: med(&|r| r.stat(&["cycles"])),
+        peak_heap_mb: med(&|r| r.stat(&["peak_heap_bytes"]).map(|b| b / 1048576.0)),
+        peak_rss_mb: med(&|r| Some(r.max_rss_kb as f64 / 1024.0)),
+        steal_ms: med(&|r| r.steal_ms),
+    }
+}
+
+/// Summaries of `configs` on `workload`, and of the luagc configurations at each point of
+/// the space sweep they ran at. `reference` names the configuration ratios and verdicts
+/// are against; `seed` is the matrix's bootstrap seed.
 pub fn summarise(
     workload: &str,
     configs: &[Config],
@@ -169,65 +222,59 @@ pub fn summarise(
     reference: Option<&str>,
     seed: u64,
 ) -> WorkloadSummary {
+    let of_workload: Vec<&RunRecord> = records.iter().filter(|r| r.workload == workload).collect();
+    let runs_of = |c: &Config, point: Option<Point>| -> Vec<&RunRecord> {
+        of_workload
+            .iter()
+            .copied()
+            .filter(|r| r.config == c.name && r.point == point)
+            .collect()
+    };
     let mut rows: Vec<Summary> = configs
         .iter()
-        .map(|c| {
-            let runs: Vec<&RunRecord> = records
-                .iter()
-                .filter(|r| r.workload == workload && r.config == c.name)
-                .collect();
-            let ok: Vec<&RunRecord> = runs.iter().copied().filter(|r| r.ok).collect();
-            let values = |f: &dyn Fn(&RunRecord) -> Option<f64>| -> Vec<f64> {
-                ok.iter().filter_map(|r| f(r)).collect()
-            };
-            let ci =
-                |what: &str, v: Vec<f64>| median_ci(&v, seed_for(seed, &[workload, &c.name, what]));
-            let med = |f: &dyn Fn(&RunRecord) -> Option<f64>| median(&values(f));
-            Summary {
-                config: c.name.clone(),
-                kind: c.kind,
-                runs_ok: ok.len(),
-                runs_failed: runs.len() - ok.len(),
-                wall_ms: ci("wall", values(&|r| Some(r.wall_ms))),
-                cpu_ms: ci("cpu", values(&|r| Some(r.cpu_ms()))),
-                gc_ms: ci("gc", values(&|r| r.gc_ms())),
-                lbo_wall: None,
-                lbo_cpu: None,
-                ratio_to_reference: None,
-                vs_reference: None,
-                pause_p50_ms: med(&|r| r.stat(&["pause_ms", "p50"])),
-                pause_p99_ms: med(&|r| r.stat(&["pause_ms", "p99"])),
-                pause_max_ms: med(&|r| r.stat(&["pause_ms", "max"])),
-                pause_worst_ms: values(&|r| r.stat(&["pause_ms", "max"]))
-                    .into_iter()
-                    .max_by(f64::total_cmp),
-                pause_cpu_max_ms: med(&|r| r.stat(&["pause_cpu_ms", "max"])),
-                cycles: med(&|r| r.stat(&["cycles"])),
-                peak_heap_mb: med(&|r| r.stat(&["peak_heap_bytes"]).map(|b| b / 1048576.0)),
-                peak_rss_mb: med(&|r| Some(r.max_rss_kb as f64 / 1024.0)),
-                steal_ms: med(&|r| r.steal_ms),
-            }
-        })
+        .map(|c| summary_of(workload, c, None, &runs_of(c, None), seed))
         .collect();
+    let mut sweep: Vec<Summary> = Vec::new();
+    for c in configs {
+        let mut points: Vec<Point> = Vec::new();
+        for p in of_workload
+            .iter()
+            .filter(|r| r.config == c.name)
+            .filter_map(|r| r.point)
+        {
+            if !points.contains(&p) {
+                points.push(p);
+            }
+        }
+        for p in points {
+            sweep.push(summary_of(workload, c, Some(p), &runs_of(c, Some(p)), seed));
+        }
+    }
 
-    // LBO: every luagc configuration with GC times in all its successful runs takes part
-    // in the baseline, epsilon included (one more data point: its fresh-page cost can
-    // make it lose). The interval comes from resampling every configuration's runs at
-    // once, so the baseline's own uncertainty is in it.
-    let mut members: Vec<usize> = Vec::new();
+    // LBO: every luagc configuration at every point measured (the sweep's heap sizes too)
+    // with GC times in all its successful runs takes part in the baseline, epsilon
+    // included (one more data point: its fresh-page cost can make it lose). The interval
+    // comes from resampling every group's runs at once, so the baseline's own
+    // uncertainty is in it.
+    let mut members: Vec<(bool, usize)> = Vec::new();
     let mut samples: Vec<LboSamples> = Vec::new();
-    for (k, c) in configs.iter().enumerate() {
+    let groups = rows
+        .iter()
+        .enumerate()
+        .map(|(k, s)| ((false, k), s))
+        .chain(sweep.iter().enumerate().map(|(k, s)| ((true, k), s)));
+    for (member, s) in groups {
+        let Some(c) = configs.iter().find(|c| c.name == s.config) else {
+            continue;
+        };
         if c.kind != Kind::Luagc {
             continue;
         }
-        let ok: Vec<&RunRecord> = records
-            .iter()
-            .filter(|r| r.workload == workload && r.config == c.name && r.ok)
-            .collect();
+        let ok: Vec<&RunRecord> = runs_of(c, s.point).into_iter().filter(|r| r.ok).collect();
         if ok.is_empty() || ok.iter().any(|r| r.gc_ms().is_none()) {
             continue;
         }
-        members.push(k);
+        members.push(member);
         samples.push(LboSamples {
             wall: ok.iter().map(|r| r.wall_ms).collect(),
             cpu: ok.iter().map(|r| r.cpu_ms()).collect(),
@@ -250,15 +297,20 @@ pub fn summarise(
                 reps[k].1.push(c);
             }
         }
-        for ((k, (w, c)), (rw, rc)) in members.iter().zip(point).zip(reps) {
+        for ((&(in_sweep, k), (w, c)), (rw, rc)) in members.iter().zip(point).zip(reps) {
             let interval = |value: f64, r: Vec<f64>| {
                 value.is_finite().then(|| {
                     let (lo, hi) = percentile_interval(r);
                     Estimate { value, lo, hi }
                 })
             };
-            rows[*k].lbo_wall = interval(w, rw);
-            rows[*k].lbo_cpu = interval(c, rc);
+            let row = if in_sweep {
+                &mut sweep[k]
+            } else {
+                &mut rows[k]
+            };
+            row.lbo_wall = interval(w, rw);
+            row.lbo_cpu = interval(c, rc);
         }
     }
 
@@ -292,6 +344,7 @@ pub fn summarise(
         best_lbo_wall: best(&|s| s.lbo_wall),
         best_lbo_cpu: best(&|s| s.lbo_cpu),
         rows,
+        sweep,
     }
 }
 
@@ -341,6 +394,7 @@ mod tests {
             program: PathBuf::from("x"),
             prelude: Vec::new(),
             note: String::new(),
+            settings: None,
         }
     }
 
@@ -363,6 +417,7 @@ mod tests {
             stderr_tail: None,
             stats: gc
                 .map(|gc| serde_json::json!({ "gc_ms": gc, "pause_ms": { "max": gc / 10.0 } })),
+            point: None,
         }
     }
 
@@ -392,10 +447,9 @@ mod tests {
         assert_eq!(lua.vs_reference, Some(Verdict::Reference));
         assert_eq!(stw.ratio_to_reference, Some(0.55));
         assert_eq!(stw.vs_reference, Some(Verdict::Faster));
-        // Longest pauses 3, 3 and 1 ms: median 3, and 3 the worst.
-        assert_eq!(stw.pause_max_ms, Some(3.0));
-        assert_eq!(stw.pause_worst_ms, Some(3.0));
-        assert_eq!(stw.pause_p50_ms, None);
+        // No latency records in these runs.
+        assert_eq!(stw.latency, None);
+        assert_eq!(stw.latency_problem, None);
         assert_eq!(stw.peak_rss_mb, Some(2.0));
         // The interval of stw's LBO: its own runs resampled against the baseline's.
         let l = stw.lbo_wall.unwrap();
@@ -409,6 +463,44 @@ mod tests {
             s.best_lbo_wall,
             Some(("epsilon".to_owned(), vec!["stw".to_owned()]))
         );
+    }
+
+    #[test]
+    fn sweep_runs_have_their_own_rows_and_share_the_lbo_baseline() {
+        let configs = [config("stw", Kind::Luagc), config("epsilon", Kind::Luagc)];
+        let at = |factor: f64| {
+            Some(Point::HeapFactor {
+                factor,
+                limit_bytes: (factor * 1000.0) as u64,
+            })
+        };
+        let mut records = vec![
+            record("stw", 0, 110.0, Some(10.0)),
+            record("epsilon", 0, 120.0, Some(0.0)),
+        ];
+        // stw at 2x: 300 ms, 250 of them GC (distilled 50, the lowest of all); at 4x:
+        // 100 ms, 40 of them GC.
+        for (factor, wall, gc) in [(2.0, 300.0, 250.0), (4.0, 100.0, 40.0)] {
+            let mut r = record("stw", 0, wall, Some(gc));
+            r.point = at(factor);
+            records.push(r);
+        }
+        let s = summarise("w", &configs, &records, None, 1);
+        // The main rows see only the main runs.
+        assert_eq!(s.rows[0].wall_ms, Some(Estimate::exact(110.0)));
+        assert_eq!(s.rows[0].point, None);
+        let points: Vec<_> = s
+            .sweep
+            .iter()
+            .map(|r| (r.config.as_str(), r.point))
+            .collect();
+        assert_eq!(points, [("stw", at(2.0)), ("stw", at(4.0))]);
+        // Every LBO is over the sweep's lowest distilled time, 50 ms.
+        assert_eq!(s.rows[0].lbo_wall.unwrap().value, 110.0 / 50.0);
+        assert_eq!(s.rows[1].lbo_wall.unwrap().value, 120.0 / 50.0);
+        assert_eq!(s.sweep[0].lbo_wall.unwrap().value, 300.0 / 50.0);
+        assert_eq!(s.sweep[1].lbo_wall.unwrap().value, 100.0 / 50.0);
+        assert_eq!(s.sweep[1].gc_ms, Some(Estimate::exact(40.0)));
     }
 
     #[test]

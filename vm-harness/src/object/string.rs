@@ -176,7 +176,7 @@ pub fn intern<C: Collector<LuaModel>>(
         heap.gc.revive(s.0);
         return Ok(s);
     }
-    let obj = heap.alloc_leaf(HEAD + bytes.len(), roots)?;
+    let obj = heap.alloc_string(HEAD + bytes.len(), roots)?;
     // SAFETY: the new block has HEAD + len bytes; it is written before any other
     // allocation, and `bytes` (rooted by the caller) cannot overlap a fresh block.
     unsafe {

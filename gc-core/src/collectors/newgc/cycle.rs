@@ -325,6 +325,10 @@ impl State {
         } else {
             CycleKind::Major
         });
+        if self.cycle_minor {
+            self.pauses
+                .count_young(allocated, self.marking.marked_bytes);
+        }
         if self.sticky {
             self.pacing.plan_minor(live);
         } else if self.cycle_minor {

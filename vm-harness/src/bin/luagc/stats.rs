@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use gc_core::{Collector, GcMode, HeapConfig, PauseSummary};
 use serde::Serialize;
+use vm_harness::alloc_counts::AllocationJson;
+use vm_harness::latency_json::LatencyJson;
 use vm_harness::model::LuaModel;
 use vm_harness::vm::Vm;
 
@@ -101,6 +103,10 @@ struct StatsJson {
     cycles_minor: u64,
     cycles_major: u64,
     mmu: MmuJson,
+    /// Pause histograms and MMU curves, for merging runs.
+    latency: LatencyJson,
+    /// What the program allocated, by kind, and young survival.
+    allocation: AllocationJson,
     allocated_bytes: u64,
     peak_heap_bytes: u64,
     live_bytes: u64,
@@ -198,6 +204,8 @@ impl StatsSink {
                     window_10ms: stats.mmu.window_10ms,
                     window_100ms: stats.mmu.window_100ms,
                 },
+                latency: LatencyJson::of(&stats),
+                allocation: AllocationJson::of(&vm.heap.counts, &stats),
                 allocated_bytes: stats.allocated_bytes,
                 peak_heap_bytes: stats.peak_heap_bytes,
                 live_bytes: stats.live_bytes,
