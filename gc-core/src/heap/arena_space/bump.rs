@@ -5,8 +5,8 @@
 //! cursor, which makes the bitmap encoding complete again. A region never crosses an arena.
 //! The fast path is a compare, an add and one block-bit write, small enough to inline.
 
-use super::arena::{cell_of, Arena, CELL_SHIFT};
-use super::bitmap;
+use crate::heap::arena::{cell_of, Arena, CELL_SHIFT};
+use crate::heap::bitmap;
 use super::free_bins::FreeBlock;
 
 /// The current bump region of a space.
