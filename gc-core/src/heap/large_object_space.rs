@@ -16,6 +16,7 @@ use crate::sync::AtomicUsize;
 use super::arena::ARENA_SIZE;
 use super::bitmap::SweepKind;
 use super::os;
+use super::poison::poison;
 use super::space::{Space, SpaceStats};
 use crate::object_model::ObjectRef;
 use crate::verify::{fail, VerifyError};
@@ -144,8 +145,9 @@ impl LargeObjectSpace {
             })
             .map(|(&addr, block)| (addr, block.mapping_bytes))
             .collect();
-        for &(addr, _) in &dead {
+        for &(addr, bytes) in &dead {
             self.blocks.remove(&addr);
+            poison(addr, bytes);
         }
         self.dead.extend(dead);
     }
@@ -205,8 +207,7 @@ impl Space for LargeObjectSpace {
     fn verify(&self) -> Result<(), VerifyError> {
         let mut mapped = self.dead.iter().map(|&(_, bytes)| bytes).sum::<usize>();
         for (addr, block) in self.iter() {
-            if !addr.is_multiple_of(ARENA_SIZE) || !block.mapping_bytes.is_multiple_of(ARENA_SIZE)
-            {
+            if !addr.is_multiple_of(ARENA_SIZE) || !block.mapping_bytes.is_multiple_of(ARENA_SIZE) {
                 fail!(
                     "huge block {addr:#x} of {} bytes is not in whole arenas",
                     block.mapping_bytes

@@ -23,6 +23,7 @@ pub mod bitmap;
 pub mod large_object_space;
 pub mod malloc_space;
 pub mod os;
+pub mod poison;
 pub mod space;
 
 use crate::collector::{HeapConfig, OutOfMemory};
@@ -37,7 +38,7 @@ use large_object_space::{LargeObjectSpace, LARGE_THRESHOLD};
 use space::Space;
 
 /// Unswept arenas the allocation slow path sweeps at most, while the heap may grow,
-/// looking for free space (see `space`); the collector's steps sweep the rest.
+/// looking for free space (see `arena_space`); the collector's steps sweep the rest.
 const ALLOC_SWEEP_ARENAS: usize = 16;
 
 /// What a collector does when the heap cannot satisfy an allocation from free space.
@@ -61,7 +62,8 @@ impl GrowthPolicy for NeverCollect {
     }
 }
 
-/// The heap: arenas, huge blocks, and their accounting.
+/// The NewGC heap: the arena spaces of objects and of leaf blocks over one arena source,
+/// the large-object space, and their accounting.
 pub struct Heap {
     source: ArenaSource,
     objects: ArenaSpace,
@@ -375,7 +377,12 @@ impl Heap {
     /// holds some back frees them with [`Heap::free_dead_huge_where`]) and starts a lazy
     /// sweep of `kind` of every arena. From here the heap counts `live_bytes` plus what is
     /// allocated next.
-    pub fn begin_sweep(&mut self, kind: SweepKind, live_bytes: u64, frees_huge: impl Fn(usize) -> bool) {
+    pub fn begin_sweep(
+        &mut self,
+        kind: SweepKind,
+        live_bytes: u64,
+        frees_huge: impl Fn(usize) -> bool,
+    ) {
         self.note_peak();
         self.free_dead_huge_where(kind, frees_huge);
         self.objects.begin_sweep(kind);

@@ -12,7 +12,7 @@
 //!
 //! Allocation color: new traversable objects are light-gray in every phase. While marking
 //! that makes them survive if they are reachable when the atomic phase looks; while
-//! sweeping they sit in swept arenas or new ones (see `space`), which this sweep never
+//! sweeping they sit in swept arenas or new ones (see `arena_space`), which this sweep never
 //! visits.
 
 use std::time::Instant;
@@ -27,8 +27,8 @@ use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ARENA_SIZE;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::Heap;
-use crate::mark::AfterResurrection;
 use crate::mark::mark_heap;
+use crate::mark::AfterResurrection;
 use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
 use crate::stats::{CycleKind, PauseLog};
 

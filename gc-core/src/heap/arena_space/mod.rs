@@ -25,18 +25,19 @@ mod free_bins;
 use std::sync::atomic::Ordering;
 
 use super::arena::{
-    cell_of, Arena, ArenaKind, ARENA_SIZE, BITMAP_WORDS, CELLS_PER_ARENA, CELL_SHIFT, CELL_SIZE,
-    DATA_CELLS, FIRST_DATA_CELL, FIRST_DATA_WORD,
+    cell_of, Arena, ArenaKind, BitmapsMut, ARENA_SIZE, BITMAP_WORDS, CELLS_PER_ARENA, CELL_SHIFT,
+    CELL_SIZE, DATA_CELLS, FIRST_DATA_CELL, FIRST_DATA_WORD,
 };
 use super::arena_source::ArenaSource;
 use super::bitmap::{self, BlockState, SweepKind, SweepSummary};
+use super::poison::{poison, unpoison};
 use super::space::{Space, SpaceStats};
 use crate::object_model::{GcHeader, ObjectRef};
+use crate::parallel::{claim_indices, run_workers};
+use crate::sync::AtomicUsize;
 use crate::verify::{fail, VerifyError};
 use bump::BumpRegion;
 use free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
-use crate::parallel::{claim_indices, run_workers};
-use crate::sync::AtomicUsize;
 
 /// The arenas of one kind and their allocator.
 #[derive(Debug)]
@@ -146,6 +147,7 @@ impl ArenaSpace {
             self.bins.push(rest);
         }
         self.retired_allocated += (cells << CELL_SHIFT) as u64;
+        unpoison(front.addr, cells << CELL_SHIFT);
         front.addr
     }
 
@@ -500,11 +502,35 @@ fn sweep_arenas(arenas: &[Arena], threads: usize, kind: SweepKind) -> Vec<SweepS
 fn sweep_one(arena: Arena, kind: SweepKind) -> SweepSummary {
     // SAFETY: exclusive access, per the caller.
     let bitmaps = unsafe { arena.bitmaps_mut() };
-    bitmap::sweep(
+    let summary = bitmap::sweep(
         &mut bitmaps.block[FIRST_DATA_WORD..],
         &mut bitmaps.mark[FIRST_DATA_WORD..],
         kind,
-    )
+    );
+    if cfg!(gc_poison) && summary.free {
+        poison_free_runs(arena, &bitmaps);
+    }
+    summary
+}
+
+/// Poisons every free block of a swept arena (those it freed among them): from each free
+/// start to the next start.
+fn poison_free_runs(arena: Arena, bitmaps: &BitmapsMut) {
+    let starts = |w: usize| bitmaps.block[w] | bitmaps.mark[w];
+    let mut cell = FIRST_DATA_CELL;
+    loop {
+        let free = bitmap::next_set_bit(
+            |w| bitmaps.mark[w] & !bitmaps.block[w],
+            cell,
+            CELLS_PER_ARENA,
+        );
+        if free == CELLS_PER_ARENA {
+            return;
+        }
+        let end = bitmap::next_set_bit(starts, free + 1, CELLS_PER_ARENA);
+        poison(arena.cell_addr(free), (end - free) << CELL_SHIFT);
+        cell = end;
+    }
 }
 
 #[cfg(test)]
