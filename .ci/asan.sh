@@ -19,10 +19,12 @@ start=$SECONDS
 # Every gc-core test but the 5 GiB churn (its page-residency checks measure the OS, not
 # the heap's use of memory, and the sanitizer's shadow memory would dominate them).
 asan_test -p gc-core --tests -- --skip churns_through_five_gib
-# The corpus, under every collector, each mode, and --gc-stress (through the ASan luagc).
-asan_test -p vm-harness --test corpus
-# Every workload at smoke size under every collector, and under --gc-stress 997.
-asan_test -p benches --test workloads_smoke
+# Under the sanitizer only the stress runs: they run every collector that frees (each in
+# each of its modes) through the same VM code as plain runs, and free far more often.
+# The corpus under --gc-stress 1 (through the ASan luagc).
+asan_test -p vm-harness --test corpus -- --exact corpus_passes_under_gc_stress
+# Every workload at smoke size under --gc-stress 997.
+asan_test -p benches --test workloads_smoke -- --exact every_workload_agrees_under_gc_stress
 
 # Each deliberate read of a freed block must abort with AddressSanitizer's report.
 poison_tests=$(asan_test -p gc-core --test poison --no-run 2>&1 |

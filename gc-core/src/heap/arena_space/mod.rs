@@ -10,6 +10,9 @@
 //!
 //! Invariant between collections: every arena's bitmap encoding is complete except for the
 //! bump region's unallocated cells (see `bump`), and every binned block is a free start.
+//! Under `gc_poison` (see `poison`) every free cell, binned, swept or in the bump region,
+//! is poisoned, and every allocated block is not: the bump region and `alloc_from_block`
+//! unpoison what they hand out, and each sweep poisons the free runs it leaves.
 //!
 //! Lazy sweeping (incremental collectors): `begin_sweep` lists every arena as unswept and
 //! drops the free-space bookkeeping; arenas are then swept one at a time, by collector
@@ -182,16 +185,7 @@ impl ArenaSpace {
         // SAFETY: the arena is live and its metadata belongs to the allocator.
         let bitmaps = unsafe { arena.bitmaps_mut() };
         let mut cell = FIRST_DATA_CELL;
-        loop {
-            let start = bitmap::next_set_bit(
-                |w| bitmaps.mark[w] & !bitmaps.block[w],
-                cell,
-                CELLS_PER_ARENA,
-            );
-            if start == CELLS_PER_ARENA {
-                break;
-            }
-            let end = bitmap::next_set_bit(|w| bitmaps.block[w], start + 1, CELLS_PER_ARENA);
+        while let Some((start, end)) = next_free_run(&bitmaps, cell) {
             bitmap::clear_bits(bitmaps.mark, start + 1, end);
             self.bins.push(FreeBlock {
                 addr: arena.cell_addr(start),
@@ -513,24 +507,30 @@ fn sweep_one(arena: Arena, kind: SweepKind) -> SweepSummary {
     summary
 }
 
-/// Poisons every free block of a swept arena (those it freed among them): from each free
-/// start to the next start.
+/// Poisons every free block of a swept arena (those it freed among them).
 fn poison_free_runs(arena: Arena, bitmaps: &BitmapsMut) {
-    let starts = |w: usize| bitmaps.block[w] | bitmaps.mark[w];
     let mut cell = FIRST_DATA_CELL;
-    loop {
-        let free = bitmap::next_set_bit(
-            |w| bitmaps.mark[w] & !bitmaps.block[w],
-            cell,
-            CELLS_PER_ARENA,
-        );
-        if free == CELLS_PER_ARENA {
-            return;
-        }
-        let end = bitmap::next_set_bit(starts, free + 1, CELLS_PER_ARENA);
-        poison(arena.cell_addr(free), (end - free) << CELL_SHIFT);
+    while let Some((start, end)) = next_free_run(bitmaps, cell) {
+        poison(arena.cell_addr(start), (end - start) << CELL_SHIFT);
         cell = end;
     }
+}
+
+/// The first run of free cells at or after cell `from`, as `(start, end)` cells: from a
+/// free start to the next allocated block or the arena's end (adjacent free blocks, not
+/// coalesced yet, are one run).
+fn next_free_run(bitmaps: &BitmapsMut, from: usize) -> Option<(usize, usize)> {
+    let start = bitmap::next_set_bit(
+        |w| bitmaps.mark[w] & !bitmaps.block[w],
+        from,
+        CELLS_PER_ARENA,
+    );
+    (start < CELLS_PER_ARENA).then(|| {
+        (
+            start,
+            bitmap::next_set_bit(|w| bitmaps.block[w], start + 1, CELLS_PER_ARENA),
+        )
+    })
 }
 
 #[cfg(test)]
