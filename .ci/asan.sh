@@ -29,8 +29,8 @@ asan_test -p benches --test workloads_smoke -- --exact every_workload_agrees_und
 # Each deliberate read of a freed block must abort with AddressSanitizer's report.
 poison_tests=$(asan_test -p gc-core --test poison --no-run 2>&1 |
   sed -n 's/.*Executable tests\/poison.rs (\(.*\))/\1/p')
-for name in an_object_the_bitmap_sweep_freed a_leaf_in_an_arena_the_sweep_released \
-  a_huge_block_the_lazy_sweep_took; do
+for name in an_object_the_bitmap_sweep_freed a_block_in_the_free_bins \
+  a_leaf_in_an_arena_the_sweep_released a_huge_block_the_lazy_sweep_took; do
   if out=$("$poison_tests" --ignored --exact "$name" 2>&1); then
     echo "asan.sh: $name read a freed block and did not abort" >&2
     exit 1
