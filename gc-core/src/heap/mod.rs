@@ -298,8 +298,8 @@ impl Heap {
         self.spaces().iter().any(|space| space.contains(obj))
     }
 
-    /// Verifies every space (see [`Space::verify`]), and with `black_allowed` false that
-    /// no block is marked: what a sweep that whitens leaves between collections.
+    /// Verifies every space (see [`Space::verify`]), and, unless `black_allowed`, that no
+    /// block is marked, as a whitening sweep leaves the heap between collections.
     pub fn verify_spaces(&self, black_allowed: bool) -> Result<(), VerifyError> {
         for space in self.spaces() {
             space.verify()?;
