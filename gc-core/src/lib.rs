@@ -6,10 +6,13 @@
 //! the VM. Several heaps may live in one process: all state is in the collector value.
 //!
 //! Layout, from the bottom up:
-//! - [`heap`]: the spaces (MMTk's policies): the NewGC heap of Mike Pall's proposal
+//! - [`heap`]: the spaces (MMTk's policies), one shape each behind the
+//!   [`heap::space::Space`] trait: the arena space of Mike Pall's NewGC proposal
 //!   (size-aligned arenas of 16-byte cells with block and mark bitmaps, bump and
-//!   segregated-fit allocation, a large-object space), and the malloc space of Lua 5.1's
-//!   design (a `malloc` per block, all on one list).
+//!   segregated-fit allocation), the large-object space, and the malloc space of Lua 5.1's
+//!   design (a `malloc` per block, all on one list); and `Heap`, the NewGC heap over the
+//!   first two. Under `--cfg gc_poison` the spaces poison what they free for
+//!   AddressSanitizer (`heap::poison`).
 //! - [`mark`]: marking from the roots with a gray stack, weak tables and ephemerons; in
 //!   parallel with work stealing on big heaps.
 //! - [`parallel`] and [`sync`]: the concurrency protocols, and the primitives they use

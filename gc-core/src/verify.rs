@@ -2,11 +2,9 @@
 //!
 //! It walks the heap independently of the collector's marking (its own visited set, a side
 //! bitmap per arena, not the mark bits), so a marking bug cannot hide itself. Checked:
-//! - arena headers and metadata: kind and table index right, spare metadata bits clear;
-//! - encoding: the first data cell starts a block, every traversable block's header size
-//!   matches its extent in the bitmap, no start bit inside the bump region's free cells,
-//!   every binned free block is a free start spanning exactly to the next start, and,
-//!   between collections, no black block (the major sweep leaves none);
+//! - each space's own invariants (`Space::verify`: for the arena spaces headers,
+//!   metadata, the bitmap encoding and the bins; for the large-object space its
+//!   mappings), and, between collections, no black block (the major sweep leaves none);
 //! - reachability: every reference reachable from the roots is the first cell of an
 //!   allocated block of the right kind (or a huge block of the table), never free.
 //!
@@ -17,16 +15,13 @@
 //! beside each arena's.
 
 use std::fmt;
-use std::sync::atomic::Ordering;
 
 use crate::heap::arena::{
     cell_of, is_huge, Arena, ArenaKind, ARENA_MASK, ARENA_SHIFT, BITMAP_WORDS, CELLS_PER_ARENA,
-    CELL_SIZE, FIRST_DATA_CELL, FIRST_DATA_WORD,
+    CELL_SIZE, FIRST_DATA_CELL,
 };
-use crate::heap::bitmap::BlockState;
-use crate::heap::space::Space;
 use crate::heap::Heap;
-use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Tracer};
+use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
 
 /// A broken heap invariant, described for a human.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,9 +76,7 @@ pub(crate) fn verify_heap_visiting<M: ObjectModel, R: Roots>(
     black_allowed: bool,
     visit: impl FnMut(ObjectRef, &[ObjectRef]),
 ) -> Result<(), VerifyError> {
-    for space in heap.spaces() {
-        verify_space(space, black_allowed)?;
-    }
+    heap.verify_spaces(black_allowed)?;
     verify_reachable::<M, R>(index, roots, visit)
 }
 
@@ -121,7 +114,7 @@ impl HeapIndex {
     /// Indexes `heap` as it is now.
     pub(crate) fn new(heap: &Heap) -> Self {
         let mut arenas: Vec<(usize, ArenaKind)> = heap
-            .spaces()
+            .arena_spaces()
             .iter()
             .flat_map(|space| space.arenas().iter().map(|a| (a.base(), space.kind())))
             .collect();
@@ -224,107 +217,6 @@ impl BlockSet {
         };
         word >> bit & 1 == 1
     }
-}
-
-fn verify_space(space: &Space, black_allowed: bool) -> Result<(), VerifyError> {
-    let region = space.bump().unallocated();
-    for (index, &arena) in space.arenas().iter().enumerate() {
-        // SAFETY: the space's arenas are live; verification runs with the mutator stopped.
-        let (header, bitmaps) = unsafe { (arena.header(), arena.bitmaps()) };
-        if header.kind != space.kind() || header.index as usize != index {
-            fail!(
-                "arena {:#x}: header {header:?}, expected {:?} at {index}",
-                arena.base(),
-                space.kind()
-            );
-        }
-        let metadata_bits = (1..FIRST_DATA_WORD)
-            .map(|w| &bitmaps.block[w])
-            .chain(&bitmaps.mark[..FIRST_DATA_WORD]);
-        if metadata_bits
-            .into_iter()
-            .any(|word| word.load(Ordering::Relaxed) != 0)
-        {
-            fail!("arena {:#x}: bits set for metadata cells", arena.base());
-        }
-        // The bump region's free cells carry no start bit: it acts as one free block.
-        let region_start = (!region.is_empty() && Arena::containing(region.start) == arena)
-            .then(|| cell_of(region.start));
-        if let Some(start) = region_start {
-            let limit = cell_of(region.end - 1) + 1;
-            if bitmaps.next_start(start) < limit {
-                fail!(
-                    "arena {:#x}: start bit inside the bump region",
-                    arena.base()
-                );
-            }
-        }
-        let block_end = |cell: usize| {
-            let next = bitmaps.next_start(cell + 1);
-            region_start
-                .filter(|&start| start > cell && start < next)
-                .unwrap_or(next)
-        };
-        if bitmaps.state(FIRST_DATA_CELL) == BlockState::Extent
-            && region_start != Some(FIRST_DATA_CELL)
-        {
-            fail!(
-                "arena {:#x}: first data cell is an orphan extent",
-                arena.base()
-            );
-        }
-        // Word by word: a block bit always starts a block, so the allocated blocks are
-        // the set bits of the block bitmap, and the black ones those of `block & mark`.
-        // Only object arenas look at each block (their headers); leaf arenas cost a
-        // couple of word operations per 64 cells.
-        let objects = space.kind() == ArenaKind::Objects;
-        for w in FIRST_DATA_WORD..BITMAP_WORDS {
-            let block = bitmaps.block[w].load(Ordering::Relaxed);
-            let black = block & bitmaps.mark[w].load(Ordering::Relaxed);
-            if !objects {
-                if black != 0 && !black_allowed {
-                    let cell = w * 64 + black.trailing_zeros() as usize;
-                    fail!(
-                        "black block at {:#x} between collections",
-                        arena.cell_addr(cell)
-                    );
-                }
-                continue;
-            }
-            let mut starts = block;
-            while starts != 0 {
-                let bit = starts.trailing_zeros() as usize;
-                starts &= starts - 1;
-                let cell = w * 64 + bit;
-                if black >> bit & 1 == 1 && !black_allowed {
-                    fail!(
-                        "black block at {:#x} between collections",
-                        arena.cell_addr(cell)
-                    );
-                }
-                let end = block_end(cell);
-                // SAFETY: an allocated block of an object arena starts with a header.
-                let cells = unsafe { &*(arena.cell_addr(cell) as *const GcHeader) }.cells();
-                if cells as usize != end - cell {
-                    fail!(
-                        "object at {:#x}: header says {cells} cells, bitmap {}",
-                        arena.cell_addr(cell),
-                        end - cell
-                    );
-                }
-            }
-        }
-    }
-    for block in space.bins().blocks() {
-        // SAFETY: binned blocks lie in live arenas of this space.
-        let bitmaps = unsafe { Arena::containing(block.addr).bitmaps() };
-        let cell = cell_of(block.addr);
-        let (state, span) = (bitmaps.state(cell), bitmaps.next_start(cell + 1) - cell);
-        if state != BlockState::Free || span != block.cells {
-            fail!("binned block {block:?} is {state:?} spanning {span} cells");
-        }
-    }
-    Ok(())
 }
 
 /// A tracer that appends the references it is given to a vector (the verifiers' walks,

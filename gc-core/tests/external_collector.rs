@@ -8,6 +8,7 @@
 use std::marker::PhantomData;
 
 use gc_core::heap::malloc_space::{MallocSpace, SweepAction, SweepCursor, TRAVERSABLE};
+use gc_core::heap::space::Space;
 use gc_core::mark::AfterResurrection;
 use gc_core::stats::{CycleKind, PauseLog};
 use gc_core::testing::model::{malloc_bytes, run_seeds, Setup, STOP_THE_WORLD};
@@ -222,7 +223,7 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
 
     fn stats(&self) -> Stats {
         self.pauses.stats(HeapSizes {
-            allocated_bytes: self.space.allocated_bytes(),
+            allocated_bytes: self.space.stats().allocated_bytes,
             live_bytes: self.live_bytes,
             heap_bytes: self.space.bytes(),
             peak_heap_bytes: self.space.peak_bytes(),
@@ -236,8 +237,9 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
         self.space.contains(obj)
     }
 
-    /// Everything reachable is a block of the list.
+    /// The space's own invariants, and everything reachable is a block of the list.
     fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
+        self.space.verify()?;
         let mut blocks = std::collections::HashSet::new();
         self.space.for_each(|obj, _| {
             blocks.insert(obj);

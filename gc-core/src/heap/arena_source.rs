@@ -14,6 +14,7 @@ use std::ptr::NonNull;
 
 use super::arena::{ARENA_SIZE, METADATA_BYTES};
 use super::os;
+use super::poison::poison;
 
 /// Bytes mapped at a time.
 const MAPPING_BYTES: usize = 4 << 20;
@@ -34,8 +35,15 @@ pub struct ArenaSource {
 }
 
 impl ArenaSource {
-    /// An arena with zeroed metadata, or `None` if the OS refuses memory.
+    /// An arena with zeroed metadata and poisoned data cells (see `poison`: every data
+    /// cell is free), or `None` if the OS refuses memory.
     pub fn acquire(&mut self) -> Option<NonNull<u8>> {
+        let arena = self.take()?;
+        poison_data_cells(arena);
+        Some(arena)
+    }
+
+    fn take(&mut self) -> Option<NonNull<u8>> {
         if let Some(arena) = self.dirty.pop() {
             // SAFETY: a dirty arena is mapped and unused; its metadata is its first bytes.
             unsafe { std::ptr::write_bytes(arena.as_ptr(), 0, METADATA_BYTES) };
@@ -60,6 +68,7 @@ impl ArenaSource {
     /// # Safety
     /// `arena` came from [`ArenaSource::acquire`] on this source and nothing uses it anymore.
     pub unsafe fn release(&mut self, arena: NonNull<u8>) {
+        poison_data_cells(arena);
         self.in_use -= 1;
         self.dirty.push(arena);
     }
@@ -111,6 +120,14 @@ impl ArenaSource {
     pub fn mapped_bytes(&self) -> usize {
         (self.in_use + self.clean.len() + self.dirty.len()) * ARENA_SIZE
     }
+}
+
+/// Poisons the data cells of `arena` (free, or no longer used), not its metadata.
+fn poison_data_cells(arena: NonNull<u8>) {
+    poison(
+        arena.as_ptr() as usize + METADATA_BYTES,
+        ARENA_SIZE - METADATA_BYTES,
+    );
 }
 
 impl Drop for ArenaSource {

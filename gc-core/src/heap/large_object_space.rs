@@ -13,6 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::arena::ARENA_SIZE;
 use super::bitmap::SweepKind;
 use super::os;
+use super::poison::poison;
+use super::space::{Space, SpaceStats};
+use crate::object_model::ObjectRef;
+use crate::verify::{fail, VerifyError};
 
 /// Blocks larger than half an arena are huge: a smaller threshold would waste arena
 /// tails, a larger one would make bump regions fail often for big requests.
@@ -46,6 +50,8 @@ impl HugeBlock {
 pub struct LargeObjectSpace {
     blocks: HashMap<usize, HugeBlock>,
     mapped_bytes: usize,
+    /// Bytes of huge mappings made over the space's life.
+    allocated_bytes: u64,
     /// Dead blocks out of the table whose mappings (address, bytes left) are still to be
     /// unmapped (see `take_dead_where`).
     dead: Vec<(usize, usize)>,
@@ -67,6 +73,7 @@ impl LargeObjectSpace {
         };
         self.blocks.insert(ptr.as_ptr() as usize, block);
         self.mapped_bytes += mapping_bytes;
+        self.allocated_bytes += mapping_bytes as u64;
         Some(ptr)
     }
 
@@ -99,12 +106,12 @@ impl LargeObjectSpace {
     /// mappings for [`LargeObjectSpace::unmap_dead_piece`], which returns them to the OS a
     /// piece at a time: unmapping hundreds of megabytes at once is a pause of
     /// milliseconds.
-    pub fn take_dead_where(&mut self, kind: SweepKind, which: impl Fn(usize, &HugeBlock) -> bool) {
+    pub fn take_dead_where(&mut self, kind: SweepKind, which: impl Fn(usize) -> bool) {
         let keep_marks = kind == SweepKind::Minor;
         let dead: Vec<(usize, usize)> = self
             .blocks
             .iter()
-            .filter(|(&addr, block)| which(addr, block))
+            .filter(|(&addr, _)| which(addr))
             .filter(|(_, block)| {
                 let marked = if keep_marks {
                     block.marked.load(Ordering::Relaxed)
@@ -115,8 +122,9 @@ impl LargeObjectSpace {
             })
             .map(|(&addr, block)| (addr, block.mapping_bytes))
             .collect();
-        for &(addr, _) in &dead {
+        for &(addr, bytes) in &dead {
             self.blocks.remove(&addr);
+            poison(addr, bytes);
         }
         self.dead.extend(dead);
     }
@@ -152,24 +160,54 @@ impl LargeObjectSpace {
         }
     }
 
-    /// Number of huge blocks.
-    pub fn len(&self) -> usize {
-        self.blocks.len()
-    }
-
-    /// Whether there are no huge blocks.
-    pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
-    }
-
-    /// Bytes mapped for huge blocks.
-    pub fn mapped_bytes(&self) -> usize {
-        self.mapped_bytes
+    /// The address of a marked block, if any: between collections of a plan that clears
+    /// its marks, there is none.
+    pub fn first_marked(&self) -> Option<usize> {
+        self.iter()
+            .find(|(_, block)| block.is_marked())
+            .map(|(addr, _)| addr)
     }
 
     /// Every huge block with its address (for the verifier).
     pub fn iter(&self) -> impl Iterator<Item = (usize, &HugeBlock)> {
         self.blocks.iter().map(|(&addr, block)| (addr, block))
+    }
+}
+
+impl Space for LargeObjectSpace {
+    fn contains(&self, obj: ObjectRef) -> bool {
+        self.blocks.contains_key(&obj.addr())
+    }
+
+    /// Checks that every block is arena-aligned with a mapping of whole arenas, and that
+    /// the mapped bytes are the blocks' and the dead pieces' still mapped.
+    fn verify(&self) -> Result<(), VerifyError> {
+        let mut mapped = self.dead.iter().map(|&(_, bytes)| bytes).sum::<usize>();
+        for (addr, block) in self.iter() {
+            if !addr.is_multiple_of(ARENA_SIZE) || !block.mapping_bytes.is_multiple_of(ARENA_SIZE) {
+                fail!(
+                    "huge block {addr:#x} of {} bytes is not in whole arenas",
+                    block.mapping_bytes
+                );
+            }
+            mapped += block.mapping_bytes;
+        }
+        if mapped != self.mapped_bytes {
+            fail!(
+                "huge blocks map {mapped} bytes, the space counts {}",
+                self.mapped_bytes
+            );
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn stats(&self) -> SpaceStats {
+        SpaceStats {
+            allocated_bytes: self.allocated_bytes,
+            held_bytes: self.mapped_bytes as u64,
+            pieces: self.blocks.len(),
+        }
     }
 }
 

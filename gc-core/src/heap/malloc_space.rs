@@ -14,7 +14,9 @@
 use std::alloc::{self, Layout};
 use std::ptr;
 
+use super::space::{Space, SpaceStats};
 use crate::object_model::{GcHeader, ObjectRef};
+use crate::verify::{fail, VerifyError};
 
 /// The bytes in front of every block: the list link, then the size and color bits.
 #[repr(C, align(16))]
@@ -239,31 +241,52 @@ impl MallocSpace {
         }
     }
 
-    /// Whether `obj` is a block of this space: a walk of the whole list, for tests.
-    pub fn contains(&self, obj: ObjectRef) -> bool {
-        let mut found = false;
-        self.for_each(|block, _| found |= block == obj);
-        found
-    }
-
-    /// Blocks on the list.
-    pub fn blocks(&self) -> usize {
-        self.blocks
-    }
-
-    /// Bytes in blocks now, prefixes included.
+    /// Bytes in blocks now, prefixes included: 5.1's `totalbytes`, which pacing reads at
+    /// every allocation (the space's `held_bytes`).
+    #[inline(always)]
     pub fn bytes(&self) -> u64 {
         self.bytes
-    }
-
-    /// Bytes allocated over the space's life.
-    pub fn allocated_bytes(&self) -> u64 {
-        self.allocated
     }
 
     /// The largest [`MallocSpace::bytes`] seen.
     pub fn peak_bytes(&self) -> u64 {
         self.peak_bytes
+    }
+}
+
+impl Space for MallocSpace {
+    /// A walk of the whole list.
+    fn contains(&self, obj: ObjectRef) -> bool {
+        let mut found = false;
+        self.for_each(|block, _| found |= block == obj);
+        found
+    }
+
+    /// Checks that the list holds as many blocks, of as many bytes, as the space counts.
+    fn verify(&self) -> Result<(), VerifyError> {
+        let (mut blocks, mut bytes) = (0, 0);
+        self.for_each(|obj, _| {
+            blocks += 1;
+            // SAFETY: a block on the list is live.
+            bytes += unsafe { MallocSpace::block_bytes(obj) };
+        });
+        if blocks != self.blocks || bytes != self.bytes {
+            fail!(
+                "list holds {blocks} blocks of {bytes} bytes, the space counts {} of {}",
+                self.blocks,
+                self.bytes
+            );
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn stats(&self) -> SpaceStats {
+        SpaceStats {
+            allocated_bytes: self.allocated,
+            held_bytes: self.bytes,
+            pieces: self.blocks,
+        }
     }
 }
 
@@ -286,7 +309,7 @@ mod tests {
         let blocks: Vec<ObjectRef> = (0..10u8)
             .map(|i| space.alloc(16 * usize::from(i + 1), None, i % 2).unwrap())
             .collect();
-        assert_eq!(space.blocks(), 10);
+        assert_eq!(space.stats().pieces, 10);
         let before = space.bytes();
         let mut cursor = Some(SweepCursor::default());
         while let Some(at) = cursor {
@@ -298,7 +321,8 @@ mod tests {
                 }
             });
         }
-        assert_eq!(space.blocks(), 5);
+        assert_eq!(space.stats().pieces, 5);
+        space.verify().unwrap();
         let freed: u64 = (0..10u64)
             .filter(|i| i % 2 == 1)
             .map(|i| 16 * (i + 1) + 16)

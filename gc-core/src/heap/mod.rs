@@ -1,38 +1,45 @@
-//! The spaces, and the NewGC heap over them: two spaces of size-aligned arenas
-//! (traversable objects and leaf blocks), the large-object space, and the accounting the
-//! collectors pace themselves by. The malloc space (`malloc_space`, Lua 5.1's design) is a
-//! space of its own, which `lua51` uses instead of this heap.
+//! The spaces (MMTk's policies), one shape each behind the [`space::Space`] trait, and the
+//! NewGC heap over three of them:
+//! - `arena_space`: size-aligned arenas of 16-byte cells with block and mark bitmaps
+//!   (`arena`, `bitmap`, from `arena_source`), bump and segregated-fit allocation, and a
+//!   bitmap sweep, eager or lazy;
+//! - `large_object_space`: a mapping per huge block, marks in a table;
+//! - `malloc_space`: Lua 5.1's design, a `malloc` per block on one list, which `lua51`
+//!   uses instead of this heap.
 //!
-//! The heap allocates and sweeps; it does not decide when to collect. A collector passes
-//! its decision into [`Heap::alloc_slow`] as a trigger and a callback. Invariant: every
-//! block the heap hands out is either in an arena of the matching kind or in the
-//! large-object space, and the heap's memory (arenas in use plus huge mappings) never
-//! exceeds the limit.
+//! [`Heap`] is the arena space of traversable objects, that of leaf blocks and the
+//! large-object space, with the accounting the collectors pace themselves by. It
+//! allocates and sweeps; it does not decide when to collect, and it keeps no collector's
+//! state: a collector passes its decisions in (a trigger and a callback to
+//! [`Heap::alloc_slow`], the huge blocks a lazy sweep may free to [`Heap::begin_sweep`]).
+//! Invariant: every block the heap hands out is either in an arena of the matching kind or
+//! in the large-object space, and the heap's memory (arenas in use plus huge mappings)
+//! never exceeds the limit.
 
 pub mod arena;
 pub mod arena_source;
+pub mod arena_space;
 pub mod bitmap;
-pub mod bump;
-pub mod free_bins;
 pub mod large_object_space;
 pub mod malloc_space;
 pub mod os;
+pub mod poison;
 pub mod space;
-
-use std::collections::HashSet;
 
 use crate::collector::{HeapConfig, OutOfMemory};
 use crate::object_model::{GcHeader, ObjectRef};
 use crate::parallel::WorkerThreads;
 use crate::stats::HeapSizes;
+use crate::verify::{fail, VerifyError};
 use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
 use arena_source::ArenaSource;
+use arena_space::ArenaSpace;
 use bitmap::SweepKind;
 use large_object_space::{LargeObjectSpace, LARGE_THRESHOLD};
 use space::Space;
 
 /// Unswept arenas the allocation slow path sweeps at most, while the heap may grow,
-/// looking for free space (see `space`); the collector's steps sweep the rest.
+/// looking for free space (see `arena_space`); the collector's steps sweep the rest.
 const ALLOC_SWEEP_ARENAS: usize = 16;
 
 /// What a collector does when the heap cannot satisfy an allocation from free space.
@@ -56,28 +63,22 @@ impl GrowthPolicy for NeverCollect {
     }
 }
 
-/// The heap: arenas, huge blocks, and their accounting.
+/// The NewGC heap: the arena spaces of objects and of leaf blocks over one arena source,
+/// the large-object space, and their accounting.
 pub struct Heap {
     source: ArenaSource,
-    objects: Space,
-    leaves: Space,
+    objects: ArenaSpace,
+    leaves: ArenaSpace,
     los: LargeObjectSpace,
     limit: Option<usize>,
     /// Threads for marking and sweeping big heaps, and what "big" means.
     workers: WorkerThreads,
     parallel_min_bytes: usize,
-    /// Bytes allocated in huge blocks over the heap's life.
-    huge_allocated: u64,
     /// Bytes of allocated blocks the last collection left (its live heap).
     live_bytes: u64,
     /// Total allocation when the last collection finished.
     allocated_at_last_collection: u64,
     peak_heap_bytes: u64,
-    /// The sweep a held leaf sweep will run once released (huge leaf blocks included).
-    leaf_sweep_kind: SweepKind,
-    /// While the leaf sweep is held: the leaf arenas and huge leaf blocks it holds.
-    held_leaf_arenas: HashSet<usize>,
-    held_huge_leaves: HashSet<usize>,
 }
 
 impl Heap {
@@ -85,39 +86,48 @@ impl Heap {
     pub fn new(config: &HeapConfig) -> Heap {
         Heap {
             source: ArenaSource::default(),
-            objects: Space::new(ArenaKind::Objects),
-            leaves: Space::new(ArenaKind::Leaves),
+            objects: ArenaSpace::new(ArenaKind::Objects),
+            leaves: ArenaSpace::new(ArenaKind::Leaves),
             los: LargeObjectSpace::default(),
             limit: config.heap_limit,
             workers: WorkerThreads::new(config.gc_threads),
             parallel_min_bytes: config.parallel_min_bytes,
-            huge_allocated: 0,
             live_bytes: 0,
             allocated_at_last_collection: 0,
             peak_heap_bytes: 0,
-            leaf_sweep_kind: SweepKind::Major,
-            held_leaf_arenas: HashSet::new(),
-            held_huge_leaves: HashSet::new(),
         }
     }
 
-    /// The space for traversable objects or for leaf blocks.
+    /// The arena space for traversable objects or for leaf blocks.
     #[inline(always)]
-    pub fn space_mut(&mut self, kind: ArenaKind) -> &mut Space {
+    pub fn space_mut(&mut self, kind: ArenaKind) -> &mut ArenaSpace {
         match kind {
             ArenaKind::Objects => &mut self.objects,
             ArenaKind::Leaves => &mut self.leaves,
         }
     }
 
-    /// Both spaces.
-    pub fn spaces(&self) -> [&Space; 2] {
+    /// The arena space for traversable objects or for leaf blocks.
+    pub fn space(&self, kind: ArenaKind) -> &ArenaSpace {
+        match kind {
+            ArenaKind::Objects => &self.objects,
+            ArenaKind::Leaves => &self.leaves,
+        }
+    }
+
+    /// Both arena spaces.
+    pub fn arena_spaces(&self) -> [&ArenaSpace; 2] {
         [&self.objects, &self.leaves]
     }
 
     /// The large-object space.
     pub fn large_objects(&self) -> &LargeObjectSpace {
         &self.los
+    }
+
+    /// Every space of the heap: the two arena spaces and the large-object space.
+    pub fn spaces(&self) -> [&dyn Space; 3] {
+        [&self.objects, &self.leaves, &self.los]
     }
 
     /// The fast path: bump allocation of `bytes` (header included for objects), or `None`
@@ -191,7 +201,6 @@ impl Heap {
                 .los
                 .alloc(bytes, kind == ArenaKind::Objects)
                 .ok_or(out_of_memory)?;
-            self.huge_allocated += mapping as u64;
             return Ok(finish_block(
                 ptr.as_ptr() as usize,
                 kind,
@@ -243,12 +252,12 @@ impl Heap {
     /// Bytes of memory the heap holds for objects: arenas in use plus huge mappings. This
     /// is what the limit bounds.
     pub fn mapped_in_use(&self) -> usize {
-        self.source.arenas_in_use() * ARENA_SIZE + self.los.mapped_bytes()
+        self.source.arenas_in_use() * ARENA_SIZE + self.los.stats().held_bytes as usize
     }
 
     /// Bytes of address space mapped, reserve arenas included.
     pub fn mapped_bytes(&self) -> usize {
-        self.source.mapped_bytes() + self.los.mapped_bytes()
+        self.source.mapped_bytes() + self.los.stats().held_bytes as usize
     }
 
     /// Sets the memory limit.
@@ -257,8 +266,11 @@ impl Heap {
     }
 
     /// Bytes allocated over the heap's life.
+    #[inline]
     pub fn allocated_bytes(&self) -> u64 {
-        self.objects.allocated_bytes() + self.leaves.allocated_bytes() + self.huge_allocated
+        self.objects.stats().allocated_bytes
+            + self.leaves.stats().allocated_bytes
+            + self.los.stats().allocated_bytes
     }
 
     /// Bytes in allocated blocks now: the last live heap plus what was allocated since.
@@ -284,20 +296,23 @@ impl Heap {
     /// Whether `obj` is an allocated block of this heap. A linear search of the arena
     /// tables: for tests and debugging, not for hot paths.
     pub fn contains(&self, obj: ObjectRef) -> bool {
-        let addr = obj.addr();
-        if arena::is_huge(addr) {
-            return self.los.get(addr).is_some();
+        self.spaces().iter().any(|space| space.contains(obj))
+    }
+
+    /// Verifies every space (see [`Space::verify`]), and, unless `black_allowed`, that no
+    /// block is marked, as a whitening sweep leaves the heap between collections.
+    pub fn verify_spaces(&self, black_allowed: bool) -> Result<(), VerifyError> {
+        for space in self.spaces() {
+            space.verify()?;
         }
-        let arena = arena::Arena::containing(addr);
-        let ours = self
-            .spaces()
-            .iter()
-            .any(|space| space.arenas().contains(&arena));
-        let cell = arena::cell_of(addr);
-        // SAFETY: evaluated only for one of this heap's live arenas.
-        ours && addr.is_multiple_of(arena::CELL_SIZE)
-            && cell >= arena::FIRST_DATA_CELL
-            && unsafe { arena.bitmaps() }.is_allocated(cell)
+        if black_allowed {
+            return Ok(());
+        }
+        let black = self.arena_spaces().iter().find_map(|s| s.first_black());
+        if let Some(addr) = black.or_else(|| self.los.first_marked()) {
+            fail!("black block at {addr:#x} between collections");
+        }
+        Ok(())
     }
 
     /// The heap's sizes, for [`Stats`](crate::Stats).
@@ -309,7 +324,7 @@ impl Heap {
             peak_heap_bytes: self.peak_heap_bytes(),
             mapped_bytes: self.mapped_bytes() as u64,
             arenas: self.arenas_in_use(),
-            huge_blocks: self.los.len(),
+            huge_blocks: self.los.stats().pieces,
         }
     }
 
@@ -347,23 +362,28 @@ impl Heap {
     /// The major sweep of every arena and of the large-object space, on
     /// [`Heap::parallel_workers`]. Returns the number of arenas and huge blocks released.
     pub fn sweep_major(&mut self) -> (usize, usize) {
-        let huge_before = self.los.len();
+        let huge_before = self.los.stats().pieces;
         self.los.sweep();
         let workers = worth_parallel(&self.workers, self.mapped_in_use(), self.parallel_min_bytes);
         let arenas = self.objects.sweep_major(&mut self.source, workers)
             + self.leaves.sweep_major(&mut self.source, workers);
-        (arenas, huge_before - self.los.len())
+        (arenas, huge_before - self.los.stats().pieces)
     }
 
     /// Ends the marking of an incremental cycle that found `live_bytes` reachable: takes
-    /// the dead huge blocks out of the large-object space now (their mappings go back to
-    /// the OS in later sweep steps) and starts a lazy sweep of `kind` of every arena. From here the heap counts `live_bytes` plus what is allocated next.
-    pub fn begin_sweep(&mut self, kind: SweepKind, live_bytes: u64) {
+    /// the dead huge blocks `frees_huge` selects (by address) out of the large-object
+    /// space now (their mappings go back to the OS in later sweep steps; a collector that
+    /// holds some back frees them with [`Heap::free_dead_huge_where`]) and starts a lazy
+    /// sweep of `kind` of every arena. From here the heap counts `live_bytes` plus what is
+    /// allocated next.
+    pub fn begin_sweep(
+        &mut self,
+        kind: SweepKind,
+        live_bytes: u64,
+        frees_huge: impl Fn(usize) -> bool,
+    ) {
         self.note_peak();
-        self.leaf_sweep_kind = kind;
-        let held = &self.held_huge_leaves;
-        self.los
-            .take_dead_where(kind, |addr, _| !held.contains(&addr));
+        self.free_dead_huge_where(kind, frees_huge);
         self.objects.begin_sweep(kind);
         self.leaves.begin_sweep(kind);
         self.live_bytes = live_bytes;
@@ -394,42 +414,16 @@ impl Heap {
         self.leaves.set_max_region(bytes);
     }
 
-    /// Holds the lazy sweep of the leaf arenas while the VM prunes its weak references
-    /// to leaf blocks (its string table) step by step, or releases it.
-    /// Call before `begin_sweep`: the blocks held are those allocated now.
-    pub fn hold_leaf_sweep(&mut self, held: bool) {
-        if held {
-            self.held_leaf_arenas = self
-                .leaves
-                .arenas()
-                .iter()
-                .map(|arena| arena.base())
-                .collect();
-            self.held_huge_leaves = self
-                .los
-                .iter()
-                .filter(|(_, block)| !block.traversable)
-                .map(|(addr, _)| addr)
-                .collect();
-        } else if self.leaves.sweep_is_held() {
-            let kind = self.leaf_sweep_kind;
-            let huge = std::mem::take(&mut self.held_huge_leaves);
-            self.los
-                .take_dead_where(kind, |addr, _| huge.contains(&addr));
-            self.held_leaf_arenas.clear();
-        }
-        self.leaves.hold_sweep(held);
+    /// Takes the dead huge blocks `which` selects (by address) out of the large-object
+    /// space, as [`Heap::begin_sweep`] does, after a sweep of `kind`.
+    pub fn free_dead_huge_where(&mut self, kind: SweepKind, which: impl Fn(usize) -> bool) {
+        self.los.take_dead_where(kind, which);
     }
 
-    /// Whether `obj` is a leaf block whose sweep is held (allocated before the hold):
-    /// only such a block can be dead while the VM still holds a weak reference to it.
-    pub fn is_held_leaf(&self, obj: ObjectRef) -> bool {
-        let addr = obj.addr();
-        if arena::is_huge(addr) {
-            self.held_huge_leaves.contains(&addr)
-        } else {
-            self.held_leaf_arenas.contains(&(addr & !arena::ARENA_MASK))
-        }
+    /// Holds the lazy sweep of the leaf arenas (the allocator takes new arenas rather than
+    /// sweep them), or releases it.
+    pub fn hold_leaf_sweep(&mut self, held: bool) {
+        self.leaves.hold_sweep(held);
     }
 
     /// Arenas the lazy sweep has not swept yet, and dead huge blocks not yet unmapped.

@@ -114,6 +114,8 @@ fn map_anywhere(bytes: usize, align: usize) -> Option<NonNull<u8>> {
 /// # Safety
 /// `[ptr, ptr + bytes)` must be mapped by this module and nothing may use it afterwards.
 pub unsafe fn unmap(ptr: NonNull<u8>, bytes: usize) {
+    // A later mapping at this address must not inherit the sanitizer's poison.
+    super::poison::unpoison(ptr.as_ptr() as usize, bytes);
     // SAFETY: the caller owns the range and gives it up.
     let result = unsafe { libc::munmap(ptr.as_ptr().cast(), bytes) };
     debug_assert_eq!(result, 0, "munmap failed");

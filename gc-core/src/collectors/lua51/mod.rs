@@ -31,6 +31,7 @@ pub use cycle::Phase;
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
 use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES};
+use crate::heap::space::Space;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::{HeapSizes, PauseLog, Stats};
 use crate::verify::VerifyError;
@@ -121,7 +122,7 @@ impl<M: ObjectModel> Lua51<M> {
 
     /// Blocks (objects and leaf blocks) allocated and not freed.
     pub fn blocks(&self) -> usize {
-        self.space.blocks()
+        self.space.stats().pieces
     }
 }
 
@@ -262,7 +263,7 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
 
     fn stats(&self) -> Stats {
         self.pauses.stats(HeapSizes {
-            allocated_bytes: self.space.allocated_bytes(),
+            allocated_bytes: self.space.stats().allocated_bytes,
             live_bytes: self.live_bytes,
             heap_bytes: self.space.bytes(),
             peak_heap_bytes: self.space.peak_bytes(),

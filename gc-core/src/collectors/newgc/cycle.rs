@@ -12,13 +12,14 @@
 //!
 //! Allocation color: new traversable objects are light-gray in every phase. While marking
 //! that makes them survive if they are reachable when the atomic phase looks; while
-//! sweeping they sit in swept arenas or new ones (see `space`), which this sweep never
+//! sweeping they sit in swept arenas or new ones (see `arena_space`), which this sweep never
 //! visits.
 
 use std::time::Instant;
 
 use super::barrier::Barrier;
 use super::generational::{CycleReport, ModeControl};
+use super::leaf_hold::LeafHold;
 use super::marker::{Marked, Marking};
 use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
 use crate::collector::GcMode;
@@ -26,9 +27,9 @@ use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ARENA_SIZE;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::Heap;
+use crate::mark::mark_heap;
 use crate::mark::AfterResurrection;
-use crate::mark::{is_marked, mark_heap};
-use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer};
+use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
 use crate::stats::{CycleKind, PauseLog};
 
 /// Where the collector is in its cycle.
@@ -76,9 +77,9 @@ pub(super) struct State {
     /// The headroom down to which emptied arenas are still to be given back, a few per
     /// step, since the last sweep ended.
     pub trim_to: Option<u64>,
-    /// Whether the VM is still pruning its weak references to leaf blocks: dead leaves
-    /// it finds meanwhile must be revived, and the leaf arenas wait.
-    pub pruning: bool,
+    /// Held while the VM is still pruning its weak references to leaf blocks: dead
+    /// leaves it finds meanwhile must be revived, and the leaf arenas wait.
+    pub leaf_hold: LeafHold,
 }
 
 /// SSB entries a step queues for tracing at a time: the SSB of generational mode holds
@@ -214,19 +215,23 @@ impl State {
             self.atomic::<M, R>(heap, roots, budget);
             budget = budget.saturating_sub(SWEEP_WORK_PER_ARENA);
         }
-        if self.phase == Phase::Sweeping && self.pruning {
+        if self.phase == Phase::Sweeping && self.leaf_hold.is_held() {
             let entries = usize::try_from(budget / PRUNE_WORK_PER_ENTRY).unwrap_or(usize::MAX);
-            let done = roots.prune_weak_references_step(&HeldLeaves(heap), false, entries.max(1));
+            let done = roots.prune_weak_references_step(
+                &self.leaf_hold.liveness(heap),
+                false,
+                entries.max(1),
+            );
             budget = budget.saturating_sub(entries as u64 * PRUNE_WORK_PER_ENTRY);
             if done {
-                self.end_pruning(heap);
+                self.leaf_hold.release(heap);
             }
         }
         if self.phase == Phase::Sweeping {
             let arenas = usize::try_from(budget / SWEEP_WORK_PER_ARENA).unwrap_or(usize::MAX);
             let swept = heap.sweep_some(arenas.max(1));
             self.pacing.work_done += swept as u64 * SWEEP_WORK_PER_ARENA;
-            if !self.pruning && heap.unswept_arenas() == 0 {
+            if !self.leaf_hold.is_held() && heap.unswept_arenas() == 0 {
                 self.finish_sweep(heap);
                 return true;
             }
@@ -307,14 +312,12 @@ impl State {
             allocated,
             marked: self.marking.marked_bytes,
         });
-        self.pruning = true;
-        heap.hold_leaf_sweep(true);
         if !self.cycle_minor {
             self.heap_at_major = heap.heap_bytes();
         }
-        heap.begin_sweep(kind, live);
+        self.leaf_hold.hold_and_begin_sweep(heap, kind, live);
         if pruned {
-            self.end_pruning(heap);
+            self.leaf_hold.release(heap);
         }
         self.allocated_at_atomic = heap.allocated_bytes();
         self.sticky = kind == SweepKind::Minor;
@@ -337,12 +340,6 @@ impl State {
         } else {
             self.pacing.plan_incremental(live, heap.arenas_in_use());
         }
-    }
-
-    /// The VM's weak references are pruned: the leaf arenas may be swept.
-    fn end_pruning(&mut self, heap: &mut Heap) {
-        self.pruning = false;
-        heap.hold_leaf_sweep(false);
     }
 
     /// Ends the lazy sweep: the cycle is over.
@@ -454,16 +451,5 @@ impl State {
         } else {
             self.pauses.end(start);
         }
-    }
-}
-
-/// Liveness while the VM prunes in steps: a held leaf lives if marked; anything allocated
-/// since the atomic phase lives.
-struct HeldLeaves<'a>(&'a Heap);
-
-impl Liveness for HeldLeaves<'_> {
-    fn is_live(&self, obj: ObjectRef) -> bool {
-        // The mark first: most entries are live, and it is the cheaper test.
-        is_marked(self.0.large_objects(), obj) || !self.0.is_held_leaf(obj)
     }
 }

@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use super::gray_queue::{Gray, GrayQueue};
 use super::ssb::Ssb;
-use crate::heap::arena::CELL_SIZE;
+use crate::heap::arena::{ArenaKind, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
 use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
@@ -98,7 +98,7 @@ impl Marking {
         MarkTracer {
             marking: self,
             large_objects: heap.large_objects(),
-            leaf_bump_cursor: heap.spaces()[1].bump().unallocated().start,
+            leaf_bump_cursor: heap.space(ArenaKind::Leaves).unallocated_region().start,
         }
     }
 

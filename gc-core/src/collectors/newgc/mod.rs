@@ -6,12 +6,14 @@
 //!
 //! Files: `barrier` (the barrier, with the tri-color invariant), `ssb`, `gray_queue`,
 //! `marker` (colors, incremental tracing), `cycle` (phases and the atomic phase),
-//! `pacing`, `generational` (mode switching), `verify` (the stress mode's checks).
+//! `pacing`, `generational` (mode switching), `leaf_hold` (the leaf sweep held while the VM
+//! prunes), `verify` (the stress mode's checks).
 
 mod barrier;
 mod cycle;
 mod generational;
 mod gray_queue;
+mod leaf_hold;
 mod marker;
 mod pacing;
 mod ssb;
@@ -32,6 +34,7 @@ use crate::verify::{CollectRefs, VerifyError};
 use barrier::{Barrier, FORWARD_BARRIER_PARTS};
 use cycle::State;
 use generational::ModeControl;
+use leaf_hold::LeafHold;
 use marker::Marking;
 use pacing::Pacing;
 use ssb::Ssb;
@@ -145,7 +148,7 @@ impl<M: ObjectModel> NewGc<M> {
     /// held leaf sweep keeps it (marks are what the sweep reads).
     #[cold]
     fn revive_slow(&mut self, obj: ObjectRef) {
-        if !self.heap.is_held_leaf(obj) {
+        if !self.state.leaf_hold.holds(obj) {
             // Allocated since the atomic phase: not swept this cycle, alive anyway.
             return;
         }
@@ -249,7 +252,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             cycle_minor: false,
             allocated_at_atomic: 0,
             heap_at_major: 0,
-            pruning: false,
+            leaf_hold: LeafHold::default(),
             remarks: 0,
             ssb_passes: 0,
             ssb_pass_left: 0,
@@ -319,7 +322,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
 
     #[inline(always)]
     fn revive(&mut self, obj: ObjectRef) {
-        if self.state.pruning {
+        if self.state.leaf_hold.is_held() {
             self.revive_slow(obj);
         }
     }

@@ -5,9 +5,10 @@
 //! cursor, which makes the bitmap encoding complete again. A region never crosses an arena.
 //! The fast path is a compare, an add and one block-bit write, small enough to inline.
 
-use super::arena::{cell_of, Arena, CELL_SHIFT};
-use super::bitmap;
 use super::free_bins::FreeBlock;
+use crate::heap::arena::{cell_of, Arena, CELL_SHIFT};
+use crate::heap::bitmap;
+use crate::heap::poison::unpoison;
 
 /// The current bump region of a space.
 #[derive(Debug, Default)]
@@ -30,6 +31,7 @@ impl BumpRegion {
         // SAFETY: [cursor, limit) is a region of free data cells of a live arena owned by
         // this space's allocator, which is the only writer of its block bitmap.
         unsafe { Arena::set_block_bit(cursor) };
+        unpoison(cursor, bytes);
         Some(cursor)
     }
 

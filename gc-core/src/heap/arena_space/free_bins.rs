@@ -5,7 +5,7 @@
 //! the next block starts; the bins are dropped at each collection, whose sweep may reuse or
 //! coalesce the space. This type holds no bitmap: the space that owns it writes the bits.
 
-use super::arena::{CELLS_PER_ARENA, CELL_SHIFT};
+use crate::heap::arena::{CELLS_PER_ARENA, CELL_SHIFT};
 
 /// Requests of at most this many cells (256 bytes) are served by exact-fit classes.
 pub const SMALL_CELLS: usize = 16;
@@ -45,14 +45,12 @@ impl FreeBlock {
 #[derive(Debug)]
 pub struct FreeBins {
     bins: [Vec<FreeBlock>; CLASSES],
-    free_cells: usize,
 }
 
 impl Default for FreeBins {
     fn default() -> Self {
         FreeBins {
             bins: std::array::from_fn(|_| Vec::new()),
-            free_cells: 0,
         }
     }
 }
@@ -70,7 +68,6 @@ fn class_of(cells: usize) -> usize {
 impl FreeBins {
     /// Adds a free block.
     pub fn push(&mut self, block: FreeBlock) {
-        self.free_cells += block.cells;
         self.bins[class_of(block.cells)].push(block);
     }
 
@@ -80,7 +77,7 @@ impl FreeBins {
         debug_assert!(cells <= SMALL_CELLS);
         let last = (cells + FIT_SEARCH).min(SMALL_CELLS);
         let class = (cells..=last).find(|&class| !self.bins[class].is_empty())?;
-        self.pop(class)
+        self.bins[class].pop()
     }
 
     /// A block of at least `cells` cells from the ranged classes, to bump-allocate in. The
@@ -95,29 +92,15 @@ impl FreeBins {
             .take(FIT_SEARCH)
             .position(|b| b.cells >= cells)
         {
-            let block = own.swap_remove(own.len() - 1 - pos);
-            self.free_cells -= block.cells;
-            return Some(block);
+            return Some(own.swap_remove(own.len() - 1 - pos));
         }
         let class = (first + 1..CLASSES).find(|&class| !self.bins[class].is_empty())?;
-        self.pop(class)
-    }
-
-    fn pop(&mut self, class: usize) -> Option<FreeBlock> {
-        let block = self.bins[class].pop()?;
-        self.free_cells -= block.cells;
-        Some(block)
+        self.bins[class].pop()
     }
 
     /// Forgets every block (at the start of a collection).
     pub fn clear(&mut self) {
         self.bins.iter_mut().for_each(Vec::clear);
-        self.free_cells = 0;
-    }
-
-    /// Free cells held in the bins.
-    pub fn free_cells(&self) -> usize {
-        self.free_cells
     }
 
     /// Every binned block (for the verifier).
@@ -151,7 +134,6 @@ mod tests {
         bins.push(block(0x1000, 3));
         bins.push(block(0x2000, 2));
         bins.push(block(0x3000, 9));
-        assert_eq!(bins.free_cells(), 14);
         assert_eq!(bins.take_small(2), Some(block(0x2000, 2)));
         assert_eq!(bins.take_small(2), Some(block(0x1000, 3)), "next class up");
         assert_eq!(
@@ -160,7 +142,7 @@ mod tests {
             "9 cells is past the bounded search"
         );
         assert_eq!(bins.take_small(5), Some(block(0x3000, 9)));
-        assert_eq!(bins.free_cells(), 0);
+        assert_eq!(bins.blocks().count(), 0);
     }
 
     #[test]
@@ -177,7 +159,7 @@ mod tests {
             "regions skip small blocks"
         );
         assert_eq!(bins.take_at_least(1), None);
-        assert_eq!(bins.free_cells(), 4);
+        assert_eq!(bins.blocks().collect::<Vec<_>>(), [&block(0x3000, 4)]);
     }
 
     #[test]
