@@ -714,13 +714,13 @@ mod tests {
         let chunk = binary_chunk::dump(&p);
         let id = crate::stdlib::base::chunk_id;
         assert_eq!(
-            binary_chunk::undump(&chunk, id).map(|q| q.code),
+            binary_chunk::undump(&chunk, id, 1).map(|q| q.code),
             Ok(p.code.clone())
         );
         p.code[0] = create_asbx(OpCode::Jmp, 0, 100);
         let bad = binary_chunk::dump(&p);
         assert_eq!(
-            binary_chunk::undump(&bad, id),
+            binary_chunk::undump(&bad, id, 1),
             Err("bad code in precompiled chunk".to_owned())
         );
     }

@@ -9,6 +9,7 @@
 //!   frames are not popped while an error travels, so handlers and tracebacks see the
 //!   stack as it was where the error was raised. Whoever catches an error unwinds.
 
+mod budget;
 mod call;
 pub mod coroutine;
 pub mod error;
@@ -101,6 +102,9 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) running_finalizers: bool,
     /// When the VM started, for `os.clock`.
     pub(crate) started: Instant,
+    /// Calls and loop iterations left before "instruction budget exhausted" (see
+    /// `budget`), plus one.
+    budget: u64,
 }
 
 impl<C: Collector<LuaModel>> Vm<C> {
@@ -144,6 +148,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             gc_stepmul: 200,
             running_finalizers: false,
             started: Instant::now(),
+            budget: budget::UNLIMITED,
         };
         for (_, text) in Name::ALL {
             let s = intern(&mut vm.heap, &mut vm.roots, text.as_bytes()).map_err(oom)?;
@@ -320,7 +325,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
         options: CompileOptions,
     ) -> LuaResult<Result<Value, Vec<u8>>> {
         let proto = if binary_chunk::is_binary(source) {
-            match binary_chunk::undump(source, crate::stdlib::base::chunk_id) {
+            match binary_chunk::undump(source, crate::stdlib::base::chunk_id, options.c_call_depth)
+            {
                 Ok(p) => p,
                 Err(e) => return Ok(Err(format!("{chunk_name}: {e}").into_bytes())),
             }
