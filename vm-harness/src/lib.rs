@@ -11,6 +11,7 @@
 //! - [`heap`]: the allocation front (collector plus GC-stress mode).
 //! - [`vm`]: the interpreter, calls, metamethods, errors and coroutines.
 //! - [`stdlib`]: the standard libraries, one file each.
+//! - [`untrusted`]: running untrusted chunks within bounds (the fuzz targets).
 //! - [`text`]: Lua's text algorithms (patterns, `string.format`, number conversions);
 //!   [`convert`] adapts its number conversions to the VM's buffers.
 
@@ -24,5 +25,6 @@ pub mod roots;
 pub mod stdlib;
 pub mod stress_pins;
 pub mod text;
+pub mod untrusted;
 pub mod value;
 pub mod vm;

@@ -2,6 +2,8 @@
 //! pin the behaviour down (lua5.1 itself crashes, or the check is about the process:
 //! panics, exit status, memory).
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gc_core::collectors::Stw;
@@ -99,4 +101,111 @@ fn finalizers_run_at_close_but_not_on_a_vm_a_panic_interrupts() {
         before + 1,
         "after the panic"
     );
+}
+
+/// Programs that build strings past any sensible heap from small inputs: each must end
+/// in the catchable "not enough memory" (printed by its `pcall`), not an abort.
+const BUFFER_BLOWUPS: &[(&str, &str)] = &[
+    ("string.rep", "print(pcall(string.rep, 'x', 2^30))"),
+    (
+        "concatenation",
+        "local s = 'x' print(pcall(function() for i = 1, 40 do s = s .. s end end))",
+    ),
+    (
+        "table.concat",
+        "local t = {} for i = 1, 300 do t[i] = string.rep('y', 1e6) end \
+         print(pcall(table.concat, t, t[1]))",
+    ),
+    (
+        "string.gsub",
+        "print(pcall(string.gsub, string.rep('a', 1e6), 'a', string.rep('b', 1000)))",
+    ),
+    (
+        "string.gsub %0",
+        "print(pcall(string.gsub, string.rep('a', 2e5), '.+', string.rep('%0', 5000)))",
+    ),
+    (
+        "string.format",
+        "local s, t = string.rep('z', 3e7), {} for i = 1, 60 do t[i] = s end \
+         print(pcall(string.format, string.rep('%s', 60), unpack(t)))",
+    ),
+    (
+        "string.format %q",
+        "local s = string.rep('\\0', 6e7) print(pcall(string.format, string.rep('%q', 6), s, s, s, s, s, s))",
+    ),
+];
+
+/// Runs luagc on `-e chunk` with `options`, optionally under an address-space limit
+/// (`ulimit -v`, in KB), with `stdin` as standard input.
+fn luagc(chunk: &str, options: &[&str], ulimit_kb: Option<u64>, stdin: Stdio) -> Output {
+    let luagc = env!("CARGO_BIN_EXE_luagc");
+    let mut command = match ulimit_kb {
+        Some(kb) => {
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(format!("ulimit -v {kb} && exec \"$0\" \"$@\""))
+                .arg(luagc);
+            c
+        }
+        None => Command::new(luagc),
+    };
+    command
+        .args(options)
+        .arg("-e")
+        .arg(chunk)
+        .stdin(stdin)
+        .output()
+        .expect("run luagc")
+}
+
+fn assert_caught_out_of_memory(what: &str, output: &Output) {
+    let stdout = String::from_utf8_lossy(&output.stdout[..output.stdout.len().min(200)]);
+    assert!(
+        output.status.success() && stdout.starts_with("false\tnot enough memory"),
+        "{what}: status {:?}, stdout {stdout:?}, stderr {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr[..output.stderr.len().min(2000)])
+    );
+}
+
+#[test]
+fn buffers_built_from_input_are_bounded_by_the_heap_limit() {
+    for (what, chunk) in BUFFER_BLOWUPS {
+        let output = luagc(chunk, &["--heap-limit", "100M"], None, Stdio::null());
+        assert_caught_out_of_memory(what, &output);
+    }
+}
+
+/// Without a heap limit, the system's refusal (an address-space limit, as containers
+/// set) is the same catchable error.
+#[test]
+fn refused_allocations_are_lua_errors_under_an_address_space_limit() {
+    for (what, chunk) in BUFFER_BLOWUPS {
+        let output = luagc(chunk, &[], Some(1_500_000), Stdio::null());
+        assert_caught_out_of_memory(what, &output);
+    }
+}
+
+/// An endless line on standard input (`yes | tr -d '\n'`) read by `io.read`.
+#[test]
+fn an_endless_input_line_is_bounded_by_the_heap_limit() {
+    for format in ["'*l'", "'*a'", "2^40"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_luagc"))
+            .args(["--heap-limit", "64M", "-e"])
+            .arg(format!("print(pcall(io.read, {format}))"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run luagc");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let feeder = std::thread::spawn(move || {
+            let block = [b'y'; 1 << 16];
+            // Ends when luagc stops reading (a broken pipe).
+            while stdin.write_all(&block).is_ok() {}
+        });
+        let output = child.wait_with_output().expect("wait");
+        feeder.join().expect("feeder");
+        assert_caught_out_of_memory(&format!("io.read({format})"), &output);
+    }
 }

@@ -255,6 +255,11 @@ impl Heap {
         self.limit = limit;
     }
 
+    /// The memory limit.
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+
     /// Bytes allocated over the heap's life.
     pub fn allocated_bytes(&self) -> u64 {
         self.objects.allocated_bytes() + self.leaves.allocated_bytes() + self.huge_allocated

@@ -2,13 +2,14 @@
 //! (formats "*l", "*n", "*a" and byte counts), and `io.stdout`/`io.stderr` handles
 //! (userdata with `write`, `read` and `flush` methods). As in 5.1, writes return `true`.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 
 use gc_core::Collector;
 
 use crate::model::LuaModel;
 use crate::object::userdata::UserdataRef;
 use crate::value::Value;
+use crate::vm::buffer::read_limited;
 use crate::vm::{Args, LuaResult, Vm};
 
 /// Registers the `io` table and its three standard handles.
@@ -137,7 +138,9 @@ fn read_formats<C: Collector<LuaModel>>(
                 Some(b"*l") => read_line(vm)?,
                 Some(b"*a") => {
                     let mut buf = Vec::new();
-                    let _ = vm.stdin.read_to_end(&mut buf);
+                    let limit = vm.buffer_limit();
+                    read_limited(&mut vm.stdin, &mut buf, None, usize::MAX, limit)
+                        .map_err(|_| vm.out_of_memory())?;
                     vm.str_value(&buf)?
                 }
                 Some(b"*n") => read_number(vm),
@@ -156,25 +159,31 @@ fn read_formats<C: Collector<LuaModel>>(
 
 fn read_line<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> LuaResult<Value> {
     let mut buf = Vec::new();
-    match vm.stdin.read_until(b'\n', &mut buf) {
-        Ok(0) | Err(_) => Ok(Value::Nil),
-        Ok(_) => {
-            if buf.last() == Some(&b'\n') {
-                buf.pop();
-            }
-            vm.str_value(&buf)
-        }
+    let limit = vm.buffer_limit();
+    read_limited(&mut vm.stdin, &mut buf, Some(b'\n'), usize::MAX, limit)
+        .map_err(|_| vm.out_of_memory())?;
+    if buf.is_empty() {
+        return Ok(Value::Nil);
     }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+    }
+    vm.str_value(&buf)
 }
 
 fn read_bytes<C: Collector<LuaModel>>(vm: &mut Vm<C>, n: usize) -> LuaResult<Value> {
     let mut buf = Vec::new();
-    let _ = (&mut vm.stdin).take(n as u64).read_to_end(&mut buf);
+    let limit = vm.buffer_limit();
+    read_limited(&mut vm.stdin, &mut buf, None, n, limit).map_err(|_| vm.out_of_memory())?;
     if buf.is_empty() && (n > 0 || vm.stdin.fill_buf().map_or(true, |b| b.is_empty())) {
         return Ok(Value::Nil);
     }
     vm.str_value(&buf)
 }
+
+/// The longest numeral `read("*n")` reads (an endless one must not grow without bound;
+/// no number needs more digits).
+const MAX_NUMERAL: usize = 200;
 
 fn read_number<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> Value {
     let mut text = Vec::new();
@@ -187,6 +196,10 @@ fn read_number<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> Value {
                     if text.is_empty() && b.is_ascii_whitespace() {
                         used += 1;
                         continue;
+                    }
+                    if text.len() >= MAX_NUMERAL {
+                        done = true;
+                        break;
                     }
                     if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-') {
                         text.push(b);

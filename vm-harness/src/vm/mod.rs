@@ -10,6 +10,7 @@
 //!   stack as it was where the error was raised. Whoever catches an error unwinds.
 
 mod budget;
+pub mod buffer;
 mod call;
 pub mod coroutine;
 pub mod error;
