@@ -21,6 +21,7 @@ use gc_core::Collector;
 use crate::model::LuaModel;
 use crate::object::string::LuaStr;
 use crate::object::table::TableRef;
+use crate::text::format::c_long;
 use crate::value::Value;
 use crate::vm::{Args, LuaResult, NativeFn, Vm};
 
@@ -129,9 +130,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Argument `i` as a `lua_Integer` (`luaL_checkinteger`): truncated toward zero.
+    /// Argument `i` as a `lua_Integer` (`luaL_checkinteger`): truncated toward zero, and
+    /// `i64::MIN` for NaN and numbers out of range, as 5.1's C cast gives on x86-64
+    /// (`string.sub(s, 2^63)` is all of `s`).
     pub fn check_integer(&mut self, args: Args, i: usize) -> LuaResult<i64> {
-        self.check_number(args, i).map(to_integer)
+        self.check_number(args, i).map(c_long)
     }
 
     /// Optional `lua_Integer` argument (`luaL_optinteger`).
@@ -173,14 +176,5 @@ impl<C: Collector<LuaModel>> Vm<C> {
     pub fn ret1(&mut self, v: Value) -> LuaResult<usize> {
         self.push(v)?;
         Ok(1)
-    }
-}
-
-/// A number as a C `int`-like integer: truncation toward zero, saturating.
-pub fn to_integer(n: f64) -> i64 {
-    if n.is_nan() {
-        0
-    } else {
-        n as i64
     }
 }

@@ -114,7 +114,7 @@ fn byte<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     }
     let n = (pose - posi + 1) as usize;
     if n >= crate::vm::MAX_NATIVE_STACK {
-        return Err(vm.native_error("string slice too long"));
+        return Err(vm.native_error("stack overflow (string slice too long)"));
     }
     vm.check_stack(n)?;
     for i in 0..n {

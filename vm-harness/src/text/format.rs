@@ -316,7 +316,7 @@ fn c_int(d: f64) -> i32 {
 }
 
 /// `(long)d` on x86-64: truncation, and `LONG_MIN` for NaN and values out of range.
-fn c_long(d: f64) -> i64 {
+pub fn c_long(d: f64) -> i64 {
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     if (-TWO_63..TWO_63).contains(&d) {
         d as i64
