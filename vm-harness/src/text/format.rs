@@ -1631,22 +1631,32 @@ mod tests {
         // ("%d"):format("x") is "bad argument #1 to 'format' ..." in 5.1: the VM needs the
         // argument number apart from the message to shift it for method calls.
         assert_eq!(
-            format(b"%s %d", &[S(b"a"), S(b"x")]),
+            format(b"%s %d", &[S(b"a"), S(b"x")], usize::MAX),
             Err(FormatError::BadArgument {
                 arg: 3,
                 message: "number expected, got string".to_owned()
             })
         );
         assert_eq!(
-            format(b"%y", &[N(1.0)]),
+            format(b"%y", &[N(1.0)], usize::MAX),
             Err(FormatError::Malformed(
                 b"invalid option '%y' to 'format'".to_vec()
             ))
         );
         assert_eq!(
-            format(b"%d", &[]).unwrap_err().to_string(),
+            format(b"%d", &[], usize::MAX).unwrap_err().to_string(),
             "bad argument #2 to 'format' (no value)"
         );
+    }
+
+    #[test]
+    fn output_longer_than_the_limit_is_out_of_memory() {
+        let args = [S(b"abc"), S(b"def")];
+        assert_eq!(format(b"%s%s", &args, 6), Ok(b"abcdef".to_vec()));
+        assert_eq!(format(b"%s%s", &args, 5), Err(FormatError::OutOfMemory));
+        assert_eq!(format(b"%q", &[S(b"\0\0")], 7), Err(FormatError::OutOfMemory));
+        assert_eq!(format(b"%5d", &[N(1.0)], 4), Err(FormatError::OutOfMemory));
+        assert_eq!(format(b"abcdef", &[], 5), Err(FormatError::OutOfMemory));
     }
 
     #[test]
