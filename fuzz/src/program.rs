@@ -17,6 +17,9 @@ use arbitrary::Arbitrary;
 /// input is long).
 const MAX_DEPTH: usize = 8;
 
+/// The most turns a `while` or `repeat` loop takes.
+const LOOP_TURNS: u32 = 8;
+
 /// The variables of a program: locals of the main chunk, so closures capture them.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Name {
@@ -140,7 +143,7 @@ enum Stmt {
     Local(Name, Expr),
     SetIndex(Expr, Expr, Expr),
     Emit(Expr),
-    CallStmt(Expr, Vec<Expr>),
+    Call(Expr, Vec<Expr>),
     If(Expr, Block, Block),
     NumFor(Name, i8, i8, Block),
     While(Expr, Block),
@@ -282,7 +285,7 @@ impl Stmt {
             Stmt::Emit(e) => {
                 let _ = writeln!(out, "emit({})", e.text(d));
             }
-            Stmt::CallStmt(f, args) => {
+            Stmt::Call(f, args) => {
                 let _ = writeln!(out, "local _ = ({})({})", f.text(d), list(args, d));
             }
             Stmt::If(cond, then, otherwise) => {
@@ -297,15 +300,21 @@ impl Stmt {
                 body.render(out, d);
                 out.push_str("end\n");
             }
+            // `while` and `repeat` with at most LOOP_TURNS turns: their conditions are
+            // mostly constant, and a loop that never ends only spends the budget.
             Stmt::While(cond, body) => {
-                let _ = writeln!(out, "while {} do", cond.text(d));
+                let _ = writeln!(
+                    out,
+                    "for _ = 1, {LOOP_TURNS} do if not {} then break end",
+                    cond.text(d)
+                );
                 body.render(out, d);
                 out.push_str("end\n");
             }
             Stmt::Repeat(body, cond) => {
-                out.push_str("repeat\n");
+                let _ = writeln!(out, "for _ = 1, {LOOP_TURNS} do");
                 body.render(out, d);
-                let _ = writeln!(out, "until {}", cond.text(d));
+                let _ = writeln!(out, "if {} then break end end", cond.text(d));
             }
             Stmt::Protected(body) => {
                 out.push_str("emit(pcall(function(...)\n");
