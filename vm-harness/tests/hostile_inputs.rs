@@ -209,3 +209,61 @@ fn an_endless_input_line_is_bounded_by_the_heap_limit() {
         assert_caught_out_of_memory(&format!("io.read({format})"), &output);
     }
 }
+
+/// Runs `chunk` as the fuzz targets do: stw, a 32 MB heap, `budget` units.
+fn run_untrusted(chunk: &str, budget: u64) -> vm_harness::untrusted::Outcome {
+    let config = HeapConfig {
+        heap_limit: Some(32 << 20),
+        ..HeapConfig::default()
+    };
+    vm_harness::untrusted::run(
+        Stw::<LuaModel>::new(config),
+        &VmOptions { gc_stress: 0 },
+        chunk.as_bytes(),
+        budget,
+    )
+    .expect("boots")
+}
+
+#[test]
+fn the_instruction_budget_stops_every_kind_of_endless_program() {
+    let endless = [
+        "while true do end",
+        "repeat until false",
+        "for i = 1, math.huge do end",
+        "local function f() return f() end f()",
+        "local function f() f() f() end f()",
+        "for _ in function() return 1 end do end",
+        "while true do pcall(function() while true do end end) end",
+        "while true do pcall(error) end",
+        "local t = {} for i = 1, 1e9 do t[i % 100 + 1] = {} collectgarbage() end",
+        "local co = coroutine.wrap(function() while true do coroutine.yield() end end) \
+         while true do co() end",
+    ];
+    for chunk in endless {
+        let outcome = run_untrusted(chunk, 10_000);
+        let error = outcome.error.unwrap_or_default();
+        assert!(
+            error.contains("instruction budget exhausted"),
+            "{chunk}: {error:?}"
+        );
+    }
+    let finite = "local s = 0 for i = 1, 1000 do s = s + i end result = tostring(s)";
+    let outcome = run_untrusted(finite, 10_000);
+    assert_eq!(outcome.error, None);
+    assert_eq!(outcome.result.as_deref(), Some(&b"500500"[..]));
+}
+
+#[test]
+fn untrusted_chunks_cannot_reach_the_host() {
+    for chunk in [
+        "os.exit(3)",
+        "io.read()",
+        "require('os')",
+        "dofile('x')",
+        "os.remove('x')",
+    ] {
+        let outcome = run_untrusted(chunk, 10_000);
+        assert!(outcome.error.is_some(), "{chunk} ran");
+    }
+}

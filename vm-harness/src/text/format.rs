@@ -1654,7 +1654,10 @@ mod tests {
         let args = [S(b"abc"), S(b"def")];
         assert_eq!(format(b"%s%s", &args, 6), Ok(b"abcdef".to_vec()));
         assert_eq!(format(b"%s%s", &args, 5), Err(FormatError::OutOfMemory));
-        assert_eq!(format(b"%q", &[S(b"\0\0")], 7), Err(FormatError::OutOfMemory));
+        assert_eq!(
+            format(b"%q", &[S(b"\0\0")], 7),
+            Err(FormatError::OutOfMemory)
+        );
         assert_eq!(format(b"%5d", &[N(1.0)], 4), Err(FormatError::OutOfMemory));
         assert_eq!(format(b"abcdef", &[], 5), Err(FormatError::OutOfMemory));
     }

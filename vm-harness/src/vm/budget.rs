@@ -4,7 +4,9 @@
 //! The budget is charged where a program can go on running without bound: each Lua
 //! call and each backward jump (loop iteration). Every other instruction runs at most
 //! once between two charges, so a budget of N stops any program after O(N)
-//! instructions plus what native functions do.
+//! instructions plus what native functions do. The one native function whose work a
+//! short program can repeat at will on a large heap, `collectgarbage`, is charged by
+//! the heap's size.
 //!
 //! Invariant: once spent, the budget stays spent: every later charge raises the error
 //! again, so a `pcall` that catches it cannot keep the program running.
@@ -13,6 +15,9 @@ use gc_core::Collector;
 
 use super::{LuaResult, Throw, Vm};
 use crate::model::LuaModel;
+
+/// Heap bytes a collection asked for by the program costs one unit of budget for.
+const BYTES_PER_UNIT: u64 = 16 << 10;
 
 /// The budget of a VM without one: never spent in practice (a charge takes at least
 /// a nanosecond, so 2^64 of them take centuries).
@@ -40,6 +45,21 @@ impl<C: Collector<LuaModel>> Vm<C> {
         if self.budget_spent() {
             return Err(self.budget_exhausted());
         }
+        Ok(())
+    }
+
+    /// Charges a collection the program asked for (`collectgarbage`): a unit per
+    /// `BYTES_PER_UNIT` of heap, so collecting in a loop spends the budget as fast as
+    /// the work it causes. Free without a budget.
+    pub fn charge_collection(&mut self) -> LuaResult<()> {
+        if self.budget == UNLIMITED {
+            return Ok(());
+        }
+        let units = self.heap.gc.stats().heap_bytes / BYTES_PER_UNIT + 1;
+        if units >= self.budget - 1 {
+            return Err(self.budget_exhausted());
+        }
+        self.budget -= units;
         Ok(())
     }
 
