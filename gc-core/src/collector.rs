@@ -256,6 +256,10 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// Sets the heap limit (see [`HeapConfig::heap_limit`]).
     fn set_heap_limit(&mut self, limit: Option<usize>);
 
+    /// The heap limit in force: a VM bounds the buffers it builds outside the heap by
+    /// it too (their contents end up in the heap).
+    fn heap_limit(&self) -> Option<usize>;
+
     /// Statistics so far.
     fn stats(&self) -> Stats;
 

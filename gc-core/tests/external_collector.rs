@@ -221,6 +221,10 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
         self.config.heap_limit = limit;
     }
 
+    fn heap_limit(&self) -> Option<usize> {
+        self.config.heap_limit
+    }
+
     fn stats(&self) -> Stats {
         self.pauses.stats(HeapSizes {
             allocated_bytes: self.space.stats().allocated_bytes,

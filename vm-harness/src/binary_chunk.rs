@@ -10,6 +10,7 @@
 //! its function.
 
 use crate::compiler::{verify, Constant, LocalVar, Proto};
+use crate::vm::MAX_CCALLS;
 
 /// The 12-byte header of 5.1 chunks on x86-64.
 const HEADER: [u8; 12] = [0x1b, b'L', b'u', b'a', 0x51, 0, 1, 4, 8, 4, 8, 0];
@@ -104,67 +105,105 @@ fn dump_function(p: &Proto, parent_source: Option<&str>, out: &mut Vec<u8>) {
     }
 }
 
-/// Reads a binary chunk back into a verified prototype tree. Errors carry 5.1's messages
-/// ("bad header in precompiled chunk", "truncated precompiled chunk", "bad code in
+/// Reads a binary chunk back into a verified prototype tree. `c_call_depth` is the C-call
+/// nesting at which reading starts (as for [`crate::compiler::CompileOptions`]): each
+/// nested function counts against 5.1's `LUAI_MAXCCALLS`, which bounds the reader's
+/// recursion. Errors carry 5.1's messages ("bad header in precompiled chunk", "unexpected
+/// end in precompiled chunk", "code too deep in precompiled chunk", "bad code in
 /// precompiled chunk").
-pub fn undump(bytes: &[u8]) -> Result<Proto, String> {
+pub fn undump(bytes: &[u8], c_call_depth: u32) -> Result<Proto, String> {
     if bytes.len() < HEADER.len() || bytes[..HEADER.len()] != HEADER {
         return Err("bad header in precompiled chunk".to_owned());
     }
     let mut r = Reader {
         bytes,
         at: HEADER.len(),
+        depth: c_call_depth,
     };
     let p = r
         .function("=?")
-        .ok_or_else(|| "truncated precompiled chunk".to_owned())?;
+        .map_err(|e| format!("{e} in precompiled chunk"))?;
     verify::check(&p).map_err(|_| "bad code in precompiled chunk".to_owned())?;
     Ok(p)
 }
 
+/// Why a chunk cannot be read: the first words of 5.1's message.
+type ReadResult<T> = Result<T, &'static str>;
+
+/// 5.1's `LoadBlock` error, for every read past the end.
+const TRUNCATED: &str = "unexpected end";
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The C-call depth of the function being read (5.1's `nCcalls`).
+    depth: u32,
 }
 
 impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let end = self.at.checked_add(n)?;
-        let slice = self.bytes.get(self.at..end)?;
+    fn take(&mut self, n: usize) -> ReadResult<&[u8]> {
+        let end = self.at.checked_add(n).ok_or(TRUNCATED)?;
+        let slice = self.bytes.get(self.at..end).ok_or(TRUNCATED)?;
         self.at = end;
-        Some(slice)
+        Ok(slice)
     }
 
-    fn byte(&mut self) -> Option<u8> {
+    fn byte(&mut self) -> ReadResult<u8> {
         self.take(1).map(|b| b[0])
     }
 
-    fn int(&mut self) -> Option<u32> {
+    fn int(&mut self) -> ReadResult<u32> {
         self.take(4)
             .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
     }
 
-    fn count(&mut self) -> Option<usize> {
-        let n = self.int()? as usize;
-        (n <= self.bytes.len()).then_some(n)
-    }
-
-    fn string(&mut self) -> Option<Option<Vec<u8>>> {
-        let len = u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")) as usize;
-        if len == 0 {
-            return Some(None);
+    /// 5.1's `LoadInt`: an `int` field, which may not be negative.
+    fn load_int(&mut self) -> ReadResult<u32> {
+        let n = self.int()?;
+        if n > i32::MAX as u32 {
+            return Err("bad integer");
         }
-        let s = self.take(len)?;
-        Some(Some(s[..len - 1].to_vec()))
+        Ok(n)
     }
 
-    fn function(&mut self, parent_source: &str) -> Option<Proto> {
+    /// A count of items that each take at least a byte: more than the chunk's length
+    /// is a truncated chunk (and no allocation is sized by an unchecked count).
+    fn count(&mut self) -> ReadResult<usize> {
+        let n = self.load_int()? as usize;
+        if n <= self.bytes.len() {
+            Ok(n)
+        } else {
+            Err(TRUNCATED)
+        }
+    }
+
+    fn string(&mut self) -> ReadResult<Option<Vec<u8>>> {
+        let len = u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes"));
+        if len == 0 {
+            return Ok(None);
+        }
+        let len = usize::try_from(len).map_err(|_| TRUNCATED)?;
+        let s = self.take(len)?;
+        Ok(Some(s[..len - 1].to_vec()))
+    }
+
+    fn function(&mut self, parent_source: &str) -> ReadResult<Proto> {
+        self.depth += 1;
+        if self.depth > MAX_CCALLS {
+            return Err("code too deep");
+        }
+        let p = self.function_body(parent_source);
+        self.depth -= 1;
+        p
+    }
+
+    fn function_body(&mut self, parent_source: &str) -> ReadResult<Proto> {
         let source = match self.string()? {
             Some(s) => String::from_utf8_lossy(&s).into_owned(),
             None => parent_source.to_owned(),
         };
-        let mut p = Proto::new(&source, self.int()?);
-        p.last_line_defined = self.int()?;
+        let mut p = Proto::new(&source, self.load_int()?);
+        p.last_line_defined = self.load_int()?;
         let nups = self.byte()?;
         p.num_params = self.byte()?;
         let vararg = self.byte()?;
@@ -175,15 +214,17 @@ impl Reader<'_> {
         // as 5.1 provides.
         p.nil_registers = p.max_stack_size;
         let n = self.count()?;
-        p.code = (0..n).map(|_| self.int()).collect::<Option<_>>()?;
+        p.code = (0..n).map(|_| self.int()).collect::<ReadResult<_>>()?;
         let n = self.count()?;
         for _ in 0..n {
             let c = match self.byte()? {
                 0 => Constant::Nil,
                 1 => Constant::Boolean(self.byte()? != 0),
-                3 => Constant::Number(f64::from_le_bytes(self.take(8)?.try_into().ok()?)),
+                3 => Constant::Number(f64::from_le_bytes(
+                    self.take(8)?.try_into().expect("8 bytes"),
+                )),
                 4 => Constant::String(self.string()?.unwrap_or_default()),
-                _ => return None,
+                _ => return Err("bad constant"),
             };
             p.constants.push(c);
         }
@@ -193,12 +234,12 @@ impl Reader<'_> {
             p.protos.push(child);
         }
         let n = self.count()?;
-        p.line_info = (0..n).map(|_| self.int()).collect::<Option<_>>()?;
+        p.line_info = (0..n).map(|_| self.int()).collect::<ReadResult<_>>()?;
         let n = self.count()?;
         for _ in 0..n {
             let name = String::from_utf8_lossy(&self.string()?.unwrap_or_default()).into_owned();
-            let start_pc = self.int()?;
-            let end_pc = self.int()?;
+            let start_pc = self.load_int()?;
+            let end_pc = self.load_int()?;
             p.local_vars.push(LocalVar {
                 name,
                 start_pc,
@@ -217,6 +258,6 @@ impl Reader<'_> {
         if p.line_info.len() != p.code.len() {
             p.line_info.resize(p.code.len(), 0);
         }
-        Some(p)
+        Ok(p)
     }
 }

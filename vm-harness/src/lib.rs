@@ -13,6 +13,7 @@
 //! - [`latency_json`]: the pause histograms and MMU curves `luagc --stats-json` writes.
 //! - [`vm`]: the interpreter, calls, metamethods, errors and coroutines.
 //! - [`stdlib`]: the standard libraries, one file each.
+//! - [`untrusted`]: running untrusted chunks within bounds (the fuzz targets).
 //! - [`text`]: Lua's text algorithms (patterns, `string.format`, number conversions);
 //!   [`convert`] adapts its number conversions to the VM's buffers.
 
@@ -28,5 +29,6 @@ pub mod roots;
 pub mod stdlib;
 pub mod stress_pins;
 pub mod text;
+pub mod untrusted;
 pub mod value;
 pub mod vm;

@@ -277,6 +277,10 @@ impl Collector<LuaModel> for BarrierCheck {
         self.inner.set_heap_limit(limit);
     }
 
+    fn heap_limit(&self) -> Option<usize> {
+        self.inner.heap_limit()
+    }
+
     fn stats(&self) -> Stats {
         self.inner.stats()
     }

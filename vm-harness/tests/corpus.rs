@@ -16,6 +16,7 @@ const UNSUPPORTED: &[(&str, &str)] = &[];
 /// Scripts whose output depends on objects being collected (weak entries cleared,
 /// finalizers run by `collectgarbage`): skipped under collectors that never collect.
 const NEED_COLLECTION: &[&str] = &[
+    "gc_finalizer_collects",
     "gc_finalizers",
     "gc_newproxy_weak",
     "gc_weak",

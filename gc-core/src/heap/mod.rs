@@ -265,6 +265,11 @@ impl Heap {
         self.limit = limit;
     }
 
+    /// The memory limit.
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+
     /// Bytes allocated over the heap's life.
     #[inline]
     pub fn allocated_bytes(&self) -> u64 {

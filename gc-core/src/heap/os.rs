@@ -20,10 +20,16 @@ const HINT_BASE: usize = 0x2000_0000_0000;
 /// the kernel's own choices; past it, mappings go wherever the kernel puts them.
 const HINT_END: usize = 0x5000_0000_0000;
 
-/// The next address a mapping is asked for (see [`HINT_BASE`]). Only ever advances: an
-/// unmapped range is not asked for again, so the addresses depend on the mappings made,
-/// not on which were given back.
+/// The next address a mapping is asked for (see [`HINT_BASE`]). It advances with every
+/// mapping (an unmapped range is not asked for again, so the addresses depend on the
+/// mappings made, not on which were given back), and starts again from `HINT_BASE` when
+/// the process holds no mapping of this module: a process that makes heap after heap (a
+/// fuzzer, a test) gives each the addresses it would get alone, and does not spread
+/// over the address space (AddressSanitizer keeps the shadow of every range it saw).
 static NEXT_HINT: AtomicUsize = AtomicUsize::new(HINT_BASE);
+
+/// Bytes mapped by this module and not yet unmapped.
+static MAPPED: AtomicUsize = AtomicUsize::new(0);
 
 /// Maps `bytes` of zeroed memory aligned to `align` (a power of two, a multiple of the page
 /// size). The next address of the process's sequence is tried first (see [`HINT_BASE`]);
@@ -31,7 +37,9 @@ static NEXT_HINT: AtomicUsize = AtomicUsize::new(HINT_BASE);
 /// ends, so the kernel keeps exactly `bytes`. Returns `None` when the kernel refuses.
 pub fn map_aligned(bytes: usize, align: usize) -> Option<NonNull<u8>> {
     debug_assert!(align.is_power_of_two() && bytes.is_multiple_of(page_size()));
-    map_at_next_hint(bytes, align).or_else(|| map_anywhere(bytes, align))
+    let region = map_at_next_hint(bytes, align).or_else(|| map_anywhere(bytes, align))?;
+    MAPPED.fetch_add(bytes, Ordering::Relaxed);
+    Some(region)
 }
 
 /// Maps `bytes` at the next hinted address, aligned to `align`; `None` if the range is
@@ -119,6 +127,12 @@ pub unsafe fn unmap(ptr: NonNull<u8>, bytes: usize) {
     // SAFETY: the caller owns the range and gives it up.
     let result = unsafe { libc::munmap(ptr.as_ptr().cast(), bytes) };
     debug_assert_eq!(result, 0, "munmap failed");
+    if MAPPED.fetch_sub(bytes, Ordering::Relaxed) == bytes {
+        // Nothing mapped is left. A mapping another thread is making meanwhile may sit
+        // at a hint handed out again: MAP_FIXED_NOREPLACE then refuses it and the
+        // mapping goes elsewhere, so no range is ever mapped twice.
+        NEXT_HINT.store(HINT_BASE, Ordering::Relaxed);
+    }
 }
 
 /// Gives the pages of a mapped region back to the OS but keeps the address range: the next

@@ -3,6 +3,8 @@
 //! reachable object is allocated with its contents intact, every unreachable one is
 //! reclaimed (epsilon: none is), the live-byte count is exact, and the verifier passes.
 //! Each seed is reproducible: a failure prints it, and `MODEL_SEED=n` reruns just that one.
+//! The same mutator also takes its decisions from bytes ([`run_choices`]), so a
+//! coverage-guided fuzzer can steer it (`fuzz/fuzz_targets/gc_api.rs`).
 //!
 //! Incremental collectors (`newgc`, `lua51`) leave floating garbage and sweep lazily, so their
 //! exact checks run after explicit full collections only; between those, the mutator
@@ -73,11 +75,42 @@ impl Shadow {
     }
 }
 
-struct Mutator<C: Collector<TestModel>> {
+/// Where the mutator's decisions come from: a seeded generator, or a fuzzer's bytes.
+trait Choices {
+    /// A number below `n` (`n > 0`).
+    fn below(&mut self, n: usize) -> usize;
+}
+
+impl Choices for fastrand::Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.usize(..n)
+    }
+}
+
+/// Decisions read from bytes: one byte for a choice among at most 256, four otherwise;
+/// zeros once the bytes run out.
+struct ByteChoices<'a> {
+    bytes: &'a [u8],
+}
+
+impl Choices for ByteChoices<'_> {
+    fn below(&mut self, n: usize) -> usize {
+        let width = if n <= 256 { 1 } else { 4 };
+        let (taken, rest) = self.bytes.split_at(width.min(self.bytes.len()));
+        self.bytes = rest;
+        let value = taken
+            .iter()
+            .rev()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        value % n
+    }
+}
+
+struct Mutator<C: Collector<TestModel>, R: Choices> {
     gc: C,
     roots: RootList,
     shadow: Shadow,
-    rng: fastrand::Rng,
+    rng: R,
     reclaims: bool,
     incremental: bool,
     accounting: fn(usize) -> u64,
@@ -85,8 +118,8 @@ struct Mutator<C: Collector<TestModel>> {
     collections_checked: u64,
 }
 
-impl<C: Collector<TestModel>> Mutator<C> {
-    fn new(seed: u64, reclaims: bool, setup: Setup) -> Self {
+impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
+    fn new(rng: R, reclaims: bool, setup: Setup) -> Self {
         let config = HeapConfig {
             pause_percent: 150,
             min_trigger_bytes: 512 << 10,
@@ -106,13 +139,22 @@ impl<C: Collector<TestModel>> Mutator<C> {
                 objects: HashMap::new(),
                 next_id: 1,
             },
-            rng: fastrand::Rng::with_seed(seed),
+            rng,
             reclaims,
             incremental: setup.incremental,
             accounting: setup.accounting,
             cycles_seen: 0,
             collections_checked: 0,
         }
+    }
+
+    /// A number in `range` (not empty).
+    fn pick(&mut self, range: std::ops::Range<usize>) -> usize {
+        range.start + self.rng.below(range.end - range.start)
+    }
+
+    fn coin(&mut self) -> bool {
+        self.rng.below(2) == 1
     }
 
     fn pick_reachable(&mut self, nodes_only: bool) -> Option<ObjectRef> {
@@ -122,20 +164,20 @@ impl<C: Collector<TestModel>> Mutator<C> {
             .filter(|obj| !nodes_only || matches!(self.shadow.objects[obj].1, Shape::Node { ref slots } if !slots.is_empty()))
             .collect();
         candidates.sort();
-        (!candidates.is_empty()).then(|| candidates[self.rng.usize(..candidates.len())])
+        (!candidates.is_empty()).then(|| candidates[self.pick(0..candidates.len())])
     }
 
     fn allocate(&mut self) {
         let id = self.shadow.next_id;
         self.shadow.next_id += 1;
-        let huge = self.rng.u32(..100) == 0;
-        let (obj, shape) = if self.rng.bool() {
+        let huge = self.pick(0..100) == 0;
+        let (obj, shape) = if self.coin() {
             let slots = if huge {
-                self.rng.usize(17_000..20_000)
-            } else if self.rng.u8(..10) == 0 {
-                self.rng.usize(16..300)
+                self.pick(17_000..20_000)
+            } else if self.pick(0..10) == 0 {
+                self.pick(16..300)
             } else {
-                self.rng.usize(0..5)
+                self.pick(0..5)
             };
             let obj = self
                 .gc
@@ -151,11 +193,11 @@ impl<C: Collector<TestModel>> Mutator<C> {
             )
         } else {
             let bytes = if huge {
-                self.rng.usize(LARGE_THRESHOLD + 1..3 * ARENA_SIZE)
-            } else if self.rng.u8(..10) == 0 {
-                self.rng.usize(300..40_000)
+                self.pick(LARGE_THRESHOLD + 1..3 * ARENA_SIZE)
+            } else if self.pick(0..10) == 0 {
+                self.pick(300..40_000)
             } else {
-                self.rng.usize(8..200)
+                self.pick(8..200)
             };
             let obj = self
                 .gc
@@ -185,15 +227,15 @@ impl<C: Collector<TestModel>> Mutator<C> {
         } else {
             self.pick_reachable(false)
         };
+        let slot = self.pick(0..Node(parent).slot_count());
         let Shape::Node { slots } = &mut self.shadow.objects.get_mut(&parent).unwrap().1 else {
             unreachable!()
         };
-        let slot = self.rng.usize(..slots.len());
         slots[slot] = child;
         // A store the mutator describes (the collector chooses its barrier: big nodes,
         // as a VM's big tables, may take the forward one) or one it does not.
         match child {
-            Some(child) if self.rng.bool() => self.gc.write_barrier_store(parent, child),
+            Some(child) if self.coin() => self.gc.write_barrier_store(parent, child),
             _ => self.gc.write_barrier(parent),
         }
         Node(parent).set_slot(slot, child);
@@ -280,9 +322,10 @@ impl<C: Collector<TestModel>> Mutator<C> {
     }
 
     fn step(&mut self) {
-        match self.rng.u32(..100) {
-            _ if self.incremental && self.rng.u32(..8) == 0 => {
-                self.gc.step(&mut self.roots, self.rng.usize(0..4));
+        match self.pick(0..100) {
+            _ if self.incremental && self.pick(0..8) == 0 => {
+                let kbytes = self.pick(0..4);
+                self.gc.step(&mut self.roots, kbytes);
                 self.check_mid_cycle();
             }
             0..=39 => self.allocate(),
@@ -295,7 +338,7 @@ impl<C: Collector<TestModel>> Mutator<C> {
             }
             85..=97 => {
                 if !self.roots.0.is_empty() {
-                    let i = self.rng.usize(..self.roots.0.len());
+                    let i = self.pick(0..self.roots.0.len());
                     self.roots.0.swap_remove(i);
                 }
             }
@@ -352,7 +395,8 @@ pub fn run_seeds<C: Collector<TestModel>>(reclaims: bool, setup: Setup) {
     let mut checked = 0;
     for seed in seeds {
         let result = std::panic::catch_unwind(|| {
-            let mut mutator = Mutator::<C>::new(seed, reclaims, setup);
+            let rng = fastrand::Rng::with_seed(seed);
+            let mut mutator = Mutator::<C, _>::new(rng, reclaims, setup);
             for _ in 0..1500 {
                 mutator.step();
             }
@@ -372,4 +416,17 @@ pub fn run_seeds<C: Collector<TestModel>>(reclaims: bool, setup: Setup) {
         }
     }
     assert!(checked > 24 * 5, "too few collections checked: {checked}");
+}
+
+/// Runs the mutator steps `choices` decides (each decision reads the next bytes; the
+/// run ends when they run out), then a full collection and the exact checks: the
+/// seedless form of [`run_seeds`], for coverage-guided fuzzing. Panics at the first
+/// broken check. `reclaims` and `setup` are as for [`run_seeds`].
+pub fn run_choices<C: Collector<TestModel>>(reclaims: bool, setup: Setup, choices: &[u8]) {
+    let mut mutator = Mutator::<C, _>::new(ByteChoices { bytes: choices }, reclaims, setup);
+    while !mutator.rng.bytes.is_empty() {
+        mutator.step();
+    }
+    mutator.gc.collect(&mut mutator.roots);
+    mutator.after_possible_collection(None);
 }

@@ -713,13 +713,13 @@ mod tests {
         let mut p = compiled("local a = 1; return a");
         let chunk = binary_chunk::dump(&p);
         assert_eq!(
-            binary_chunk::undump(&chunk).map(|q| q.code),
+            binary_chunk::undump(&chunk, 1).map(|q| q.code),
             Ok(p.code.clone())
         );
         p.code[0] = create_asbx(OpCode::Jmp, 0, 100);
         let bad = binary_chunk::dump(&p);
         assert_eq!(
-            binary_chunk::undump(&bad),
+            binary_chunk::undump(&bad, 1),
             Err("bad code in precompiled chunk".to_owned())
         );
     }

@@ -558,6 +558,11 @@ impl TableRef {
         if matches!(key, Value::Number(n) if n.is_nan()) {
             return Err(SetError::NanKey);
         }
+        // Before the lookup: a free node's key is nil too, and `t[nil] = v` must not
+        // store into one (5.1 refuses a nil key whatever the value).
+        if key.is_nil() {
+            return Err(SetError::NilKey);
+        }
         if let Some(i) = self.find_node(key) {
             let node = self.node(i);
             // SAFETY: the key and value slots of a node of this table. Storing nil
@@ -570,9 +575,6 @@ impl TableRef {
             }
             node.val = val;
             return Ok(());
-        }
-        if key.is_nil() {
-            return Err(SetError::NilKey);
         }
         let slot = self.new_key(heap, roots, key, val)?;
         // new_key may have resized the table: the allocation may have run a collector

@@ -388,15 +388,17 @@ fn collectgarbage<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResu
     let ex = vm.opt_int(args, 2, 0)?;
     let result = match opt.as_slice() {
         b"collect" => {
+            vm.charge_collection()?;
             vm.heap.gc.collect(&mut vm.roots);
-            vm.run_pending_finalizers()?;
+            vm.run_finalizers_now()?;
             Value::Number(0.0)
         }
         b"count" => Value::Number(vm.heap.gc.stats().heap_bytes as f64 / 1024.0),
         b"step" => {
+            vm.charge_collection()?;
             let kbytes = usize::try_from(ex.max(0)).unwrap_or(usize::MAX);
             let finished = vm.heap.gc.step(&mut vm.roots, kbytes);
-            vm.run_pending_finalizers()?;
+            vm.run_finalizers_now()?;
             Value::Boolean(finished)
         }
         b"stop" | b"restart" => {

@@ -77,24 +77,26 @@ fn shift<C: Collector<LuaModel>>(
 
 fn tohex<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let x = check_bits(vm, args, 1)?;
-    let mut n = if vm.arg(args, 1).is_nil() {
+    let n = if vm.arg(args, 1).is_nil() {
         8
     } else {
         check_bits(vm, args, 2)? as i32
     };
-    let digits: &[u8] = if n < 0 {
-        n = -n;
-        b"0123456789ABCDEF"
+    // A negative width asks for upper case. -2^31 has no negation: LuaBitOp's C
+    // overflows there, and LuaJIT answers the empty string, as this does.
+    let (n, digits): (i32, &[u8]) = if n < 0 {
+        (n.checked_neg().unwrap_or(0), b"0123456789ABCDEF")
     } else {
-        b"0123456789abcdef"
+        (n, b"0123456789abcdef")
     };
     let n = n.min(8) as usize;
-    let mut out = vec![0u8; n];
+    let mut buf = [0u8; 8];
+    let out = &mut buf[..n];
     let mut y = x;
     for slot in out.iter_mut().rev() {
         *slot = digits[(y & 15) as usize];
         y >>= 4;
     }
-    let s = vm.str_value(&out)?;
+    let s = vm.str_value(out)?;
     vm.ret1(s)
 }

@@ -387,7 +387,8 @@ fn debug<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<usize
         vm.flush();
         eprint!("lua_debug> ");
         let mut line = Vec::new();
-        if !matches!(vm.stdin.read_line(&mut line), Ok(true)) || line == b"cont" {
+        let limit = vm.buffer_limit();
+        if !matches!(vm.stdin.read_line(&mut line, limit), Ok(true)) || line == b"cont" {
             return Ok(0);
         }
         let options = CompileOptions {

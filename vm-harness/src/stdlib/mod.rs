@@ -21,6 +21,7 @@ use gc_core::Collector;
 use crate::model::LuaModel;
 use crate::object::string::LuaStr;
 use crate::object::table::TableRef;
+
 use crate::value::Value;
 use crate::vm::{Args, LuaResult, NativeFn, Vm};
 

@@ -85,11 +85,16 @@ fn rep<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
         let v = vm.str_value(b"")?;
         return vm.ret1(v);
     }
-    let total = (s.len() as u128) * (n as u128);
-    if total > (1 << 31) {
-        return Err(vm.out_of_memory());
+    let total = usize::try_from(n)
+        .ok()
+        .and_then(|n| s.len().checked_mul(n))
+        .ok_or_else(|| vm.out_of_memory())?;
+    let mut out = Vec::new();
+    vm.reserve_buffer(&mut out, total)?;
+    for _ in 0..n {
+        out.extend_from_slice(s.as_bytes());
     }
-    let v = vm.str_value(&s.as_bytes().repeat(n as usize))?;
+    let v = vm.str_value(&out)?;
     vm.ret1(v)
 }
 
@@ -111,7 +116,7 @@ fn byte<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     }
     let n = (pose - posi + 1) as usize;
     if n >= crate::vm::MAX_NATIVE_STACK {
-        return Err(vm.native_error("string slice too long"));
+        return Err(vm.native_error("stack overflow (string slice too long)"));
     }
     vm.check_stack(n)?;
     for i in 0..n {
@@ -234,6 +239,22 @@ fn gmatch_step<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult
 }
 
 /// 5.1's `add_value`: appends the replacement for match `m` to `out`.
+/// Appends the expansion of a replacement string within the buffer limit.
+fn expand<C: Collector<LuaModel>>(
+    vm: &mut Vm<C>,
+    replacement: &[u8],
+    s: LuaStr,
+    m: &Match,
+    out: &mut Vec<u8>,
+) -> LuaResult<()> {
+    let max_len = vm.buffer_limit();
+    match pattern::expand_replacement(replacement, s.as_bytes(), m, out, max_len) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(vm.out_of_memory()),
+        Err(e) => Err(pattern_error(vm, e)),
+    }
+}
+
 fn add_value<C: Collector<LuaModel>>(
     vm: &mut Vm<C>,
     s: LuaStr,
@@ -242,15 +263,11 @@ fn add_value<C: Collector<LuaModel>>(
     out: &mut Vec<u8>,
 ) -> LuaResult<()> {
     let v = match repl {
-        Value::String(r) => {
-            return pattern::expand_replacement(r.as_bytes(), s.as_bytes(), m, out)
-                .map_err(|e| pattern_error(vm, e));
-        }
+        Value::String(r) => return expand(vm, r.as_bytes(), s, m, out),
         Value::Number(n) => {
             let mut text = Vec::new();
             crate::convert::format_number(n, &mut text);
-            return pattern::expand_replacement(&text, s.as_bytes(), m, out)
-                .map_err(|e| pattern_error(vm, e));
+            return expand(vm, &text, s, m, out);
         }
         Value::Table(_) => {
             let c = m.capture(0).map_err(|e| pattern_error(vm, e))?;
@@ -270,9 +287,11 @@ fn add_value<C: Collector<LuaModel>>(
         }
     };
     match v {
-        Value::Nil | Value::Boolean(false) => out.extend_from_slice(&s.as_bytes()[m.whole.clone()]),
-        Value::String(r) => out.extend_from_slice(r.as_bytes()),
-        Value::Number(n) => crate::convert::format_number(n, out),
+        Value::Nil | Value::Boolean(false) => {
+            vm.append_buffer(out, &s.as_bytes()[m.whole.clone()])?
+        }
+        Value::String(r) => vm.append_buffer(out, r.as_bytes())?,
+        Value::Number(n) => vm.append_number(out, n)?,
         other => {
             let msg = format!("invalid replacement value (a {})", other.type_name());
             return Err(vm.native_error(&msg));
@@ -315,7 +334,7 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
         match end {
             Some(e) if e > src => src = e,
             _ if src < subject.len() => {
-                out.push(subject[src]);
+                vm.append_buffer(&mut out, &subject[src..=src])?;
                 src += 1;
             }
             _ => break,
@@ -324,7 +343,7 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
             break;
         }
     }
-    out.extend_from_slice(&subject[src.min(subject.len())..]);
+    vm.append_buffer(&mut out, &subject[src.min(subject.len())..])?;
     let result = vm.str_value(&out)?;
     vm.push(result)?;
     vm.push(Value::Number(n as f64))?;
@@ -342,13 +361,15 @@ fn format<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
             other => FormatArg::Other(other.type_name()),
         })
         .collect();
-    match format_text(fmt.as_bytes(), &fargs) {
+    let max_len = vm.buffer_limit();
+    match format_text(fmt.as_bytes(), &fargs, max_len) {
         Ok(out) => {
             let v = vm.str_value(&out)?;
             vm.ret1(v)
         }
         Err(FormatError::BadArgument { arg, message }) => Err(vm.arg_error(arg, &message)),
         Err(FormatError::Malformed(msg)) => Err(vm.error_at_level(&msg, 1)),
+        Err(FormatError::OutOfMemory) => Err(vm.out_of_memory()),
     }
 }
 

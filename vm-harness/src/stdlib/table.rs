@@ -104,8 +104,8 @@ fn concat<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
     let mut i = first;
     while i <= last {
         match t.get_int(i) {
-            Value::String(s) => out.extend_from_slice(s.as_bytes()),
-            Value::Number(n) => crate::convert::format_number(n, &mut out),
+            Value::String(s) => vm.append_buffer(&mut out, s.as_bytes())?,
+            Value::Number(n) => vm.append_number(&mut out, n)?,
             other => {
                 let msg = format!(
                     "invalid value ({}) at index {i} in table for 'concat'",
@@ -115,7 +115,7 @@ fn concat<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
             }
         }
         if i < last {
-            out.extend_from_slice(sep);
+            vm.append_buffer(&mut out, sep)?;
         }
         i += 1;
     }

@@ -14,6 +14,7 @@
 //!   is copied whole, see below) and an item is cut at its first NUL (`%c` of 0 adds
 //!   nothing).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::c_string;
@@ -51,6 +52,9 @@ pub enum FormatError {
     /// A malformed format string, raised with a plain `luaL_error`: the exact message,
     /// as bytes because "invalid option '%\xff' to 'format'" echoes any byte.
     Malformed(Vec<u8>),
+    /// The output would be longer than the caller allows, or memory was refused: Lua's
+    /// "not enough memory".
+    OutOfMemory,
 }
 
 impl FormatError {
@@ -63,6 +67,7 @@ impl FormatError {
                 format!("bad argument #{arg} to 'format' ({message})").into_bytes()
             }
             FormatError::Malformed(message) => message.clone(),
+            FormatError::OutOfMemory => b"not enough memory".to_vec(),
         }
     }
 }
@@ -83,19 +88,30 @@ impl std::error::Error for FormatError {}
 /// NaN and out-of-range values (`%d` of 2^63 is `-9223372036854775808`, `%x` of 2^64 is
 /// `0`). `%s` of a string of 100 bytes or more without a precision copies it whole, as
 /// 5.1 does; otherwise `%s` stops at the string's first NUL. `%q` ignores flags and width.
-pub fn format(fmt: &[u8], args: &[FormatArg]) -> Result<Vec<u8>, FormatError> {
+///
+/// An output longer than `max_len` bytes (the VM's heap limit) fails with
+/// [`FormatError::OutOfMemory`] once the item that passes it is written (before, for
+/// whole strings); the output's memory is reserved ahead of each write, so a refused
+/// allocation is that error too, never an abort.
+pub fn format(fmt: &[u8], args: &[FormatArg], max_len: usize) -> Result<Vec<u8>, FormatError> {
     // The format is a C string to `scanformat`: reading past its end yields NUL.
     let at = |i: usize| fmt.get(i).copied().unwrap_or(0);
-    let mut out = Vec::with_capacity(fmt.len());
+    let mut out = Vec::new();
+    room(&mut out, fmt.len())?;
     let mut i = 0;
     let mut arg = 1;
     while i < fmt.len() {
+        if out.len() > max_len {
+            return Err(FormatError::OutOfMemory);
+        }
         if fmt[i] != b'%' {
+            room(&mut out, 1)?;
             out.push(fmt[i]);
             i += 1;
             continue;
         }
         if at(i + 1) == b'%' {
+            room(&mut out, 1)?;
             out.push(b'%');
             i += 2;
             continue;
@@ -108,6 +124,7 @@ pub fn format(fmt: &[u8], args: &[FormatArg]) -> Result<Vec<u8>, FormatError> {
         let (spec, conv_at) = scan_spec(fmt, i + 1)?;
         let conv = at(conv_at);
         i = conv_at + 1;
+        room(&mut out, ITEM_MAX)?;
         let item_start = out.len();
         match conv {
             b'c' => {
@@ -126,11 +143,23 @@ pub fn format(fmt: &[u8], args: &[FormatArg]) -> Result<Vec<u8>, FormatError> {
                 format_float(&mut out, check_number(value, arg)?, conv, &spec);
             }
             b'q' => {
-                add_quoted(&mut out, &check_string(value, arg)?);
+                let s = check_string(value, arg)?;
+                if out.len().saturating_add(s.len()) > max_len {
+                    return Err(FormatError::OutOfMemory);
+                }
+                room(
+                    &mut out,
+                    QUOTED_MAX.saturating_mul(s.len()).saturating_add(2),
+                )?;
+                add_quoted(&mut out, &s);
                 continue;
             }
             b's' => {
                 let s = check_string(value, arg)?;
+                if out.len().saturating_add(s.len()) > max_len {
+                    return Err(FormatError::OutOfMemory);
+                }
+                room(&mut out, s.len())?;
                 if spec.precision.is_none() && s.len() >= 100 {
                     out.extend_from_slice(&s);
                     continue;
@@ -156,7 +185,22 @@ pub fn format(fmt: &[u8], args: &[FormatArg]) -> Result<Vec<u8>, FormatError> {
             out.truncate(item_start + nul);
         }
     }
+    if out.len() > max_len {
+        return Err(FormatError::OutOfMemory);
+    }
     Ok(out)
+}
+
+/// The most one numeric or `%c` item writes (5.1's item buffer: see the invariants),
+/// and what a `%s` item adds to its string (padding to a width under 100).
+const ITEM_MAX: usize = 512;
+
+/// The most `%q` writes per byte of its string (`\000`-style escapes).
+const QUOTED_MAX: usize = 4;
+
+/// Reserves `n` more bytes of output, or fails as out of memory.
+fn room(out: &mut Vec<u8>, n: usize) -> Result<(), FormatError> {
+    out.try_reserve(n).map_err(|_| FormatError::OutOfMemory)
 }
 
 /// The flags, width and precision of one `%` item.
@@ -233,10 +277,10 @@ fn check_number(value: &FormatArg, arg: usize) -> Result<f64, FormatError> {
 }
 
 /// `luaL_checklstring`: a string, or a number converted with `"%.14g"`.
-fn check_string(value: &FormatArg, arg: usize) -> Result<Vec<u8>, FormatError> {
+fn check_string<'a>(value: &FormatArg<'a>, arg: usize) -> Result<Cow<'a, [u8]>, FormatError> {
     match *value {
-        FormatArg::Number(n) => Ok(number_to_string(n).into_bytes()),
-        FormatArg::String(s) => Ok(s.to_vec()),
+        FormatArg::Number(n) => Ok(Cow::Owned(number_to_string(n).into_bytes())),
+        FormatArg::String(s) => Ok(Cow::Borrowed(s)),
         FormatArg::Other(type_name) => Err(type_error(arg, "string", type_name)),
     }
 }
@@ -506,7 +550,7 @@ mod tests {
 
     fn check_ok(fmt: &[u8], args: &[FormatArg], expected: &[u8]) {
         // `escape_ascii` is injective, so this compares the bytes exactly.
-        match format(fmt, args) {
+        match format(fmt, args, usize::MAX) {
             Ok(got) => assert_eq!(
                 got.escape_ascii().to_string(),
                 expected.escape_ascii().to_string(),
@@ -521,7 +565,7 @@ mod tests {
     }
 
     fn check_err(fmt: &[u8], args: &[FormatArg], expected: &[u8]) {
-        match format(fmt, args) {
+        match format(fmt, args, usize::MAX) {
             Ok(got) => panic!(
                 "format {:?}: unexpected {:?}",
                 String::from_utf8_lossy(fmt),
@@ -1568,22 +1612,35 @@ mod tests {
         // ("%d"):format("x") is "bad argument #1 to 'format' ..." in 5.1: the VM needs the
         // argument number apart from the message to shift it for method calls.
         assert_eq!(
-            format(b"%s %d", &[S(b"a"), S(b"x")]),
+            format(b"%s %d", &[S(b"a"), S(b"x")], usize::MAX),
             Err(FormatError::BadArgument {
                 arg: 3,
                 message: "number expected, got string".to_owned()
             })
         );
         assert_eq!(
-            format(b"%y", &[N(1.0)]),
+            format(b"%y", &[N(1.0)], usize::MAX),
             Err(FormatError::Malformed(
                 b"invalid option '%y' to 'format'".to_vec()
             ))
         );
         assert_eq!(
-            format(b"%d", &[]).unwrap_err().to_string(),
+            format(b"%d", &[], usize::MAX).unwrap_err().to_string(),
             "bad argument #2 to 'format' (no value)"
         );
+    }
+
+    #[test]
+    fn output_longer_than_the_limit_is_out_of_memory() {
+        let args = [S(b"abc"), S(b"def")];
+        assert_eq!(format(b"%s%s", &args, 6), Ok(b"abcdef".to_vec()));
+        assert_eq!(format(b"%s%s", &args, 5), Err(FormatError::OutOfMemory));
+        assert_eq!(
+            format(b"%q", &[S(b"\0\0")], 7),
+            Err(FormatError::OutOfMemory)
+        );
+        assert_eq!(format(b"%5d", &[N(1.0)], 4), Err(FormatError::OutOfMemory));
+        assert_eq!(format(b"abcdef", &[], 5), Err(FormatError::OutOfMemory));
     }
 
     #[test]

@@ -176,30 +176,46 @@ pub fn find_plain(subject: &[u8], needle: &[u8], init: usize) -> Option<usize> {
 /// number; `%1` is the whole match when the pattern has no capture), and `%` followed by
 /// any other byte is that byte, so `%%` is `%`. A `%` ending the replacement copies the
 /// NUL that ends the C string in 5.1: `gsub("abc", "b", "x%")` is `"ax\0c"`.
+///
+/// `out` never grows past `max_len` bytes (the VM's heap limit), and its memory is
+/// reserved ahead of each write: `Ok(false)` when the expansion would pass the limit
+/// or memory is refused (the caller fails as out of memory).
 pub fn expand_replacement(
     replacement: &[u8],
     subject: &[u8],
     m: &Match,
     out: &mut Vec<u8>,
-) -> Result<(), PatternError> {
+    max_len: usize,
+) -> Result<bool, PatternError> {
+    let mut append = |piece: &[u8]| {
+        let fits = out.len().saturating_add(piece.len()) <= max_len
+            && out.try_reserve(piece.len()).is_ok();
+        if fits {
+            out.extend_from_slice(piece);
+        }
+        fits
+    };
     let mut bytes = replacement.iter();
     while let Some(&byte) = bytes.next() {
-        if byte != b'%' {
-            out.push(byte);
-            continue;
-        }
-        match bytes.next().copied().unwrap_or(0) {
-            b'0' => out.extend_from_slice(&subject[m.whole.clone()]),
-            digit @ b'1'..=b'9' => match m.capture(usize::from(digit - b'1'))? {
-                Capture::Bytes(range) => out.extend_from_slice(&subject[range]),
-                Capture::Position(position) => {
-                    out.extend_from_slice(number_to_string(position as f64).as_bytes());
-                }
-            },
-            other => out.push(other),
+        let appended = if byte != b'%' {
+            append(&[byte])
+        } else {
+            match bytes.next().copied().unwrap_or(0) {
+                b'0' => append(&subject[m.whole.clone()]),
+                digit @ b'1'..=b'9' => match m.capture(usize::from(digit - b'1'))? {
+                    Capture::Bytes(range) => append(&subject[range]),
+                    Capture::Position(position) => {
+                        append(number_to_string(position as f64).as_bytes())
+                    }
+                },
+                other => append(&[other]),
+            }
+        };
+        if !appended {
+            return Ok(false);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `match_class`: whether byte `c` belongs to the class named by the byte after a `%`.
@@ -732,7 +748,7 @@ mod tests {
             if let Some(m) = &m {
                 n += 1;
                 match repl {
-                    Repl::Str(r) => expand_replacement(r, s, m, &mut out)?,
+                    Repl::Str(r) => assert!(expand_replacement(r, s, m, &mut out, usize::MAX)?),
                     Repl::Join => {
                         let parts: Vec<Vec<u8>> = m
                             .captures_or_whole()?

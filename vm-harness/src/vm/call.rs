@@ -66,6 +66,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         if th.nframes() >= self.call_limit {
             return Err(self.stack_overflow());
         }
+        self.charge_budget()?;
         let nargs = th.top() - func - 1;
         let base = func + 1;
         let frame_top = base + p.max_stack();
@@ -97,6 +98,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         if th.nframes() >= self.call_limit {
             return Err(self.stack_overflow());
         }
+        self.charge_budget()?;
         let mut nargs = th.top() - func - 1;
         let max_stack = p.max_stack();
         let np = p.num_params();

@@ -5,8 +5,13 @@
 //! 5.1 semantics kept here:
 //! - a finalizer is called with its object as the only argument; the `__gc` field is
 //!   looked up when it runs (a metatable given `__gc` after `newproxy(true)` counts);
-//! - finalizers do not nest: safe points inside a running finalizer only queue what
-//!   became due, for the outer run to call in order;
+//! - finalizers do not nest at safe points: those inside a running finalizer only
+//!   queue what became due, for the outer run to call in order;
+//! - an explicit collection (`collectgarbage`) calls the due finalizers at once, from
+//!   inside a running finalizer too, nested as 5.1's full collection calls them: each
+//!   level is a native-to-Lua call, so a finalizer that makes another finalizable
+//!   object and collects again ends in "C stack overflow" at 5.1's C-call limit
+//!   instead of feeding its own run forever;
 //! - it runs once: a finalized object a finalizer resurrects is freed without a second
 //!   call once unreachable again;
 //! - an error in a finalizer propagates from the point where finalizers ran (the
@@ -46,6 +51,19 @@ impl<C: Collector<LuaModel>> Vm<C> {
         self.running_finalizers = true;
         let result = self.drain_finalizers();
         self.running_finalizers = false;
+        result
+    }
+
+    /// Runs the finalizers due now, nested in a running finalizer if there is one: the
+    /// run after `collectgarbage`'s collection (see the module notes).
+    pub fn run_finalizers_now(&mut self) -> LuaResult<()> {
+        let queued = self.heap.gc.take_pending_finalizers();
+        self.roots
+            .finalizing
+            .extend(queued.into_iter().map(UserdataRef));
+        let outer = std::mem::replace(&mut self.running_finalizers, true);
+        let result = self.drain_finalizers();
+        self.running_finalizers = outer;
         result
     }
 
@@ -100,7 +118,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
 }
 
 impl<C: Collector<LuaModel>> Drop for Vm<C> {
+    /// Closes the VM, unless a panic is unwinding through it: the interrupted VM's
+    /// state may be inconsistent, and a finalizer that panicked in turn would abort the
+    /// process.
     fn drop(&mut self) {
-        self.close();
+        if !std::thread::panicking() {
+            self.close();
+        }
     }
 }

@@ -27,6 +27,8 @@
 //!   whenever a frame is entered through the outer loop; the copy with checks switches
 //!   back at the outer loop. A hook set by a metamethod or finalizer therefore takes
 //!   effect at the next call or return of the interrupted function.
+//! - Backward jumps (the loops' `JMP`, `FORLOOP`, the `JMP` after a test) charge the
+//!   instruction budget (`budget`); calls charge it when they enter the callee.
 //! - The instructions that allocate (`NEWTABLE`, `CONCAT`, `CLOSURE`, 5.1's
 //!   `luaC_checkGC` points) are the safe points where finalizers made due by an
 //!   automatic collection run, once the instruction's result is in its register.
@@ -253,10 +255,21 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     result?
                 }};
             }
+            macro_rules! charge_loop {
+                () => {
+                    if self.budget_spent() {
+                        save_pc!();
+                        return Err(self.budget_exhausted());
+                    }
+                };
+            }
             macro_rules! jump_next {
                 () => {{
                     // SAFETY: a test instruction is always followed by a JMP.
                     let j = unsafe { *ip };
+                    if arg_sbx(j) < 0 {
+                        charge_loop!();
+                    }
                     ip = ip.wrapping_offset(1 + arg_sbx(j));
                 }};
             }
@@ -412,7 +425,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         setr!(a, r!(b));
                         protect!(self.run_pending_finalizers());
                     }
-                    JMP => ip = ip.wrapping_offset(arg_sbx(i)),
+                    JMP => {
+                        if arg_sbx(i) < 0 {
+                            charge_loop!();
+                        }
+                        ip = ip.wrapping_offset(arg_sbx(i));
+                    }
                     EQ => {
                         let b = rk!(arg_b(i));
                         let c = rk!(arg_c(i));
@@ -621,6 +639,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             limit <= idx
                         };
                         if go_on {
+                            charge_loop!();
                             ip = ip.wrapping_offset(arg_sbx(i));
                             setr_number!(a, idx);
                             setr_number!(a + 3, idx);

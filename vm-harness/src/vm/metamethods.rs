@@ -359,8 +359,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 buf.clear();
                 for i in (1..=n).rev() {
                     match th.get(top - i) {
-                        Value::String(s) => buf.extend_from_slice(s.as_bytes()),
-                        Value::Number(x) => format_number(x, &mut buf),
+                        Value::String(s) => self.append_buffer(&mut buf, s.as_bytes())?,
+                        Value::Number(x) => self.append_number(&mut buf, x)?,
                         _ => unreachable!("checked stringish"),
                     }
                 }

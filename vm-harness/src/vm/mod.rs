@@ -9,6 +9,8 @@
 //!   frames are not popped while an error travels, so handlers and tracebacks see the
 //!   stack as it was where the error was raised. Whoever catches an error unwinds.
 
+mod budget;
+pub mod buffer;
 mod call;
 pub mod coroutine;
 pub mod error;
@@ -113,6 +115,9 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) gc_stepmul: u32,
     /// Whether finalizers are running (they do not nest: see `finalize`).
     pub(crate) running_finalizers: bool,
+    /// Calls and loop iterations left before "instruction budget exhausted" (see
+    /// `budget`), plus one.
+    budget: u64,
 }
 
 impl<C: Collector<LuaModel>> Vm<C> {
@@ -158,6 +163,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             gc_pause: 200,
             gc_stepmul: 200,
             running_finalizers: false,
+            budget: budget::UNLIMITED,
         };
         for (_, text) in Name::ALL {
             let s = intern(&mut vm.heap, &mut vm.roots, text.as_bytes()).map_err(oom)?;
@@ -336,7 +342,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         options: CompileOptions,
     ) -> LuaResult<Result<Value, Vec<u8>>> {
         let proto = if binary_chunk::is_binary(source) {
-            match binary_chunk::undump(source) {
+            match binary_chunk::undump(source, options.c_call_depth) {
                 Ok(p) => p,
                 Err(e) => {
                     let name = compiler::chunk_id(chunk_name.as_bytes());

@@ -95,6 +95,10 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         self.heap.set_limit(limit);
     }
 
+    fn heap_limit(&self) -> Option<usize> {
+        self.heap.limit()
+    }
+
     fn stats(&self) -> Stats {
         self.pauses.stats(self.heap.sizes())
     }

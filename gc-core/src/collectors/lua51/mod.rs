@@ -261,6 +261,10 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         self.limit = limit;
     }
 
+    fn heap_limit(&self) -> Option<usize> {
+        self.limit
+    }
+
     fn stats(&self) -> Stats {
         self.pauses.stats(HeapSizes {
             allocated_bytes: self.space.stats().allocated_bytes,

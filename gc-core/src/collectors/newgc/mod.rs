@@ -393,6 +393,10 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         self.heap.set_limit(limit);
     }
 
+    fn heap_limit(&self) -> Option<usize> {
+        self.heap.limit()
+    }
+
     fn stats(&self) -> Stats {
         self.state.pauses.stats(self.heap.sizes())
     }

@@ -192,6 +192,10 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
         self.heap.set_limit(limit);
     }
 
+    fn heap_limit(&self) -> Option<usize> {
+        self.heap.limit()
+    }
+
     fn stats(&self) -> Stats {
         self.pauses.stats(self.heap.sizes())
     }

@@ -159,7 +159,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// Reads the rest of standard input (a script given as `-`).
     pub fn read_stdin_to_end(&mut self) -> std::io::Result<Vec<u8>> {
         let mut all = Vec::new();
-        self.stdin.read_to_end(&mut all)?;
+        let limit = self.buffer_limit();
+        self.stdin.read_to_end(&mut all, limit)?;
         Ok(all)
     }
 
@@ -167,7 +168,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// `io.read` uses; `None` at end of input.
     pub fn read_stdin_line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
         let mut line = Vec::new();
-        Ok(self.stdin.read_line(&mut line)?.then_some(line))
+        let limit = self.buffer_limit();
+        Ok(self.stdin.read_line(&mut line, limit)?.then_some(line))
     }
 }
 
@@ -598,11 +600,13 @@ fn lines_step<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<
         let _ = read::flush_before_input(vm);
     }
     let mut line = Vec::new();
+    let limit = vm.buffer_limit();
     let result = match vm.stream(tag) {
-        Some(stream) => stream.read_line(&mut line),
+        Some(stream) => stream.read_line(&mut line, limit),
         None => return Err(vm.native_error("file is already closed")),
     };
     match result {
+        Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => Err(vm.out_of_memory()),
         Ok(true) => {
             let s = vm.str_value(&line)?;
             vm.ret1(s)

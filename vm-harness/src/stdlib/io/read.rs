@@ -66,6 +66,7 @@ pub(super) fn read_formats<C: Collector<LuaModel>>(
             Ok(Outcome::Bytes(bytes)) => vm.str_value(&bytes)?,
             Ok(Outcome::Number(n)) => Value::Number(n),
             Ok(Outcome::Failed) => Value::Nil,
+            Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => return Err(vm.out_of_memory()),
             Err(e) => return push_error(vm, &e, None),
         };
         vm.push(value)?;
@@ -90,18 +91,19 @@ fn read_one<C: Collector<LuaModel>>(
     tag: u64,
     format: Format,
 ) -> std::io::Result<Outcome> {
+    let limit = vm.buffer_limit();
     let Some(stream) = vm.stream(tag) else {
         return Ok(Outcome::Failed);
     };
     let mut bytes = Vec::new();
     let ok = match format {
-        Format::Line => stream.read_line(&mut bytes)?,
+        Format::Line => stream.read_line(&mut bytes, limit)?,
         Format::All => {
-            stream.read_to_end(&mut bytes)?;
+            stream.read_to_end(&mut bytes, limit)?;
             true
         }
         Format::Count(0) => stream.peek()?.is_some(),
-        Format::Count(n) => stream.read_up_to(n, &mut bytes)? > 0,
+        Format::Count(n) => stream.read_up_to(n, &mut bytes, limit)? > 0,
         Format::Number => return Ok(scan_number(stream)?.map_or(Outcome::Failed, Outcome::Number)),
     };
     Ok(if ok {
@@ -116,12 +118,20 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
-/// Consumes the next byte into `text` if `accept` takes it.
+/// The longest numeral `read("*n")` reads: an endless one must not grow without bound,
+/// and no number needs more digits.
+const MAX_NUMERAL: usize = 200;
+
+/// Consumes the next byte into `text` if `accept` takes it and the numeral is not at its
+/// longest.
 fn take(
     stream: &mut Stream,
     text: &mut Vec<u8>,
     accept: impl Fn(u8) -> bool,
 ) -> std::io::Result<bool> {
+    if text.len() >= MAX_NUMERAL {
+        return Ok(false);
+    }
     match stream.peek()? {
         Some(b) if accept(b) => {
             stream.consume(1);

@@ -13,6 +13,8 @@ use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::process::{Child, ChildStdin, ChildStdout};
 
+use crate::vm::buffer::reserve_within;
+
 /// C's `BUFSIZ`: the buffer size `setvbuf` uses when given none, and the fallback when a
 /// device reports no block size.
 pub const BUFSIZ: usize = 8192;
@@ -272,8 +274,10 @@ impl Stream {
     }
 
     /// Appends one line to `out` without its newline; false at end of file with nothing
-    /// read (5.1's `read_line`).
-    pub fn read_line(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
+    /// read (5.1's `read_line`). `out` stays within `limit` bytes
+    /// ([`Vm::buffer_limit`](crate::vm::Vm::buffer_limit)): a longer line fails with
+    /// `ErrorKind::OutOfMemory`, as does a refused allocation.
+    pub fn read_line(&mut self, out: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
         let mut any = false;
         loop {
             let buf = self.fill()?;
@@ -281,23 +285,22 @@ impl Stream {
                 return Ok(any);
             }
             any = true;
-            match buf.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    out.extend_from_slice(&buf[..i]);
-                    self.consume(i + 1);
-                    return Ok(true);
-                }
-                None => {
-                    let n = buf.len();
-                    out.extend_from_slice(buf);
-                    self.consume(n);
-                }
+            let (piece, newline) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], true),
+                None => (buf, false),
+            };
+            append_within(out, piece, limit)?;
+            let n = piece.len() + usize::from(newline);
+            self.consume(n);
+            if newline {
+                return Ok(true);
             }
         }
     }
 
-    /// Appends up to `n` bytes to `out`; returns how many.
-    pub fn read_up_to(&mut self, n: usize, out: &mut Vec<u8>) -> io::Result<usize> {
+    /// Appends up to `n` bytes to `out`, keeping it within `limit` bytes (as for
+    /// [`Stream::read_line`]); returns how many.
+    pub fn read_up_to(&mut self, n: usize, out: &mut Vec<u8>, limit: usize) -> io::Result<usize> {
         let mut got = 0;
         while got < n {
             let buf = self.fill()?;
@@ -305,16 +308,16 @@ impl Stream {
                 break;
             }
             let take = buf.len().min(n - got);
-            out.extend_from_slice(&buf[..take]);
+            append_within(out, &buf[..take], limit)?;
             self.consume(take);
             got += take;
         }
         Ok(got)
     }
 
-    /// Appends everything up to the end of file to `out`.
-    pub fn read_to_end(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
-        self.read_up_to(usize::MAX, out).map(drop)
+    /// Appends everything up to the end of file to `out`, within `limit` bytes.
+    pub fn read_to_end(&mut self, out: &mut Vec<u8>, limit: usize) -> io::Result<()> {
+        self.read_up_to(usize::MAX, out, limit).map(drop)
     }
 
     /// `fseek`: settles both buffers, then moves; returns the new offset.
@@ -372,4 +375,13 @@ impl Drop for Stream {
     fn drop(&mut self) {
         let _ = self.flush();
     }
+}
+
+/// Appends `bytes` to `out` without its capacity passing `limit`
+/// ([`crate::vm::buffer`]'s rule for buffers built from program input).
+fn append_within(out: &mut Vec<u8>, bytes: &[u8], limit: usize) -> io::Result<()> {
+    reserve_within(out, bytes.len(), limit)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+    out.extend_from_slice(bytes);
+    Ok(())
 }
