@@ -7,10 +7,9 @@ use gc_core::collectors::Stw;
 use libfuzzer_sys::fuzz_target;
 use vm_harness::binary_chunk;
 use vm_harness::model::LuaModel;
-use vm_harness::stdlib::base::chunk_id;
 
 fuzz_target!(|chunk: &[u8]| {
-    if binary_chunk::undump(chunk, chunk_id, 1).is_ok() {
+    if binary_chunk::undump(chunk, 1).is_ok() {
         gc_research_fuzz::run::<Stw<LuaModel>>(chunk, 0);
     }
 });

@@ -8,7 +8,6 @@ use libfuzzer_sys::fuzz_target;
 use vm_harness::binary_chunk;
 use vm_harness::compiler::{self, verify, CompileOptions};
 use vm_harness::model::LuaModel;
-use vm_harness::stdlib::base::chunk_id;
 
 fuzz_target!(|source: &[u8]| {
     if binary_chunk::is_binary(source) {
@@ -25,7 +24,7 @@ fuzz_target!(|source: &[u8]| {
         panic!("the compiler emitted code the verifier refuses: {bad:?}");
     }
     let dumped = binary_chunk::dump(&proto);
-    let reloaded = binary_chunk::undump(&dumped, chunk_id, 1).expect("a dumped chunk reloads");
+    let reloaded = binary_chunk::undump(&dumped, 1).expect("a dumped chunk reloads");
     assert_eq!(binary_chunk::dump(&reloaded), dumped, "dump, undump, dump");
     gc_research_fuzz::run::<Stw<LuaModel>>(source, 0);
 });
