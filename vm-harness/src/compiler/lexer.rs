@@ -54,7 +54,7 @@ fn is_blank(c: i32) -> bool {
 
 impl<'s> Lexer<'s> {
     /// A lexer positioned before the first token; call [`Lexer::next`] to read it.
-    /// Error messages name the chunk by `chunk_id(chunk_name)`.
+    /// Error messages name the chunk by `syntax_chunk_id(chunk_name)`.
     pub fn new(src: &'s [u8], chunk_name: &str) -> Self {
         let mut lex = Lexer {
             src,
@@ -65,7 +65,7 @@ impl<'s> Lexer<'s> {
             t: Token::Plain(TokenKind::Eos),
             lookahead: None,
             buff: Vec::new(),
-            chunk_id: super::chunk_id(chunk_name.as_bytes()),
+            chunk_id: super::syntax_chunk_id(chunk_name.as_bytes()),
         };
         lex.advance();
         lex

@@ -76,23 +76,34 @@ impl Default for CompileOptions {
     }
 }
 
-/// 5.1's `luaO_chunkid`: the display name of a chunk named `source` (`=name` shown as
-/// is, `@file` as the file name, anything else as `[string "first line..."]`).
+/// 5.1's `luaO_chunkid` as run-time messages and debug information use it (`short_src`,
+/// `LUA_IDSIZE` = 60 bytes): the display name of a chunk named `source` (`=name` shown
+/// as is, `@file` as the file name, anything else as `[string "first line..."]`).
 pub fn chunk_id(source: &[u8]) -> String {
-    const IDSIZE: usize = 60;
+    chunk_id_within(source, 60)
+}
+
+/// The chunk name in syntax errors: 5.1's lexer calls `luaO_chunkid` with a longer
+/// buffer (`MAXSRC` = 80 bytes).
+pub fn syntax_chunk_id(source: &[u8]) -> String {
+    chunk_id_within(source, 80)
+}
+
+/// `luaO_chunkid` into a buffer of `idsize` bytes.
+fn chunk_id_within(source: &[u8], idsize: usize) -> String {
     if let Some(rest) = source.strip_prefix(b"=") {
-        let n = rest.len().min(IDSIZE - 1);
+        let n = rest.len().min(idsize - 1);
         return String::from_utf8_lossy(&rest[..n]).into_owned();
     }
     if let Some(rest) = source.strip_prefix(b"@") {
-        let budget = IDSIZE - " '...' ".len() - 1;
+        let budget = idsize - " '...' ".len() - 1;
         if rest.len() > budget {
             let tail = &rest[rest.len() - budget..];
             return format!("...{}", String::from_utf8_lossy(tail));
         }
         return String::from_utf8_lossy(rest).into_owned();
     }
-    let budget = IDSIZE - " [string \"...\"] ".len() - 1;
+    let budget = idsize - " [string \"...\"] ".len() - 1;
     let line_end = source
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')
