@@ -326,6 +326,12 @@ fn nanos(d: Duration) -> u64 {
 /// utilisation over the whole run, the MMU of the longest window there is.
 #[derive(Clone, Debug)]
 pub struct MmuTracker {
+    /// The pauses ending after `last_end - ` the longest window, oldest first: one queue
+    /// that every window reads from its own position.
+    recent: VecDeque<RecentPause>,
+    /// How many pauses were ever dropped from the front of `recent`: pause number `n`
+    /// (counting from the run's first) is at `recent[n - dropped]`.
+    dropped: u64,
     windows: [MmuWindow; MMU_WINDOWS_NS.len()],
     /// End of the latest pause, in nanoseconds from the run's start.
     last_end: u64,
@@ -333,15 +339,22 @@ pub struct MmuTracker {
     total: u64,
 }
 
-/// The recent pauses and worst pause time for one window length.
+/// One pause on the run's timeline, with the pause time recorded before it: the pause time
+/// from this pause to the latest is `total - before`, whatever the window.
+#[derive(Copy, Clone, Debug)]
+struct RecentPause {
+    start: u64,
+    end: u64,
+    before: u64,
+}
+
+/// The position and worst pause time of one window length.
 #[derive(Clone, Debug)]
 struct MmuWindow {
     /// The window length in nanoseconds.
     width: u64,
-    /// (start, end) of the pauses ending after `last_end - width`, oldest first.
-    recent: VecDeque<(u64, u64)>,
-    /// Sum of the lengths of the pauses in `recent`.
-    recent_total: u64,
+    /// The number of the oldest pause ending after `last_end - width`.
+    first: u64,
     /// Most pause time inside any evaluated window.
     worst: u64,
 }
@@ -350,29 +363,26 @@ impl MmuWindow {
     fn new(width: u64) -> Self {
         MmuWindow {
             width,
-            recent: VecDeque::new(),
-            recent_total: 0,
+            first: 0,
             worst: 0,
         }
     }
 
-    /// Adds the pause `[start, end)` (after every earlier one, `start < end`) and
-    /// evaluates the window ending at `end`.
-    fn push(&mut self, start: u64, end: u64) {
-        self.recent.push_back((start, end));
-        self.recent_total += end - start;
+    /// Evaluates the window ending at the latest pause's end `end`, after that pause was
+    /// pushed on `recent` and `total` counts it.
+    fn evaluate(&mut self, recent: &VecDeque<RecentPause>, dropped: u64, end: u64, total: u64) {
         let window_start = end.saturating_sub(self.width);
-        while let Some(&(s, e)) = self.recent.front() {
-            if e > window_start {
-                break;
-            }
-            self.recent.pop_front();
-            self.recent_total -= e - s;
+        // The latest pause ends after `window_start`, so this stops inside `recent`. The
+        // windows' own `first`s never fall behind `dropped`: the longest window's is the
+        // smallest, and the queue is trimmed to it.
+        let mut oldest = recent[(self.first - dropped) as usize];
+        while oldest.end <= window_start {
+            self.first += 1;
+            oldest = recent[(self.first - dropped) as usize];
         }
-        // The new pause ends after `window_start`, so `recent` is not empty; only its
-        // oldest pause can straddle the window's start, pauses being disjoint and ordered.
-        let oldest_start = self.recent.front().map_or(start, |&(s, _)| s);
-        let inside = self.recent_total - window_start.saturating_sub(oldest_start);
+        // Only the oldest pause inside can straddle the window's start, pauses being
+        // disjoint and ordered.
+        let inside = total - oldest.before - window_start.saturating_sub(oldest.start);
         self.worst = self.worst.max(inside);
     }
 
@@ -391,6 +401,8 @@ impl MmuWindow {
 impl Default for MmuTracker {
     fn default() -> Self {
         MmuTracker {
+            recent: VecDeque::new(),
+            dropped: 0,
             windows: MMU_WINDOWS_NS.map(MmuWindow::new),
             last_end: 0,
             total: 0,
@@ -410,10 +422,22 @@ impl MmuTracker {
         if end == start {
             return;
         }
+        self.recent.push_back(RecentPause {
+            start,
+            end,
+            before: self.total,
+        });
         self.last_end = end;
         self.total += end - start;
         for window in &mut self.windows {
-            window.push(start, end);
+            window.evaluate(&self.recent, self.dropped, end, self.total);
+        }
+        // MMU_WINDOWS_NS is ascending: the last window is the longest, and its oldest
+        // pause the oldest any window still needs.
+        let needed = self.windows[MMU_WINDOWS_NS.len() - 1].first;
+        while self.dropped < needed {
+            self.recent.pop_front();
+            self.dropped += 1;
         }
     }
 
@@ -661,10 +685,19 @@ mod tests {
         for i in 0..1_000_000u64 {
             tracker.record(Duration::from_micros(10 * i), Duration::from_micros(1));
         }
-        let kept: Vec<usize> = tracker.windows.iter().map(|w| w.recent.len()).collect();
+        let in_window: Vec<u64> = tracker
+            .windows
+            .iter()
+            .map(|w| tracker.dropped + tracker.recent.len() as u64 - w.first)
+            .collect();
         assert_eq!(
-            kept,
+            in_window,
             [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+        );
+        assert_eq!(tracker.recent.len(), 100_000);
+        assert!(
+            MMU_WINDOWS_NS.is_sorted(),
+            "the tracker trims to the last window"
         );
         assert_eq!(tracker.mmu(Duration::from_secs(10)).window_1ms, 0.9);
     }
