@@ -24,6 +24,7 @@ use super::marker::{Marked, Marking};
 use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
 use crate::collector::GcMode;
 use crate::finalizers::FinalizerQueue;
+use crate::footprint::vec_bytes;
 use crate::heap::arena::ARENA_SIZE;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::Heap;
@@ -315,6 +316,7 @@ impl State {
         if !self.cycle_minor {
             self.heap_at_major = heap.heap_bytes();
         }
+        heap.sample_footprint(self.memory_bytes());
         self.leaf_hold.hold_and_begin_sweep(heap, kind, live);
         if pruned {
             self.leaf_hold.release(heap);
@@ -340,6 +342,16 @@ impl State {
         } else {
             self.pacing.plan_incremental(live, heap.arenas_in_use());
         }
+    }
+
+    /// Bytes of the collector's own bookkeeping (see `footprint`): marking buffers, the
+    /// barrier's buffers, the pause log.
+    pub fn memory_bytes(&self) -> u64 {
+        self.marking.memory_bytes()
+            + self.barrier.ssb.memory_bytes()
+            + vec_bytes(&self.barrier.shade)
+            + vec_bytes(&self.full_gray_stack)
+            + self.pauses.memory_bytes()
     }
 
     /// Ends the lazy sweep: the cycle is over.
@@ -436,6 +448,7 @@ impl State {
         heap.prepare_for_collection();
         let marked =
             mark_heap::<M, R>(heap, roots, &mut self.full_gray_stack, &mut self.finalizers);
+        heap.sample_footprint(self.memory_bytes());
         heap.sweep_major();
         self.modes.note_full_collection(marked.live_bytes);
         self.pacing.work_done = marked.live_bytes;
