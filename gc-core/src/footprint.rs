@@ -4,9 +4,10 @@
 //! bookkeeping, or none of these (code, the C library's allocator, the VM's own
 //! structures).
 //!
-//! Collectors sample at the end of each marking, where a cycle's heap is largest (every
-//! block allocated, none swept yet), and keep the sample whose heap terms are largest
-//! ([`PeakFootprint`]); only a new peak reads the process's RSS. Each space reports in
+//! Collectors sample at the end of each marking (every block allocated, none swept yet),
+//! the arena heap also at each new peak heap a sixteenth above the last it sampled (an
+//! incremental collector's heap peaks between markings), and the sample whose heap terms
+//! are largest is kept ([`PeakFootprint`]); only a new peak reads the process's RSS. Each space reports in
 //! its own terms: arenas (blocks in use, free cells, emptied arenas held), huge mappings
 //! (mapped against asked for), `malloc`'d blocks (with the allocator's own free space).
 

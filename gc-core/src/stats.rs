@@ -596,9 +596,10 @@ impl PauseLog {
     pub fn memory_bytes(&self) -> u64 {
         let histogram = |h: &PauseHistogram| (h.histogram().distinct_values() * 4) as u64;
         let own = histogram(&self.histogram) + self.mmu.memory_bytes();
-        own + self.cpu.as_ref().map_or(0, |c| {
-            histogram(&c.histogram) + c.mmu.memory_bytes()
-        })
+        own + self
+            .cpu
+            .as_ref()
+            .map_or(0, |c| histogram(&c.histogram) + c.mmu.memory_bytes())
     }
 
     /// Pause count and percentiles.

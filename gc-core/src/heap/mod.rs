@@ -80,8 +80,12 @@ pub struct Heap {
     /// Total allocation when the last collection finished.
     allocated_at_last_collection: u64,
     peak_heap_bytes: u64,
-    /// Where the memory was at the largest of the collectors' samples.
+    /// Where the memory was at the largest of the samples (see `note_peak`).
     peak_footprint: PeakFootprint,
+    /// The collector's bookkeeping at its last sample, and the heap size at which
+    /// `note_peak` samples next.
+    collector_metadata: u64,
+    next_peak_sample: u64,
 }
 
 impl Heap {
@@ -99,6 +103,8 @@ impl Heap {
             allocated_at_last_collection: 0,
             peak_heap_bytes: 0,
             peak_footprint: PeakFootprint::default(),
+            collector_metadata: 0,
+            next_peak_sample: 0,
         }
     }
 
@@ -298,8 +304,19 @@ impl Heap {
         self.peak_heap_bytes.max(self.heap_bytes())
     }
 
+    /// Records a new peak heap; at peaks a sixteenth above the last sampled one, samples
+    /// the footprint too (so a run reads the RSS a few dozen times per tenfold growth).
     fn note_peak(&mut self) {
-        self.peak_heap_bytes = self.peak_heap_bytes.max(self.heap_bytes());
+        let heap = self.heap_bytes();
+        if heap <= self.peak_heap_bytes {
+            return;
+        }
+        self.peak_heap_bytes = heap;
+        if heap >= self.next_peak_sample {
+            self.next_peak_sample = heap + heap / 16;
+            let sample = self.footprint(self.collector_metadata);
+            self.peak_footprint.offer(sample);
+        }
     }
 
     /// Where the heap's memory is now, with `collector_metadata` bytes of the collector's
@@ -331,8 +348,11 @@ impl Heap {
     }
 
     /// Samples [`Heap::footprint`] for the peak (see `footprint`): collectors call it
-    /// where a cycle's heap is largest, at the end of marking.
+    /// where a cycle's heap is largest, at the end of marking; the heap also samples at
+    /// new peaks on its own (see `note_peak`), between cycles, with the bookkeeping of
+    /// this last call.
     pub fn sample_footprint(&mut self, collector_metadata: u64) {
+        self.collector_metadata = collector_metadata;
         let sample = self.footprint(collector_metadata);
         self.peak_footprint.offer(sample);
     }

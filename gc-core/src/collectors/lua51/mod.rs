@@ -30,10 +30,10 @@ pub use cycle::Phase;
 
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
+use crate::footprint::PeakFootprint;
 use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES};
 use crate::heap::space::Space;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
-use crate::footprint::PeakFootprint;
 use crate::stats::{HeapSizes, PauseLog, Stats};
 use crate::verify::VerifyError;
 use marker::{Marking, BLACK, WHITES};

@@ -334,6 +334,9 @@ impl State {
             self.pauses
                 .count_young(allocated, self.marking.marked_bytes);
         }
+        if !self.cycle_minor {
+            self.pacing.note_major_marking(live);
+        }
         if self.sticky {
             self.pacing.plan_minor(live);
         } else if self.cycle_minor {
@@ -413,6 +416,8 @@ impl State {
         let heap_bytes = heap.heap_bytes();
         self.pacing.note_heap(heap_bytes);
         let work = self.pacing.take_step(debt, heap_bytes);
+        self.pacing.next_step_at = allocated + self.pacing.step_bytes;
+        heap.set_max_bump_region(self.pacing.step_bytes as usize);
         let done = self.pacing.work_done;
         let deadline = self.pacing.step_deadline.map(|d| start.instant() + d);
         let finished = self.advance::<M, R>(heap, roots, work, deadline);
