@@ -443,15 +443,6 @@ impl MmuTracker {
         Duration::from_nanos(self.total)
     }
 
-    /// Bytes of the tracker's own buffers (the pauses of its longest window).
-    pub fn memory_bytes(&self) -> u64 {
-        let pause = std::mem::size_of::<(u64, u64)>();
-        self.windows
-            .iter()
-            .map(|w| (w.recent.capacity() * pause) as u64)
-            .sum()
-    }
-
     /// The MMU at every window of [`MMU_WINDOWS_NS`], as [`MmuTracker::mmu`] computes it.
     pub fn curve(&self, run: Duration) -> MmuCurve {
         let run = nanos(run).max(self.last_end);
@@ -591,15 +582,13 @@ impl PauseLog {
         self.young.surviving_bytes += surviving;
     }
 
-    /// Bytes the log holds: its histograms (counts of 32 bits) and MMU trackers, a fixed
-    /// footprint whatever the run's length.
+    /// Bytes the log holds: its histograms (counts of 32 bits), a fixed footprint whatever
+    /// the run's length. The MMU trackers' recent pauses are left out: a few kilobytes,
+    /// whose count follows the clock, and a run without a step deadline must report the
+    /// same footprint every time.
     pub fn memory_bytes(&self) -> u64 {
         let histogram = |h: &PauseHistogram| (h.histogram().distinct_values() * 4) as u64;
-        let own = histogram(&self.histogram) + self.mmu.memory_bytes();
-        own + self
-            .cpu
-            .as_ref()
-            .map_or(0, |c| histogram(&c.histogram) + c.mmu.memory_bytes())
+        histogram(&self.histogram) + self.cpu.as_ref().map_or(0, |c| histogram(&c.histogram))
     }
 
     /// Pause count and percentiles.
