@@ -20,7 +20,8 @@
 //! - [`finalizers`]: objects registered for finalization, and those found dead.
 //! - [`collectors`]: the collectors (plans over spaces: `newgc`, `stw`, `lua51`, `epsilon`),
 //!   each in its own folder, and the registry every tool derives its list from.
-//! - [`stats`] and [`verify`]: what every collector reports, and the heap checker.
+//! - [`stats`] and [`verify`]: what every collector reports, and the heap checker;
+//!   [`footprint`]: where the heap's memory goes at its peak.
 //! - [`testing`]: a minimal object model for tests, benchmarks and examples, and the
 //!   model-based tests any collector, in this crate or outside it, can run.
 
@@ -42,6 +43,8 @@ pub mod collector;
 pub mod collectors;
 #[cfg(not(loom))]
 pub mod finalizers;
+#[cfg(not(loom))]
+pub mod footprint;
 #[cfg(not(loom))]
 pub mod heap;
 #[cfg(not(loom))]

@@ -20,6 +20,7 @@ use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer}
 use hdrhistogram::{Counter, Histogram};
 
 use crate::collector::HeapConfig;
+use crate::footprint::Footprint;
 use crate::heap::os::thread_cpu_time;
 
 /// Pause percentiles.
@@ -245,6 +246,11 @@ pub struct Stats {
     pub arenas: usize,
     /// Huge blocks in use.
     pub huge_blocks: usize,
+    /// Where the heap's memory was at its peak (the largest sample, taken at the end of a
+    /// marking), with the process's RSS then.
+    pub footprint_at_peak: Footprint,
+    /// Total time of the pauses in thread CPU time, when measured.
+    pub gc_cpu_time: Option<Duration>,
 }
 
 /// What a heap reports of its size, the part of [`Stats`] that is the space's rather than
@@ -265,6 +271,8 @@ pub struct HeapSizes {
     pub arenas: usize,
     /// See [`Stats::huge_blocks`].
     pub huge_blocks: usize,
+    /// See [`Stats::footprint_at_peak`].
+    pub footprint_at_peak: Footprint,
 }
 
 /// Where the windows [`Mmu`] reports (1, 10, 100 ms, in the order of its fields) are in
@@ -454,6 +462,11 @@ impl MmuTracker {
         }
     }
 
+    /// All pause time recorded.
+    pub fn total(&self) -> Duration {
+        Duration::from_nanos(self.total)
+    }
+
     /// The MMU at every window of [`MMU_WINDOWS_NS`], as [`MmuTracker::mmu`] computes it.
     pub fn curve(&self, run: Duration) -> MmuCurve {
         let run = nanos(run).max(self.last_end);
@@ -593,6 +606,15 @@ impl PauseLog {
         self.young.surviving_bytes += surviving;
     }
 
+    /// Bytes the log holds: its histograms (counts of 32 bits), a fixed footprint whatever
+    /// the run's length. The MMU trackers' recent pauses are left out: a few kilobytes,
+    /// whose count follows the clock, and a run without a step deadline must report the
+    /// same footprint every time.
+    pub fn memory_bytes(&self) -> u64 {
+        let histogram = |h: &PauseHistogram| (h.histogram().distinct_values() * 4) as u64;
+        histogram(&self.histogram) + self.cpu.as_ref().map_or(0, |c| histogram(&c.histogram))
+    }
+
     /// Pause count and percentiles.
     pub fn summary(&self) -> PauseSummary {
         self.histogram.summary()
@@ -631,6 +653,8 @@ impl PauseLog {
             mapped_bytes: sizes.mapped_bytes,
             arenas: sizes.arenas,
             huge_blocks: sizes.huge_blocks,
+            footprint_at_peak: sizes.footprint_at_peak,
+            gc_cpu_time: self.cpu.as_ref().map(|c| c.mmu.total()),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use gc_core::collectors::NewGc;
+use gc_core::footprint::Footprint;
 use gc_core::stats::{Mmu, MmuCurve, PauseHistogram};
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND, WEAK_KEYS_KIND};
 use gc_core::{Collector, ExplicitCollections, GcMode, HeapConfig, PauseSummary, Stats};
@@ -23,8 +24,8 @@ struct Outcome {
     forward_records: usize,
 }
 
-/// `stats` without what the clock measured (pause lengths, GC time, MMU); the number of
-/// pauses stays.
+/// `stats` without what the clock measured (pause lengths, GC time, MMU) or the process
+/// (its RSS); the number of pauses and the heap's own footprint stay.
 fn untimed(stats: Stats) -> Stats {
     Stats {
         gc_time: Duration::ZERO,
@@ -42,6 +43,11 @@ fn untimed(stats: Stats) -> Stats {
         mmu_cpu_curve: None,
         pause_histogram: PauseHistogram::default(),
         pause_cpu_histogram: None,
+        gc_cpu_time: None,
+        footprint_at_peak: Footprint {
+            rss_bytes: 0,
+            ..stats.footprint_at_peak
+        },
         ..stats
     }
 }

@@ -7,6 +7,7 @@
 
 use std::marker::PhantomData;
 
+use gc_core::footprint::{Footprint, PeakFootprint};
 use gc_core::heap::malloc_space::{MallocSpace, SweepAction, SweepCursor, TRAVERSABLE};
 use gc_core::heap::space::Space;
 use gc_core::mark::AfterResurrection;
@@ -95,6 +96,8 @@ struct MarkSweep<M> {
     config: HeapConfig,
     live_bytes: u64,
     auto_collect: bool,
+    /// Where the memory was at the largest heap a marking ended with.
+    peak_footprint: PeakFootprint,
     model: PhantomData<M>,
 }
 
@@ -136,6 +139,7 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
             config,
             live_bytes: 0,
             auto_collect: true,
+            peak_footprint: PeakFootprint::default(),
             model: PhantomData,
         }
     }
@@ -184,6 +188,11 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
         }
         roots.prune_weak_references(&liveness);
         self.finalizers.queue(dead);
+        self.peak_footprint.offer(Footprint {
+            in_use_bytes: self.space.bytes(),
+            metadata_bytes: self.pauses.memory_bytes(),
+            ..Footprint::default()
+        });
         self.space
             .sweep(SweepCursor::default(), usize::MAX, |bits| {
                 if bits & MARKED != 0 {
@@ -234,6 +243,7 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
             mapped_bytes: self.space.bytes(),
             arenas: 0,
             huge_blocks: 0,
+            footprint_at_peak: self.peak_footprint.peak(),
         })
     }
 

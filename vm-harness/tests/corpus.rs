@@ -391,6 +391,40 @@ fn pause_cpu_time_times_the_same_pauses() {
     assert!(cpu > 0.0 && cpu <= wall + 0.05, "{text}");
 }
 
+/// Every collector breaks its peak memory down: the blocks in use hold at least the live
+/// tables, the rest of the RSS is what the heap's terms leave, and the run's largest RSS
+/// is about the sample's at least (the kernel updates its high-water mark lazily); with
+/// --pause-cpu-time the GC time is given in CPU time too.
+#[test]
+fn stats_break_peak_memory_down() {
+    let keep = "local t = {} for i = 1, 200000 do t[i] = {i, i} end";
+    for gc in ["newgc", "stw", "lua51", "epsilon"] {
+        let json = stats_json_of(&["--gc", gc, "--pause-cpu-time"], keep);
+        let text = json.to_string();
+        let f = &json["footprint_at_peak"];
+        let bytes = |name: &str| f[name].as_u64().unwrap_or_else(|| panic!("{name}: {text}"));
+        let heap_terms = ["in_use_bytes", "free_in_arenas_bytes", "empty_arenas_bytes"]
+            .iter()
+            .chain(&["large_used_bytes", "metadata_bytes"])
+            .map(|name| bytes(name))
+            .sum::<u64>();
+        assert!(bytes("in_use_bytes") >= 200_000 * 32, "{gc}: {text}");
+        let rss = bytes("rss_bytes");
+        assert!(rss > 0, "{gc}: {text}");
+        assert_eq!(
+            rss.saturating_sub(heap_terms),
+            bytes("other_bytes"),
+            "{gc}: {text}"
+        );
+        assert!(bytes("max_rss_bytes") >= rss / 4 * 3, "{gc}: {text}");
+        let cpu = json["gc_cpu_ms"].as_f64().expect("gc_cpu_ms");
+        assert!(
+            cpu >= 0.0 && cpu <= json["gc_ms"].as_f64().unwrap() + 1.0,
+            "{gc}: {text}"
+        );
+    }
+}
+
 /// luagc's --stats-json output for a small allocating script, run with `args`.
 fn stats_json(args: &[&str]) -> serde_json::Value {
     stats_json_of(args, "local t = {} for i = 1, 1e6 do t[i % 100] = {i} end")

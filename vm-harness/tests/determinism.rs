@@ -51,8 +51,16 @@ fn untimed_stats(args: &[&str], run: usize) -> serde_json::Value {
         "pause_cpu_ms",
         "mmu",
         "latency",
+        "gc_cpu_ms",
     ] {
         object.remove(timed);
+    }
+    // The process's RSS is the machine's; the heap's own terms must repeat.
+    let footprint = object["footprint_at_peak"]
+        .as_object_mut()
+        .expect("footprint_at_peak");
+    for process in ["rss_bytes", "max_rss_bytes", "other_bytes"] {
+        footprint.remove(process);
     }
     object.insert("pause_count".to_owned(), pauses);
     object.insert("explicit_count".to_owned(), explicit);

@@ -15,6 +15,7 @@ use std::ptr::NonNull;
 use super::arena::{ARENA_SIZE, METADATA_BYTES};
 use super::os;
 use super::poison::poison;
+use crate::footprint::vec_bytes;
 
 /// Bytes mapped at a time.
 const MAPPING_BYTES: usize = 4 << 20;
@@ -114,6 +115,16 @@ impl ArenaSource {
     /// Arenas handed out and not given back.
     pub fn arenas_in_use(&self) -> usize {
         self.in_use
+    }
+
+    /// Bytes of emptied arenas held resident for reuse (the dirty pool).
+    pub fn held_empty_bytes(&self) -> usize {
+        self.dirty.len() * ARENA_SIZE
+    }
+
+    /// Bytes of the source's own tables.
+    pub fn table_bytes(&self) -> u64 {
+        vec_bytes(&self.clean) + vec_bytes(&self.dirty)
     }
 
     /// Bytes of address space this source holds mapped (in use and pooled).

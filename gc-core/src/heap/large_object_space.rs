@@ -27,6 +27,8 @@ pub const LARGE_THRESHOLD: usize = ARENA_SIZE / 2;
 pub struct HugeBlock {
     /// Size of its mapping (a multiple of the arena size).
     pub mapping_bytes: usize,
+    /// The bytes asked for: the part of the mapping that is ever touched.
+    pub requested_bytes: usize,
     /// Whether it is a traversable object (starts with a `GcHeader`).
     pub traversable: bool,
     marked: AtomicBool,
@@ -68,6 +70,7 @@ impl LargeObjectSpace {
         let ptr = os::map_aligned(mapping_bytes, ARENA_SIZE)?;
         let block = HugeBlock {
             mapping_bytes,
+            requested_bytes: bytes,
             traversable,
             marked: AtomicBool::new(false),
         };
@@ -146,6 +149,14 @@ impl LargeObjectSpace {
         }
         self.mapped_bytes -= piece;
         true
+    }
+
+    /// The bytes the live blocks asked for, and the bytes of the space's table.
+    pub fn used_and_table_bytes(&self) -> (u64, u64) {
+        let used = self.blocks.values().map(|b| b.requested_bytes as u64).sum();
+        let entry = std::mem::size_of::<(usize, HugeBlock)>() + 1;
+        let table = self.blocks.capacity() * entry + self.dead.capacity() * 16;
+        (used, table as u64)
     }
 
     /// Whether dead blocks wait to be unmapped.

@@ -27,11 +27,12 @@ pub mod poison;
 pub mod space;
 
 use crate::collector::{HeapConfig, OutOfMemory};
+use crate::footprint::{Footprint, PeakFootprint};
 use crate::object_model::{GcHeader, ObjectRef};
 use crate::parallel::WorkerThreads;
 use crate::stats::HeapSizes;
 use crate::verify::{fail, VerifyError};
-use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT};
+use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT, METADATA_BYTES};
 use arena_source::ArenaSource;
 use arena_space::ArenaSpace;
 use bitmap::SweepKind;
@@ -79,6 +80,12 @@ pub struct Heap {
     /// Total allocation when the last collection finished.
     allocated_at_last_collection: u64,
     peak_heap_bytes: u64,
+    /// Where the memory was at the largest of the samples (see `note_peak`).
+    peak_footprint: PeakFootprint,
+    /// The collector's bookkeeping at its last sample, and the heap size at which
+    /// `note_peak` samples next.
+    collector_metadata: u64,
+    next_peak_sample: u64,
 }
 
 impl Heap {
@@ -95,6 +102,9 @@ impl Heap {
             live_bytes: 0,
             allocated_at_last_collection: 0,
             peak_heap_bytes: 0,
+            peak_footprint: PeakFootprint::default(),
+            collector_metadata: 0,
+            next_peak_sample: 0,
         }
     }
 
@@ -294,8 +304,57 @@ impl Heap {
         self.peak_heap_bytes.max(self.heap_bytes())
     }
 
+    /// Records a new peak heap; at peaks a sixteenth above the last sampled one, samples
+    /// the footprint too (so a run reads the RSS a few dozen times per tenfold growth).
     fn note_peak(&mut self) {
-        self.peak_heap_bytes = self.peak_heap_bytes.max(self.heap_bytes());
+        let heap = self.heap_bytes();
+        if heap <= self.peak_heap_bytes {
+            return;
+        }
+        self.peak_heap_bytes = heap;
+        if heap >= self.next_peak_sample {
+            self.next_peak_sample = heap + heap / 16;
+            let sample = self.footprint(self.collector_metadata);
+            self.peak_footprint.offer(sample);
+        }
+    }
+
+    /// Where the heap's memory is now, with `collector_metadata` bytes of the collector's
+    /// own bookkeeping (gray queues, store buffers, pause log). Blocks in use are the
+    /// heap's bytes outside huge blocks, exact between a marking's end and its sweep
+    /// (where collectors sample), an estimate elsewhere.
+    pub fn footprint(&self, collector_metadata: u64) -> Footprint {
+        let los = self.los.stats();
+        let (large_used, large_table) = self.los.used_and_table_bytes();
+        let arena_data = (self.arenas_in_use() * (ARENA_SIZE - METADATA_BYTES)) as u64;
+        let in_use = self
+            .heap_bytes()
+            .saturating_sub(los.held_bytes)
+            .min(arena_data);
+        Footprint {
+            rss_bytes: 0,
+            in_use_bytes: in_use,
+            free_in_arenas_bytes: arena_data - in_use,
+            empty_arenas_bytes: self.source.held_empty_bytes() as u64,
+            large_mapped_bytes: los.held_bytes,
+            large_used_bytes: large_used,
+            metadata_bytes: (self.arenas_in_use() * METADATA_BYTES) as u64
+                + self.objects.table_bytes()
+                + self.leaves.table_bytes()
+                + self.source.table_bytes()
+                + large_table
+                + collector_metadata,
+        }
+    }
+
+    /// Samples [`Heap::footprint`] for the peak (see `footprint`): collectors call it
+    /// where a cycle's heap is largest, at the end of marking; the heap also samples at
+    /// new peaks on its own (see `note_peak`), between cycles, with the bookkeeping of
+    /// this last call.
+    pub fn sample_footprint(&mut self, collector_metadata: u64) {
+        self.collector_metadata = collector_metadata;
+        let sample = self.footprint(collector_metadata);
+        self.peak_footprint.offer(sample);
     }
 
     /// Whether `obj` is an allocated block of this heap. A linear search of the arena
@@ -330,6 +389,7 @@ impl Heap {
             mapped_bytes: self.mapped_bytes() as u64,
             arenas: self.arenas_in_use(),
             huge_blocks: self.los.stats().pieces,
+            footprint_at_peak: self.peak_footprint.peak(),
         }
     }
 

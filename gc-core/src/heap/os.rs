@@ -172,10 +172,34 @@ pub fn thread_cpu_time() -> Duration {
     )
 }
 
+/// Bytes in the free chunks the C library's `malloc` holds (glibc's `mallinfo2`; 0
+/// elsewhere): memory freed to `malloc` but not given back to the OS.
+pub fn malloc_free_bytes() -> u64 {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 has no preconditions; it returns a plain struct.
+        let info = unsafe { libc::mallinfo2() };
+        info.fordblks as u64
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        0
+    }
+}
+
 /// Resident set size of this process, in bytes, from `/proc/self/statm` (Linux). For the
 /// tests and benchmarks that show memory going back to the OS.
 pub fn resident_bytes() -> Option<usize> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * page_size())
+}
+
+/// The largest resident set this process has had, in bytes (Linux: `VmHWM` of
+/// `/proc/self/status`, what `getrusage` reports as `ru_maxrss`).
+pub fn peak_resident_bytes() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }

@@ -11,7 +11,7 @@ use crate::finalizers::FinalizerQueue;
 use crate::heap::arena::ArenaKind;
 use crate::heap::Heap;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
-use crate::stats::{PauseLog, Stats};
+use crate::stats::{HeapSizes, PauseLog, Stats};
 use crate::verify::{verify_heap, VerifyError};
 
 /// The collector's name.
@@ -99,8 +99,13 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         self.heap.limit()
     }
 
+    /// The heap never shrinks, so its peak footprint is its footprint now.
     fn stats(&self) -> Stats {
-        self.pauses.stats(self.heap.sizes())
+        let footprint = self.heap.footprint(self.pauses.memory_bytes());
+        self.pauses.stats(HeapSizes {
+            footprint_at_peak: footprint.with_rss_now(),
+            ..self.heap.sizes()
+        })
     }
 
     fn contains(&self, obj: ObjectRef) -> bool {

@@ -15,7 +15,9 @@
 use super::marker::Survival;
 use super::pacing::{SWEEP_COST, SWEEP_MAX, SWEEP_STRING_BUCKETS};
 use super::Lua51;
+use crate::footprint::{vec_bytes, Footprint};
 use crate::heap::malloc_space::{SweepAction, SweepCursor};
+use crate::heap::os;
 use crate::mark::AfterResurrection;
 use crate::object_model::{ObjectModel, Roots, Tracer};
 use crate::stats::CycleKind;
@@ -140,9 +142,28 @@ impl<M: ObjectModel> Lua51<M> {
         }
     }
 
+    /// Ends the marking (where the heap is largest: the footprint is sampled) and starts
+    /// the sweep.
     fn begin_sweep(&mut self) {
+        self.sample_footprint();
         self.phase = Phase::Sweep;
         self.sweep_cursor = SweepCursor::default();
+    }
+
+    /// Offers the footprint to the peak: the malloc space's blocks, `malloc`'s free
+    /// chunks, and the gray lists and pause log as metadata.
+    fn sample_footprint(&mut self) {
+        let marking = &self.marking;
+        let metadata = vec_bytes(&marking.gray)
+            + vec_bytes(&marking.gray_again)
+            + vec_bytes(&marking.weak)
+            + self.pauses.memory_bytes();
+        self.peak_footprint.offer(Footprint {
+            in_use_bytes: self.space.bytes(),
+            free_in_arenas_bytes: os::malloc_free_bytes(),
+            metadata_bytes: metadata,
+            ..Footprint::default()
+        });
     }
 
     /// 5.1's `sweeplist`: frees the other white among the next `max` blocks, turns the

@@ -30,6 +30,7 @@ pub use cycle::Phase;
 
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
+use crate::footprint::PeakFootprint;
 use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES};
 use crate::heap::space::Space;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
@@ -56,6 +57,8 @@ pub struct Lua51<M> {
     limit: Option<usize>,
     /// The live heap the last finished cycle estimated.
     live_bytes: u64,
+    /// Where the memory was at the largest heap a marking ended with.
+    peak_footprint: PeakFootprint,
     model: PhantomData<M>,
 }
 
@@ -142,6 +145,7 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
             pauses: PauseLog::new(&config),
             limit: config.heap_limit,
             live_bytes: 0,
+            peak_footprint: PeakFootprint::default(),
             model: PhantomData,
         }
     }
@@ -274,6 +278,7 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
             mapped_bytes: self.space.bytes(),
             arenas: 0,
             huge_blocks: 0,
+            footprint_at_peak: self.peak_footprint.peak(),
         })
     }
 

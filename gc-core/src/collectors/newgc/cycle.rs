@@ -24,6 +24,7 @@ use super::marker::{Marked, Marking};
 use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
 use crate::collector::GcMode;
 use crate::finalizers::FinalizerQueue;
+use crate::footprint::vec_bytes;
 use crate::heap::arena::ARENA_SIZE;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::Heap;
@@ -315,6 +316,7 @@ impl State {
         if !self.cycle_minor {
             self.heap_at_major = heap.heap_bytes();
         }
+        heap.sample_footprint(self.memory_bytes());
         self.leaf_hold.hold_and_begin_sweep(heap, kind, live);
         if pruned {
             self.leaf_hold.release(heap);
@@ -332,6 +334,9 @@ impl State {
             self.pauses
                 .count_young(allocated, self.marking.marked_bytes);
         }
+        if !self.cycle_minor {
+            self.pacing.note_major_marking(live);
+        }
         if self.sticky {
             self.pacing.plan_minor(live);
         } else if self.cycle_minor {
@@ -340,6 +345,16 @@ impl State {
         } else {
             self.pacing.plan_incremental(live, heap.arenas_in_use());
         }
+    }
+
+    /// Bytes of the collector's own bookkeeping (see `footprint`): marking buffers, the
+    /// barrier's buffers, the pause log.
+    pub fn memory_bytes(&self) -> u64 {
+        self.marking.memory_bytes()
+            + self.barrier.ssb.memory_bytes()
+            + vec_bytes(&self.barrier.shade)
+            + vec_bytes(&self.full_gray_stack)
+            + self.pauses.memory_bytes()
     }
 
     /// Ends the lazy sweep: the cycle is over.
@@ -401,6 +416,8 @@ impl State {
         let heap_bytes = heap.heap_bytes();
         self.pacing.note_heap(heap_bytes);
         let work = self.pacing.take_step(debt, heap_bytes);
+        self.pacing.next_step_at = allocated + self.pacing.step_bytes;
+        heap.set_max_bump_region(self.pacing.step_bytes as usize);
         let done = self.pacing.work_done;
         let deadline = self.pacing.step_deadline.map(|d| start.instant() + d);
         let finished = self.advance::<M, R>(heap, roots, work, deadline);
@@ -436,6 +453,7 @@ impl State {
         heap.prepare_for_collection();
         let marked =
             mark_heap::<M, R>(heap, roots, &mut self.full_gray_stack, &mut self.finalizers);
+        heap.sample_footprint(self.memory_bytes());
         heap.sweep_major();
         self.modes.note_full_collection(marked.live_bytes);
         self.pacing.work_done = marked.live_bytes;

@@ -17,6 +17,7 @@
 
 use std::collections::BinaryHeap;
 
+use crate::footprint::vec_bytes;
 use crate::heap::arena::{cell_of, is_huge, Arena, CELL_SHIFT};
 use crate::object_model::ObjectRef;
 
@@ -94,6 +95,17 @@ impl GrayQueue {
                 .then_some((stack.len() as u32, index as u32))
         });
         self.queue = entries.collect();
+    }
+
+    /// Bytes of the queue's buffers (they keep their capacity from cycle to cycle).
+    pub fn memory_bytes(&self) -> u64 {
+        let stacks: u64 = self.stacks.iter().map(vec_bytes).sum();
+        stacks
+            + vec_bytes(&self.stacks)
+            + vec_bytes(&self.bases)
+            + (self.queue.capacity() * std::mem::size_of::<(u32, u32)>()) as u64
+            + vec_bytes(&self.huge)
+            + vec_bytes(&self.chunks)
     }
 
     /// Adds the rest of a big object, from part `next` on.

@@ -25,6 +25,7 @@ use std::time::Instant;
 
 use super::gray_queue::{Gray, GrayQueue};
 use super::ssb::Ssb;
+use crate::footprint::vec_bytes;
 use crate::heap::arena::{ArenaKind, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
@@ -100,6 +101,16 @@ impl Marking {
             large_objects: heap.large_objects(),
             leaf_bump_cursor: heap.space(ArenaKind::Leaves).unallocated_region().start,
         }
+    }
+
+    /// Bytes of the marking's buffers: the gray queue and the lists it keeps.
+    pub fn memory_bytes(&self) -> u64 {
+        let set_entry = std::mem::size_of::<ObjectRef>() as u64 + 1;
+        self.gray.memory_bytes()
+            + vec_bytes(&self.weak_objects)
+            + vec_bytes(&self.stacks)
+            + self.stack_set.capacity() as u64 * set_entry
+            + vec_bytes(&self.chunk_refs)
     }
 
     /// Forgets the stacks (a full marking finds them again).

@@ -77,8 +77,8 @@ impl<M: ObjectModel> NewGc<M> {
     }
 
     /// The slow path of the barriers the VM describes (see `barrier`): whether `obj`
-    /// takes the forward barrier (remembered and big, and strong if `moving`: it keeps
-    /// its color, what is stored or moved is recorded). If not, the backward barrier's
+    /// takes the forward barrier (remembered, and big, or strong while marking runs;
+    /// strong if `moving`: it keeps its color, what is stored or moved is recorded). If not, the backward barrier's
     /// slow path has run: `obj` is light-gray, and in the SSB if remembered.
     fn takes_forward_barrier(&mut self, obj: ObjectRef, moving: bool) -> bool {
         let state = &mut self.state;
@@ -90,8 +90,9 @@ impl<M: ObjectModel> NewGc<M> {
         }
         // SAFETY: as above.
         let forward = unsafe {
-            M::part_count(obj) >= FORWARD_BARRIER_PARTS
-                && !(moving && M::weakness(obj) != Weakness::Strong)
+            let strong = M::weakness(obj) == Weakness::Strong;
+            (M::part_count(obj) >= FORWARD_BARRIER_PARTS && (strong || !moving))
+                || (strong && state.phase == Phase::Marking)
         };
         if !forward {
             header.set_gray(true);

@@ -1,20 +1,28 @@
 //! Pacing by allocation debt, with Lua's knobs.
 //!
-//! Work is counted in bytes: bytes of objects traced, and `SWEEP_WORK_PER_ARENA` per arena
-//! swept (the sweep reads 1/64 of an arena). Each step pays for the allocation since the
-//! last one at `stepmul` percent. A cycle has a deadline, the *goal*: the heap size
-//! `pause` percent of the live heap (Lua's pause). So that the cycle finishes by then, it
-//! starts early, at the *trigger*: the goal minus the growth its expected work allows at
-//! that rate (expected work: the last live heap, plus sweeping every arena), less two
-//! arenas of slack (the allocator takes memory an arena-sized bump region at a time, so
-//! the heap moves in such jumps between two steps). A step also speeds up when the work
-//! left would not be done by the goal at the current allocation rate. No step does more
-//! than `MAX_STEP_WORK` (what is owed beyond it is carried to the next steps): pauses stay
-//! short, and while the live heap grows faster than marking follows, the heap passes the
-//! goal instead (`max_overshoot` records by how much). Past the goal every step does
-//! `MAX_STEP_WORK`, several times the allocation between steps, so the cycle still ends:
-//! the live heap cannot grow faster than allocation. The heap limit is the hard bound: it
-//! runs a full collection.
+//! Work is counted in bytes: bytes of objects traced (with a price per part scanned and
+//! per reference marked), and `SWEEP_WORK_PER_ARENA` per arena swept (the sweep reads 1/64
+//! of an arena). Each step pays for the allocation since the last one at `stepmul`
+//! percent, in bytes of the live heap: scaled by the work a live byte cost the last major
+//! marking (`work_percent`), so that `stepmul` keeps Lua's meaning (a cycle over a live
+//! heap L takes L x 100 / stepmul of allocation) however the program's objects are priced.
+//! Unscaled, a heap of small linked tables (lru_cache: 2.15 units of work per live byte)
+//! took twice the allocation per cycle: the heap ran past the goal, and the floating
+//! garbage of the long cycles raised the next goal too.
+//!
+//! A cycle has a deadline, the *goal*: the heap size `pause` percent of the live heap
+//! (Lua's pause). So that the cycle finishes by then, it starts early, at the *trigger*:
+//! the goal minus the growth its expected work allows at that rate (expected work: the
+//! last marking's, plus sweeping every arena), less two arenas of slack (the allocator takes memory an
+//! arena-sized bump region at a time, so the heap moves in such jumps between two steps).
+//! A step also speeds up when the work left would not be done by the goal at the current
+//! allocation rate. No step does more than `MAX_STEP_WORK` (what is owed beyond it is
+//! carried to the next steps): pauses stay short, and steps come more often instead, down
+//! to every `MIN_STEP_BYTES` of allocation. Only while the live heap grows faster than
+//! that does the heap pass the goal (`max_overshoot` records by how much). Past the goal
+//! every step owes `MAX_STEP_WORK` at the shortest interval, so the cycle still ends: the
+//! live heap cannot grow faster than allocation. The heap limit is the hard bound: it runs
+//! a full collection.
 //!
 //! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
 //! a reference to cold memory (a cache and a TLB miss for its mark word, another for its
@@ -34,6 +42,11 @@ use crate::heap::arena::ARENA_SIZE;
 /// Allocation between two steps (smaller slow-path visits only update the debt).
 pub(super) const STEP_BYTES: u64 = 16 << 10;
 
+/// The shortest allocation between two steps, when the work owed is more than
+/// `MAX_STEP_WORK` per `STEP_BYTES`: marking then runs up to four times faster, in
+/// steps no longer than usual.
+const MIN_STEP_BYTES: u64 = STEP_BYTES / 4;
+
 /// The most work one allocation step does, so that no step is a long pause (a quarter
 /// to half a millisecond of marking small tables on the development machine, whose
 /// memory latency dominates); a big allocation's debt is paid over several steps.
@@ -45,6 +58,11 @@ pub(super) const SWEEP_WORK_PER_ARENA: u64 = (ARENA_SIZE / 64) as u64;
 /// Young allocation that triggers a minor cycle, in percent of the live heap (Lua 5.4's
 /// default `genminormul`).
 pub(super) const MINOR_PERCENT: u64 = 20;
+
+/// Bounds of `Pacing::work_percent`: a live byte costs at least its own byte; the upper
+/// bound keeps a heap of pointer-dense objects from making every step `MAX_STEP_WORK`.
+const MIN_WORK_PERCENT: u64 = 100;
+const MAX_WORK_PERCENT: u64 = 400;
 
 /// When cycles start and how much work each step does.
 #[derive(Debug)]
@@ -70,6 +88,10 @@ pub(super) struct Pacing {
     pub last_cycle_work: u64,
     /// Work owed by earlier steps beyond `MAX_STEP_WORK`.
     pub carried: u64,
+    /// Work per live byte of the last major marking, in percent (see the module docs).
+    pub work_percent: u64,
+    /// Allocation between this step and the next (`STEP_BYTES`, or less when behind).
+    pub step_bytes: u64,
     /// Largest heap size seen during a cycle above that cycle's goal (0 when the bound
     /// always held).
     pub max_overshoot: u64,
@@ -97,9 +119,18 @@ impl Pacing {
             expected_work: min_trigger,
             last_cycle_work: 0,
             carried: 0,
+            work_percent: MIN_WORK_PERCENT,
+            step_bytes: STEP_BYTES,
             work_done: 0,
             max_overshoot: 0,
         }
+    }
+
+    /// Notes what a major marking that found `live` bytes cost (`work_done`): the price
+    /// of a live byte for the next steps' budgets.
+    pub fn note_major_marking(&mut self, live: u64) {
+        self.work_percent = (self.work_done.saturating_mul(100) / live.max(1))
+            .clamp(MIN_WORK_PERCENT, MAX_WORK_PERCENT);
     }
 
     /// Plans the next incremental cycle after one that left `live` bytes in `arenas`,
@@ -111,7 +142,7 @@ impl Pacing {
         let goal = paced.max(self.min_trigger);
         let sweep = arenas as u64 * SWEEP_WORK_PER_ARENA;
         let work = (live.max(self.work_done) + sweep).max(self.last_cycle_work);
-        let growth = work.saturating_mul(100) / u64::from(self.stepmul_percent);
+        let growth = self.growth_during(work);
         self.goal = goal;
         self.expected_work = work;
         self.trigger = goal
@@ -127,7 +158,7 @@ impl Pacing {
     /// program allocates while the marking runs.
     pub fn plan_full_now(&mut self, live: u64, heap_bytes: u64, arenas: usize) {
         self.plan_incremental(live, arenas);
-        let growth = self.expected_work.saturating_mul(100) / u64::from(self.stepmul_percent);
+        let growth = self.growth_during(self.expected_work);
         self.trigger = heap_bytes;
         self.goal = heap_bytes + growth + 2 * ARENA_SIZE as u64;
     }
@@ -140,12 +171,18 @@ impl Pacing {
         self.expected_work = young.max(self.work_done);
     }
 
+    /// The allocation during `work` at the rate `budget` sets.
+    fn growth_during(&self, work: u64) -> u64 {
+        let rate = u64::from(self.stepmul_percent) * self.work_percent;
+        u64::try_from(u128::from(work) * 10_000 / u128::from(rate)).unwrap_or(u64::MAX)
+    }
+
     /// The work a step owes for `debt` bytes allocated since the last one: `stepmul`
-    /// percent of it.
+    /// percent of it, in bytes of the live heap (`work_percent` units each).
     pub fn budget(&self, debt: u64) -> u64 {
-        debt.max(STEP_BYTES)
-            .saturating_mul(u64::from(self.stepmul_percent))
-            / 100
+        let rate = u64::from(self.stepmul_percent) * self.work_percent;
+        let work = u128::from(debt.max(STEP_BYTES)) * u128::from(rate) / 10_000;
+        u64::try_from(work).unwrap_or(u64::MAX)
     }
 
     /// The work that would finish the cycle by the goal at the current allocation rate
@@ -164,11 +201,18 @@ impl Pacing {
 
     /// The work of this step: what the debt owes (see `budget`) plus what earlier steps
     /// carried, or more if the goal needs it, at most `MAX_STEP_WORK`; what is owed
-    /// beyond is carried on.
+    /// beyond is carried on. Sets `step_bytes`: shorter than `STEP_BYTES` in proportion
+    /// to the work wanted beyond `MAX_STEP_WORK`.
     pub fn take_step(&mut self, debt: u64, heap_bytes: u64) -> u64 {
         let owed = self.carried.saturating_add(self.budget(debt));
-        let work = owed.max(self.needed(debt, heap_bytes)).min(MAX_STEP_WORK);
+        let wanted = owed.max(self.needed(debt, heap_bytes));
+        let work = wanted.min(MAX_STEP_WORK);
         self.carried = owed.saturating_sub(work);
+        let interval =
+            u128::from(STEP_BYTES) * u128::from(MAX_STEP_WORK) / u128::from(wanted.max(1));
+        self.step_bytes = u64::try_from(interval)
+            .unwrap_or(STEP_BYTES)
+            .clamp(MIN_STEP_BYTES, STEP_BYTES);
         work
     }
 }

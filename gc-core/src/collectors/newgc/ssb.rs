@@ -7,6 +7,7 @@
 //! barrier call. Invariant: every segment but the last is full, and `len` counts the
 //! entries of all of them.
 
+use crate::footprint::vec_bytes;
 use crate::object_model::ObjectRef;
 
 /// Entries per segment (32 KB: below the allocator's threshold for a mapping of its own).
@@ -79,6 +80,12 @@ impl Ssb {
     /// Whether no entry waits.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Bytes of the segments held, spare ones included.
+    pub fn memory_bytes(&self) -> u64 {
+        let segments = self.segments.iter().chain(&self.spare);
+        segments.map(vec_bytes).sum::<u64>() + vec_bytes(&self.segments) + vec_bytes(&self.spare)
     }
 
     /// Every entry (for the verifier).

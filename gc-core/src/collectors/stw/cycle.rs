@@ -4,6 +4,7 @@
 use super::trigger_bytes;
 use crate::collector::HeapConfig;
 use crate::finalizers::FinalizerQueue;
+use crate::footprint::vec_bytes;
 use crate::heap::Heap;
 use crate::mark::mark_heap;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
@@ -22,6 +23,7 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     let start = pauses.begin();
     heap.prepare_for_collection();
     let marked = mark_heap::<M, R>(heap, roots, gray_stack, finalizers);
+    heap.sample_footprint(vec_bytes(gray_stack) + pauses.memory_bytes());
     heap.sweep_major();
     let trigger = trigger_bytes(config, marked.live_bytes);
     let headroom = trigger - marked.live_bytes.min(trigger);

@@ -5,6 +5,7 @@
 //! the next block starts; the bins are dropped at each collection, whose sweep may reuse or
 //! coalesce the space. This type holds no bitmap: the space that owns it writes the bits.
 
+use crate::footprint::vec_bytes;
 use crate::heap::arena::{CELLS_PER_ARENA, CELL_SHIFT};
 
 /// Requests of at most this many cells (256 bytes) are served by exact-fit classes.
@@ -66,6 +67,11 @@ fn class_of(cells: usize) -> usize {
 }
 
 impl FreeBins {
+    /// Bytes of the bins' own buffers.
+    pub fn table_bytes(&self) -> u64 {
+        self.bins.iter().map(vec_bytes).sum()
+    }
+
     /// Adds a free block.
     pub fn push(&mut self, block: FreeBlock) {
         self.bins[class_of(block.cells)].push(block);

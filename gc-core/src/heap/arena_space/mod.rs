@@ -35,6 +35,7 @@ use super::arena_source::ArenaSource;
 use super::bitmap::{self, BlockState, SweepKind, SweepSummary};
 use super::poison::{poison, unpoison};
 use super::space::{Space, SpaceStats};
+use crate::footprint::vec_bytes;
 use crate::object_model::{GcHeader, ObjectRef};
 use crate::parallel::{claim_indices, WorkerThreads};
 use crate::sync::AtomicUsize;
@@ -324,6 +325,14 @@ impl ArenaSpace {
             // SAFETY: the heap is being dropped: no object is used anymore.
             unsafe { source.release(arena.base_ptr()) };
         }
+    }
+
+    /// Bytes of the space's own tables (arena lists and free bins).
+    pub fn table_bytes(&self) -> u64 {
+        vec_bytes(&self.arenas)
+            + vec_bytes(&self.recycled)
+            + vec_bytes(&self.unswept)
+            + self.bins.table_bytes()
     }
 
     /// The kind of arenas in this space.

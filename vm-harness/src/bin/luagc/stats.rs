@@ -6,6 +6,8 @@ use std::fs::File;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use gc_core::footprint::Footprint;
+use gc_core::heap::os;
 use gc_core::{Collector, GcMode, HeapConfig, PauseSummary};
 use serde::Serialize;
 use vm_harness::alloc_counts::AllocationJson;
@@ -86,12 +88,49 @@ impl SettingsJson {
     }
 }
 
+/// Where the memory was at the heap's peak (see `gc_core::footprint`), and the largest
+/// RSS of the run.
+#[derive(Serialize)]
+struct FootprintJson {
+    /// The process's largest resident set over the run.
+    max_rss_bytes: u64,
+    /// The process's resident set when the peak sample was taken.
+    rss_bytes: u64,
+    in_use_bytes: u64,
+    free_in_arenas_bytes: u64,
+    empty_arenas_bytes: u64,
+    large_mapped_bytes: u64,
+    large_used_bytes: u64,
+    metadata_bytes: u64,
+    /// RSS at the sample minus the heap's terms: code, libc malloc, the VM's stacks.
+    other_bytes: u64,
+}
+
+impl FootprintJson {
+    fn of(f: &Footprint, max_rss_bytes: u64) -> Self {
+        FootprintJson {
+            max_rss_bytes,
+            rss_bytes: f.rss_bytes,
+            in_use_bytes: f.in_use_bytes,
+            free_in_arenas_bytes: f.free_in_arenas_bytes,
+            empty_arenas_bytes: f.empty_arenas_bytes,
+            large_mapped_bytes: f.large_mapped_bytes,
+            large_used_bytes: f.large_used_bytes,
+            metadata_bytes: f.metadata_bytes,
+            other_bytes: f.other_bytes(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct StatsJson {
     collector: String,
     settings: SettingsJson,
     wall_ms: f64,
     gc_ms: f64,
+    /// GC time in thread CPU time, with --pause-cpu-time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gc_cpu_ms: Option<f64>,
     /// The pauses the collector chose.
     pause_ms: PauseJson,
     explicit_ms: ExplicitJson,
@@ -112,6 +151,7 @@ struct StatsJson {
     live_bytes: u64,
     heap_bytes: u64,
     mapped_bytes: u64,
+    footprint_at_peak: FootprintJson,
     exit_code: i32,
 }
 
@@ -152,6 +192,7 @@ impl StatsSink {
         let wall = self.started.elapsed();
         let settings = self.settings;
         let stats = vm.heap.gc.stats();
+        let max_rss = os::peak_resident_bytes().unwrap_or(0) as u64;
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         if self.summary {
             eprintln!(
@@ -174,14 +215,29 @@ impl StatsSink {
                 stats.peak_heap_bytes,
                 stats.live_bytes,
             );
-            if let Some(cpu) = &stats.pause_cpu {
+            if let (Some(cpu), Some(total)) = (&stats.pause_cpu, stats.gc_cpu_time) {
                 eprintln!(
-                    "luagc stats: pauses in thread CPU time p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                    "luagc stats: in thread CPU time gc {:.1} ms, pauses p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                    ms(total),
                     ms(cpu.p50),
                     ms(cpu.p99),
                     ms(cpu.max),
                 );
             }
+            let f = &stats.footprint_at_peak;
+            let mb = |bytes: u64| bytes as f64 / (1 << 20) as f64;
+            eprintln!(
+                "luagc stats: memory at peak heap: rss {:.1} MB (max rss {:.1} MB) = in use {:.1} + free in arenas {:.1} + empty arenas {:.1} + huge used {:.1} (mapped {:.1}) + metadata {:.1} + other {:.1}",
+                mb(f.rss_bytes),
+                mb(max_rss),
+                mb(f.in_use_bytes),
+                mb(f.free_in_arenas_bytes),
+                mb(f.empty_arenas_bytes),
+                mb(f.large_used_bytes),
+                mb(f.large_mapped_bytes),
+                mb(f.metadata_bytes),
+                mb(f.other_bytes()),
+            );
         }
         if let Some((path, mut file)) = self.json {
             let json = StatsJson {
@@ -189,6 +245,7 @@ impl StatsSink {
                 settings,
                 wall_ms: ms(wall),
                 gc_ms: ms(stats.gc_time),
+                gc_cpu_ms: stats.gc_cpu_time.map(ms),
                 pause_ms: pause_json(&stats.pauses),
                 explicit_ms: ExplicitJson {
                     count: stats.explicit.count,
@@ -211,6 +268,7 @@ impl StatsSink {
                 live_bytes: stats.live_bytes,
                 heap_bytes: stats.heap_bytes,
                 mapped_bytes: stats.mapped_bytes,
+                footprint_at_peak: FootprintJson::of(&stats.footprint_at_peak, max_rss),
                 exit_code: code,
             };
             let text = serde_json::to_string(&json).expect("stats serialise");
