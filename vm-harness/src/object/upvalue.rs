@@ -155,13 +155,14 @@ impl UpvalRef {
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        // SAFETY: a live upvalue being traced.
-        let uv = unsafe { &*self.raw() };
-        match uv.thread {
+        let uv = self.raw();
+        // SAFETY (the three reads): a live upvalue being traced; its fields are read as
+        // places, with no reference to them.
+        match unsafe { (*uv).thread } {
             Some(thread) => tracer.mark(thread.0),
-            None => uv.closed.trace(tracer),
+            None => unsafe { (*uv).closed }.trace(tracer),
         }
-        if let Some(next) = uv.next {
+        if let Some(next) = unsafe { (*uv).next } {
             tracer.mark(next.0);
         }
     }
