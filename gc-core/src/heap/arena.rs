@@ -16,6 +16,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::bitmap::{next_set_bit, BlockState};
+use crate::object_model::ObjectRef;
 
 /// log2 of the arena size.
 pub const ARENA_SHIFT: u32 = parse_arena_shift(option_env!("GC_CORE_ARENA_SHIFT"));
@@ -112,6 +113,17 @@ pub fn is_huge(addr: usize) -> bool {
     addr & ARENA_MASK == 0
 }
 
+/// The pointer to heap address `addr`, for the places where the heap computes an
+/// address as an integer (the allocator's cursors, bitmap indices, the large-object
+/// table's keys) and must turn it back into a pointer. Every mapping the heap makes
+/// exposes its provenance when it is made (`os::map_aligned`), so the pointer gets that
+/// provenance. Where a pointer to the same arena or block is at hand, derive from it
+/// instead ([`Arena::of`], [`Arena::cell_ptr`]).
+#[inline(always)]
+pub fn heap_ptr(addr: usize) -> *mut u8 {
+    std::ptr::with_exposed_provenance_mut(addr)
+}
+
 /// Rounds a byte count up to whole cells.
 #[inline(always)]
 pub fn cells_for(bytes: usize) -> usize {
@@ -141,7 +153,15 @@ impl Arena {
     pub fn containing(addr: usize) -> Arena {
         debug_assert!(!is_huge(addr));
         // SAFETY: addr is inside an arena, so its arena base is non-null.
-        Arena(unsafe { NonNull::new_unchecked((addr & !ARENA_MASK) as *mut u8) })
+        Arena(unsafe { NonNull::new_unchecked(heap_ptr(addr & !ARENA_MASK)) })
+    }
+
+    /// The arena holding the arena block `obj`, with the provenance of `obj`'s pointer.
+    #[inline(always)]
+    pub fn of(obj: ObjectRef) -> Arena {
+        debug_assert!(!is_huge(obj.addr()));
+        // SAFETY: obj is inside an arena, so its arena base is non-null.
+        Arena(unsafe { NonNull::new_unchecked(obj.as_ptr().map_addr(|a| a & !ARENA_MASK)) })
     }
 
     /// The arena's base address.
@@ -159,6 +179,12 @@ impl Arena {
     #[inline(always)]
     pub fn cell_addr(self, cell: usize) -> usize {
         self.base() + (cell << CELL_SHIFT)
+    }
+
+    /// A pointer to cell `cell` of this arena, derived from the arena's base pointer.
+    #[inline(always)]
+    pub fn cell_ptr(self, cell: usize) -> *mut u8 {
+        self.0.as_ptr().wrapping_add(cell << CELL_SHIFT)
     }
 
     /// The arena header.
@@ -188,7 +214,11 @@ impl Arena {
     #[inline(always)]
     pub unsafe fn set_block_bit(addr: usize) {
         let cell = cell_of(addr);
-        let word = ((addr & !ARENA_MASK) as *mut u64).wrapping_add(cell >> 6);
+        let word = Arena::containing(addr)
+            .0
+            .as_ptr()
+            .cast::<u64>()
+            .wrapping_add(cell >> 6);
         // SAFETY: word lies in the block bitmap of addr's arena, which the caller may write.
         unsafe { *word |= 1 << (cell & 63) };
     }
@@ -201,7 +231,11 @@ impl Arena {
     #[inline(always)]
     pub unsafe fn mark_word<'a>(addr: usize) -> (&'a AtomicU64, u64) {
         let cell = cell_of(addr);
-        let word = ((addr & !ARENA_MASK) + BITMAP_BYTES) as *const AtomicU64;
+        let word = Arena::containing(addr)
+            .0
+            .as_ptr()
+            .wrapping_add(BITMAP_BYTES)
+            .cast::<AtomicU64>();
         // SAFETY: the word lies in the mark bitmap of addr's live arena; shared access only.
         (unsafe { &*word.add(cell >> 6) }, 1 << (cell & 63))
     }

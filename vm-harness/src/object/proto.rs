@@ -349,7 +349,8 @@ impl ProtoRef {
     /// The compiler's form of this prototype; nested prototypes are complete when
     /// `deep`, else stubs that only carry their upvalue counts.
     fn view(self, deep: bool) -> compiler::Proto {
-        let mut out = compiler::Proto::new(&self.source().to_str_lossy(), self.line_defined_field());
+        let mut out =
+            compiler::Proto::new(&self.source().to_str_lossy(), self.line_defined_field());
         out.last_line_defined = self.last_line_defined_field();
         out.num_params = self.num_params_field();
         out.is_vararg = self.is_vararg_field();
@@ -389,7 +390,9 @@ impl ProtoRef {
                 }
             })
             .collect();
-        let names = self.upvalue_names_block().map(|b| b.as_ptr() as *const Option<LuaStr>);
+        let names = self
+            .upvalue_names_block()
+            .map(|b| b.as_ptr() as *const Option<LuaStr>);
         out.upvalue_names = (0..self.nupvalue_names() as usize)
             .map(|i| {
                 // SAFETY: i < nupvalue_names, inside the installed names block.
@@ -402,7 +405,10 @@ impl ProtoRef {
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
         tracer.mark(self.source_field().0);
-        for block in [self.code_block(), self.line_info_block()].into_iter().flatten() {
+        for block in [self.code_block(), self.line_info_block()]
+            .into_iter()
+            .flatten()
+        {
             tracer.mark(block);
         }
         if let Some(k) = self.constants_block() {

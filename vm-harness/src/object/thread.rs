@@ -528,7 +528,9 @@ impl ThreadRef {
                 unsafe { (*base.add(i)).trace(tracer) };
             }
             let extent = self.extent();
-            let clean_from = (self.clean_from() as usize).max(extent).min(self.stack_cap());
+            let clean_from = (self.clean_from() as usize)
+                .max(extent)
+                .min(self.stack_cap());
             for i in live..clean_from {
                 // SAFETY: i is below the capacity; the thread is traced by one marker,
                 // and its dead slots are nobody else's.
