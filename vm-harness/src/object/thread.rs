@@ -332,7 +332,8 @@ impl ThreadRef {
     #[inline(always)]
     pub fn current_frame(self) -> Frame {
         assert!(self.nframes() > 0);
-        self.frame(self.nframes() - 1)
+        // SAFETY: the innermost frame of this live thread, initialised.
+        unsafe { self.frame_ptr(self.nframes() - 1).read() }
     }
 
     /// Replaces the innermost frame.
@@ -379,8 +380,10 @@ impl ThreadRef {
             let cap = self.frames_cap() as usize * 2;
             self.grow_frames(heap, roots, cap)?;
         }
-        self.set_nframes(self.nframes_field() + 1);
-        self.set_current_frame(frame);
+        let n = self.nframes_field();
+        self.set_nframes(n + 1);
+        // SAFETY: frame n is inside the frame block (n < frames_cap), just counted.
+        unsafe { self.frame_ptr(n as usize).write(frame) };
         Ok(())
     }
 
