@@ -16,7 +16,6 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::bitmap::{next_set_bit, BlockState};
-use crate::object_model::ObjectRef;
 
 /// log2 of the arena size.
 pub const ARENA_SHIFT: u32 = parse_arena_shift(option_env!("GC_CORE_ARENA_SHIFT"));
@@ -118,7 +117,7 @@ pub fn is_huge(addr: usize) -> bool {
 /// table's keys) and must turn it back into a pointer. Every mapping the heap makes
 /// exposes its provenance when it is made (`os::map_aligned`), so the pointer gets that
 /// provenance. Where a pointer to the same arena or block is at hand, derive from it
-/// instead ([`Arena::of`], [`Arena::cell_ptr`]).
+/// instead ([`Arena::cell_ptr`]).
 #[inline(always)]
 pub fn heap_ptr(addr: usize) -> *mut u8 {
     std::ptr::with_exposed_provenance_mut(addr)
@@ -154,14 +153,6 @@ impl Arena {
         debug_assert!(!is_huge(addr));
         // SAFETY: addr is inside an arena, so its arena base is non-null.
         Arena(unsafe { NonNull::new_unchecked(heap_ptr(addr & !ARENA_MASK)) })
-    }
-
-    /// The arena holding the arena block `obj`, with the provenance of `obj`'s pointer.
-    #[inline(always)]
-    pub fn of(obj: ObjectRef) -> Arena {
-        debug_assert!(!is_huge(obj.addr()));
-        // SAFETY: obj is inside an arena, so its arena base is non-null.
-        Arena(unsafe { NonNull::new_unchecked(obj.as_ptr().map_addr(|a| a & !ARENA_MASK)) })
     }
 
     /// The arena's base address.
@@ -214,9 +205,7 @@ impl Arena {
     #[inline(always)]
     pub unsafe fn set_block_bit(addr: usize) {
         let cell = cell_of(addr);
-        let word = Arena::containing(addr)
-            .0
-            .as_ptr()
+        let word = heap_ptr(addr & !ARENA_MASK)
             .cast::<u64>()
             .wrapping_add(cell >> 6);
         // SAFETY: word lies in the block bitmap of addr's arena, which the caller may write.
@@ -231,11 +220,7 @@ impl Arena {
     #[inline(always)]
     pub unsafe fn mark_word<'a>(addr: usize) -> (&'a AtomicU64, u64) {
         let cell = cell_of(addr);
-        let word = Arena::containing(addr)
-            .0
-            .as_ptr()
-            .wrapping_add(BITMAP_BYTES)
-            .cast::<AtomicU64>();
+        let word = heap_ptr((addr & !ARENA_MASK) + BITMAP_BYTES).cast::<AtomicU64>();
         // SAFETY: the word lies in the mark bitmap of addr's live arena; shared access only.
         (unsafe { &*word.add(cell >> 6) }, 1 << (cell & 63))
     }

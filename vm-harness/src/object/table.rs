@@ -434,13 +434,42 @@ impl TableRef {
                 tracer.mark(node);
             }
         }
-        for i in parts.start.min(size_array)..parts.end.min(size_array) {
-            self.array_get(i).trace(tracer);
+        self.trace_values(
+            parts.start.min(size_array)..parts.end.min(size_array),
+            tracer,
+        );
+        self.trace_nodes(
+            parts.start.max(size_array) - size_array..parts.end.max(size_array) - size_array,
+            tracer,
+        );
+    }
+
+    /// Reports the values in array slots `slots` (within the array part). The part's
+    /// address is read once: tracing writes nothing into the table.
+    #[inline(always)]
+    fn trace_values<T: Tracer>(self, slots: std::ops::Range<usize>, tracer: &mut T) {
+        let array = self.array_ptr();
+        for i in slots {
+            // SAFETY: i < size_array: an initialised value of this live table.
+            unsafe { array.add(i).read() }.trace(tracer);
         }
-        for i in parts.start.max(size_array)..parts.end {
-            let val = self.node_val(i - size_array);
+    }
+
+    /// Reports the key and value of each node in `nodes` (within the node part) whose
+    /// value is not nil: the live entries. The node block's address is read once, as in
+    /// `trace_values`.
+    #[inline(always)]
+    fn trace_nodes<T: Tracer>(self, nodes: std::ops::Range<usize>, tracer: &mut T) {
+        let base = self.node_ptr();
+        for i in nodes {
+            // SAFETY: i < node_count: an initialised node of this live table, whose
+            // fields are read as places.
+            let node = unsafe { base.add(i) };
+            // SAFETY: as above.
+            let val = unsafe { (*node).val };
             if !val.is_nil() {
-                self.node_key(i - size_array).trace(tracer);
+                // SAFETY: as above.
+                unsafe { (*node).key }.trace(tracer);
                 val.trace(tracer);
             }
         }
@@ -1085,18 +1114,10 @@ impl TableRef {
         if let Some(array) = self.array_block() {
             tracer.mark(array);
         }
-        for i in 0..self.size_array() as usize {
-            self.array_get(i).trace(tracer);
-        }
+        self.trace_values(0..self.size_array() as usize, tracer);
         if let Some(node) = self.node_block() {
             tracer.mark(node);
-            for i in 0..self.node_count() {
-                let val = self.node_val(i);
-                if !val.is_nil() {
-                    self.node_key(i).trace(tracer);
-                    val.trace(tracer);
-                }
-            }
+            self.trace_nodes(0..self.node_count(), tracer);
         }
     }
 

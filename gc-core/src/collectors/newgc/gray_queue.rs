@@ -64,7 +64,7 @@ impl GrayQueue {
             self.huge.push(obj);
             return;
         }
-        let arena = Arena::of(obj);
+        let arena = Arena::containing(addr);
         // SAFETY: obj is a block of a live object arena of this heap; its header word
         // is only written by the space, which does not run while marking does.
         let index = unsafe { arena.header() }.index as usize;
