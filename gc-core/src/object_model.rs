@@ -30,7 +30,12 @@ impl ObjectRef {
     /// provenance the collector gave it: the collector's safe methods ([`Collector::
     /// write_barrier`](crate::Collector::write_barrier), ...) read the header and the
     /// metadata of the references they are given, so a reference safe code holds must
-    /// be one.
+    /// be one. Safe code cannot forge one:
+    ///
+    /// ```compile_fail,E0133
+    /// let foreign = Box::into_raw(Box::new(0u64)).cast::<u8>();
+    /// let _ = gc_core::ObjectRef::from_ptr(foreign);
+    /// ```
     pub unsafe fn from_ptr(ptr: *mut u8) -> Option<Self> {
         NonNull::new(ptr).map(ObjectRef)
     }

@@ -33,7 +33,19 @@ pub const fn node_bytes(slots: usize) -> usize {
 /// Invariant: the wrapped reference is a node initialised by [`Node::init`] and live
 /// for as long as the handle is used; constructing a handle ([`Node::init`],
 /// [`Node::from_ref`]) is `unsafe` because its accessors rely on that, so safe code
-/// cannot turn an arbitrary [`ObjectRef`] into reads and writes of foreign memory.
+/// cannot turn an arbitrary [`ObjectRef`] into reads and writes of foreign memory:
+///
+/// ```compile_fail,E0423
+/// # fn forge(obj: gc_core::ObjectRef) -> u64 {
+/// gc_core::testing::Node(obj).id()
+/// # }
+/// ```
+///
+/// ```compile_fail,E0133
+/// # fn forge(obj: gc_core::ObjectRef) -> u64 {
+/// gc_core::testing::Node::from_ref(obj).id()
+/// # }
+/// ```
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Node(ObjectRef);
 

@@ -156,12 +156,15 @@ impl UpvalRef {
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
         let uv = self.raw();
-        // SAFETY (the three reads): a live upvalue being traced; its fields are read as
-        // places, with no reference to them.
-        match unsafe { (*uv).thread } {
+        // SAFETY: a live upvalue being traced; its fields are read as places, with no
+        // reference to them.
+        let thread = unsafe { (*uv).thread };
+        match thread {
             Some(thread) => tracer.mark(thread.0),
+            // SAFETY: as above.
             None => unsafe { (*uv).closed }.trace(tracer),
         }
+        // SAFETY: as above.
         if let Some(next) = unsafe { (*uv).next } {
             tracer.mark(next.0);
         }
