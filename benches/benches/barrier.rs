@@ -25,19 +25,19 @@ impl CollectorVisitor<TestModel> for Barrier<'_> {
             .unwrap();
         // SAFETY: a fresh node of one slot.
         let parent = unsafe { Node::init(parent, 1, 1) };
-        roots.0.push(parent.0);
+        roots.0.push(parent.obj());
         let child = gc
             .alloc_object(NODE_KIND, node_bytes(0), &mut roots)
             .unwrap();
         // SAFETY: a fresh node without slots.
         let child = unsafe { Node::init(child, 2, 0) };
-        roots.0.push(child.0);
+        roots.0.push(child.obj());
         gc.collect(&mut roots);
         group.bench_function(C::NAME, |b| {
             b.iter(|| {
                 for _ in 0..STORES {
-                    gc.write_barrier_store(black_box(parent.0), black_box(child.0));
-                    parent.set_slot(0, Some(child.0));
+                    gc.write_barrier_store(black_box(parent.obj()), black_box(child.obj()));
+                    parent.set_slot(0, Some(child.obj()));
                 }
             })
         });

@@ -35,5 +35,5 @@ pub fn binary_tree(heap: &mut Heap, depth: u32) -> ObjectRef {
         node.set_slot(0, Some(left));
         node.set_slot(1, Some(right));
     }
-    node.0
+    node.obj()
 }

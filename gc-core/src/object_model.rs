@@ -8,8 +8,8 @@
 //! - Every traversable block starts with a [`GcHeader`]; leaf (non-traversable) blocks have
 //!   none: their size is read off the block bitmap.
 
-use std::cell::Cell;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU16, AtomicU8, Ordering};
 
 /// The address of a block in a collector's heap.
 ///
@@ -24,7 +24,19 @@ pub struct ObjectRef(NonNull<u8>);
 
 impl ObjectRef {
     /// Wraps a block address handed out by a collector. Returns `None` for null.
-    pub fn from_ptr(ptr: *mut u8) -> Option<Self> {
+    ///
+    /// # Safety
+    /// `ptr` is null or the first byte of a live block of a collector's heap, with the
+    /// provenance the collector gave it: the collector's safe methods ([`Collector::
+    /// write_barrier`](crate::Collector::write_barrier), ...) read the header and the
+    /// metadata of the references they are given, so a reference safe code holds must
+    /// be one. Safe code cannot forge one:
+    ///
+    /// ```compile_fail,E0133
+    /// let foreign = Box::into_raw(Box::new(0u64)).cast::<u8>();
+    /// let _ = gc_core::ObjectRef::from_ptr(foreign);
+    /// ```
+    pub unsafe fn from_ptr(ptr: *mut u8) -> Option<Self> {
         NonNull::new(ptr).map(ObjectRef)
     }
 
@@ -34,10 +46,11 @@ impl ObjectRef {
         self.0.as_ptr()
     }
 
-    /// The block's address as an integer, for arena arithmetic.
+    /// The block's address as an integer, for arena arithmetic (without the pointer's
+    /// provenance: memory is reached through [`ObjectRef::as_ptr`]).
     #[inline(always)]
     pub fn addr(self) -> usize {
-        self.0.as_ptr() as usize
+        self.0.as_ptr().addr()
     }
 
     /// The header of a traversable object.
@@ -59,12 +72,20 @@ impl ObjectRef {
 /// byte and 16 bits the VM may use as it likes (Lua type tag, table flags), and the block's
 /// size in cells, so marking never has to scan the bitmap to learn a traversable block's
 /// size. Huge objects store 0 there: their size is in the large-object space's table.
+///
+/// Concurrency: parallel marker threads read headers while other markers trace nearby
+/// objects (a table's weakness is read from its metatable's user bits, any marker may
+/// read any object's size), so the two mutable parts, the flags and the user bits, are
+/// atomics, accessed with relaxed loads and stores, which compile to plain moves on
+/// x86-64 and ARM: no data race whoever writes them, today the mutator and the
+/// sequential marker. The kind byte and the size are written once, with the header,
+/// before the object is reachable, and never change.
 #[repr(C, align(8))]
 #[derive(Debug)]
 pub struct GcHeader {
-    flags: Cell<u8>,
+    flags: AtomicU8,
     kind: u8,
-    user: Cell<u16>,
+    user: AtomicU16,
     cells: u32,
 }
 
@@ -77,9 +98,9 @@ impl GcHeader {
     /// the collector's initial `flags` (NewGC's new objects are light-gray: [`Self::GRAY`]).
     pub fn new(kind: u8, cells: u32, flags: u8) -> Self {
         GcHeader {
-            flags: Cell::new(flags),
+            flags: AtomicU8::new(flags),
             kind,
-            user: Cell::new(0),
+            user: AtomicU16::new(0),
             cells,
         }
     }
@@ -93,13 +114,13 @@ impl GcHeader {
     /// The VM's 16 spare bits.
     #[inline(always)]
     pub fn user(&self) -> u16 {
-        self.user.get()
+        self.user.load(Ordering::Relaxed)
     }
 
     /// Sets the VM's 16 spare bits.
     #[inline(always)]
     pub fn set_user(&self, bits: u16) {
-        self.user.set(bits)
+        self.user.store(bits, Ordering::Relaxed)
     }
 
     /// The block size in 16-byte cells (0 for huge objects).
@@ -111,18 +132,23 @@ impl GcHeader {
     /// Whether the gray bit is set: the write barrier's fast-path test.
     #[inline(always)]
     pub fn is_gray(&self) -> bool {
-        self.flags.get() & Self::GRAY != 0
+        self.flags.load(Ordering::Relaxed) & Self::GRAY != 0
     }
 
-    /// Sets or clears the gray bit (collector use).
+    /// Sets or clears the gray bit (collector use). A load and a store, not an atomic
+    /// read-modify-write: one thread at a time writes an object's flags (the mutator's
+    /// barrier, or the one marker that claimed the object).
     #[inline(always)]
     pub fn set_gray(&self, gray: bool) {
-        let flags = self.flags.get();
-        self.flags.set(if gray {
-            flags | Self::GRAY
-        } else {
-            flags & !Self::GRAY
-        });
+        let flags = self.flags.load(Ordering::Relaxed);
+        self.flags.store(
+            if gray {
+                flags | Self::GRAY
+            } else {
+                flags & !Self::GRAY
+            },
+            Ordering::Relaxed,
+        );
     }
 }
 

@@ -107,15 +107,15 @@ fn chain<M: ObjectModel, C: Collector<M>>() -> (usize, usize) {
     // Pair p holds link LINKS-1-p: the links nearest the root come last.
     for link in 0..LINKS {
         let pair = LINKS - 1 - link;
-        table.set_slot(2 * pair, Some(keys[link].0));
-        table.set_slot(2 * pair + 1, Some(keys[link + 1].0));
+        table.set_slot(2 * pair, Some(keys[link].obj()));
+        table.set_slot(2 * pair + 1, Some(keys[link + 1].obj()));
     }
-    roots.0 = vec![table.0, keys[0].0];
+    roots.0 = vec![table.obj(), keys[0].obj()];
     WEAK_VISITS.with(|visits| visits.set(0));
     gc.collect(&mut roots);
     let visits = WEAK_VISITS.with(Cell::get);
     gc.verify(&mut roots).expect("heap verifies");
-    let alive = keys.iter().filter(|key| gc.contains(key.0)).count();
+    let alive = keys.iter().filter(|key| gc.contains(key.obj())).count();
     (alive, visits)
 }
 

@@ -27,7 +27,7 @@ fn old_garbage_does_not_let_the_heap_grow_past_a_small_multiple_of_the_live_data
     let mut alloc = |roots: &mut RootList, id: u64| {
         let obj = gc.alloc_object(NODE_KIND, bytes, roots).unwrap();
         // SAFETY: a fresh node block of this size.
-        unsafe { Node::init(obj, id, SLOTS) }.0
+        unsafe { Node::init(obj, id, SLOTS) }.obj()
     };
     for id in 0..LONG_LIVED as u64 {
         let node = alloc(&mut roots, id);

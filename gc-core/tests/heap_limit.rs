@@ -39,8 +39,10 @@ fn check_list(roots: &RootList, length: u64) {
     let mut expected = length;
     while let Some(obj) = next {
         expected -= 1;
-        assert_eq!(Node(obj).id(), expected, "list node lost or overwritten");
-        next = Node(obj).slot(0);
+        // SAFETY: the list's nodes are initialised and reachable from the roots.
+        let node = unsafe { Node::from_ref(obj) };
+        assert_eq!(node.id(), expected, "list node lost or overwritten");
+        next = node.slot(0);
     }
     assert_eq!(expected, 0, "list shorter than what was allocated");
 }

@@ -40,7 +40,7 @@ fn gc_in(mode: GcMode) -> Gc {
 /// A node that the roots hold.
 fn rooted_node(gc: &mut Gc, roots: &mut RootList, slots: u16) -> Node {
     let n = node(gc, roots, slots);
-    roots.0.push(n.0);
+    roots.0.push(n.obj());
     n
 }
 
@@ -55,11 +55,11 @@ fn stress_verifier_catches_a_store_without_the_barrier() {
         // The parent is the only root and heads a long chain: the first step traces it
         // first and leaves most of the chain gray.
         let parent = node(&mut gc, &mut roots, 2);
-        roots.0.push(parent.0);
+        roots.0.push(parent.obj());
         let mut last = parent;
         for _ in 0..20_000 {
             let next = node(&mut gc, &mut roots, 1);
-            last.set_slot(0, Some(next.0));
+            last.set_slot(0, Some(next.obj()));
             last = next;
         }
         gc.step(&mut roots, 0);
@@ -70,14 +70,14 @@ fn stress_verifier_catches_a_store_without_the_barrier() {
         );
         let child = node(&mut gc, &mut roots, 0);
         if use_barrier {
-            gc.write_barrier(parent.0);
+            gc.write_barrier(parent.obj());
         }
-        parent.set_slot(1, Some(child.0));
+        parent.set_slot(1, Some(child.obj()));
         let verdict = gc.verify(&mut roots);
         if use_barrier {
             verdict.expect("the barrier recorded the parent");
             gc.collect(&mut roots);
-            assert!(gc.contains(child.0));
+            assert!(gc.contains(child.obj()));
         } else {
             let error = verdict.expect_err("a black object refers to an unmarked one");
             assert!(error.0.contains("tri-color"), "{error}");
@@ -95,20 +95,20 @@ fn pacing_finishes_every_cycle_before_pause_times_live() {
         let mut roots = RootList::default();
         let live: Vec<Node> = (0..20_000).map(|_| node(&mut gc, &mut roots, 2)).collect();
         let anchor = node(&mut gc, &mut roots, 1);
-        roots.0.push(anchor.0);
+        roots.0.push(anchor.obj());
         for pair in live.windows(2) {
-            gc.write_barrier(pair[0].0);
-            pair[0].set_slot(0, Some(pair[1].0));
+            gc.write_barrier(pair[0].obj());
+            pair[0].set_slot(0, Some(pair[1].obj()));
         }
-        anchor.set_slot(0, Some(live[0].0));
+        anchor.set_slot(0, Some(live[0].obj()));
         let mut rng = fastrand::Rng::with_seed(5);
         for i in 0..400_000 {
             let garbage = node(&mut gc, &mut roots, 2);
             if i % 4 == 0 {
                 // Hang the new node off a live one for a while: live data churns too.
                 let at = live[rng.usize(..live.len())];
-                gc.write_barrier(at.0);
-                at.set_slot(1, Some(garbage.0));
+                gc.write_barrier(at.obj());
+                at.set_slot(1, Some(garbage.obj()));
             }
         }
         let stats = gc.stats();
@@ -121,7 +121,7 @@ fn pacing_finishes_every_cycle_before_pause_times_live() {
         );
         assert!(gc.goal_bytes() > 0);
         gc.collect(&mut roots);
-        assert!(live.iter().all(|n| gc.contains(n.0)));
+        assert!(live.iter().all(|n| gc.contains(n.obj())));
         gc.verify(&mut roots).unwrap();
         assert!(stats.peak_heap_bytes < 64 * ARENA_SIZE as u64 + 2 * stats.live_bytes * 2);
     }
@@ -133,14 +133,14 @@ fn generational_mode_runs_minor_cycles_and_old_objects_survive_them() {
     let mut gc = gc_in(GcMode::Generational);
     let mut roots = RootList::default();
     let old: Vec<Node> = (0..5_000).map(|_| node(&mut gc, &mut roots, 0)).collect();
-    roots.0.extend(old.iter().map(|n| n.0));
+    roots.0.extend(old.iter().map(|n| n.obj()));
     gc.collect(&mut roots);
     let young: Vec<Node> = (0..200_000).map(|_| node(&mut gc, &mut roots, 1)).collect();
     let stats = gc.stats();
     assert!(stats.minor_cycles >= 3, "{stats:?}");
-    assert!(old.iter().all(|n| gc.contains(n.0)));
+    assert!(old.iter().all(|n| gc.contains(n.obj())));
     gc.collect(&mut roots);
-    assert!(!gc.contains(young[0].0), "young garbage is freed");
+    assert!(!gc.contains(young[0].obj()), "young garbage is freed");
     gc.verify(&mut roots).unwrap();
 }
 
@@ -159,9 +159,9 @@ fn generational_mode_keeps_the_arenas_a_major_sweep_empties() {
     for i in 0..3_000_000 {
         let n = node(&mut gc, &mut roots, 1);
         if roots.0.len() < WINDOW {
-            roots.0.push(n.0);
+            roots.0.push(n.obj());
         } else {
-            roots.0[i % WINDOW] = n.0;
+            roots.0[i % WINDOW] = n.obj();
         }
     }
     let stats = gc.stats();
@@ -187,12 +187,12 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
         let mut gc = Gc::new(config_in(mode));
         let mut roots = RootList::default();
         let big = node(&mut gc, &mut roots, 40_000);
-        roots.0.push(big.0);
+        roots.0.push(big.obj());
         let children: Vec<Node> = (0..1000).map(|_| node(&mut gc, &mut roots, 0)).collect();
         // Reachable only through the big node, from the start.
         for (i, child) in children.iter().enumerate() {
-            gc.write_barrier(big.0);
-            big.set_slot(i, Some(child.0));
+            gc.write_barrier(big.obj());
+            big.set_slot(i, Some(child.obj()));
         }
         // Incremental: the big node is black part-way through marking. Generational:
         // after a whole cycle every survivor is old (black) while paused.
@@ -205,8 +205,8 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
         let pauses = gc.stats().pauses.count;
         for i in 0..1_000_000 {
             let child = children[i % children.len()];
-            gc.write_barrier_store(big.0, child.0);
-            big.set_slot(i % 40_000, Some(child.0));
+            gc.write_barrier_store(big.obj(), child.obj());
+            big.set_slot(i % 40_000, Some(child.obj()));
         }
         assert!(
             gc.forward_records() < 1 << 16,
@@ -225,7 +225,7 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
             gc.step(&mut roots, 0);
             gc.verify(&mut roots).unwrap();
         }
-        assert!(children.iter().all(|c| gc.contains(c.0)), "{mode:?}");
+        assert!(children.iter().all(|c| gc.contains(c.obj())), "{mode:?}");
     }
 }
 
@@ -237,7 +237,7 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
         let mut gc = Gc::new(config_in(GcMode::Incremental));
         let mut roots = RootList::default();
         let big = node(&mut gc, &mut roots, 40_000);
-        roots.0.push(big.0);
+        roots.0.push(big.obj());
         // Allocated before the cycle starts and reachable only through the store below
         // (allocating it later could run the whole cycle).
         let child = node(&mut gc, &mut roots, 0);
@@ -248,16 +248,16 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
             "the big node takes several steps"
         );
         if forward {
-            gc.write_barrier_store(big.0, child.0);
+            gc.write_barrier_store(big.obj(), child.obj());
         } else {
-            gc.write_barrier(big.0);
+            gc.write_barrier(big.obj());
         }
-        big.set_slot(0, Some(child.0));
+        big.set_slot(0, Some(child.obj()));
         while gc.phase() != Phase::Idle {
             gc.step(&mut roots, 0);
             gc.verify(&mut roots).unwrap();
         }
-        assert!(gc.contains(child.0), "forward barrier: {forward}");
+        assert!(gc.contains(child.obj()), "forward barrier: {forward}");
     }
 }
 
@@ -273,9 +273,9 @@ fn a_move_into_a_traced_chunk_of_a_big_object_keeps_the_moved_object() {
     });
     let mut roots = RootList::default();
     let big = node(&mut gc, &mut roots, SLOTS);
-    roots.0.push(big.0);
+    roots.0.push(big.obj());
     let child = node(&mut gc, &mut roots, 0);
-    big.set_slot(usize::from(SLOTS) - 1, Some(child.0));
+    big.set_slot(usize::from(SLOTS) - 1, Some(child.obj()));
     gc.step(&mut roots, 0);
     assert_eq!(
         gc.phase(),
@@ -283,15 +283,15 @@ fn a_move_into_a_traced_chunk_of_a_big_object_keeps_the_moved_object() {
         "the big node takes several steps"
     );
     let last = usize::from(SLOTS) - 1;
-    gc.write_barrier_move(big.0, last..last + 1);
-    big.set_slot(0, Some(child.0));
+    gc.write_barrier_move(big.obj(), last..last + 1);
+    big.set_slot(0, Some(child.obj()));
     big.set_slot(last, None);
     while gc.phase() != Phase::Idle {
         gc.step(&mut roots, 0);
         gc.verify(&mut roots).unwrap();
     }
-    assert!(gc.contains(child.0));
-    assert_eq!(big.slot(0), Some(child.0));
+    assert!(gc.contains(child.obj()));
+    assert_eq!(big.slot(0), Some(child.obj()));
 }
 
 /// Objects allocated during marking that only the roots hold (registers and stacks in

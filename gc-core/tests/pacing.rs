@@ -49,17 +49,22 @@ fn relinking_old_nodes_does_not_hold_marking_open() {
     let mut roots = RootList::default();
     for id in 0..NODES as u64 {
         let n = node(&mut gc, &mut roots, id * 2, 2);
-        roots.0.push(n.0);
+        roots.0.push(n.obj());
     }
     let live = (NODES * node_bytes(2)) as u64;
     let mut rng = Lcg(12345);
     let before = gc.stats().cycles;
     for i in 0..4_000_000u64 {
-        let a = Node(roots.0[rng.below(NODES)]);
-        let b = Node(roots.0[rng.below(NODES)]);
+        // SAFETY: the roots hold nodes this test made, kept live by being roots.
+        let (a, b) = unsafe {
+            (
+                Node::from_ref(roots.0[rng.below(NODES)]),
+                Node::from_ref(roots.0[rng.below(NODES)]),
+            )
+        };
         for (from, to, slot) in [(a, b, 0), (b, a, 1)] {
-            gc.write_barrier_store(from.0, to.0);
-            from.set_slot(slot, Some(to.0));
+            gc.write_barrier_store(from.obj(), to.obj());
+            from.set_slot(slot, Some(to.obj()));
         }
         // Storing nil takes no barrier (only references do).
         a.set_slot(1, None);
@@ -94,12 +99,12 @@ fn a_heap_being_built_stays_near_its_goal() {
     let mut gc = Gc::new(config());
     let mut roots = RootList::default();
     let first = node(&mut gc, &mut roots, 0, SLOTS);
-    roots.0.push(first.0);
+    roots.0.push(first.obj());
     for i in 1..1_500_000u64 {
         let n = node(&mut gc, &mut roots, i, SLOTS);
         // A new node is light-gray: storing into it takes no barrier.
         n.set_slot(0, Some(roots.0[0]));
-        roots.0[0] = n.0;
+        roots.0[0] = n.obj();
         node(&mut gc, &mut roots, i, SLOTS);
     }
     let live = 1_500_000 * node_bytes(usize::from(SLOTS)) as u64;

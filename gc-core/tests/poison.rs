@@ -23,7 +23,7 @@ fn read_dead(obj: ObjectRef) -> u64 {
 fn node<C: Collector<TestModel>>(gc: &mut C, roots: &mut RootList, id: u64) -> ObjectRef {
     let obj = gc.alloc_object(NODE_KIND, node_bytes(1), roots).unwrap();
     // SAFETY: a fresh block of the right size.
-    unsafe { Node::init(obj, id, 1) }.0
+    unsafe { Node::init(obj, id, 1) }.obj()
 }
 
 #[test]

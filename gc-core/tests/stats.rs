@@ -312,7 +312,7 @@ fn newgc_minor_cycles_measure_young_survival() {
         // SAFETY: a fresh block of node_bytes(2) bytes.
         let node = unsafe { Node::init(obj, i, 2) };
         if i % 10 == 0 {
-            roots.0.push(node.0);
+            roots.0.push(node.obj());
         }
     }
     let stats = gc.stats();

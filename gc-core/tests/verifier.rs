@@ -16,13 +16,13 @@ fn heap_with_two_nodes() -> (Stw<TestModel>, RootList, Node, Node) {
         .unwrap();
     // SAFETY: fresh blocks of the right size.
     let parent = unsafe { Node::init(parent, 1, 1) };
-    roots.0.push(parent.0);
+    roots.0.push(parent.obj());
     let child = gc
         .alloc_object(NODE_KIND, node_bytes(0), &mut roots)
         .unwrap();
     // SAFETY: as above.
     let child = unsafe { Node::init(child, 2, 0) };
-    parent.set_slot(0, Some(child.0));
+    parent.set_slot(0, Some(child.obj()));
     gc.verify(&mut roots).expect("a sound heap verifies");
     (gc, roots, parent, child)
 }
@@ -32,7 +32,7 @@ fn a_dangling_reference_is_reported() {
     let (mut gc, mut roots, parent, child) = heap_with_two_nodes();
     parent.set_slot(0, None);
     gc.collect(&mut roots);
-    parent.set_slot(0, Some(child.0));
+    parent.set_slot(0, Some(child.obj()));
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("not an allocated block"), "{error}");
 }
@@ -41,7 +41,7 @@ fn a_dangling_reference_is_reported() {
 fn a_header_that_disagrees_with_the_bitmap_is_reported() {
     let (mut gc, mut roots, _, child) = heap_with_two_nodes();
     // SAFETY: bytes 4..8 of the header are its cell count; the block is live and ours.
-    unsafe { child.0.as_ptr().add(4).cast::<u32>().write(7) };
+    unsafe { child.obj().as_ptr().add(4).cast::<u32>().write(7) };
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("header says 7 cells"), "{error}");
 }
@@ -50,7 +50,7 @@ fn a_header_that_disagrees_with_the_bitmap_is_reported() {
 fn a_black_block_between_collections_is_reported() {
     let (mut gc, mut roots, _, child) = heap_with_two_nodes();
     // SAFETY: the child is a live block; nothing else views the bitmaps now.
-    let (word, bit) = unsafe { Arena::mark_word(child.0.addr()) };
+    let (word, bit) = unsafe { Arena::mark_word(child.obj().addr()) };
     word.fetch_or(bit, Ordering::Relaxed);
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("black block"), "{error}");
@@ -79,7 +79,7 @@ fn a_reference_into_another_heap_is_reported() {
         .unwrap();
     // SAFETY: a fresh block of the right size.
     let foreign = unsafe { Node::init(foreign, 3, 0) };
-    parent.set_slot(0, Some(foreign.0));
+    parent.set_slot(0, Some(foreign.obj()));
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("in no arena of this heap"), "{error}");
 }
@@ -114,7 +114,7 @@ fn a_store_into_the_traced_part_of_a_big_object_is_reported() {
         .unwrap();
     // SAFETY: a fresh block of the right size.
     let big = unsafe { Node::init(big, 1, 40_000) };
-    roots.0.push(big.0);
+    roots.0.push(big.obj());
     let child = gc
         .alloc_object(NODE_KIND, node_bytes(0), &mut roots)
         .unwrap();
@@ -127,7 +127,7 @@ fn a_store_into_the_traced_part_of_a_big_object_is_reported() {
         "the big node takes several steps"
     );
     gc.verify(&mut roots).expect("a sound heap verifies");
-    big.set_slot(0, Some(child.0));
+    big.set_slot(0, Some(child.obj()));
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("partly traced"), "{error}");
 }

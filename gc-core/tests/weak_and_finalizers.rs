@@ -47,7 +47,7 @@ impl<C: Collector<TestModel>> Fixture<C> {
     fn unroot(&mut self, nodes: &[Node]) {
         self.roots
             .0
-            .retain(|obj| !nodes.iter().any(|node| node.0 == *obj));
+            .retain(|obj| !nodes.iter().any(|node| node.obj() == *obj));
     }
 
     fn collect(&mut self) {
@@ -58,7 +58,7 @@ impl<C: Collector<TestModel>> Fixture<C> {
     }
 
     fn alive(&self, node: Node) -> bool {
-        self.gc.contains(node.0)
+        self.gc.contains(node.obj())
     }
 }
 
@@ -75,10 +75,10 @@ fn weak_values_are_cleared_when_only_the_table_holds_them<C: Collector<TestModel
         f.node(NODE_KIND, 0),
         f.node(NODE_KIND, 0),
     );
-    table.set_slot(0, Some(key1.0));
-    table.set_slot(1, Some(dead_value.0));
-    table.set_slot(2, Some(key2.0));
-    table.set_slot(3, Some(live_value.0));
+    table.set_slot(0, Some(key1.obj()));
+    table.set_slot(1, Some(dead_value.obj()));
+    table.set_slot(2, Some(key2.obj()));
+    table.set_slot(3, Some(live_value.obj()));
     f.unroot(&[key1, dead_value, key2]);
     f.collect();
     assert_eq!(
@@ -88,7 +88,7 @@ fn weak_values_are_cleared_when_only_the_table_holds_them<C: Collector<TestModel
     );
     assert_eq!(
         pair(table, 1),
-        (Some(key2.0), Some(live_value.0)),
+        (Some(key2.obj()), Some(live_value.obj())),
         "keys are strong"
     );
     assert!(!f.alive(dead_value) && f.alive(key2));
@@ -105,7 +105,7 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
     let table = f.node(WEAK_KEYS_KIND, 8);
     // Pair 0: the value refers back to its own dead key: both must die.
     let (lonely_key, back_pointer) = (f.node(NODE_KIND, 0), f.node(NODE_KIND, 1));
-    back_pointer.set_slot(0, Some(lonely_key.0));
+    back_pointer.set_slot(0, Some(lonely_key.obj()));
     // Pairs 1 and 2: a chain only a root at its far end makes live, listed so that the
     // first pass visits the dependent pair before its key becomes live.
     let (chained_key, chained_value, root_key, middle) = (
@@ -114,7 +114,7 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
         f.node(NODE_KIND, 0),
         f.node(NODE_KIND, 1),
     );
-    middle.set_slot(0, Some(chained_key.0));
+    middle.set_slot(0, Some(chained_key.obj()));
     // Pair 3: a value with no object key is strong.
     let plain_value = f.node(NODE_KIND, 0);
     let pairs = [
@@ -124,8 +124,8 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
         (None, Some(plain_value)),
     ];
     for (i, (key, value)) in pairs.iter().enumerate() {
-        table.set_slot(2 * i, key.map(|n| n.0));
-        table.set_slot(2 * i + 1, value.map(|n| n.0));
+        table.set_slot(2 * i, key.map(|n| n.obj()));
+        table.set_slot(2 * i + 1, value.map(|n| n.obj()));
     }
     f.unroot(&[
         lonely_key,
@@ -144,11 +144,11 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
     assert!(!f.alive(lonely_key) && !f.alive(back_pointer));
     assert_eq!(
         pair(table, 1),
-        (Some(chained_key.0), Some(chained_value.0)),
+        (Some(chained_key.obj()), Some(chained_value.obj())),
         "live through the chain"
     );
-    assert_eq!(pair(table, 2), (Some(root_key.0), Some(middle.0)));
-    assert_eq!(pair(table, 3), (None, Some(plain_value.0)));
+    assert_eq!(pair(table, 2), (Some(root_key.obj()), Some(middle.obj())));
+    assert_eq!(pair(table, 3), (None, Some(plain_value.obj())));
 
     f.unroot(&[root_key]);
     f.collect();
@@ -159,7 +159,7 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
             "pair {i} died with the chain's root"
         );
     }
-    assert_eq!(pair(table, 3), (None, Some(plain_value.0)));
+    assert_eq!(pair(table, 3), (None, Some(plain_value.obj())));
     assert!(
         !f.alive(root_key) && !f.alive(middle) && !f.alive(chained_key) && !f.alive(chained_value)
     );
@@ -174,10 +174,10 @@ fn weak_keys_and_values_keep_nothing_alive<C: Collector<TestModel>>() {
         f.node(NODE_KIND, 0),
         f.node(NODE_KIND, 0),
     );
-    table.set_slot(0, Some(dead_key.0));
-    table.set_slot(1, Some(value.0));
-    table.set_slot(2, Some(key.0));
-    table.set_slot(3, Some(dead_value.0));
+    table.set_slot(0, Some(dead_key.obj()));
+    table.set_slot(1, Some(value.obj()));
+    table.set_slot(2, Some(key.obj()));
+    table.set_slot(3, Some(dead_value.obj()));
     f.unroot(&[dead_key, dead_value]);
     f.collect();
     assert_eq!(pair(table, 0), (None, None));
@@ -195,15 +195,15 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
         f.node(NODE_KIND, 0),
     );
     let referenced = f.node(NODE_KIND, 0);
-    first.set_slot(0, Some(referenced.0));
+    first.set_slot(0, Some(referenced.obj()));
     for node in [first, second, kept] {
-        f.gc.register_finalizer(node.0);
+        f.gc.register_finalizer(node.obj());
     }
     let weak_values = f.node(WEAK_VALUES_KIND, 2);
-    weak_values.set_slot(1, Some(first.0));
+    weak_values.set_slot(1, Some(first.obj()));
     let weak_keys = f.node(WEAK_KEYS_KIND, 2);
-    weak_keys.set_slot(0, Some(second.0));
-    weak_keys.set_slot(1, Some(kept.0));
+    weak_keys.set_slot(0, Some(second.obj()));
+    weak_keys.set_slot(1, Some(kept.obj()));
     f.unroot(&[first, second, referenced]);
 
     f.collect();
@@ -218,7 +218,7 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
     );
     assert_eq!(
         pair(weak_keys, 0),
-        (Some(second.0), Some(kept.0)),
+        (Some(second.obj()), Some(kept.obj())),
         "but stays as a weak key"
     );
     f.collect();
@@ -226,7 +226,10 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
         f.alive(first),
         "queued objects stay alive until the VM takes them"
     );
-    assert_eq!(f.gc.take_pending_finalizers(), vec![second.0, first.0]);
+    assert_eq!(
+        f.gc.take_pending_finalizers(),
+        vec![second.obj(), first.obj()]
+    );
     assert!(f.gc.take_pending_finalizers().is_empty());
 
     f.collect();
@@ -237,7 +240,7 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
     assert_eq!(pair(weak_keys, 0), (None, None));
     assert_eq!(
         f.gc.take_all_finalizers(),
-        vec![kept.0],
+        vec![kept.obj()],
         "shutdown finalizes the rest"
     );
 }

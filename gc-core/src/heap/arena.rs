@@ -112,6 +112,17 @@ pub fn is_huge(addr: usize) -> bool {
     addr & ARENA_MASK == 0
 }
 
+/// The pointer to heap address `addr`, for the places where the heap computes an
+/// address as an integer (the allocator's cursors, bitmap indices, the large-object
+/// table's keys) and must turn it back into a pointer. Every mapping the heap makes
+/// exposes its provenance when it is made (`os::map_aligned`), so the pointer gets that
+/// provenance. Where a pointer to the same arena or block is at hand, derive from it
+/// instead ([`Arena::cell_ptr`]).
+#[inline(always)]
+pub fn heap_ptr(addr: usize) -> *mut u8 {
+    std::ptr::with_exposed_provenance_mut(addr)
+}
+
 /// Rounds a byte count up to whole cells.
 #[inline(always)]
 pub fn cells_for(bytes: usize) -> usize {
@@ -141,7 +152,7 @@ impl Arena {
     pub fn containing(addr: usize) -> Arena {
         debug_assert!(!is_huge(addr));
         // SAFETY: addr is inside an arena, so its arena base is non-null.
-        Arena(unsafe { NonNull::new_unchecked((addr & !ARENA_MASK) as *mut u8) })
+        Arena(unsafe { NonNull::new_unchecked(heap_ptr(addr & !ARENA_MASK)) })
     }
 
     /// The arena's base address.
@@ -159,6 +170,12 @@ impl Arena {
     #[inline(always)]
     pub fn cell_addr(self, cell: usize) -> usize {
         self.base() + (cell << CELL_SHIFT)
+    }
+
+    /// A pointer to cell `cell` of this arena, derived from the arena's base pointer.
+    #[inline(always)]
+    pub fn cell_ptr(self, cell: usize) -> *mut u8 {
+        self.0.as_ptr().wrapping_add(cell << CELL_SHIFT)
     }
 
     /// The arena header.
@@ -188,7 +205,9 @@ impl Arena {
     #[inline(always)]
     pub unsafe fn set_block_bit(addr: usize) {
         let cell = cell_of(addr);
-        let word = ((addr & !ARENA_MASK) as *mut u64).wrapping_add(cell >> 6);
+        let word = heap_ptr(addr & !ARENA_MASK)
+            .cast::<u64>()
+            .wrapping_add(cell >> 6);
         // SAFETY: word lies in the block bitmap of addr's arena, which the caller may write.
         unsafe { *word |= 1 << (cell & 63) };
     }
@@ -201,7 +220,7 @@ impl Arena {
     #[inline(always)]
     pub unsafe fn mark_word<'a>(addr: usize) -> (&'a AtomicU64, u64) {
         let cell = cell_of(addr);
-        let word = ((addr & !ARENA_MASK) + BITMAP_BYTES) as *const AtomicU64;
+        let word = heap_ptr((addr & !ARENA_MASK) + BITMAP_BYTES).cast::<AtomicU64>();
         // SAFETY: the word lies in the mark bitmap of addr's live arena; shared access only.
         (unsafe { &*word.add(cell >> 6) }, 1 << (cell & 63))
     }

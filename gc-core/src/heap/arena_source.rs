@@ -53,10 +53,9 @@ impl ArenaSource {
         }
         if self.clean.is_empty() {
             let mapping = os::map_aligned(ARENAS_PER_MAPPING * ARENA_SIZE, ARENA_SIZE)?;
-            let base = mapping.as_ptr() as usize;
             // Hand out the lowest arena first: later ones stay untouched until needed.
             for i in (0..ARENAS_PER_MAPPING).rev() {
-                let arena = (base + i * ARENA_SIZE) as *mut u8;
+                let arena = mapping.as_ptr().wrapping_add(i * ARENA_SIZE);
                 self.clean.extend(NonNull::new(arena));
             }
         }
@@ -136,7 +135,7 @@ impl ArenaSource {
 /// Poisons the data cells of `arena` (free, or no longer used), not its metadata.
 fn poison_data_cells(arena: NonNull<u8>) {
     poison(
-        arena.as_ptr() as usize + METADATA_BYTES,
+        arena.as_ptr().addr() + METADATA_BYTES,
         ARENA_SIZE - METADATA_BYTES,
     );
 }

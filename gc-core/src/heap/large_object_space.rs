@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::arena::ARENA_SIZE;
+use super::arena::{heap_ptr, ARENA_SIZE};
 use super::bitmap::SweepKind;
 use super::os;
 use super::poison::poison;
@@ -74,7 +74,7 @@ impl LargeObjectSpace {
             traversable,
             marked: AtomicBool::new(false),
         };
-        self.blocks.insert(ptr.as_ptr() as usize, block);
+        self.blocks.insert(ptr.as_ptr().addr(), block);
         self.mapped_bytes += mapping_bytes;
         self.allocated_bytes += mapping_bytes as u64;
         Some(ptr)
@@ -96,7 +96,7 @@ impl LargeObjectSpace {
             }
             // SAFETY: an unmarked block is unreachable, so nothing uses it; the mapping came
             // from map_aligned with this size.
-            unsafe { os::unmap(NonNull::new_unchecked(addr as *mut u8), block.mapping_bytes) };
+            unsafe { os::unmap(NonNull::new_unchecked(heap_ptr(addr)), block.mapping_bytes) };
             freed_bytes += block.mapping_bytes;
             false
         });
@@ -143,7 +143,7 @@ impl LargeObjectSpace {
         *bytes -= piece;
         // SAFETY: the range is the tail of a dead block's mapping (unreachable, out of the
         // table), given back once.
-        unsafe { os::unmap(NonNull::new_unchecked((*addr + *bytes) as *mut u8), piece) };
+        unsafe { os::unmap(NonNull::new_unchecked(heap_ptr(*addr + *bytes)), piece) };
         if *bytes == 0 {
             self.dead.pop();
         }
@@ -228,7 +228,7 @@ impl Drop for LargeObjectSpace {
         for (&addr, block) in &self.blocks {
             // SAFETY: the heap is going away with every block in it; addr is a live mapping
             // of this size.
-            unsafe { os::unmap(NonNull::new_unchecked(addr as *mut u8), block.mapping_bytes) };
+            unsafe { os::unmap(NonNull::new_unchecked(heap_ptr(addr)), block.mapping_bytes) };
         }
     }
 }

@@ -32,7 +32,7 @@ use crate::object_model::{GcHeader, ObjectRef};
 use crate::parallel::WorkerThreads;
 use crate::stats::HeapSizes;
 use crate::verify::{fail, VerifyError};
-use arena::{cells_for, ArenaKind, ARENA_SIZE, CELL_SHIFT, METADATA_BYTES};
+use arena::{cells_for, heap_ptr, ArenaKind, ARENA_SIZE, CELL_SHIFT, METADATA_BYTES};
 use arena_source::ArenaSource;
 use arena_space::ArenaSpace;
 use bitmap::SweepKind;
@@ -212,7 +212,7 @@ impl Heap {
                 .alloc(bytes, kind == ArenaKind::Objects)
                 .ok_or(out_of_memory)?;
             return Ok(finish_block(
-                ptr.as_ptr() as usize,
+                ptr.as_ptr().addr(),
                 kind,
                 object_kind,
                 0,
@@ -546,10 +546,11 @@ fn finish_block(
     if kind == ArenaKind::Objects {
         let header = GcHeader::new(object_kind, cells as u32, flags);
         // SAFETY: addr is a fresh block of at least one cell, owned by the caller.
-        unsafe { (addr as *mut GcHeader).write(header) };
+        unsafe { heap_ptr(addr).cast::<GcHeader>().write(header) };
     }
-    // SAFETY: blocks are never at address 0, so the pointer is not null.
-    unsafe { ObjectRef::from_ptr(addr as *mut u8).unwrap_unchecked() }
+    // SAFETY: blocks are never at address 0, so the pointer is not null; it is a live
+    // block of this heap, with the heap's provenance.
+    unsafe { ObjectRef::from_ptr(heap_ptr(addr)).unwrap_unchecked() }
 }
 
 impl Drop for Heap {

@@ -38,6 +38,9 @@ static MAPPED: AtomicUsize = AtomicUsize::new(0);
 pub fn map_aligned(bytes: usize, align: usize) -> Option<NonNull<u8>> {
     debug_assert!(align.is_power_of_two() && bytes.is_multiple_of(page_size()));
     let region = map_at_next_hint(bytes, align).or_else(|| map_anywhere(bytes, align))?;
+    // The heap computes addresses inside its mappings as integers and turns them back
+    // into pointers with this provenance (`arena::heap_ptr`).
+    region.as_ptr().expose_provenance();
     MAPPED.fetch_add(bytes, Ordering::Relaxed);
     Some(region)
 }
@@ -62,7 +65,7 @@ fn map_at_next_hint(bytes: usize, align: usize) -> Option<NonNull<u8>> {
     // it touches no existing memory.
     let raw = unsafe {
         libc::mmap(
-            hint as *mut libc::c_void,
+            std::ptr::without_provenance_mut(hint),
             bytes,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | no_replace,
@@ -73,7 +76,7 @@ fn map_at_next_hint(bytes: usize, align: usize) -> Option<NonNull<u8>> {
     if raw == libc::MAP_FAILED {
         return None;
     }
-    if raw as usize != hint {
+    if raw.addr() != hint {
         // A kernel that took the flag for a hint and put the mapping elsewhere.
         // SAFETY: the mapping was just made and nothing refers to it.
         unsafe { libc::munmap(raw, bytes) };
@@ -100,7 +103,7 @@ fn map_anywhere(bytes: usize, align: usize) -> Option<NonNull<u8>> {
     if raw == libc::MAP_FAILED {
         return None;
     }
-    let start = raw as usize;
+    let start = raw.addr();
     let aligned = (start + align - 1) & !(align - 1);
     let head = aligned - start;
     let tail = span - head - bytes;
@@ -111,10 +114,10 @@ fn map_anywhere(bytes: usize, align: usize) -> Option<NonNull<u8>> {
             libc::munmap(raw, head);
         }
         if tail > 0 {
-            libc::munmap((aligned + bytes) as *mut libc::c_void, tail);
+            libc::munmap(raw.wrapping_byte_add(head + bytes), tail);
         }
     }
-    NonNull::new(aligned as *mut u8)
+    NonNull::new(raw.cast::<u8>().wrapping_add(head))
 }
 
 /// Returns a region obtained from [`map_aligned`] (or a whole-page part of one) to the OS.
@@ -123,7 +126,7 @@ fn map_anywhere(bytes: usize, align: usize) -> Option<NonNull<u8>> {
 /// `[ptr, ptr + bytes)` must be mapped by this module and nothing may use it afterwards.
 pub unsafe fn unmap(ptr: NonNull<u8>, bytes: usize) {
     // A later mapping at this address must not inherit the sanitizer's poison.
-    super::poison::unpoison(ptr.as_ptr() as usize, bytes);
+    super::poison::unpoison(ptr.as_ptr().addr(), bytes);
     // SAFETY: the caller owns the range and gives it up.
     let result = unsafe { libc::munmap(ptr.as_ptr().cast(), bytes) };
     debug_assert_eq!(result, 0, "munmap failed");

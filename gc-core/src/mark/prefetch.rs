@@ -20,7 +20,9 @@ pub(crate) fn prefetch_address(addr: usize) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: prefetching is a hint: it never faults, whatever the address.
     unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(addr as *const i8)
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            std::ptr::without_provenance(addr),
+        )
     };
     #[cfg(not(target_arch = "x86_64"))]
     let _ = addr;

@@ -5,11 +5,11 @@
 //! not an object (a Lua string or number), which never dies.
 //!
 //! Node layout: `GcHeader` (8 bytes, slot count in its user bits) | id: u64 | slots:
-//! `[usize; n]`, where 0 is an empty slot. A node with two slots is 32 bytes: two cells.
+//! `[Option<ObjectRef>; n]`, where null is an empty slot. A node with two slots is 32 bytes: two cells.
 
 pub mod model;
 
-use crate::object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 
 /// The kind byte of strong nodes.
 pub const NODE_KIND: u8 = 1;
@@ -28,17 +28,37 @@ pub const fn node_bytes(slots: usize) -> usize {
     16 + 8 * slots
 }
 
-/// A traversable test object.
+/// A traversable test object: a handle to an initialised node.
+///
+/// Invariant: the wrapped reference is a node initialised by [`Node::init`] and live
+/// for as long as the handle is used; constructing a handle ([`Node::init`],
+/// [`Node::from_ref`]) is `unsafe` because its accessors rely on that, so safe code
+/// cannot turn an arbitrary [`ObjectRef`] into reads and writes of foreign memory:
+///
+/// ```compile_fail,E0423
+/// # fn forge(obj: gc_core::ObjectRef) -> u64 {
+/// gc_core::testing::Node(obj).id()
+/// # }
+/// ```
+///
+/// ```compile_fail,E0133
+/// # fn forge(obj: gc_core::ObjectRef) -> u64 {
+/// gc_core::testing::Node::from_ref(obj).id()
+/// # }
+/// ```
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
-pub struct Node(pub ObjectRef);
+pub struct Node(ObjectRef);
 
 impl Node {
     /// Initialises a block freshly allocated with [`node_bytes`]`(slots)` bytes.
     ///
     /// # Safety
-    /// `obj` must be such a block, allocated as an object with kind [`NODE_KIND`].
+    /// `obj` must be such a block, allocated as an object with kind [`NODE_KIND`] (or
+    /// a weak kind), and stay live (reachable from the roots given to its collector)
+    /// while the returned handle is used.
     pub unsafe fn init(obj: ObjectRef, id: u64, slots: u16) -> Node {
-        // SAFETY: the block is node_bytes(slots) long and ours to write (caller).
+        // SAFETY: the block is node_bytes(slots) long and ours to write (caller); empty
+        // slots are null pointers, which is `None`.
         unsafe {
             obj.header().set_user(slots);
             let body = obj.as_ptr().add(8).cast::<u64>();
@@ -48,41 +68,51 @@ impl Node {
         Node(obj)
     }
 
-    fn words(self) -> *mut u64 {
-        // SAFETY: nodes are at least 16 bytes; the id and slots follow the header.
-        unsafe { self.0.as_ptr().add(8).cast() }
+    /// The handle of a node initialised earlier.
+    ///
+    /// # Safety
+    /// `obj` is a node initialised by [`Node::init`], and stays live while the returned
+    /// handle is used.
+    pub unsafe fn from_ref(obj: ObjectRef) -> Node {
+        Node(obj)
+    }
+
+    /// The node's reference, to store it or hand it to the collector.
+    pub fn obj(self) -> ObjectRef {
+        self.0
     }
 
     /// The id given at initialisation.
     pub fn id(self) -> u64 {
-        // SAFETY: a Node wraps an initialised, live node (see `init`).
-        unsafe { self.words().read() }
+        // SAFETY: a Node wraps an initialised, live node (type invariant); the id
+        // follows the 8-byte header.
+        unsafe { self.0.as_ptr().add(8).cast::<u64>().read() }
     }
 
     /// Number of reference slots.
     pub fn slot_count(self) -> usize {
-        // SAFETY: as in `id`.
-        usize::from(self.header().user())
+        // SAFETY: as in `id`; the reference lives only for this call.
+        usize::from(unsafe { self.0.header() }.user())
     }
 
-    fn header(self) -> &'static GcHeader {
-        // SAFETY: as in `id`; the reference is only used while the node is live.
-        unsafe { self.0.header() }
+    /// Slot `i`, which must be below the slot count: an optional reference, stored as
+    /// a pointer (null: empty) so that it keeps its provenance.
+    fn slot_ptr(self, i: usize) -> *mut Option<ObjectRef> {
+        assert!(i < self.slot_count());
+        // SAFETY: as in `id`; slot i lies inside the node (slots follow the id).
+        unsafe { self.0.as_ptr().add(16).cast::<Option<ObjectRef>>().add(i) }
     }
 
     /// The reference in slot `i`.
     pub fn slot(self, i: usize) -> Option<ObjectRef> {
-        assert!(i < self.slot_count());
-        // SAFETY: slot i is inside the node.
-        ObjectRef::from_ptr(unsafe { self.words().add(1 + i).read() } as *mut u8)
+        // SAFETY: an initialised slot of a live node (type invariant).
+        unsafe { self.slot_ptr(i).read() }
     }
 
     /// Stores `value` in slot `i`. Call the collector's write barrier first.
     pub fn set_slot(self, i: usize, value: Option<ObjectRef>) {
-        assert!(i < self.slot_count());
-        let raw = value.map_or(0, |obj| obj.addr() as u64);
-        // SAFETY: slot i is inside the node.
-        unsafe { self.words().add(1 + i).write(raw) };
+        // SAFETY: as in `slot`.
+        unsafe { self.slot_ptr(i).write(value) };
     }
 }
 
@@ -90,7 +120,8 @@ impl Node {
 // trace_weak reports the strong part of weak nodes, clear_weak empties dead pairs.
 unsafe impl ObjectModel for TestModel {
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
-        let node = Node(obj);
+        // SAFETY: the collector traces live nodes only (ObjectModel contract).
+        let node = unsafe { Node::from_ref(obj) };
         for i in 0..node.slot_count() {
             if let Some(child) = node.slot(i) {
                 tracer.mark(child);
@@ -101,11 +132,13 @@ unsafe impl ObjectModel for TestModel {
     /// Even nodes stand for tables, written often (collectors with a choice take the
     /// backward barrier for them), odd ones for objects written rarely.
     unsafe fn is_written_often(obj: ObjectRef) -> bool {
-        Node(obj).id().is_multiple_of(2)
+        // SAFETY: as in `trace`.
+        unsafe { Node::from_ref(obj) }.id().is_multiple_of(2)
     }
 
     unsafe fn part_count(obj: ObjectRef) -> usize {
-        Node(obj).slot_count()
+        // SAFETY: as in `trace`.
+        unsafe { Node::from_ref(obj) }.slot_count()
     }
 
     unsafe fn trace_parts<T: Tracer>(
@@ -113,7 +146,8 @@ unsafe impl ObjectModel for TestModel {
         parts: std::ops::Range<usize>,
         tracer: &mut T,
     ) {
-        let node = Node(obj);
+        // SAFETY: the collector traces live nodes only (ObjectModel contract).
+        let node = unsafe { Node::from_ref(obj) };
         for i in parts {
             if let Some(child) = node.slot(i) {
                 tracer.mark(child);
@@ -132,7 +166,8 @@ unsafe impl ObjectModel for TestModel {
     }
 
     unsafe fn trace_weak<T: Tracer + Liveness>(obj: ObjectRef, weakness: Weakness, tracer: &mut T) {
-        let node = Node(obj);
+        // SAFETY: the collector traces live nodes only (ObjectModel contract).
+        let node = unsafe { Node::from_ref(obj) };
         for pair in 0..node.slot_count() / 2 {
             let (key, value) = (node.slot(2 * pair), node.slot(2 * pair + 1));
             let key_live = key.is_none_or(|key| tracer.is_live(key));
@@ -155,7 +190,8 @@ unsafe impl ObjectModel for TestModel {
     }
 
     unsafe fn clear_weak<L: Liveness>(obj: ObjectRef, weakness: Weakness, liveness: &L) {
-        let node = Node(obj);
+        // SAFETY: the collector traces live nodes only (ObjectModel contract).
+        let node = unsafe { Node::from_ref(obj) };
         let weak_keys = matches!(weakness, Weakness::WeakKeys | Weakness::WeakKeysAndValues);
         let weak_values = matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues);
         for pair in 0..node.slot_count() / 2 {

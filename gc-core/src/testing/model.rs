@@ -75,6 +75,13 @@ impl Shadow {
     }
 }
 
+/// The handle of `obj`, a node the shadow graph holds as reachable: the mutator only
+/// asks for reachable objects, which the collector keeps live.
+fn live_node(obj: ObjectRef) -> Node {
+    // SAFETY: reachable nodes are initialised and live (the checks assert it).
+    unsafe { Node::from_ref(obj) }
+}
+
 /// Where the mutator's decisions come from: a seeded generator, or a fuzzer's bytes.
 trait Choices {
     /// A number below `n` (`n > 0`).
@@ -227,7 +234,7 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
         } else {
             self.pick_reachable(false)
         };
-        let slot = self.pick(0..Node(parent).slot_count());
+        let slot = self.pick(0..live_node(parent).slot_count());
         let Shape::Node { slots } = &mut self.shadow.objects.get_mut(&parent).unwrap().1 else {
             unreachable!()
         };
@@ -238,7 +245,7 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
             Some(child) if self.coin() => self.gc.write_barrier_store(parent, child),
             _ => self.gc.write_barrier(parent),
         }
-        Node(parent).set_slot(slot, child);
+        live_node(parent).set_slot(slot, child);
     }
 
     /// Checks the heap if a collection ran since the last check. `fresh` was allocated by
@@ -271,7 +278,7 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
             assert!(self.gc.contains(obj), "reachable object {id} was freed");
             match shape {
                 Shape::Node { slots } => {
-                    let node = Node(obj);
+                    let node = live_node(obj);
                     assert_eq!(node.id(), *id, "node contents changed");
                     let actual: Vec<_> = (0..node.slot_count()).map(|i| node.slot(i)).collect();
                     assert_eq!(&actual, slots, "node {id} slots changed");
@@ -308,7 +315,7 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
             let (id, shape) = &self.shadow.objects[obj];
             assert!(self.gc.contains(*obj), "reachable object {id} was freed");
             if let Shape::Node { slots } = shape {
-                let node = Node(*obj);
+                let node = live_node(*obj);
                 assert_eq!(node.id(), *id, "node contents changed");
                 let actual: Vec<_> = (0..node.slot_count()).map(|i| node.slot(i)).collect();
                 assert_eq!(&actual, slots, "node {id} slots changed");

@@ -53,9 +53,14 @@ const NATIVE_HEAD: usize = std::mem::size_of::<NativeClosure>();
 
 impl LuaClosureRef {
     #[inline(always)]
-    fn c(&self) -> &LuaClosure {
-        // SAFETY: a LuaClosureRef points at a live, initialised Lua closure.
-        unsafe { &*(self.0.as_ptr() as *const LuaClosure) }
+    fn raw(self) -> *mut LuaClosure {
+        self.0.as_ptr() as *mut LuaClosure
+    }
+
+    raw_fields! {
+        proto: ProtoRef, proto_field;
+        env: TableRef, env_field, set_env_field;
+        nupvalues: usize, nupvalues;
     }
 
     #[inline(always)]
@@ -94,37 +99,36 @@ impl LuaClosureRef {
     /// The prototype.
     #[inline(always)]
     pub fn proto(self) -> ProtoRef {
-        self.c().proto
+        self.proto_field()
     }
 
     /// The environment (globals) table.
     #[inline(always)]
     pub fn env(self) -> TableRef {
-        self.c().env
+        self.env_field()
     }
 
     /// Replaces the environment (`setfenv`), with the write barrier.
     pub fn set_env<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, env: TableRef) {
-        let old = self.c().env;
-        heap.barrier_pre_ref(self.0, &self.c().env, Some(old.0));
+        // SAFETY: a field of this live closure; no reference is made.
+        let slot = unsafe { std::ptr::addr_of!((*self.raw()).env) };
+        heap.barrier_pre_ref(self.0, slot, Some(self.env().0));
         heap.barrier_store(self.0, env.0);
-        // SAFETY: a live Lua closure; the VM holds no other reference to its fields.
-        unsafe { (*(self.0.as_ptr() as *mut LuaClosure)).env = env };
+        self.set_env_field(env);
     }
 
     /// Upvalue `i`.
     #[inline(always)]
     pub fn upvalue(self, i: usize) -> UpvalRef {
-        assert!(i < self.c().nupvalues);
+        assert!(i < self.nupvalues());
         // SAFETY: i < nupvalues, and closures are created with every slot filled.
         unsafe { (*self.upvals().add(i)).unwrap_unchecked() }
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        let c = self.c();
-        tracer.mark(c.proto.0);
-        tracer.mark(c.env.0);
-        for i in 0..c.nupvalues {
+        tracer.mark(self.proto().0);
+        tracer.mark(self.env().0);
+        for i in 0..self.nupvalues() {
             // SAFETY: i < nupvalues, inside the block.
             if let Some(uv) = unsafe { *self.upvals().add(i) } {
                 tracer.mark(uv.0);
@@ -135,9 +139,13 @@ impl LuaClosureRef {
 
 impl NativeClosureRef {
     #[inline(always)]
-    fn c(&self) -> &NativeClosure {
-        // SAFETY: a NativeClosureRef points at a live, initialised native closure.
-        unsafe { &*(self.0.as_ptr() as *const NativeClosure) }
+    fn raw(self) -> *mut NativeClosure {
+        self.0.as_ptr() as *mut NativeClosure
+    }
+
+    raw_fields! {
+        func: usize, func_field;
+        nupvalues: usize, nupvalues_field;
     }
 
     #[inline(always)]
@@ -172,24 +180,24 @@ impl NativeClosureRef {
     /// The index of the Rust function in the VM's native table.
     #[inline(always)]
     pub fn func(self) -> usize {
-        self.c().func
+        self.func_field()
     }
 
     /// Number of upvalues.
     pub fn nupvalues(self) -> usize {
-        self.c().nupvalues
+        self.nupvalues_field()
     }
 
     /// Upvalue `i`.
     pub fn upvalue(self, i: usize) -> Value {
-        assert!(i < self.c().nupvalues);
+        assert!(i < self.nupvalues());
         // SAFETY: i < nupvalues.
         unsafe { *self.upvals().add(i) }
     }
 
     /// Sets upvalue `i` (with the write barrier).
     pub fn set_upvalue<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, v: Value) {
-        assert!(i < self.c().nupvalues);
+        assert!(i < self.nupvalues());
         // SAFETY: i < nupvalues: an initialised upvalue slot.
         unsafe { heap.barrier_pre(self.0, self.upvals().add(i)) };
         if let Some(obj) = v.object() {
@@ -200,7 +208,7 @@ impl NativeClosureRef {
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        for i in 0..self.c().nupvalues {
+        for i in 0..self.nupvalues() {
             self.upvalue(i).trace(tracer);
         }
     }

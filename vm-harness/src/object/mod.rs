@@ -8,6 +8,35 @@
 //! - A reference type (`TableRef`, `LuaStr`, ...) wraps an `ObjectRef` to a live,
 //!   initialised object of its kind; the VM's rooting discipline keeps it live while used.
 //! - Objects own no Rust heap memory: the collector frees blocks without destructors.
+//! - A handle type reads and writes its object's fields through the raw pointer, as
+//!   places (`raw_fields!`), never through a `&`/`&mut` of unbounded lifetime: such a
+//!   reference could be held across an allocation, which may run a collector step that
+//!   reads the object (or clears its weak entries, or frees it if it is unreachable).
+
+/// Field accessors for a handle type with a `fn raw(self) -> *mut Struct`: for each
+/// `field: Type, getter[, setter];`, a getter that copies the field out and, if named, a
+/// setter that writes it, both through the raw pointer as a place, making no reference
+/// to the object's memory.
+macro_rules! raw_fields {
+    ($($field:ident: $ty:ty, $get:ident $(, $set:ident)?;)*) => {$(
+        #[inline(always)]
+        fn $get(self) -> $ty {
+            // SAFETY: a handle points at a live, initialised object of its kind (module
+            // invariant of `crate::object`).
+            unsafe { (*self.raw()).$field }
+        }
+
+        $(
+            #[inline(always)]
+            fn $set(self, value: $ty) {
+                // SAFETY: as for the read; the VM is single-threaded and collectors read
+                // its objects only inside an allocation or a step, never during this
+                // write; the field's type has no destructor.
+                unsafe { (*self.raw()).$field = value }
+            }
+        )?
+    )*};
+}
 
 pub mod closure;
 pub mod proto;

@@ -67,15 +67,31 @@ struct Proto {
 
 impl ProtoRef {
     #[inline(always)]
-    fn p(&self) -> &Proto {
-        // SAFETY: a ProtoRef points at a live prototype (module invariant).
-        unsafe { &*(self.0.as_ptr() as *const Proto) }
+    fn raw(self) -> *mut Proto {
+        self.0.as_ptr() as *mut Proto
     }
 
-    #[inline(always)]
-    fn p_mut<'a>(self) -> &'a mut Proto {
-        // SAFETY: as in `p`; the VM is single-threaded and holds one such reference.
-        unsafe { &mut *(self.0.as_ptr() as *mut Proto) }
+    raw_fields! {
+        source: LuaStr, source_field;
+        code: Option<ObjectRef>, code_block, set_code_block;
+        line_info: Option<ObjectRef>, line_info_block, set_line_info_block;
+        constants: Option<ObjectRef>, constants_block, set_constants_block;
+        protos: Option<ObjectRef>, protos_block, set_protos_block;
+        local_vars: Option<ObjectRef>, local_vars_block, set_local_vars_block;
+        upvalue_names: Option<ObjectRef>, upvalue_names_block, set_upvalue_names_block;
+        code_len: u32, code_len_field, set_code_len;
+        nconstants: u32, nconstants, set_nconstants;
+        nprotos: u32, nprotos, set_nprotos;
+        nlocals: u32, nlocals, set_nlocals;
+        nupvalue_names: u32, nupvalue_names, set_nupvalue_names;
+        line_defined: u32, line_defined_field;
+        last_line_defined: u32, last_line_defined_field;
+        num_params: u8, num_params_field;
+        is_vararg: bool, is_vararg_field;
+        needs_arg: bool, needs_arg_field;
+        max_stack: u8, max_stack_field;
+        nil_registers: u8, nil_registers_field;
+        nupvalues: u8, nupvalues_field;
     }
 
     /// Builds the heap form of `src` and, recursively, of its nested functions.
@@ -130,16 +146,16 @@ impl ProtoRef {
             // Each store below follows an allocation that may have traced the prototype.
             let code = copy_words(heap, roots, &src.code)?;
             heap.barrier(proto.0);
-            proto.p_mut().code = Some(code);
-            proto.p_mut().code_len = src.code.len() as u32;
+            proto.set_code_block(Some(code));
+            proto.set_code_len(src.code.len() as u32);
             let lines = copy_words(heap, roots, &src.line_info)?;
             heap.barrier(proto.0);
-            proto.p_mut().line_info = Some(lines);
+            proto.set_line_info_block(Some(lines));
 
             let k = alloc_filled(heap, roots, src.constants.len(), Value::Nil)?;
             heap.barrier(proto.0);
-            proto.p_mut().constants = k;
-            proto.p_mut().nconstants = src.constants.len() as u32;
+            proto.set_constants_block(k);
+            proto.set_nconstants(src.constants.len() as u32);
             for (i, c) in src.constants.iter().enumerate() {
                 let v = match c {
                     compiler::Constant::Nil => Value::Nil,
@@ -153,8 +169,8 @@ impl ProtoRef {
 
             let children = alloc_filled(heap, roots, src.protos.len(), None::<ProtoRef>)?;
             heap.barrier(proto.0);
-            proto.p_mut().protos = children;
-            proto.p_mut().nprotos = src.protos.len() as u32;
+            proto.set_protos_block(children);
+            proto.set_nprotos(src.protos.len() as u32);
             for (i, child) in src.protos.iter().enumerate() {
                 let c = Self::load_rooted(heap, roots, child)?;
                 heap.barrier(proto.0);
@@ -172,8 +188,8 @@ impl ProtoRef {
             };
             let locals = alloc_filled(heap, roots, src.local_vars.len(), empty)?;
             heap.barrier(proto.0);
-            proto.p_mut().local_vars = locals;
-            proto.p_mut().nlocals = src.local_vars.len() as u32;
+            proto.set_local_vars_block(locals);
+            proto.set_nlocals(src.local_vars.len() as u32);
             for (i, var) in src.local_vars.iter().enumerate() {
                 let name = intern(heap, roots, var.name.as_bytes())?;
                 heap.barrier(proto.0);
@@ -189,8 +205,8 @@ impl ProtoRef {
 
             let names = alloc_filled(heap, roots, src.upvalue_names.len(), None::<LuaStr>)?;
             heap.barrier(proto.0);
-            proto.p_mut().upvalue_names = names;
-            proto.p_mut().nupvalue_names = src.upvalue_names.len() as u32;
+            proto.set_upvalue_names_block(names);
+            proto.set_nupvalue_names(src.upvalue_names.len() as u32);
             for (i, name) in src.upvalue_names.iter().enumerate() {
                 let s = intern(heap, roots, name.as_bytes())?;
                 heap.barrier(proto.0);
@@ -206,7 +222,7 @@ impl ProtoRef {
     }
 
     fn set_constant(self, i: usize, v: Value) {
-        assert!(i < self.p().nconstants as usize);
+        assert!(i < self.nconstants() as usize);
         // SAFETY: i < nconstants, inside the installed constants block.
         unsafe { *self.constants_ptr().cast_mut().add(i) = v };
     }
@@ -215,12 +231,12 @@ impl ProtoRef {
     #[inline(always)]
     pub fn code_ptr(self) -> *const u32 {
         // SAFETY: a finished prototype (the only kind a closure refers to) has its code.
-        unsafe { self.p().code.unwrap_unchecked().as_ptr() as *const u32 }
+        unsafe { self.code_block().unwrap_unchecked().as_ptr() as *const u32 }
     }
 
     /// Number of instructions.
     pub fn code_len(self) -> usize {
-        self.p().code_len as usize
+        self.code_len_field() as usize
     }
 
     /// Instruction `pc`.
@@ -233,7 +249,7 @@ impl ProtoRef {
     /// The constant table.
     #[inline(always)]
     pub fn constants_ptr(self) -> *const Value {
-        match self.p().constants {
+        match self.constants_block() {
             Some(k) => k.as_ptr() as *const Value,
             None => std::ptr::null(),
         }
@@ -241,17 +257,17 @@ impl ProtoRef {
 
     /// Constant `i`.
     pub fn constant(self, i: usize) -> Value {
-        assert!(i < self.p().nconstants as usize);
+        assert!(i < self.nconstants() as usize);
         // SAFETY: i < nconstants.
         unsafe { *self.constants_ptr().add(i) }
     }
 
     /// Nested prototype `i`.
     pub fn child(self, i: usize) -> ProtoRef {
-        assert!(i < self.p().nprotos as usize);
+        assert!(i < self.nprotos() as usize);
         // SAFETY: i < nprotos; a finished prototype has every child installed.
         unsafe {
-            (*(self.p().protos.expect("protos").as_ptr() as *const Option<ProtoRef>).add(i))
+            (*(self.protos_block().expect("protos").as_ptr() as *const Option<ProtoRef>).add(i))
                 .expect("child")
         }
     }
@@ -262,59 +278,59 @@ impl ProtoRef {
             return 0;
         }
         // SAFETY: pc < code_len, and line_info has code_len entries.
-        unsafe { *(self.p().line_info.expect("lines").as_ptr() as *const u32).add(pc) }
+        unsafe { *(self.line_info_block().expect("lines").as_ptr() as *const u32).add(pc) }
     }
 
     /// 5.1's chunk name (`@file`, `=name`, or the code itself): `debug.getinfo`'s
     /// `source`; messages show its `compiler::chunk_id`.
     pub fn source(self) -> LuaStr {
-        self.p().source
+        self.source_field()
     }
 
     /// Line of the `function` keyword (0 for a main chunk).
     pub fn line_defined(self) -> u32 {
-        self.p().line_defined
+        self.line_defined_field()
     }
 
     /// Line of the function's `end` (0 for a main chunk).
     pub fn last_line_defined(self) -> u32 {
-        self.p().last_line_defined
+        self.last_line_defined_field()
     }
 
     /// Number of fixed parameters.
     #[inline(always)]
     pub fn num_params(self) -> usize {
-        usize::from(self.p().num_params)
+        usize::from(self.num_params_field())
     }
 
     /// Whether the function takes `...`.
     #[inline(always)]
     pub fn is_vararg(self) -> bool {
-        self.p().is_vararg
+        self.is_vararg_field()
     }
 
     /// Whether the vararg function wants the 5.1 `arg` table.
     pub fn needs_arg(self) -> bool {
-        self.p().needs_arg
+        self.needs_arg_field()
     }
 
     /// Registers `0..nil_registers` that must be nil at entry unless an argument set
     /// them (see `compiler::Proto::nil_registers`).
     #[inline(always)]
     pub fn nil_registers(self) -> usize {
-        usize::from(self.p().nil_registers)
+        usize::from(self.nil_registers_field())
     }
 
     /// Registers the function needs.
     #[inline(always)]
     pub fn max_stack(self) -> usize {
-        usize::from(self.p().max_stack)
+        usize::from(self.max_stack_field())
     }
 
     /// Number of upvalues of closures of this prototype.
     #[inline(always)]
     pub fn nupvalues(self) -> usize {
-        usize::from(self.p().nupvalues)
+        usize::from(self.nupvalues_field())
     }
 
     /// Rebuilds the compiler's view of this function (code, constants, debug names, and
@@ -333,17 +349,17 @@ impl ProtoRef {
     /// The compiler's form of this prototype; nested prototypes are complete when
     /// `deep`, else stubs that only carry their upvalue counts.
     fn view(self, deep: bool) -> compiler::Proto {
-        let p = self.p();
-        let mut out = compiler::Proto::new(&self.source().to_str_lossy(), p.line_defined);
-        out.last_line_defined = p.last_line_defined;
-        out.num_params = p.num_params;
-        out.is_vararg = p.is_vararg;
-        out.needs_arg = p.needs_arg;
-        out.max_stack_size = p.max_stack;
-        out.nil_registers = p.nil_registers;
+        let mut out =
+            compiler::Proto::new(&self.source().to_str_lossy(), self.line_defined_field());
+        out.last_line_defined = self.last_line_defined_field();
+        out.num_params = self.num_params_field();
+        out.is_vararg = self.is_vararg_field();
+        out.needs_arg = self.needs_arg_field();
+        out.max_stack_size = self.max_stack_field();
+        out.nil_registers = self.nil_registers_field();
         out.code = (0..self.code_len()).map(|i| self.instruction(i)).collect();
         out.line_info = (0..self.code_len()).map(|i| self.line(i)).collect();
-        out.constants = (0..p.nconstants as usize)
+        out.constants = (0..self.nconstants() as usize)
             .map(|i| match self.constant(i) {
                 Value::Boolean(b) => compiler::Constant::Boolean(b),
                 Value::Number(n) => compiler::Constant::Number(n),
@@ -351,7 +367,7 @@ impl ProtoRef {
                 _ => compiler::Constant::Nil,
             })
             .collect();
-        out.protos = (0..p.nprotos as usize)
+        out.protos = (0..self.nprotos() as usize)
             .map(|i| {
                 let child = self.child(i);
                 if deep {
@@ -362,8 +378,8 @@ impl ProtoRef {
                 stub
             })
             .collect();
-        let locals = p.local_vars.map(|b| b.as_ptr() as *const LocVar);
-        out.local_vars = (0..p.nlocals as usize)
+        let locals = self.local_vars_block().map(|b| b.as_ptr() as *const LocVar);
+        out.local_vars = (0..self.nlocals() as usize)
             .map(|i| {
                 // SAFETY: i < nlocals, inside the installed locals block.
                 let var = unsafe { *locals.expect("locals").add(i) };
@@ -374,8 +390,10 @@ impl ProtoRef {
                 }
             })
             .collect();
-        let names = p.upvalue_names.map(|b| b.as_ptr() as *const Option<LuaStr>);
-        out.upvalue_names = (0..p.nupvalue_names as usize)
+        let names = self
+            .upvalue_names_block()
+            .map(|b| b.as_ptr() as *const Option<LuaStr>);
+        out.upvalue_names = (0..self.nupvalue_names() as usize)
             .map(|i| {
                 // SAFETY: i < nupvalue_names, inside the installed names block.
                 let name = unsafe { *names.expect("names").add(i) };
@@ -386,41 +404,43 @@ impl ProtoRef {
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        let p = self.p();
-        tracer.mark(p.source.0);
-        for block in [p.code, p.line_info].into_iter().flatten() {
+        tracer.mark(self.source_field().0);
+        for block in [self.code_block(), self.line_info_block()]
+            .into_iter()
+            .flatten()
+        {
             tracer.mark(block);
         }
-        if let Some(k) = p.constants {
+        if let Some(k) = self.constants_block() {
             tracer.mark(k);
-            for i in 0..p.nconstants as usize {
+            for i in 0..self.nconstants() as usize {
                 self.constant(i).trace(tracer);
             }
         }
-        if let Some(children) = p.protos {
+        if let Some(children) = self.protos_block() {
             tracer.mark(children);
             let base = children.as_ptr() as *const Option<ProtoRef>;
-            for i in 0..p.nprotos as usize {
+            for i in 0..self.nprotos() as usize {
                 // SAFETY: i < nprotos, inside the children block.
                 if let Some(c) = unsafe { *base.add(i) } {
                     tracer.mark(c.0);
                 }
             }
         }
-        if let Some(locals) = p.local_vars {
+        if let Some(locals) = self.local_vars_block() {
             tracer.mark(locals);
             let base = locals.as_ptr() as *const LocVar;
-            for i in 0..p.nlocals as usize {
+            for i in 0..self.nlocals() as usize {
                 // SAFETY: i < nlocals, inside the locals block.
                 if let Some(name) = unsafe { (*base.add(i)).name } {
                     tracer.mark(name.0);
                 }
             }
         }
-        if let Some(names) = p.upvalue_names {
+        if let Some(names) = self.upvalue_names_block() {
             tracer.mark(names);
             let base = names.as_ptr() as *const Option<LuaStr>;
-            for i in 0..p.nupvalue_names as usize {
+            for i in 0..self.nupvalue_names() as usize {
                 // SAFETY: i < nupvalue_names, inside the names block.
                 if let Some(name) = unsafe { *base.add(i) } {
                     tracer.mark(name.0);

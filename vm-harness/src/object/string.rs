@@ -70,8 +70,10 @@ impl LuaStr {
 
     /// The bytes. The slice stays valid while the string is reachable: strings never
     /// move or change, so callers only need to keep the string rooted while using it.
+    /// The slice borrows this handle, not `'static` memory: it cannot be returned or
+    /// stored past the handle's scope.
     #[inline(always)]
-    pub fn as_bytes<'a>(self) -> &'a [u8] {
+    pub fn as_bytes(&self) -> &[u8] {
         // SAFETY: the block holds `len` initialised bytes after the head (see `intern`).
         unsafe { std::slice::from_raw_parts(self.0.as_ptr().add(HEAD), self.len()) }
     }

@@ -23,6 +23,10 @@
 //!   except a store under the key `"__mode"`, which recomputes them: so tracing a table
 //!   learns its weakness from its metatable's header without a hash lookup, and a later
 //!   change of `__mode` takes effect at the next collection, as in 5.1.
+//! - The table struct, its nodes and its array slots are read and written only through
+//!   raw pointers, as places (`raw_fields!`, `node_key`, `array_set`, ...), never
+//!   through Rust references: an allocation may run a collector step that reads the
+//!   table or clears its weak entries, and no reference may be held across it.
 //! - A resize allocates while the old parts are still installed, so everything stays
 //!   reachable; the key and value being stored are rooted in the temporary roots meanwhile.
 //!
@@ -178,18 +182,23 @@ impl TableRef {
         self.0.as_ptr() as *mut Table
     }
 
-    #[inline(always)]
-    fn t(&self) -> &Table {
-        // SAFETY: a TableRef points at a live, initialised table (module invariant); the
-        // reference is dropped before anything can free or move it.
-        unsafe { &*self.raw() }
+    raw_fields! {
+        metatable: Option<TableRef>, metatable_field, set_metatable_field;
+        array: Option<ObjectRef>, array_block, set_array_block;
+        node: Option<ObjectRef>, node_block, set_node_block;
+        size_array: u32, size_array, set_size_array;
+        last_free: u32, last_free, set_last_free;
+        log_size_node: u8, log_size_node, set_log_size_node;
+        inline_cap: u8, inline_cap;
     }
 
+    /// The collector's header of the table. Only the header's bytes are borrowed, and
+    /// its mutable parts are cells, which the table's field writes never overlap.
     #[inline(always)]
-    fn t_mut<'a>(self) -> &'a mut Table {
-        // SAFETY: as in `t`; the VM is single-threaded and no other reference to the
-        // table's fields is live while this one is used.
-        unsafe { &mut *self.raw() }
+    fn header(&self) -> &GcHeader {
+        // SAFETY: a live, initialised table (module invariant), for as long as the borrow
+        // of this handle.
+        unsafe { self.0.header() }
     }
 
     /// Creates a table with room for `narray` array items and `nhash` hash entries.
@@ -240,7 +249,7 @@ impl TableRef {
     /// The array part's first slot: in the block, or inline when there is none.
     #[inline(always)]
     fn array_ptr(&self) -> *mut Value {
-        match self.t().array {
+        match self.array_block() {
             Some(a) => a.as_ptr() as *mut Value,
             None => self.inline_slots(),
         }
@@ -248,7 +257,7 @@ impl TableRef {
 
     #[inline(always)]
     fn node_ptr(&self) -> *mut Node {
-        match self.t().node {
+        match self.node_block() {
             Some(n) => n.as_ptr() as *mut Node,
             None => std::ptr::null_mut(),
         }
@@ -256,31 +265,126 @@ impl TableRef {
 
     #[inline(always)]
     fn node_count(&self) -> usize {
-        if self.t().node.is_some() {
-            1 << self.t().log_size_node
+        if self.node_block().is_some() {
+            1 << self.log_size_node()
         } else {
             0
         }
     }
 
+    /// Node `i` of the hash part, as a raw pointer: its fields are read and written as
+    /// places through it (`node_key`, `set_node_val`, ...), never borrowed.
     #[inline(always)]
-    fn node<'a>(self, i: usize) -> &'a mut Node {
+    fn node(self, i: usize) -> *mut Node {
         debug_assert!(i < self.node_count());
-        // SAFETY: i < node_count, and the node block holds node_count initialised nodes.
-        unsafe { &mut *self.node_ptr().add(i) }
+        // SAFETY: i < node_count, the nodes the node block holds.
+        unsafe { self.node_ptr().add(i) }
     }
 
     #[inline(always)]
-    fn array_slot<'a>(self, i: usize) -> &'a mut Value {
-        debug_assert!(i < self.t().size_array as usize);
-        // SAFETY: i < size_array, and the array part (block or inline slots) holds
-        // size_array initialised values.
-        unsafe { &mut *self.array_ptr().add(i) }
+    fn node_key(self, i: usize) -> Value {
+        // SAFETY: `node(i)` is an initialised node of this live table.
+        unsafe { (*self.node(i)).key }
+    }
+
+    #[inline(always)]
+    fn node_val(self, i: usize) -> Value {
+        // SAFETY: as in `node_key`.
+        unsafe { (*self.node(i)).val }
+    }
+
+    #[inline(always)]
+    fn node_next(self, i: usize) -> i32 {
+        // SAFETY: as in `node_key`.
+        unsafe { (*self.node(i)).next }
+    }
+
+    #[inline(always)]
+    fn read_node(self, i: usize) -> Node {
+        // SAFETY: as in `node_key`.
+        unsafe { self.node(i).read() }
+    }
+
+    #[inline(always)]
+    fn set_node_key(self, i: usize, key: Value) {
+        // SAFETY: as in `node_key`; the VM is single-threaded, and no reference into the
+        // node block exists (module invariant).
+        unsafe { (*self.node(i)).key = key }
+    }
+
+    #[inline(always)]
+    fn set_node_val(self, i: usize, val: Value) {
+        // SAFETY: as in `set_node_key`.
+        unsafe { (*self.node(i)).val = val }
+    }
+
+    #[inline(always)]
+    fn set_node_next(self, i: usize, next: i32) {
+        // SAFETY: as in `set_node_key`.
+        unsafe { (*self.node(i)).next = next }
+    }
+
+    #[inline(always)]
+    fn write_node(self, i: usize, node: Node) {
+        // SAFETY: as in `set_node_key`.
+        unsafe { self.node(i).write(node) }
+    }
+
+    /// The address of node `i`'s value, for the barrier and for `set`'s store.
+    #[inline(always)]
+    fn node_val_ptr(self, i: usize) -> *mut Value {
+        // SAFETY: as in `node_key`; no reference is made.
+        unsafe { std::ptr::addr_of_mut!((*self.node(i)).val) }
+    }
+
+    /// The address of node `i`'s key, for the barrier.
+    #[inline(always)]
+    fn node_key_ptr(self, i: usize) -> *mut Value {
+        // SAFETY: as in `node_val_ptr`.
+        unsafe { std::ptr::addr_of_mut!((*self.node(i)).key) }
+    }
+
+    /// The address of array slot `i`, read and written through `array_get`/`array_set`.
+    #[inline(always)]
+    fn array_slot(self, i: usize) -> *mut Value {
+        debug_assert!(i < self.size_array() as usize);
+        // SAFETY: i < size_array, the values the array part (block or inline slots)
+        // holds.
+        unsafe { self.array_ptr().add(i) }
+    }
+
+    #[inline(always)]
+    fn array_get(self, i: usize) -> Value {
+        // SAFETY: `array_slot(i)` is an initialised value of this live table.
+        unsafe { self.array_slot(i).read() }
+    }
+
+    #[inline(always)]
+    fn array_set(self, i: usize, val: Value) {
+        // SAFETY: as in `array_get`; the VM is single-threaded and no reference into the
+        // array part exists (module invariant).
+        unsafe { self.array_slot(i).write(val) }
+    }
+
+    /// Installs a new node block of `1 << log` nodes (or none), after the last allocation
+    /// of a resize: the pre-write barrier on the old block's reference, then the fields.
+    fn install_nodes<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        block: Option<ObjectRef>,
+        log: usize,
+    ) {
+        // SAFETY: a field of this live table; no reference is made.
+        let slot = unsafe { std::ptr::addr_of!((*self.raw()).node) };
+        heap.barrier_pre_ref(self.0, slot, self.node_block());
+        self.set_node_block(block);
+        self.set_log_size_node(log as u8);
+        self.set_last_free(block.map_or(0, |_| 1 << log));
     }
 
     /// The size of the array part.
     pub fn array_size(self) -> usize {
-        self.t().size_array as usize
+        self.size_array() as usize
     }
 
     /// The number of nodes in the hash part.
@@ -291,7 +395,7 @@ impl TableRef {
     /// The metatable, if any.
     #[inline(always)]
     pub fn metatable(self) -> Option<TableRef> {
-        self.t().metatable
+        self.metatable_field()
     }
 
     /// The write barrier before storing `key` and `val` (or moving an entry holding
@@ -312,55 +416,84 @@ impl TableRef {
 
     /// How many parts the collector may trace separately: array slots, then nodes.
     pub(crate) fn part_count(self) -> usize {
-        self.t().size_array as usize + self.node_count()
+        self.size_array() as usize + self.node_count()
     }
 
     /// Traces parts `parts` (see `part_count`); the chunk from part 0 also reports the
     /// metatable and the array and node blocks. Together the chunks equal `trace`.
     pub(crate) fn trace_parts<T: Tracer>(self, parts: std::ops::Range<usize>, tracer: &mut T) {
-        let t = self.t();
-        let size_array = t.size_array as usize;
+        let size_array = self.size_array() as usize;
         if parts.start == 0 {
-            if let Some(mt) = t.metatable {
+            if let Some(mt) = self.metatable() {
                 tracer.mark(mt.0);
             }
-            if let Some(array) = t.array {
+            if let Some(array) = self.array_block() {
                 tracer.mark(array);
             }
-            if let Some(node) = t.node {
+            if let Some(node) = self.node_block() {
                 tracer.mark(node);
             }
         }
-        for i in parts.start.min(size_array)..parts.end.min(size_array) {
-            self.array_slot(i).trace(tracer);
+        self.trace_values(
+            parts.start.min(size_array)..parts.end.min(size_array),
+            tracer,
+        );
+        self.trace_nodes(
+            parts.start.max(size_array) - size_array..parts.end.max(size_array) - size_array,
+            tracer,
+        );
+    }
+
+    /// Reports the values in array slots `slots` (within the array part). The part's
+    /// address is read once: tracing writes nothing into the table.
+    #[inline(always)]
+    fn trace_values<T: Tracer>(self, slots: std::ops::Range<usize>, tracer: &mut T) {
+        let array = self.array_ptr();
+        for i in slots {
+            // SAFETY: i < size_array: an initialised value of this live table.
+            unsafe { array.add(i).read() }.trace(tracer);
         }
-        for i in parts.start.max(size_array)..parts.end {
-            let n = self.node(i - size_array);
-            if !n.val.is_nil() {
-                n.key.trace(tracer);
-                n.val.trace(tracer);
+    }
+
+    /// Reports the key and value of each node in `nodes` (within the node part) whose
+    /// value is not nil: the live entries. The node block's address is read once, as in
+    /// `trace_values`.
+    #[inline(always)]
+    fn trace_nodes<T: Tracer>(self, nodes: std::ops::Range<usize>, tracer: &mut T) {
+        let base = self.node_ptr();
+        for i in nodes {
+            // SAFETY: i < node_count: an initialised node of this live table, whose
+            // fields are read as places.
+            let node = unsafe { base.add(i) };
+            // SAFETY: as above.
+            let val = unsafe { (*node).val };
+            if !val.is_nil() {
+                // SAFETY: as above.
+                unsafe { (*node).key }.trace(tracer);
+                val.trace(tracer);
             }
         }
     }
 
     /// Sets the metatable, with the write barrier.
     pub fn set_metatable<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, mt: Option<TableRef>) {
-        let t = self.t();
-        heap.barrier_pre_ref(self.0, &t.metatable, t.metatable.map(|m| m.0));
+        // SAFETY: a field of this live table (module invariant); no reference is made.
+        let slot = unsafe { std::ptr::addr_of!((*self.raw()).metatable) };
+        heap.barrier_pre_ref(self.0, slot, self.metatable().map(|m| m.0));
         heap.barrier(self.0);
-        self.t_mut().metatable = mt;
+        self.set_metatable_field(mt);
     }
 
     /// The absent-metamethod cache bits.
     #[inline(always)]
     pub fn tm_flags(self) -> u16 {
-        self.t().header.user()
+        self.header().user()
     }
 
     /// Records that metamethod `event` is absent.
     #[inline(always)]
     pub fn set_tm_absent(self, event: u16) {
-        let header = &self.t().header;
+        let header = self.header();
         header.set_user(header.user() | (1 << event));
     }
 
@@ -368,7 +501,7 @@ impl TableRef {
     /// the `__mode` cache, unless `key` is `"__mode"`, whose new value it caches.
     #[inline(always)]
     fn clear_caches(self, key: Value, val: Value) {
-        let header = &self.t().header;
+        let header = self.header();
         let mut bits = header.user() & MODE_BITS;
         if let Value::String(s) = key {
             if s.len() == 6 && s.as_bytes() == b"__mode" {
@@ -382,10 +515,10 @@ impl TableRef {
     /// pay when traced).
     #[inline(always)]
     pub fn weakness(self) -> Weakness {
-        let Some(mt) = self.t().metatable else {
+        let Some(mt) = self.metatable() else {
             return Weakness::Strong;
         };
-        let bits = mt.t().header.user();
+        let bits = mt.header().user();
         match (bits & WEAK_KEYS_BIT != 0, bits & WEAK_VALUES_BIT != 0) {
             (false, false) => Weakness::Strong,
             (true, false) => Weakness::WeakKeys,
@@ -410,8 +543,8 @@ impl TableRef {
     #[inline(always)]
     pub fn get_int(self, key: i64) -> Value {
         let idx = key.wrapping_sub(1) as u64;
-        if idx < u64::from(self.t().size_array) {
-            return *self.array_slot(idx as usize);
+        if idx < u64::from(self.size_array()) {
+            return self.array_get(idx as usize);
         }
         self.get_num_hash(key as f64)
     }
@@ -426,7 +559,7 @@ impl TableRef {
         to: i64,
         count: usize,
     ) -> bool {
-        let size = i64::from(self.t().size_array);
+        let size = i64::from(self.size_array());
         let (Ok(len), true) = (i64::try_from(count), from >= 1 && to >= 1) else {
             return false;
         };
@@ -453,13 +586,13 @@ impl TableRef {
         }
         let mut i = self.main_position(Value::Number(n)) as i32;
         while i >= 0 {
-            let node = self.node(i as usize);
-            if let Value::Number(k) = node.key {
+            let node = i as usize;
+            if let Value::Number(k) = self.node_key(node) {
                 if k == n {
-                    return node.val;
+                    return self.node_val(node);
                 }
             }
-            i = node.next;
+            i = self.node_next(node);
         }
         Value::Nil
     }
@@ -473,13 +606,13 @@ impl TableRef {
         }
         let mut i = (key.hash() as usize & (size - 1)) as i32;
         loop {
-            let node = self.node(i as usize);
-            if let Value::String(k) = node.key {
+            let node = i as usize;
+            if let Value::String(k) = self.node_key(node) {
                 if k == key {
-                    return node.val;
+                    return self.node_val(node);
                 }
             }
-            i = node.next;
+            i = self.node_next(node);
             if i < 0 {
                 return Value::Nil;
             }
@@ -497,7 +630,7 @@ impl TableRef {
             },
             Value::Nil => Value::Nil,
             _ => match self.find_node(key) {
-                Some(i) => self.node(i).val,
+                Some(i) => self.node_val(i),
                 None => Value::Nil,
             },
         }
@@ -510,11 +643,10 @@ impl TableRef {
         }
         let mut i = self.main_position(key) as i32;
         while i >= 0 {
-            let node = self.node(i as usize);
-            if node.key.raw_eq(key) {
+            if self.node_key(i as usize).raw_eq(key) {
                 return Some(i as usize);
             }
-            i = node.next;
+            i = self.node_next(i as usize);
         }
         None
     }
@@ -522,10 +654,9 @@ impl TableRef {
     /// The slot holding `key`'s value, if the key is present (possibly with a nil value).
     fn find_slot(self, key: Value) -> Option<*mut Value> {
         if let Some(idx) = self.array_index(key) {
-            return Some(self.array_slot(idx) as *mut Value);
+            return Some(self.array_slot(idx));
         }
-        self.find_node(key)
-            .map(|i| &mut self.node(i).val as *mut Value)
+        self.find_node(key).map(|i| self.node_val_ptr(i))
     }
 
     /// The array-part slot of `key`, if it is an integer within the array part.
@@ -533,7 +664,7 @@ impl TableRef {
     fn array_index(self, key: Value) -> Option<usize> {
         let Value::Number(n) = key else { return None };
         let idx = as_index(n)?.wrapping_sub(1) as u64;
-        (idx < u64::from(self.t().size_array)).then_some(idx as usize)
+        (idx < u64::from(self.size_array())).then_some(idx as usize)
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
@@ -549,10 +680,9 @@ impl TableRef {
         self.barrier_store(heap, key, val);
         self.clear_caches(key, val);
         if let Some(idx) = self.array_index(key) {
-            let slot = self.array_slot(idx);
             // SAFETY: a value slot of this table's array part.
-            unsafe { heap.barrier_pre(self.0, slot) };
-            *slot = val;
+            unsafe { heap.barrier_pre(self.0, self.array_slot(idx)) };
+            self.array_set(idx, val);
             return Ok(());
         }
         if matches!(key, Value::Number(n) if n.is_nan()) {
@@ -564,16 +694,15 @@ impl TableRef {
             return Err(SetError::NilKey);
         }
         if let Some(i) = self.find_node(key) {
-            let node = self.node(i);
             // SAFETY: the key and value slots of a node of this table. Storing nil
             // deletes the entry: its key is no longer traced either.
             unsafe {
-                heap.barrier_pre(self.0, &node.val);
+                heap.barrier_pre(self.0, self.node_val_ptr(i));
                 if val.is_nil() {
-                    heap.barrier_pre(self.0, &node.key);
+                    heap.barrier_pre(self.0, self.node_key_ptr(i));
                 }
             }
-            node.val = val;
+            self.set_node_val(i, val);
             return Ok(());
         }
         let slot = self.new_key(heap, roots, key, val)?;
@@ -596,27 +725,28 @@ impl TableRef {
         val: Value,
     ) -> Result<(), SetError> {
         let idx = key.wrapping_sub(1) as u64;
-        if idx < u64::from(self.t().size_array) {
+        if idx < u64::from(self.size_array()) {
             self.barrier_store(heap, Value::Nil, val);
-            let header = &self.t().header;
+            let header = self.header();
             header.set_user(header.user() & MODE_BITS);
-            let slot = self.array_slot(idx as usize);
             // SAFETY: a value slot of this table's array part.
-            unsafe { heap.barrier_pre(self.0, slot) };
-            *slot = val;
+            unsafe { heap.barrier_pre(self.0, self.array_slot(idx as usize)) };
+            self.array_set(idx as usize, val);
             return Ok(());
         }
         self.set(heap, roots, Value::Number(key as f64), val)
     }
 
     fn free_pos(self) -> Option<usize> {
-        let t = self.t_mut();
-        while t.last_free > 0 {
-            t.last_free -= 1;
-            if self.node(t.last_free as usize).key.is_nil() {
-                return Some(t.last_free as usize);
+        let mut last_free = self.last_free();
+        while last_free > 0 {
+            last_free -= 1;
+            if self.node_key(last_free as usize).is_nil() {
+                self.set_last_free(last_free);
+                return Some(last_free as usize);
             }
         }
+        self.set_last_free(0);
         None
     }
 
@@ -635,38 +765,37 @@ impl TableRef {
         // predate an allocation (this call may follow a rehash).
         self.barrier_store(heap, key, val);
         let mut mp = self.main_position(key);
-        if !self.node(mp).val.is_nil() {
+        if !self.node_val(mp).is_nil() {
             let Some(free) = self.free_pos() else {
                 return self.rehash_and_insert(heap, roots, key, val);
             };
-            let mut other = self.main_position(self.node(mp).key);
+            let mut other = self.main_position(self.node_key(mp));
             if other != mp {
-                while self.node(other).next != mp as i32 {
-                    other = self.node(other).next as usize;
+                while self.node_next(other) != mp as i32 {
+                    other = self.node_next(other) as usize;
                 }
-                self.node(other).next = free as i32;
+                self.set_node_next(other, free as i32);
                 // Moving an entry is a store of its key and value, for the forward
                 // barrier (it may move into a part the collector has traced already).
-                let moved = *self.node(mp);
+                let moved = self.read_node(mp);
                 self.barrier_store(heap, moved.key, moved.val);
-                *self.node(free) = moved;
-                self.node(mp).next = -1;
-                let node = self.node(mp);
+                self.write_node(free, moved);
+                self.set_node_next(mp, -1);
                 // SAFETY: the key and value slots of a node of this table; the entry
                 // moved out, so its old slots are deletions (the key is overwritten below).
                 unsafe {
-                    heap.barrier_pre(self.0, &node.val);
-                    heap.barrier_pre(self.0, &node.key);
+                    heap.barrier_pre(self.0, self.node_val_ptr(mp));
+                    heap.barrier_pre(self.0, self.node_key_ptr(mp));
                 }
-                node.val = Value::Nil;
+                self.set_node_val(mp, Value::Nil);
             } else {
-                self.node(free).next = self.node(mp).next;
-                self.node(mp).next = free as i32;
+                self.set_node_next(free, self.node_next(mp));
+                self.set_node_next(mp, free as i32);
                 mp = free;
             }
         }
-        self.node(mp).key = key;
-        Ok(&mut self.node(mp).val as *mut Value)
+        self.set_node_key(mp, key);
+        Ok(self.node_val_ptr(mp))
     }
 
     fn rehash_and_insert<C: Collector<LuaModel>, R: RootStack>(
@@ -695,7 +824,7 @@ impl TableRef {
     }
 
     fn count_array(self, nums: &mut [usize; MAXBITS + 1]) -> usize {
-        let size = self.t().size_array as usize;
+        let size = self.size_array() as usize;
         let mut total = 0;
         let mut i = 1;
         let mut ttlg = 1;
@@ -709,7 +838,7 @@ impl TableRef {
             }
             let mut count = 0;
             while i <= lim {
-                if !self.array_slot(i - 1).is_nil() {
+                if !self.array_get(i - 1).is_nil() {
                     count += 1;
                 }
                 i += 1;
@@ -725,7 +854,7 @@ impl TableRef {
         let mut total = 0;
         let mut ints = 0;
         for i in (0..self.node_count()).rev() {
-            let node = *self.node(i);
+            let node = self.read_node(i);
             if !node.val.is_nil() {
                 ints += count_int(node.key, nums);
                 total += 1;
@@ -752,17 +881,16 @@ impl TableRef {
                 requested: slots.saturating_mul(std::mem::size_of::<Node>()),
             });
         }
-        let old_array = self.t().size_array as usize;
+        let old_array = self.size_array() as usize;
         if array_size > old_array {
-            let t = self.t();
-            if t.array.is_none() && array_size <= t.inline_cap as usize {
+            if self.array_block().is_none() && array_size <= self.inline_cap() as usize {
                 let slots = self.inline_slots();
                 for i in old_array..array_size {
                     // SAFETY: i < inline_cap: a slot of the table object. Nil is no
                     // reference, so the store needs no barrier.
                     unsafe { slots.add(i).write(Value::Nil) };
                 }
-                self.t_mut().size_array = array_size as u32;
+                self.set_size_array(array_size as u32);
             } else {
                 // SAFETY: the current array part (block or inline slots) holds
                 // old_array < array_size initialised values and stays installed in this
@@ -770,11 +898,11 @@ impl TableRef {
                 let block = unsafe {
                     heap.alloc_values_from(self.array_ptr(), old_array, array_size, roots)?
                 };
-                let t = self.t();
-                heap.barrier_pre_ref(self.0, &t.array, t.array);
-                let t = self.t_mut();
-                t.array = Some(block);
-                t.size_array = array_size as u32;
+                // SAFETY: a field of this live table; no reference is made.
+                let slot = unsafe { std::ptr::addr_of!((*self.raw()).array) };
+                heap.barrier_pre_ref(self.0, slot, self.array_block());
+                self.set_array_block(Some(block));
+                self.set_size_array(array_size as u32);
                 // Installing the new block stored a reference into the table; the
                 // allocation may have run an increment that traced the table. Nothing
                 // allocates since the store, so the barrier may follow it, and the
@@ -786,12 +914,7 @@ impl TableRef {
         let old_nodes = self.node_ptr();
         let old_count = self.node_count();
         if hash_size == 0 {
-            let t = self.t();
-            heap.barrier_pre_ref(self.0, &t.node, t.node);
-            let t = self.t_mut();
-            t.node = None;
-            t.log_size_node = 0;
-            t.last_free = 0;
+            self.install_nodes(heap, None, 0);
         } else {
             let log = ceil_log2(hash_size);
             let count = 1usize << log;
@@ -804,17 +927,12 @@ impl TableRef {
                 }
             }
             // After the last allocation of the resize.
-            let t = self.t();
-            heap.barrier_pre_ref(self.0, &t.node, t.node);
-            let t = self.t_mut();
-            t.node = Some(block);
-            t.log_size_node = log as u8;
-            t.last_free = count as u32;
+            self.install_nodes(heap, Some(block), log);
             // As for the array block: the barrier follows the store.
             heap.barrier_store(self.0, block);
         }
         if array_size < old_array {
-            self.t_mut().size_array = array_size as u32;
+            self.set_size_array(array_size as u32);
             for i in array_size..old_array {
                 // SAFETY: the array part's storage (block or inline slots) still holds
                 // old_array values: shrinking keeps it.
@@ -852,37 +970,36 @@ impl TableRef {
     /// (see `part_count`) that holds the entry.
     fn insert_sized(self, key: Value, val: Value) -> usize {
         if let Some(idx) = self.array_index(key) {
-            *self.array_slot(idx) = val;
+            self.array_set(idx, val);
             return idx;
         }
-        let size_array = self.t().size_array as usize;
+        let size_array = self.size_array() as usize;
         if let Some(i) = self.find_node(key) {
-            self.node(i).val = val;
+            self.set_node_val(i, val);
             return size_array + i;
         }
         let mut mp = self.main_position(key);
-        if !self.node(mp).val.is_nil() {
+        if !self.node_val(mp).is_nil() {
             let free = self
                 .free_pos()
                 .expect("a resized table has room for every key");
-            let mut other = self.main_position(self.node(mp).key);
+            let mut other = self.main_position(self.node_key(mp));
             if other != mp {
-                while self.node(other).next != mp as i32 {
-                    other = self.node(other).next as usize;
+                while self.node_next(other) != mp as i32 {
+                    other = self.node_next(other) as usize;
                 }
-                self.node(other).next = free as i32;
-                *self.node(free) = *self.node(mp);
-                self.node(mp).next = -1;
-                self.node(mp).val = Value::Nil;
+                self.set_node_next(other, free as i32);
+                self.write_node(free, self.read_node(mp));
+                self.set_node_next(mp, -1);
+                self.set_node_val(mp, Value::Nil);
             } else {
-                self.node(free).next = self.node(mp).next;
-                self.node(mp).next = free as i32;
+                self.set_node_next(free, self.node_next(mp));
+                self.set_node_next(mp, free as i32);
                 mp = free;
             }
         }
-        let node = self.node(mp);
-        node.key = key;
-        node.val = val;
+        self.set_node_key(mp, key);
+        self.set_node_val(mp, val);
         size_array + mp
     }
 
@@ -903,12 +1020,12 @@ impl TableRef {
 
     /// The border `#t` returns, computed as 5.1's `luaH_getn`.
     pub fn length(self) -> usize {
-        let mut j = self.t().size_array as usize;
-        if j > 0 && self.array_slot(j - 1).is_nil() {
+        let mut j = self.size_array() as usize;
+        if j > 0 && self.array_get(j - 1).is_nil() {
             let mut i = 0;
             while j - i > 1 {
                 let m = (i + j) / 2;
-                if self.array_slot(m - 1).is_nil() {
+                if self.array_get(m - 1).is_nil() {
                     j = m;
                 } else {
                     i = m;
@@ -946,7 +1063,7 @@ impl TableRef {
     /// The entry after `key` in traversal order (`next`); `Err` for a key not in the
     /// table. Assigning to existing keys (or nil) during a traversal keeps the order.
     pub fn next(self, key: Value) -> Result<Option<(Value, Value)>, InvalidKey> {
-        let size_array = self.t().size_array as usize;
+        let size_array = self.size_array() as usize;
         let mut i = match key {
             Value::Nil => 0,
             _ => {
@@ -961,7 +1078,7 @@ impl TableRef {
             }
         };
         while i < size_array {
-            let v = *self.array_slot(i);
+            let v = self.array_get(i);
             if !v.is_nil() {
                 return Ok(Some((Value::Number((i + 1) as f64), v)));
             }
@@ -969,7 +1086,7 @@ impl TableRef {
         }
         let mut n = i - size_array;
         while n < self.node_count() {
-            let node = *self.node(n);
+            let node = self.read_node(n);
             if !node.val.is_nil() {
                 return Ok(Some((node.key, node.val)));
             }
@@ -991,25 +1108,16 @@ impl TableRef {
 
     /// Reports the table's references: metatable, parts, and the live entries.
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        let t = self.t();
-        if let Some(mt) = t.metatable {
+        if let Some(mt) = self.metatable() {
             tracer.mark(mt.0);
         }
-        if let Some(array) = t.array {
+        if let Some(array) = self.array_block() {
             tracer.mark(array);
         }
-        for i in 0..t.size_array as usize {
-            self.array_slot(i).trace(tracer);
-        }
-        if let Some(node) = t.node {
+        self.trace_values(0..self.size_array() as usize, tracer);
+        if let Some(node) = self.node_block() {
             tracer.mark(node);
-            for i in 0..self.node_count() {
-                let n = self.node(i);
-                if !n.val.is_nil() {
-                    n.key.trace(tracer);
-                    n.val.trace(tracer);
-                }
-            }
+            self.trace_nodes(0..self.node_count(), tracer);
         }
     }
 
@@ -1021,23 +1129,22 @@ impl TableRef {
     pub(crate) fn trace_weak<T: Tracer + Liveness>(self, weakness: Weakness, tracer: &mut T) {
         let weak_keys = matches!(weakness, Weakness::WeakKeys | Weakness::WeakKeysAndValues);
         let weak_values = matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues);
-        let t = self.t();
-        if let Some(mt) = t.metatable {
+        if let Some(mt) = self.metatable() {
             tracer.mark(mt.0);
         }
-        if let Some(array) = t.array {
+        if let Some(array) = self.array_block() {
             tracer.mark(array);
         }
-        for i in 0..t.size_array as usize {
-            let v = *self.array_slot(i);
+        for i in 0..self.size_array() as usize {
+            let v = self.array_get(i);
             if !weak_values || !is_weak_ref(v) {
                 v.trace(tracer);
             }
         }
-        if let Some(node) = t.node {
+        if let Some(node) = self.node_block() {
             tracer.mark(node);
             for i in 0..self.node_count() {
-                let n = *self.node(i);
+                let n = self.read_node(i);
                 if n.val.is_nil() {
                     continue;
                 }
@@ -1068,19 +1175,18 @@ impl TableRef {
     pub(crate) fn clear_weak<L: Liveness>(self, weakness: Weakness, liveness: &L) {
         let weak_values = matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues);
         if weak_values {
-            for i in 0..self.t().size_array as usize {
-                let slot = self.array_slot(i);
-                if is_cleared(*slot, false, liveness) {
-                    *slot = Value::Nil;
+            for i in 0..self.size_array() as usize {
+                if is_cleared(self.array_get(i), false, liveness) {
+                    self.array_set(i, Value::Nil);
                 }
             }
         }
         for i in 0..self.node_count() {
-            let n = self.node(i);
+            let n = self.read_node(i);
             if !n.val.is_nil()
                 && (is_cleared(n.key, true, liveness) || is_cleared(n.val, false, liveness))
             {
-                n.val = Value::Nil;
+                self.set_node_val(i, Value::Nil);
             }
         }
     }

@@ -130,11 +130,22 @@ impl ThreadRef {
         self.0.as_ptr() as *mut Thread
     }
 
-    #[inline(always)]
-    fn th<'a>(self) -> &'a mut Thread {
-        // SAFETY: a ThreadRef points at a live, initialised thread (module invariant); the
-        // VM is single-threaded and does not hold two of these references at once.
-        unsafe { &mut *self.raw() }
+    raw_fields! {
+        stack: Option<ObjectRef>, stack_block, set_stack_block;
+        frames: Option<ObjectRef>, frames_block, set_frames_block;
+        open_upvalues: Option<UpvalRef>, open_upvalues_field, set_open_upvalues_field;
+        stack_cap: u32, stack_cap_field, set_stack_cap;
+        top: u32, top_field, set_top_field;
+        frames_cap: u32, frames_cap, set_frames_cap;
+        nframes: u32, nframes_field, set_nframes;
+        base_ccalls: u32, base_ccalls_field, set_base_ccalls_field;
+        clean_from: u32, clean_from, set_clean_from;
+        status: Status, status_field, set_status_field;
+        hook: Value, hook_field, set_hook_field;
+        hook_mask: u8, hook_mask_field, set_hook_mask;
+        allow_hook: bool, allow_hook_field, set_allow_hook_field;
+        base_hook_count: u32, base_hook_count_field, set_base_hook_count;
+        hook_count: u32, hook_count, set_hook_count;
     }
 
     /// A new thread with an empty stack and no frames.
@@ -176,7 +187,7 @@ impl ThreadRef {
     #[inline(always)]
     pub fn stack_ptr(self) -> *mut Value {
         // SAFETY: `new` installs the stack block before returning the thread.
-        unsafe { self.th().stack.unwrap_unchecked().as_ptr() as *mut Value }
+        unsafe { self.stack_block().unwrap_unchecked().as_ptr() as *mut Value }
     }
 
     /// The address of stack slot `index` (below the capacity).
@@ -220,13 +231,13 @@ impl ThreadRef {
     /// Number of stack slots.
     #[inline(always)]
     pub fn stack_cap(self) -> usize {
-        self.th().stack_cap as usize
+        self.stack_cap_field() as usize
     }
 
     /// The first free slot (meaningful in native frames and after multiple results).
     #[inline(always)]
     pub fn top(self) -> usize {
-        self.th().top as usize
+        self.top_field() as usize
     }
 
     /// Moves `top`. The slots below it hold safe values (module invariant) but not
@@ -234,16 +245,15 @@ impl ThreadRef {
     #[inline(always)]
     pub fn set_top(self, top: usize) {
         debug_assert!(top <= self.stack_cap());
-        self.th().top = top as u32;
+        self.set_top_field(top as u32);
         self.raise_clean_from(top);
     }
 
     /// Records that slots below `end` may be written (see the module invariant).
     #[inline(always)]
     fn raise_clean_from(self, end: usize) {
-        let th = self.th();
-        if end as u32 > th.clean_from {
-            th.clean_from = end as u32;
+        if end as u32 > self.clean_from() {
+            self.set_clean_from(end as u32);
         }
     }
 
@@ -271,10 +281,9 @@ impl ThreadRef {
         let new = block.as_ptr() as *mut Value;
         // Not needed for a stack (see the module docs), but cheap on this rare path.
         heap.barrier(self.0);
-        let th = self.th();
-        th.stack = Some(block);
-        th.stack_cap = cap as u32;
-        let mut uv = th.open_upvalues;
+        self.set_stack_block(Some(block));
+        self.set_stack_cap(cap as u32);
+        let mut uv = self.open_upvalues();
         while let Some(u) = uv {
             // SAFETY: `u` is an open upvalue of this thread and `new` its new stack block,
             // which holds every slot the old one did.
@@ -287,44 +296,52 @@ impl ThreadRef {
     /// Number of frames.
     #[inline(always)]
     pub fn nframes(self) -> usize {
-        self.th().nframes as usize
+        self.nframes_field() as usize
     }
 
-    /// Frame `i` (0 is the bottom).
+    /// The address of frame `i`, which must be below `nframes`.
     #[inline(always)]
-    pub fn frame(self, i: usize) -> &'static mut Frame {
-        let th = self.th();
-        assert!(i < th.nframes as usize);
+    fn frame_ptr(self, i: usize) -> *mut Frame {
+        debug_assert!(i < self.nframes());
         // SAFETY: `new` installs the frames block before returning the thread, so it is
-        // never absent afterwards; i < nframes <= frames_cap, inside the block; the
-        // reference is used before any frame push can move the block.
-        unsafe {
-            let frames = th.frames.unwrap_unchecked();
-            &mut *(frames.as_ptr() as *mut Frame).add(i)
-        }
+        // never absent afterwards; i < nframes <= frames_cap, inside the block.
+        unsafe { (self.frames_block().unwrap_unchecked().as_ptr() as *mut Frame).add(i) }
     }
 
-    /// The innermost frame, for the interpreter's hot paths.
+    /// Frame `i` (0 is the bottom), copied out.
+    #[inline(always)]
+    pub fn frame(self, i: usize) -> Frame {
+        assert!(i < self.nframes());
+        // SAFETY: an initialised frame of this live thread.
+        unsafe { self.frame_ptr(i).read() }
+    }
+
+    /// The innermost frame's address, for the interpreter's hot paths, which read and
+    /// write its fields through it. It is valid until a frame is pushed (which may move
+    /// the frame block) or the thread dies; it is a raw pointer, so holding it past that
+    /// is the caller's `unsafe` to answer for.
     ///
     /// # Safety
     /// The thread must have at least one frame.
     #[inline(always)]
-    pub unsafe fn top_frame_unchecked(self) -> &'static mut Frame {
-        let th = self.th();
-        debug_assert!(th.nframes > 0);
-        // SAFETY: as in `frame`, with nframes > 0 guaranteed by the caller.
-        unsafe {
-            let frames = th.frames.unwrap_unchecked();
-            &mut *(frames.as_ptr() as *mut Frame).add(th.nframes as usize - 1)
-        }
+    pub unsafe fn top_frame_unchecked(self) -> *mut Frame {
+        self.frame_ptr(self.nframes() - 1)
     }
 
-    /// The innermost frame.
+    /// The innermost frame, copied out.
     #[inline(always)]
-    pub fn current_frame(self) -> &'static mut Frame {
+    pub fn current_frame(self) -> Frame {
         assert!(self.nframes() > 0);
-        // SAFETY: there is a frame.
-        unsafe { self.top_frame_unchecked() }
+        // SAFETY: the innermost frame of this live thread, initialised.
+        unsafe { self.frame_ptr(self.nframes() - 1).read() }
+    }
+
+    /// Replaces the innermost frame.
+    #[inline(always)]
+    pub fn set_current_frame(self, frame: Frame) {
+        assert!(self.nframes() > 0);
+        // SAFETY: an initialised frame of this live thread; frames are plain data.
+        unsafe { self.frame_ptr(self.nframes() - 1).write(frame) }
     }
 
     fn grow_frames<C: Collector<LuaModel>, R: RootStack>(
@@ -336,19 +353,18 @@ impl ThreadRef {
         let block = heap.alloc_leaf(cap * std::mem::size_of::<Frame>(), roots)?;
         // As in `ensure_stack`: not needed for a stack, cheap on this rare path.
         heap.barrier(self.0);
-        let th = self.th();
-        if let Some(old) = th.frames {
+        if let Some(old) = self.frames_block() {
             // SAFETY: the old block holds nframes <= cap frames; the new one is fresh.
             unsafe {
                 std::ptr::copy_nonoverlapping(
                     old.as_ptr() as *const Frame,
                     block.as_ptr() as *mut Frame,
-                    th.nframes as usize,
+                    self.nframes(),
                 );
             }
         }
-        th.frames = Some(block);
-        th.frames_cap = cap as u32;
+        self.set_frames_block(Some(block));
+        self.set_frames_cap(cap as u32);
         Ok(())
     }
 
@@ -360,64 +376,63 @@ impl ThreadRef {
         roots: &mut R,
         frame: Frame,
     ) -> Result<(), OutOfMemory> {
-        if self.th().nframes == self.th().frames_cap {
-            let cap = self.th().frames_cap as usize * 2;
+        if self.nframes_field() == self.frames_cap() {
+            let cap = self.frames_cap() as usize * 2;
             self.grow_frames(heap, roots, cap)?;
         }
-        let th = self.th();
-        th.nframes += 1;
-        // SAFETY: the frame was just counted.
-        unsafe { *self.top_frame_unchecked() = frame };
+        let n = self.nframes_field();
+        self.set_nframes(n + 1);
+        // SAFETY: frame n is inside the frame block (n < frames_cap), just counted.
+        unsafe { self.frame_ptr(n as usize).write(frame) };
         Ok(())
     }
 
     /// Pops the innermost frame.
     #[inline(always)]
     pub fn pop_frame(self) {
-        self.th().nframes -= 1;
+        self.set_nframes(self.nframes_field() - 1);
     }
 
     /// Drops frames down to `n`.
     pub fn truncate_frames(self, n: usize) {
-        let th = self.th();
-        th.nframes = th.nframes.min(n as u32);
+        self.set_nframes(self.nframes_field().min(n as u32));
     }
 
     /// The coroutine status.
     pub fn status(self) -> Status {
-        self.th().status
+        self.status_field()
     }
 
     /// Sets the coroutine status.
     pub fn set_status(self, status: Status) {
-        self.th().status = status;
+        self.set_status_field(status);
     }
 
     /// The VM's native-call depth when this coroutine was last resumed: a yield is only
     /// possible when no native call is pending above that.
     pub fn base_ccalls(self) -> u32 {
-        self.th().base_ccalls
+        self.base_ccalls_field()
     }
 
     /// Records the native-call depth at resume.
     pub fn set_base_ccalls(self, n: u32) {
-        self.th().base_ccalls = n;
+        self.set_base_ccalls_field(n);
     }
 
     /// The hook function, nil when none.
     pub fn hook(self) -> Value {
-        self.th().hook
+        self.hook_field()
     }
 
     /// Which events call the hook (`HOOK_*` bits); 0 when there is no hook.
     #[inline(always)]
     pub fn hook_mask(self) -> u8 {
-        self.th().hook_mask
+        self.hook_mask_field()
     }
 
     /// Instructions between count events (0: no count events).
     pub fn base_hook_count(self) -> u32 {
-        self.th().base_hook_count
+        self.base_hook_count_field()
     }
 
     /// Installs a hook (5.1's `lua_sethook`, and `ldblib`'s record of the function):
@@ -433,41 +448,40 @@ impl ThreadRef {
     ) {
         let mask = if hook.is_nil() { 0 } else { mask };
         heap.barrier(self.0);
-        let th = self.th();
-        th.hook = hook;
-        th.hook_mask = mask;
-        th.base_hook_count = count;
-        th.hook_count = count;
+        self.set_hook_field(hook);
+        self.set_hook_mask(mask);
+        self.set_base_hook_count(count);
+        self.set_hook_count(count);
     }
 
     /// Counts one instruction for the count hook; true when a count event is due (and
     /// the count starts again).
     #[inline(always)]
     pub fn tick_hook_count(self) -> bool {
-        let th = self.th();
-        th.hook_count = th.hook_count.wrapping_sub(1);
-        if th.hook_count == 0 {
-            th.hook_count = th.base_hook_count;
+        let count = self.hook_count().wrapping_sub(1);
+        if count == 0 {
+            self.set_hook_count(self.base_hook_count_field());
             true
         } else {
+            self.set_hook_count(count);
             false
         }
     }
 
     /// Whether hooks may run now (none is running on this thread).
     pub fn allow_hook(self) -> bool {
-        self.th().allow_hook
+        self.allow_hook_field()
     }
 
     /// Blocks (`false`) or allows hooks again.
     pub fn set_allow_hook(self, allow: bool) {
-        self.th().allow_hook = allow;
+        self.set_allow_hook_field(allow);
     }
 
     /// The head of the open-upvalue list (highest slot first).
     #[inline(always)]
     pub fn open_upvalues(self) -> Option<UpvalRef> {
-        self.th().open_upvalues
+        self.open_upvalues_field()
     }
 
     /// Replaces the head of the open-upvalue list.
@@ -478,7 +492,7 @@ impl ThreadRef {
         head: Option<UpvalRef>,
     ) {
         heap.barrier(self.0);
-        self.th().open_upvalues = head;
+        self.set_open_upvalues_field(head);
     }
 
     /// The traced extent of the stack (see the module invariant).
@@ -508,8 +522,7 @@ impl ThreadRef {
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        let th = self.th();
-        if let Some(stack) = th.stack {
+        if let Some(stack) = self.stack_block() {
             tracer.mark(stack);
             let base = stack.as_ptr() as *mut Value;
             let live = self.live_limit();
@@ -518,20 +531,22 @@ impl ThreadRef {
                 unsafe { (*base.add(i)).trace(tracer) };
             }
             let extent = self.extent();
-            let clean_from = (th.clean_from as usize).max(extent).min(self.stack_cap());
+            let clean_from = (self.clean_from() as usize)
+                .max(extent)
+                .min(self.stack_cap());
             for i in live..clean_from {
                 // SAFETY: i is below the capacity; the thread is traced by one marker,
                 // and its dead slots are nobody else's.
                 unsafe { Value::write_nil(base.add(i)) };
             }
-            self.th().clean_from = extent.max(live) as u32;
+            self.set_clean_from(extent.max(live) as u32);
         }
-        if let Some(frames) = th.frames {
+        if let Some(frames) = self.frames_block() {
             tracer.mark(frames);
         }
-        if let Some(uv) = th.open_upvalues {
+        if let Some(uv) = self.open_upvalues() {
             tracer.mark(uv.0);
         }
-        th.hook.trace(tracer);
+        self.hook().trace(tracer);
     }
 }

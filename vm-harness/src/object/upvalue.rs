@@ -155,13 +155,17 @@ impl UpvalRef {
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        // SAFETY: a live upvalue being traced.
-        let uv = unsafe { &*self.raw() };
-        match uv.thread {
+        let uv = self.raw();
+        // SAFETY: a live upvalue being traced; its fields are read as places, with no
+        // reference to them.
+        let thread = unsafe { (*uv).thread };
+        match thread {
             Some(thread) => tracer.mark(thread.0),
-            None => uv.closed.trace(tracer),
+            // SAFETY: as above.
+            None => unsafe { (*uv).closed }.trace(tracer),
         }
-        if let Some(next) = uv.next {
+        // SAFETY: as above.
+        if let Some(next) = unsafe { (*uv).next } {
             tracer.mark(next.0);
         }
     }

@@ -355,8 +355,8 @@ fn format<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
     let values: Vec<Value> = (1..args.n).map(|i| vm.arg(args, i)).collect();
     let fargs: Vec<FormatArg> = values
         .iter()
-        .map(|v| match *v {
-            Value::Number(n) => FormatArg::Number(n),
+        .map(|v| match v {
+            Value::Number(n) => FormatArg::Number(*n),
             Value::String(s) => FormatArg::String(s.as_bytes()),
             other => FormatArg::Other(other.type_name()),
         })

@@ -89,10 +89,8 @@ fn remove<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize
 }
 
 fn concat<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
-    let sep = match vm.opt_str(args, 2)? {
-        Some(s) => s.as_bytes(),
-        None => b"",
-    };
+    let sep_str = vm.opt_str(args, 2)?;
+    let sep = sep_str.as_ref().map_or(&b""[..], |s| s.as_bytes());
     let t = vm.check_table(args, 1)?;
     let first = vm.opt_int(args, 3, 1)?;
     let last = if vm.arg(args, 3).is_nil() {

@@ -194,10 +194,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
     #[cold]
     #[inline(never)]
     pub(crate) fn tail_call_hooked(&mut self, func: usize) -> LuaResult<()> {
-        let caller = *self.roots.thread.current_frame();
+        let caller = self.roots.thread.current_frame();
         self.precall(func, caller.nresults)?;
         let th = self.roots.thread;
-        let mut callee = *th.current_frame();
+        let mut callee = th.current_frame();
         let dst = caller.func as usize;
         let delta = func - dst;
         for slot in func..callee.top as usize {
@@ -208,7 +208,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         callee.top -= delta as u32;
         callee.tailcalls = caller.tailcalls.saturating_add(1);
         th.pop_frame();
-        *th.current_frame() = callee;
+        th.set_current_frame(callee);
         th.set_top(callee.top as usize);
         Ok(())
     }
@@ -271,7 +271,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
     #[inline]
     pub(crate) fn poscall(&mut self, first: usize, n: usize) {
         let th = self.roots.thread;
-        let frame = *th.current_frame();
+        let frame = th.current_frame();
         th.pop_frame();
         let res = frame.func as usize;
         let stack = th.stack_ptr();

@@ -80,11 +80,13 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
         self.run_hook(HookEvent::Return, None)?;
         loop {
-            let frame = self.roots.thread.current_frame();
+            let th = self.roots.thread;
+            let mut frame = th.current_frame();
             if !frame.is_lua || frame.tailcalls == 0 {
                 return Ok(());
             }
             frame.tailcalls -= 1;
+            th.set_current_frame(frame);
             self.run_hook(HookEvent::TailReturn, None)?;
         }
     }
@@ -98,7 +100,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
     pub(crate) fn hook_instruction(&mut self, old_pc: usize, pc: usize) -> LuaResult<()> {
         let th = self.roots.thread;
         let mask = th.hook_mask();
-        th.current_frame().pc = pc as u32;
+        let mut frame = th.current_frame();
+        frame.pc = pc as u32;
+        th.set_current_frame(frame);
         if mask & crate::object::thread::HOOK_COUNT != 0 && th.tick_hook_count() {
             self.run_hook(HookEvent::Count, None)?;
         }

@@ -557,7 +557,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(dst + n);
                             th.pop_frame();
                             self.precall(dst, cur.nresults)?;
-                            th.current_frame().tailcalls = cur.tailcalls.saturating_add(1);
+                            let mut callee = th.current_frame();
+                            callee.tailcalls = cur.tailcalls.saturating_add(1);
+                            th.set_current_frame(callee);
                             continue 'frame;
                         }
                         match self.precall(f, -1)? {

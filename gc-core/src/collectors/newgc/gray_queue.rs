@@ -18,7 +18,7 @@
 use std::collections::BinaryHeap;
 
 use crate::footprint::vec_bytes;
-use crate::heap::arena::{cell_of, is_huge, Arena, CELL_SHIFT};
+use crate::heap::arena::{cell_of, is_huge, Arena};
 use crate::object_model::ObjectRef;
 
 /// One unit of marking work.
@@ -35,8 +35,8 @@ pub(super) enum Gray {
 pub(super) struct GrayQueue {
     /// Per arena (by index in the object space): cell indices of gray objects.
     stacks: Vec<Vec<u16>>,
-    /// Per arena: its base address, to turn cell indices back into addresses.
-    bases: Vec<usize>,
+    /// Per arena: the arena, to turn cell indices back into references.
+    arenas: Vec<Option<Arena>>,
     /// Arenas by gray-stack size when queued: (size, arena index).
     queue: BinaryHeap<(u32, u32)>,
     /// Huge objects.
@@ -71,9 +71,9 @@ impl GrayQueue {
         let index = unsafe { arena.header() }.index as usize;
         if index >= self.stacks.len() {
             self.stacks.resize_with(index + 1, Vec::new);
-            self.bases.resize(index + 1, 0);
+            self.arenas.resize(index + 1, None);
         }
-        self.bases[index] = arena.base();
+        self.arenas[index] = Some(arena);
         let stack = &mut self.stacks[index];
         stack.push(cell_of(addr) as u16);
         let len = stack.len();
@@ -102,7 +102,7 @@ impl GrayQueue {
         let stacks: u64 = self.stacks.iter().map(vec_bytes).sum();
         stacks
             + vec_bytes(&self.stacks)
-            + vec_bytes(&self.bases)
+            + vec_bytes(&self.arenas)
             + (self.queue.capacity() * std::mem::size_of::<(u32, u32)>()) as u64
             + vec_bytes(&self.huge)
             + vec_bytes(&self.chunks)
@@ -124,9 +124,12 @@ impl GrayQueue {
                 if let Some(cell) = stack.pop() {
                     self.len -= 1;
                     self.non_empty_stacks -= usize::from(stack.is_empty());
-                    let addr = self.bases[index] + ((cell as usize) << CELL_SHIFT);
-                    // SAFETY: a data cell of a live arena is never at address 0.
-                    let obj = unsafe { ObjectRef::from_ptr(addr as *mut u8).unwrap_unchecked() };
+                    // SAFETY: a non-empty stack's arena is recorded, and the cell it
+                    // holds is a live object block of it (never at address 0).
+                    let obj = unsafe {
+                        let arena = self.arenas[index].unwrap_unchecked();
+                        ObjectRef::from_ptr(arena.cell_ptr(usize::from(cell))).unwrap_unchecked()
+                    };
                     return Some(Gray::Object(obj));
                 }
                 self.current = None;
@@ -167,11 +170,13 @@ impl GrayQueue {
         let arena_objects = self
             .stacks
             .iter()
-            .zip(&self.bases)
-            .flat_map(|(stack, &base)| {
+            .zip(&self.arenas)
+            .filter_map(|(stack, arena)| Some((stack, (*arena)?)))
+            .flat_map(|(stack, arena)| {
                 stack.iter().map(move |&cell| {
-                    let addr = base + ((cell as usize) << CELL_SHIFT);
-                    ObjectRef::from_ptr(addr as *mut u8).expect("arena cells are not null")
+                    // SAFETY: the cells on an arena's stack are live object blocks of it.
+                    unsafe { ObjectRef::from_ptr(arena.cell_ptr(usize::from(cell))) }
+                        .expect("arena cells are not null")
                 })
             });
         arena_objects

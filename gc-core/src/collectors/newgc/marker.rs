@@ -396,7 +396,7 @@ mod tests {
         {
             let mut tracer = marking.tracer(&heap);
             for node in &nodes {
-                tracer.mark(node.0);
+                tracer.mark(node.obj());
             }
         }
         let queued = marking.gray.objects().count();

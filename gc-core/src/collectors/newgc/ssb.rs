@@ -99,7 +99,10 @@ mod tests {
     use super::*;
 
     fn obj(i: usize) -> ObjectRef {
-        ObjectRef::from_ptr(((i + 1) * 16) as *mut u8).expect("not null")
+        // SAFETY: the SSB only stores and returns these references as identities: they
+        // are never dereferenced nor handed to a collector.
+        unsafe { ObjectRef::from_ptr(std::ptr::without_provenance_mut((i + 1) * 16)) }
+            .expect("not null")
     }
 
     /// Entries come back newest first, in batches across segment boundaries, each once;

@@ -426,7 +426,7 @@ impl ArenaSpace {
                 starts &= starts - 1;
                 let end = block_end(cell);
                 // SAFETY: an allocated block of an object arena starts with a header.
-                let cells = unsafe { &*(arena.cell_addr(cell) as *const GcHeader) }.cells();
+                let cells = unsafe { &*arena.cell_ptr(cell).cast::<GcHeader>() }.cells();
                 if cells as usize != end - cell {
                     fail!(
                         "object at {:#x}: header says {cells} cells, bitmap {}",
