@@ -1,16 +1,23 @@
 //! Parallel marking of the arena heap: the driver of [`crate::parallel::mark`] (work
 //! stealing, surplus sharing, big objects in chunks; loom-checked there) over the heap's
 //! mark bits, claimed with `fetch_or` ([`claim_bit`]), and the VM's object model.
+//!
+//! Two uses: a full marking ([`drain_in_parallel`]), which runs until nothing is gray,
+//! and an incremental step's share of marking ([`mark_step_in_parallel`]), bounded by
+//! the step's budget and deadline, which follows incremental marking's rules (see
+//! [`StepRules`]) and hands back what it did not trace.
 
 use std::marker::PhantomData;
 use std::ops::Range;
 
 use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
-use crate::mark::reach::{reach, trace_gray, MarkingTracer, Reached};
+use crate::mark::reach::{cut_at_bump_cursor, reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
-use crate::parallel::mark::{mark_pool, Claim, MarkGraph, MarkWorker};
+use crate::parallel::mark::{
+    mark_pool, Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem,
+};
 use crate::parallel::{claim_bit, Prefetch, WorkerThreads};
 use crate::sync::deque::Worker;
 
@@ -43,17 +50,53 @@ impl Prefetch for MarkRef {
     }
 }
 
+/// What incremental marking does differently from a full marking (newgc's `marker`
+/// module keeps the same rules on one thread):
+/// - a traced object turns black (gray bit clear) before it is traced, so a store into it
+///   during a later step takes the barrier; a stack stays gray, is traced whole and is
+///   noted (the atomic phase traces every stack again);
+/// - a leaf block's size is cut at the leaf space's bump cursor: the bitmap reads the
+///   last leaf before the unallocated bump region as running to the region's end.
+#[derive(Copy, Clone)]
+pub(crate) struct StepRules {
+    /// Where the leaf space's bump region is unallocated from.
+    pub leaf_bump_cursor: usize,
+}
+
+/// What tracing notes about an object for later.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Noted {
+    /// A weak object, to revisit (ephemerons) and clear.
+    Weak(Weakness),
+    /// A stack (incremental marking only), to trace again in the atomic phase.
+    Stack,
+}
+
 /// The arena heap with the object model `M`, as the parallel driver marks it.
 struct HeapGraph<'a, M> {
     large_objects: &'a LargeObjectSpace,
+    /// Incremental marking's rules; `None` for a full marking.
+    step: Option<StepRules>,
     model: PhantomData<fn() -> M>,
+}
+
+impl<M: ObjectModel> HeapGraph<'_, M> {
+    /// Whether `obj` is a stack that incremental marking keeps gray.
+    ///
+    /// # Safety
+    /// `obj` is a reached object of this heap.
+    #[inline(always)]
+    unsafe fn is_step_stack(&self, obj: MarkRef) -> bool {
+        // SAFETY: per the caller.
+        self.step.is_some() && unsafe { M::is_stack(obj.0) }
+    }
 }
 
 // SAFETY: `claim` claims arena mark bits with `fetch_or` (`claim_bit`) and huge blocks'
 // marks with an atomic swap: one winner each.
 unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     type Obj = MarkRef;
-    type Weak = (MarkRef, Weakness);
+    type Note = (MarkRef, Noted);
     const PARTS_PER_CHUNK: usize = PARTS_PER_CHUNK;
     const BATCH: usize = BATCH;
 
@@ -61,16 +104,30 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     fn claim(&self, obj: MarkRef) -> Claim {
         match reach(self.large_objects, obj.0, claim_bit) {
             Reached::Already => Claim::Already,
-            Reached::Leaf(bytes) => Claim::Leaf(bytes),
+            Reached::Leaf(bytes) => Claim::Leaf(match self.step {
+                Some(rules) => cut_at_bump_cursor(obj.0, bytes, rules.leaf_bump_cursor),
+                None => bytes,
+            }),
             Reached::Object(bytes) => Claim::Object(bytes),
         }
     }
 
     #[inline(always)]
+    unsafe fn begin_trace(&self, obj: MarkRef) {
+        if self.step.is_some() {
+            // SAFETY: claimed objects are live and initialised; this worker alone traces
+            // it, so it alone writes its header now.
+            unsafe { obj.0.header().set_gray(self.is_step_stack(obj)) };
+        }
+    }
+
+    #[inline(always)]
     unsafe fn strong_parts(&self, obj: MarkRef) -> Option<usize> {
-        let obj = obj.0;
         // SAFETY: claimed objects are live and initialised; this worker alone traces it.
-        unsafe { (M::weakness(obj) == Weakness::Strong).then(|| M::part_count(obj)) }
+        unsafe {
+            let strong = M::weakness(obj.0) == Weakness::Strong && !self.is_step_stack(obj);
+            strong.then(|| M::part_count(obj.0))
+        }
     }
 
     #[inline(always)]
@@ -82,7 +139,12 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     #[inline(always)]
     unsafe fn trace(&self, obj: MarkRef, worker: &mut MarkWorker<'_, Self>) -> u64 {
         // SAFETY: as above.
-        unsafe { trace_gray::<M, _>(obj.0, worker) }
+        unsafe {
+            if self.is_step_stack(obj) {
+                worker.record((obj, Noted::Stack));
+            }
+            trace_gray::<M, _>(obj.0, worker)
+        }
     }
 
     #[inline(always)]
@@ -112,7 +174,7 @@ impl<M: ObjectModel> Liveness for MarkWorker<'_, HeapGraph<'_, M>> {
 
 impl<M: ObjectModel> MarkingTracer for MarkWorker<'_, HeapGraph<'_, M>> {
     fn record_weak(&mut self, obj: ObjectRef, weakness: Weakness) {
-        MarkWorker::record_weak(self, (MarkRef(obj), weakness));
+        self.record((MarkRef(obj), Noted::Weak(weakness)));
     }
 }
 
@@ -125,6 +187,7 @@ pub(crate) fn drain_in_parallel<M: ObjectModel>(
 ) -> (MarkOutcome, Vec<(ObjectRef, Weakness)>) {
     let graph = HeapGraph::<M> {
         large_objects,
+        step: None,
         model: PhantomData,
     };
     let deques: Vec<Worker<_>> = (0..workers.count()).map(|_| Worker::new_lifo()).collect();
@@ -134,17 +197,98 @@ pub(crate) fn drain_in_parallel<M: ObjectModel>(
     let per_worker = workers.run(deques, |me, local| {
         MarkWorker::new(&graph, &local).run(&pool, me)
     });
-    per_worker
-        .into_iter()
-        .fold(Default::default(), |(mut total, mut weak), marked| {
-            total.live_bytes += marked.live_bytes;
-            total.live_objects += marked.live_objects;
-            weak.extend(
-                marked
-                    .weak
-                    .into_iter()
-                    .map(|(obj, weakness)| (obj.0, weakness)),
-            );
-            (total, weak)
-        })
+    let mut total = MarkOutcome::default();
+    let mut weak = Vec::new();
+    for marked in per_worker {
+        total.live_bytes += marked.live_bytes;
+        total.live_objects += marked.live_objects;
+        weak.extend(
+            marked
+                .notes
+                .into_iter()
+                .filter_map(|(obj, noted)| match noted {
+                    Noted::Weak(weakness) => Some((obj.0, weakness)),
+                    Noted::Stack => None,
+                }),
+        );
+    }
+    (total, weak)
+}
+
+/// What the helpers of a step did.
+pub(crate) struct StepMarked {
+    /// What they reached.
+    pub outcome: MarkOutcome,
+    /// Their work, weighed by the step's budget.
+    pub work: u64,
+    /// The weak objects and stacks they traced.
+    pub notes: Vec<(ObjectRef, Noted)>,
+    /// What they did not trace before the budget ran out: reached objects, and part
+    /// ranges of objects traced in chunks.
+    pub unfinished: Vec<WorkItem<ObjectRef>>,
+}
+
+/// Marks from `objects` (reached, untraced, each once) and the part ranges `parts` of
+/// objects traced in chunks, on `workers`, by incremental marking's `rules`, until
+/// `budget` is spent or nothing is left.
+pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
+    large_objects: &LargeObjectSpace,
+    rules: StepRules,
+    objects: &[ObjectRef],
+    parts: &[(ObjectRef, Range<usize>)],
+    budget: &StepBudget,
+    workers: &WorkerThreads,
+) -> StepMarked {
+    let graph = HeapGraph::<M> {
+        large_objects,
+        step: Some(rules),
+        model: PhantomData,
+    };
+    let deques: Vec<Worker<_>> = (0..workers.count()).map(|_| Worker::new_lifo()).collect();
+    let objects: Vec<MarkRef> = objects.iter().copied().map(MarkRef).collect();
+    let pool = mark_pool::<HeapGraph<M>>(&deques, &objects);
+    for (obj, range) in parts {
+        for start in range.clone().step_by(PARTS_PER_CHUNK) {
+            let end = (start + PARTS_PER_CHUNK).min(range.end);
+            let obj = MarkRef(*obj);
+            pool.inject(WorkItem::Parts { obj, start, end });
+        }
+    }
+    // The pool's scope ends after every worker has: their marks are visible afterwards.
+    let per_worker = workers.run(deques, |me, local| {
+        MarkWorker::bounded(&graph, &local, budget).run(&pool, me)
+    });
+    let mut step = StepMarked {
+        outcome: MarkOutcome::default(),
+        work: 0,
+        notes: Vec::new(),
+        unfinished: Vec::new(),
+    };
+    for marked in per_worker {
+        step.outcome.live_bytes += marked.live_bytes;
+        step.outcome.live_objects += marked.live_objects;
+        step.work += budget.work(&marked);
+        let Marked {
+            notes, unfinished, ..
+        } = marked;
+        step.notes
+            .extend(notes.into_iter().map(|(obj, noted)| (obj.0, noted)));
+        step.unfinished
+            .extend(unfinished.into_iter().map(unwrap_item));
+    }
+    step.unfinished
+        .extend(pool.leftovers().into_iter().map(unwrap_item));
+    step
+}
+
+/// A work item with plain references again, for the thread that hands it on.
+fn unwrap_item(item: WorkItem<MarkRef>) -> WorkItem<ObjectRef> {
+    match item {
+        WorkItem::Batch(objects) => WorkItem::Batch(objects.into_iter().map(|o| o.0).collect()),
+        WorkItem::Parts { obj, start, end } => WorkItem::Parts {
+            obj: obj.0,
+            start,
+            end,
+        },
+    }
 }

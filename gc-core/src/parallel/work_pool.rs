@@ -10,15 +10,20 @@
 //! idle, no queue holds work and none can get any: the phase is over, and every worker
 //! sees it. A worker that saw work and went back may find it already taken; it then counts
 //! itself idle again, so the count can only reach the total when all are truly idle.
+//!
+//! A bounded phase (an incremental step's marking) may also end early: once
+//! [`WorkPool::stop`] is called, workers take no more work and return, leaving what they
+//! hold and what the queues hold for the caller (see [`WorkPool::leftovers`]).
 
 use crate::sync::deque::{Injector, Steal, Stealer, Worker};
-use crate::sync::{spin_loop, AtomicUsize, Backoff, Ordering};
+use crate::sync::{spin_loop, AtomicBool, AtomicUsize, Backoff, Ordering};
 
 /// The shared side of a set of workers.
 pub struct WorkPool<T> {
     injector: Injector<T>,
     stealers: Vec<Stealer<T>>,
     idle: AtomicUsize,
+    stopped: AtomicBool,
 }
 
 impl<T> WorkPool<T> {
@@ -28,6 +33,7 @@ impl<T> WorkPool<T> {
             injector: Injector::new(),
             stealers: workers.iter().map(Worker::stealer).collect(),
             idle: AtomicUsize::new(0),
+            stopped: AtomicBool::new(false),
         }
     }
 
@@ -36,17 +42,46 @@ impl<T> WorkPool<T> {
         self.injector.push(item);
     }
 
-    /// Runs worker `me` with deque `local` until the phase is over. `process` handles one
-    /// item and pushes any new work onto the deque it is given.
+    /// Runs worker `me` with deque `local` until the phase is over or stopped. `process`
+    /// handles one item and pushes any new work onto the deque it is given.
     pub fn run(&self, me: usize, local: &Worker<T>, mut process: impl FnMut(T, &Worker<T>)) {
         loop {
-            while let Some(item) = self.find_work(me, local) {
+            while !self.is_stopped() {
+                let Some(item) = self.find_work(me, local) else {
+                    break;
+                };
                 process(item, local);
             }
             if self.wait_for_work_or_end(me) {
                 return;
             }
         }
+    }
+
+    /// Ends the phase early: every worker returns after the item it is processing, with
+    /// its deque as it is. Relaxed: the caller reads what they left only after joining
+    /// them.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`WorkPool::stop`] was called.
+    #[inline]
+    pub fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::Relaxed)
+    }
+
+    /// The items still in the shared injector, once every worker has returned (each
+    /// worker empties its own deque itself).
+    pub fn leftovers(&self) -> Vec<T> {
+        std::iter::from_fn(|| loop {
+            match self.injector.steal() {
+                Steal::Success(item) => return Some(item),
+                Steal::Retry => spin_loop(),
+                Steal::Empty => return None,
+            }
+        })
+        .collect()
     }
 
     /// One item for worker `me`: from its own deque, else the injector, else another
@@ -82,14 +117,14 @@ impl<T> WorkPool<T> {
             .map(|(_, stealer)| stealer)
     }
 
-    /// Counts worker `me` idle; returns true when all are idle (the phase is over), false
-    /// when work appeared elsewhere (the worker is counted busy again). Its own deque is
-    /// empty and only it could fill it, so it is not checked.
+    /// Counts worker `me` idle; returns true when all are idle (the phase is over) or the
+    /// pool is stopped, false when work appeared elsewhere (the worker is counted busy
+    /// again). Its own deque is empty and only it could fill it, so it is not checked.
     fn wait_for_work_or_end(&self, me: usize) -> bool {
         self.idle.fetch_add(1, Ordering::SeqCst);
         let backoff = Backoff::new();
         loop {
-            if self.idle.load(Ordering::SeqCst) == self.stealers.len() {
+            if self.idle.load(Ordering::SeqCst) == self.stealers.len() || self.is_stopped() {
                 return true;
             }
             if !self.injector.is_empty() || self.others(me).any(|s| !s.is_empty()) {

@@ -181,8 +181,7 @@ impl State {
             self.barrier.shade.clear();
             self.pacing.work_done += recorded;
             loop {
-                let mut tracer = self.marking.tracer(heap);
-                let work = tracer.drain_until::<M>(budget, deadline);
+                let work = self.marking.drain_step::<M>(heap, budget, deadline);
                 self.pacing.work_done += work;
                 budget = budget.saturating_sub(work);
                 if !self.marking.gray.is_empty() {
