@@ -28,11 +28,13 @@ pub struct HeapConfig {
     /// Heaps smaller than this (arenas plus huge blocks) are marked and swept by one
     /// thread: starting threads would cost more than they save.
     pub parallel_min_bytes: usize,
-    /// Gray objects that must wait before an incremental step of newgc has the worker
-    /// threads mark with it (on heaps of at least `parallel_min_bytes`): fewer are less
-    /// tracing than waking the threads costs. Tests set it to 1, to have helpers mark
-    /// the small heaps they check. Default: [`DEFAULT_STEP_HELPERS_MIN_GRAY`].
-    pub step_helpers_min_gray: usize,
+    /// The marking work (newgc's units: bytes reached plus references and parts
+    /// scanned) that an incremental step, or its atomic phase, must have before it has
+    /// the worker threads mark with it (on heaps of at least `parallel_min_bytes`): both
+    /// its budget and the gray objects waiting must stand for this much. Less is less
+    /// tracing than waking the threads costs. Tests set it to 0, to have helpers mark
+    /// the small heaps they check. Default: [`DEFAULT_STEP_HELPERS_MIN_WORK`].
+    pub step_helpers_min_work: u64,
     /// Lua's `setstepmul`: how much collector work an incremental collector does per unit
     /// of allocation, in percent (Lua 5.1's default, 200, marks or sweeps two bytes per
     /// byte allocated). Collectors that never run incrementally ignore it.
@@ -59,9 +61,10 @@ pub struct HeapConfig {
 /// share of the sweep).
 pub const DEFAULT_STEP_DEADLINE: Duration = Duration::from_micros(500);
 
-/// The default [`HeapConfig::step_helpers_min_gray`]: a few hundred objects, tens of
-/// microseconds of tracing, several times what waking a parked thread takes.
-pub const DEFAULT_STEP_HELPERS_MIN_GRAY: usize = 256;
+/// The default [`HeapConfig::step_helpers_min_work`]: half the most work a step does,
+/// a hundred microseconds of marking or more, several times what waking parked threads
+/// takes.
+pub const DEFAULT_STEP_HELPERS_MIN_WORK: u64 = 32 << 10;
 
 /// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
 /// and `("generational")`).
@@ -82,7 +85,7 @@ impl Default for HeapConfig {
             min_trigger_bytes: 4 << 20,
             gc_threads: std::thread::available_parallelism().map_or(1, usize::from),
             parallel_min_bytes: 16 << 20,
-            step_helpers_min_gray: DEFAULT_STEP_HELPERS_MIN_GRAY,
+            step_helpers_min_work: DEFAULT_STEP_HELPERS_MIN_WORK,
             stepmul_percent: 200,
             mode: None,
             pause_cpu_time: false,

@@ -265,9 +265,10 @@ impl State {
                 // live: live, initialised traversable objects.
                 unsafe { tracer.trace_object::<M>(stack) };
             }
-            tracer.drain::<M>(u64::MAX);
-            tracer.converge_ephemerons::<M>();
         }
+        // With helpers if it is big: this drain is most of the atomic pause.
+        self.marking.drain_step::<M>(heap, u64::MAX, None);
+        self.marking.tracer(heap).converge_ephemerons::<M>();
         // The stacks traced for the first time by this drain were listed meanwhile.
         let found = std::mem::replace(&mut self.marking.stacks, stacks);
         self.marking.stacks.extend(found);

@@ -28,6 +28,10 @@ use crate::object_model::{ObjectModel, ObjectRef};
 use crate::parallel::mark::{StepBudget, WorkItem};
 use crate::parallel::WorkerThreads;
 
+/// The work a gray unit waiting stands for, about: a small table (64 bytes), its array
+/// part (32) and a reference or so (32 each).
+const WORK_PER_GRAY: u64 = 128;
+
 /// Gray units handed to each helper at the start: enough that each has work while the
 /// others wake up, few enough that sorting them (to drop duplicates) stays cheap; what
 /// they reach is theirs to trace too.
@@ -45,8 +49,7 @@ impl Marking {
     ) -> u64 {
         let mut done = 0;
         if let Some(workers) = heap.parallel_workers() {
-            while done < budget
-                && self.gray.len() >= self.help_min_gray.max(1)
+            while self.worth_helpers(budget.saturating_sub(done))
                 && !deadline.is_some_and(|d| Instant::now() >= d)
             {
                 done += self.mark_with_helpers::<M>(heap, workers, budget - done, deadline);
@@ -54,6 +57,13 @@ impl Marking {
         }
         let left = budget.saturating_sub(done);
         done + self.tracer(heap).drain_until::<M>(left, deadline)
+    }
+
+    /// Whether `budget` and the gray objects waiting are both worth waking the helpers
+    /// for.
+    fn worth_helpers(&self, budget: u64) -> bool {
+        let waiting = self.gray.len() as u64 * WORK_PER_GRAY;
+        budget > 0 && waiting > 0 && budget.min(waiting) >= self.help_min_work
     }
 
     /// One round of marking on `workers`: hands them gray work, lets them mark until
@@ -117,7 +127,7 @@ impl Marking {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collector::{HeapConfig, DEFAULT_STEP_HELPERS_MIN_GRAY};
+    use crate::collector::{HeapConfig, DEFAULT_STEP_HELPERS_MIN_WORK};
     use crate::heap::arena::{ArenaKind, CELL_SIZE};
     use crate::mark::is_marked;
     use crate::object_model::{GcHeader, Tracer};
@@ -181,21 +191,18 @@ mod tests {
             let (heap, nodes) = random_graph(20_000, 3000, seed);
             assert!(heap.parallel_workers().is_some());
             let roots: Vec<Node> = nodes.iter().step_by(50).copied().collect();
-            let mut marking = Marking::new(DEFAULT_STEP_HELPERS_MIN_GRAY);
+            let mut marking = Marking::new(DEFAULT_STEP_HELPERS_MIN_WORK);
             {
                 let mut tracer = marking.tracer(&heap);
                 for root in &roots {
                     tracer.mark(root.0);
                 }
             }
-            assert!(
-                marking.gray.len() >= marking.help_min_gray,
-                "helpers are woken"
-            );
-            let budget = 20_000;
+            let budget = 40_000;
+            assert!(marking.worth_helpers(budget), "helpers are woken");
             let mut steps = 0;
             while !marking.gray.is_empty() {
-                let big_enough = marking.gray.len() >= marking.help_min_gray;
+                let big_enough = marking.worth_helpers(budget);
                 let work = marking.drain_step::<TestModel>(&heap, budget, None);
                 steps += 1;
                 if !marking.gray.is_empty() {
@@ -239,7 +246,7 @@ mod tests {
     #[test]
     fn a_passed_deadline_ends_the_helpers_round() {
         let (heap, nodes) = random_graph(5_000, 4, 9);
-        let mut marking = Marking::new(1);
+        let mut marking = Marking::new(0);
         {
             let mut tracer = marking.tracer(&heap);
             for node in nodes.iter().step_by(10) {

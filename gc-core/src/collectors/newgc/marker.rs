@@ -55,9 +55,9 @@ pub(super) struct Marking {
     chunk_refs: Vec<ObjectRef>,
     /// Weak-keyed entries waiting for their keys, while ephemerons converge.
     ephemerons: EphemeronIndex,
-    /// Gray units that must wait before a step has helpers (`HeapConfig`'s
-    /// `step_helpers_min_gray`).
-    pub help_min_gray: usize,
+    /// The work a step must have before it has helpers (`HeapConfig`'s
+    /// `step_helpers_min_work`).
+    pub help_min_work: u64,
 }
 
 /// How far ahead of marking (a chunk's references, the forward barrier's records) their
@@ -97,10 +97,10 @@ pub(super) const WORK_PER_PART: u64 = 16;
 pub(super) const WORK_PER_REFERENCE: u64 = 32;
 
 impl Marking {
-    /// The state of no marking yet; steps have helpers from `help_min_gray` gray units.
-    pub fn new(help_min_gray: usize) -> Self {
+    /// The state of no marking yet; steps have helpers from `help_min_work` on.
+    pub fn new(help_min_work: u64) -> Self {
         Marking {
-            help_min_gray,
+            help_min_work,
             ..Marking::default()
         }
     }

@@ -238,7 +238,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     fn new(config: HeapConfig) -> Self {
         let state = State {
             phase: Phase::Idle,
-            marking: Marking::new(config.step_helpers_min_gray),
+            marking: Marking::new(config.step_helpers_min_work),
             barrier: Barrier::default(),
             finalizers: FinalizerQueue::default(),
             pauses: PauseLog::new(&config),
