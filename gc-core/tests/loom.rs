@@ -450,17 +450,21 @@ fn broken_claim_in_the_mark_driver_is_caught() {
 /// the injector's rest (a sound step keeps all three).
 type HandBack = fn([Vec<WorkItem<Obj>>; 2], Vec<WorkItem<Obj>>) -> Vec<WorkItem<Obj>>;
 
-/// An incremental step's hand-off: two workers run the production driver bounded by a
-/// small budget (each reference and part costs one unit besides the bytes reached, and
-/// they look at the shared count after every trace), so the step stops at any point of
-/// the marking; `hand_back` collects what they did not trace, and the next step marks
-/// from it on one worker, unbounded. Over both steps every object must be traced once,
-/// counted once and the weak one recorded once: nothing handed out is lost or traced
-/// twice. The exploration must include steps that stop with work handed back.
+/// An incremental step's hand-off: the step's thread (worker 0) marks from root 0 with
+/// a pool that a helper joins when it gets to run, if the step is still going
+/// (`WorkPool::joinable`). Both run the production driver bounded by a small budget
+/// (each reference and part costs one unit besides the bytes reached, and they look at
+/// the shared count after every trace), so the step stops at any point of the marking;
+/// the step's thread then closes the pool and waits for the helper to leave, takes what
+/// it left, and `hand_back` collects what neither traced; the next step marks from it on
+/// one worker, unbounded. Over both steps every object must be traced once, counted once
+/// and the weak one recorded once: nothing handed out is lost or traced twice, whether
+/// the helper joined or came too late. The exploration must include both, and steps that
+/// stop with work handed back.
 fn run_bounded_step(hand_back: HandBack) {
     let relaxed = std::sync::atomic::Ordering::Relaxed;
-    let handed_back = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let seen = handed_back.clone();
+    let paths = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = paths.clone();
     let mut builder = loom::model::Builder::new();
     // As in `run_mark_driver`: a lost item needs one or two preemptions.
     builder.preemption_bound = Some(3);
@@ -470,21 +474,44 @@ fn run_bounded_step(hand_back: HandBack) {
         // The root's trace alone (16 bytes, 3 references) is 19 units.
         let budget = Arc::new(StepBudget::new(40, 1, 1, None));
         let mut deques: Vec<Worker<_>> = (0..2).map(|_| Worker::new_lifo()).collect();
-        let pool = Arc::new(mark_pool::<ModelHeap>(&deques, &[Obj(0)]));
+        let pool = Arc::new(WorkPool::joinable(&deques));
+        pool.inject(WorkItem::Batch(vec![Obj(0)]));
         let second = deques.pop().expect("two deques");
+        let helped = Arc::new(loom::sync::Mutex::new(None));
         let helper = {
-            let (heap, pool, budget) = (heap.clone(), pool.clone(), budget.clone());
+            let (heap, pool, budget, helped) =
+                (heap.clone(), pool.clone(), budget.clone(), helped.clone());
             thread::spawn(move || {
                 WORKER.with(|w| w.set(1));
-                MarkWorker::bounded(&*heap, &second, &budget).run(&pool, 1)
+                if let Some(me) = pool.join() {
+                    assert_eq!(me, 1, "the helper joins as worker 1");
+                    let marked = MarkWorker::bounded(&*heap, &second, &budget).run(&pool, me);
+                    *helped.lock().unwrap() = Some(marked);
+                    pool.leave();
+                }
             })
         };
         let mut mine = MarkWorker::bounded(&*heap, &deques[0], &budget).run(&pool, 0);
-        let mut theirs = helper.join().unwrap();
-        let unfinished = [&mut mine, &mut theirs].map(|m| std::mem::take(&mut m.unfinished));
+        pool.finish();
+        let mut theirs = helped.lock().unwrap().take();
+        seen.fetch_or(
+            if theirs.is_some() {
+                HELPER_JOINED
+            } else {
+                HELPER_LATE
+            },
+            relaxed,
+        );
+        let unfinished = [
+            std::mem::take(&mut mine.unfinished),
+            theirs
+                .as_mut()
+                .map(|m| std::mem::take(&mut m.unfinished))
+                .unwrap_or_default(),
+        ];
         let left = hand_back(unfinished, pool.leftovers());
         if !left.is_empty() {
-            seen.store(true, relaxed);
+            seen.fetch_or(HANDED_BACK, relaxed);
         }
         // The next step: one worker, no bound, from what was handed back.
         let next_deque = Worker::new_lifo();
@@ -498,7 +525,10 @@ fn run_bounded_step(hand_back: HandBack) {
             finished, ALL_TRACES,
             "every object and part traced by the end"
         );
-        let runs: [&Marked<Obj, usize>; 3] = [&mine, &theirs, &next];
+        let runs: Vec<&Marked<Obj, usize>> = [Some(&mine), theirs.as_ref(), Some(&next)]
+            .into_iter()
+            .flatten()
+            .collect();
         assert_eq!(
             runs.iter().map(|m| m.live_objects).sum::<u64>() + 1,
             6,
@@ -511,12 +541,19 @@ fn run_bounded_step(hand_back: HandBack) {
         );
         let weak: Vec<usize> = runs.iter().flat_map(|m| m.notes.iter().copied()).collect();
         assert_eq!(weak, [3], "the weak object recorded once");
+        helper.join().unwrap();
     });
-    assert!(
-        handed_back.load(relaxed),
-        "the exploration stops a step with work handed back"
+    assert_eq!(
+        paths.load(relaxed),
+        HELPER_JOINED | HELPER_LATE | HANDED_BACK,
+        "the exploration has the helper join and come late, and steps hand work back"
     );
 }
+
+/// Paths some execution of `run_bounded_step` took.
+const HELPER_JOINED: u64 = 1;
+const HELPER_LATE: u64 = 2;
+const HANDED_BACK: u64 = 4;
 
 #[test]
 fn a_bounded_step_hands_back_all_it_did_not_trace() {

@@ -9,6 +9,7 @@
 
 use std::marker::PhantomData;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use crate::heap::arena::CELL_SIZE;
 use crate::heap::large_object_space::LargeObjectSpace;
@@ -18,7 +19,7 @@ use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::parallel::mark::{
     mark_pool, Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem,
 };
-use crate::parallel::{claim_bit, Prefetch, WorkerThreads};
+use crate::parallel::{claim_bit, Prefetch, WorkPool, WorkerThreads};
 use crate::sync::deque::Worker;
 
 /// Strong objects with more parts than this (a table with a big array part) are traced in
@@ -228,25 +229,81 @@ pub(crate) struct StepMarked {
     pub unfinished: Vec<WorkItem<ObjectRef>>,
 }
 
+/// What the threads of a step share. The step's thread (the owner, worker 0) marks at
+/// once; helpers started on the pool join when the OS runs them, if the step is still
+/// going ([`WorkPool::join`]), so a late one never holds the step up.
+struct StepShared {
+    /// The heap's large-object space: borrowed for the step only. A helper reads it only
+    /// as a member of the pool, and the step returns only after every member has left
+    /// ([`WorkPool::finish`]); one that comes later finds the pool closed.
+    large_objects: *const LargeObjectSpace,
+    rules: StepRules,
+    pool: WorkPool<WorkItem<MarkRef>>,
+    /// Worker `i`'s deque, taken by whoever joins as worker `i`.
+    deques: Vec<Mutex<Option<Worker<WorkItem<MarkRef>>>>>,
+    budget: StepBudget,
+    /// What the helpers marked, put there as they leave.
+    marked: Mutex<Vec<Marked<MarkRef, (MarkRef, Noted)>>>,
+}
+
+// SAFETY: the raw pointer is dereferenced only by members of the pool, while the step
+// that lent it waits for them (see the field); the rest is `Send` and `Sync` or behind
+// a mutex.
+unsafe impl Send for StepShared {}
+// SAFETY: as above.
+unsafe impl Sync for StepShared {}
+
+impl StepShared {
+    /// Marks as worker `me`, whose deque it takes, and returns what it marked.
+    fn mark_as<M: ObjectModel>(&self, me: usize) -> Marked<MarkRef, (MarkRef, Noted)> {
+        let local = lock(&self.deques[me])
+            .take()
+            .expect("each worker index is handed out once");
+        let graph = HeapGraph::<M> {
+            // SAFETY: the caller is a member of the pool (see `large_objects`).
+            large_objects: unsafe { &*self.large_objects },
+            step: Some(self.rules),
+            model: PhantomData,
+        };
+        MarkWorker::bounded(&graph, &local, &self.budget).run(&self.pool, me)
+    }
+
+    /// A helper: marks if it comes in time, then leaves.
+    fn help<M: ObjectModel>(&self) {
+        if let Some(me) = self.pool.join() {
+            let marked = self.mark_as::<M>(me);
+            lock(&self.marked).push(marked);
+            self.pool.leave();
+        }
+    }
+}
+
+/// Locks `mutex`; a helper that panicked while holding it aborts the process first (the
+/// pool's threads do not unwind into the collector), so poisoning cannot be observed.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Marks from `objects` (reached, untraced, each once) and the part ranges `parts` of
-/// objects traced in chunks, on `workers`, by incremental marking's `rules`, until
-/// `budget` is spent or nothing is left.
+/// objects traced in chunks, by incremental marking's `rules`, until `budget` is spent or
+/// nothing is left: on this thread, joined by `workers`' threads as they come.
 pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
     large_objects: &LargeObjectSpace,
     rules: StepRules,
     objects: &[ObjectRef],
     parts: &[(ObjectRef, Range<usize>)],
-    budget: &StepBudget,
+    budget: StepBudget,
     workers: &WorkerThreads,
 ) -> StepMarked {
-    let graph = HeapGraph::<M> {
-        large_objects,
-        step: Some(rules),
-        model: PhantomData,
-    };
     let deques: Vec<Worker<_>> = (0..workers.count()).map(|_| Worker::new_lifo()).collect();
-    let objects: Vec<MarkRef> = objects.iter().copied().map(MarkRef).collect();
-    let pool = mark_pool::<HeapGraph<M>>(&deques, &objects);
+    let pool = WorkPool::joinable(&deques);
+    for batch in objects.chunks(BATCH) {
+        pool.inject(WorkItem::Batch(
+            batch.iter().copied().map(MarkRef).collect(),
+        ));
+    }
     for (obj, range) in parts {
         for start in range.clone().step_by(PARTS_PER_CHUNK) {
             let end = (start + PARTS_PER_CHUNK).min(range.end);
@@ -254,20 +311,31 @@ pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
             pool.inject(WorkItem::Parts { obj, start, end });
         }
     }
-    // The pool's scope ends after every worker has: their marks are visible afterwards.
-    let per_worker = workers.run(deques, |me, local| {
-        MarkWorker::bounded(&graph, &local, budget).run(&pool, me)
+    let shared = Arc::new(StepShared {
+        large_objects,
+        rules,
+        pool,
+        deques: deques.into_iter().map(|d| Mutex::new(Some(d))).collect(),
+        budget,
+        marked: Mutex::new(Vec::new()),
     });
+    for _ in 1..workers.count() {
+        let shared = Arc::clone(&shared);
+        workers.spawn(move || shared.help::<M>());
+    }
+    let mine = shared.mark_as::<M>(0);
+    shared.pool.finish();
     let mut step = StepMarked {
         outcome: MarkOutcome::default(),
         work: 0,
         notes: Vec::new(),
         unfinished: Vec::new(),
     };
-    for marked in per_worker {
+    let theirs = std::mem::take(&mut *lock(&shared.marked));
+    for marked in std::iter::once(mine).chain(theirs) {
         step.outcome.live_bytes += marked.live_bytes;
         step.outcome.live_objects += marked.live_objects;
-        step.work += budget.work(&marked);
+        step.work += shared.budget.work(&marked);
         let Marked {
             notes, unfinished, ..
         } = marked;
@@ -277,7 +345,7 @@ pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
             .extend(unfinished.into_iter().map(unwrap_item));
     }
     step.unfinished
-        .extend(pool.leftovers().into_iter().map(unwrap_item));
+        .extend(shared.pool.leftovers().into_iter().map(unwrap_item));
     step
 }
 

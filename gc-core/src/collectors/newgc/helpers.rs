@@ -103,7 +103,7 @@ impl Marking {
             step_rules(heap),
             &objects,
             &parts,
-            &budget,
+            budget,
             workers,
         );
         self.marked_bytes += step.outcome.live_bytes;
