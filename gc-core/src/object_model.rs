@@ -114,6 +114,26 @@ impl GcHeader {
         self.flags.get() & Self::GRAY != 0
     }
 
+    /// Sets or clears the gray bit with an atomic read-modify-write, for collector
+    /// threads that may write one header at once (a step's helpers tracing an object
+    /// queued twice).
+    ///
+    /// # Safety
+    /// Until every such thread is done, nobody accesses these flags otherwise than
+    /// through this method (the mutator is stopped).
+    #[inline(always)]
+    pub unsafe fn set_gray_concurrently(&self, gray: bool) {
+        // SAFETY: a u8 is always aligned, and per the caller every access to the flags
+        // meanwhile is atomic.
+        let flags = unsafe { std::sync::atomic::AtomicU8::from_ptr(self.flags.as_ptr()) };
+        let relaxed = std::sync::atomic::Ordering::Relaxed;
+        if gray {
+            flags.fetch_or(Self::GRAY, relaxed);
+        } else {
+            flags.fetch_and(!Self::GRAY, relaxed);
+        }
+    }
+
     /// Sets or clears the gray bit (collector use).
     #[inline(always)]
     pub fn set_gray(&self, gray: bool) {

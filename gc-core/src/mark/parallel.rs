@@ -2,10 +2,11 @@
 //! stealing, surplus sharing, big objects in chunks; loom-checked there) over the heap's
 //! mark bits, claimed with `fetch_or` ([`claim_bit`]), and the VM's object model.
 //!
-//! Two uses: a full marking ([`drain_in_parallel`]), which runs until nothing is gray,
-//! and an incremental step's share of marking ([`mark_step_in_parallel`]), bounded by
-//! the step's budget and deadline, which follows incremental marking's rules (see
-//! [`StepRules`]) and hands back what it did not trace.
+//! Two uses of one driver ([`mark_joinable`], whose helper threads join as they come): a
+//! full marking ([`drain_in_parallel`]), which runs until nothing is gray, and an
+//! incremental step's share of marking, bounded by the step's budget and deadline,
+//! which follows incremental marking's rules (see [`StepRules`]) and hands back what it
+//! did not trace.
 
 use std::marker::PhantomData;
 use std::ops::Range;
@@ -16,9 +17,7 @@ use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::reach::{cut_at_bump_cursor, reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
-use crate::parallel::mark::{
-    mark_pool, Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem,
-};
+use crate::parallel::mark::{Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem};
 use crate::parallel::{claim_bit, Prefetch, WorkPool, WorkerThreads};
 use crate::sync::deque::Worker;
 
@@ -116,9 +115,13 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     #[inline(always)]
     unsafe fn begin_trace(&self, obj: MarkRef) {
         if self.step.is_some() {
-            // SAFETY: claimed objects are live and initialised; this worker alone traces
-            // it, so it alone writes its header now.
-            unsafe { obj.0.header().set_gray(self.is_step_stack(obj)) };
+            // SAFETY: claimed objects are live and initialised. An object queued twice
+            // may be traced by two workers at once, but tracing touches the flags only
+            // here, and the mutator is stopped.
+            unsafe {
+                let stack = self.is_step_stack(obj);
+                obj.0.header().set_gray_concurrently(stack);
+            }
         }
     }
 
@@ -179,48 +182,35 @@ impl<M: ObjectModel> MarkingTracer for MarkWorker<'_, HeapGraph<'_, M>> {
     }
 }
 
-/// Traces everything reachable from `gray` on `workers`. Returns what they
-/// marked and the weak objects they traced.
+/// Traces everything reachable from `gray` on this thread and `workers`' threads (see
+/// [`mark_joinable`]). Returns what they marked and the weak objects they traced.
 pub(crate) fn drain_in_parallel<M: ObjectModel>(
     large_objects: &LargeObjectSpace,
     gray: impl Iterator<Item = ObjectRef>,
     workers: &WorkerThreads,
 ) -> (MarkOutcome, Vec<(ObjectRef, Weakness)>) {
-    let graph = HeapGraph::<M> {
-        large_objects,
-        step: None,
-        model: PhantomData,
-    };
-    let deques: Vec<Worker<_>> = (0..workers.count()).map(|_| Worker::new_lifo()).collect();
-    let gray: Vec<MarkRef> = gray.map(MarkRef).collect();
-    let pool = mark_pool::<HeapGraph<M>>(&deques, &gray);
-    // The pool's scope ends after every worker has: their marks are visible afterwards.
-    let per_worker = workers.run(deques, |me, local| {
-        MarkWorker::new(&graph, &local).run(&pool, me)
-    });
-    let mut total = MarkOutcome::default();
-    let mut weak = Vec::new();
-    for marked in per_worker {
-        total.live_bytes += marked.live_bytes;
-        total.live_objects += marked.live_objects;
-        weak.extend(
-            marked
-                .notes
-                .into_iter()
-                .filter_map(|(obj, noted)| match noted {
-                    Noted::Weak(weakness) => Some((obj.0, weakness)),
-                    Noted::Stack => None,
-                }),
-        );
-    }
-    (total, weak)
+    let gray: Vec<ObjectRef> = gray.collect();
+    let marked = mark_joinable::<M>(large_objects, None, &gray, &[], None, workers);
+    debug_assert!(
+        marked.unfinished.is_empty(),
+        "an unbounded marking finishes"
+    );
+    let weak = marked
+        .notes
+        .into_iter()
+        .filter_map(|(obj, noted)| match noted {
+            Noted::Weak(weakness) => Some((obj, weakness)),
+            Noted::Stack => None,
+        })
+        .collect();
+    (marked.outcome, weak)
 }
 
-/// What the helpers of a step did.
-pub(crate) struct StepMarked {
+/// What the workers of a parallel marking did.
+pub(crate) struct JoinableMarked {
     /// What they reached.
     pub outcome: MarkOutcome,
-    /// Their work, weighed by the step's budget.
+    /// Their work, weighed by the step's budget (0 without one).
     pub work: u64,
     /// The weak objects and stacks they traced.
     pub notes: Vec<(ObjectRef, Noted)>,
@@ -229,31 +219,34 @@ pub(crate) struct StepMarked {
     pub unfinished: Vec<WorkItem<ObjectRef>>,
 }
 
-/// What the threads of a step share. The step's thread (the owner, worker 0) marks at
-/// once; helpers started on the pool join when the OS runs them, if the step is still
-/// going ([`WorkPool::join`]), so a late one never holds the step up.
-struct StepShared {
-    /// The heap's large-object space: borrowed for the step only. A helper reads it only
-    /// as a member of the pool, and the step returns only after every member has left
-    /// ([`WorkPool::finish`]); one that comes later finds the pool closed.
+/// What the threads of a parallel marking share. The marking's own thread (the owner,
+/// worker 0) marks at once; helpers started on the pool join when the OS runs them, if
+/// the marking is still going ([`WorkPool::join`]), so a late one (on a loaded machine,
+/// milliseconds late) never holds it up.
+struct SharedMarking {
+    /// The heap's large-object space: borrowed for the marking only. A helper reads it
+    /// only as a member of the pool, and the owner returns only after every member has
+    /// left ([`WorkPool::finish`]); one that comes later finds the pool closed.
     large_objects: *const LargeObjectSpace,
-    rules: StepRules,
+    /// Incremental marking's rules, for a step; `None` for a full marking.
+    rules: Option<StepRules>,
     pool: WorkPool<WorkItem<MarkRef>>,
     /// Worker `i`'s deque, taken by whoever joins as worker `i`.
     deques: Vec<Mutex<Option<Worker<WorkItem<MarkRef>>>>>,
-    budget: StepBudget,
+    /// A step's budget; `None`: mark until nothing is left.
+    budget: Option<StepBudget>,
     /// What the helpers marked, put there as they leave.
     marked: Mutex<Vec<Marked<MarkRef, (MarkRef, Noted)>>>,
 }
 
-// SAFETY: the raw pointer is dereferenced only by members of the pool, while the step
+// SAFETY: the raw pointer is dereferenced only by members of the pool, while the owner
 // that lent it waits for them (see the field); the rest is `Send` and `Sync` or behind
 // a mutex.
-unsafe impl Send for StepShared {}
+unsafe impl Send for SharedMarking {}
 // SAFETY: as above.
-unsafe impl Sync for StepShared {}
+unsafe impl Sync for SharedMarking {}
 
-impl StepShared {
+impl SharedMarking {
     /// Marks as worker `me`, whose deque it takes, and returns what it marked.
     fn mark_as<M: ObjectModel>(&self, me: usize) -> Marked<MarkRef, (MarkRef, Noted)> {
         let local = lock(&self.deques[me])
@@ -262,10 +255,14 @@ impl StepShared {
         let graph = HeapGraph::<M> {
             // SAFETY: the caller is a member of the pool (see `large_objects`).
             large_objects: unsafe { &*self.large_objects },
-            step: Some(self.rules),
+            step: self.rules,
             model: PhantomData,
         };
-        MarkWorker::bounded(&graph, &local, &self.budget).run(&self.pool, me)
+        let worker = match &self.budget {
+            Some(budget) => MarkWorker::bounded(&graph, &local, budget),
+            None => MarkWorker::new(&graph, &local),
+        };
+        worker.run(&self.pool, me)
     }
 
     /// A helper: marks if it comes in time, then leaves.
@@ -286,17 +283,19 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Marks from `objects` (reached, untraced, each once) and the part ranges `parts` of
-/// objects traced in chunks, by incremental marking's `rules`, until `budget` is spent or
-/// nothing is left: on this thread, joined by `workers`' threads as they come.
-pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
+/// Marks from `objects` (reached, untraced; one may come twice, then it is traced twice,
+/// as one marker does with an object queued twice) and the part ranges `parts` of
+/// objects traced in chunks, on this thread, joined by `workers`' threads as they come:
+/// by incremental marking's `rules` until `budget` is spent or nothing is left (a step),
+/// or, without them, by a full marking's until nothing is left.
+pub(crate) fn mark_joinable<M: ObjectModel>(
     large_objects: &LargeObjectSpace,
-    rules: StepRules,
+    rules: Option<StepRules>,
     objects: &[ObjectRef],
     parts: &[(ObjectRef, Range<usize>)],
-    budget: StepBudget,
+    budget: Option<StepBudget>,
     workers: &WorkerThreads,
-) -> StepMarked {
+) -> JoinableMarked {
     let deques: Vec<Worker<_>> = (0..workers.count()).map(|_| Worker::new_lifo()).collect();
     let pool = WorkPool::joinable(&deques);
     for batch in objects.chunks(BATCH) {
@@ -311,7 +310,7 @@ pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
             pool.inject(WorkItem::Parts { obj, start, end });
         }
     }
-    let shared = Arc::new(StepShared {
+    let shared = Arc::new(SharedMarking {
         large_objects,
         rules,
         pool,
@@ -325,7 +324,7 @@ pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
     }
     let mine = shared.mark_as::<M>(0);
     shared.pool.finish();
-    let mut step = StepMarked {
+    let mut result = JoinableMarked {
         outcome: MarkOutcome::default(),
         work: 0,
         notes: Vec::new(),
@@ -333,20 +332,23 @@ pub(crate) fn mark_step_in_parallel<M: ObjectModel>(
     };
     let theirs = std::mem::take(&mut *lock(&shared.marked));
     for marked in std::iter::once(mine).chain(theirs) {
-        step.outcome.live_bytes += marked.live_bytes;
-        step.outcome.live_objects += marked.live_objects;
-        step.work += shared.budget.work(&marked);
+        result.outcome.live_bytes += marked.live_bytes;
+        result.outcome.live_objects += marked.live_objects;
+        result.work += shared.budget.as_ref().map_or(0, |b| b.work(&marked));
         let Marked {
             notes, unfinished, ..
         } = marked;
-        step.notes
+        result
+            .notes
             .extend(notes.into_iter().map(|(obj, noted)| (obj.0, noted)));
-        step.unfinished
+        result
+            .unfinished
             .extend(unfinished.into_iter().map(unwrap_item));
     }
-    step.unfinished
+    result
+        .unfinished
         .extend(shared.pool.leftovers().into_iter().map(unwrap_item));
-    step
+    result
 }
 
 /// A work item with plain references again, for the thread that hands it on.

@@ -9,9 +9,10 @@
 //! only inside it, so no store happens while they mark; they follow incremental
 //! marking's rules (an object turns black before it is traced, stacks stay gray and are
 //! listed, leaf sizes are cut at the bump cursor: `StepRules`); an object they reach is
-//! claimed by one `fetch_or` on its mark bit, so it is traced once; and an object handed
-//! out waits only once in a batch (the queue may hold it twice: see `mark_with_helpers`).
-//! What they hand back is reached and untraced (or a part range of a black object not
+//! claimed by one `fetch_or` on its mark bit, so it is traced once. An object the queue
+//! holds twice (a store into it after it was reached queues it again) may be traced by
+//! two helpers at once: redundant, as on one thread, and harmless, since tracing only
+//! reads it but for the gray bit, which they clear atomically. What they hand back is reached and untraced (or a part range of a black object not
 //! traced yet), exactly what the gray queue holds.
 //!
 //! With one worker thread (`--gc-threads 1`) or a heap too small for the pool
@@ -23,7 +24,7 @@ use std::time::Instant;
 use super::gray_queue::Gray;
 use super::marker::{step_rules, Marking, WORK_PER_PART, WORK_PER_REFERENCE};
 use crate::heap::Heap;
-use crate::mark::parallel::{mark_step_in_parallel, Noted};
+use crate::mark::parallel::{mark_joinable, Noted};
 use crate::object_model::{ObjectModel, ObjectRef};
 use crate::parallel::mark::{StepBudget, WorkItem};
 use crate::parallel::WorkerThreads;
@@ -32,10 +33,11 @@ use crate::parallel::WorkerThreads;
 /// part (32) and a reference or so (32 each).
 const WORK_PER_GRAY: u64 = 128;
 
-/// Gray units handed to each helper at the start: enough that each has work while the
-/// others wake up, few enough that sorting them (to drop duplicates) stays cheap; what
-/// they reach is theirs to trace too.
-const SEEDS_PER_HELPER: usize = 128;
+/// Gray units handed out per worker at least: enough that each has work while the
+/// others wake up. More go with a big budget, about the work it pays for (everything,
+/// for an atomic phase): a round that ends with its seeds traced costs another round's
+/// start.
+const SEEDS_PER_WORKER: usize = 128;
 
 impl Marking {
     /// Does about `budget` units of the step's gray work, stopping at `deadline`: with
@@ -76,8 +78,10 @@ impl Marking {
         budget: u64,
         deadline: Option<Instant>,
     ) -> u64 {
-        let seeds = workers.count() * SEEDS_PER_HELPER;
-        let mut objects: Vec<ObjectRef> = Vec::with_capacity(seeds);
+        let seeds = usize::try_from(budget / WORK_PER_GRAY)
+            .unwrap_or(usize::MAX)
+            .max(workers.count() * SEEDS_PER_WORKER);
+        let mut objects: Vec<ObjectRef> = Vec::with_capacity(seeds.min(self.gray.len()));
         let mut parts: Vec<(ObjectRef, Range<usize>)> = Vec::new();
         while objects.len() + parts.len() < seeds {
             match self.gray.pop() {
@@ -93,17 +97,13 @@ impl Marking {
                 None => break,
             }
         }
-        // A store into a reached, untraced object queues it again (see `marker`): two
-        // helpers must not trace one object at once (both would write its header).
-        objects.sort_unstable();
-        objects.dedup();
         let budget = StepBudget::new(budget, WORK_PER_REFERENCE, WORK_PER_PART, deadline);
-        let step = mark_step_in_parallel::<M>(
+        let step = mark_joinable::<M>(
             heap.large_objects(),
-            step_rules(heap),
+            Some(step_rules(heap)),
             &objects,
             &parts,
-            budget,
+            Some(budget),
             workers,
         );
         self.marked_bytes += step.outcome.live_bytes;
@@ -127,7 +127,7 @@ impl Marking {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collector::{HeapConfig, DEFAULT_STEP_HELPERS_MIN_WORK};
+    use crate::collector::HeapConfig;
     use crate::heap::arena::{ArenaKind, CELL_SIZE};
     use crate::mark::is_marked;
     use crate::object_model::{GcHeader, Tracer};
@@ -191,7 +191,8 @@ mod tests {
             let (heap, nodes) = random_graph(20_000, 3000, seed);
             assert!(heap.parallel_workers().is_some());
             let roots: Vec<Node> = nodes.iter().step_by(50).copied().collect();
-            let mut marking = Marking::new(DEFAULT_STEP_HELPERS_MIN_WORK);
+            // Helpers for steps of any size, small ones included.
+            let mut marking = Marking::new(0);
             {
                 let mut tracer = marking.tracer(&heap);
                 for root in &roots {
