@@ -52,7 +52,7 @@ impl Marking {
         let mut done = 0;
         if let Some(workers) = heap.parallel_workers() {
             while self.worth_helpers(budget.saturating_sub(done))
-                && !deadline.is_some_and(|d| Instant::now() >= d)
+                && deadline.is_none_or(|d| Instant::now() < d)
             {
                 done += self.mark_with_helpers::<M>(heap, workers, budget - done, deadline);
             }
@@ -233,10 +233,8 @@ mod tests {
                 if live {
                     live_bytes += node_bytes(node.slot_count()).next_multiple_of(CELL_SIZE) as u64;
                     // SAFETY: a live node.
-                    assert!(
-                        !unsafe { node.0.header() }.is_gray(),
-                        "traced nodes are black"
-                    );
+                    let header = unsafe { node.0.header() };
+                    assert!(!header.is_gray(), "traced nodes are black");
                 }
             }
             assert_eq!(marking.marked_bytes, live_bytes, "each node counted once");
