@@ -106,8 +106,10 @@ impl GrayQueue {
     }
 
     /// The next unit of work: from the arena being drained, else a chunk, else a huge
-    /// object, else the top of the largest queued stack.
-    #[inline]
+    /// object, else the top of the largest queued stack. Always inlined: it is the
+    /// marking loop's hot path, which the compiler left out of line once it had a
+    /// second caller (the step's helpers).
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Gray> {
         loop {
             if let Some(index) = self.current {
