@@ -33,7 +33,7 @@ pub struct HeapConfig {
     /// the worker threads mark with it (on heaps of at least `parallel_min_bytes`): both
     /// its budget and the gray objects waiting must stand for this much. Less is less
     /// tracing than waking the threads costs. Tests set it to 0, to have helpers mark
-    /// the small heaps they check. Default: [`DEFAULT_STEP_HELPERS_MIN_WORK`].
+    /// the small heaps they check. Default: [`DEFAULT_STEP_HELPERS_MIN_WORK`] (off).
     pub step_helpers_min_work: u64,
     /// Lua's `setstepmul`: how much collector work an incremental collector does per unit
     /// of allocation, in percent (Lua 5.1's default, 200, marks or sweeps two bytes per
@@ -61,12 +61,14 @@ pub struct HeapConfig {
 /// share of the sweep).
 pub const DEFAULT_STEP_DEADLINE: Duration = Duration::from_micros(500);
 
-/// The default [`HeapConfig::step_helpers_min_work`]: about 80 us of marking small
-/// tables on the development machine (a 32 K step took 11 us there), several times what
-/// waking a parked thread and sharing the work costs (helpers at 32 K doubled the
-/// median pause, 11 to 24 us). Allocation steps, at most 64 K (`MAX_STEP_WORK`), thus
-/// mark alone; atomic phases and cycles finished at once get helpers when big.
-pub const DEFAULT_STEP_HELPERS_MIN_WORK: u64 = 256 << 10;
+/// The default [`HeapConfig::step_helpers_min_work`]: never, until helpers are shown to
+/// pay. Allocation steps are too short for them (a 32 K step marks in about 11 us on
+/// the development machine, about what waking a thread and sharing the work costs), and
+/// on the loaded development machine even the big drains (cycles finished at once,
+/// atomic phases) were slower with them: the collector's thread, marking as worker 0
+/// with atomic claims while the pool's threads came late, finished a cycle slower than
+/// it does alone.
+pub const DEFAULT_STEP_HELPERS_MIN_WORK: u64 = u64::MAX;
 
 /// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
 /// and `("generational")`).

@@ -2,11 +2,10 @@
 //! stealing, surplus sharing, big objects in chunks; loom-checked there) over the heap's
 //! mark bits, claimed with `fetch_or` ([`claim_bit`]), and the VM's object model.
 //!
-//! Two uses of one driver ([`mark_joinable`], whose helper threads join as they come): a
-//! full marking ([`drain_in_parallel`]), which runs until nothing is gray, and an
-//! incremental step's share of marking, bounded by the step's budget and deadline,
-//! which follows incremental marking's rules (see [`StepRules`]) and hands back what it
-//! did not trace.
+//! Two uses: a full marking ([`drain_in_parallel`]), which runs until nothing is gray,
+//! and an incremental step's share of marking ([`mark_joinable`], whose helper threads
+//! join as they come), bounded by the step's budget and deadline, which follows
+//! incremental marking's rules (see [`StepRules`]) and hands back what it did not trace.
 
 use std::marker::PhantomData;
 use std::ops::Range;
@@ -17,7 +16,9 @@ use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::reach::{cut_at_bump_cursor, reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
-use crate::parallel::mark::{Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem};
+use crate::parallel::mark::{
+    mark_pool, Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem,
+};
 use crate::parallel::{claim_bit, Prefetch, WorkPool, WorkerThreads};
 use crate::sync::deque::Worker;
 
@@ -182,28 +183,43 @@ impl<M: ObjectModel> MarkingTracer for MarkWorker<'_, HeapGraph<'_, M>> {
     }
 }
 
-/// Traces everything reachable from `gray` on this thread and `workers`' threads (see
-/// [`mark_joinable`]). Returns what they marked and the weak objects they traced.
+/// Traces everything reachable from `gray` on `workers`' threads, all of them at once,
+/// the collector's thread waiting: having it mark and the pool's threads join as they
+/// come (`mark_joinable`) measured slower on a loaded machine. Returns what they marked
+/// and the weak objects they traced.
 pub(crate) fn drain_in_parallel<M: ObjectModel>(
     large_objects: &LargeObjectSpace,
     gray: impl Iterator<Item = ObjectRef>,
     workers: &WorkerThreads,
 ) -> (MarkOutcome, Vec<(ObjectRef, Weakness)>) {
-    let gray: Vec<ObjectRef> = gray.collect();
-    let marked = mark_joinable::<M>(large_objects, None, &gray, &[], None, workers);
-    debug_assert!(
-        marked.unfinished.is_empty(),
-        "an unbounded marking finishes"
-    );
-    let weak = marked
-        .notes
-        .into_iter()
-        .filter_map(|(obj, noted)| match noted {
-            Noted::Weak(weakness) => Some((obj, weakness)),
-            Noted::Stack => None,
-        })
-        .collect();
-    (marked.outcome, weak)
+    let graph = HeapGraph::<M> {
+        large_objects,
+        step: None,
+        model: PhantomData,
+    };
+    let deques: Vec<Worker<_>> = (0..workers.count()).map(|_| Worker::new_lifo()).collect();
+    let gray: Vec<MarkRef> = gray.map(MarkRef).collect();
+    let pool = mark_pool::<HeapGraph<M>>(&deques, &gray);
+    // The pool's scope ends after every worker has: their marks are visible afterwards.
+    let per_worker = workers.run(deques, |me, local| {
+        MarkWorker::new(&graph, &local).run(&pool, me)
+    });
+    let mut total = MarkOutcome::default();
+    let mut weak = Vec::new();
+    for marked in per_worker {
+        total.live_bytes += marked.live_bytes;
+        total.live_objects += marked.live_objects;
+        weak.extend(
+            marked
+                .notes
+                .into_iter()
+                .filter_map(|(obj, noted)| match noted {
+                    Noted::Weak(weakness) => Some((obj.0, weakness)),
+                    Noted::Stack => None,
+                }),
+        );
+    }
+    (total, weak)
 }
 
 /// What the workers of a parallel marking did.

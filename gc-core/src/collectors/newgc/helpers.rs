@@ -15,8 +15,11 @@
 //! reads it but for the gray bit, which they clear atomically. What they hand back is reached and untraced (or a part range of a black object not
 //! traced yet), exactly what the gray queue holds.
 //!
-//! With one worker thread (`--gc-threads 1`) or a heap too small for the pool
-//! (`Heap::parallel_workers`), steps mark on the mutator's thread as before.
+//! The step's own thread marks as worker 0 and the pool's threads join when the OS runs
+//! them (`mark_joinable`): a late one finds the step over and does nothing. With one
+//! worker thread (`--gc-threads 1`), a heap too small for the pool
+//! (`Heap::parallel_workers`) or too little work (`HeapConfig::step_helpers_min_work`,
+//! never by default), steps mark on the mutator's thread alone.
 
 use std::ops::Range;
 use std::time::Instant;
