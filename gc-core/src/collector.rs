@@ -28,6 +28,13 @@ pub struct HeapConfig {
     /// Heaps smaller than this (arenas plus huge blocks) are marked and swept by one
     /// thread: starting threads would cost more than they save.
     pub parallel_min_bytes: usize,
+    /// The marking work (newgc's units: bytes reached plus references and parts
+    /// scanned) that an incremental step, or its atomic phase, must have before it has
+    /// the worker threads mark with it (on heaps of at least `parallel_min_bytes`): both
+    /// its budget and the gray objects waiting must stand for this much. Less is less
+    /// tracing than waking the threads costs. Tests set it to 0, to have helpers mark
+    /// the small heaps they check. Default: [`DEFAULT_STEP_HELPERS_MIN_WORK`] (off).
+    pub step_helpers_min_work: u64,
     /// Lua's `setstepmul`: how much collector work an incremental collector does per unit
     /// of allocation, in percent (Lua 5.1's default, 200, marks or sweeps two bytes per
     /// byte allocated). Collectors that never run incrementally ignore it.
@@ -54,6 +61,15 @@ pub struct HeapConfig {
 /// share of the sweep).
 pub const DEFAULT_STEP_DEADLINE: Duration = Duration::from_micros(500);
 
+/// The default [`HeapConfig::step_helpers_min_work`]: never, until helpers are shown to
+/// pay. Allocation steps are too short for them (a 32 K step marks in about 11 us on
+/// the development machine, about what waking a thread and sharing the work costs), and
+/// on the loaded development machine even the big drains (cycles finished at once,
+/// atomic phases) were slower with them: the collector's thread, marking as worker 0
+/// with atomic claims while the pool's threads came late, finished a cycle slower than
+/// it does alone.
+pub const DEFAULT_STEP_HELPERS_MIN_WORK: u64 = u64::MAX;
+
 /// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
 /// and `("generational")`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -73,6 +89,7 @@ impl Default for HeapConfig {
             min_trigger_bytes: 4 << 20,
             gc_threads: std::thread::available_parallelism().map_or(1, usize::from),
             parallel_min_bytes: 16 << 20,
+            step_helpers_min_work: DEFAULT_STEP_HELPERS_MIN_WORK,
             stepmul_percent: 200,
             mode: None,
             pause_cpu_time: false,

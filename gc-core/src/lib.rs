@@ -29,7 +29,10 @@ pub mod parallel;
 pub mod sync;
 
 #[cfg(not(loom))]
-pub use collector::{Collector, GcMode, HeapConfig, OutOfMemory, DEFAULT_STEP_DEADLINE};
+pub use collector::{
+    Collector, GcMode, HeapConfig, OutOfMemory, DEFAULT_STEP_DEADLINE,
+    DEFAULT_STEP_HELPERS_MIN_WORK,
+};
 #[cfg(not(loom))]
 pub use finalizers::FinalizerQueue;
 #[cfg(not(loom))]

@@ -135,6 +135,18 @@ impl GcHeader {
         self.flags.load(Ordering::Relaxed) & Self::GRAY != 0
     }
 
+    /// Sets or clears the gray bit with an atomic read-modify-write, for collector
+    /// threads that may write one header at once (a step's helpers tracing an object
+    /// queued twice).
+    #[inline(always)]
+    pub fn set_gray_concurrently(&self, gray: bool) {
+        if gray {
+            self.flags.fetch_or(Self::GRAY, Ordering::Relaxed);
+        } else {
+            self.flags.fetch_and(!Self::GRAY, Ordering::Relaxed);
+        }
+    }
+
     /// Sets or clears the gray bit (collector use). A load and a store, not an atomic
     /// read-modify-write: one thread at a time writes an object's flags (the mutator's
     /// barrier, or the one marker that claimed the object).

@@ -9,9 +9,9 @@
 //! on the queue, so the callers' retry paths are explored too.
 
 #[cfg(loom)]
-pub use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+pub use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 #[cfg(not(loom))]
-pub use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+pub use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// Says that the caller is about to retry after losing a race (a pause instruction; to
 /// loom, a yield, without which it would explore the retry loop forever).

@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use gc_core::parallel::mark::{mark_pool, Claim, MarkGraph, MarkWorker};
+use gc_core::parallel::mark::{
+    mark_pool, Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem,
+};
 use gc_core::parallel::{claim_bit, claim_indices, Prefetch, WorkPool};
 use gc_core::sync::deque::{Steal, Worker};
 use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -315,7 +317,7 @@ impl ModelHeap {
 // SAFETY: `claim` is `claim_bit` in the sound models; the broken one exists to be caught.
 unsafe impl MarkGraph for ModelHeap {
     type Obj = Obj;
-    type Weak = usize;
+    type Note = usize;
     const PARTS_PER_CHUNK: usize = 3;
     const BATCH: usize = 2;
 
@@ -346,7 +348,7 @@ unsafe impl MarkGraph for ModelHeap {
             worker.mark(Obj(child));
         }
         if let Shape::Weak(_) = HEAP[obj.0] {
-            worker.record_weak(obj.0);
+            worker.record(obj.0);
         }
         self.finish_trace();
         bytes_of(obj.0)
@@ -412,7 +414,7 @@ fn run_mark_driver(claim: fn(&AtomicU64, u64) -> bool) {
             (0..6).map(bytes_of).sum::<u64>(),
             "every object's bytes counted once"
         );
-        let weak: Vec<usize> = mine.weak.iter().chain(&theirs.weak).copied().collect();
+        let weak: Vec<usize> = mine.notes.iter().chain(&theirs.notes).copied().collect();
         assert_eq!(weak, [3], "the weak object recorded once");
         let [root, batch, range] = heap.traced_by.each_ref().map(|by| by.load(relaxed));
         if batch != root {
@@ -442,6 +444,128 @@ fn broken_claim_in_the_mark_driver_is_caught() {
         word.store(old | bit, Ordering::Relaxed);
         old & bit == 0
     });
+}
+
+/// What a bounded run keeps for the next step, from each worker's unfinished work and
+/// the injector's rest (a sound step keeps all three).
+type HandBack = fn([Vec<WorkItem<Obj>>; 2], Vec<WorkItem<Obj>>) -> Vec<WorkItem<Obj>>;
+
+/// An incremental step's hand-off: the step's thread (worker 0) marks from root 0 with
+/// a pool that a helper joins when it gets to run, if the step is still going
+/// (`WorkPool::joinable`). Both run the production driver bounded by a small budget
+/// (each reference and part costs one unit besides the bytes reached, and they look at
+/// the shared count after every trace), so the step stops at any point of the marking;
+/// the step's thread then closes the pool and waits for the helper to leave, takes what
+/// it left, and `hand_back` collects what neither traced; the next step marks from it on
+/// one worker, unbounded. Over both steps every object must be traced once, counted once
+/// and the weak one recorded once: nothing handed out is lost or traced twice, whether
+/// the helper joined or came too late. The exploration must include both, and steps that
+/// stop with work handed back.
+fn run_bounded_step(hand_back: HandBack) {
+    let relaxed = std::sync::atomic::Ordering::Relaxed;
+    let paths = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = paths.clone();
+    let mut builder = loom::model::Builder::new();
+    // As in `run_mark_driver`: a lost item needs one or two preemptions.
+    builder.preemption_bound = Some(3);
+    builder.check(move || {
+        let heap = Arc::new(ModelHeap::new(claim_bit));
+        assert_eq!(heap.claim(Obj(0)), Claim::Object(0));
+        // The root's trace alone (16 bytes, 3 references) is 19 units.
+        let budget = Arc::new(StepBudget::new(40, 1, 1, None));
+        let mut deques: Vec<Worker<_>> = (0..2).map(|_| Worker::new_lifo()).collect();
+        let pool = Arc::new(WorkPool::joinable(&deques));
+        pool.inject(WorkItem::Batch(vec![Obj(0)]));
+        let second = deques.pop().expect("two deques");
+        let helped = Arc::new(loom::sync::Mutex::new(None));
+        let helper = {
+            let (heap, pool, budget, helped) =
+                (heap.clone(), pool.clone(), budget.clone(), helped.clone());
+            thread::spawn(move || {
+                WORKER.with(|w| w.set(1));
+                if let Some(me) = pool.join() {
+                    assert_eq!(me, 1, "the helper joins as worker 1");
+                    let marked = MarkWorker::bounded(&*heap, &second, &budget).run(&pool, me);
+                    *helped.lock().unwrap() = Some(marked);
+                    pool.leave();
+                }
+            })
+        };
+        let mut mine = MarkWorker::bounded(&*heap, &deques[0], &budget).run(&pool, 0);
+        pool.finish();
+        let mut theirs = helped.lock().unwrap().take();
+        seen.fetch_or(
+            if theirs.is_some() {
+                HELPER_JOINED
+            } else {
+                HELPER_LATE
+            },
+            relaxed,
+        );
+        let unfinished = [
+            std::mem::take(&mut mine.unfinished),
+            theirs
+                .as_mut()
+                .map(|m| std::mem::take(&mut m.unfinished))
+                .unwrap_or_default(),
+        ];
+        let left = hand_back(unfinished, pool.leftovers());
+        if !left.is_empty() {
+            seen.fetch_or(HANDED_BACK, relaxed);
+        }
+        // The next step: one worker, no bound, from what was handed back.
+        let next_deque = Worker::new_lifo();
+        let next_pool = WorkPool::new(std::slice::from_ref(&next_deque));
+        for item in left {
+            next_pool.inject(item);
+        }
+        let next = MarkWorker::new(&*heap, &next_deque).run(&next_pool, 0);
+        let finished = heap.finished.load(relaxed);
+        assert_eq!(
+            finished, ALL_TRACES,
+            "every object and part traced by the end"
+        );
+        let runs: Vec<&Marked<Obj, usize>> = [Some(&mine), theirs.as_ref(), Some(&next)]
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(
+            runs.iter().map(|m| m.live_objects).sum::<u64>() + 1,
+            6,
+            "every object counted once"
+        );
+        assert_eq!(
+            runs.iter().map(|m| m.live_bytes).sum::<u64>(),
+            (0..6).map(bytes_of).sum::<u64>(),
+            "every object's bytes counted once"
+        );
+        let weak: Vec<usize> = runs.iter().flat_map(|m| m.notes.iter().copied()).collect();
+        assert_eq!(weak, [3], "the weak object recorded once");
+        helper.join().unwrap();
+    });
+    assert_eq!(
+        paths.load(relaxed),
+        HELPER_JOINED | HELPER_LATE | HANDED_BACK,
+        "the exploration has the helper join and come late, and steps hand work back"
+    );
+}
+
+/// Paths some execution of `run_bounded_step` took.
+const HELPER_JOINED: u64 = 1;
+const HELPER_LATE: u64 = 2;
+const HANDED_BACK: u64 = 4;
+
+#[test]
+fn a_bounded_step_hands_back_all_it_did_not_trace() {
+    run_bounded_step(|[mine, theirs], injector| {
+        mine.into_iter().chain(theirs).chain(injector).collect()
+    });
+}
+
+#[test]
+#[should_panic(expected = "every object and part traced by the end")]
+fn a_step_that_forgets_a_helpers_unfinished_work_is_caught() {
+    run_bounded_step(|[mine, _], injector| mine.into_iter().chain(injector).collect());
 }
 
 /// The model deque's steals give up with `Steal::Retry` when they meet another operation

@@ -53,16 +53,21 @@ fn newgc_switching_modes_by_itself_keeps_reachable() {
     run_seeds::<NewGc<TestModel>>(true, setup);
 }
 
-/// newgc's full collections use the parallel marker: with 2 threads the exact checks after
-/// every explicit collection still hold.
+/// newgc's full collections use the parallel marker, and its steps share their marking
+/// with helper threads (the model's heaps have them help from one gray object on): with
+/// 2 threads the checks between steps (the tri-color invariant over what helpers traced
+/// and handed back) and the exact checks after every explicit collection still hold, in
+/// either mode and switching between them.
 #[test]
 fn newgc_with_two_gc_threads_agrees_with_one() {
-    let setup = Setup {
-        gc_threads: 2,
-        mode: None,
-        ..INCREMENTAL
-    };
-    run_seeds::<NewGc<TestModel>>(true, setup);
+    for mode in [None, Some(GcMode::Incremental), Some(GcMode::Generational)] {
+        let setup = Setup {
+            gc_threads: 2,
+            mode,
+            ..INCREMENTAL
+        };
+        run_seeds::<NewGc<TestModel>>(true, setup);
+    }
 }
 
 /// Lua 5.1's collector: both barriers (even nodes are "written often", as tables, and take

@@ -41,7 +41,7 @@ impl<'h> Marker<'h> {
     pub fn drain<M: ObjectModel>(&mut self) {
         drain_prefetching(
             self,
-            |marker| &mut *marker.gray_stack,
+            |marker| marker.gray_stack.pop(),
             // SAFETY: only reached traversable objects are pushed, each once.
             |marker, obj| marker.outcome.live_bytes += unsafe { trace_gray::<M, _>(obj, marker) },
         );

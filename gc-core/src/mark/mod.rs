@@ -7,7 +7,7 @@
 
 pub mod ephemerons;
 mod marker;
-mod parallel;
+pub(crate) mod parallel;
 pub(crate) mod prefetch;
 pub(crate) mod reach;
 

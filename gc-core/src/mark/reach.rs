@@ -73,6 +73,20 @@ pub(crate) fn reach(
     }
 }
 
+/// The bytes of leaf block `obj`, whose bitmap size is `bytes`, cut at `cursor`: the
+/// leaf space's bump region is unallocated from there and has no start bits while the
+/// mutator allocates, so the bitmap reads the last leaf before it as running to the
+/// region's end.
+#[inline]
+pub(crate) fn cut_at_bump_cursor(obj: ObjectRef, bytes: u64, cursor: usize) -> u64 {
+    let addr = obj.addr();
+    if addr < cursor && cursor < addr + bytes as usize {
+        (cursor - addr) as u64
+    } else {
+        bytes
+    }
+}
+
 /// A marker as the tracing of a gray object needs it.
 pub(crate) trait MarkingTracer: Tracer + Liveness {
     /// Remembers a weak object for ephemeron passes and clearing.

@@ -14,12 +14,23 @@
 //! [`MarkGraph::PARTS_PER_CHUNK`] parts is split into chunks, each traced exactly once by
 //! whoever takes it; the phase ends only when every worker is idle and every queue empty
 //! (the pool's termination protocol).
+//!
+//! A bounded run (an incremental step's share of marking, [`StepBudget`]) ends instead
+//! when the workers together have done the step's work or its deadline has passed: each
+//! worker adds its work to a shared count every few objects and stops the pool once the
+//! count reaches the budget; every worker then hands back what it has not traced (its
+//! private stack, its deque) in [`Marked::unfinished`], and the injector's rest comes
+//! back through [`WorkPool::leftovers`]. Nothing is lost: an object is claimed once and
+//! then sits in exactly one place (a private stack, a deque, the injector, a worker's
+//! hands) until it is traced or handed back.
 
 use std::ops::Range;
+use std::time::Instant;
 
 use super::prefetch::{drain_prefetching, Prefetch};
 use super::WorkPool;
 use crate::sync::deque::Worker;
+use crate::sync::{AtomicU64, Ordering};
 
 /// What claiming an object's mark found.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -42,8 +53,9 @@ pub enum Claim {
 pub unsafe trait MarkGraph: Sized + Sync {
     /// A reference to an object.
     type Obj: Prefetch + Send;
-    /// What tracing records about a weak object, handed back when marking ends.
-    type Weak: Send;
+    /// What tracing records about an object for later (a weak object, a stack), handed
+    /// back when marking ends.
+    type Note: Send;
     /// Strong objects with more parts than this are traced in chunks of this many parts
     /// that other workers can steal (a table with a big array part).
     const PARTS_PER_CHUNK: usize;
@@ -53,8 +65,18 @@ pub unsafe trait MarkGraph: Sized + Sync {
     /// Marks `obj`: whether this call won it, and what it is.
     fn claim(&self, obj: Self::Obj) -> Claim;
 
-    /// `obj`'s part count if it is strong (it may be traced in chunks), `None` if it is
-    /// weak (traced whole).
+    /// Called once before `obj` is traced, by the worker that traces it: incremental
+    /// marking turns it black there (so a later store into it takes the barrier).
+    ///
+    /// # Safety
+    /// As for [`MarkGraph::strong_parts`].
+    #[inline(always)]
+    unsafe fn begin_trace(&self, obj: Self::Obj) {
+        let _ = obj;
+    }
+
+    /// `obj`'s part count if it may be traced in chunks (a strong object), `None` if it
+    /// is traced whole (a weak one).
     ///
     /// # Safety
     /// `obj` is an object whose claim the calling worker won.
@@ -67,8 +89,8 @@ pub unsafe trait MarkGraph: Sized + Sync {
     unsafe fn bytes(&self, obj: Self::Obj) -> u64;
 
     /// Traces `obj` whole (strong or weak: a weak one is recorded through
-    /// [`MarkWorker::record_weak`]), marking its references through `worker`. Returns
-    /// its bytes.
+    /// [`MarkWorker::record`]), marking its references through `worker`. Returns its
+    /// bytes.
     ///
     /// # Safety
     /// As for [`MarkGraph::strong_parts`].
@@ -88,6 +110,7 @@ pub unsafe trait MarkGraph: Sized + Sync {
 }
 
 /// A unit of shared marking work.
+#[derive(Debug)]
 pub enum WorkItem<T> {
     /// Gray objects to trace.
     Batch(Vec<T>),
@@ -103,14 +126,57 @@ pub enum WorkItem<T> {
 }
 
 /// What one worker marked.
-#[derive(Debug, Default)]
-pub struct Marked<W> {
+#[derive(Debug)]
+pub struct Marked<O, N> {
     /// Bytes of the blocks it reached.
     pub live_bytes: u64,
     /// Blocks it reached.
     pub live_objects: u64,
-    /// The weak objects it traced.
-    pub weak: Vec<W>,
+    /// References it marked (reached or found marked already).
+    pub references: u64,
+    /// Parts of split objects it traced.
+    pub parts: u64,
+    /// What it recorded (the weak objects it traced, ...).
+    pub notes: Vec<N>,
+    /// The work it held when a bounded run stopped: claimed objects not traced yet, part
+    /// ranges not traced yet. Empty when the run went to its end.
+    pub unfinished: Vec<WorkItem<O>>,
+}
+
+/// An incremental step's share of marking: the work the workers may do together (each
+/// block reached counts its bytes, each reference marked `per_reference`, each part of a
+/// split object traced `per_part`) and the step's deadline.
+pub struct StepBudget {
+    limit: u64,
+    per_reference: u64,
+    per_part: u64,
+    deadline: Option<Instant>,
+    spent: AtomicU64,
+}
+
+impl StepBudget {
+    /// A budget of `limit` units of work, weighed as described above, until `deadline`.
+    pub fn new(limit: u64, per_reference: u64, per_part: u64, deadline: Option<Instant>) -> Self {
+        StepBudget {
+            limit,
+            per_reference,
+            per_part,
+            deadline,
+            spent: AtomicU64::new(0),
+        }
+    }
+
+    /// The work `marked` stands for.
+    pub fn work<O, N>(&self, marked: &Marked<O, N>) -> u64 {
+        marked.live_bytes + marked.references * self.per_reference + marked.parts * self.per_part
+    }
+
+    /// Adds `work` to the workers' total; true once the budget is spent or the deadline
+    /// has passed.
+    fn spend(&self, work: u64) -> bool {
+        let spent = self.spent.fetch_add(work, Ordering::Relaxed) + work;
+        spent >= self.limit || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 /// One worker: its private gray stack, its deque and what it marked.
@@ -118,12 +184,17 @@ pub struct MarkWorker<'a, G: MarkGraph> {
     graph: &'a G,
     local: &'a Worker<WorkItem<G::Obj>>,
     gray: Vec<G::Obj>,
-    marked: Marked<G::Weak>,
-    traced_since_share: usize,
+    marked: Marked<G::Obj, G::Note>,
+    traced_since_check: usize,
+    /// The bounded run's budget, if any, and the work of this worker counted in it.
+    budget: Option<&'a StepBudget>,
+    published: u64,
+    /// Set once the bounded run is over: trace nothing more.
+    stopping: bool,
 }
 
 impl<'a, G: MarkGraph> MarkWorker<'a, G> {
-    /// A worker marking `graph` whose deque is `local`.
+    /// A worker marking `graph` whose deque is `local`, until no work is left.
     pub fn new(graph: &'a G, local: &'a Worker<WorkItem<G::Obj>>) -> Self {
         MarkWorker {
             graph,
@@ -132,9 +203,28 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
             marked: Marked {
                 live_bytes: 0,
                 live_objects: 0,
-                weak: Vec::new(),
+                references: 0,
+                parts: 0,
+                notes: Vec::new(),
+                unfinished: Vec::new(),
             },
-            traced_since_share: 0,
+            traced_since_check: 0,
+            budget: None,
+            published: 0,
+            stopping: false,
+        }
+    }
+
+    /// A worker of a bounded run: it stops when the workers together have spent
+    /// `budget`, handing back its unfinished work.
+    pub fn bounded(
+        graph: &'a G,
+        local: &'a Worker<WorkItem<G::Obj>>,
+        budget: &'a StepBudget,
+    ) -> Self {
+        MarkWorker {
+            budget: Some(budget),
+            ..MarkWorker::new(graph, local)
         }
     }
 
@@ -147,6 +237,7 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
     /// Marks `obj`; if this worker won it and it is traversable, it will trace it.
     #[inline(always)]
     pub fn mark(&mut self, obj: G::Obj) {
+        self.marked.references += 1;
         match self.graph.claim(obj) {
             Claim::Already => {}
             Claim::Leaf(bytes) => self.count(bytes),
@@ -157,9 +248,9 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
         }
     }
 
-    /// Records a weak object this worker traced.
-    pub fn record_weak(&mut self, weak: G::Weak) {
-        self.marked.weak.push(weak);
+    /// Records something about an object this worker traced (a weak object, a stack).
+    pub fn record(&mut self, note: G::Note) {
+        self.marked.notes.push(note);
     }
 
     #[inline(always)]
@@ -168,34 +259,53 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
         self.marked.live_bytes += bytes;
     }
 
-    /// Works as worker `me` of `pool` until the phase is over; returns what it marked.
-    pub fn run(mut self, pool: &WorkPool<WorkItem<G::Obj>>, me: usize) -> Marked<G::Weak> {
+    /// Works as worker `me` of `pool` until the phase is over (or, bounded, stopped);
+    /// returns what it marked and, stopped, what it did not trace.
+    pub fn run(mut self, pool: &WorkPool<WorkItem<G::Obj>>, me: usize) -> Marked<G::Obj, G::Note> {
         let local = self.local;
-        pool.run(me, local, |item, _| self.process(item));
+        pool.run(me, local, |item, _| self.process(item, pool));
+        if !self.gray.is_empty() {
+            let gray = std::mem::take(&mut self.gray);
+            self.marked.unfinished.push(WorkItem::Batch(gray));
+        }
+        // Others may still steal from the deque meanwhile: what they take, they hand
+        // back or trace themselves.
+        while let Some(item) = local.pop() {
+            self.marked.unfinished.push(item);
+        }
         self.marked
     }
 
-    /// Handles one unit of shared work, then drains the private stack.
-    fn process(&mut self, item: WorkItem<G::Obj>) {
+    /// Handles one unit of shared work, then drains the private stack (a bounded run:
+    /// until the budget is spent).
+    fn process(&mut self, item: WorkItem<G::Obj>, pool: &WorkPool<WorkItem<G::Obj>>) {
         match item {
             WorkItem::Batch(objects) => self.gray.extend(objects),
-            // SAFETY: each chunk was pushed once, by the worker that claimed the object,
-            // within its part count.
-            WorkItem::Parts { obj, start, end } => unsafe {
-                self.graph.trace_parts(obj, start..end, self)
-            },
+            WorkItem::Parts { obj, start, end } => {
+                self.marked.parts += (end - start) as u64;
+                // SAFETY: each chunk was pushed once, by the worker that claimed the
+                // object (or, bounded, handed out once by the step), within its part count.
+                unsafe { self.graph.trace_parts(obj, start..end, self) }
+            }
         }
+        self.check_budget(pool);
         drain_prefetching(
             self,
-            |worker| &mut worker.gray,
-            |worker, obj| worker.trace(obj),
+            |worker| match worker.stopping {
+                true => None,
+                false => worker.gray.pop(),
+            },
+            |worker, obj| worker.trace(obj, pool),
         );
     }
 
     /// Traces one gray object this worker claimed, splitting it if it is big and strong.
-    fn trace(&mut self, obj: G::Obj) {
+    fn trace(&mut self, obj: G::Obj, pool: &WorkPool<WorkItem<G::Obj>>) {
         let graph = self.graph;
-        // SAFETY: the object came from a claim this worker won, so it alone traces it.
+        // SAFETY: the object came from a claim this worker won (or, bounded, was handed
+        // out once by the step), so it alone traces it.
+        unsafe { graph.begin_trace(obj) };
+        // SAFETY: as above.
         match unsafe { graph.strong_parts(obj) } {
             Some(parts) if parts > G::PARTS_PER_CHUNK => {
                 // SAFETY: as above.
@@ -204,25 +314,41 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
                     let end = (start + G::PARTS_PER_CHUNK).min(parts);
                     self.local.push(WorkItem::Parts { obj, start, end });
                 }
+                self.marked.parts += G::PARTS_PER_CHUNK as u64;
                 // SAFETY: as above; the first chunk lies within 0..parts.
                 unsafe { graph.trace_parts(obj, 0..G::PARTS_PER_CHUNK, self) };
             }
             // SAFETY: as above.
             _ => self.marked.live_bytes += unsafe { graph.trace(obj, self) },
         }
-        self.share_surplus();
+        self.traced_since_check += 1;
+        if self.traced_since_check >= G::BATCH / 2 {
+            self.traced_since_check = 0;
+            self.share_surplus();
+            self.check_budget(pool);
+        }
     }
 
-    /// Every few objects: if others could use work (this worker's deque is empty) and the
-    /// private stack has plenty, moves its older half (nearer the roots, so bigger
-    /// subgraphs) to the deque.
+    /// A bounded run: adds this worker's work since the last call to the shared count,
+    /// and stops the pool once the budget is spent; stops this worker once anyone has.
+    #[inline]
+    fn check_budget(&mut self, pool: &WorkPool<WorkItem<G::Obj>>) {
+        let Some(budget) = self.budget else {
+            return;
+        };
+        let work = budget.work(&self.marked);
+        let spent = budget.spend(work - self.published);
+        self.published = work;
+        if spent {
+            pool.stop();
+        }
+        self.stopping = pool.is_stopped();
+    }
+
+    /// If others could use work (this worker's deque is empty) and the private stack has
+    /// plenty, moves its older half (nearer the roots, so bigger subgraphs) to the deque.
     #[inline]
     fn share_surplus(&mut self) {
-        self.traced_since_share += 1;
-        if self.traced_since_share < G::BATCH / 2 {
-            return;
-        }
-        self.traced_since_share = 0;
         if self.gray.len() > G::BATCH && self.local.is_empty() {
             let batch: Vec<G::Obj> = self.gray.drain(..self.gray.len() / 2).collect();
             self.local.push(WorkItem::Batch(batch));

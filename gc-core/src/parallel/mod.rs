@@ -2,7 +2,8 @@
 //! each one exhaustively (`tests/loom.rs`):
 //! - [`claim_bit`]: a mark bit is claimed with one `fetch_or`; only the winner traces.
 //! - [`WorkPool`]: work stealing with explicit termination: a worker stops only when every
-//!   worker is idle and every queue is empty.
+//!   member is idle and every queue is empty; members may join while it runs, and a
+//!   bounded phase may be stopped, its workers handing back what they hold.
 //! - [`claim_indices`]: workers take items (arenas to sweep) by an atomic cursor; each item
 //!   is processed exactly once and results come back per worker, merged without locks.
 //! - [`mark`]: the parallel mark driver over them (private gray stacks, surplus shared in

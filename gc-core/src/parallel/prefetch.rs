@@ -55,17 +55,19 @@ impl<T: Prefetch> PrefetchQueue<T> {
     }
 }
 
-/// Pops `stack` through a [`PrefetchQueue`] until both are empty, calling `trace` on each
-/// object; `trace` may push onto the stack (it gets it back as its first argument).
+/// Pops objects with `pop` through a [`PrefetchQueue`] until it gives none and the queue
+/// is empty, calling `trace` on each; `trace` may add objects for `pop` to give (both get
+/// `state` as their first argument). A `pop` that gives none with objects still to come
+/// (a bounded step that ran out) ends the drain once the queued few are traced.
 #[inline(always)]
 pub(crate) fn drain_prefetching<S, T: Prefetch>(
     state: &mut S,
-    stack: impl Fn(&mut S) -> &mut Vec<T>,
+    mut pop: impl FnMut(&mut S) -> Option<T>,
     mut trace: impl FnMut(&mut S, T),
 ) {
     let mut queue = PrefetchQueue::default();
     loop {
-        let incoming = stack(state).pop();
+        let incoming = pop(state);
         let waiting = incoming.is_some();
         match queue.exchange(incoming) {
             Some(obj) => trace(state, obj),

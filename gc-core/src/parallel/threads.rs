@@ -24,6 +24,22 @@ impl WorkerThreads {
         self.count
     }
 
+    /// Starts `work` on one of the pool's threads and returns at once: for helpers that
+    /// join a running phase if they come in time ([`crate::parallel::WorkPool::join`]).
+    pub fn spawn(&self, work: impl FnOnce() + Send + 'static) {
+        self.pool().spawn(work);
+    }
+
+    fn pool(&self) -> &rayon::ThreadPool {
+        self.pool.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(self.count)
+                .thread_name(|i| format!("gc-worker-{i}"))
+                .build()
+                .expect("the collector's worker threads start")
+        })
+    }
+
     /// Runs `work(i, state)` for each worker `i`, handing worker `i` the `i`-th of
     /// `states` (its own deque, say), all at once on the pool's threads; returns their
     /// results in worker order. There are at most [`WorkerThreads::count`] states, so
@@ -48,13 +64,7 @@ impl WorkerThreads {
                 .map(|(i, state)| work(i, state))
                 .collect();
         }
-        let pool = self.pool.get_or_init(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(self.count)
-                .thread_name(|i| format!("gc-worker-{i}"))
-                .build()
-                .expect("the collector's worker threads start")
-        });
+        let pool = self.pool();
         let work = &work;
         let mut results: Vec<Option<R>> = states.iter().map(|_| None).collect();
         pool.scope(|scope| {

@@ -132,6 +132,7 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
             min_trigger_bytes: 512 << 10,
             gc_threads: setup.gc_threads,
             parallel_min_bytes: 0,
+            step_helpers_min_work: 0,
             stepmul_percent: 100,
             mode: setup.mode,
             // Steps do the work their budget says: what the checks see must not depend

@@ -182,8 +182,7 @@ impl State {
             self.barrier.shade.clear();
             self.pacing.work_done += recorded;
             loop {
-                let mut tracer = self.marking.tracer(heap);
-                let work = tracer.drain_until::<M>(budget, deadline);
+                let work = self.marking.drain_step::<M>(heap, budget, deadline);
                 self.pacing.work_done += work;
                 budget = budget.saturating_sub(work);
                 if !self.marking.gray.is_empty() {
@@ -267,9 +266,10 @@ impl State {
                 // live: live, initialised traversable objects.
                 unsafe { tracer.trace_object::<M>(stack) };
             }
-            tracer.drain::<M>(u64::MAX);
-            tracer.converge_ephemerons::<M>();
         }
+        // With helpers if it is big: this drain is most of the atomic pause.
+        self.marking.drain_step::<M>(heap, u64::MAX, None);
+        self.marking.tracer(heap).converge_ephemerons::<M>();
         // The stacks traced for the first time by this drain were listed meanwhile.
         let found = std::mem::replace(&mut self.marking.stacks, stacks);
         self.marking.stacks.extend(found);

@@ -26,8 +26,9 @@ use crate::object_model::ObjectRef;
 pub(super) enum Gray {
     /// A reached object, to trace whole (or to start tracing by chunks).
     Object(ObjectRef),
-    /// A big object whose parts from this index on are still to trace.
-    Chunk(ObjectRef, usize),
+    /// A big object whose parts from the first index on, up to the second or its part
+    /// count, are still to trace.
+    Chunk(ObjectRef, usize, usize),
 }
 
 /// The gray objects waiting to be traced.
@@ -41,8 +42,9 @@ pub(super) struct GrayQueue {
     queue: BinaryHeap<(u32, u32)>,
     /// Huge objects.
     huge: Vec<ObjectRef>,
-    /// Big objects partly traced.
-    chunks: Vec<(ObjectRef, usize)>,
+    /// Big objects partly traced: the parts still to trace, from the first index up to
+    /// the second (or the part count).
+    chunks: Vec<(ObjectRef, usize, usize)>,
     /// The arena whose stack is being drained.
     current: Option<usize>,
     /// Arena stacks that are not empty.
@@ -108,15 +110,18 @@ impl GrayQueue {
             + vec_bytes(&self.chunks)
     }
 
-    /// Adds the rest of a big object, from part `next` on.
-    pub fn push_chunk(&mut self, obj: ObjectRef, next: usize) {
+    /// Adds parts `next..end` of a big object (`end` is cut to its part count when they
+    /// are traced; `usize::MAX` for all the rest).
+    pub fn push_chunk(&mut self, obj: ObjectRef, next: usize, end: usize) {
         self.len += 1;
-        self.chunks.push((obj, next));
+        self.chunks.push((obj, next, end));
     }
 
     /// The next unit of work: from the arena being drained, else a chunk, else a huge
-    /// object, else the top of the largest queued stack.
-    #[inline]
+    /// object, else the top of the largest queued stack. Always inlined: it is the
+    /// marking loop's hot path, which the compiler left out of line once it had a
+    /// second caller (the step's helpers).
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Gray> {
         loop {
             if let Some(index) = self.current {
@@ -139,9 +144,9 @@ impl GrayQueue {
                 self.queue.clear();
                 return None;
             }
-            if let Some((obj, next)) = self.chunks.pop() {
+            if let Some((obj, next, end)) = self.chunks.pop() {
                 self.len -= 1;
-                return Some(Gray::Chunk(obj, next));
+                return Some(Gray::Chunk(obj, next, end));
             }
             if let Some(obj) = self.huge.pop() {
                 self.len -= 1;
@@ -159,10 +164,15 @@ impl GrayQueue {
         self.len == 0
     }
 
+    /// How many units of work wait (objects and chunks).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// The big objects partly traced, with the first part not yet traced (for the
     /// verifier).
     pub fn chunks(&self) -> impl Iterator<Item = (ObjectRef, usize)> + '_ {
-        self.chunks.iter().copied()
+        self.chunks.iter().map(|&(obj, next, _)| (obj, next))
     }
 
     /// Every waiting object (for the verifier).
@@ -181,7 +191,7 @@ impl GrayQueue {
             });
         arena_objects
             .chain(self.huge.iter().copied())
-            .chain(self.chunks.iter().map(|&(obj, _)| obj))
+            .chain(self.chunks.iter().map(|&(obj, _, _)| obj))
     }
 }
 

@@ -31,9 +31,10 @@ use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
 use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
 use crate::mark::is_marked;
+use crate::mark::parallel::StepRules;
 use crate::mark::prefetch::{prefetch_for_marking, PrefetchQueue};
 use crate::mark::reach::{
-    claim_exclusive, reach, trace_gray, trace_gray_as, MarkingTracer, Reached,
+    claim_exclusive, cut_at_bump_cursor, reach, trace_gray, trace_gray_as, MarkingTracer, Reached,
 };
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::verify::CollectRefs;
@@ -55,6 +56,9 @@ pub(super) struct Marking {
     chunk_refs: Vec<ObjectRef>,
     /// Weak-keyed entries waiting for their keys, while ephemerons converge.
     ephemerons: EphemeronIndex,
+    /// The work a step must have before it has helpers (`HeapConfig`'s
+    /// `step_helpers_min_work`).
+    pub help_min_work: u64,
 }
 
 /// How far ahead of marking (a chunk's references, the forward barrier's records) their
@@ -87,19 +91,27 @@ const UNITS_PER_CLOCK_READ: u32 = 16;
 const UNITS_PER_CHUNK: u32 = 8;
 
 /// Work charged per part scanned (its references are charged as they are marked).
-const WORK_PER_PART: u64 = 16;
+pub(super) const WORK_PER_PART: u64 = 16;
 
 /// Work charged per reference marked: a mark-bit read, often a cache miss, whether the
 /// object was marked already or not.
-const WORK_PER_REFERENCE: u64 = 32;
+pub(super) const WORK_PER_REFERENCE: u64 = 32;
 
 impl Marking {
+    /// The state of no marking yet; steps have helpers from `help_min_work` on.
+    pub fn new(help_min_work: u64) -> Self {
+        Marking {
+            help_min_work,
+            ..Marking::default()
+        }
+    }
+
     /// The tracer that marks into this state.
     pub fn tracer<'a>(&'a mut self, heap: &'a Heap) -> MarkTracer<'a> {
         MarkTracer {
             marking: self,
             large_objects: heap.large_objects(),
-            leaf_bump_cursor: heap.space(ArenaKind::Leaves).unallocated_region().start,
+            leaf_bump_cursor: step_rules(heap).leaf_bump_cursor,
         }
     }
 
@@ -131,10 +143,17 @@ impl Marking {
         });
     }
 
-    fn note_stack(&mut self, obj: ObjectRef) {
+    pub(super) fn note_stack(&mut self, obj: ObjectRef) {
         if self.stack_set.insert(obj) {
             self.stacks.push(obj);
         }
+    }
+}
+
+/// Incremental marking's rules for `heap` now, as the step's helpers follow them.
+pub(super) fn step_rules(heap: &Heap) -> StepRules {
+    StepRules {
+        leaf_bump_cursor: heap.space(ArenaKind::Leaves).unallocated_region().start,
     }
 }
 
@@ -192,10 +211,10 @@ impl MarkTracer<'_> {
                 _ => 1,
             };
             let ready = match incoming {
-                Some(Gray::Chunk(obj, next)) => {
+                Some(Gray::Chunk(obj, next, end)) => {
                     // SAFETY: only reached traversable objects are queued, and they stay
                     // live until the sweep; the mutator is stopped while a step runs.
-                    unsafe { self.trace_chunk::<M>(obj, next) };
+                    unsafe { self.trace_chunk::<M>(obj, next, end) };
                     continue;
                 }
                 Some(Gray::Object(obj)) => queue.exchange(Some(obj)),
@@ -229,22 +248,23 @@ impl MarkTracer<'_> {
             let weakness = M::weakness(obj);
             if weakness == Weakness::Strong && M::part_count(obj) > CHUNK_PARTS {
                 self.marking.marked_bytes += u64::from(header.cells()) * CELL_SIZE as u64;
-                self.trace_chunk::<M>(obj, 0);
+                self.trace_chunk::<M>(obj, 0, usize::MAX);
                 return;
             }
             self.marking.marked_bytes += trace_gray_as::<M, _>(obj, weakness, self);
         }
     }
 
-    /// Traces parts `next..next + CHUNK_PARTS` of a big object and queues the rest. The
-    /// part count is read again each time: the object may have been resized (then the
-    /// backward barrier has queued it for a whole trace anyway).
+    /// Traces parts `next..next + CHUNK_PARTS` of a big object and queues the rest, up to
+    /// `last` (exclusive) or its part count. The part count is read again each time: the
+    /// object may have been resized (then the backward barrier has queued it for a whole
+    /// trace anyway).
     ///
     /// # Safety
     /// As for [`MarkTracer::trace_object`].
-    unsafe fn trace_chunk<M: ObjectModel>(&mut self, obj: ObjectRef, next: usize) {
+    unsafe fn trace_chunk<M: ObjectModel>(&mut self, obj: ObjectRef, next: usize, last: usize) {
         // SAFETY: per the caller.
-        let parts = unsafe { M::part_count(obj) };
+        let parts = unsafe { M::part_count(obj) }.min(last);
         let end = (next + CHUNK_PARTS).min(parts);
         if next < end {
             // The chunk's references first, then marked with their mark words
@@ -258,7 +278,7 @@ impl MarkTracer<'_> {
             self.marking.scan_work += (end - next) as u64 * WORK_PER_PART;
         }
         if end < parts {
-            self.marking.gray.push_chunk(obj, end);
+            self.marking.gray.push_chunk(obj, end, last);
         }
     }
 
@@ -292,16 +312,6 @@ impl MarkTracer<'_> {
         }
     }
 
-    fn leaf_bytes(&self, obj: ObjectRef, bytes: u64) -> u64 {
-        let addr = obj.addr();
-        let cursor = self.leaf_bump_cursor;
-        if addr < cursor && cursor < addr + bytes as usize {
-            (cursor - addr) as u64
-        } else {
-            bytes
-        }
-    }
-
     /// Marks what the values of weak-keyed entries with live keys reach, to a fixpoint
     /// (see [`crate::mark::ephemerons`]).
     pub fn converge_ephemerons<M: ObjectModel>(&mut self) {
@@ -329,7 +339,9 @@ impl Tracer for MarkTracer<'_> {
         // One marking thread: a plain read-modify-write claims the bit.
         match reach(self.large_objects, obj, claim_exclusive) {
             Reached::Already => return,
-            Reached::Leaf(bytes) => self.marking.marked_bytes += self.leaf_bytes(obj, bytes),
+            Reached::Leaf(bytes) => {
+                self.marking.marked_bytes += cut_at_bump_cursor(obj, bytes, self.leaf_bump_cursor)
+            }
             Reached::Object(bytes) => {
                 self.marking.marked_bytes += bytes;
                 self.marking.gray.push(obj);

@@ -5,7 +5,8 @@
 //! bits that it switches on and off by the measured young survival.
 //!
 //! Files: `barrier` (the barrier, with the tri-color invariant), `ssb`, `gray_queue`,
-//! `marker` (colors, incremental tracing), `cycle` (phases and the atomic phase),
+//! `marker` (colors, incremental tracing), `helpers` (a step's marking shared with the
+//! worker threads), `cycle` (phases and the atomic phase),
 //! `pacing`, `generational` (mode switching), `leaf_hold` (the leaf sweep held while the VM
 //! prunes), `verify` (the stress mode's checks).
 
@@ -13,6 +14,7 @@ mod barrier;
 mod cycle;
 mod generational;
 mod gray_queue;
+mod helpers;
 mod leaf_hold;
 mod marker;
 mod pacing;
@@ -237,7 +239,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     fn new(config: HeapConfig) -> Self {
         let state = State {
             phase: Phase::Idle,
-            marking: Marking::default(),
+            marking: Marking::new(config.step_helpers_min_work),
             barrier: Barrier::default(),
             finalizers: FinalizerQueue::default(),
             pauses: PauseLog::new(&config),
