@@ -64,13 +64,13 @@ enum Cmd {
         tolerance: f64,
     },
     /// The workloads' nominal statistics: each workload of a matrix (default
-    /// benches/matrices/paper.toml, at its benchmark sizes) run once under stw and once
+    /// benches/matrices/paper-suite.toml, at the paper's sizes) run once under stw and once
     /// under newgc in generational mode, and its minimum heap under stw bisected; prints a
     /// Markdown table of allocation volume and rate, objects by kind, mean object size,
     /// large-object share, young survival, live heap, minimum heap, GC time share and
     /// peak RSS, and the spread of rate, survival and live heap.
     Characterize {
-        /// The matrix file whose workloads run (default: benches/matrices/paper.toml).
+        /// The matrix file whose workloads run (default: benches/matrices/paper-suite.toml).
         matrix: Option<PathBuf>,
         /// Also write the table to FILE.
         #[arg(long, value_name = "FILE")]
@@ -136,7 +136,8 @@ struct RunArgs {
     /// Only these configurations of the matrix, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     configs: Option<Vec<String>>,
-    /// Invocations per configuration and workload, instead of the matrix's.
+    /// Invocations per configuration and workload, and per point of the space sweep,
+    /// instead of the matrix's.
     #[arg(long, value_name = "N")]
     invocations: Option<usize>,
     /// Run the workloads crate's scripts at this size instead of the matrix's arguments
@@ -179,7 +180,7 @@ fn main() -> ExitCode {
         } => characterize_workloads(
             RunArgs {
                 matrix: Some(matrix.unwrap_or_else(|| {
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper.toml")
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper-suite.toml")
                 })),
                 out,
                 luagc,
@@ -304,6 +305,9 @@ fn load_matrix(args: &RunArgs) -> Result<(PathBuf, Matrix), String> {
             return Err("--invocations must be at least 1".to_owned());
         }
         m.invocations = n;
+        if let Some(sweep) = &mut m.sweep {
+            sweep.invocations = n;
+        }
     }
     Ok((path, m))
 }
