@@ -360,7 +360,11 @@ fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
     cut.complete = false;
     let kept = cut.records.clone();
     cut.write(&results_path).unwrap();
-    let (code, stdout, stderr) = gcbench(&["run".as_ref(), "--resume".as_ref(), results_path.as_os_str()]);
+    let (code, stdout, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
     assert_eq!(code, Some(0), "{stderr}");
     let resumed = Results::read(&results_path).unwrap();
     assert!(resumed.complete);
@@ -399,7 +403,11 @@ fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
     assert!(stdout.contains("## binary_trees"), "{stdout}");
 
     // A complete file: nothing left to run.
-    let (code, _, stderr) = gcbench(&["run".as_ref(), "--resume".as_ref(), results_path.as_os_str()]);
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
         Results::read(&results_path).unwrap().records,
@@ -410,12 +418,23 @@ fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
     let mut moved = resumed.clone();
     moved.environment.git_commit = Some("0123456789abcdef".into());
     moved.write(&results_path).unwrap();
-    let (code, _, stderr) = gcbench(&["run".as_ref(), "--resume".as_ref(), results_path.as_os_str()]);
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("it was measured at 0123456789abcdef"), "{stderr}");
+    assert!(
+        stderr.contains("it was measured at 0123456789abcdef"),
+        "{stderr}"
+    );
     resumed.write(&results_path).unwrap();
     std::fs::write(&matrix, text.replace("invocations = 3", "invocations = 4")).unwrap();
-    let (code, _, stderr) = gcbench(&["run".as_ref(), "--resume".as_ref(), results_path.as_os_str()]);
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("changed since the run started"), "{stderr}");
     assert_eq!(Results::read(&results_path).unwrap(), resumed);

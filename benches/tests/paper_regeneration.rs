@@ -77,14 +77,18 @@ fn the_papers_generated_tables_are_current() {
     let path = papers().join("newgc.md");
     let text = read(&path);
     let blocks = paper::blocks(&text, &path).unwrap();
-    assert!(!blocks.is_empty(), "{} includes no generated table", path.display());
+    assert!(
+        !blocks.is_empty(),
+        "{} includes no generated table",
+        path.display()
+    );
     let regenerated = paper::rewrite(&text, &path).unwrap();
     if regenerated != text {
         let line = text
             .lines()
             .zip(regenerated.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(|| text.lines().count().min(regenerated.lines().count()), |k| k)
+            .unwrap_or_else(|| text.lines().count().min(regenerated.lines().count()))
             + 1;
         panic!(
             "{}:{line}: a generated table differs from what `gcbench report --paper` makes of its results: {FIX}",

@@ -245,7 +245,11 @@ fn report_command(
             "gcbench: {} generated block(s) in {} {}",
             benches::gcbench::paper::blocks(&new, paper)?.len(),
             paper.display(),
-            if new == text { "already current" } else { "rewritten" }
+            if new == text {
+                "already current"
+            } else {
+                "rewritten"
+            }
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -463,7 +467,11 @@ fn resumable(file: &Path) -> Result<Results, String> {
 
 /// Runs what `results` still lacks, writing it to `out` after every round and every
 /// minimum heap; `cached` are minimum heaps to reuse.
-fn execute(mut results: Results, out: &Path, cached: &[minheap::Entry]) -> Result<ExitCode, String> {
+fn execute(
+    mut results: Results,
+    out: &Path,
+    cached: &[minheap::Entry],
+) -> Result<ExitCode, String> {
     let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
     std::fs::create_dir_all(&stats_dir)
         .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;

@@ -64,12 +64,10 @@ pub fn blocks(text: &str, origin: &Path) -> Result<Vec<Block>, String> {
                 line: line_no,
             });
             open = Some(line_no);
-        } else if t == CLOSE {
-            if open.take().is_none() {
-                return Err(format!(
-                    "{shown}:{line_no}: {CLOSE} closes no gcbench block"
-                ));
-            }
+        } else if t == CLOSE && open.take().is_none() {
+            return Err(format!(
+                "{shown}:{line_no}: {CLOSE} closes no gcbench block"
+            ));
         }
     }
     match open {
@@ -109,8 +107,14 @@ pub fn rewrite(text: &str, origin: &Path) -> Result<String, String> {
             loaded.insert(path.clone(), r);
         }
         let results = &loaded[&path];
-        let table = report::named_table(results, &block.table)
-            .map_err(|e| format!("{}:{}: {}: {e}", origin.display(), block.line, block.results))?;
+        let table = report::named_table(results, &block.table).map_err(|e| {
+            format!(
+                "{}:{}: {}: {e}",
+                origin.display(),
+                block.line,
+                block.results
+            )
+        })?;
         if !line.ends_with('\n') {
             out.push('\n');
         }
