@@ -399,7 +399,9 @@ fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
         ]
     );
     assert_eq!(resumed.min_heaps, full.min_heaps);
-    assert!(resumed.notes.iter().any(|n| n.starts_with("resumed at")));
+    assert!(resumed.notes.iter().any(
+        |n| n.starts_with("resumed 20") && n.ends_with(" UTC with 14 run(s) already recorded")
+    ));
     assert!(stdout.contains("## binary_trees"), "{stdout}");
 
     // A complete file: nothing left to run.
@@ -449,4 +451,35 @@ fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn invocations_on_the_command_line_also_set_the_sweeps() {
+    let dir = std::env::temp_dir().join(format!("gcbench-inv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let matrix = dir.join("m.toml");
+    std::fs::write(
+        &matrix,
+        "invocations = 3\n[[config]]\nluagc = \"stw\"\n\
+         [[workload]]\nname = \"fib\"\nsize = \"smoke\"\n[sweep]\nsetpause = [150]\n",
+    )
+    .unwrap();
+    let results_path = dir.join("r.json");
+    let luagc = luagc();
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        matrix.as_os_str(),
+        "--luagc".as_ref(),
+        luagc.as_os_str(),
+        "--invocations".as_ref(),
+        "1".as_ref(),
+        "--out".as_ref(),
+        results_path.as_os_str(),
+    ]);
+    let r = Results::read(&results_path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    let points: Vec<bool> = r.records.iter().map(|x| x.point.is_some()).collect();
+    assert_eq!(points, [false, true]);
+    assert_eq!(r.matrix.sweep.unwrap().invocations, 1);
 }

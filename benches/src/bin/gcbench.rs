@@ -457,8 +457,8 @@ fn resumable(file: &Path) -> Result<Results, String> {
         );
     }
     results.notes.push(format!(
-        "resumed at {} UTC (Unix time) with {} run(s) already recorded",
-        unix_now(),
+        "resumed {} with {} run(s) already recorded",
+        report::utc(unix_now()),
         results.records.len()
     ));
     results.complete = false;

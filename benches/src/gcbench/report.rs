@@ -90,7 +90,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// `2026-12-01 14:03 UTC`.
-fn utc(unix_s: u64) -> String {
+pub fn utc(unix_s: u64) -> String {
     let days = (unix_s / 86_400) as i64;
     let (y, m, d) = civil_from_days(days);
     let secs = unix_s % 86_400;
