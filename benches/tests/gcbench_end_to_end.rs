@@ -31,6 +31,13 @@ fn luagc() -> PathBuf {
         })
 }
 
+/// A fresh directory for one test's files (the test removes it).
+fn scratch_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gcbench-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 const MATRIX: &str = r#"
 description = "end-to-end test"
 invocations = 2
@@ -63,8 +70,7 @@ checksum = false
 
 #[test]
 fn a_tiny_matrix_runs_reports_and_regenerates() {
-    let dir = std::env::temp_dir().join(format!("gcbench-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("e2e");
     std::fs::write(dir.join("m.toml"), MATRIX).unwrap();
     std::fs::write(
         dir.join("mine.lua"),
@@ -162,8 +168,7 @@ fn a_tiny_matrix_runs_reports_and_regenerates() {
 
 #[test]
 fn a_bad_matrix_is_a_usage_error_naming_the_line() {
-    let dir = std::env::temp_dir().join(format!("gcbench-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("bad");
     let path = dir.join("bad.toml");
     std::fs::write(
         &path,
@@ -186,8 +191,7 @@ fn a_bad_matrix_is_a_usage_error_naming_the_line() {
 
 #[test]
 fn the_minimum_heap_is_bracketed_by_real_runs() {
-    let dir = std::env::temp_dir().join(format!("gcbench-mh-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("mh");
     let matrix = dir.join("m.toml");
     std::fs::write(
         &matrix,
@@ -230,8 +234,7 @@ fn the_minimum_heap_is_bracketed_by_real_runs() {
 
 #[test]
 fn the_space_sweep_runs_at_each_point_with_a_reused_minimum_heap() {
-    let dir = std::env::temp_dir().join(format!("gcbench-sweep-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("sweep");
     let matrix = dir.join("m.toml");
     std::fs::write(
         &matrix,
@@ -313,8 +316,7 @@ fn gcbench(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
 
 #[test]
 fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
-    let dir = std::env::temp_dir().join(format!("gcbench-resume-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("resume");
     let matrix = dir.join("m.toml");
     let text = "invocations = 3\n[[config]]\nluagc = \"stw\"\n[[config]]\nluagc = \"epsilon\"\n\
                 [[workload]]\nname = \"fib\"\nsize = \"smoke\"\n\
@@ -455,8 +457,7 @@ fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
 
 #[test]
 fn invocations_on_the_command_line_also_set_the_sweeps() {
-    let dir = std::env::temp_dir().join(format!("gcbench-inv-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("inv");
     let matrix = dir.join("m.toml");
     std::fs::write(
         &matrix,
