@@ -31,6 +31,13 @@ fn luagc() -> PathBuf {
         })
 }
 
+/// A fresh directory for one test's files (the test removes it).
+fn scratch_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gcbench-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 const MATRIX: &str = r#"
 description = "end-to-end test"
 invocations = 2
@@ -63,8 +70,7 @@ checksum = false
 
 #[test]
 fn a_tiny_matrix_runs_reports_and_regenerates() {
-    let dir = std::env::temp_dir().join(format!("gcbench-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("e2e");
     std::fs::write(dir.join("m.toml"), MATRIX).unwrap();
     std::fs::write(
         dir.join("mine.lua"),
@@ -162,8 +168,7 @@ fn a_tiny_matrix_runs_reports_and_regenerates() {
 
 #[test]
 fn a_bad_matrix_is_a_usage_error_naming_the_line() {
-    let dir = std::env::temp_dir().join(format!("gcbench-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("bad");
     let path = dir.join("bad.toml");
     std::fs::write(
         &path,
@@ -186,8 +191,7 @@ fn a_bad_matrix_is_a_usage_error_naming_the_line() {
 
 #[test]
 fn the_minimum_heap_is_bracketed_by_real_runs() {
-    let dir = std::env::temp_dir().join(format!("gcbench-mh-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("mh");
     let matrix = dir.join("m.toml");
     std::fs::write(
         &matrix,
@@ -230,8 +234,7 @@ fn the_minimum_heap_is_bracketed_by_real_runs() {
 
 #[test]
 fn the_space_sweep_runs_at_each_point_with_a_reused_minimum_heap() {
-    let dir = std::env::temp_dir().join(format!("gcbench-sweep-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("sweep");
     let matrix = dir.join("m.toml");
     std::fs::write(
         &matrix,
@@ -296,4 +299,188 @@ fn the_space_sweep_runs_at_each_point_with_a_reused_minimum_heap() {
     assert_eq!(r.min_heaps.len(), 1);
     assert!(stdout.contains("| `stw` | 2x min heap | 1 |"), "{stdout}");
     assert!(stdout.contains("| `stw` | setpause 150 | 1 |"), "{stdout}");
+}
+
+/// `gcbench` with `args`, its exit code, stdout and stderr.
+fn gcbench(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gcbench"))
+        .args(args)
+        .output()
+        .expect("gcbench runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn resume_completes_an_interrupted_results_file_and_refuses_a_changed_matrix() {
+    let dir = scratch_dir("resume");
+    let matrix = dir.join("m.toml");
+    let text = "invocations = 3\n[[config]]\nluagc = \"stw\"\n[[config]]\nluagc = \"epsilon\"\n\
+                [[workload]]\nname = \"fib\"\nsize = \"smoke\"\n\
+                [[workload]]\nname = \"binary_trees\"\nsize = \"smoke\"\n\
+                [sweep]\nheap_factors = [2]\nsetpause = [150]\n";
+    std::fs::write(&matrix, text).unwrap();
+    let cache = dir.join("mh.json");
+    let entry = |w: &str, arg: &str| {
+        serde_json::json!({
+            "workload": w, "config": "stw", "args": [arg],
+            "unlimited_peak_heap_bytes": 4_000_000,
+            "result": { "min_heap_bytes": 3_000_000, "largest_failing_bytes": 2_900_000, "trials": [] },
+        })
+    };
+    std::fs::write(
+        &cache,
+        serde_json::json!({ "entries": [entry("fib", "20"), entry("binary_trees", "12")] })
+            .to_string(),
+    )
+    .unwrap();
+    let results_path = dir.join("r.json");
+    let luagc = luagc();
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        matrix.as_os_str(),
+        "--luagc".as_ref(),
+        luagc.as_os_str(),
+        "--reuse-minheap".as_ref(),
+        cache.as_os_str(),
+        "--out".as_ref(),
+        results_path.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let full = Results::read(&results_path).unwrap();
+    // Per workload: 2 configurations x 3, and stw at 2 points x 3.
+    assert_eq!(full.records.len(), 2 * (2 * 3 + 2 * 3));
+
+    // Interrupted after binary_trees' first round: its later runs and the sweep missing.
+    let mut cut = full.clone();
+    cut.records.retain(|x| {
+        x.workload == "fib" || (x.workload == "binary_trees" && x.point.is_none() && x.round == 0)
+    });
+    cut.complete = false;
+    let kept = cut.records.clone();
+    cut.write(&results_path).unwrap();
+    let (code, stdout, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let resumed = Results::read(&results_path).unwrap();
+    assert!(resumed.complete);
+    assert_eq!(resumed.records[..kept.len()], kept[..]);
+    let added: Vec<(&str, usize, Option<u64>)> = resumed.records[kept.len()..]
+        .iter()
+        .map(|x| {
+            let limit = match x.point {
+                Some(benches::gcbench::sweep::Point::HeapFactor { limit_bytes, .. }) => {
+                    Some(limit_bytes)
+                }
+                _ => None,
+            };
+            (x.config.as_str(), x.round, limit)
+        })
+        .collect();
+    // Rounds 1 and 2 of the plain runs (rotating), then the sweep at the minimum heap the
+    // results kept (2 x 3 MB: not bisected again, though no --reuse-minheap was given).
+    assert_eq!(
+        added,
+        [
+            ("epsilon", 1, None),
+            ("stw", 1, None),
+            ("stw", 2, None),
+            ("epsilon", 2, None),
+            ("stw", 0, Some(6_000_000)),
+            ("stw", 0, None),
+            ("stw", 1, None),
+            ("stw", 1, Some(6_000_000)),
+            ("stw", 2, Some(6_000_000)),
+            ("stw", 2, None),
+        ]
+    );
+    assert_eq!(resumed.min_heaps, full.min_heaps);
+    assert!(resumed.notes.iter().any(
+        |n| n.starts_with("resumed 20") && n.ends_with(" UTC with 14 run(s) already recorded")
+    ));
+    assert!(stdout.contains("## binary_trees"), "{stdout}");
+
+    // A complete file: nothing left to run.
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        Results::read(&results_path).unwrap().records,
+        resumed.records
+    );
+
+    // Another commit, or a changed matrix: refused, the file untouched.
+    let mut moved = resumed.clone();
+    moved.environment.git_commit = Some("0123456789abcdef".into());
+    moved.write(&results_path).unwrap();
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("it was measured at 0123456789abcdef"),
+        "{stderr}"
+    );
+    resumed.write(&results_path).unwrap();
+    std::fs::write(&matrix, text.replace("invocations = 3", "invocations = 4")).unwrap();
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("changed since the run started"), "{stderr}");
+    assert_eq!(Results::read(&results_path).unwrap(), resumed);
+    // Selections belong to the run being resumed.
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        "--resume".as_ref(),
+        results_path.as_os_str(),
+        "--workloads".as_ref(),
+        "fib".as_ref(),
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn invocations_on_the_command_line_also_set_the_sweeps() {
+    let dir = scratch_dir("inv");
+    let matrix = dir.join("m.toml");
+    std::fs::write(
+        &matrix,
+        "invocations = 3\n[[config]]\nluagc = \"stw\"\n\
+         [[workload]]\nname = \"fib\"\nsize = \"smoke\"\n[sweep]\nsetpause = [150]\n",
+    )
+    .unwrap();
+    let results_path = dir.join("r.json");
+    let luagc = luagc();
+    let (code, _, stderr) = gcbench(&[
+        "run".as_ref(),
+        matrix.as_os_str(),
+        "--luagc".as_ref(),
+        luagc.as_os_str(),
+        "--invocations".as_ref(),
+        "1".as_ref(),
+        "--out".as_ref(),
+        results_path.as_os_str(),
+    ]);
+    let r = Results::read(&results_path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    let points: Vec<bool> = r.records.iter().map(|x| x.point.is_some()).collect();
+    assert_eq!(points, [false, true]);
+    assert_eq!(r.matrix.sweep.unwrap().invocations, 1);
 }

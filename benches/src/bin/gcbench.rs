@@ -64,13 +64,13 @@ enum Cmd {
         tolerance: f64,
     },
     /// The workloads' nominal statistics: each workload of a matrix (default
-    /// benches/matrices/paper.toml, at its benchmark sizes) run once under stw and once
+    /// benches/matrices/paper-suite.toml, at the paper's sizes) run once under stw and once
     /// under newgc in generational mode, and its minimum heap under stw bisected; prints a
     /// Markdown table of allocation volume and rate, objects by kind, mean object size,
     /// large-object share, young survival, live heap, minimum heap, GC time share and
     /// peak RSS, and the spread of rate, survival and live heap.
     Characterize {
-        /// The matrix file whose workloads run (default: benches/matrices/paper.toml).
+        /// The matrix file whose workloads run (default: benches/matrices/paper-suite.toml).
         matrix: Option<PathBuf>,
         /// Also write the table to FILE.
         #[arg(long, value_name = "FILE")]
@@ -96,13 +96,20 @@ enum Cmd {
         tolerance: f64,
     },
     /// Regenerate the report of a results file without running anything: DIR/report.md
-    /// (the tables `run` printed, then the figures) and the figures as SVG in DIR/figures.
+    /// (the tables `run` printed, then the figures) and the figures as SVG in DIR/figures;
+    /// with --paper, the tables a Markdown paper includes, in place.
+    #[command(group = clap::ArgGroup::new("what").required(true).multiple(true).args(["results", "paper"]))]
     Report {
         /// A results file written by `gcbench run`.
-        results: PathBuf,
+        #[arg(requires = "out")]
+        results: Option<PathBuf>,
         /// The directory to write report.md and figures/ to (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        #[arg(long, value_name = "DIR", requires = "results")]
+        out: Option<PathBuf>,
+        /// Rewrite the generated blocks of this Markdown file in place (`<!-- gcbench:table
+        /// RESULTS.json TABLE -->` ... `<!-- /gcbench -->`, RESULTS relative to the file).
+        #[arg(long, value_name = "FILE")]
+        paper: Option<PathBuf>,
     },
 }
 
@@ -110,10 +117,16 @@ enum Cmd {
 #[derive(clap::Args, Debug)]
 struct RunArgs {
     /// The matrix file (default: benches/matrices/quick.toml).
+    #[arg(conflicts_with = "resume")]
     matrix: Option<PathBuf>,
     /// Where to write the results (default: target/gcbench/MATRIX.json).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "resume")]
     out: Option<PathBuf>,
+    /// Continue the interrupted results file FILE in place: the points that already have
+    /// all their invocations are skipped, the others completed. Refused when the matrix
+    /// file or the commit (or its uncommitted changes) differ from the file's.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["workloads", "configs", "invocations", "size"])]
+    resume: Option<PathBuf>,
     /// The luagc binary (default: target/dist/luagc, else target/release/luagc).
     #[arg(long, value_name = "PATH")]
     luagc: Option<PathBuf>,
@@ -123,7 +136,8 @@ struct RunArgs {
     /// Only these configurations of the matrix, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     configs: Option<Vec<String>>,
-    /// Invocations per configuration and workload, instead of the matrix's.
+    /// Invocations per configuration and workload, and per point of the space sweep,
+    /// instead of the matrix's.
     #[arg(long, value_name = "N")]
     invocations: Option<usize>,
     /// Run the workloads crate's scripts at this size instead of the matrix's arguments
@@ -149,7 +163,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Cmd::Run(args) => run(args),
-        Cmd::Report { results, out } => regenerate(&results, &out),
+        Cmd::Report {
+            results,
+            out,
+            paper,
+        } => report_command(results.zip(out), paper.as_deref()),
         Cmd::Characterize {
             matrix,
             out,
@@ -162,7 +180,7 @@ fn main() -> ExitCode {
         } => characterize_workloads(
             RunArgs {
                 matrix: Some(matrix.unwrap_or_else(|| {
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper.toml")
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices/paper-suite.toml")
                 })),
                 out,
                 luagc,
@@ -171,6 +189,7 @@ fn main() -> ExitCode {
                 invocations: None,
                 size,
                 reuse_minheap,
+                resume: None,
             },
             tolerance,
             skip_minheap,
@@ -193,6 +212,7 @@ fn main() -> ExitCode {
                 invocations: None,
                 size,
                 reuse_minheap: None,
+                resume: None,
             },
             tolerance,
         ),
@@ -206,7 +226,36 @@ fn main() -> ExitCode {
     }
 }
 
-fn regenerate(results: &Path, out: &Path) -> Result<ExitCode, String> {
+fn report_command(
+    report: Option<(PathBuf, PathBuf)>,
+    paper: Option<&Path>,
+) -> Result<ExitCode, String> {
+    if let Some((results, out)) = report {
+        regenerate(&results, &out)?;
+    }
+    if let Some(paper) = paper {
+        let text = std::fs::read_to_string(paper)
+            .map_err(|e| format!("cannot read {}: {e}", paper.display()))?;
+        let new = benches::gcbench::paper::rewrite(&text, paper)?;
+        if new != text {
+            std::fs::write(paper, &new)
+                .map_err(|e| format!("cannot write {}: {e}", paper.display()))?;
+        }
+        eprintln!(
+            "gcbench: {} generated block(s) in {} {}",
+            benches::gcbench::paper::blocks(&new, paper)?.len(),
+            paper.display(),
+            if new == text {
+                "already current"
+            } else {
+                "rewritten"
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn regenerate(results: &Path, out: &Path) -> Result<(), String> {
     let r = Results::read(results)?;
     let figures_dir = out.join(report::FIGURES_DIR);
     std::fs::create_dir_all(&figures_dir)
@@ -226,7 +275,7 @@ fn regenerate(results: &Path, out: &Path) -> Result<ExitCode, String> {
         figures.len(),
         figures_dir.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The workspace's target directory.
@@ -260,6 +309,9 @@ fn load_matrix(args: &RunArgs) -> Result<(PathBuf, Matrix), String> {
             return Err("--invocations must be at least 1".to_owned());
         }
         m.invocations = n;
+        if let Some(sweep) = &mut m.sweep {
+            sweep.invocations = n;
+        }
     }
     Ok((path, m))
 }
@@ -282,6 +334,15 @@ fn out_path(out: Option<&Path>, matrix: &Path, suffix: &str) -> Result<PathBuf, 
 }
 
 fn run(args: RunArgs) -> Result<ExitCode, String> {
+    if let Some(file) = &args.resume {
+        let results = resumable(file)?;
+        print!("{}", report::header(&results));
+        let cached = match &args.reuse_minheap {
+            Some(path) => minheap::read_cache(path)?,
+            None => Vec::new(),
+        };
+        return execute(results, file, &cached);
+    }
     let (path, m) = load_matrix(&args)?;
     let mut notes = Vec::new();
     let needs_luagc = m
@@ -309,16 +370,10 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     }
 
     let out = out_path(args.out.as_deref(), &path, "")?;
-    let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
-    std::fs::create_dir_all(&stats_dir)
-        .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
-
-    let mut results = Results {
+    let results = Results {
         tool: "gcbench".to_owned(),
         format: FORMAT,
-        started_unix_s: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
+        started_unix_s: unix_now(),
         command: std::env::args().collect(),
         environment: Environment::capture(luagc.as_deref()),
         matrix: m,
@@ -332,11 +387,94 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     };
     results.write(&out)?;
     print!("{}", report::header(&results));
-
     let cached = match &args.reuse_minheap {
         Some(path) => minheap::read_cache(path)?,
         None => Vec::new(),
     };
+    execute(results, &out, &cached)
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The results file `file`, checked for `--resume`: its matrix file must still hold the
+/// text it ran, and the workspace must be at the same commit with the same
+/// uncommitted-changes flag, or the runs added would measure something else.
+fn resumable(file: &Path) -> Result<Results, String> {
+    let mut results = Results::read(file)?;
+    let origin = Path::new(&results.matrix.origin);
+    let text = if results.matrix.origin == matrix::quick_path().display().to_string() {
+        Ok(matrix::QUICK.to_owned())
+    } else {
+        std::fs::read_to_string(origin)
+    }
+    .map_err(|e| {
+        format!(
+            "cannot resume {}: cannot read its matrix {} to check it is unchanged: {e}",
+            file.display(),
+            origin.display()
+        )
+    })?;
+    if text != results.matrix.text {
+        return Err(format!(
+            "cannot resume {}: the matrix {} changed since the run started: start a new results file",
+            file.display(),
+            origin.display()
+        ));
+    }
+    let luagc = results
+        .configs
+        .iter()
+        .find(|c| c.kind == Kind::Luagc)
+        .map(|c| c.program.clone());
+    let now = Environment::capture(luagc.as_deref());
+    let then = &results.environment;
+    if (&now.git_commit, now.git_dirty) != (&then.git_commit, then.git_dirty) {
+        let show = |e: &Environment| {
+            format!(
+                "{}{}",
+                e.git_commit.as_deref().unwrap_or("an unknown commit"),
+                if e.git_dirty == Some(true) {
+                    " with uncommitted changes"
+                } else {
+                    ""
+                }
+            )
+        };
+        return Err(format!(
+            "cannot resume {}: it was measured at {}, the workspace is at {}: start a new results file",
+            file.display(),
+            show(then),
+            show(&now)
+        ));
+    }
+    if then.git_dirty == Some(true) {
+        eprintln!(
+            "gcbench: note: the results were measured with uncommitted changes: gcbench cannot tell whether they are the same ones"
+        );
+    }
+    results.notes.push(format!(
+        "resumed {} with {} run(s) already recorded",
+        report::utc(unix_now()),
+        results.records.len()
+    ));
+    results.complete = false;
+    Ok(results)
+}
+
+/// Runs what `results` still lacks, writing it to `out` after every round and every
+/// minimum heap; `cached` are minimum heaps to reuse.
+fn execute(
+    mut results: Results,
+    out: &Path,
+    cached: &[minheap::Entry],
+) -> Result<ExitCode, String> {
+    let stats_dir = std::env::temp_dir().join(format!("gcbench-{}", std::process::id()));
+    std::fs::create_dir_all(&stats_dir)
+        .map_err(|e| format!("cannot create {}: {e}", stats_dir.display()))?;
     let plain: Vec<Variant> = (0..results.configs.len())
         .map(|config| Variant {
             config,
@@ -352,56 +490,38 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     let sweep_runs = results.matrix.sweep.as_ref().map_or(0, |s| {
         swept.len() * s.invocations * (s.heap_factors.len() + s.setpause.len())
     });
-    let mut progress = Progress::new(
-        results.matrix.workloads.len() * (plain.len() * results.matrix.invocations + sweep_runs),
-    );
+    let planned =
+        results.matrix.workloads.len() * (plain.len() * results.matrix.invocations + sweep_runs);
+    let mut progress = Progress::new(planned.saturating_sub(results.records.len()));
+    let failed_before = results.records.iter().filter(|r| !r.ok).count();
     let mut mismatched = Vec::new();
     let invocations = results.matrix.invocations;
+    let mut session = Session {
+        out,
+        stats_dir: &stats_dir,
+        progress: &mut progress,
+    };
     for w in results.matrix.workloads.clone() {
-        run_rounds(
-            &mut results,
-            &w,
-            &plain,
-            invocations,
-            &stats_dir,
-            &mut progress,
-        );
+        run_rounds(&mut results, &w, &plain, invocations, &mut session)?;
         if let Some(sweep) = results.matrix.sweep.clone() {
-            let variants = sweep_variants(
-                &mut results,
-                &w,
-                &sweep,
-                &swept,
-                &cached,
-                &stats_dir,
-                &mut progress,
-            );
-            run_rounds(
-                &mut results,
-                &w,
-                &variants,
-                sweep.invocations,
-                &stats_dir,
-                &mut progress,
-            );
+            let variants = sweep_variants(&mut results, &w, &sweep, &swept, cached, &mut session)?;
+            run_rounds(&mut results, &w, &variants, sweep.invocations, &mut session)?;
         }
         let (section, _, mismatch) = report::workload_section(&results, &w);
-        progress.suspend(|| print!("{section}"));
+        session.progress.suspend(|| print!("{section}"));
         if let Some(m) = mismatch {
             let mut text = format!("CHECKSUM MISMATCH in {}:", w.name);
             for (line, who) in &m.checksums {
                 text.push_str(&format!("\n  {line:?}: {}", who.join(", ")));
             }
-            progress.note(&text);
+            session.progress.note(&text);
             mismatched.push(w.name.clone());
         }
-        // Rewritten after every workload, so an interrupted session keeps its data.
-        results.write(&out)?;
     }
     progress.finish();
-    let failed = progress.failed();
+    let failed = failed_before + progress.failed();
     results.complete = true;
-    results.write(&out)?;
+    results.write(out)?;
     let _ = std::fs::remove_dir_all(&stats_dir);
     eprintln!(
         "gcbench: raw results in {}; `gcbench report {} --out DIR` regenerates the report",
@@ -422,6 +542,16 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where a run session writes, and its progress bar.
+struct Session<'a> {
+    /// The results file, rewritten after every round and every minimum heap, so an
+    /// interrupted session keeps its data (and `--resume` continues it).
+    out: &'a Path,
+    /// Where luagc's `--stats-json` files go.
+    stats_dir: &'a Path,
+    progress: &'a mut Progress,
+}
+
 /// One configuration as a round runs it: at a point of the space sweep, or not.
 struct Variant {
     /// Its index in the results' configurations.
@@ -431,47 +561,61 @@ struct Variant {
 }
 
 /// The sweep's points for each configuration of `swept` on `w`: its minimum heap is
-/// taken from `cached` or bisected (and kept in `results`); without one, only the
-/// setpause points.
+/// taken from the results (a resumed run's), else from `cached`, else bisected; the new
+/// ones are kept in `results`. Without one, only the setpause points.
 fn sweep_variants(
     results: &mut Results,
     w: &matrix::WorkloadDef,
     sweep: &Sweep,
     swept: &[usize],
     cached: &[minheap::Entry],
-    stats_dir: &Path,
-    progress: &mut Progress,
-) -> Vec<Variant> {
+    session: &mut Session,
+) -> Result<Vec<Variant>, String> {
     let mut variants = Vec::new();
     for &k in swept {
         let c = &results.configs[k];
-        let min = match cached.iter().find(|e| e.is_for(w, &c.name)) {
-            Some(e) => Some(e.clone()),
-            None => match minheap::measure(c, w, sweep.tolerance, stats_dir, &mut |n| {
-                progress.note(&format!("minimum heap: {n}"))
-            }) {
-                Ok(e) => Some(e),
-                Err(e) => {
-                    progress.fail();
-                    progress.note(&format!(
-                        "FAILED minimum heap of {} under {}: {e}; no heap factors",
-                        w.name, c.name
-                    ));
-                    None
+        let known = results
+            .min_heaps
+            .iter()
+            .chain(cached)
+            .find(|e| e.is_for(w, &c.name));
+        let min_bytes = match known {
+            Some(e) if results.min_heaps.contains(e) => Some(e.result.min_heap_bytes),
+            Some(e) => {
+                let e = e.clone();
+                let bytes = e.result.min_heap_bytes;
+                results.min_heaps.push(e);
+                Some(bytes)
+            }
+            None => {
+                let progress = &mut *session.progress;
+                match minheap::measure(c, w, sweep.tolerance, session.stats_dir, &mut |n| {
+                    progress.note(&format!("minimum heap: {n}"))
+                }) {
+                    Ok(e) => {
+                        let bytes = e.result.min_heap_bytes;
+                        results.min_heaps.push(e);
+                        results.write(session.out)?;
+                        Some(bytes)
+                    }
+                    Err(e) => {
+                        progress.fail();
+                        progress.note(&format!(
+                            "FAILED minimum heap of {} under {}: {e}; no heap factors",
+                            w.name, c.name
+                        ));
+                        progress.drop_runs(sweep.invocations * sweep.heap_factors.len());
+                        None
+                    }
                 }
-            },
+            }
         };
-        let min_bytes = min.as_ref().map(|e| e.result.min_heap_bytes);
-        if min.is_none() {
-            progress.drop_runs(sweep.invocations * sweep.heap_factors.len());
-        }
-        results.min_heaps.extend(min);
         variants.extend(sweep.points(min_bytes).into_iter().map(|p| Variant {
             config: k,
             point: Some(p),
         }));
     }
-    variants
+    Ok(variants)
 }
 
 /// True for the configurations the space sweep runs: luagc's, with a collector that
@@ -485,32 +629,52 @@ fn sweeps(c: &Config) -> bool {
 
 /// Runs every variant `invocations` times on `w`, a round at a time, the order rotating
 /// every round (none always runs first: on a fresh page cache, after the heaviest one,
-/// ...); the records go into `results`.
+/// ...); the records go into `results`, written after every round. A variant that
+/// already has `n` records (a resumed run) sits out the first `n` rounds.
 fn run_rounds(
     results: &mut Results,
     w: &matrix::WorkloadDef,
     variants: &[Variant],
     invocations: usize,
-    stats_dir: &Path,
-    progress: &mut Progress,
-) {
+    session: &mut Session,
+) -> Result<(), String> {
     let n = variants.len();
+    let done: Vec<usize> = variants
+        .iter()
+        .map(|v| {
+            let name = &results.configs[v.config].name;
+            results
+                .records
+                .iter()
+                .filter(|r| r.workload == w.name && &r.config == name && r.point == v.point)
+                .count()
+        })
+        .collect();
     for round in 0..invocations {
+        if done.iter().all(|&d| d > round) {
+            continue;
+        }
         for position in 0..n {
-            let v = &variants[(position + round) % n];
+            let k = (position + round) % n;
+            if done[k] > round {
+                continue;
+            }
+            let v = &variants[k];
             let mut c = results.configs[v.config].clone();
             if let Some(p) = &v.point {
                 c.prelude.extend(p.args());
             }
-            let mut record =
-                measure::run_once(&c, w, round, position, stats_dir).unwrap_or_else(|e| {
+            let mut record = measure::run_once(&c, w, round, position, session.stats_dir)
+                .unwrap_or_else(|e| {
                     RunRecord::not_started(&w.name, &c.name, round, position, &w.args, e)
                 });
             record.point = v.point;
-            progress.record(&record);
+            session.progress.record(&record);
             results.records.push(record);
         }
+        results.write(session.out)?;
     }
+    Ok(())
 }
 
 /// `gcbench characterize`: the workloads' nominal statistics.

@@ -739,11 +739,16 @@ checksum = false
     #[test]
     fn the_shipped_matrices_parse() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices");
-        for file in ["quick.toml", "paper.toml"] {
+        for file in ["paper-sweep.toml", "paper-large.toml"] {
+            let path = dir.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            Matrix::parse(&text, &path, &gc_core::collectors::names()).unwrap();
+        }
+        // The complete ones: every collector gc_core has, and every workload.
+        for file in ["quick.toml", "paper-suite.toml"] {
             let path = dir.join(file);
             let text = std::fs::read_to_string(&path).unwrap();
             let m = Matrix::parse(&text, &path, &gc_core::collectors::names()).unwrap();
-            // Every collector gc_core has, and every workload the crate lists.
             for name in gc_core::collectors::names() {
                 assert!(
                     m.configs.iter().any(|c| c.program

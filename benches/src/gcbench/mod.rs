@@ -11,6 +11,7 @@ pub mod latency;
 pub mod matrix;
 pub mod measure;
 pub mod minheap;
+pub mod paper;
 pub mod plots;
 pub mod progress;
 pub mod report;

@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use super::configs::Config;
+use super::configs::{Config, Kind};
+use super::environment::Environment;
 use super::latency::{Clock, Latency, PERCENTILES};
 use super::matrix::WorkloadDef;
 use super::plots::{wall_time_bars, workload_figures, Figure};
@@ -44,14 +45,7 @@ pub fn figures(results: &Results) -> Result<(String, Vec<Figure>), String> {
     let mut summaries = Vec::new();
     for w in &results.matrix.workloads {
         if results.records.iter().any(|r| r.workload == w.name) {
-            let sum = summarise(
-                &w.name,
-                &results.configs,
-                &results.records,
-                results.reference.as_deref(),
-                results.matrix.seed,
-            );
-            summaries.push((w, sum));
+            summaries.push((w, workload_summary(results, &w.name)));
         }
     }
     let mut md = String::from("# Figures\n\n");
@@ -96,7 +90,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// `2026-12-01 14:03 UTC`.
-fn utc(unix_s: u64) -> String {
+pub fn utc(unix_s: u64) -> String {
     let days = (unix_s / 86_400) as i64;
     let (y, m, d) = civil_from_days(days);
     let secs = unix_s % 86_400;
@@ -140,33 +134,7 @@ pub fn header(r: &Results) -> String {
         s,
         "and regenerated with `gcbench report RESULTS.json --out DIR`.\n"
     );
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
-    let commit = match (&e.git_commit, e.git_dirty) {
-        (Some(c), Some(true)) => format!("{c} (with uncommitted changes)"),
-        (Some(c), _) => c.clone(),
-        (None, _) => "unknown".to_owned(),
-    };
-    let _ = writeln!(s, "| environment | |\n|:--|:--|");
-    let rows = [
-        ("commit", commit),
-        ("CPU", opt(&e.cpu_model)),
-        ("cores", e.cores.to_string()),
-        (
-            "memory",
-            e.memory_mb
-                .map_or_else(|| "unknown".to_owned(), |mb| format!("{mb} MiB")),
-        ),
-        ("kernel", opt(&e.kernel)),
-        ("transparent huge pages", opt(&e.thp_enabled)),
-        ("THP defrag", opt(&e.thp_defrag)),
-        ("rustc", opt(&e.rustc)),
-        ("luagc build profile", opt(&e.luagc_profile)),
-        ("gcbench build profile", e.gcbench_profile.clone()),
-    ];
-    for (k, v) in rows {
-        let _ = writeln!(s, "| {k} | {} |", v.replace('|', "\\|"));
-    }
-    s.push('\n');
+    s.push_str(&environment_table(e));
     for t in &r.tools {
         let _ = writeln!(s, "- `{}`: {} ({})", t.name, t.path.display(), t.version);
     }
@@ -210,6 +178,38 @@ pub fn header(r: &Results) -> String {
          time: with parallel marking that undercounts the GC's CPU time, which can only \
          raise the baseline, so CPU LBO stays a lower bound.\n"
     );
+    s
+}
+
+/// The machine and build a results file was measured on, as a table.
+fn environment_table(e: &Environment) -> String {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
+    let commit = match (&e.git_commit, e.git_dirty) {
+        (Some(c), Some(true)) => format!("{c} (with uncommitted changes)"),
+        (Some(c), _) => c.clone(),
+        (None, _) => "unknown".to_owned(),
+    };
+    let mut s = String::from("| environment | |\n|:--|:--|\n");
+    let rows = [
+        ("commit", commit),
+        ("CPU", opt(&e.cpu_model)),
+        ("cores", e.cores.to_string()),
+        (
+            "memory",
+            e.memory_mb
+                .map_or_else(|| "unknown".to_owned(), |mb| format!("{mb} MiB")),
+        ),
+        ("kernel", opt(&e.kernel)),
+        ("transparent huge pages", opt(&e.thp_enabled)),
+        ("THP defrag", opt(&e.thp_defrag)),
+        ("rustc", opt(&e.rustc)),
+        ("luagc build profile", opt(&e.luagc_profile)),
+        ("gcbench build profile", e.gcbench_profile.clone()),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(s, "| {k} | {} |", v.replace('|', "\\|"));
+    }
+    s.push('\n');
     s
 }
 
@@ -293,14 +293,7 @@ pub fn workload_section(
     results: &Results,
     w: &WorkloadDef,
 ) -> (String, WorkloadSummary, Option<Mismatch>) {
-    let reference = results.reference.as_deref();
-    let sum = summarise(
-        &w.name,
-        &results.configs,
-        &results.records,
-        reference,
-        results.matrix.seed,
-    );
+    let sum = workload_summary(results, &w.name);
     let mismatch = if w.checksum {
         check_checksums(&w.name, &results.records, w.expect.as_deref())
     } else {
@@ -343,6 +336,18 @@ pub fn workload_section(
         (None, _, false) => s.push_str("No checksum compared (the matrix says none).\n\n"),
     }
 
+    s.push_str(&time_table(results, &sum));
+    s.push_str(&space_table(&sum));
+    s.push_str(&latency_tables(&sum));
+    s.push_str(&sweep_table(results, w, &sum));
+    (s, sum, mismatch)
+}
+
+/// A workload's time table (medians with intervals, LBO, the comparison with the
+/// reference) and which configuration has the lowest LBO.
+fn time_table(results: &Results, sum: &WorkloadSummary) -> String {
+    let reference = results.reference.as_deref();
+    let mut s = String::new();
     let ref_head = reference.unwrap_or("ref");
     let _ = writeln!(
         s,
@@ -380,6 +385,12 @@ pub fn workload_section(
         s.push('\n');
     }
 
+    s
+}
+
+/// A workload's space table: cycles, peak heap, peak RSS and steal time.
+fn space_table(sum: &WorkloadSummary) -> String {
+    let mut s = String::new();
     let _ = writeln!(
         s,
         "| config | cycles | peak heap MB | peak RSS MB | steal ms |\n|:--|--:|--:|--:|--:|"
@@ -396,9 +407,97 @@ pub fn workload_section(
         );
     }
     s.push('\n');
-    s.push_str(&latency_tables(&sum));
-    s.push_str(&sweep_table(results, w, &sum));
-    (s, sum, mismatch)
+    s
+}
+
+/// The tables a paper can include by name (`gcbench report --paper`): `environment`;
+/// per workload `time:W`, `space:W`, `latency:W` and `sweep:W`, the tables of its report
+/// section; and across workloads `wall` (median wall time of every configuration),
+/// `lbo-wall` and `lbo-cpu` (the LBO of every luagc configuration).
+pub fn named_table(results: &Results, name: &str) -> Result<String, String> {
+    let section = |w: &str| {
+        let def = results
+            .matrix
+            .workloads
+            .iter()
+            .find(|d| d.name == w)
+            .ok_or_else(|| format!("the results have no workload \"{w}\""))?;
+        if !results.records.iter().any(|r| r.workload == w) {
+            return Err(format!("workload \"{w}\" has no runs in the results"));
+        }
+        Ok((def, workload_summary(results, w)))
+    };
+    let table = match name.split_once(':') {
+        None if name == "environment" => environment_table(&results.environment),
+        None if name == "wall" => across_workloads(results, false, |row| est(row.wall_ms, 0)),
+        None if name == "lbo-wall" => across_workloads(results, true, |row| est(row.lbo_wall, 2)),
+        None if name == "lbo-cpu" => across_workloads(results, true, |row| est(row.lbo_cpu, 2)),
+        Some(("time", w)) => time_table(results, &section(w)?.1),
+        Some(("space", w)) => space_table(&section(w)?.1),
+        Some(("latency", w)) => latency_tables(&section(w)?.1),
+        Some(("sweep", w)) => {
+            let (def, sum) = section(w)?;
+            sweep_table(results, def, &sum)
+        }
+        _ => {
+            return Err(format!(
+                "unknown table \"{name}\" (known: environment, wall, lbo-wall, lbo-cpu, \
+                 time:WORKLOAD, space:WORKLOAD, latency:WORKLOAD, sweep:WORKLOAD)"
+            ))
+        }
+    };
+    if table.trim().is_empty() {
+        return Err(format!("table \"{name}\" is empty in these results"));
+    }
+    Ok(table)
+}
+
+fn workload_summary(results: &Results, workload: &str) -> WorkloadSummary {
+    summarise(
+        workload,
+        &results.configs,
+        &results.records,
+        results.reference.as_deref(),
+        results.matrix.seed,
+    )
+}
+
+/// A table with a row per workload that has runs and a column per configuration
+/// (`luagc_only`: per luagc configuration), each cell `cell` of its summary.
+fn across_workloads(
+    results: &Results,
+    luagc_only: bool,
+    cell: impl Fn(&super::summary::Summary) -> String,
+) -> String {
+    let configs: Vec<&Config> = results
+        .configs
+        .iter()
+        .filter(|c| !luagc_only || c.kind == Kind::Luagc)
+        .collect();
+    let mut s = String::from("| workload |");
+    for c in &configs {
+        let _ = write!(s, " `{}` |", c.name);
+    }
+    s.push_str("\n|:--|");
+    s.push_str(&"--:|".repeat(configs.len()));
+    s.push('\n');
+    for w in &results.matrix.workloads {
+        if !results.records.iter().any(|r| r.workload == w.name) {
+            continue;
+        }
+        let sum = workload_summary(results, &w.name);
+        let _ = write!(s, "| {} |", w.name);
+        for c in &configs {
+            let text = sum
+                .rows
+                .iter()
+                .find(|r| r.config == c.name)
+                .map_or_else(|| "–".to_owned(), &cell);
+            let _ = write!(s, " {text} |");
+        }
+        s.push('\n');
+    }
+    s
 }
 
 /// The minimum heap of `w` under the configuration `config`, in bytes, if known.

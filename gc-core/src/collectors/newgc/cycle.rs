@@ -92,8 +92,8 @@ const TRIM_ARENAS_PER_STEP: usize = 4;
 
 /// Incremental passes over the roots and stacks before the atomic phase, at most: the
 /// objects allocated during marking that only the stacks hold (a tree being built) are
-/// found there, and the atomic phase would otherwise trace them all in its pause (up to
-/// 1.2 ms on binary_trees). Each pass is done incrementally; the atomic phase then traces
+/// found there, and the atomic phase would otherwise trace them all in its pause. Each
+/// pass is done incrementally; the atomic phase then traces
 /// only what the mutator allocated since the last.
 const MAX_REMARKS: u32 = 3;
 
@@ -369,8 +369,7 @@ impl State {
             // Minor cycles leave the old generation's garbage in place until the next
             // major one: the heap grows back to about the size it had at the last major
             // marking, so the arenas that sweeps empty stay resident for it rather than
-            // being faulted in again a page at a time (on binary_trees that was 2.6x
-            // incremental mode's page faults).
+            // being faulted in again a page at a time.
             headroom = headroom.max(self.heap_at_major.saturating_sub(live));
         }
         // Given back by the next steps, a few at a time.
@@ -378,7 +377,7 @@ impl State {
     }
 
     /// Gives a few of the arenas the sweep emptied beyond the headroom back to the OS
-    /// (giving back a thousand at once was a pause of milliseconds).
+    /// (giving them all back at once makes one long pause).
     fn trim_step(&mut self, heap: &mut Heap) {
         if let Some(headroom) = self.trim_to {
             if heap.trim_some(headroom, TRIM_ARENAS_PER_STEP) {

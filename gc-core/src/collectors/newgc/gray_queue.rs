@@ -11,7 +11,7 @@
 //! has an entry in the queue: one is pushed each time its length reaches a power of two,
 //! and stale entries (an emptied stack, an old size) are skipped when popped. Stale
 //! entries pile up (a drained stack leaves all its older ones), and skipping them all in
-//! one pop was a 1.2 ms pause at the end of a 2 GB heap's marking: the queue is emptied
+//! one pop would be a long pause at the end of a big heap's marking: the queue is emptied
 //! when no gray object is left, and rebuilt, one entry per non-empty stack, when it holds
 //! more than `STALE_FACTOR` entries per non-empty stack.
 

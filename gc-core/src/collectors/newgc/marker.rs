@@ -292,8 +292,8 @@ impl MarkTracer<'_> {
     }
 
     /// [`MarkTracer::shade`] for each of `objs` (the forward barrier's records), with
-    /// their mark words prefetched a few ahead: marking a thousand records to cold
-    /// memory one miss at a time was a pause of 0.8-1.4 ms.
+    /// their mark words prefetched a few ahead: records in cold memory marked one cache
+    /// miss at a time make a long pause.
     pub fn shade_prefetched(&mut self, objs: &[ObjectRef], marking: bool, ssb: &mut Ssb) {
         for_each_prefetched(objs, |obj| self.shade(obj, marking, ssb));
     }

@@ -56,7 +56,7 @@ pub struct NewGc<M> {
 
 /// Forward-barrier records kept at most before the barrier marks them itself: a step
 /// marks the ones waiting outside its budget, and the barrier's own marking of them is
-/// a pause, so this bounds both (1024 prefetched records: about 0.1 ms to cold memory).
+/// a pause, so this bounds both.
 const SHADE_LIMIT: usize = 1 << 10;
 
 impl<M: ObjectModel> NewGc<M> {

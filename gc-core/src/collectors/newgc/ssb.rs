@@ -3,7 +3,7 @@
 //!
 //! It is a stack of fixed-size segments, so that it grows without copying: in
 //! generational mode it holds every old object written since the last minor cycle, a
-//! million and more, and doubling a vector of that size was a 1.4 ms copy inside one
+//! million and more, and doubling a vector of that size would copy it all inside one
 //! barrier call. Invariant: every segment but the last is full, and `len` counts the
 //! entries of all of them.
 

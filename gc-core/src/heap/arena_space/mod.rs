@@ -18,7 +18,7 @@
 //! drops the free-space bookkeeping; arenas are then swept one at a time, by collector
 //! steps (`sweep_next`) or by the allocator when it runs out of swept free space (a
 //! bounded number per allocation: on a heap of full arenas, sweeping them all to find
-//! none with room was 3.3 ms inside one allocation, which no pause counted). The
+//! none with room would be a long stall inside one allocation, which no pause counts). The
 //! allocator only ever allocates in swept arenas and in arenas acquired after
 //! `begin_sweep`, so a new block can never be freed by a sweep that does not know it.
 
