@@ -103,6 +103,12 @@ impl RunRecord {
         self.stat(&["gc_ms"])
     }
 
+    /// GC time in CPU time (the collector's pauses and its worker threads), in runs with
+    /// `--pause-cpu-time`.
+    pub fn gc_cpu_ms(&self) -> Option<f64> {
+        self.stat(&["gc_cpu_ms"])
+    }
+
     /// How the run ended, for a failure's message: `exit status 1`, `killed by signal 9`.
     pub fn status(&self) -> String {
         match (self.exit_code, self.signal) {

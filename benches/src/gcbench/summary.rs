@@ -119,6 +119,9 @@ struct LboSamples {
     wall: Vec<f64>,
     cpu: Vec<f64>,
     gc: Vec<f64>,
+    /// GC time to take from CPU time: in CPU time where every run measured it, else
+    /// the wall-clock `gc`.
+    gc_cpu: Vec<f64>,
 }
 
 /// Point estimates of (LBO wall, LBO CPU) for every configuration in `samples`, with
@@ -139,7 +142,7 @@ fn lbo_point(
                 med(&|i| s.wall[i]),
                 med(&|i| s.wall[i] - s.gc[i]),
                 med(&|i| s.cpu[i]),
-                med(&|i| s.cpu[i] - s.gc[i]),
+                med(&|i| s.cpu[i] - s.gc_cpu[i]),
             )
         })
         .collect();
@@ -275,10 +278,17 @@ pub fn summarise(
             continue;
         }
         members.push(member);
+        let gc: Vec<f64> = ok.iter().map(|r| r.gc_ms().unwrap_or(0.0)).collect();
+        let gc_cpu = ok
+            .iter()
+            .map(|r| r.gc_cpu_ms())
+            .collect::<Option<Vec<f64>>>()
+            .unwrap_or_else(|| gc.clone());
         samples.push(LboSamples {
             wall: ok.iter().map(|r| r.wall_ms).collect(),
             cpu: ok.iter().map(|r| r.cpu_ms()).collect(),
-            gc: ok.iter().map(|r| r.gc_ms().unwrap_or(0.0)).collect(),
+            gc,
+            gc_cpu,
         });
     }
     if !samples.is_empty() {
@@ -419,6 +429,30 @@ mod tests {
                 .map(|gc| serde_json::json!({ "gc_ms": gc, "pause_ms": { "max": gc / 10.0 } })),
             point: None,
         }
+    }
+
+    /// CPU LBO takes luagc's GC CPU time (`gc_cpu_ms`) from CPU time where every run of
+    /// a configuration has it, and the wall-clock GC time where one does not.
+    #[test]
+    fn cpu_lbo_subtracts_gc_cpu_time_when_measured() {
+        let configs = [config("stw", Kind::Luagc), config("newgc", Kind::Luagc)];
+        let with_cpu = |config: &str, round: usize, wall: f64, gc: f64, gc_cpu: f64| {
+            let mut r = record(config, round, wall, Some(gc));
+            r.stats.as_mut().unwrap()["gc_cpu_ms"] = serde_json::json!(gc_cpu);
+            r
+        };
+        // CPU time is 1.5 x wall: stw 150 with 60 of GC CPU time (its wall GC time, 10,
+        // is what a preempted collector's clock or parallel workers would misstate).
+        let records = [
+            with_cpu("stw", 0, 100.0, 10.0, 60.0),
+            record("newgc", 0, 100.0, Some(20.0)),
+        ];
+        let s = summarise("w", &configs, &records, None, 1);
+        // Distilled CPU: stw 150 - 60 = 90; newgc 150 - 20 = 130. Baseline 90.
+        assert_eq!(s.rows[0].lbo_cpu.unwrap().value, 150.0 / 90.0);
+        assert_eq!(s.rows[1].lbo_cpu.unwrap().value, 150.0 / 90.0);
+        // In wall time both distil by their wall GC time: stw 90, newgc 80.
+        assert_eq!(s.rows[0].lbo_wall.unwrap().value, 100.0 / 80.0);
     }
 
     #[test]

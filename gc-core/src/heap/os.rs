@@ -160,12 +160,21 @@ pub fn page_size() -> usize {
 /// CPU time the calling thread has run (Linux: without the time its virtual CPU was
 /// preempted, when the kernel accounts steal time). `Duration::ZERO` if the clock fails.
 pub fn thread_cpu_time() -> Duration {
+    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+/// CPU time all threads of the process have run, as [`thread_cpu_time`] counts it.
+pub fn process_cpu_time() -> Duration {
+    cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+fn cpu_clock(clock: libc::clockid_t) -> Duration {
     let mut now = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: clock_gettime writes one timespec, which `now` is.
-    let result = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    let result = unsafe { libc::clock_gettime(clock, &mut now) };
     if result != 0 {
         return Duration::ZERO;
     }
