@@ -162,6 +162,14 @@ pub struct StatsSink {
     json: Option<(std::path::PathBuf, File)>,
     settings: SettingsJson,
     started: Instant,
+    /// CPU time of the process's other threads when the sink was made, before the
+    /// collector's workers existed: the main thread's start-up.
+    others_cpu_at_start: Duration,
+}
+
+/// CPU time of every thread of the process but the calling one.
+fn other_threads_cpu_time() -> Duration {
+    os::process_cpu_time().saturating_sub(os::thread_cpu_time())
 }
 
 impl StatsSink {
@@ -184,6 +192,7 @@ impl StatsSink {
             json,
             settings: SettingsJson::of(config),
             started: Instant::now(),
+            others_cpu_at_start: other_threads_cpu_time(),
         })
     }
 
@@ -193,12 +202,11 @@ impl StatsSink {
         let wall = self.started.elapsed();
         let settings = self.settings;
         let stats = vm.heap.gc.stats();
-        // The collector's CPU time: its pauses on this thread, the interpreter's, plus all
-        // the CPU time of luagc's other threads, which are the collector's workers (and the
-        // main thread, which only waits for this one).
-        let gc_cpu = stats
-            .gc_cpu_time
-            .map(|pauses| pauses + os::process_cpu_time().saturating_sub(os::thread_cpu_time()));
+        // The collector's CPU time: its pauses on this thread, the interpreter's, plus what
+        // luagc's other threads ran since the sink was made on this thread: the
+        // collector's workers (the main thread only waits for this one).
+        let workers_cpu = other_threads_cpu_time().saturating_sub(self.others_cpu_at_start);
+        let gc_cpu = stats.gc_cpu_time.map(|pauses| pauses + workers_cpu);
         let max_rss = os::peak_resident_bytes().unwrap_or(0) as u64;
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         if self.summary {
