@@ -49,13 +49,6 @@ pub trait GrowthPolicy {
     fn should_collect(&self, heap: &Heap) -> bool;
     /// Runs a collection; returns false if this collector never collects.
     fn collect(&mut self, heap: &mut Heap) -> bool;
-    /// Lets the collector finish, in a short bounded piece, work that keeps free space of
-    /// `kind` from the allocator, before the heap takes a new arena; returns whether the
-    /// space is reusable now. An arena taken for want of a few microseconds of work
-    /// stays for good on a small heap whose survivors are spread over every arena.
-    fn free_held_space(&mut self, _heap: &mut Heap, _kind: ArenaKind) -> bool {
-        false
-    }
 }
 
 /// The growth policy of [`Heap::alloc_growing`]: grow until the limit, never collect.
@@ -228,7 +221,6 @@ impl Heap {
         }
         let cells = cells_for(bytes);
         let mut collected = false;
-        let mut held_freed = false;
         loop {
             // A few unswept arenas at most while the heap may grow; at its limit, all.
             let max_sweeps = if self.can_grow(ARENA_SIZE) {
@@ -238,12 +230,6 @@ impl Heap {
             };
             if let Some(addr) = self.space_mut(kind).alloc_reusing(cells, max_sweeps) {
                 return Ok(finish_block(addr, kind, object_kind, cells, flags));
-            }
-            if !held_freed {
-                held_freed = true;
-                if policy.free_held_space(self, kind) {
-                    continue;
-                }
             }
             self.note_peak();
             // Collect at the trigger; past the limit, collect even below it.

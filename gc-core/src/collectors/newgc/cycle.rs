@@ -117,11 +117,6 @@ const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
 /// so at 8 units an entry pruning keeps ahead for any `setstepmul` from 50 up.
 const PRUNE_WORK_PER_ENTRY: u64 = 8;
 
-/// Weak-reference entries pruned at most, in one pause, when the held leaf sweep would
-/// make the heap take a new leaf arena (see `finish_leaf_hold`): a small program's whole
-/// string table, tens of microseconds; a big one's takes the arena and keeps its steps.
-const PRUNE_ENTRIES_BEFORE_GROWTH: usize = 16 << 10;
-
 impl State {
     /// Starts a cycle: (minor cycles) the old stacks become gray, then the roots are
     /// marked. The SSB's remembered objects are queued by the steps.
@@ -360,29 +355,6 @@ impl State {
             + vec_bytes(&self.barrier.shade)
             + vec_bytes(&self.full_gray_stack)
             + self.pauses.memory_bytes()
-    }
-
-    /// Tries to end the leaf hold before the heap takes a new leaf arena for want of
-    /// swept space: prunes up to `PRUNE_ENTRIES_BEFORE_GROWTH` entries and, if that was
-    /// the rest, releases the leaf arenas to the allocator's sweep. Returns whether it did.
-    /// An arena taken while held stays: it collects a few long-lived strings, and when a
-    /// program's survivors are spread over every arena none empties, so one arena a cycle
-    /// would pile up.
-    pub fn finish_leaf_hold<R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) -> bool {
-        if !(self.phase == Phase::Sweeping && self.leaf_hold.is_held()) {
-            return false;
-        }
-        let start = self.pauses.begin();
-        let done = roots.prune_weak_references_step(
-            &self.leaf_hold.liveness(heap),
-            false,
-            PRUNE_ENTRIES_BEFORE_GROWTH,
-        );
-        if done {
-            self.leaf_hold.release(heap);
-        }
-        self.pauses.end(start);
-        done
     }
 
     /// Ends the lazy sweep: the cycle is over.

@@ -209,8 +209,7 @@ impl<M: ObjectModel> NewGc<M> {
     }
 }
 
-/// The allocation slow path's view: the heap limit's emergency collection, and the end
-/// of a leaf hold that would make the heap grow.
+/// The allocation slow path's view: the heap limit's emergency collection.
 struct Policy<'a, M, R> {
     state: &'a mut State,
     roots: &'a mut R,
@@ -226,10 +225,6 @@ impl<M: ObjectModel, R: Roots> GrowthPolicy for Policy<'_, M, R> {
     fn collect(&mut self, heap: &mut Heap) -> bool {
         self.state.full_collection::<M, R>(heap, self.roots, false);
         true
-    }
-
-    fn free_held_space(&mut self, heap: &mut Heap, kind: ArenaKind) -> bool {
-        kind == ArenaKind::Leaves && self.state.finish_leaf_hold(heap, self.roots)
     }
 }
 
