@@ -723,6 +723,38 @@ mod tests {
         space.release_all(&mut source);
     }
 
+    /// Before the heap grows, a small request splits a small hole past the bounded fit
+    /// search rather than fail.
+    #[test]
+    fn a_small_request_splits_any_small_hole_before_the_heap_grows() {
+        let mut source = ArenaSource::default();
+        let mut space = ArenaSpace::new(ArenaKind::Leaves);
+        let hole = space.alloc_in_new_arena(&mut source, 12).unwrap();
+        let rest = space.alloc_fast(CELL_SIZE).unwrap();
+        while space.alloc_fast(CELL_SIZE).is_some() {}
+        space.prepare_for_collection();
+        for &arena in space.arenas() {
+            // SAFETY: no other view of the bitmaps exists while the test runs.
+            let bitmaps = unsafe { arena.bitmaps_mut() };
+            bitmaps.mark.copy_from_slice(bitmaps.block);
+            bitmap::set_bit(bitmaps.mark, cell_of(hole), false);
+        }
+        space.sweep_major(&mut source, None);
+        assert_eq!(state(hole), BlockState::Free, "the only hole: 12 cells");
+        assert_eq!(state(rest), BlockState::White);
+        assert_eq!(space.alloc_reusing(2, usize::MAX), Some(hole));
+        assert_eq!(
+            space.alloc_reusing(10, usize::MAX),
+            Some(hole + 2 * CELL_SIZE)
+        );
+        assert_eq!(
+            space.alloc_reusing(1, usize::MAX),
+            None,
+            "full: the heap grows"
+        );
+        space.release_all(&mut source);
+    }
+
     /// While the lazy sweep is held, the allocator reuses the blocks that were free when
     /// it began, allocating black, and the held sweep keeps what it allocated there.
     #[test]
