@@ -104,6 +104,25 @@ impl FreeBins {
         self.bins[class].pop()
     }
 
+    /// A block for a small request from any small class that holds it: past the bounded
+    /// search, the last resort before the heap grows (splitting a block of at most
+    /// `SMALL_CELLS` cells beats taking a new arena for want of a fit).
+    pub fn take_any_small(&mut self, cells: usize) -> Option<FreeBlock> {
+        debug_assert!(cells <= SMALL_CELLS);
+        let class = (cells..=SMALL_CELLS).find(|&class| !self.bins[class].is_empty())?;
+        self.bins[class].pop()
+    }
+
+    /// Any block that holds `cells` cells: the small classes first, then the ranged ones.
+    pub fn take_fit(&mut self, cells: usize) -> Option<FreeBlock> {
+        let small = if cells <= SMALL_CELLS {
+            self.take_any_small(cells)
+        } else {
+            None
+        };
+        small.or_else(|| self.take_at_least(cells))
+    }
+
     /// Forgets every block (at the start of a collection).
     pub fn clear(&mut self) {
         self.bins.iter_mut().for_each(Vec::clear);
@@ -148,6 +167,26 @@ mod tests {
             "9 cells is past the bounded search"
         );
         assert_eq!(bins.take_small(5), Some(block(0x3000, 9)));
+        assert_eq!(bins.blocks().count(), 0);
+    }
+
+    #[test]
+    fn past_the_bounded_search_any_small_block_that_holds_the_request_fits() {
+        let mut bins = FreeBins::default();
+        bins.push(block(0x1000, 12));
+        bins.push(block(0x2000, 40));
+        assert_eq!(
+            bins.take_small(2),
+            None,
+            "12 cells is past the bounded search"
+        );
+        assert_eq!(bins.take_any_small(2), Some(block(0x1000, 12)));
+        assert_eq!(bins.take_any_small(2), None, "ranged blocks are not small");
+        assert_eq!(
+            bins.take_fit(2),
+            Some(block(0x2000, 40)),
+            "then a ranged one"
+        );
         assert_eq!(bins.blocks().count(), 0);
     }
 

@@ -12,15 +12,16 @@
 //! bump region's unallocated cells (see `bump`), and every binned block is a free start.
 //! Under `gc_poison` (see `poison`) every free cell, binned, swept or in the bump region,
 //! is poisoned, and every allocated block is not: the bump region and `alloc_from_block`
-//! unpoison what they hand out, and each sweep poisons the free runs it leaves.
+//! (`cut_block`) unpoison what they hand out, and each sweep poisons the free runs it leaves.
 //!
 //! Lazy sweeping (incremental collectors): `begin_sweep` lists every arena as unswept and
 //! drops the free-space bookkeeping; arenas are then swept one at a time, by collector
 //! steps (`sweep_next`) or by the allocator when it runs out of swept free space (a
 //! bounded number per allocation: on a heap of full arenas, sweeping them all to find
 //! none with room would be a long stall inside one allocation, which no pause counts). The
-//! allocator only ever allocates in swept arenas and in arenas acquired after
-//! `begin_sweep`, so a new block can never be freed by a sweep that does not know it.
+//! allocator only ever allocates white in swept arenas and in arenas acquired after
+//! `begin_sweep`, and black in the blocks a held sweep began with (see `held_bins`), so
+//! a new block can never be freed by a sweep that does not know it.
 
 mod bump;
 mod free_bins;
@@ -58,9 +59,18 @@ pub struct ArenaSpace {
     /// collector asks for steps more often.
     max_region_cells: usize,
     /// Whether the lazy sweep must wait (the VM still holds weak references into these
-    /// arenas): the allocator then takes new arenas rather than sweeping.
+    /// arenas): the allocator then uses `held_bins`, then takes new arenas, rather than
+    /// sweeping.
     sweep_held: bool,
     bins: FreeBins,
+    /// While the sweep is held: the blocks that were free when it began. A sweep keeps a
+    /// free block free, so they stay valid until it runs; blocks cut from them are
+    /// allocated black, so that the held sweep keeps them and the VM's pruning sees them
+    /// live. Dropped when the hold ends: the sweep then coalesces them with what it frees.
+    held_bins: FreeBins,
+    /// While the sweep is held: the arenas with free runs not binned yet when it began,
+    /// binned in `held_bins` on demand.
+    held_recycled: Vec<Arena>,
     /// Bytes allocated outside the current bump region, over the heap's life.
     retired_allocated: u64,
 }
@@ -78,6 +88,8 @@ impl ArenaSpace {
             sweep_held: false,
             max_region_cells: DATA_CELLS,
             bins: FreeBins::default(),
+            held_bins: FreeBins::default(),
+            held_recycled: Vec::new(),
             retired_allocated: 0,
         }
     }
@@ -103,18 +115,22 @@ impl ArenaSpace {
                 return self.bump.alloc(cells << CELL_SHIFT);
             }
             if let Some(arena) = self.recycled.pop() {
-                self.bin_free_runs(arena);
+                bin_free_runs(&mut self.bins, arena);
                 continue;
             }
+            let unswept = if self.sweep_held || swept == max_sweeps {
+                None
+            } else {
+                self.unswept.pop()
+            };
             // Sweep on demand: an emptied arena stays for reuse rather than going back.
-            if self.sweep_held || swept == max_sweeps {
-                return None;
-            }
+            let Some(arena) = unswept else {
+                return self.alloc_last_resort(cells);
+            };
             swept += 1;
-            let arena = self.unswept.pop()?;
             let summary = sweep_one(arena, self.unswept_kind);
             if summary.free {
-                self.bin_free_runs(arena);
+                bin_free_runs(&mut self.bins, arena);
             }
         }
     }
@@ -136,23 +152,66 @@ impl ArenaSpace {
         self.bump.alloc(cells << CELL_SHIFT)
     }
 
-    /// Takes the front `cells` cells of a free block: block bit on, free start off, a free
-    /// start written at the rest, which goes back to the bins.
+    /// Takes the front `cells` cells of a free block; the rest goes back to the bins.
     fn alloc_from_block(&mut self, block: FreeBlock, cells: usize) -> usize {
+        let (addr, rest) = self.cut_block(block, cells, false);
+        if let Some(rest) = rest {
+            self.bins.push(rest);
+        }
+        addr
+    }
+
+    /// Where `alloc_reusing` looks last before the heap grows: a small request splits any
+    /// small block that holds it, then the held sweep's free blocks (see `held_bins`).
+    fn alloc_last_resort(&mut self, cells: usize) -> Option<usize> {
+        if cells <= SMALL_CELLS {
+            if let Some(block) = self.bins.take_any_small(cells) {
+                return Some(self.alloc_from_block(block, cells));
+            }
+        }
+        if self.sweep_held {
+            return self.alloc_held(cells);
+        }
+        None
+    }
+
+    /// Allocates `cells` cells black from `held_bins` (see there), binning the free runs
+    /// of `held_recycled` as needed, or `None`.
+    fn alloc_held(&mut self, cells: usize) -> Option<usize> {
+        let block = loop {
+            if let Some(block) = self.held_bins.take_fit(cells) {
+                break block;
+            }
+            bin_free_runs(&mut self.held_bins, self.held_recycled.pop()?);
+        };
+        let (addr, rest) = self.cut_block(block, cells, true);
+        if let Some(rest) = rest {
+            self.held_bins.push(rest);
+        }
+        Some(addr)
+    }
+
+    /// Allocates the front `cells` cells of a free block, white or `black`: block bit on,
+    /// mark bit as asked, a free start written at the rest, which is returned.
+    fn cut_block(
+        &mut self,
+        block: FreeBlock,
+        cells: usize,
+        black: bool,
+    ) -> (usize, Option<FreeBlock>) {
         let (front, rest) = block.split(cells);
         // SAFETY: binned blocks lie in live arenas of this space, whose metadata the
         // allocator owns between collections.
         let bitmaps = unsafe { Arena::containing(front.addr).bitmaps_mut() };
         let cell = cell_of(front.addr);
         bitmap::set_bit(bitmaps.block, cell, true);
-        bitmap::set_bit(bitmaps.mark, cell, false);
-        if let Some(rest) = rest {
+        bitmap::set_bit(bitmaps.mark, cell, black);
+        if rest.is_some() {
             bitmap::set_bit(bitmaps.mark, cell + cells, true);
-            self.bins.push(rest);
         }
         self.retired_allocated += (cells << CELL_SHIFT) as u64;
         unpoison(front.addr, cells << CELL_SHIFT);
-        front.addr
+        (front.addr, rest)
     }
 
     /// Retires the bump region (its leftover goes to the bins) and bump-allocates in the
@@ -180,22 +239,6 @@ impl ArenaSpace {
         }
     }
 
-    /// Bins the free runs of a swept arena, coalescing adjacent free blocks into one (a run
-    /// goes from a free start to the next allocated block).
-    fn bin_free_runs(&mut self, arena: Arena) {
-        // SAFETY: the arena is live and its metadata belongs to the allocator.
-        let bitmaps = unsafe { arena.bitmaps_mut() };
-        let mut cell = FIRST_DATA_CELL;
-        while let Some((start, end)) = next_free_run(&bitmaps, cell) {
-            bitmap::clear_bits(bitmaps.mark, start + 1, end);
-            self.bins.push(FreeBlock {
-                addr: arena.cell_addr(start),
-                cells: end - start,
-            });
-            cell = end;
-        }
-    }
-
     /// Completes the bitmap encoding (retires the bump region) and forgets the free-space
     /// bookkeeping, which the coming sweep invalidates.
     pub fn prepare_for_collection(&mut self) {
@@ -205,8 +248,14 @@ impl ArenaSpace {
     }
 
     /// Starts a lazy sweep of `kind`: every arena becomes unswept, the bump region is
-    /// retired and the free-space bookkeeping dropped (the sweep invalidates it).
+    /// retired and the free-space bookkeeping dropped (the sweep invalidates it), or, if
+    /// the sweep is held, kept aside as `held_bins`.
     pub fn begin_sweep(&mut self, kind: SweepKind) {
+        self.retire_region();
+        if self.sweep_held {
+            std::mem::swap(&mut self.bins, &mut self.held_bins);
+            std::mem::swap(&mut self.recycled, &mut self.held_recycled);
+        }
         self.prepare_for_collection();
         self.unswept.clone_from(&self.arenas);
         self.unswept_kind = kind;
@@ -238,9 +287,14 @@ impl ArenaSpace {
         self.max_region_cells = (bytes >> CELL_SHIFT).clamp(1, DATA_CELLS);
     }
 
-    /// Holds or releases the lazy sweep (see `sweep_held`).
+    /// Holds or releases the lazy sweep (see `sweep_held`). A hold must begin before
+    /// [`ArenaSpace::begin_sweep`] to give the allocator the free blocks it had.
     pub fn hold_sweep(&mut self, held: bool) {
         self.sweep_held = held;
+        if !held {
+            self.held_bins.clear();
+            self.held_recycled.clear();
+        }
     }
 
     /// Arenas the lazy sweep has not swept yet.
@@ -319,6 +373,8 @@ impl ArenaSpace {
     pub fn release_all(&mut self, source: &mut ArenaSource) {
         self.bump = BumpRegion::default();
         self.bins.clear();
+        self.held_bins.clear();
+        self.held_recycled.clear();
         self.recycled.clear();
         self.unswept.clear();
         for arena in self.arenas.drain(..) {
@@ -333,6 +389,8 @@ impl ArenaSpace {
             + vec_bytes(&self.recycled)
             + vec_bytes(&self.unswept)
             + self.bins.table_bytes()
+            + self.held_bins.table_bytes()
+            + vec_bytes(&self.held_recycled)
     }
 
     /// The kind of arenas in this space.
@@ -460,7 +518,7 @@ impl Space for ArenaSpace {
         for (index, &arena) in self.arenas.iter().enumerate() {
             self.verify_arena(index, arena)?;
         }
-        for block in self.bins.blocks() {
+        for block in self.bins.blocks().chain(self.held_bins.blocks()) {
             // SAFETY: binned blocks lie in live arenas of this space.
             let bitmaps = unsafe { Arena::containing(block.addr).bitmaps() };
             let cell = cell_of(block.addr);
@@ -522,6 +580,24 @@ fn sweep_one(arena: Arena, kind: SweepKind) -> SweepSummary {
         poison_free_runs(arena, &bitmaps);
     }
     summary
+}
+
+/// Bins the free runs of `arena` in `bins`, coalescing adjacent free blocks into one (a
+/// run goes from a free start to the next allocated block). The arena's metadata belongs
+/// to the allocator.
+fn bin_free_runs(bins: &mut FreeBins, arena: Arena) {
+    // SAFETY: the arena is live and its metadata belongs to the allocator (the caller's
+    // promise).
+    let bitmaps = unsafe { arena.bitmaps_mut() };
+    let mut cell = FIRST_DATA_CELL;
+    while let Some((start, end)) = next_free_run(&bitmaps, cell) {
+        bitmap::clear_bits(bitmaps.mark, start + 1, end);
+        bins.push(FreeBlock {
+            addr: arena.cell_addr(start),
+            cells: end - start,
+        });
+        cell = end;
+    }
 }
 
 /// Poisons every free block of a swept arena (those it freed among them).
@@ -644,6 +720,85 @@ mod tests {
             BlockState::Extent,
             "the 8-cell hole's inner starts were coalesced away"
         );
+        space.release_all(&mut source);
+    }
+
+    /// Before the heap grows, a small request splits a small hole past the bounded fit
+    /// search rather than fail.
+    #[test]
+    fn a_small_request_splits_any_small_hole_before_the_heap_grows() {
+        let mut source = ArenaSource::default();
+        let mut space = ArenaSpace::new(ArenaKind::Leaves);
+        let hole = space.alloc_in_new_arena(&mut source, 12).unwrap();
+        let rest = space.alloc_fast(CELL_SIZE).unwrap();
+        while space.alloc_fast(CELL_SIZE).is_some() {}
+        space.prepare_for_collection();
+        for &arena in space.arenas() {
+            // SAFETY: no other view of the bitmaps exists while the test runs.
+            let bitmaps = unsafe { arena.bitmaps_mut() };
+            bitmaps.mark.copy_from_slice(bitmaps.block);
+            bitmap::set_bit(bitmaps.mark, cell_of(hole), false);
+        }
+        space.sweep_major(&mut source, None);
+        assert_eq!(state(hole), BlockState::Free, "the only hole: 12 cells");
+        assert_eq!(state(rest), BlockState::White);
+        assert_eq!(space.alloc_reusing(2, usize::MAX), Some(hole));
+        assert_eq!(
+            space.alloc_reusing(10, usize::MAX),
+            Some(hole + 2 * CELL_SIZE)
+        );
+        assert_eq!(
+            space.alloc_reusing(1, usize::MAX),
+            None,
+            "full: the heap grows"
+        );
+        space.release_all(&mut source);
+    }
+
+    /// While the lazy sweep is held, the allocator reuses the blocks that were free when
+    /// it began, allocating black, and the held sweep keeps what it allocated there.
+    #[test]
+    fn a_held_sweep_allocates_black_in_the_free_blocks_it_began_with() {
+        let mut source = ArenaSource::default();
+        let mut space = ArenaSpace::new(ArenaKind::Leaves);
+        let first = space.alloc_in_new_arena(&mut source, 2).unwrap();
+        let blocks: Vec<usize> = std::iter::once(first)
+            .chain((1..4).map(|_| space.alloc_fast(2 * CELL_SIZE).unwrap()))
+            .collect();
+        space.prepare_for_collection();
+        for survivor in [0, 2] {
+            // SAFETY: as in `state`.
+            let bitmaps = unsafe { Arena::containing(blocks[survivor]).bitmaps_mut() };
+            bitmap::set_bit(bitmaps.mark, cell_of(blocks[survivor]), true);
+        }
+        space.sweep_major(&mut source, None);
+        assert_eq!(state(blocks[1]), BlockState::Free);
+
+        // A cycle's marking ends with block 0 live, block 2 dead; the sweep is held.
+        // SAFETY: as in `state`.
+        let bitmaps = unsafe { Arena::containing(blocks[0]).bitmaps_mut() };
+        bitmap::set_bit(bitmaps.mark, cell_of(blocks[0]), true);
+        space.hold_sweep(true);
+        space.begin_sweep(SweepKind::Major);
+        assert_eq!(
+            space.alloc_reusing(2, usize::MAX),
+            Some(blocks[1]),
+            "the hole left before the cycle"
+        );
+        assert_eq!(state(blocks[1]), BlockState::Black);
+        assert_eq!(state(blocks[2]), BlockState::White, "dead, not swept yet");
+        assert!(space.verify().is_ok());
+
+        space.hold_sweep(false);
+        while space.sweep_next(&mut source) {}
+        assert_eq!(state(blocks[0]), BlockState::White, "marked: kept");
+        assert_eq!(
+            state(blocks[1]),
+            BlockState::White,
+            "allocated while held: kept"
+        );
+        assert_eq!(state(blocks[2]), BlockState::Free, "dead: freed");
+        assert!(space.verify().is_ok());
         space.release_all(&mut source);
     }
 
