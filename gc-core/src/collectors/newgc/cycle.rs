@@ -117,6 +117,17 @@ const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
 /// so at 8 units an entry pruning keeps ahead for any `setstepmul` from 50 up.
 const PRUNE_WORK_PER_ENTRY: u64 = 8;
 
+/// Entries pruned, and arenas swept, between two looks at the step's deadline: on a big
+/// heap each entry's string and each arena's bitmap are likely cache misses, so a step's
+/// budget alone does not bound its length.
+const PRUNE_CHUNK_ENTRIES: u64 = 1024;
+const SWEEP_CHUNK_ARENAS: u64 = 8;
+
+/// Whether the step's deadline, if it has one, has passed.
+fn passed(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
+}
+
 impl State {
     /// Starts a cycle: (minor cycles) the old stacks become gray, then the roots are
     /// marked. The SSB's remembered objects are queued by the steps.
@@ -160,9 +171,10 @@ impl State {
             && (self.remarks == 0 || heap.allocated_bytes() - self.remarked_at > REMARK_AFTER_BYTES)
     }
 
-    /// Does about `budget` bytes of work in the running cycle, marking until `deadline`
-    /// at most (the atomic phase, once reached, runs to its end). Returns true when the
-    /// cycle finished (its sweep is done).
+    /// Does about `budget` bytes of work in the running cycle, marking, pruning and
+    /// sweeping until `deadline` at most (the atomic phase, once reached, runs to its end;
+    /// every step does at least one chunk of work, so cycles end whatever the deadline).
+    /// Returns true when the cycle finished (its sweep is done).
     pub fn advance<M: ObjectModel, R: Roots>(
         &mut self,
         heap: &mut Heap,
@@ -216,24 +228,39 @@ impl State {
             budget = budget.saturating_sub(SWEEP_WORK_PER_ARENA);
         }
         if self.phase == Phase::Sweeping && self.leaf_hold.is_held() {
-            let entries = usize::try_from(budget / PRUNE_WORK_PER_ENTRY).unwrap_or(usize::MAX);
-            let done = roots.prune_weak_references_step(
-                &self.leaf_hold.liveness(heap),
-                false,
-                entries.max(1),
-            );
-            budget = budget.saturating_sub(entries as u64 * PRUNE_WORK_PER_ENTRY);
-            if done {
-                self.leaf_hold.release(heap);
+            loop {
+                let entries = (budget / PRUNE_WORK_PER_ENTRY).clamp(1, PRUNE_CHUNK_ENTRIES);
+                let done = roots.prune_weak_references_step(
+                    &self.leaf_hold.liveness(heap),
+                    false,
+                    entries as usize,
+                );
+                let work = entries * PRUNE_WORK_PER_ENTRY;
+                self.pacing.work_done += work;
+                budget = budget.saturating_sub(work);
+                if done {
+                    self.leaf_hold.release(heap);
+                    break;
+                }
+                if budget == 0 || passed(deadline) {
+                    return false;
+                }
             }
         }
         if self.phase == Phase::Sweeping {
-            let arenas = usize::try_from(budget / SWEEP_WORK_PER_ARENA).unwrap_or(usize::MAX);
-            let swept = heap.sweep_some(arenas.max(1));
-            self.pacing.work_done += swept as u64 * SWEEP_WORK_PER_ARENA;
-            if !self.leaf_hold.is_held() && heap.unswept_arenas() == 0 {
-                self.finish_sweep(heap);
-                return true;
+            loop {
+                let arenas = (budget / SWEEP_WORK_PER_ARENA).clamp(1, SWEEP_CHUNK_ARENAS);
+                let swept = heap.sweep_some(arenas as usize) as u64;
+                let work = swept * SWEEP_WORK_PER_ARENA;
+                self.pacing.work_done += work;
+                budget = budget.saturating_sub(work);
+                if !self.leaf_hold.is_held() && heap.unswept_arenas() == 0 {
+                    self.finish_sweep(heap);
+                    return true;
+                }
+                if swept < arenas || budget == 0 || passed(deadline) {
+                    return false;
+                }
             }
         }
         false
