@@ -62,12 +62,10 @@ pub struct HeapConfig {
 pub const DEFAULT_STEP_DEADLINE: Duration = Duration::from_micros(500);
 
 /// The default [`HeapConfig::step_helpers_min_work`]: never, until helpers are shown to
-/// pay. Allocation steps are too short for them (a 32 K step marks in about 11 us on
-/// the development machine, about what waking a thread and sharing the work costs), and
-/// on the loaded development machine even the big drains (cycles finished at once,
-/// atomic phases) were slower with them: the collector's thread, marking as worker 0
-/// with atomic claims while the pool's threads came late, finished a cycle slower than
-/// it does alone.
+/// pay. An allocation step marks for about as long as waking a thread and sharing the
+/// work take, and in a big drain (a cycle finished at once, an atomic phase) the
+/// collector's thread marks with atomic claims while the pool's threads may come late,
+/// so it can finish slower than it does alone (papers/newgc.md, Section 7).
 pub const DEFAULT_STEP_HELPERS_MIN_WORK: u64 = u64::MAX;
 
 /// The two modes of an incremental collector (Lua 5.4's `collectgarbage("incremental")`
