@@ -185,15 +185,17 @@ fn cpu_clock(clock: libc::clockid_t) -> Duration {
 }
 
 /// Bytes in the free chunks the C library's `malloc` holds (glibc's `mallinfo2`; 0
-/// elsewhere): memory freed to `malloc` but not given back to the OS.
+/// elsewhere, and in the sanitizer build, `gc_poison`, whose `malloc` is
+/// AddressSanitizer's: glibc's bookkeeping there describes no heap and `mallinfo2` can
+/// fault reading it): memory freed to `malloc` but not given back to the OS.
 pub fn malloc_free_bytes() -> u64 {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(gc_poison)))]
     {
         // SAFETY: mallinfo2 has no preconditions; it returns a plain struct.
         let info = unsafe { libc::mallinfo2() };
         info.fordblks as u64
     }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    #[cfg(not(all(target_os = "linux", target_env = "gnu", not(gc_poison))))]
     {
         0
     }
