@@ -174,7 +174,9 @@ pub fn header(r: &Results) -> String {
         "LBO (Cai et al., ISPASS 2022): a luagc configuration's median time over the \
          smallest median distilled time (time - GC time) of any luagc configuration, \
          `epsilon` included, at any point of the space sweep if there is one; its \
-         interval resamples every configuration's runs, the baseline's included. In CPU time the GC time subtracted is luagc's GC \
+         interval resamples rounds, each drawn round bringing every configuration's run in \
+         it, the baseline's included (a round's runs share the machine's speed of those \
+         seconds). In CPU time the GC time subtracted is luagc's GC \
          CPU time (its pauses in thread CPU time and its worker threads' CPU time) in \
          configurations run with `--pause-cpu-time`, else its wall-clock GC time, which \
          overcounts when the machine preempts the collector and undercounts parallel \

@@ -116,6 +116,8 @@ pub struct WorkloadSummary {
 
 /// Per-run samples of one luagc configuration, for the LBO bootstrap.
 struct LboSamples {
+    /// The round each run ran in.
+    rounds: Vec<usize>,
     wall: Vec<f64>,
     cpu: Vec<f64>,
     gc: Vec<f64>,
@@ -257,8 +259,10 @@ pub fn summarise(
     // LBO: every luagc configuration at every point measured (the sweep's heap sizes too)
     // with GC times in all its successful runs takes part in the baseline, epsilon
     // included (one more data point: its fresh-page cost can make it lose). The interval
-    // comes from resampling every group's runs at once, so the baseline's own
-    // uncertainty is in it.
+    // comes from resampling rounds, every group's runs of a drawn round together, so the
+    // baseline's own uncertainty is in it and what a round's runs share (the machine's
+    // speed during those seconds, which moves every configuration alike) cancels in the
+    // ratio, as it does in the measurement: a round runs every configuration.
     let mut members: Vec<(bool, usize)> = Vec::new();
     let mut samples: Vec<LboSamples> = Vec::new();
     let groups = rows
@@ -285,6 +289,7 @@ pub fn summarise(
             .collect::<Option<Vec<f64>>>()
             .unwrap_or_else(|| gc.clone());
         samples.push(LboSamples {
+            rounds: ok.iter().map(|r| r.round).collect(),
             wall: ok.iter().map(|r| r.wall_ms).collect(),
             cpu: ok.iter().map(|r| r.cpu_ms()).collect(),
             gc,
@@ -294,13 +299,30 @@ pub fn summarise(
     if !samples.is_empty() {
         let point = lbo_point(&samples, &mut |_, n| (0..n).collect());
         let mut rng = SplitMix64::new(seed_for(seed, &[workload, "lbo"]));
+        let mut all_rounds: Vec<usize> = samples.iter().flat_map(|s| &s.rounds).copied().collect();
+        all_rounds.sort_unstable();
+        all_rounds.dedup();
+        let rounds_of: Vec<&[usize]> = samples.iter().map(|s| &s.rounds[..]).collect();
+        let mut drawn = Vec::new();
         let mut idx = Vec::new();
         let mut reps: Vec<(Vec<f64>, Vec<f64>)> =
             vec![(Vec::with_capacity(RESAMPLES), Vec::with_capacity(RESAMPLES)); samples.len()];
         for _ in 0..RESAMPLES {
-            let one = lbo_point(&samples, &mut |_, n| {
-                resample_indices(&mut rng, n, &mut idx);
-                idx.clone()
+            resample_indices(&mut rng, all_rounds.len(), &mut drawn);
+            let one = lbo_point(&samples, &mut |k, n| {
+                let rounds = &rounds_of[k];
+                let mut runs = Vec::new();
+                for &d in &drawn {
+                    runs.extend((0..n).filter(|&i| rounds[i] == all_rounds[d]));
+                }
+                if runs.is_empty() {
+                    // None of this group's runs is in a drawn round (it failed in
+                    // them): its own runs, resampled alone.
+                    resample_indices(&mut rng, n, &mut idx);
+                    idx.clone()
+                } else {
+                    runs
+                }
             });
             for (k, (w, c)) in one.into_iter().enumerate() {
                 reps[k].0.push(w);
@@ -497,6 +519,23 @@ mod tests {
             s.best_lbo_wall,
             Some(("epsilon".to_owned(), vec!["stw".to_owned()]))
         );
+    }
+
+    /// The LBO interval resamples rounds: a machine whose speed moves every configuration
+    /// of a round alike leaves a configuration that is always twice the baseline's time
+    /// at exactly 2, where resampling each configuration's runs alone would not.
+    #[test]
+    fn lbo_intervals_resample_rounds_together() {
+        let configs = [config("stw", Kind::Luagc), config("newgc", Kind::Luagc)];
+        let mut records = Vec::new();
+        for round in 0..10 {
+            let speed = [1.0, 1.6, 1.1, 2.0, 1.3, 1.0, 1.8, 1.2, 1.5, 1.1][round];
+            records.push(record("stw", round, 100.0 * speed, Some(0.0)));
+            records.push(record("newgc", round, 200.0 * speed, Some(0.0)));
+        }
+        let s = summarise("w", &configs, &records, None, 1);
+        let l = s.rows[1].lbo_wall.unwrap();
+        assert_eq!((l.lo, l.value, l.hi), (2.0, 2.0, 2.0));
     }
 
     #[test]
