@@ -334,12 +334,16 @@ fn nanos(d: Duration) -> u64 {
 /// utilisation over the whole run, the MMU of the longest window there is.
 #[derive(Clone, Debug)]
 pub struct MmuTracker {
-    /// The pauses ending after `last_end - ` the longest window, oldest first: one queue
-    /// that every window reads from its own position.
+    /// The pauses from the oldest any window's `first` names, oldest first: one queue that
+    /// every window reads from its own position. Trimmed when it reaches `trim_at`.
     recent: VecDeque<RecentPause>,
     /// How many pauses were ever dropped from the front of `recent`: pause number `n`
     /// (counting from the run's first) is at `recent[n - dropped]`.
     dropped: u64,
+    /// The length of `recent` that triggers the next trim: twice what the previous trim
+    /// kept (at least [`MMU_TRIM_MIN`]), so trimming is O(1) amortised per pause and the
+    /// queue at most about twice what the longest window holds.
+    trim_at: usize,
     windows: [MmuWindow; MMU_WINDOWS_NS.len()],
     /// End of the latest pause, in nanoseconds from the run's start.
     last_end: u64,
@@ -361,33 +365,60 @@ struct RecentPause {
 struct MmuWindow {
     /// The window length in nanoseconds.
     width: u64,
-    /// The number of the oldest pause ending after `last_end - width`.
+    /// The number of the oldest pause that ended after this window's start when the window
+    /// was last evaluated or advanced: it may lag behind, never run ahead.
     first: u64,
+    /// The pause time recorded before pause `first`: `total - first_before` bounds the
+    /// pause time of the window ending at the latest pause, since that window holds no
+    /// pause older than `first`.
+    first_before: u64,
     /// Most pause time inside any evaluated window.
     worst: u64,
 }
+
+/// The fewest pauses [`MmuTracker`] lets its queue hold before trimming it.
+const MMU_TRIM_MIN: usize = 1024;
 
 impl MmuWindow {
     fn new(width: u64) -> Self {
         MmuWindow {
             width,
             first: 0,
+            first_before: 0,
             worst: 0,
         }
     }
 
-    /// Evaluates the window ending at the latest pause's end `end`, after that pause was
-    /// pushed on `recent` and `total` counts it.
-    fn evaluate(&mut self, recent: &VecDeque<RecentPause>, dropped: u64, end: u64, total: u64) {
+    /// Moves `first` to the oldest pause ending after the start of the window that ends at
+    /// `end`, the latest pause's end; returns that pause and the window's start.
+    fn advance(
+        &mut self,
+        recent: &VecDeque<RecentPause>,
+        dropped: u64,
+        end: u64,
+    ) -> (RecentPause, u64) {
         let window_start = end.saturating_sub(self.width);
-        // The latest pause ends after `window_start`, so this stops inside `recent`. The
-        // windows' own `first`s never fall behind `dropped`: the longest window's is the
-        // smallest, and the queue is trimmed to it.
+        // The latest pause ends after `window_start`, so this stops inside `recent`; no
+        // `first` falls behind `dropped`, since trimming advances every window first.
         let mut oldest = recent[(self.first - dropped) as usize];
         while oldest.end <= window_start {
             self.first += 1;
             oldest = recent[(self.first - dropped) as usize];
         }
+        self.first_before = oldest.before;
+        (oldest, window_start)
+    }
+
+    /// Evaluates the window ending at the latest pause's end `end`, after that pause was
+    /// pushed on `recent` and `total` counts it. Skipped, at the cost of a subtraction,
+    /// when even the bound `total - first_before` cannot beat `worst`: most pauses, when
+    /// steps are short and evenly spread.
+    #[inline]
+    fn evaluate(&mut self, recent: &VecDeque<RecentPause>, dropped: u64, end: u64, total: u64) {
+        if total - self.first_before <= self.worst {
+            return;
+        }
+        let (oldest, window_start) = self.advance(recent, dropped, end);
         // Only the oldest pause inside can straddle the window's start, pauses being
         // disjoint and ordered.
         let inside = total - oldest.before - window_start.saturating_sub(oldest.start);
@@ -411,6 +442,7 @@ impl Default for MmuTracker {
         MmuTracker {
             recent: VecDeque::new(),
             dropped: 0,
+            trim_at: MMU_TRIM_MIN,
             windows: MMU_WINDOWS_NS.map(MmuWindow::new),
             last_end: 0,
             total: 0,
@@ -440,13 +472,24 @@ impl MmuTracker {
         for window in &mut self.windows {
             window.evaluate(&self.recent, self.dropped, end, self.total);
         }
+        if self.recent.len() >= self.trim_at {
+            self.trim(end);
+        }
+    }
+
+    /// Drops the pauses no window can hold any more: every window's `first` is advanced to
+    /// the window ending at `end`, the latest pause's end.
+    fn trim(&mut self, end: u64) {
+        for window in &mut self.windows {
+            window.advance(&self.recent, self.dropped, end);
+        }
         // MMU_WINDOWS_NS is ascending: the last window is the longest, and its oldest
         // pause the oldest any window still needs.
         let needed = self.windows[MMU_WINDOWS_NS.len() - 1].first;
-        while self.dropped < needed {
-            self.recent.pop_front();
-            self.dropped += 1;
-        }
+        let drop = (needed - self.dropped) as usize;
+        self.recent.drain(..drop);
+        self.dropped = needed;
+        self.trim_at = (2 * self.recent.len()).max(MMU_TRIM_MIN);
     }
 
     /// The MMU of a run that lasted `run` from its start (at least until the last pause's
@@ -709,6 +752,10 @@ mod tests {
         for i in 0..1_000_000u64 {
             tracker.record(Duration::from_micros(10 * i), Duration::from_micros(1));
         }
+        // Trimmed at most twice what the last window holds (100 000 pauses); after a trim,
+        // each window starts at the oldest pause it holds.
+        assert!(tracker.recent.len() <= 200_000, "{}", tracker.recent.len());
+        tracker.trim(tracker.last_end);
         let in_window: Vec<u64> = tracker
             .windows
             .iter()

@@ -148,6 +148,45 @@ fn brute_force_mmu(pauses: &[(u64, u64)], run: u64, w: u64) -> f64 {
     (w - worst) as f64 / w as f64
 }
 
+/// Records a random timeline of `count` pauses whose lengths and gaps `span` draws, and
+/// checks the tracker's whole curve against [`brute_force_mmu`].
+fn check_random_timeline(
+    rng: &mut fastrand::Rng,
+    count: usize,
+    span: impl Fn(&mut fastrand::Rng) -> u64,
+    case: usize,
+) {
+    let mut pauses = Vec::new();
+    let mut t = span(rng);
+    for _ in 0..count {
+        let length = span(rng).max(1);
+        pauses.push((t, t + length));
+        t += length + span(rng);
+    }
+    let run = t + span(rng);
+    let mut tracker = MmuTracker::default();
+    for &(s, e) in &pauses {
+        tracker.record(Duration::from_nanos(s), Duration::from_nanos(e - s));
+    }
+    let got = tracker.curve(Duration::from_nanos(run)).0;
+    let named = tracker.mmu(Duration::from_nanos(run));
+    assert_eq!(
+        [named.window_1ms, named.window_10ms, named.window_100ms],
+        [got[3], got[6], got[9]]
+    );
+    for (i, &w) in MMU_WINDOWS_NS.iter().enumerate() {
+        let want = if run == 0 {
+            1.0
+        } else {
+            brute_force_mmu(&pauses, run, w)
+        };
+        assert_eq!(
+            got[i], want,
+            "case {case}, window {w} ns, run {run} ns, pauses {pauses:?}"
+        );
+    }
+}
+
 #[test]
 fn online_mmu_curve_matches_brute_force_on_random_timelines() {
     let mut rng = fastrand::Rng::with_seed(7);
@@ -161,39 +200,25 @@ fn online_mmu_curve_matches_brute_force_on_random_timelines() {
         }
     };
     for case in 0..400 {
-        let mut pauses = Vec::new();
-        let mut t = span(&mut rng);
-        for _ in 0..rng.usize(0..150) {
-            let length = span(&mut rng).max(1);
-            pauses.push((t, t + length));
-            t += length + span(&mut rng);
+        let count = rng.usize(0..150);
+        check_random_timeline(&mut rng, count, span, case);
+    }
+}
+
+#[test]
+fn online_mmu_curve_matches_brute_force_across_queue_trims() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    // Thousands of short pauses and gaps (the queue is trimmed several times), with now
+    // and then a long one that moves the worst windows late in the run.
+    let span = |rng: &mut fastrand::Rng| -> u64 {
+        match rng.u32(0..200) {
+            0 => rng.u64(0..20_000_000),
+            1..=20 => rng.u64(0..1_000_000),
+            _ => rng.u64(0..100_000),
         }
-        let run = t + span(&mut rng);
-        let timeline: Vec<_> = pauses
-            .iter()
-            .map(|&(s, e)| (Duration::from_nanos(s), Duration::from_nanos(e - s)))
-            .collect();
-        let mut tracker = MmuTracker::default();
-        for &(start, length) in &timeline {
-            tracker.record(start, length);
-        }
-        let got = tracker.curve(Duration::from_nanos(run)).0;
-        let named = tracker.mmu(Duration::from_nanos(run));
-        assert_eq!(
-            [named.window_1ms, named.window_10ms, named.window_100ms],
-            [got[3], got[6], got[9]]
-        );
-        for (i, &w) in MMU_WINDOWS_NS.iter().enumerate() {
-            let want = if run == 0 {
-                1.0
-            } else {
-                brute_force_mmu(&pauses, run, w)
-            };
-            assert_eq!(
-                got[i], want,
-                "case {case}, window {w} ns, run {run} ns, pauses {pauses:?}"
-            );
-        }
+    };
+    for case in 0..3 {
+        check_random_timeline(&mut rng, 4000, span, case);
     }
 }
 
