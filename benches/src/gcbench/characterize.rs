@@ -191,7 +191,7 @@ pub fn table(rows: &[Row]) -> String {
             cell(f.min_heap_mb, 0),
             f.gc_percent,
             row.stw.wall_ms / 1e3,
-            row.stw.max_rss_kb as f64 / 1024.0,
+            row.stw.peak_rss_kb() / 1024.0,
         ));
         // Under a megabyte allocated: a control (fib), left out of the spread.
         if f.allocated_mb >= 1.0 {

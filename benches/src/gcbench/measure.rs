@@ -1,9 +1,18 @@
 //! One measured run: the child is spawned, its output captured, and it is reaped with
-//! `wait4`, which returns its own resource usage (peak RSS, CPU times) without the noise
-//! of a wrapper process. Wall time is taken by gcbench around the child, the same way
-//! for every configuration; `luagc`'s own statistics come from its `--stats-json` file.
+//! `wait4`, which returns its own resource usage (CPU times) without the noise of a
+//! wrapper process. Wall time is taken by gcbench around the child, the same way for
+//! every configuration; `luagc`'s own statistics come from its `--stats-json` file.
+//!
+//! Peak RSS is not `wait4`'s `ru_maxrss`: Linux carries the high-water mark of the
+//! address space a process had before `execve` into it, and a child's starts as a copy of
+//! gcbench's, so `ru_maxrss` is never below gcbench's own RSS (tens of megabytes once
+//! the results have grown), more than a small interpreter uses. The child is traced
+//! instead (`PTRACE_TRACEME`, stopping only at its `execve` and its exit) and its
+//! `VmHWM`, the high-water mark of the program's own address space, read from
+//! `/proc/PID/status` at the exit stop, while that address space still exists.
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -35,7 +44,9 @@ pub struct RunRecord {
     pub user_ms: f64,
     /// System CPU time of the child.
     pub sys_ms: f64,
-    /// Peak resident set size of the child.
+    /// Peak resident set size of the child's program (`VmHWM` at its exit; see the module
+    /// documentation), or, where the child could not be traced, `wait4`'s `ru_maxrss`,
+    /// which is at least gcbench's own RSS.
     pub max_rss_kb: u64,
     /// Steal time /proc/stat counted over the whole machine during the run (10 ms
     /// ticks, summed over CPUs), when the kernel reports it.
@@ -98,6 +109,15 @@ impl RunRecord {
         v.as_f64()
     }
 
+    /// Peak RSS of the run's program in kilobytes: luagc's own `VmHWM` reading where its
+    /// statistics have one, else `max_rss_kb`. The two agree; luagc's keeps results
+    /// measured before gcbench traced its children exact for luagc's configurations
+    /// (their `max_rss_kb` is `ru_maxrss`, floored at gcbench's RSS).
+    pub fn peak_rss_kb(&self) -> f64 {
+        self.stat(&["footprint_at_peak", "max_rss_bytes"])
+            .map_or(self.max_rss_kb as f64, |b| b / 1024.0)
+    }
+
     /// GC time as luagc measured it.
     pub fn gc_ms(&self) -> Option<f64> {
         self.stat(&["gc_ms"])
@@ -124,14 +144,15 @@ impl RunRecord {
     }
 }
 
-/// Reaps `pid`, returning its wait status and resource usage.
+/// Waits for the next stop or the end of `pid`, returning its wait status and (at the
+/// end) its resource usage.
 fn wait4(pid: libc::pid_t) -> std::io::Result<(libc::c_int, libc::rusage)> {
     let mut status: libc::c_int = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     loop {
         // SAFETY: `status` and `usage` are valid for writes for the whole call, and `pid`
         // is our own child that nothing else waits for (std's `Child::wait` is not used).
-        let r = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
+        let r = unsafe { libc::wait4(pid, &mut status, libc::__WALL, usage.as_mut_ptr()) };
         if r == pid {
             break;
         }
@@ -142,6 +163,75 @@ fn wait4(pid: libc::pid_t) -> std::io::Result<(libc::c_int, libc::rusage)> {
     }
     // SAFETY: zero is a valid `rusage`, and wait4 succeeded, so the kernel filled it in.
     Ok((status, unsafe { usage.assume_init() }))
+}
+
+/// Makes the child `cmd` spawns stop for gcbench at its `execve` ([`wait_traced`] then
+/// asks for a stop at its exit too). Where tracing is not allowed (a seccomp policy,
+/// Yama's `ptrace_scope` 3), the child runs untraced and [`wait_traced`] reports no peak.
+fn trace_child(cmd: &mut Command) {
+    // SAFETY: the closure runs in the forked child before `execve` and only makes one
+    // system call, which is async-signal-safe; it allocates nothing and takes no lock.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::ptrace(
+                libc::PTRACE_TRACEME,
+                0,
+                std::ptr::null_mut::<libc::c_void>(),
+                0,
+            );
+            Ok(())
+        });
+    }
+}
+
+/// `VmHWM` of `pid`, in kilobytes.
+fn vm_hwm_kb(pid: libc::pid_t) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Reaps `pid`, a child spawned after [`trace_child`]: its wait status, resource usage and,
+/// if it was traced, the peak RSS of its program read at its exit stop. Signals it
+/// receives are passed on unchanged.
+fn wait_traced(pid: libc::pid_t) -> std::io::Result<(libc::c_int, libc::rusage, Option<u64>)> {
+    let mut peak_kb = None;
+    let mut execed = false;
+    loop {
+        let (status, usage) = wait4(pid)?;
+        if !libc::WIFSTOPPED(status) {
+            return Ok((status, usage, peak_kb));
+        }
+        let signal = libc::WSTOPSIG(status);
+        let mut deliver = 0;
+        if status >> 16 == libc::PTRACE_EVENT_EXIT {
+            peak_kb = vm_hwm_kb(pid);
+        } else if signal == libc::SIGTRAP && !execed {
+            // The stop after `execve`: from here on, stop only at the exit.
+            execed = true;
+            let options = libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_EXITKILL;
+            // SAFETY: `pid` is our tracee, stopped; the call reads no memory of ours.
+            unsafe {
+                libc::ptrace(
+                    libc::PTRACE_SETOPTIONS,
+                    pid,
+                    std::ptr::null_mut::<libc::c_void>(),
+                    options,
+                )
+            };
+        } else {
+            deliver = signal;
+        }
+        // SAFETY: as above; `deliver` is the signal the stop intercepted, or none.
+        unsafe {
+            libc::ptrace(
+                libc::PTRACE_CONT,
+                pid,
+                std::ptr::null_mut::<libc::c_void>(),
+                deliver,
+            )
+        };
+    }
 }
 
 /// Reads a pipe to the end on its own thread, so a chatty child never blocks on a full
@@ -201,6 +291,7 @@ pub fn run_once(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
 
+    trace_child(&mut cmd);
     let steal_before = steal_ms_now();
     let started = Instant::now();
     let mut child = cmd
@@ -209,7 +300,8 @@ pub fn run_once(
     let out = drain(child.stdout.take());
     let err = drain(child.stderr.take());
     let pid = libc::pid_t::try_from(child.id()).map_err(|_| "child pid out of range")?;
-    let (status, usage) = wait4(pid).map_err(|e| format!("wait4 on {}: {e}", config.name))?;
+    let (status, usage, peak_kb) =
+        wait_traced(pid).map_err(|e| format!("wait4 on {}: {e}", config.name))?;
     let wall = started.elapsed();
     let steal_ms = steal_before
         .zip(steal_ms_now())
@@ -257,7 +349,7 @@ pub fn run_once(
         user_ms: ms(usage.ru_utime),
         sys_ms: ms(usage.ru_stime),
         // Linux reports ru_maxrss in kilobytes.
-        max_rss_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        max_rss_kb: peak_kb.unwrap_or(u64::try_from(usage.ru_maxrss).unwrap_or(0)),
         steal_ms,
         exit_code,
         signal,
@@ -267,4 +359,43 @@ pub fn run_once(
         stats,
         point: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A child's peak RSS is its program's, not the copy of gcbench's address space it
+    /// started as: with 256 MB touched here, a shell that does nothing still reports a
+    /// few megabytes, and `ru_maxrss` (the untraced reading) does not.
+    #[test]
+    fn peak_rss_is_the_program_s_own_not_the_parent_s() {
+        let ballast = vec![1u8; 256 << 20];
+        let touched: u64 = ballast.iter().step_by(4096).map(|&b| u64::from(b)).sum();
+        assert_eq!(touched, (256 << 20) / 4096);
+
+        let mut cmd = Command::new("/bin/sh");
+        cmd.args(["-c", ":"]);
+        trace_child(&mut cmd);
+        let child = cmd.spawn().expect("spawn /bin/sh");
+        let (status, usage, peak_kb) = wait_traced(child.id() as libc::pid_t).expect("wait");
+        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+        let peak_kb = peak_kb.expect("the child was traced");
+        assert!(0 < peak_kb && peak_kb < 32 << 10, "{peak_kb} kB");
+        assert!(usage.ru_maxrss as u64 > 200 << 10, "{} kB", usage.ru_maxrss);
+        drop(ballast);
+    }
+
+    /// A signal the traced child receives reaches it: killed by SIGTERM, it is reported
+    /// as killed by SIGTERM.
+    #[test]
+    fn a_traced_child_still_gets_its_signals() {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.args(["-c", "kill -TERM $$; sleep 5"]);
+        trace_child(&mut cmd);
+        let child = cmd.spawn().expect("spawn /bin/sh");
+        let (status, _, _) = wait_traced(child.id() as libc::pid_t).expect("wait");
+        assert!(libc::WIFSIGNALED(status), "status {status:#x}");
+        assert_eq!(libc::WTERMSIG(status), libc::SIGTERM);
+    }
 }

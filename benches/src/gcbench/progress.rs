@@ -96,7 +96,7 @@ fn run_line(r: &RunRecord, done: u64, total: u64, eta: Duration) -> String {
         r.round + 1,
         r.wall_ms,
         r.cpu_ms(),
-        r.max_rss_kb as f64 / 1024.0,
+        r.peak_rss_kb() / 1024.0,
         if r.ok { "" } else { "  FAILED" }
     );
     if let Some(t) = &r.stderr_tail {

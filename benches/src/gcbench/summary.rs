@@ -212,7 +212,7 @@ fn summary_of(
         latency_cpu: cpu_latency.ok().flatten(),
         cycles: med(&|r| r.stat(&["cycles"])),
         peak_heap_mb: med(&|r| r.stat(&["peak_heap_bytes"]).map(|b| b / 1048576.0)),
-        peak_rss_mb: med(&|r| Some(r.max_rss_kb as f64 / 1024.0)),
+        peak_rss_mb: med(&|r| Some(r.peak_rss_kb() / 1024.0)),
         steal_ms: med(&|r| r.steal_ms),
     }
 }
