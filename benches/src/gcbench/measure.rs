@@ -377,8 +377,9 @@ mod tests {
         let mut cmd = Command::new("/bin/sh");
         cmd.args(["-c", ":"]);
         trace_child(&mut cmd);
-        let child = cmd.spawn().expect("spawn /bin/sh");
-        let (status, usage, peak_kb) = wait_traced(child.id() as libc::pid_t).expect("wait");
+        // Reaped by `wait_traced`.
+        let pid = cmd.spawn().expect("spawn /bin/sh").id() as libc::pid_t;
+        let (status, usage, peak_kb) = wait_traced(pid).expect("wait");
         assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
         let peak_kb = peak_kb.expect("the child was traced");
         assert!(0 < peak_kb && peak_kb < 32 << 10, "{peak_kb} kB");
@@ -393,8 +394,8 @@ mod tests {
         let mut cmd = Command::new("/bin/sh");
         cmd.args(["-c", "kill -TERM $$; sleep 5"]);
         trace_child(&mut cmd);
-        let child = cmd.spawn().expect("spawn /bin/sh");
-        let (status, _, _) = wait_traced(child.id() as libc::pid_t).expect("wait");
+        let pid = cmd.spawn().expect("spawn /bin/sh").id() as libc::pid_t;
+        let (status, _, _) = wait_traced(pid).expect("wait");
         assert!(libc::WIFSIGNALED(status), "status {status:#x}");
         assert_eq!(libc::WTERMSIG(status), libc::SIGTERM);
     }

@@ -417,7 +417,10 @@ fn space_table(sum: &WorkloadSummary) -> String {
 /// The tables a paper can include by name (`gcbench report --paper`): `environment`;
 /// per workload `time:W`, `space:W`, `latency:W` and `sweep:W`, the tables of its report
 /// section; and across workloads `wall` (median wall time of every configuration),
-/// `lbo-wall` and `lbo-cpu` (the LBO of every luagc configuration).
+/// `lbo-wall` and `lbo-cpu` (the LBO of every luagc configuration), `gc` (median GC time
+/// of every luagc configuration), `rss` (median peak RSS of every configuration) and
+/// `pause-max` (the longest pause in thread CPU time of any run of each luagc
+/// configuration): the suite at a glance on each axis the paper compares.
 pub fn named_table(results: &Results, name: &str) -> Result<String, String> {
     let section = |w: &str| {
         let def = results
@@ -436,6 +439,11 @@ pub fn named_table(results: &Results, name: &str) -> Result<String, String> {
         None if name == "wall" => across_workloads(results, false, |row| est(row.wall_ms, 0)),
         None if name == "lbo-wall" => across_workloads(results, true, |row| est(row.lbo_wall, 2)),
         None if name == "lbo-cpu" => across_workloads(results, true, |row| est(row.lbo_cpu, 2)),
+        None if name == "gc" => across_workloads(results, true, |row| est(row.gc_ms, 0)),
+        None if name == "rss" => across_workloads(results, false, |row| num(row.peak_rss_mb, 1)),
+        None if name == "pause-max" => across_workloads(results, true, |row| {
+            num(row.latency_cpu.as_ref().and_then(|l| l.max_ms()), 2)
+        }),
         Some(("time", w)) => time_table(results, &section(w)?.1),
         Some(("space", w)) => space_table(&section(w)?.1),
         Some(("latency", w)) => latency_tables(&section(w)?.1),
@@ -445,8 +453,8 @@ pub fn named_table(results: &Results, name: &str) -> Result<String, String> {
         }
         _ => {
             return Err(format!(
-                "unknown table \"{name}\" (known: environment, wall, lbo-wall, lbo-cpu, \
-                 time:WORKLOAD, space:WORKLOAD, latency:WORKLOAD, sweep:WORKLOAD)"
+                "unknown table \"{name}\" (known: environment, wall, lbo-wall, lbo-cpu, gc, \
+                 rss, pause-max, time:WORKLOAD, space:WORKLOAD, latency:WORKLOAD, sweep:WORKLOAD)"
             ))
         }
     };
