@@ -411,8 +411,8 @@ impl MmuWindow {
 
     /// Evaluates the window ending at the latest pause's end `end`, after that pause was
     /// pushed on `recent` and `total` counts it. Skipped, at the cost of a subtraction,
-    /// when even the bound `total - first_before` cannot beat `worst`: most pauses, when
-    /// steps are short and evenly spread.
+    /// when even the bound `total - first_before` cannot beat `worst`: a window whose
+    /// recent pauses are sparser than its worst stretch's.
     #[inline]
     fn evaluate(&mut self, recent: &VecDeque<RecentPause>, dropped: u64, end: u64, total: u64) {
         if total - self.first_before <= self.worst {

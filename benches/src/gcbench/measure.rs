@@ -210,28 +210,21 @@ fn wait_traced(pid: libc::pid_t) -> std::io::Result<(libc::c_int, libc::rusage, 
             // The stop after `execve`: from here on, stop only at the exit.
             execed = true;
             let options = libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_EXITKILL;
-            // SAFETY: `pid` is our tracee, stopped; the call reads no memory of ours.
-            unsafe {
-                libc::ptrace(
-                    libc::PTRACE_SETOPTIONS,
-                    pid,
-                    std::ptr::null_mut::<libc::c_void>(),
-                    options,
-                )
-            };
+            ptrace_stopped(libc::PTRACE_SETOPTIONS, pid, options);
         } else {
             deliver = signal;
         }
-        // SAFETY: as above; `deliver` is the signal the stop intercepted, or none.
-        unsafe {
-            libc::ptrace(
-                libc::PTRACE_CONT,
-                pid,
-                std::ptr::null_mut::<libc::c_void>(),
-                deliver,
-            )
-        };
+        // `deliver` is the signal the stop intercepted, or none.
+        ptrace_stopped(libc::PTRACE_CONT, pid, deliver);
     }
+}
+
+/// `ptrace(request, pid, 0, data)` on `pid`, our tracee, while it is stopped; for requests
+/// whose address argument is unused and whose data is a number, not a pointer.
+fn ptrace_stopped(request: libc::c_uint, pid: libc::pid_t, data: libc::c_int) {
+    // SAFETY: the request reads and writes no memory of ours (no pointer is passed), and
+    // `pid` is a stopped tracee of this process, so it acts on that process alone.
+    unsafe { libc::ptrace(request, pid, std::ptr::null_mut::<libc::c_void>(), data) };
 }
 
 /// Reads a pipe to the end on its own thread, so a chatty child never blocks on a full

@@ -302,7 +302,6 @@ pub fn summarise(
         let mut all_rounds: Vec<usize> = samples.iter().flat_map(|s| &s.rounds).copied().collect();
         all_rounds.sort_unstable();
         all_rounds.dedup();
-        let rounds_of: Vec<&[usize]> = samples.iter().map(|s| &s.rounds[..]).collect();
         let mut drawn = Vec::new();
         let mut idx = Vec::new();
         let mut reps: Vec<(Vec<f64>, Vec<f64>)> =
@@ -310,7 +309,7 @@ pub fn summarise(
         for _ in 0..RESAMPLES {
             resample_indices(&mut rng, all_rounds.len(), &mut drawn);
             let one = lbo_point(&samples, &mut |k, n| {
-                let rounds = &rounds_of[k];
+                let rounds = &samples[k].rounds;
                 let mut runs = Vec::new();
                 for &d in &drawn {
                     runs.extend((0..n).filter(|&i| rounds[i] == all_rounds[d]));
