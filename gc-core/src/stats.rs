@@ -594,31 +594,45 @@ impl PauseLog {
     /// Ends the pause `start` began, and records it.
     #[inline]
     pub fn end(&mut self, start: PauseStart) {
-        self.record(start.wall, start.wall.elapsed());
-        if let Some(pause) = self.record_cpu(start) {
+        let (wall, cpu) = Self::elapsed(start);
+        self.record(start.wall, wall);
+        if let Some(pause) = cpu {
+            self.record_cpu(start, pause);
             if let Some(cpu) = &mut self.cpu {
                 cpu.histogram.record(pause);
             }
         }
     }
 
-    /// Places the pause `start` began, ending now, on the CPU timeline; returns its
-    /// length in CPU time, when measured.
-    fn record_cpu(&mut self, start: PauseStart) -> Option<Duration> {
-        let (cpu, began) = (self.cpu.as_mut()?, start.cpu?);
-        let pause = thread_cpu_time().saturating_sub(began);
-        cpu.mmu.record(began.saturating_sub(cpu.created), pause);
-        Some(pause)
+    /// The pause `start` began, ending now, on both clocks. Both are read before anything
+    /// is recorded, so that neither pause includes the log's own bookkeeping (an MMU
+    /// queue's trim can take longer than the pause it follows).
+    #[inline]
+    fn elapsed(start: PauseStart) -> (Duration, Option<Duration>) {
+        let wall = start.wall.elapsed();
+        let cpu = start
+            .cpu
+            .map(|began| thread_cpu_time().saturating_sub(began));
+        (wall, cpu)
+    }
+
+    /// Places the pause `start` began, lasting `pause` of CPU time, on the CPU timeline.
+    fn record_cpu(&mut self, start: PauseStart, pause: Duration) {
+        if let (Some(cpu), Some(began)) = (self.cpu.as_mut(), start.cpu) {
+            cpu.mmu.record(began.saturating_sub(cpu.created), pause);
+        }
     }
 
     /// Ends an explicit full collection `start` began: GC time and MMU count it, the
     /// pause percentiles do not (see [`ExplicitCollections`]).
     pub fn end_explicit(&mut self, start: PauseStart) {
-        let pause = start.wall.elapsed();
+        let (pause, cpu) = Self::elapsed(start);
         self.total += pause;
         self.mmu
             .record(start.wall.saturating_duration_since(self.created), pause);
-        self.record_cpu(start);
+        if let Some(cpu) = cpu {
+            self.record_cpu(start, cpu);
+        }
         self.explicit.count += 1;
         self.explicit.total += pause;
         self.explicit.max = self.explicit.max.max(pause);

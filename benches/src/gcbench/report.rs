@@ -134,6 +134,15 @@ pub fn header(r: &Results) -> String {
         s,
         "and regenerated with `gcbench report RESULTS.json --out DIR`.\n"
     );
+    let failed = r.records.iter().filter(|rec| !rec.ok).count();
+    let run_ms: f64 = r.records.iter().map(|rec| rec.wall_ms).sum();
+    let _ = writeln!(
+        s,
+        "{} runs ({failed} failed), their wall times adding up to {:.0} minutes: the \
+         matrix's duration less gcbench's own work and any minimum-heap bisection.\n",
+        r.records.len(),
+        run_ms / 60_000.0
+    );
     s.push_str(&environment_table(e));
     for t in &r.tools {
         let _ = writeln!(s, "- `{}`: {} ({})", t.name, t.path.display(), t.version);
@@ -418,9 +427,12 @@ fn space_table(sum: &WorkloadSummary) -> String {
 /// per workload `time:W`, `space:W`, `latency:W` and `sweep:W`, the tables of its report
 /// section; and across workloads `wall` (median wall time of every configuration),
 /// `lbo-wall` and `lbo-cpu` (the LBO of every luagc configuration), `gc` (median GC time
-/// of every luagc configuration), `rss` (median peak RSS of every configuration) and
+/// of every luagc configuration), `rss` (median peak RSS of every configuration), `heap`
+/// (median peak heap of every luagc configuration, by luagc's own count),
 /// `pause-max` (the longest pause in thread CPU time of any run of each luagc
-/// configuration): the suite at a glance on each axis the paper compares.
+/// configuration), `pause-max-wall` (the same in wall-clock time: the interpreter thread's
+/// CPU clock does not count the marker threads it waits for in a parallel pause): the
+/// suite at a glance on each axis the paper compares.
 pub fn named_table(results: &Results, name: &str) -> Result<String, String> {
     let section = |w: &str| {
         let def = results
@@ -441,8 +453,12 @@ pub fn named_table(results: &Results, name: &str) -> Result<String, String> {
         None if name == "lbo-cpu" => across_workloads(results, true, |row| est(row.lbo_cpu, 2)),
         None if name == "gc" => across_workloads(results, true, |row| est(row.gc_ms, 0)),
         None if name == "rss" => across_workloads(results, false, |row| num(row.peak_rss_mb, 1)),
+        None if name == "heap" => across_workloads(results, true, |row| num(row.peak_heap_mb, 1)),
         None if name == "pause-max" => across_workloads(results, true, |row| {
             num(row.latency_cpu.as_ref().and_then(|l| l.max_ms()), 2)
+        }),
+        None if name == "pause-max-wall" => across_workloads(results, true, |row| {
+            num(row.latency.as_ref().and_then(|l| l.max_ms()), 2)
         }),
         Some(("time", w)) => time_table(results, &section(w)?.1),
         Some(("space", w)) => space_table(&section(w)?.1),
@@ -454,7 +470,7 @@ pub fn named_table(results: &Results, name: &str) -> Result<String, String> {
         _ => {
             return Err(format!(
                 "unknown table \"{name}\" (known: environment, wall, lbo-wall, lbo-cpu, gc, \
-                 rss, pause-max, time:WORKLOAD, space:WORKLOAD, latency:WORKLOAD, sweep:WORKLOAD)"
+                 rss, heap, pause-max, pause-max-wall, time:WORKLOAD, space:WORKLOAD, latency:WORKLOAD, sweep:WORKLOAD)"
             ))
         }
     };
