@@ -175,7 +175,9 @@ pub fn intern<C: Collector<LuaModel>>(
     let hash = hash_bytes(bytes);
     if let Some(s) = roots.strings.find(bytes, hash) {
         // A collector may still be pruning the table: a dead string found must live on.
-        heap.gc.revive(s.0);
+        // SAFETY: `s` was found in the intern table, which holds no freed string
+        // (module invariant): dead, perhaps, but not freed yet.
+        unsafe { heap.gc.revive(s.0) };
         return Ok(s);
     }
     let obj = heap.alloc_string(HEAD + bytes.len(), roots)?;

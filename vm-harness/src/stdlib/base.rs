@@ -460,7 +460,8 @@ fn newproxy<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
     };
     let u = UserdataRef::new(&mut vm.heap, &mut vm.roots, mt).map_err(|_| vm.out_of_memory())?;
     if mt.is_some() {
-        vm.heap.gc.register_finalizer(u.0);
+        // SAFETY: `u` was allocated just now by this collector.
+        unsafe { vm.heap.gc.register_finalizer(u.0) };
         vm.roots.stress_pins.note_userdata(u);
     }
     vm.ret1(Value::Userdata(u))

@@ -3,10 +3,10 @@
 
 use gc_core::collectors::Stw;
 use gc_core::{Collector, HeapConfig};
-use vm_harness::model::LuaModel;
-use vm_harness::object::table::TableRef;
-use vm_harness::value::Value;
-use vm_harness::vm::{Vm, VmOptions};
+use crate::model::LuaModel;
+use crate::object::table::TableRef;
+use crate::value::Value;
+use crate::vm::{Vm, VmOptions};
 
 fn vm() -> Vm<Stw<LuaModel>> {
     Vm::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress: 0 }).expect("boot")
