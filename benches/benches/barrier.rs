@@ -39,7 +39,9 @@ impl CollectorVisitor<TestModel> for Barrier<'_> {
             b.iter(|| {
                 for _ in 0..STORES {
                     // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
-                    unsafe { gc.write_barrier_store(black_box(parent.obj()), black_box(child.obj())) };
+                    unsafe {
+                        gc.write_barrier_store(black_box(parent.obj()), black_box(child.obj()))
+                    };
                     // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
                     unsafe { parent.set_slot(0, Some(child.obj())) };
                 }

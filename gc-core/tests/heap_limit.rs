@@ -25,7 +25,7 @@ fn grow_list_until_out_of_memory<C: Collector<TestModel>>(gc: &mut C, roots: &mu
                 // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
                 unsafe { node.set_slot(0, roots.first().copied()) };
                 // SAFETY: allocated by this collector, with no allocation since.
-                roots = unsafe { RootList::from_vec(vec![obj]) };
+                *roots = unsafe { RootList::from_vec(vec![obj]) };
                 length += 1;
             }
             Err(error) => {

@@ -35,8 +35,11 @@ fn check_values<C: Collector<LuaModel>>() {
             "{} stress {stress}",
             C::NAME
         );
-        lua.run(b"collectgarbage() local t = {} for i = 1, 1000 do t[i] = {i} end", "=churn")
-            .expect("runs");
+        lua.run(
+            b"collectgarbage() local t = {} for i = 1, 1000 do t[i] = {i} end",
+            "=churn",
+        )
+        .expect("runs");
         assert_eq!(
             lua.global("name"),
             Ok(LuaValue::String(b"luagc5.1".to_vec())),
@@ -77,7 +80,10 @@ fn load_and_run_errors_are_told_apart() {
         lua.run(b"error({})", "=bad"),
         Err(LuaError::Run("(error object is not a string)".to_owned()))
     );
-    assert_eq!(lua.run(b"return 1", "=good"), Ok(vec![LuaValue::Number(1.0)]));
+    assert_eq!(
+        lua.run(b"return 1", "=good"),
+        Ok(vec![LuaValue::Number(1.0)])
+    );
 }
 
 #[test]
@@ -90,5 +96,8 @@ fn the_instruction_budget_bounds_a_run() {
         "{error}"
     );
     lua.set_instruction_budget(None);
-    assert_eq!(lua.run(b"return 2", "=after"), Ok(vec![LuaValue::Number(2.0)]));
+    assert_eq!(
+        lua.run(b"return 2", "=after"),
+        Ok(vec![LuaValue::Number(2.0)])
+    );
 }

@@ -154,14 +154,10 @@ impl StringTable {
         done
     }
 
-    /// Number of interned strings.
-    pub fn len(&self) -> usize {
+    /// Number of interned strings (what the tests of pruning count).
+    #[cfg(test)]
+    pub fn interned(&self) -> usize {
         self.count
-    }
-
-    /// Whether no string is interned.
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
     }
 }
 

@@ -18,15 +18,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use gc_core::collectors::Stw;
-use gc_core::verify::VerifyError;
-use gc_core::{Collector, GcMode, HeapConfig, ObjectModel, ObjectRef, OutOfMemory, Roots};
-use gc_core::{Stats, Tracer, Weakness};
 use crate::compiler::CompileOptions;
 use crate::model::LuaModel;
 use crate::object::table::TableRef;
 use crate::value::Value;
 use crate::vm::{Vm, VmOptions};
+use gc_core::collectors::Stw;
+use gc_core::verify::VerifyError;
+use gc_core::{Collector, GcMode, HeapConfig, ObjectModel, ObjectRef, OutOfMemory, Roots};
+use gc_core::{Stats, Tracer, Weakness};
 
 /// Collects the references a trace reports.
 struct Push<'a>(&'a mut Vec<ObjectRef>);
