@@ -25,19 +25,25 @@ impl CollectorVisitor<TestModel> for Barrier<'_> {
             .unwrap();
         // SAFETY: a fresh node of one slot.
         let parent = unsafe { Node::init(parent, 1, 1) };
-        roots.0.push(parent.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(parent.obj()) };
         let child = gc
             .alloc_object(NODE_KIND, node_bytes(0), &mut roots)
             .unwrap();
         // SAFETY: a fresh node without slots.
         let child = unsafe { Node::init(child, 2, 0) };
-        roots.0.push(child.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(child.obj()) };
         gc.collect(&mut roots);
         group.bench_function(C::NAME, |b| {
             b.iter(|| {
                 for _ in 0..STORES {
-                    gc.write_barrier_store(black_box(parent.obj()), black_box(child.obj()));
-                    parent.set_slot(0, Some(child.obj()));
+                    // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+                    unsafe {
+                        gc.write_barrier_store(black_box(parent.obj()), black_box(child.obj()))
+                    };
+                    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+                    unsafe { parent.set_slot(0, Some(child.obj())) };
                 }
             })
         });

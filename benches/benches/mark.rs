@@ -28,7 +28,9 @@ fn time_marking(
     for _ in 0..iters {
         heap.prepare_for_collection();
         let start = Instant::now();
-        let mut marker = Marker::new(heap.large_objects(), &mut gray_stack);
+        // SAFETY: the marker is given the tree's root and what the nodes reference,
+        // all live nodes of `heap`.
+        let mut marker = unsafe { Marker::new(heap.large_objects(), &mut gray_stack) };
         roots.trace_roots(&mut marker);
         drain(&mut marker);
         total += start.elapsed();
@@ -43,7 +45,9 @@ fn tree(depth: u32) -> (Heap, RootList, u64) {
         gc_threads: 1,
         ..HeapConfig::default()
     });
-    let roots = RootList(vec![binary_tree(&mut heap, depth)]);
+    let root = binary_tree(&mut heap, depth);
+    // SAFETY: the tree's root, just built in `heap`, which does not collect by itself.
+    let roots = unsafe { RootList::from_vec(vec![root]) };
     (heap, roots, (1u64 << (depth + 1)) - 1)
 }
 

@@ -26,7 +26,8 @@ fn sweep_arenas(c: &mut Criterion) {
     for i in 0..blocks {
         let block = alloc_leaf(&mut heap, BLOCK);
         if i % 2 == 1 {
-            roots.0.push(block);
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(block) };
         }
     }
     let mut gray_stack = Vec::new();
@@ -41,12 +42,15 @@ fn sweep_arenas(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     heap.prepare_for_collection();
-                    mark_heap::<TestModel, _>(
-                        &heap,
-                        &mut roots,
-                        &mut gray_stack,
-                        &mut FinalizerQueue::default(),
-                    );
+                    // SAFETY: no finalizers.
+                    unsafe {
+                        mark_heap::<TestModel, _>(
+                            &heap,
+                            &mut roots,
+                            &mut gray_stack,
+                            &mut FinalizerQueue::default(),
+                        )
+                    };
                     let start = Instant::now();
                     let (arenas_released, _) = heap.sweep_major();
                     total += start.elapsed();

@@ -32,8 +32,10 @@ pub fn binary_tree(heap: &mut Heap, depth: u32) -> ObjectRef {
     if depth > 0 {
         let left = binary_tree(heap, depth - 1);
         let right = binary_tree(heap, depth - 1);
-        node.set_slot(0, Some(left));
-        node.set_slot(1, Some(right));
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { node.set_slot(0, Some(left)) };
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { node.set_slot(1, Some(right)) };
     }
     node.obj()
 }

@@ -6,7 +6,7 @@ pub mod program;
 use gc_core::HeapConfig;
 use vm_harness::model::LuaModel;
 use vm_harness::untrusted::{self, Outcome};
-use vm_harness::vm::VmOptions;
+use vm_harness::VmOptions;
 
 /// The heap limit of every run: large enough for any program the budget lets finish
 /// without hoarding, small enough that a hoarding one fails in milliseconds.

@@ -116,6 +116,30 @@ impl std::error::Error for OutOfMemory {}
 ///
 /// The VM is monomorphised per collector: `luagc --gc NAME` picks the instance at start-up,
 /// and the barrier and allocation fast paths inline into the interpreter.
+///
+/// # Safety of the methods that take an object
+/// The barriers, [`Collector::revive`] and [`Collector::register_finalizer`] read the
+/// header, the block bits or the arena metadata of the objects they are given, or (for
+/// a registered finalizer) have the next collections trace them, so they are `unsafe`
+/// with one contract: every [`ObjectRef`] passed is a live object this collector
+/// allocated, that is, returned by its [`Collector::alloc_object`] (or
+/// [`Collector::alloc_leaf`], where a leaf is allowed) and not freed since (reachable
+/// from the roots at every collection since its allocation; for `revive`, found through
+/// a weak reference not pruned yet). An [`ObjectRef`] is `Copy` and carries no lifetime,
+/// so only the caller can know this. The other methods are safe for any reference:
+/// [`Collector::contains`] compares addresses with the heap's own tables and reads
+/// metadata only of memory the heap owns. Safe code cannot call a barrier:
+///
+/// ```compile_fail,E0133
+/// use gc_core::collectors::Stw;
+/// use gc_core::testing::{RootList, TestModel};
+/// use gc_core::{Collector, HeapConfig};
+///
+/// let mut gc = Stw::<TestModel>::new(HeapConfig::default());
+/// let obj = gc.alloc_object(1, 32, &mut RootList::default()).unwrap();
+/// gc.collect(&mut RootList::default()); // `obj` was not rooted: it is freed
+/// gc.write_barrier(obj);
+/// ```
 pub trait Collector<M: ObjectModel>: Sized {
     /// The name `luagc --gc` and the benchmark tables use.
     const NAME: &'static str;
@@ -158,7 +182,10 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// treats `obj` as changed as a whole (a backward barrier: traced again if it was
     /// traced). Collectors without incremental marking make it a no-op the compiler
     /// removes.
-    fn write_barrier(&mut self, obj: ObjectRef);
+    ///
+    /// # Safety
+    /// `obj` is a live traversable object of this collector (see the trait's contract).
+    unsafe fn write_barrier(&mut self, obj: ObjectRef);
 
     /// Must be called before each store of a reference to `stored` into the traversable
     /// object `obj`, after the last allocation before the store (or right after the
@@ -167,10 +194,15 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// mark `stored` (a forward barrier: NewGC for big objects, whose re-trace would be a
     /// long pause; Lua 5.1 for everything but tables) or trace `obj` again (backward, as
     /// [`Collector::write_barrier`]). The default is the backward barrier.
+    ///
+    /// # Safety
+    /// `obj` is a live traversable object of this collector, `stored` a live object of
+    /// it (see the trait's contract).
     #[inline(always)]
-    fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
+    unsafe fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
         let _ = stored;
-        self.write_barrier(obj);
+        // SAFETY: forwarded from the caller.
+        unsafe { self.write_barrier(obj) };
     }
 
     /// Must be called before a store into the traversable object `obj` (or into a leaf
@@ -179,8 +211,12 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// mark what the snapshot held. Stacks are exempt, as from every barrier. gc-core's
     /// collectors keep incremental-update invariants and leave it a no-op, which the
     /// compiler removes with the read of the old value.
+    ///
+    /// # Safety
+    /// `obj` is a live traversable object of this collector and `old` a live object of
+    /// it (see the trait's contract); `slot` lies inside `obj` or a leaf block it owns.
     #[inline(always)]
-    fn write_barrier_pre(&mut self, obj: ObjectRef, slot: *const u8, old: ObjectRef) {
+    unsafe fn write_barrier_pre(&mut self, obj: ObjectRef, slot: *const u8, old: ObjectRef) {
         let _ = (obj, slot, old);
     }
 
@@ -193,17 +229,26 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// destination parts right after it, with no allocation in between. One call covers a
     /// whole range. Unlike a store, a move must not keep a weak object's entries alive.
     /// The default is the backward barrier.
+    ///
+    /// # Safety
+    /// `obj` is a live traversable object of this collector (see the trait's contract).
     #[inline(always)]
-    fn write_barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
+    unsafe fn write_barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
         let _ = parts;
-        self.write_barrier(obj);
+        // SAFETY: forwarded from the caller.
+        unsafe { self.write_barrier(obj) };
     }
 
     /// The VM found `obj` through a weak reference it has not pruned yet (its string
     /// intern table, see [`Roots::prune_weak_references_step`]) and will use it again:
     /// the collector keeps it alive. A no-op for collectors that prune at once.
+    ///
+    /// # Safety
+    /// `obj` is a block of this collector found through a weak reference that
+    /// [`Roots::prune_weak_references_step`] has not pruned yet (see the trait's
+    /// contract): dead, perhaps, but not freed.
     #[inline(always)]
-    fn revive(&mut self, obj: ObjectRef) {
+    unsafe fn revive(&mut self, obj: ObjectRef) {
         let _ = obj;
     }
 
@@ -247,7 +292,11 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// Registers `obj` for finalization (Lua: userdata whose metatable has `__gc`). When a
     /// collection finds it unreachable, it and everything it references survive that
     /// collection, and it is queued for [`Collector::take_pending_finalizers`].
-    fn register_finalizer(&mut self, obj: ObjectRef);
+    ///
+    /// # Safety
+    /// `obj` is a live traversable object of this collector (see the trait's contract):
+    /// the collections that find it dead trace it.
+    unsafe fn register_finalizer(&mut self, obj: ObjectRef);
 
     /// The objects queued for finalization since the last call, in the order to finalize
     /// them (reverse order of registration within a cycle). They stay alive until taken;
@@ -279,7 +328,8 @@ pub trait Collector<M: ObjectModel>: Sized {
     fn stats(&self) -> Stats;
 
     /// Whether `obj` is an allocated block of this heap (not freed). For tests and
-    /// debugging tools; not a fast path.
+    /// debugging tools; not a fast path. Safe for any reference: implementations look
+    /// the address up in the heap's own tables before they read any block metadata.
     fn contains(&self, obj: ObjectRef) -> bool;
 
     /// Checks the heap's invariants and that everything reachable from `roots` is allocated.

@@ -15,7 +15,10 @@ use std::sync::atomic::{AtomicU16, AtomicU8, Ordering};
 ///
 /// A plain 64-bit pointer: there is no 2 or 4 GB limit anywhere in the heap. It is `Copy`
 /// and carries no lifetime: keeping it reachable (from [`Roots`] or from another reachable
-/// object) is the VM's job, as it is with Lua's own `GCObject *`. It is neither `Send` nor
+/// object) is the VM's job, as it is with Lua's own `GCObject *`. So a reference safe code
+/// holds may be to a freed object: every method that reads memory through one is `unsafe`
+/// (the [`Collector`](crate::Collector)'s barriers, [`ObjectRef::header`], ...), and the
+/// safe ones only compare or look up its address. It is neither `Send` nor
 /// `Sync`: a heap belongs to one mutator thread (the parallel marker passes references
 /// between its threads in a wrapper of its own, while the mutator is stopped).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -27,10 +30,9 @@ impl ObjectRef {
     ///
     /// # Safety
     /// `ptr` is null or the first byte of a live block of a collector's heap, with the
-    /// provenance the collector gave it: the collector's safe methods ([`Collector::
-    /// write_barrier`](crate::Collector::write_barrier), ...) read the header and the
-    /// metadata of the references they are given, so a reference safe code holds must
-    /// be one. Safe code cannot forge one:
+    /// provenance the collector gave it: code that trusts a reference to be a block
+    /// (the collector's marker, the VM's object handles) reads its header and metadata.
+    /// Safe code cannot forge one:
     ///
     /// ```compile_fail,E0133
     /// let foreign = Box::into_raw(Box::new(0u64)).cast::<u8>();
@@ -320,8 +322,10 @@ pub trait Liveness {
 /// native code across an allocation.
 ///
 /// # Safety
-/// `trace_roots` must report every object the VM will use again. Allocation may collect, so
-/// an object held only in a Rust local across an allocation must be reported here too.
+/// `trace_roots` must report every object the VM will use again, and only live objects of
+/// the collector it is given to (the collector marks and traces what it reports).
+/// Allocation may collect, so an object held only in a Rust local across an allocation
+/// must be reported here too.
 /// After `prune_weak_references`, the VM must hold no reference to an object `liveness`
 /// called dead: its memory is about to be reused.
 pub unsafe trait Roots {

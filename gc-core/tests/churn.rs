@@ -13,7 +13,7 @@ const GIB: u64 = 1 << 30;
 #[test]
 fn churns_through_five_gib_and_returns_memory_to_the_os() {
     let mut gc = Stw::<TestModel>::new(HeapConfig::default());
-    let mut roots = RootList(Vec::new());
+    let mut roots = RootList::default();
     let mut rng = fastrand::Rng::with_seed(42);
     let ring = 512;
     let mut allocations = 0u64;
@@ -29,10 +29,12 @@ fn churns_through_five_gib_and_returns_memory_to_the_os() {
             _ => gc.alloc_leaf(rng.usize(16..4096), &mut roots),
         }
         .expect("no limit set");
-        if roots.0.len() < ring {
-            roots.0.push(obj);
+        if roots.len() < ring {
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(obj) };
         } else {
-            roots.0[rng.usize(..ring)] = obj;
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.set(rng.usize(..ring), obj) };
         }
         allocations += 1;
     }
@@ -50,21 +52,22 @@ fn churns_through_five_gib_and_returns_memory_to_the_os() {
     gc.verify(&mut roots).expect("heap intact after the churn");
 
     // 512 MB live, written so it is resident, then dropped.
-    roots.0.clear();
+    roots.clear();
     gc.collect(&mut roots);
     let before = resident_bytes().expect("/proc/self/statm");
     for _ in 0..(512 << 20) / (64 << 10) {
         let block = gc.alloc_leaf(64 << 10, &mut roots).expect("no limit set");
         // SAFETY: a fresh leaf block of 64 KB.
         unsafe { std::ptr::write_bytes(block.as_ptr(), 0xA5, 64 << 10) };
-        roots.0.push(block);
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(block) };
     }
     let grown = resident_bytes().unwrap();
     assert!(
         grown > before + (400 << 20),
         "the live blocks are resident: {before} -> {grown}"
     );
-    roots.0.clear();
+    roots.clear();
     gc.collect(&mut roots);
     let after = resident_bytes().unwrap();
     assert!(

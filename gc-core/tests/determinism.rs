@@ -78,7 +78,8 @@ fn run(mode: Option<GcMode>) -> Outcome {
     const WEAK_PAIRS: u16 = 32;
     let mut rooted = |gc: &mut Gc, kind, id, slots| {
         let n = node(gc, &mut roots, kind, id, slots);
-        roots.0.push(n.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(n.obj()) };
         n
     };
     let big: Vec<Node> = (0..4)
@@ -87,38 +88,49 @@ fn run(mode: Option<GcMode>) -> Outcome {
     let weak: Vec<Node> = (0..8)
         .map(|i| rooted(&mut gc, WEAK_KEYS_KIND, i, 2 * WEAK_PAIRS))
         .collect();
-    let first_window_root = roots.0.len();
+    let first_window_root = roots.len();
     for i in 0..600_000u64 {
         let n = node(&mut gc, &mut roots, NODE_KIND, i, 2);
-        if roots.0.len() < first_window_root + WINDOW {
-            roots.0.push(n.obj());
+        if roots.len() < first_window_root + WINDOW {
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(n.obj()) };
         } else {
-            roots.0[first_window_root + rng.usize(..WINDOW)] = n.obj();
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.set(first_window_root + rng.usize(..WINDOW), n.obj()) };
         }
-        let window = &roots.0[first_window_root..];
+        let window = &roots[first_window_root..];
         // SAFETY: the window's roots are initialised nodes, live while rooted.
         let old = unsafe { Node::from_ref(window[rng.usize(..window.len())]) };
         if i % 3 == 0 {
-            gc.write_barrier(old.obj());
-            old.set_slot(rng.usize(..2), Some(n.obj()));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier(old.obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { old.set_slot(rng.usize(..2), Some(n.obj())) };
         }
         if i % 7 == 0 {
             let b = big[rng.usize(..big.len())];
-            gc.write_barrier_store(b.obj(), n.obj());
-            b.set_slot(rng.usize(..usize::from(BIG_SLOTS)), Some(n.obj()));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier_store(b.obj(), n.obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { b.set_slot(rng.usize(..usize::from(BIG_SLOTS)), Some(n.obj())) };
         }
         if i % 11 == 0 {
             let leaf = gc.alloc_leaf(rng.usize(16..400), &mut roots).unwrap();
             // The allocation may have ended a cycle that left `n` black (old).
-            gc.write_barrier(n.obj());
-            n.set_slot(1, Some(leaf));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier(n.obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { n.set_slot(1, Some(leaf)) };
         }
         if i % 13 == 0 {
             let w = weak[rng.usize(..weak.len())];
             let pair = rng.usize(..usize::from(WEAK_PAIRS));
-            gc.write_barrier(w.obj());
-            w.set_slot(2 * pair, Some(old.obj()));
-            w.set_slot(2 * pair + 1, Some(n.obj()));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier(w.obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { w.set_slot(2 * pair, Some(old.obj())) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { w.set_slot(2 * pair + 1, Some(n.obj())) };
         }
     }
     gc.collect(&mut roots);

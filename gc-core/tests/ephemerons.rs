@@ -96,8 +96,9 @@ fn chain<M: ObjectModel, C: Collector<M>>() -> (usize, usize) {
             .alloc_object(kind, node_bytes(usize::from(slots)), roots)
             .unwrap();
         // SAFETY: a fresh node block of this size.
-        let node = unsafe { Node::init(obj, roots.0.len() as u64, slots) };
-        roots.0.push(obj);
+        let node = unsafe { Node::init(obj, roots.len() as u64, slots) };
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(obj) };
         node
     };
     let table = node(WEAK_KEYS_KIND, (2 * LINKS) as u16, &mut roots);
@@ -107,10 +108,13 @@ fn chain<M: ObjectModel, C: Collector<M>>() -> (usize, usize) {
     // Pair p holds link LINKS-1-p: the links nearest the root come last.
     for link in 0..LINKS {
         let pair = LINKS - 1 - link;
-        table.set_slot(2 * pair, Some(keys[link].obj()));
-        table.set_slot(2 * pair + 1, Some(keys[link + 1].obj()));
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { table.set_slot(2 * pair, Some(keys[link].obj())) };
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { table.set_slot(2 * pair + 1, Some(keys[link + 1].obj())) };
     }
-    roots.0 = vec![table.obj(), keys[0].obj()];
+    // SAFETY: the table and its first key are reachable from the roots, so live.
+    roots = unsafe { RootList::from_vec(vec![table.obj(), keys[0].obj()]) };
     WEAK_VISITS.with(|visits| visits.set(0));
     gc.collect(&mut roots);
     let visits = WEAK_VISITS.with(Cell::get);

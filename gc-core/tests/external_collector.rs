@@ -162,7 +162,7 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
     }
 
     /// No incremental marking: no barrier.
-    fn write_barrier(&mut self, _obj: ObjectRef) {}
+    unsafe fn write_barrier(&mut self, _obj: ObjectRef) {}
 
     fn safepoint<R: Roots>(&mut self, _roots: &mut R) {}
 
@@ -206,7 +206,7 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
         self.pauses.count_cycle(CycleKind::Major);
     }
 
-    fn register_finalizer(&mut self, obj: ObjectRef) {
+    unsafe fn register_finalizer(&mut self, obj: ObjectRef) {
         self.finalizers.register(obj);
     }
 

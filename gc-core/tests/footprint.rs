@@ -20,14 +20,16 @@ fn check<C: Collector<TestModel>>() {
     });
     let mut roots = RootList::default();
     let huge = gc.alloc_leaf(HUGE_BYTES, &mut roots).unwrap();
-    roots.0.push(huge);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(huge) };
     let bytes = node_bytes(usize::from(SLOTS));
     for i in 0..4 * LIVE_NODES {
         let obj = gc.alloc_object(NODE_KIND, bytes, &mut roots).unwrap();
         // SAFETY: a fresh node block of this size.
         unsafe { Node::init(obj, i as u64, SLOTS) };
         if i % 4 == 0 {
-            roots.0.push(obj);
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(obj) };
         }
     }
     gc.collect(&mut roots);

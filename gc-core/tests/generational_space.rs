@@ -31,15 +31,18 @@ fn old_garbage_does_not_let_the_heap_grow_past_a_small_multiple_of_the_live_data
     };
     for id in 0..LONG_LIVED as u64 {
         let node = alloc(&mut roots, id);
-        roots.0.push(node);
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(node) };
     }
-    let ring_start = roots.0.len();
+    let ring_start = roots.len();
     for id in 0..(40 * RING) as u64 {
         let node = alloc(&mut roots, id);
-        if roots.0.len() < ring_start + RING {
-            roots.0.push(node);
+        if roots.len() < ring_start + RING {
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(node) };
         } else {
-            roots.0[ring_start + id as usize % RING] = node;
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.set(ring_start + id as usize % RING, node) };
         }
     }
     let stats = gc.stats();

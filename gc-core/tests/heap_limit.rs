@@ -22,8 +22,10 @@ fn grow_list_until_out_of_memory<C: Collector<TestModel>>(gc: &mut C, roots: &mu
             Ok(obj) => {
                 // SAFETY: a fresh block of node_bytes(1) bytes.
                 let node = unsafe { Node::init(obj, length, 1) };
-                node.set_slot(0, roots.0.first().copied());
-                roots.0 = vec![obj];
+                // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+                unsafe { node.set_slot(0, roots.first().copied()) };
+                // SAFETY: allocated by this collector, with no allocation since.
+                *roots = unsafe { RootList::from_vec(vec![obj]) };
                 length += 1;
             }
             Err(error) => {
@@ -35,7 +37,7 @@ fn grow_list_until_out_of_memory<C: Collector<TestModel>>(gc: &mut C, roots: &mu
 }
 
 fn check_list(roots: &RootList, length: u64) {
-    let mut next = roots.0.first().copied();
+    let mut next = roots.first().copied();
     let mut expected = length;
     while let Some(obj) = next {
         expected -= 1;
@@ -74,7 +76,7 @@ fn stw_collects_garbage_at_the_limit_then_reports_out_of_memory() {
     );
     check_list(&roots, length);
 
-    roots.0.clear();
+    roots.clear();
     gc.alloc_object(NODE_KIND, node_bytes(1), &mut roots)
         .expect("memory is usable again");
     assert!(
@@ -93,7 +95,7 @@ fn epsilon_fails_at_the_limit_without_collecting() {
     check_list(&roots, length);
     gc.verify(&mut roots)
         .expect("heap intact after out-of-memory");
-    roots.0.clear();
+    roots.clear();
     assert!(
         gc.alloc_leaf(64, &mut roots).is_err(),
         "epsilon never frees"

@@ -26,7 +26,8 @@ fn a_cycle_propagates_then_sweeps_a_few_blocks_per_step() {
     for i in 0..2_000 {
         let n = node(&mut gc, &mut roots, 1, 1);
         if i % 2 == 0 {
-            roots.0.push(n.obj());
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(n.obj()) };
         }
     }
     gc.collect(&mut roots);
@@ -75,7 +76,8 @@ fn the_next_cycle_starts_at_pause_percent_of_the_live_heap() {
         let mut roots = RootList::default();
         for _ in 0..10_000 {
             let n = node(&mut gc, &mut roots, 1, 2);
-            roots.0.push(n.obj());
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(n.obj()) };
         }
         gc.collect(&mut roots);
         let live = gc.stats().live_bytes;
@@ -103,11 +105,13 @@ fn a_store_into_a_traced_object_without_the_barrier_is_caught() {
             let mut roots = RootList::default();
             for _ in 0..1_000 {
                 let n = node(&mut gc, &mut roots, 1, 0);
-                roots.0.push(n.obj());
+                // SAFETY: allocated by this collector, with no allocation since.
+                unsafe { roots.push(n.obj()) };
             }
             // The last root: the first object the gray stack gives to propagation.
             let parent = node(&mut gc, &mut roots, id, 1);
-            roots.0.push(parent.obj());
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(parent.obj()) };
             gc.collect(&mut roots);
             gc.set_auto_collect(false);
             // One step marks the roots and traces the parent, not all 1,001 objects.
@@ -115,9 +119,11 @@ fn a_store_into_a_traced_object_without_the_barrier_is_caught() {
             assert_eq!(gc.phase(), Phase::Propagate);
             let child = node(&mut gc, &mut roots, 1, 0);
             if barrier {
-                gc.write_barrier_store(parent.obj(), child.obj());
+                // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+                unsafe { gc.write_barrier_store(parent.obj(), child.obj()) };
             }
-            parent.set_slot(0, Some(child.obj()));
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { parent.set_slot(0, Some(child.obj())) };
             let verified = gc.verify(&mut roots);
             assert_eq!(
                 verified.is_ok(),

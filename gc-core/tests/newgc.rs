@@ -40,7 +40,8 @@ fn gc_in(mode: GcMode) -> Gc {
 /// A node that the roots hold.
 fn rooted_node(gc: &mut Gc, roots: &mut RootList, slots: u16) -> Node {
     let n = node(gc, roots, slots);
-    roots.0.push(n.obj());
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(n.obj()) };
     n
 }
 
@@ -55,11 +56,13 @@ fn stress_verifier_catches_a_store_without_the_barrier() {
         // The parent is the only root and heads a long chain: the first step traces it
         // first and leaves most of the chain gray.
         let parent = node(&mut gc, &mut roots, 2);
-        roots.0.push(parent.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(parent.obj()) };
         let mut last = parent;
         for _ in 0..20_000 {
             let next = node(&mut gc, &mut roots, 1);
-            last.set_slot(0, Some(next.obj()));
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { last.set_slot(0, Some(next.obj())) };
             last = next;
         }
         gc.step(&mut roots, 0);
@@ -70,9 +73,11 @@ fn stress_verifier_catches_a_store_without_the_barrier() {
         );
         let child = node(&mut gc, &mut roots, 0);
         if use_barrier {
-            gc.write_barrier(parent.obj());
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier(parent.obj()) };
         }
-        parent.set_slot(1, Some(child.obj()));
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { parent.set_slot(1, Some(child.obj())) };
         let verdict = gc.verify(&mut roots);
         if use_barrier {
             verdict.expect("the barrier recorded the parent");
@@ -95,20 +100,26 @@ fn pacing_finishes_every_cycle_before_pause_times_live() {
         let mut roots = RootList::default();
         let live: Vec<Node> = (0..20_000).map(|_| node(&mut gc, &mut roots, 2)).collect();
         let anchor = node(&mut gc, &mut roots, 1);
-        roots.0.push(anchor.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(anchor.obj()) };
         for pair in live.windows(2) {
-            gc.write_barrier(pair[0].obj());
-            pair[0].set_slot(0, Some(pair[1].obj()));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier(pair[0].obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { pair[0].set_slot(0, Some(pair[1].obj())) };
         }
-        anchor.set_slot(0, Some(live[0].obj()));
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { anchor.set_slot(0, Some(live[0].obj())) };
         let mut rng = fastrand::Rng::with_seed(5);
         for i in 0..400_000 {
             let garbage = node(&mut gc, &mut roots, 2);
             if i % 4 == 0 {
                 // Hang the new node off a live one for a while: live data churns too.
                 let at = live[rng.usize(..live.len())];
-                gc.write_barrier(at.obj());
-                at.set_slot(1, Some(garbage.obj()));
+                // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+                unsafe { gc.write_barrier(at.obj()) };
+                // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+                unsafe { at.set_slot(1, Some(garbage.obj())) };
             }
         }
         let stats = gc.stats();
@@ -133,7 +144,10 @@ fn generational_mode_runs_minor_cycles_and_old_objects_survive_them() {
     let mut gc = gc_in(GcMode::Generational);
     let mut roots = RootList::default();
     let old: Vec<Node> = (0..5_000).map(|_| node(&mut gc, &mut roots, 0)).collect();
-    roots.0.extend(old.iter().map(|n| n.obj()));
+    for n in &old {
+        // SAFETY: nodes of this collector, with no collection since their allocation.
+        unsafe { roots.push(n.obj()) };
+    }
     gc.collect(&mut roots);
     let young: Vec<Node> = (0..200_000).map(|_| node(&mut gc, &mut roots, 1)).collect();
     let stats = gc.stats();
@@ -158,10 +172,12 @@ fn generational_mode_keeps_the_arenas_a_major_sweep_empties() {
     const WINDOW: usize = 100_000;
     for i in 0..3_000_000 {
         let n = node(&mut gc, &mut roots, 1);
-        if roots.0.len() < WINDOW {
-            roots.0.push(n.obj());
+        if roots.len() < WINDOW {
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(n.obj()) };
         } else {
-            roots.0[i % WINDOW] = n.obj();
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.set(i % WINDOW, n.obj()) };
         }
     }
     let stats = gc.stats();
@@ -187,12 +203,15 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
         let mut gc = Gc::new(config_in(mode));
         let mut roots = RootList::default();
         let big = node(&mut gc, &mut roots, 40_000);
-        roots.0.push(big.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(big.obj()) };
         let children: Vec<Node> = (0..1000).map(|_| node(&mut gc, &mut roots, 0)).collect();
         // Reachable only through the big node, from the start.
         for (i, child) in children.iter().enumerate() {
-            gc.write_barrier(big.obj());
-            big.set_slot(i, Some(child.obj()));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier(big.obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { big.set_slot(i, Some(child.obj())) };
         }
         // Incremental: the big node is black part-way through marking. Generational:
         // after a whole cycle every survivor is old (black) while paused.
@@ -205,8 +224,10 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
         let pauses = gc.stats().pauses.count;
         for i in 0..1_000_000 {
             let child = children[i % children.len()];
-            gc.write_barrier_store(big.obj(), child.obj());
-            big.set_slot(i % 40_000, Some(child.obj()));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier_store(big.obj(), child.obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { big.set_slot(i % 40_000, Some(child.obj())) };
         }
         assert!(
             gc.forward_records() < 1 << 16,
@@ -237,7 +258,8 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
         let mut gc = Gc::new(config_in(GcMode::Incremental));
         let mut roots = RootList::default();
         let big = node(&mut gc, &mut roots, 40_000);
-        roots.0.push(big.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(big.obj()) };
         // Allocated before the cycle starts and reachable only through the store below
         // (allocating it later could run the whole cycle).
         let child = node(&mut gc, &mut roots, 0);
@@ -248,11 +270,14 @@ fn stores_into_a_partly_traced_big_object_survive_with_either_barrier() {
             "the big node takes several steps"
         );
         if forward {
-            gc.write_barrier_store(big.obj(), child.obj());
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier_store(big.obj(), child.obj()) };
         } else {
-            gc.write_barrier(big.obj());
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier(big.obj()) };
         }
-        big.set_slot(0, Some(child.obj()));
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { big.set_slot(0, Some(child.obj())) };
         while gc.phase() != Phase::Idle {
             gc.step(&mut roots, 0);
             gc.verify(&mut roots).unwrap();
@@ -273,9 +298,11 @@ fn a_move_into_a_traced_chunk_of_a_big_object_keeps_the_moved_object() {
     });
     let mut roots = RootList::default();
     let big = node(&mut gc, &mut roots, SLOTS);
-    roots.0.push(big.obj());
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(big.obj()) };
     let child = node(&mut gc, &mut roots, 0);
-    big.set_slot(usize::from(SLOTS) - 1, Some(child.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { big.set_slot(usize::from(SLOTS) - 1, Some(child.obj())) };
     gc.step(&mut roots, 0);
     assert_eq!(
         gc.phase(),
@@ -283,9 +310,12 @@ fn a_move_into_a_traced_chunk_of_a_big_object_keeps_the_moved_object() {
         "the big node takes several steps"
     );
     let last = usize::from(SLOTS) - 1;
-    gc.write_barrier_move(big.obj(), last..last + 1);
-    big.set_slot(0, Some(child.obj()));
-    big.set_slot(last, None);
+    // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+    unsafe { gc.write_barrier_move(big.obj(), last..last + 1) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { big.set_slot(0, Some(child.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { big.set_slot(last, None) };
     while gc.phase() != Phase::Idle {
         gc.step(&mut roots, 0);
         gc.verify(&mut roots).unwrap();
@@ -338,7 +368,7 @@ fn emptied_arenas_go_back_to_the_os_a_few_per_step() {
     for _ in 0..1_000_000 {
         rooted_node(&mut gc, &mut roots, 6);
     }
-    roots.0.clear();
+    roots.clear();
     let mut most_at_once = 0;
     // 128 MB of garbage: cycles sweep the dropped data and then their own garbage.
     for _ in 0..4_000_000 {

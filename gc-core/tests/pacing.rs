@@ -50,7 +50,8 @@ fn relinking_old_nodes_does_not_hold_marking_open() {
     let mut roots = RootList::default();
     for id in 0..NODES as u64 {
         let n = node(&mut gc, &mut roots, id * 2, 2);
-        roots.0.push(n.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(n.obj()) };
     }
     let live = (NODES * node_bytes(2)) as u64;
     let mut rng = Lcg(12345);
@@ -59,17 +60,21 @@ fn relinking_old_nodes_does_not_hold_marking_open() {
         // SAFETY: the roots hold nodes this test made, kept live by being roots.
         let (a, b) = unsafe {
             (
-                Node::from_ref(roots.0[rng.below(NODES)]),
-                Node::from_ref(roots.0[rng.below(NODES)]),
+                Node::from_ref(roots[rng.below(NODES)]),
+                Node::from_ref(roots[rng.below(NODES)]),
             )
         };
         for (from, to, slot) in [(a, b, 0), (b, a, 1)] {
-            gc.write_barrier_store(from.obj(), to.obj());
-            from.set_slot(slot, Some(to.obj()));
+            // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+            unsafe { gc.write_barrier_store(from.obj(), to.obj()) };
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { from.set_slot(slot, Some(to.obj())) };
         }
         // Storing nil takes no barrier (only references do).
-        a.set_slot(1, None);
-        b.set_slot(0, None);
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { a.set_slot(1, None) };
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { b.set_slot(0, None) };
         node(&mut gc, &mut roots, i, 0);
     }
     let stats = gc.stats();
@@ -99,12 +104,15 @@ fn a_heap_being_built_stays_near_its_goal() {
     let mut gc = Gc::new(config());
     let mut roots = RootList::default();
     let first = node(&mut gc, &mut roots, 0, SLOTS);
-    roots.0.push(first.obj());
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(first.obj()) };
     for i in 1..1_500_000u64 {
         let n = node(&mut gc, &mut roots, i, SLOTS);
         // A new node is light-gray: storing into it takes no barrier.
-        n.set_slot(0, Some(roots.0[0]));
-        roots.0[0] = n.obj();
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { n.set_slot(0, Some(roots[0])) };
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.set(0, n.obj()) };
         node(&mut gc, &mut roots, i, SLOTS);
     }
     let live = 1_500_000 * node_bytes(usize::from(SLOTS)) as u64;
@@ -127,7 +135,8 @@ fn cycles_end_when_every_deadline_has_passed() {
     let mut roots = RootList::default();
     for id in 0..20_000u64 {
         let n = node(&mut gc, &mut roots, id, 2);
-        roots.0.push(n.obj());
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(n.obj()) };
     }
     let before = gc.stats().cycles;
     for i in 0..2_000_000u64 {

@@ -32,7 +32,8 @@ fn an_object_the_bitmap_sweep_freed() {
     let mut gc = Stw::<TestModel>::new(HeapConfig::default());
     let mut roots = RootList::default();
     let kept = node(&mut gc, &mut roots, 1);
-    roots.0.push(kept);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(kept) };
     let dead = node(&mut gc, &mut roots, 2);
     gc.collect(&mut roots);
     assert!(gc.contains(kept) && !gc.contains(dead));
@@ -45,10 +46,12 @@ fn a_block_in_the_free_bins() {
     let mut gc = Stw::<TestModel>::new(HeapConfig::default());
     let mut roots = RootList::default();
     let kept = node(&mut gc, &mut roots, 1);
-    roots.0.push(kept);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(kept) };
     let dead = node(&mut gc, &mut roots, 2);
     let after = node(&mut gc, &mut roots, 3);
-    roots.0.push(after);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(after) };
     gc.collect(&mut roots);
     // The next allocation bins the arena's free runs, the dead node's hole among them,
     // and takes a block too big for that hole from the arena's tail.
@@ -74,7 +77,8 @@ fn a_huge_block_the_lazy_sweep_took() {
     let mut gc = NewGc::<TestModel>::new(HeapConfig::default());
     let mut roots = RootList::default();
     let kept = node(&mut gc, &mut roots, 1);
-    roots.0.push(kept);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(kept) };
     // Unmapped a piece at a time from its end: its start stays mapped for many steps.
     let dead = gc.alloc_leaf(8 << 20, &mut roots).unwrap();
     while gc.phase() != Phase::Sweeping {

@@ -81,7 +81,8 @@ fn run(mode: GcMode, intern_every: usize) -> (usize, u64) {
     let mut table = InternTable::default();
     for _ in 0..KEPT {
         let leaf = gc.alloc_leaf(INTERNED_BYTES, &mut table).unwrap();
-        table.strong.0.push(leaf);
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { table.strong.push(leaf) };
     }
     let mut rng = 1;
     let mut most_arenas = 0;
@@ -93,7 +94,8 @@ fn run(mode: GcMode, intern_every: usize) -> (usize, u64) {
         let interned = gc.alloc_leaf(INTERNED_BYTES, &mut table).unwrap();
         table.weak.push(interned);
         let slot = next_index(&mut rng, KEPT);
-        table.strong.0[slot] = interned;
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { table.strong.set(slot, interned) };
         let arenas = gc.heap().space(ArenaKind::Leaves).arenas().len();
         most_arenas = most_arenas.max(arenas);
     }

@@ -337,7 +337,8 @@ fn newgc_minor_cycles_measure_young_survival() {
         // SAFETY: a fresh block of node_bytes(2) bytes.
         let node = unsafe { Node::init(obj, i, 2) };
         if i % 10 == 0 {
-            roots.0.push(node.obj());
+            // SAFETY: allocated by this collector, with no allocation since.
+            unsafe { roots.push(node.obj()) };
         }
     }
     let stats = gc.stats();

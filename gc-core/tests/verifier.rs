@@ -16,13 +16,15 @@ fn heap_with_two_nodes() -> (Stw<TestModel>, RootList, Node, Node) {
         .unwrap();
     // SAFETY: fresh blocks of the right size.
     let parent = unsafe { Node::init(parent, 1, 1) };
-    roots.0.push(parent.obj());
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(parent.obj()) };
     let child = gc
         .alloc_object(NODE_KIND, node_bytes(0), &mut roots)
         .unwrap();
     // SAFETY: as above.
     let child = unsafe { Node::init(child, 2, 0) };
-    parent.set_slot(0, Some(child.obj()));
+    // SAFETY: initialises `parent`, allocated with `child` since the last allocation.
+    unsafe { parent.set_slot(0, Some(child.obj())) };
     gc.verify(&mut roots).expect("a sound heap verifies");
     (gc, roots, parent, child)
 }
@@ -30,9 +32,12 @@ fn heap_with_two_nodes() -> (Stw<TestModel>, RootList, Node, Node) {
 #[test]
 fn a_dangling_reference_is_reported() {
     let (mut gc, mut roots, parent, child) = heap_with_two_nodes();
-    parent.set_slot(0, None);
+    // SAFETY: emptying a slot.
+    unsafe { parent.set_slot(0, None) };
     gc.collect(&mut roots);
-    parent.set_slot(0, Some(child.obj()));
+    // SAFETY: `child` is freed, against the contract, but the heap is given only to
+    // `verify`, which looks every reference up before reading it: the test's point.
+    unsafe { parent.set_slot(0, Some(child.obj())) };
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("not an allocated block"), "{error}");
 }
@@ -60,7 +65,8 @@ fn a_black_block_between_collections_is_reported() {
 fn a_black_leaf_block_between_collections_is_reported() {
     let (mut gc, mut roots, _, _) = heap_with_two_nodes();
     let leaf = gc.alloc_leaf(48, &mut roots).unwrap();
-    roots.0.push(leaf);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(leaf) };
     gc.verify(&mut roots).expect("a sound heap verifies");
     // SAFETY: the leaf is a live block; nothing else views the bitmaps now.
     let (word, bit) = unsafe { Arena::mark_word(leaf.addr()) };
@@ -79,7 +85,9 @@ fn a_reference_into_another_heap_is_reported() {
         .unwrap();
     // SAFETY: a fresh block of the right size.
     let foreign = unsafe { Node::init(foreign, 3, 0) };
-    parent.set_slot(0, Some(foreign.obj()));
+    // SAFETY: `foreign` is another heap's, against the contract, but this heap is given
+    // only to `verify`, which looks every reference up before reading it: the test's point.
+    unsafe { parent.set_slot(0, Some(foreign.obj())) };
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("in no arena of this heap"), "{error}");
 }
@@ -88,13 +96,16 @@ fn a_reference_into_another_heap_is_reported() {
 fn a_reference_to_a_freed_huge_block_is_reported() {
     let (mut gc, mut roots, _, _) = heap_with_two_nodes();
     let huge = gc.alloc_leaf(ARENA_SIZE, &mut roots).unwrap();
-    roots.0.push(huge);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(huge) };
     gc.verify(&mut roots).expect("a sound heap verifies");
-    roots.0.pop();
+    roots.pop();
     gc.collect(&mut roots);
     assert!(!gc.contains(huge));
     // Verification only looks the address up: the block's mapping may be gone.
-    roots.0.push(huge);
+    // SAFETY: `huge` is freed, against the list's invariant, but the list is given only
+    // to `verify`, which looks every root up in the heap's tables before reading it.
+    unsafe { roots.push(huge) };
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("not a huge block"), "{error}");
 }
@@ -114,7 +125,8 @@ fn a_store_into_the_traced_part_of_a_big_object_is_reported() {
         .unwrap();
     // SAFETY: a fresh block of the right size.
     let big = unsafe { Node::init(big, 1, 40_000) };
-    roots.0.push(big.obj());
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(big.obj()) };
     let child = gc
         .alloc_object(NODE_KIND, node_bytes(0), &mut roots)
         .unwrap();
@@ -127,7 +139,9 @@ fn a_store_into_the_traced_part_of_a_big_object_is_reported() {
         "the big node takes several steps"
     );
     gc.verify(&mut roots).expect("a sound heap verifies");
-    big.set_slot(0, Some(child.obj()));
+    // SAFETY: a store without the barrier, against the contract, but the heap is given
+    // only to `verify` and dropped: the test's point.
+    unsafe { big.set_slot(0, Some(child.obj())) };
     let error = gc.verify(&mut roots).unwrap_err();
     assert!(error.0.contains("partly traced"), "{error}");
 }

@@ -40,13 +40,13 @@ impl<C: Collector<TestModel>> Fixture<C> {
         self.next_id += 1;
         // SAFETY: a fresh node block of this size.
         let node = unsafe { Node::init(obj, self.next_id, slots) };
-        self.roots.0.push(obj);
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { self.roots.push(obj) };
         node
     }
 
     fn unroot(&mut self, nodes: &[Node]) {
         self.roots
-            .0
             .retain(|obj| !nodes.iter().any(|node| node.obj() == *obj));
     }
 
@@ -75,10 +75,14 @@ fn weak_values_are_cleared_when_only_the_table_holds_them<C: Collector<TestModel
         f.node(NODE_KIND, 0),
         f.node(NODE_KIND, 0),
     );
-    table.set_slot(0, Some(key1.obj()));
-    table.set_slot(1, Some(dead_value.obj()));
-    table.set_slot(2, Some(key2.obj()));
-    table.set_slot(3, Some(live_value.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(0, Some(key1.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(1, Some(dead_value.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(2, Some(key2.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(3, Some(live_value.obj())) };
     f.unroot(&[key1, dead_value, key2]);
     f.collect();
     assert_eq!(
@@ -105,7 +109,8 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
     let table = f.node(WEAK_KEYS_KIND, 8);
     // Pair 0: the value refers back to its own dead key: both must die.
     let (lonely_key, back_pointer) = (f.node(NODE_KIND, 0), f.node(NODE_KIND, 1));
-    back_pointer.set_slot(0, Some(lonely_key.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { back_pointer.set_slot(0, Some(lonely_key.obj())) };
     // Pairs 1 and 2: a chain only a root at its far end makes live, listed so that the
     // first pass visits the dependent pair before its key becomes live.
     let (chained_key, chained_value, root_key, middle) = (
@@ -114,7 +119,8 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
         f.node(NODE_KIND, 0),
         f.node(NODE_KIND, 1),
     );
-    middle.set_slot(0, Some(chained_key.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { middle.set_slot(0, Some(chained_key.obj())) };
     // Pair 3: a value with no object key is strong.
     let plain_value = f.node(NODE_KIND, 0);
     let pairs = [
@@ -124,8 +130,10 @@ fn weak_keys_are_ephemerons<C: Collector<TestModel>>() {
         (None, Some(plain_value)),
     ];
     for (i, (key, value)) in pairs.iter().enumerate() {
-        table.set_slot(2 * i, key.map(|n| n.obj()));
-        table.set_slot(2 * i + 1, value.map(|n| n.obj()));
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { table.set_slot(2 * i, key.map(|n| n.obj())) };
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { table.set_slot(2 * i + 1, value.map(|n| n.obj())) };
     }
     f.unroot(&[
         lonely_key,
@@ -174,10 +182,14 @@ fn weak_keys_and_values_keep_nothing_alive<C: Collector<TestModel>>() {
         f.node(NODE_KIND, 0),
         f.node(NODE_KIND, 0),
     );
-    table.set_slot(0, Some(dead_key.obj()));
-    table.set_slot(1, Some(value.obj()));
-    table.set_slot(2, Some(key.obj()));
-    table.set_slot(3, Some(dead_value.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(0, Some(dead_key.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(1, Some(value.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(2, Some(key.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { table.set_slot(3, Some(dead_value.obj())) };
     f.unroot(&[dead_key, dead_value]);
     f.collect();
     assert_eq!(pair(table, 0), (None, None));
@@ -195,15 +207,20 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
         f.node(NODE_KIND, 0),
     );
     let referenced = f.node(NODE_KIND, 0);
-    first.set_slot(0, Some(referenced.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { first.set_slot(0, Some(referenced.obj())) };
     for node in [first, second, kept] {
-        f.gc.register_finalizer(node.obj());
+        // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+        unsafe { f.gc.register_finalizer(node.obj()) };
     }
     let weak_values = f.node(WEAK_VALUES_KIND, 2);
-    weak_values.set_slot(1, Some(first.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { weak_values.set_slot(1, Some(first.obj())) };
     let weak_keys = f.node(WEAK_KEYS_KIND, 2);
-    weak_keys.set_slot(0, Some(second.obj()));
-    weak_keys.set_slot(1, Some(kept.obj()));
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { weak_keys.set_slot(0, Some(second.obj())) };
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { weak_keys.set_slot(1, Some(kept.obj())) };
     f.unroot(&[first, second, referenced]);
 
     f.collect();

@@ -35,10 +35,13 @@ fn dead_weak_references_are_pruned_before_the_sweep() {
     let huge = gc.alloc_leaf(1 << 20, &mut table).unwrap();
     let huge_dead = gc.alloc_leaf(1 << 20, &mut table).unwrap();
     table.weak = small.iter().copied().chain([huge, huge_dead]).collect();
-    table.strong.0 = small.iter().copied().step_by(2).chain([huge]).collect();
+    let strong = small.iter().copied().step_by(2).chain([huge]).collect();
+    // SAFETY: blocks of this collector, none freed yet: the heap has not reached its
+    // first collection trigger.
+    table.strong = unsafe { RootList::from_vec(strong) };
 
     gc.collect(&mut table);
-    let mut expected: Vec<ObjectRef> = table.strong.0.clone();
+    let mut expected: Vec<ObjectRef> = table.strong.to_vec();
     expected.sort();
     table.weak.sort();
     assert_eq!(

@@ -30,7 +30,7 @@
 //!   and open-upvalue list, still run the barrier: those stores are rare.) Roots
 //!   (`VmRoots`) are outside the heap and never barriered: collectors trace them again
 //!   in the atomic phase too.
-//! - `tests/barriers.rs` checks the barrier invariant on the corpus and on targeted
+//! - `src/tests/barriers.rs` checks the barrier invariant on the corpus and on targeted
 //!   scripts, with a collector that blackens every reachable object at each allocation.
 //! - The VM never rewrites an object's `GcHeader` after allocation (the collector owns
 //!   its flags, with the gray bit): objects are initialised and updated field by field,
@@ -154,7 +154,9 @@ impl<C: Collector<LuaModel>> Heap<C> {
     /// the last allocation that precedes the store (see the module invariants).
     #[inline(always)]
     pub fn barrier(&mut self, obj: ObjectRef) {
-        self.gc.write_barrier(obj);
+        // SAFETY: the VM stores only into its live objects (the handles' invariant,
+        // `crate::object`), all allocated by this collector.
+        unsafe { self.gc.write_barrier(obj) };
     }
 
     /// The pre-write barrier before a store into `obj` overwrites the value at `slot`
@@ -166,7 +168,9 @@ impl<C: Collector<LuaModel>> Heap<C> {
     pub unsafe fn barrier_pre(&mut self, obj: ObjectRef, slot: *const Value) {
         // SAFETY: per the caller.
         if let Some(old) = unsafe { *slot }.object() {
-            self.gc.write_barrier_pre(obj, slot.cast(), old);
+            // SAFETY: as in `barrier`; `old` is held by the live `obj`, so it is live,
+            // and `slot` lies in `obj` or a block it owns (the caller).
+            unsafe { self.gc.write_barrier_pre(obj, slot.cast(), old) };
         }
     }
 
@@ -175,7 +179,8 @@ impl<C: Collector<LuaModel>> Heap<C> {
     #[inline(always)]
     pub fn barrier_pre_ref<T>(&mut self, obj: ObjectRef, slot: *const T, old: Option<ObjectRef>) {
         if let Some(old) = old {
-            self.gc.write_barrier_pre(obj, slot.cast(), old);
+            // SAFETY: as in `barrier_pre`.
+            unsafe { self.gc.write_barrier_pre(obj, slot.cast(), old) };
         }
     }
 
@@ -183,14 +188,16 @@ impl<C: Collector<LuaModel>> Heap<C> {
     /// `Collector::write_barrier_store`: the collector chooses forward or backward).
     #[inline(always)]
     pub fn barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
-        self.gc.write_barrier_store(obj, stored);
+        // SAFETY: as in `barrier`; the VM stores only references to its live objects.
+        unsafe { self.gc.write_barrier_store(obj, stored) };
     }
 
     /// The barrier before moving the values of parts `parts` of `obj` to other parts
     /// of it (see `Collector::write_barrier_move`).
     #[inline(always)]
     pub fn barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
-        self.gc.write_barrier_move(obj, parts);
+        // SAFETY: as in `barrier`.
+        unsafe { self.gc.write_barrier_move(obj, parts) };
     }
 
     /// Whether the GC-stress mode is on.

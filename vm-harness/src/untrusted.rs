@@ -5,10 +5,9 @@
 
 use gc_core::Collector;
 
-use crate::compiler::CompileOptions;
+use crate::embed::{Lua, LuaValue};
 use crate::model::LuaModel;
-use crate::value::Value;
-use crate::vm::{Vm, VmOptions};
+use crate::vm::VmOptions;
 
 /// What the chunk may still use of the libraries that reach the host: the rest of
 /// `os`, `io` and `package`, and the globals that read files, are removed.
@@ -48,33 +47,14 @@ pub fn run<C: Collector<LuaModel>>(
     chunk: &[u8],
     budget: u64,
 ) -> Result<Outcome, String> {
-    let mut vm = Vm::new(gc, options)?;
-    if let Some(error) = run_chunk(&mut vm, SANDBOX.as_bytes(), "=sandbox") {
-        return Err(error);
-    }
-    vm.set_instruction_budget(Some(budget));
-    let error = run_chunk(&mut vm, chunk, "=fuzz");
-    let globals = vm.roots.globals;
-    let result = match vm.get_field(globals, "result") {
-        Ok(Value::String(s)) => Some(s.as_bytes().to_vec()),
+    let mut lua = Lua::new(gc, options)?;
+    lua.run(SANDBOX.as_bytes(), "=sandbox")
+        .map_err(|e| e.to_string())?;
+    lua.set_instruction_budget(Some(budget));
+    let error = lua.run(chunk, "=fuzz").err().map(|e| e.to_string());
+    let result = match lua.global("result") {
+        Ok(LuaValue::String(s)) => Some(s),
         _ => None,
     };
     Ok(Outcome { error, result })
-}
-
-/// Loads and runs `chunk`; the error message if it fails.
-fn run_chunk<C: Collector<LuaModel>>(vm: &mut Vm<C>, chunk: &[u8], name: &str) -> Option<String> {
-    let options = CompileOptions {
-        skip_shebang: false,
-        c_call_depth: 1,
-    };
-    let f = match vm.load(chunk, name, options) {
-        Ok(Ok(f)) => f,
-        Ok(Err(msg)) => return Some(String::from_utf8_lossy(&msg).into_owned()),
-        Err(_) => return Some(vm.error_string()),
-    };
-    vm.roots.temps.push(f);
-    let result = vm.run_function(f, &[]);
-    vm.roots.temps.pop();
-    result.err().map(|_| vm.error_string())
 }

@@ -3,6 +3,8 @@
 //! Invariant: a `Value` held by the VM is only used while its object is reachable from the
 //! roots (stack, globals, registry, `VmRoots::temps`) or from another reachable object.
 //! Copying a `Value` does not keep anything alive; rooting it does.
+//! Hence `pub(crate)`, as the handles are (see `crate::object`): outside the crate a
+//! value leaves the VM as an owned `LuaValue`.
 //!
 //! Layout (relied on by `write_number` and `write_boolean`): `repr(u64)` puts the
 //! discriminant in the first word and every payload at offset 8.

@@ -7,12 +7,12 @@ use gc_core::collectors::Stw;
 use gc_core::{Collector, HeapConfig};
 use vm_harness::binary_chunk;
 use vm_harness::compiler::opcodes::{create_abc, create_asbx, get_opcode, OpCode};
-use vm_harness::compiler::{compile, CompileOptions, Constant, Proto};
+use vm_harness::compiler::{compile, Constant, Proto};
 use vm_harness::model::LuaModel;
-use vm_harness::vm::{Vm, VmOptions};
+use vm_harness::{Lua, LuaError, VmOptions};
 
-fn vm() -> Vm<Stw<LuaModel>> {
-    Vm::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress: 1 }).expect("boot")
+fn lua() -> Lua<Stw<LuaModel>> {
+    Lua::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress: 1 }).expect("boot")
 }
 
 /// Compiles `src` and replaces its first instruction with opcode `op` by `word`.
@@ -29,13 +29,11 @@ fn patched(src: &str, op: OpCode, word: u32) -> Proto {
 
 /// Loads `p` as a binary chunk and runs it: the error message, if it fails.
 fn run(p: &Proto) -> Result<(), String> {
-    let mut vm = vm();
-    let options = CompileOptions::default();
-    let f = vm
-        .load(&binary_chunk::dump(p), "=test", options)
-        .expect("load")
-        .expect("the verifier accepts the chunk");
-    vm.run_function(f, &[])
+    match lua().run(&binary_chunk::dump(p), "=test") {
+        Ok(_) => Ok(()),
+        Err(LuaError::Load(msg)) => panic!("the verifier refused the chunk: {msg}"),
+        Err(LuaError::Run(msg)) => Err(msg),
+    }
 }
 
 #[test]

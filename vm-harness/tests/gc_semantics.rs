@@ -5,43 +5,33 @@
 
 use gc_core::collectors::{visit_all, CollectorVisitor, NewGc, Stw};
 use gc_core::{Collector, GcMode, HeapConfig};
-use vm_harness::compiler::CompileOptions;
 use vm_harness::model::LuaModel;
-use vm_harness::value::Value;
-use vm_harness::vm::{Vm, VmOptions};
+use vm_harness::{Lua, LuaValue, VmOptions};
 
-type LuaVm = Vm<Stw<LuaModel>>;
+type LuaVm = Lua<Stw<LuaModel>>;
 
 fn vm(gc_stress: u32) -> LuaVm {
     vm_on(gc_stress)
 }
 
 /// A VM over the collector `G`.
-fn vm_on<G: Collector<LuaModel>>(gc_stress: u32) -> Vm<G> {
-    Vm::new(G::new(HeapConfig::default()), &VmOptions { gc_stress }).expect("boot")
+fn vm_on<G: Collector<LuaModel>>(gc_stress: u32) -> Lua<G> {
+    Lua::new(G::new(HeapConfig::default()), &VmOptions { gc_stress }).expect("boot")
 }
 
 /// Runs `code` as a chunk; panics with the Lua error if it fails.
-fn run<G: Collector<LuaModel>>(vm: &mut Vm<G>, code: &str) {
-    let options = CompileOptions {
-        skip_shebang: false,
-        c_call_depth: 1,
-    };
-    let f = vm
-        .load(code.as_bytes(), "=test", options)
-        .expect("load")
-        .expect("compile");
-    vm.run_function(f, &[]).expect("run");
+fn run<G: Collector<LuaModel>>(vm: &mut Lua<G>, code: &str) {
+    vm.run(code.as_bytes(), "=test").expect("run");
 }
 
 /// Global `name` as text (strings as they are, numbers formatted, others by type).
-fn global<G: Collector<LuaModel>>(vm: &mut Vm<G>, name: &str) -> String {
-    let globals = vm.roots.globals;
-    match vm.get_field(globals, name).expect("get global") {
-        Value::String(s) => s.to_str_lossy(),
-        Value::Number(n) => format!("{n}"),
-        Value::Boolean(b) => format!("{b}"),
-        other => other.type_name().to_owned(),
+fn global<G: Collector<LuaModel>>(vm: &mut Lua<G>, name: &str) -> String {
+    match vm.global(name).expect("get global") {
+        LuaValue::String(s) => String::from_utf8_lossy(&s).into_owned(),
+        LuaValue::Number(n) => format!("{n}"),
+        LuaValue::Boolean(b) => format!("{b}"),
+        LuaValue::Nil => "nil".to_owned(),
+        LuaValue::Object(type_name) => type_name.to_owned(),
     }
 }
 
@@ -305,7 +295,7 @@ fn mode_switches_return_nil_under_collectors_without_modes() {
 #[test]
 fn a_big_weak_table_resized_during_marking_stays_weak() {
     for mode in ["incremental", "generational"] {
-        let mut vm: Vm<NewGc<LuaModel>> = vm_on(0);
+        let mut vm: Lua<NewGc<LuaModel>> = vm_on(0);
         run(
             &mut vm,
             &(COUNT.to_owned()
@@ -355,10 +345,10 @@ fn newgc_cycles_end_while_the_program_keeps_feeding_them() {
                 step_deadline: None,
                 ..HeapConfig::default()
             };
-            let mut vm: Vm<NewGc<LuaModel>> =
-                Vm::new(NewGc::new(config), &VmOptions { gc_stress: 0 }).expect("boot");
+            let mut vm: Lua<NewGc<LuaModel>> =
+                Lua::new(NewGc::new(config), &VmOptions { gc_stress: 0 }).expect("boot");
             run(&mut vm, script);
-            let stats = vm.heap.gc.stats();
+            let stats = vm.stats();
             assert!(
                 stats.cycles >= 4 && stats.peak_heap_bytes < stats.allocated_bytes / 4,
                 "{mode:?}: {stats:?}\n{script}"

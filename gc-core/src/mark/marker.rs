@@ -26,7 +26,15 @@ pub struct Marker<'h> {
 
 impl<'h> Marker<'h> {
     /// A marker over the heap whose large-object space is `large_objects`.
-    pub fn new(large_objects: &'h LargeObjectSpace, gray_stack: &'h mut Vec<ObjectRef>) -> Self {
+    ///
+    /// # Safety
+    /// Every reference the marker is then given (through [`Tracer::mark`],
+    /// [`Tracer::mark_when_live`] or [`Liveness::is_live`]) is a live block of that heap:
+    /// the marker sets and reads mark bits in its arena's bitmap, and traces it.
+    pub unsafe fn new(
+        large_objects: &'h LargeObjectSpace,
+        gray_stack: &'h mut Vec<ObjectRef>,
+    ) -> Self {
         gray_stack.clear();
         Marker {
             gray_stack,

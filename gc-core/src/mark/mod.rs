@@ -50,13 +50,20 @@ impl MarkOutcome {
 /// Step 1 runs on [`Heap::parallel_workers`]; the later steps, which touch few objects
 /// in practice, on one. `gray_stack` is passed in so its capacity is reused from cycle to
 /// cycle.
-pub fn mark_heap<M: ObjectModel, R: Roots>(
+///
+/// # Safety
+/// `finalizers` holds only objects of `heap`, each live when it was registered (the
+/// collector keeps them alive until they are taken): they are marked and traced.
+pub unsafe fn mark_heap<M: ObjectModel, R: Roots>(
     heap: &Heap,
     roots: &mut R,
     gray_stack: &mut Vec<ObjectRef>,
     finalizers: &mut FinalizerQueue,
 ) -> MarkOutcome {
-    let mut marker = Marker::new(heap.large_objects(), gray_stack);
+    // SAFETY: the roots report live objects of `heap` (the `Roots` contract), the
+    // finalizers hold objects of it (the caller's contract), and what those objects
+    // reach is in it too (the `ObjectModel` contract).
+    let mut marker = unsafe { Marker::new(heap.large_objects(), gray_stack) };
     roots.trace_roots(&mut marker);
     for &obj in finalizers.pending() {
         marker.mark(obj);

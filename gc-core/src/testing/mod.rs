@@ -109,8 +109,14 @@ impl Node {
         unsafe { self.slot_ptr(i).read() }
     }
 
-    /// Stores `value` in slot `i`. Call the collector's write barrier first.
-    pub fn set_slot(self, i: usize, value: Option<ObjectRef>) {
+    /// Stores `value` in slot `i`.
+    ///
+    /// # Safety
+    /// `value` is `None` or a live object of this node's collector (the collector traces
+    /// what the slot holds), and the store keeps the collector's invariant: while it
+    /// marks incrementally, the write barrier ran on this node since the last
+    /// allocation, unless the node is new (allocated by that allocation).
+    pub unsafe fn set_slot(self, i: usize, value: Option<ObjectRef>) {
         // SAFETY: as in `slot`.
         unsafe { self.slot_ptr(i).write(value) };
     }
@@ -203,18 +209,88 @@ unsafe impl ObjectModel for TestModel {
             if (weak_keys && dead(node.slot(2 * pair), false))
                 || (weak_values && dead(node.slot(2 * pair + 1), true))
             {
-                node.set_slot(2 * pair, None);
-                node.set_slot(2 * pair + 1, None);
+                // SAFETY: emptying slots (clearing weak entries needs no barrier).
+                unsafe {
+                    node.set_slot(2 * pair, None);
+                    node.set_slot(2 * pair + 1, None);
+                }
             }
         }
     }
 }
 
-/// A list of root references.
+/// A list of root references: what a test keeps alive across allocations.
+///
+/// Invariant: every reference in the list is a live object of the collector the list is
+/// given to (allocated by it and reachable from the list at every collection since), as
+/// [`Roots`] requires: the collector marks and traces what the list reports. Adding a
+/// reference is `unsafe` for that reason; reading and removing them are not, since a
+/// reference left out of the roots is only reached again through `unsafe` code.
+///
+/// ```compile_fail,E0133
+/// # fn stale(roots: &mut gc_core::testing::RootList, freed: gc_core::ObjectRef) {
+/// roots.push(freed);
+/// # }
+/// ```
 #[derive(Default, Debug, Clone)]
-pub struct RootList(pub Vec<ObjectRef>);
+pub struct RootList(Vec<ObjectRef>);
 
-// SAFETY: reports every reference in the list; users keep there what they will use again.
+impl RootList {
+    /// A list of `objs`.
+    ///
+    /// # Safety
+    /// Each of `objs` is a live object of the collectors this list will be given to.
+    pub unsafe fn from_vec(objs: Vec<ObjectRef>) -> Self {
+        RootList(objs)
+    }
+
+    /// Adds `obj` to the roots.
+    ///
+    /// # Safety
+    /// `obj` is a live object of the collectors this list will be given to.
+    pub unsafe fn push(&mut self, obj: ObjectRef) {
+        self.0.push(obj);
+    }
+
+    /// Replaces the root at `index` (which must be below the length) with `obj`.
+    ///
+    /// # Safety
+    /// As for [`RootList::push`].
+    pub unsafe fn set(&mut self, index: usize, obj: ObjectRef) {
+        self.0[index] = obj;
+    }
+
+    /// Removes and returns the last root.
+    pub fn pop(&mut self) -> Option<ObjectRef> {
+        self.0.pop()
+    }
+
+    /// Removes the root at `index`, moving the last one into its place.
+    pub fn swap_remove(&mut self, index: usize) -> ObjectRef {
+        self.0.swap_remove(index)
+    }
+
+    /// Keeps only the roots `keep` accepts.
+    pub fn retain(&mut self, keep: impl FnMut(&ObjectRef) -> bool) {
+        self.0.retain(keep);
+    }
+
+    /// Removes every root.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl std::ops::Deref for RootList {
+    type Target = [ObjectRef];
+
+    fn deref(&self) -> &[ObjectRef] {
+        &self.0
+    }
+}
+
+// SAFETY: reports every reference in the list, each a live object (type invariant, kept
+// by the unsafe methods that add them); users keep there what they will use again.
 unsafe impl Roots for RootList {
     fn trace_roots<T: Tracer>(&mut self, tracer: &mut T) {
         for &root in &self.0 {

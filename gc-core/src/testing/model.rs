@@ -56,7 +56,7 @@ pub fn malloc_bytes(bytes: usize) -> u64 {
 impl Shadow {
     fn reachable(&self, roots: &RootList) -> HashSet<ObjectRef> {
         let mut seen = HashSet::new();
-        let mut pending: Vec<ObjectRef> = roots.0.clone();
+        let mut pending: Vec<ObjectRef> = roots.to_vec();
         while let Some(obj) = pending.pop() {
             if seen.insert(obj) {
                 if let Shape::Node { slots } = &self.objects[&obj].1 {
@@ -223,7 +223,8 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
             self.shadow.objects.insert(obj, (id, shape)).is_none(),
             "address handed out twice"
         );
-        self.roots.0.push(obj);
+        // SAFETY: allocated just now by this collector, before any other allocation.
+        unsafe { self.roots.push(obj) };
     }
 
     fn link(&mut self, clear: bool) {
@@ -242,11 +243,15 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
         slots[slot] = child;
         // A store the mutator describes (the collector chooses its barrier: big nodes,
         // as a VM's big tables, may take the forward one) or one it does not.
-        match child {
-            Some(child) if self.coin() => self.gc.write_barrier_store(parent, child),
-            _ => self.gc.write_barrier(parent),
+        // SAFETY: `parent` and `child` are reachable, so live nodes of this collector.
+        unsafe {
+            match child {
+                Some(child) if self.coin() => self.gc.write_barrier_store(parent, child),
+                _ => self.gc.write_barrier(parent),
+            }
         }
-        live_node(parent).set_slot(slot, child);
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { live_node(parent).set_slot(slot, child) };
     }
 
     /// Checks the heap if a collection ran since the last check. `fresh` was allocated by
@@ -341,13 +346,14 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
             65..=74 => self.link(true),
             75..=84 => {
                 if let Some(obj) = self.pick_reachable(false) {
-                    self.roots.0.push(obj);
+                    // SAFETY: reachable objects are live (the checks assert it).
+                    unsafe { self.roots.push(obj) };
                 }
             }
             85..=97 => {
-                if !self.roots.0.is_empty() {
-                    let i = self.pick(0..self.roots.0.len());
-                    self.roots.0.swap_remove(i);
+                if !self.roots.is_empty() {
+                    let i = self.pick(0..self.roots.len());
+                    self.roots.swap_remove(i);
                 }
             }
             _ => {

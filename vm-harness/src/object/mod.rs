@@ -12,6 +12,11 @@
 //!   places (`raw_fields!`), never through a `&`/`&mut` of unbounded lifetime: such a
 //!   reference could be held across an allocation, which may run a collector step that
 //!   reads the object (or clears its weak entries, or frees it if it is unreachable).
+//!
+//! The handle types are `pub(crate)` (the module is): a handle is `Copy` and carries no
+//! lifetime, and its safe accessors trust the VM's rooting discipline, which only code
+//! in this crate keeps. The crate is their trusted base; outside it programs run through
+//! `crate::embed` and `crate::standalone`, which hand out owned data only.
 
 /// Field accessors for a handle type with a `fn raw(self) -> *mut Struct`: for each
 /// `field: Type, getter[, setter];`, a getter that copies the field out and, if named, a

@@ -387,7 +387,8 @@ impl TableRef {
         self.size_array() as usize
     }
 
-    /// The number of nodes in the hash part.
+    /// The number of nodes in the hash part (what the tests of resizing check).
+    #[cfg(test)]
     pub fn hash_size(self) -> usize {
         self.node_count()
     }

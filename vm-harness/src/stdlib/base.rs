@@ -28,7 +28,6 @@ use std::io::Write;
 
 use gc_core::{Collector, GcMode};
 
-pub use crate::compiler::chunk_id;
 use crate::compiler::CompileOptions;
 use crate::model::LuaModel;
 use crate::object::userdata::UserdataRef;
@@ -135,7 +134,7 @@ fn type_<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize>
 
 fn tostring<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
     let v = vm.check_any(args, 1)?;
-    let s = vm.to_string(v)?;
+    let s = vm.tostring(v)?;
     vm.ret1(s)
 }
 
@@ -460,7 +459,8 @@ fn newproxy<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
     };
     let u = UserdataRef::new(&mut vm.heap, &mut vm.roots, mt).map_err(|_| vm.out_of_memory())?;
     if mt.is_some() {
-        vm.heap.gc.register_finalizer(u.0);
+        // SAFETY: `u` was allocated just now by this collector.
+        unsafe { vm.heap.gc.register_finalizer(u.0) };
         vm.roots.stress_pins.note_userdata(u);
     }
     vm.ret1(Value::Userdata(u))

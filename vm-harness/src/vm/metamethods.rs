@@ -381,7 +381,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
     }
 
     /// `tostring(v)`: `__tostring` if present, else the default text.
-    pub fn to_string(&mut self, v: Value) -> LuaResult<Value> {
+    pub fn tostring(&mut self, v: Value) -> LuaResult<Value> {
         let tm = self.metamethod(v, Name::ToString);
         if !tm.is_nil() {
             return self.call_value(tm, &[v]);

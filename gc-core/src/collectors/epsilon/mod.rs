@@ -66,13 +66,13 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
     }
 
     #[inline(always)]
-    fn write_barrier(&mut self, _obj: ObjectRef) {}
+    unsafe fn write_barrier(&mut self, _obj: ObjectRef) {}
 
     fn safepoint<R: Roots>(&mut self, _roots: &mut R) {}
 
     fn collect<R: Roots>(&mut self, _roots: &mut R) {}
 
-    fn register_finalizer(&mut self, obj: ObjectRef) {
+    unsafe fn register_finalizer(&mut self, obj: ObjectRef) {
         self.finalizers.register(obj);
     }
 

@@ -170,16 +170,17 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
     }
 
     #[inline(always)]
-    fn write_barrier(&mut self, obj: ObjectRef) {
-        // SAFETY: the VM calls the barrier on live traversable objects of this heap.
+    unsafe fn write_barrier(&mut self, obj: ObjectRef) {
+        // SAFETY: `obj` is a live traversable object of this heap (the caller's contract).
         if unsafe { MallocSpace::bits(obj) } & BLACK != 0 {
             self.barrier_back(obj);
         }
     }
 
     #[inline(always)]
-    fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
-        // SAFETY: as for `write_barrier`; `stored` is a live block of this heap.
+    unsafe fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
+        // SAFETY: as for `write_barrier`; `stored` is a live block of this heap (the
+        // caller's contract).
         let (obj_bits, stored_bits) =
             unsafe { (MallocSpace::bits(obj), MallocSpace::bits(stored)) };
         if obj_bits & BLACK != 0 && stored_bits & WHITES != 0 {
@@ -188,10 +189,10 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
     }
 
     #[inline(always)]
-    fn revive(&mut self, obj: ObjectRef) {
+    unsafe fn revive(&mut self, obj: ObjectRef) {
         if matches!(self.phase, Phase::SweepString | Phase::Sweep) {
             let dead = self.marking.other_white();
-            // SAFETY: the VM revives blocks of this heap it still holds, not swept yet.
+            // SAFETY: `obj` is a block of this heap not swept yet (the caller's contract).
             unsafe {
                 if MallocSpace::bits(obj) & dead != 0 {
                     MallocSpace::set_bits(obj, self.marking.current_white);
@@ -241,7 +242,7 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         self.verify_all(roots)
     }
 
-    fn register_finalizer(&mut self, obj: ObjectRef) {
+    unsafe fn register_finalizer(&mut self, obj: ObjectRef) {
         self.finalizers.register(obj);
     }
 

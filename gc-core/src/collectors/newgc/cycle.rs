@@ -477,8 +477,10 @@ impl State {
         self.barrier.remember = false;
         self.marking.forget_stacks();
         heap.prepare_for_collection();
-        let marked =
-            mark_heap::<M, R>(heap, roots, &mut self.full_gray_stack, &mut self.finalizers);
+        // SAFETY: the collector registers only live objects of its heap as finalizers.
+        let marked = unsafe {
+            mark_heap::<M, R>(heap, roots, &mut self.full_gray_stack, &mut self.finalizers)
+        };
         heap.sample_footprint(self.memory_bytes());
         heap.sweep_major();
         self.modes.note_full_collection(marked.live_bytes);

@@ -165,7 +165,8 @@ mod tests {
             for slot in 0..node.slot_count() {
                 // About one in ten slots empty, so that some nodes are unreachable.
                 let target = rng.usize(0..nodes.len() * 10 / 9);
-                node.set_slot(slot, nodes.get(target).map(|n| n.obj()));
+                // SAFETY: nodes of `heap`, which collects nothing by itself.
+                unsafe { node.set_slot(slot, nodes.get(target).map(|n| n.obj())) };
             }
         }
         (heap, nodes)

@@ -300,15 +300,15 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     #[inline(always)]
-    fn write_barrier(&mut self, obj: ObjectRef) {
-        // SAFETY: the VM calls the barrier on live traversable objects only.
+    unsafe fn write_barrier(&mut self, obj: ObjectRef) {
+        // SAFETY: `obj` is a live traversable object of this heap (the caller's contract).
         if !unsafe { obj.header() }.is_gray() {
             self.state.barrier.slow(obj, self.heap.large_objects());
         }
     }
 
     #[inline(always)]
-    fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
+    unsafe fn write_barrier_store(&mut self, obj: ObjectRef, stored: ObjectRef) {
         // SAFETY: as for `write_barrier`.
         if !unsafe { obj.header() }.is_gray() {
             self.store_barrier_slow(obj, stored);
@@ -316,7 +316,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     #[inline(always)]
-    fn write_barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
+    unsafe fn write_barrier_move(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
         // SAFETY: as for `write_barrier`.
         if !unsafe { obj.header() }.is_gray() {
             self.move_barrier_slow(obj, parts);
@@ -324,7 +324,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     #[inline(always)]
-    fn revive(&mut self, obj: ObjectRef) {
+    unsafe fn revive(&mut self, obj: ObjectRef) {
         if self.state.leaf_hold.is_held() {
             self.revive_slow(obj);
         }
@@ -372,7 +372,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         self.verify(roots)
     }
 
-    fn register_finalizer(&mut self, obj: ObjectRef) {
+    unsafe fn register_finalizer(&mut self, obj: ObjectRef) {
         self.state.finalizers.register(obj);
     }
 

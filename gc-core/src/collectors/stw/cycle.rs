@@ -22,7 +22,8 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
 ) {
     let start = pauses.begin();
     heap.prepare_for_collection();
-    let marked = mark_heap::<M, R>(heap, roots, gray_stack, finalizers);
+    // SAFETY: the collector registers only live objects of its heap as finalizers.
+    let marked = unsafe { mark_heap::<M, R>(heap, roots, gray_stack, finalizers) };
     heap.sample_footprint(vec_bytes(gray_stack) + pauses.memory_bytes());
     heap.sweep_major();
     let trigger = trigger_bytes(config, marked.live_bytes);

@@ -155,7 +155,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
     }
 
     #[inline(always)]
-    fn write_barrier(&mut self, _obj: ObjectRef) {}
+    unsafe fn write_barrier(&mut self, _obj: ObjectRef) {}
 
     fn safepoint<R: Roots>(&mut self, roots: &mut R) {
         if self.auto_collect && self.heap.heap_bytes() >= self.trigger() {
@@ -167,7 +167,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
         self.full_cycle(roots, true);
     }
 
-    fn register_finalizer(&mut self, obj: ObjectRef) {
+    unsafe fn register_finalizer(&mut self, obj: ObjectRef) {
         self.finalizers.register(obj);
     }
 

@@ -299,7 +299,8 @@ fn push_new_handle<C: Collector<LuaModel>>(vm: &mut Vm<C>, stream: Stream) -> Lu
             return Err(vm.out_of_memory());
         }
     };
-    vm.heap.gc.register_finalizer(handle.0);
+    // SAFETY: `handle` was allocated just now by this collector.
+    unsafe { vm.heap.gc.register_finalizer(handle.0) };
     vm.ret1(Value::Userdata(handle))
 }
 

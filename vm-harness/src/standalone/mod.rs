@@ -1,5 +1,7 @@
-//! `luagc`: the standalone Lua 5.1 interpreter (lua.c, the manual's section 6) over the
-//! collector chosen by `--gc`, reporting the collector's statistics.
+//! The standalone Lua 5.1 interpreter (lua.c, the manual's section 6) over the collector
+//! chosen by `--gc`, reporting the collector's statistics: what the `luagc` command runs,
+//! as lua.c is to liblua. It is the crate's public way to run programs: everything the
+//! VM hands out leaves it as text (output, messages, statistics) and an exit status.
 //!
 //! As lua.c: `LUA_INIT` runs first, then the `-e` and `-l` options in order, then the
 //! script with its arguments (the global `arg`), then the interactive prompt with `-i`,
@@ -18,10 +20,11 @@ use std::os::unix::ffi::OsStrExt;
 
 use gc_core::collectors::{registry, visit_named, CollectorVisitor};
 use gc_core::{Collector, HeapConfig};
-use vm_harness::compiler::CompileOptions;
-use vm_harness::model::LuaModel;
-use vm_harness::value::Value;
-use vm_harness::vm::{Vm, VmOptions};
+
+use crate::compiler::CompileOptions;
+use crate::model::LuaModel;
+use crate::value::Value;
+use crate::vm::{Vm, VmOptions};
 
 use options::{Action, BadCommandLine, Options, Script};
 use stats::StatsSink;
@@ -30,30 +33,28 @@ use stats::StatsSink;
 /// output does not depend on how luagc was invoked.
 const PROGNAME: &str = "luagc";
 
-fn main() {
-    // Rust starts with SIGPIPE ignored; a Lua program writing into a closed pipe must
-    // die of it, as lua5.1 (a C program) does.
-    // SAFETY: setting a signal's disposition to the default at start-up, before any
-    // other thread exists.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
-    let argv: Vec<OsString> = std::env::args_os().collect();
+/// Runs the command line `argv` (the program's name first) as `luagc` does, on a thread
+/// of its own with a stack deep enough for Lua's recursion limits, and returns the exit
+/// status. Output goes to the process's standard output and error; `os.exit` ends the
+/// process.
+pub fn main(argv: Vec<OsString>) -> i32 {
     let options = match Options::parse(argv) {
         Ok(options) => options,
         Err(BadCommandLine::Help) => {
             println!("{}", options::usage(PROGNAME));
-            std::process::exit(0);
+            return 0;
         }
         Err(BadCommandLine::Usage) => {
             eprintln!("{}", options::usage(PROGNAME));
-            std::process::exit(1);
+            return 1;
         }
         Err(BadCommandLine::Invalid(msg)) => {
             eprintln!("{PROGNAME}: {msg}");
             eprintln!("{}", options::usage(PROGNAME));
-            std::process::exit(1);
+            return 1;
         }
     };
-    let code = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("lua".into())
         .stack_size(512 << 20)
         .spawn(move || {
@@ -73,8 +74,7 @@ fn main() {
         })
         .expect("spawn the interpreter thread")
         .join()
-        .unwrap_or(1);
-    std::process::exit(code);
+        .unwrap_or(1)
 }
 
 /// Runs the program under the collector the registry hands over.
@@ -214,7 +214,7 @@ fn run_lua_init<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> Result<(), String> {
 /// Turns a load's outcome into the function or the message to report.
 fn loaded<C: Collector<LuaModel>>(
     vm: &mut Vm<C>,
-    outcome: vm_harness::vm::LuaResult<Result<Value, Vec<u8>>>,
+    outcome: crate::vm::LuaResult<Result<Value, Vec<u8>>>,
 ) -> Result<Value, String> {
     match outcome {
         Ok(Ok(f)) => Ok(f),
@@ -230,7 +230,7 @@ fn load_file<C: Collector<LuaModel>>(vm: &mut Vm<C>, path: &str) -> Result<Value
 
 /// Loads all of standard input as the chunk `stdin` (a first `#` line skipped, as
 /// `luaL_loadfile(L, NULL)` does).
-pub(crate) fn load_stdin<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> Result<Value, String> {
+fn load_stdin<C: Collector<LuaModel>>(vm: &mut Vm<C>) -> Result<Value, String> {
     let source = vm
         .read_stdin_to_end()
         .map_err(|e| format!("cannot read stdin: {e}"))?;
@@ -311,7 +311,7 @@ fn set_arg_table<C: Collector<LuaModel>>(
     vm: &mut Vm<C>,
     words: &[&[u8]],
     script: usize,
-) -> vm_harness::vm::LuaResult<()> {
+) -> crate::vm::LuaResult<()> {
     let t = vm.new_table(words.len() - script, script + 1)?;
     vm.roots.temps.push(Value::Table(t));
     let result = (|| {

@@ -9,12 +9,13 @@
 use std::io::IsTerminal;
 
 use gc_core::Collector;
-use vm_harness::compiler::CompileOptions;
-use vm_harness::model::LuaModel;
-use vm_harness::value::Value;
-use vm_harness::vm::Vm;
 
-use crate::report_error;
+use crate::compiler::CompileOptions;
+use crate::model::LuaModel;
+use crate::value::Value;
+use crate::vm::Vm;
+
+use super::report_error;
 
 /// How a syntax error ends when the chunk is merely incomplete (5.1's `incomplete`).
 const EOF_MARK: &[u8] = b"'<eof>'";
@@ -70,7 +71,7 @@ fn prompt<C: Collector<LuaModel>>(vm: &mut Vm<C>, first_line: bool) -> Vec<u8> {
         Ok(Value::String(s)) => s.as_bytes().to_vec(),
         Ok(Value::Number(n)) => {
             let mut out = Vec::new();
-            vm_harness::convert::format_number(n, &mut out);
+            crate::convert::format_number(n, &mut out);
             out
         }
         _ => default.as_bytes().to_vec(),

@@ -10,10 +10,11 @@ use gc_core::footprint::Footprint;
 use gc_core::heap::os;
 use gc_core::{Collector, GcMode, HeapConfig, PauseSummary};
 use serde::Serialize;
-use vm_harness::alloc_counts::AllocationJson;
-use vm_harness::latency_json::LatencyJson;
-use vm_harness::model::LuaModel;
-use vm_harness::vm::Vm;
+
+use crate::alloc_counts::AllocationJson;
+use crate::latency_json::LatencyJson;
+use crate::model::LuaModel;
+use crate::vm::Vm;
 
 #[derive(Serialize)]
 struct PauseJson {

@@ -1,12 +1,12 @@
 //! Unit tests of the heap objects through a real VM: tables (array and hash parts,
 //! rehash, borders, traversal order) and strings (interning, pruning after collection).
 
+use crate::model::LuaModel;
+use crate::object::table::TableRef;
+use crate::value::Value;
+use crate::vm::{Vm, VmOptions};
 use gc_core::collectors::Stw;
 use gc_core::{Collector, HeapConfig};
-use vm_harness::model::LuaModel;
-use vm_harness::object::table::TableRef;
-use vm_harness::value::Value;
-use vm_harness::vm::{Vm, VmOptions};
 
 fn vm() -> Vm<Stw<LuaModel>> {
     Vm::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress: 0 }).expect("boot")
@@ -172,15 +172,15 @@ fn equal_strings_are_interned_once() {
 fn dead_strings_are_pruned_from_the_intern_table() {
     let mut vm = vm();
     vm.heap.gc.collect(&mut vm.roots);
-    let baseline = vm.roots.strings.len();
+    let baseline = vm.roots.strings.interned();
     let kept = vm.str_value(b"kept string").unwrap();
     vm.roots.temps.push(kept);
     for i in 0..1000 {
         vm.str_value(format!("garbage {i}").as_bytes()).unwrap();
     }
-    assert_eq!(vm.roots.strings.len(), baseline + 1001);
+    assert_eq!(vm.roots.strings.interned(), baseline + 1001);
     vm.heap.gc.collect(&mut vm.roots);
-    assert_eq!(vm.roots.strings.len(), baseline + 1);
+    assert_eq!(vm.roots.strings.interned(), baseline + 1);
     let again = vm.str_value(b"kept string").unwrap();
     assert!(again.raw_eq(kept));
     let fresh = vm.str_value(b"garbage 7").unwrap();

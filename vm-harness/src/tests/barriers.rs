@@ -1,4 +1,4 @@
-//! A write-barrier audit of the VM (the invariants in `vm_harness::heap`): every store of
+//! A write-barrier audit of the VM (the invariants in `crate::heap`): every store of
 //! a reference into a heap object outside a stack runs a barrier on it first, after the
 //! last allocation before the store, and every store that overwrites a reference reports
 //! it to the pre-write barrier.
@@ -18,15 +18,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::compiler::CompileOptions;
+use crate::model::LuaModel;
+use crate::object::table::TableRef;
+use crate::value::Value;
+use crate::vm::{Vm, VmOptions};
 use gc_core::collectors::Stw;
 use gc_core::verify::VerifyError;
 use gc_core::{Collector, GcMode, HeapConfig, ObjectModel, ObjectRef, OutOfMemory, Roots};
 use gc_core::{Stats, Tracer, Weakness};
-use vm_harness::compiler::CompileOptions;
-use vm_harness::model::LuaModel;
-use vm_harness::object::table::TableRef;
-use vm_harness::value::Value;
-use vm_harness::vm::{Vm, VmOptions};
 
 /// Collects the references a trace reports.
 struct Push<'a>(&'a mut Vec<ObjectRef>);
@@ -217,11 +217,11 @@ impl Collector<LuaModel> for BarrierCheck {
         Ok(obj)
     }
 
-    fn write_barrier(&mut self, obj: ObjectRef) {
+    unsafe fn write_barrier(&mut self, obj: ObjectRef) {
         self.barriered.insert(obj);
     }
 
-    fn write_barrier_pre(&mut self, obj: ObjectRef, _slot: *const u8, old: ObjectRef) {
+    unsafe fn write_barrier_pre(&mut self, obj: ObjectRef, _slot: *const u8, old: ObjectRef) {
         self.deleted.entry(obj).or_default().insert(old);
     }
 
@@ -253,8 +253,9 @@ impl Collector<LuaModel> for BarrierCheck {
         self.inner.stress_step(roots)
     }
 
-    fn register_finalizer(&mut self, obj: ObjectRef) {
-        self.inner.register_finalizer(obj);
+    unsafe fn register_finalizer(&mut self, obj: ObjectRef) {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.inner.register_finalizer(obj) };
     }
 
     fn take_pending_finalizers(&mut self) -> Vec<ObjectRef> {
