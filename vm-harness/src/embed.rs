@@ -21,6 +21,20 @@ use crate::vm::{Vm, VmOptions};
 
 /// A Lua 5.1 state over the collector `C`, with the standard libraries open. Dropping it
 /// closes it (runs the pending finalizers, as `lua_close` does).
+///
+/// ```
+/// use gc_core::collectors::Stw;
+/// use gc_core::{Collector, HeapConfig};
+/// use vm_harness::model::LuaModel;
+/// use vm_harness::{Lua, LuaValue, VmOptions};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut lua = Lua::new(Stw::<LuaModel>::new(HeapConfig::default()), &VmOptions::default())?;
+/// let results = lua.run(b"return 6 * 7, 'x'", "=example")?;
+/// assert_eq!(results, [LuaValue::Number(42.0), LuaValue::String(b"x".to_vec())]);
+/// # Ok(())
+/// # }
+/// ```
 pub struct Lua<C: Collector<LuaModel>> {
     vm: Vm<C>,
 }
