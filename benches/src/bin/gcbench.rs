@@ -521,6 +521,7 @@ fn execute(
     progress.finish();
     let failed = failed_before + progress.failed();
     results.complete = true;
+    print!("{}", report::footer(&results));
     results.write(out)?;
     let _ = std::fs::remove_dir_all(&stats_dir);
     eprintln!(

@@ -22,10 +22,25 @@ pub fn render(results: &Results) -> String {
             s.push_str(&workload_section(results, w).0);
         }
     }
-    if !results.complete {
+    if results.complete {
+        s.push_str(&footer(results));
+    } else {
         s.push_str("**The run was interrupted**: workloads without a section did not run.\n");
     }
     s
+}
+
+/// The line after the last workload of a complete run: how many runs it made and how
+/// long they took, the matrix's duration less gcbench's own work and any minimum-heap
+/// bisection.
+pub fn footer(results: &Results) -> String {
+    let failed = results.records.iter().filter(|r| !r.ok).count();
+    let run_ms: f64 = results.records.iter().map(|r| r.wall_ms).sum();
+    format!(
+        "{} runs ({failed} failed), their wall times adding up to {:.0} minutes.\n",
+        results.records.len(),
+        run_ms / 60_000.0
+    )
 }
 
 /// What `gcbench report` writes: report.md's text (the tables `run` printed, then the
@@ -133,15 +148,6 @@ pub fn header(r: &Results) -> String {
     let _ = writeln!(
         s,
         "and regenerated with `gcbench report RESULTS.json --out DIR`.\n"
-    );
-    let failed = r.records.iter().filter(|rec| !rec.ok).count();
-    let run_ms: f64 = r.records.iter().map(|rec| rec.wall_ms).sum();
-    let _ = writeln!(
-        s,
-        "{} runs ({failed} failed), their wall times adding up to {:.0} minutes: the \
-         matrix's duration less gcbench's own work and any minimum-heap bisection.\n",
-        r.records.len(),
-        run_ms / 60_000.0
     );
     s.push_str(&environment_table(e));
     for t in &r.tools {
