@@ -18,6 +18,9 @@ use crate::heap::os;
 pub struct Footprint {
     /// The process's resident set when sampled (0 where the OS does not say).
     pub rss_bytes: u64,
+    /// Of `rss_bytes`, the pages backed by files: code and shared libraries (0 where the
+    /// OS does not say). Part of [`Footprint::other_bytes`].
+    pub rss_file_bytes: u64,
     /// Bytes in allocated blocks (live, plus dead ones not yet swept): in arenas, or
     /// `malloc`'d with their prefixes.
     pub in_use_bytes: u64,
@@ -41,6 +44,7 @@ impl Footprint {
     pub fn with_rss_now(self) -> Footprint {
         Footprint {
             rss_bytes: os::resident_bytes().unwrap_or(0) as u64,
+            rss_file_bytes: os::resident_file_bytes().unwrap_or(0) as u64,
             ..self
         }
     }
@@ -58,6 +62,12 @@ impl Footprint {
     /// VM's own structures and stacks.
     pub fn other_bytes(&self) -> u64 {
         self.rss_bytes.saturating_sub(self.heap_resident_bytes())
+    }
+
+    /// The part of [`Footprint::other_bytes`] that is not code or libraries: the C
+    /// library's allocator, the VM's own structures and stacks.
+    pub fn other_anonymous_bytes(&self) -> u64 {
+        self.other_bytes().saturating_sub(self.rss_file_bytes)
     }
 }
 
@@ -106,6 +116,15 @@ mod tests {
             peak.peak().other_bytes(),
             peak.peak().rss_bytes - 110,
             "the rest of the process"
+        );
+        let code = peak.peak().rss_file_bytes;
+        assert!(
+            code > 0,
+            "Linux reports the file-backed pages: this test's code"
+        );
+        assert_eq!(
+            peak.peak().other_anonymous_bytes(),
+            peak.peak().other_bytes().saturating_sub(code)
         );
     }
 }

@@ -46,6 +46,7 @@ fn untimed(stats: Stats) -> Stats {
         gc_cpu_time: None,
         footprint_at_peak: Footprint {
             rss_bytes: 0,
+            rss_file_bytes: 0,
             ..stats.footprint_at_peak
         },
         ..stats

@@ -416,6 +416,10 @@ fn stats_break_peak_memory_down() {
             bytes("other_bytes"),
             "{gc}: {text}"
         );
+        assert!(
+            bytes("code_bytes") > 0 && bytes("code_bytes") <= bytes("other_bytes"),
+            "{gc}: the program's code is resident and part of the rest: {text}"
+        );
         assert!(bytes("max_rss_bytes") >= rss / 4 * 3, "{gc}: {text}");
         // GC CPU time counts the worker threads too: at most one CPU per thread while
         // the collector ran.

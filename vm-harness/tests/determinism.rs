@@ -59,7 +59,7 @@ fn untimed_stats(args: &[&str], run: usize) -> serde_json::Value {
     let footprint = object["footprint_at_peak"]
         .as_object_mut()
         .expect("footprint_at_peak");
-    for process in ["rss_bytes", "max_rss_bytes", "other_bytes"] {
+    for process in ["rss_bytes", "max_rss_bytes", "other_bytes", "code_bytes"] {
         footprint.remove(process);
     }
     object.insert("pause_count".to_owned(), pauses);

@@ -333,6 +333,7 @@ impl Heap {
             .min(arena_data);
         Footprint {
             rss_bytes: 0,
+            rss_file_bytes: 0,
             in_use_bytes: in_use,
             free_in_arenas_bytes: arena_data - in_use,
             empty_arenas_bytes: self.source.held_empty_bytes() as u64,

@@ -209,11 +209,23 @@ pub fn resident_bytes() -> Option<usize> {
     Some(pages * page_size())
 }
 
+/// Of this process's resident set, the bytes backed by files (Linux: `RssFile` of
+/// `/proc/self/status`): the program's code and its shared libraries, pages of the page
+/// cache that every process mapping them counts. What an interpreter's size costs, apart
+/// from the memory its heap and structures take.
+pub fn resident_file_bytes() -> Option<usize> {
+    status_kb("RssFile:").map(|kb| kb * 1024)
+}
+
+/// The value of a `/proc/self/status` line counted in kB.
+fn status_kb(key: &str) -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// The largest resident set this process has had, in bytes (Linux: `VmHWM` of
 /// `/proc/self/status`, what `getrusage` reports as `ru_maxrss`).
 pub fn peak_resident_bytes() -> Option<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    status_kb("VmHWM:").map(|kb| kb * 1024)
 }

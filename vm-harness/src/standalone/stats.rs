@@ -105,6 +105,8 @@ struct FootprintJson {
     metadata_bytes: u64,
     /// RSS at the sample minus the heap's terms: code, libc malloc, the VM's stacks.
     other_bytes: u64,
+    /// Of `other_bytes`, the pages backed by files: the program's code and its libraries.
+    code_bytes: u64,
 }
 
 impl FootprintJson {
@@ -119,6 +121,7 @@ impl FootprintJson {
             large_used_bytes: f.large_used_bytes,
             metadata_bytes: f.metadata_bytes,
             other_bytes: f.other_bytes(),
+            code_bytes: f.rss_file_bytes.min(f.other_bytes()),
         }
     }
 }
@@ -243,7 +246,7 @@ impl StatsSink {
             let f = &stats.footprint_at_peak;
             let mb = |bytes: u64| bytes as f64 / (1 << 20) as f64;
             eprintln!(
-                "luagc stats: memory at peak heap: rss {:.1} MB (max rss {:.1} MB) = in use {:.1} + free in arenas {:.1} + empty arenas {:.1} + huge used {:.1} (mapped {:.1}) + metadata {:.1} + other {:.1}",
+                "luagc stats: memory at peak heap: rss {:.1} MB (max rss {:.1} MB) = in use {:.1} + free in arenas {:.1} + empty arenas {:.1} + huge used {:.1} (mapped {:.1}) + metadata {:.1} + other {:.1} (code and libraries {:.1}, the rest {:.1})",
                 mb(f.rss_bytes),
                 mb(max_rss),
                 mb(f.in_use_bytes),
@@ -253,6 +256,8 @@ impl StatsSink {
                 mb(f.large_mapped_bytes),
                 mb(f.metadata_bytes),
                 mb(f.other_bytes()),
+                mb(f.rss_file_bytes.min(f.other_bytes())),
+                mb(f.other_anonymous_bytes()),
             );
         }
         if let Some((path, mut file)) = self.json {
