@@ -1,5 +1,9 @@
-//! Interned byte strings: leaf blocks holding length, hash and bytes, and the VM-side
-//! intern table that makes string equality a pointer comparison.
+//! Interned byte strings: leaf blocks holding length, hash, the intern table's chain link
+//! and bytes, and the VM-side intern table that makes string equality a pointer comparison.
+//!
+//! The table is Lua 5.1's (`lstring.c`): an array of bucket heads, each bucket a chain
+//! threaded through its strings' headers, so the table costs one pointer per bucket
+//! (at most two per string) and no allocation per string.
 //!
 //! Invariants: two live strings with the same bytes are the same block; a string's bytes
 //! never change; the intern table holds no freed string, because the dead ones are dropped
@@ -21,12 +25,17 @@ pub struct LuaStr(pub(crate) ObjectRef);
 /// The fixed part of a string block, followed by the bytes.
 #[repr(C)]
 struct StrHead {
-    len: usize,
+    /// Length in bytes: a string holds less than 4 GiB (LuaJIT 2.x's limit is 2 GiB),
+    /// so that the header with its chain link stays one 16-byte cell.
+    len: u32,
     hash: u32,
-    _pad: u32,
+    /// The next string of its intern-table bucket. Not a reference the collector traces
+    /// (the table is weak): the table unlinks a dead string before its block is freed.
+    next: Option<LuaStr>,
 }
 
 const HEAD: usize = std::mem::size_of::<StrHead>();
+const _: () = assert!(HEAD == 16, "a string's header is one cell");
 
 /// Lua 5.1's string hash (`luaS_newlstr`): long strings sample at most 32 bytes. Using
 /// the same function as 5.1 makes table layouts, and so `next` orders, match lua5.1.
@@ -45,15 +54,29 @@ pub fn hash_bytes(bytes: &[u8]) -> u32 {
 }
 
 impl LuaStr {
-    fn head(self) -> *const StrHead {
-        self.0.as_ptr() as *const StrHead
+    fn head(self) -> *mut StrHead {
+        self.0.as_ptr() as *mut StrHead
     }
 
     /// Length in bytes.
     #[inline(always)]
     pub fn len(self) -> usize {
         // SAFETY: a LuaStr points at a live, initialised string block (module invariant).
-        unsafe { (*self.head()).len }
+        unsafe { (*self.head()).len as usize }
+    }
+
+    /// The next string of this string's intern-table bucket.
+    fn next_in_bucket(self) -> Option<LuaStr> {
+        // SAFETY: the intern table calls this on the strings it holds, which are not
+        // freed (module invariant), their headers initialised by `intern`.
+        unsafe { (*self.head()).next }
+    }
+
+    /// Links this string to `next` in its intern-table bucket. A plain-data store: the
+    /// collector never reads the link, so it takes no barrier.
+    fn set_next_in_bucket(self, next: Option<LuaStr>) {
+        // SAFETY: as in `next_in_bucket`; no Rust reference into the header is alive.
+        unsafe { (*self.head()).next = next }
     }
 
     /// Whether the string is empty.
@@ -84,9 +107,10 @@ impl LuaStr {
     }
 }
 
-/// The intern table: chained buckets of strings, outside the heap and weak.
+/// The intern table: bucket heads, each a chain of strings linked through their headers.
 pub struct StringTable {
-    buckets: Vec<Vec<LuaStr>>,
+    /// A power of two of bucket heads, at least as many as strings.
+    buckets: Vec<Option<LuaStr>>,
     count: usize,
     /// The next bucket to prune while a collector prunes in steps (`prune_some`).
     prune_next: Option<usize>,
@@ -95,38 +119,54 @@ pub struct StringTable {
 impl Default for StringTable {
     fn default() -> Self {
         StringTable {
-            buckets: vec![Vec::new(); 256],
+            buckets: vec![None; 256],
             count: 0,
             prune_next: None,
         }
     }
 }
 
+/// The strings of the chain that starts at `head`.
+fn chain(head: Option<LuaStr>) -> impl Iterator<Item = LuaStr> {
+    std::iter::successors(head, |s| s.next_in_bucket())
+}
+
 impl StringTable {
     fn find(&self, bytes: &[u8], hash: u32) -> Option<LuaStr> {
-        let bucket = &self.buckets[hash as usize & (self.buckets.len() - 1)];
-        bucket
-            .iter()
-            .copied()
-            .find(|s| s.hash() == hash && s.as_bytes() == bytes)
+        let head = self.buckets[hash as usize & (self.buckets.len() - 1)];
+        chain(head).find(|s| s.hash() == hash && s.as_bytes() == bytes)
     }
 
     fn insert(&mut self, s: LuaStr) {
         if self.count >= self.buckets.len() {
-            let mut buckets = vec![Vec::new(); self.buckets.len() * 2];
-            let mask = buckets.len() - 1;
-            for old in self.buckets.drain(..).flatten() {
-                buckets[old.hash() as usize & mask].push(old);
-            }
-            self.buckets = buckets;
-            // Buckets pruned so far are mixed with the others now: prune them all again.
-            if self.prune_next.is_some() {
-                self.prune_next = Some(0);
-            }
+            self.grow();
         }
         let mask = self.buckets.len() - 1;
-        self.buckets[s.hash() as usize & mask].push(s);
+        let bucket = &mut self.buckets[s.hash() as usize & mask];
+        s.set_next_in_bucket(*bucket);
+        *bucket = Some(s);
         self.count += 1;
+    }
+
+    /// Doubles the buckets, relinking every string into its new bucket.
+    fn grow(&mut self) {
+        let mut buckets = vec![None; self.buckets.len() * 2];
+        let mask = buckets.len() - 1;
+        for head in std::mem::take(&mut self.buckets) {
+            // The link is read before the string is relinked into its new bucket.
+            let mut next = head;
+            while let Some(s) = next {
+                next = s.next_in_bucket();
+                let bucket = &mut buckets[s.hash() as usize & mask];
+                s.set_next_in_bucket(*bucket);
+                *bucket = Some(s);
+            }
+        }
+        self.buckets = buckets;
+        // Buckets pruned so far are mixed with the others now: prune them all again.
+        if self.prune_next.is_some() {
+            self.prune_next = Some(0);
+        }
     }
 
     /// Drops the strings the collection found dead.
@@ -145,9 +185,17 @@ impl StringTable {
         };
         let to = from.saturating_add(budget).min(self.buckets.len());
         for bucket in &mut self.buckets[from..to] {
-            let before = bucket.len();
-            bucket.retain(|s| liveness.is_live(s.0));
-            self.count -= before - bucket.len();
+            // Relinks the live strings (in reverse order: a chain's order means nothing).
+            let mut next = bucket.take();
+            while let Some(s) = next {
+                next = s.next_in_bucket();
+                if liveness.is_live(s.0) {
+                    s.set_next_in_bucket(*bucket);
+                    *bucket = Some(s);
+                } else {
+                    self.count -= 1;
+                }
+            }
         }
         let done = to == self.buckets.len();
         self.prune_next = (!done).then_some(to);
@@ -158,6 +206,12 @@ impl StringTable {
     #[cfg(test)]
     pub fn interned(&self) -> usize {
         self.count
+    }
+
+    /// Number of bucket heads, the table's whole size besides the strings' own links.
+    #[cfg(test)]
+    pub fn buckets(&self) -> usize {
+        self.buckets.len()
     }
 }
 
@@ -176,14 +230,18 @@ pub fn intern<C: Collector<LuaModel>>(
         unsafe { heap.gc.revive(s.0) };
         return Ok(s);
     }
+    // A string of 4 GiB or more cannot be represented (see `StrHead::len`).
+    let len = u32::try_from(bytes.len()).map_err(|_| OutOfMemory {
+        requested: HEAD.saturating_add(bytes.len()),
+    })?;
     let obj = heap.alloc_string(HEAD + bytes.len(), roots)?;
     // SAFETY: the new block has HEAD + len bytes; it is written before any other
     // allocation, and `bytes` (rooted by the caller) cannot overlap a fresh block.
     unsafe {
         (obj.as_ptr() as *mut StrHead).write(StrHead {
-            len: bytes.len(),
+            len,
             hash,
-            _pad: 0,
+            next: None,
         });
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), obj.as_ptr().add(HEAD), bytes.len());
     }

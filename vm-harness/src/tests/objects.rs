@@ -191,6 +191,43 @@ fn dead_strings_are_pruned_from_the_intern_table() {
     vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
 }
 
+/// The intern table grows by relinking its chains and prunes them in place: every
+/// string is found again, the same block, across growths and a prune of half of them,
+/// and the table holds at most two bucket heads per string.
+#[test]
+fn the_intern_table_finds_every_string_across_growth_and_pruning() {
+    let mut vm = vm();
+    let n = 20_000;
+    let mut kept = Vec::new();
+    for i in 0..n {
+        let s = vm.str_value(format!("s{i}").as_bytes()).unwrap();
+        if i % 2 == 0 {
+            vm.roots.temps.push(s);
+            kept.push(s);
+        }
+    }
+    let strings = &vm.roots.strings;
+    assert!(
+        strings.buckets() <= 2 * strings.interned().max(128),
+        "one growth too many"
+    );
+    vm.heap.gc.collect(&mut vm.roots);
+    for (i, s) in kept.iter().enumerate() {
+        let again = vm.str_value(format!("s{}", 2 * i).as_bytes()).unwrap();
+        assert!(again.raw_eq(*s), "string s{} found again", 2 * i);
+    }
+    let dead = vm.roots.strings.interned();
+    for i in (1..n).step_by(2) {
+        vm.str_value(format!("s{i}").as_bytes()).unwrap();
+    }
+    assert_eq!(
+        vm.roots.strings.interned(),
+        dead + n / 2,
+        "the pruned half was new"
+    );
+    vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
+}
+
 /// A table made with a small array size hint keeps its array part inside the table
 /// object: this takes one from there to a smaller part, back, and out to a leaf block,
 /// under GC stress, with objects reachable only through the array slots.
