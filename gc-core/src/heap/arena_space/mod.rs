@@ -156,7 +156,8 @@ impl ArenaSpace {
     fn alloc_from_block(&mut self, block: FreeBlock, cells: usize) -> usize {
         let (addr, rest) = self.cut_block(block, cells, false);
         if let Some(rest) = rest {
-            self.bins.push(rest);
+            // SAFETY: the rest of a free block is free memory of this space's arenas.
+            unsafe { self.bins.push(rest) };
         }
         addr
     }
@@ -186,7 +187,8 @@ impl ArenaSpace {
         };
         let (addr, rest) = self.cut_block(block, cells, true);
         if let Some(rest) = rest {
-            self.held_bins.push(rest);
+            // SAFETY: as in `alloc_from_block`.
+            unsafe { self.held_bins.push(rest) };
         }
         Some(addr)
     }
@@ -226,7 +228,8 @@ impl ArenaSpace {
         bitmap::set_bit(bitmaps.mark, cell_of(region.addr), false);
         if let Some(rest) = rest {
             bitmap::set_bit(bitmaps.mark, cell_of(rest.addr), true);
-            self.bins.push(rest);
+            // SAFETY: as in `alloc_from_block`.
+            unsafe { self.bins.push(rest) };
         }
         self.bump.install(region);
     }
@@ -235,7 +238,8 @@ impl ArenaSpace {
         let (allocated, leftover) = self.bump.retire();
         self.retired_allocated += allocated as u64;
         if let Some(leftover) = leftover {
-            self.bins.push(leftover);
+            // SAFETY: a bump region's unallocated end is free memory of this space.
+            unsafe { self.bins.push(leftover) };
         }
     }
 
@@ -388,8 +392,6 @@ impl ArenaSpace {
         vec_bytes(&self.arenas)
             + vec_bytes(&self.recycled)
             + vec_bytes(&self.unswept)
-            + self.bins.table_bytes()
-            + self.held_bins.table_bytes()
             + vec_bytes(&self.held_recycled)
     }
 
@@ -592,10 +594,13 @@ fn bin_free_runs(bins: &mut FreeBins, arena: Arena) {
     let mut cell = FIRST_DATA_CELL;
     while let Some((start, end)) = next_free_run(&bitmaps, cell) {
         bitmap::clear_bits(bitmaps.mark, start + 1, end);
-        bins.push(FreeBlock {
-            addr: arena.cell_addr(start),
-            cells: end - start,
-        });
+        // SAFETY: a free run of a swept arena is free memory the allocator owns.
+        unsafe {
+            bins.push(FreeBlock {
+                addr: arena.cell_addr(start),
+                cells: end - start,
+            })
+        };
         cell = end;
     }
 }
