@@ -89,7 +89,7 @@ impl FreeBins {
     /// `block` is free memory of a live arena, at least one cell, that nothing reads or
     /// writes until it leaves the bins (taken, or forgotten by [`FreeBins::clear`]).
     pub unsafe fn push(&mut self, block: FreeBlock) {
-        debug_assert!(block.cells > 0 && block.addr % CELL_SIZE == 0);
+        debug_assert!(block.cells > 0 && block.addr.is_multiple_of(CELL_SIZE));
         let class = class_of(block.cells);
         unpoison(block.addr, CELL_SIZE);
         let link = Link {
