@@ -16,13 +16,17 @@
 //! last marking's, plus sweeping every arena), less two arenas of slack (the allocator takes memory an
 //! arena-sized bump region at a time, so the heap moves in such jumps between two steps).
 //! A step also speeds up when the work left would not be done by the goal at the current
-//! allocation rate. No step does more than `MAX_STEP_WORK` (what is owed beyond it is
-//! carried to the next steps): pauses stay short, and steps come more often instead, down
-//! to every `MIN_STEP_BYTES` of allocation. Only while the live heap grows faster than
-//! that does the heap pass the goal (`max_overshoot` records by how much). Past the goal
-//! every step owes `MAX_STEP_WORK` at the shortest interval, so the cycle still ends: the
-//! live heap cannot grow faster than allocation. The heap limit is the hard bound: it runs
-//! a full collection.
+//! allocation rate. No step does more than `MAX_STEP_WORK` per `STEP_BYTES` of the
+//! allocation it pays for (what is owed beyond it is carried to the next steps): pauses
+//! stay short, and steps come more often instead, down to every `MIN_STEP_BYTES` of
+//! allocation. A step after a huge block (megabytes in one allocation, then perhaps none
+//! for a long while: an array being filled) may do as much more as the block is bigger;
+//! with one `MAX_STEP_WORK` for it, marking fell behind by most of the block's debt at
+//! each one, and a cycle ran on while the heap grew to several times its goal. Only while
+//! the live heap grows faster than that does the heap pass the goal (`max_overshoot`
+//! records by how much). Past the goal every step owes all it may do, at the shortest
+//! interval, so the cycle still ends: the live heap cannot grow faster than allocation.
+//! The heap limit is the hard bound: it runs a full collection.
 //!
 //! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
 //! a reference to cold memory (a cache and a TLB miss for its mark word, another for its
@@ -47,9 +51,11 @@ pub(super) const STEP_BYTES: u64 = 16 << 10;
 /// steps no longer than usual.
 const MIN_STEP_BYTES: u64 = STEP_BYTES / 4;
 
-/// The most work one allocation step does, so that no step is a long pause (a quarter
-/// to half a millisecond of marking small tables on the development machine, whose
-/// memory latency dominates); a big allocation's debt is paid over several steps.
+/// The most work one allocation step does per `STEP_BYTES` of the allocation it pays for
+/// (one such share for any step but one after a huge block), so that no step is a long
+/// pause (a quarter to half a millisecond of marking small tables on the development
+/// machine, whose memory latency dominates); what is owed beyond is paid over several
+/// steps. The step deadline, when set, bounds a huge block's step in time.
 pub(super) const MAX_STEP_WORK: u64 = 64 << 10;
 
 /// The work charged for sweeping one arena.
@@ -186,10 +192,14 @@ impl Pacing {
     }
 
     /// The work that would finish the cycle by the goal at the current allocation rate
-    /// (twice the share of the work left that `debt` is of the headroom left).
+    /// (twice the share of the work left that `debt` is of the headroom left); past the
+    /// goal, all a step may do, even where the work done passed the expected work.
     fn needed(&self, debt: u64, heap_bytes: u64) -> u64 {
+        if heap_bytes >= self.goal {
+            return u64::MAX;
+        }
         let left = self.expected_work.saturating_sub(self.work_done);
-        let headroom = self.goal.saturating_sub(heap_bytes).max(1);
+        let headroom = self.goal - heap_bytes;
         let needed = u128::from(left) * u128::from(debt.max(STEP_BYTES)) * 2 / u128::from(headroom);
         u64::try_from(needed).unwrap_or(u64::MAX)
     }
@@ -200,13 +210,13 @@ impl Pacing {
     }
 
     /// The work of this step: what the debt owes (see `budget`) plus what earlier steps
-    /// carried, or more if the goal needs it, at most `MAX_STEP_WORK`; what is owed
+    /// carried, or more if the goal needs it, at most `max_step_work(debt)`; what is owed
     /// beyond is carried on. Sets `step_bytes`: shorter than `STEP_BYTES` in proportion
     /// to the work wanted beyond `MAX_STEP_WORK`.
     pub fn take_step(&mut self, debt: u64, heap_bytes: u64) -> u64 {
         let owed = self.carried.saturating_add(self.budget(debt));
         let wanted = owed.max(self.needed(debt, heap_bytes));
-        let work = wanted.min(MAX_STEP_WORK);
+        let work = wanted.min(max_step_work(debt));
         self.carried = owed.saturating_sub(work);
         let interval =
             u128::from(STEP_BYTES) * u128::from(MAX_STEP_WORK) / u128::from(wanted.max(1));
@@ -215,4 +225,11 @@ impl Pacing {
             .clamp(MIN_STEP_BYTES, STEP_BYTES);
         work
     }
+}
+
+/// The most work a step that pays for `debt` bytes of allocation does: `MAX_STEP_WORK` per
+/// `STEP_BYTES` of it. Steps come every `STEP_BYTES` at most, so all but the one after a
+/// huge block pay for less than two of them and get one.
+fn max_step_work(debt: u64) -> u64 {
+    MAX_STEP_WORK.saturating_mul((debt / STEP_BYTES).max(1))
 }
