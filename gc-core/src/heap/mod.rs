@@ -285,7 +285,12 @@ impl Heap {
     pub fn allocated_bytes(&self) -> u64 {
         self.objects.stats().allocated_bytes
             + self.leaves.stats().allocated_bytes
-            + self.los.stats().allocated_bytes
+            + self.huge_allocated_bytes()
+    }
+
+    /// The part of [`Heap::allocated_bytes`] in huge blocks (their whole mappings).
+    pub fn huge_allocated_bytes(&self) -> u64 {
+        self.los.stats().allocated_bytes
     }
 
     /// Bytes in allocated blocks now: the last live heap plus what was allocated since.
