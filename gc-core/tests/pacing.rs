@@ -148,3 +148,60 @@ fn cycles_end_when_every_deadline_has_passed() {
         "{cycles} cycles for 32 MB allocated over 0.6 MB live"
     );
 }
+
+/// Bytes of the huge leaf blocks the tests below allocate: four arenas each.
+const HUGE_BYTES: usize = 4 * ARENA_SIZE;
+
+/// A program that allocates nothing but huge blocks, keeping the newest: each step pays
+/// for four arenas of allocation. The lazy sweep unmapped one arena's worth of the dead
+/// blocks per step, so it fell behind at every step, the cycle never ended, and no cycle
+/// started after it: the heap grew by all the program allocated.
+#[test]
+fn dead_huge_blocks_go_back_as_fast_as_huge_blocks_come() {
+    let mut gc = Gc::new(config());
+    let mut roots = RootList::default();
+    for _ in 0..2_000 {
+        let block = gc.alloc_leaf(HUGE_BYTES, &mut roots).unwrap();
+        roots.clear();
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(block) };
+    }
+    let stats = gc.stats();
+    assert!(
+        stats.cycles >= 100,
+        "{} cycles for 2000 huge blocks, one live",
+        stats.cycles
+    );
+    assert!(
+        stats.peak_heap_bytes <= (1 << 20) * 2 + 4 * HUGE_BYTES as u64,
+        "peak heap {} B for one live huge block",
+        stats.peak_heap_bytes
+    );
+}
+
+/// A live heap of small nodes to mark while the program allocates only huge blocks: each
+/// step follows one, and with one `MAX_STEP_WORK` per step the marking fell behind by
+/// most of each block's debt; the heap passed its goal by tens of megabytes.
+#[test]
+fn steps_after_huge_blocks_keep_the_heap_to_its_goal() {
+    const NODES: usize = 100_000;
+    let mut gc = Gc::new(config());
+    let mut roots = RootList::default();
+    for id in 0..NODES as u64 {
+        let n = node(&mut gc, &mut roots, id, 2);
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(n.obj()) };
+    }
+    for _ in 0..500 {
+        let block = gc.alloc_leaf(HUGE_BYTES, &mut roots).unwrap();
+        roots.pop();
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.push(block) };
+    }
+    assert!(
+        gc.max_goal_overshoot() <= 2 * HUGE_BYTES as u64,
+        "the heap passed the goal by {} B",
+        gc.max_goal_overshoot()
+    );
+    assert!(gc.stats().cycles >= 10, "{} cycles", gc.stats().cycles);
+}

@@ -285,7 +285,12 @@ impl Heap {
     pub fn allocated_bytes(&self) -> u64 {
         self.objects.stats().allocated_bytes
             + self.leaves.stats().allocated_bytes
-            + self.los.stats().allocated_bytes
+            + self.huge_allocated_bytes()
+    }
+
+    /// The part of [`Heap::allocated_bytes`] in huge blocks (their whole mappings).
+    pub fn huge_allocated_bytes(&self) -> u64 {
+        self.los.stats().allocated_bytes
     }
 
     /// Bytes in allocated blocks now: the last live heap plus what was allocated since.
@@ -456,16 +461,19 @@ impl Heap {
         self.allocated_at_last_collection = self.allocated_bytes();
     }
 
-    /// Sweeps up to `max_arenas` unswept arenas; returns how many it swept (fewer when the
-    /// lazy sweep is done).
+    /// Does up to `max_arenas` units of the lazy sweep: unmaps a piece of a dead huge
+    /// block's mapping (an arena's worth) or sweeps an arena, each one unit. Returns the
+    /// units done (fewer when the lazy sweep is done, or waits on the held leaf arenas).
+    ///
+    /// Dead mappings go first, as many as the units allow: they are the bulk of a heap of
+    /// huge blocks, and a sweep that unmapped one piece per call would return them at an
+    /// arena per step while the program maps megabytes per step, the cycle (and the next
+    /// one's start) waiting for them.
     pub fn sweep_some(&mut self, max_arenas: usize) -> usize {
         let mut swept = 0;
-        // A piece of a dead huge block's mapping goes back to the OS, as one unit.
-        if self.los.unmap_dead_piece() {
-            swept += 1;
-        }
         while swept < max_arenas
-            && (self.objects.sweep_next(&mut self.source)
+            && (self.los.unmap_dead_piece()
+                || self.objects.sweep_next(&mut self.source)
                 || self.leaves.sweep_next(&mut self.source))
         {
             swept += 1;

@@ -414,7 +414,8 @@ impl State {
     }
 
     /// A step at an allocation slow path: pays the allocation debt (at most
-    /// `MAX_STEP_WORK` at once, the rest carried to the next steps), starting a cycle at
+    /// `MAX_STEP_WORK` at once but after huge blocks, the rest carried to the next steps,
+    /// see `pacing`), starting a cycle at
     /// the trigger, and gives a few emptied arenas back to the OS (see `trim_step`).
     pub fn allocation_step<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         let allocated = heap.allocated_bytes();
@@ -423,6 +424,9 @@ impl State {
         }
         let debt = allocated - self.pacing.last_step_at;
         self.pacing.last_step_at = allocated;
+        let huge_allocated = heap.huge_allocated_bytes();
+        let huge_debt = huge_allocated - self.pacing.last_step_huge_at;
+        self.pacing.last_step_huge_at = huge_allocated;
         self.pacing.next_step_at = allocated + STEP_BYTES;
         let idle = self.phase == Phase::Idle;
         let starts_cycle = idle && self.auto_collect && heap.heap_bytes() >= self.pacing.trigger;
@@ -441,7 +445,7 @@ impl State {
         }
         let heap_bytes = heap.heap_bytes();
         self.pacing.note_heap(heap_bytes);
-        let work = self.pacing.take_step(debt, heap_bytes);
+        let work = self.pacing.take_step(debt, huge_debt, heap_bytes);
         self.pacing.next_step_at = allocated + self.pacing.step_bytes;
         heap.set_max_bump_region(self.pacing.step_bytes as usize);
         let done = self.pacing.work_done;

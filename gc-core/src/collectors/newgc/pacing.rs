@@ -18,11 +18,15 @@
 //! A step also speeds up when the work left would not be done by the goal at the current
 //! allocation rate. No step does more than `MAX_STEP_WORK` (what is owed beyond it is
 //! carried to the next steps): pauses stay short, and steps come more often instead, down
-//! to every `MIN_STEP_BYTES` of allocation. Only while the live heap grows faster than
-//! that does the heap pass the goal (`max_overshoot` records by how much). Past the goal
-//! every step owes `MAX_STEP_WORK` at the shortest interval, so the cycle still ends: the
-//! live heap cannot grow faster than allocation. The heap limit is the hard bound: it runs
-//! a full collection.
+//! to every `MIN_STEP_BYTES` of allocation. The exception is the step after huge blocks:
+//! megabytes come in one allocation, and perhaps none follows for a long while (an array
+//! part being filled), so there are no more steps to carry the debt to. That step may do
+//! `MAX_STEP_WORK` per `STEP_BYTES` of the huge blocks, what steps would have done had
+//! the same bytes come in small blocks; the step deadline bounds it in time. Only while
+//! the live heap grows faster than that does the heap pass the goal (`max_overshoot`
+//! records by how much). Past the goal every step owes all it may do, at the shortest
+//! interval, so the cycle still ends: the live heap cannot grow faster than allocation.
+//! The heap limit is the hard bound: it runs a full collection.
 //!
 //! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
 //! a reference to cold memory (a cache and a TLB miss for its mark word, another for its
@@ -47,9 +51,10 @@ pub(super) const STEP_BYTES: u64 = 16 << 10;
 /// steps no longer than usual.
 const MIN_STEP_BYTES: u64 = STEP_BYTES / 4;
 
-/// The most work one allocation step does, so that no step is a long pause (a quarter
-/// to half a millisecond of marking small tables on the development machine, whose
-/// memory latency dominates); a big allocation's debt is paid over several steps.
+/// The most work one allocation step does (but see `max_step_work` for the step after
+/// huge blocks), so that no step is a long pause (a quarter to half a millisecond of
+/// marking small tables on the development machine, whose memory latency dominates); a
+/// big allocation's debt is paid over several steps.
 pub(super) const MAX_STEP_WORK: u64 = 64 << 10;
 
 /// The work charged for sweeping one arena.
@@ -79,8 +84,9 @@ pub(super) struct Pacing {
     pub goal: u64,
     /// Allocation count (bytes) at which the next step runs.
     pub next_step_at: u64,
-    /// Allocation count at the last step.
+    /// Allocation count at the last step, and the huge blocks' part of it.
     pub last_step_at: u64,
+    pub last_step_huge_at: u64,
     /// The work the running cycle is expected to take, and the work done so far.
     pub expected_work: u64,
     pub work_done: u64,
@@ -116,6 +122,7 @@ impl Pacing {
                 .max(min_trigger + 4 * ARENA_SIZE as u64),
             next_step_at: STEP_BYTES,
             last_step_at: 0,
+            last_step_huge_at: 0,
             expected_work: min_trigger,
             last_cycle_work: 0,
             carried: 0,
@@ -186,10 +193,14 @@ impl Pacing {
     }
 
     /// The work that would finish the cycle by the goal at the current allocation rate
-    /// (twice the share of the work left that `debt` is of the headroom left).
+    /// (twice the share of the work left that `debt` is of the headroom left); past the
+    /// goal, all a step may do, even where the work done passed the expected work.
     fn needed(&self, debt: u64, heap_bytes: u64) -> u64 {
+        if heap_bytes >= self.goal {
+            return u64::MAX;
+        }
         let left = self.expected_work.saturating_sub(self.work_done);
-        let headroom = self.goal.saturating_sub(heap_bytes).max(1);
+        let headroom = self.goal - heap_bytes;
         let needed = u128::from(left) * u128::from(debt.max(STEP_BYTES)) * 2 / u128::from(headroom);
         u64::try_from(needed).unwrap_or(u64::MAX)
     }
@@ -199,14 +210,15 @@ impl Pacing {
         self.max_overshoot = self.max_overshoot.max(heap_bytes.saturating_sub(self.goal));
     }
 
-    /// The work of this step: what the debt owes (see `budget`) plus what earlier steps
-    /// carried, or more if the goal needs it, at most `MAX_STEP_WORK`; what is owed
-    /// beyond is carried on. Sets `step_bytes`: shorter than `STEP_BYTES` in proportion
-    /// to the work wanted beyond `MAX_STEP_WORK`.
-    pub fn take_step(&mut self, debt: u64, heap_bytes: u64) -> u64 {
+    /// The work of this step, which pays for `debt` bytes of allocation, `huge_debt` of
+    /// them in huge blocks: what the debt owes (see `budget`) plus what earlier steps
+    /// carried, or more if the goal needs it, at most `max_step_work(huge_debt)`; what is
+    /// owed beyond is carried on. Sets `step_bytes`: shorter than `STEP_BYTES` in
+    /// proportion to the work wanted beyond `MAX_STEP_WORK`.
+    pub fn take_step(&mut self, debt: u64, huge_debt: u64, heap_bytes: u64) -> u64 {
         let owed = self.carried.saturating_add(self.budget(debt));
         let wanted = owed.max(self.needed(debt, heap_bytes));
-        let work = wanted.min(MAX_STEP_WORK);
+        let work = wanted.min(max_step_work(huge_debt));
         self.carried = owed.saturating_sub(work);
         let interval =
             u128::from(STEP_BYTES) * u128::from(MAX_STEP_WORK) / u128::from(wanted.max(1));
@@ -214,5 +226,38 @@ impl Pacing {
             .unwrap_or(STEP_BYTES)
             .clamp(MIN_STEP_BYTES, STEP_BYTES);
         work
+    }
+}
+
+/// The most work a step does that pays for `huge_debt` bytes of huge blocks (see the
+/// module docs): `MAX_STEP_WORK`, or that per `STEP_BYTES` of the huge blocks if more.
+fn max_step_work(huge_debt: u64) -> u64 {
+    MAX_STEP_WORK.saturating_mul((huge_debt / STEP_BYTES).max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pacing() -> Pacing {
+        Pacing::new(200, 200, 1 << 20, None)
+    }
+
+    /// The step that starts a cycle pays for a whole-arena bump region of small blocks:
+    /// it still does `MAX_STEP_WORK` at most (the step after huge blocks alone may do
+    /// more), so ordinary pauses keep their bound.
+    #[test]
+    fn only_huge_blocks_raise_a_steps_work() {
+        let debt = 16 * STEP_BYTES;
+        let mut small = pacing();
+        assert_eq!(small.take_step(debt, 0, 0), MAX_STEP_WORK);
+        assert!(small.carried > 0, "the rest is carried");
+        let mut huge = pacing();
+        assert_eq!(
+            huge.take_step(debt, debt, 0),
+            huge.budget(debt),
+            "a step after huge blocks pays for them"
+        );
+        assert_eq!(huge.carried, 0);
     }
 }
