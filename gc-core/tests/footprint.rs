@@ -58,3 +58,32 @@ fn every_collector_breaks_its_peak_memory_down() {
     check::<Lua51<TestModel>>();
     check::<Epsilon<TestModel>>();
 }
+
+/// The blocks in use are the heap's bytes less its huge blocks, and a dead huge block
+/// whose mapping waits for the lazy sweep to unmap it is no longer one of them: the arena
+/// blocks still count in full.
+#[test]
+fn blocks_in_use_leave_out_dead_huge_mappings_only() {
+    use gc_core::heap::arena::ArenaKind;
+    use gc_core::heap::bitmap::SweepKind;
+    use gc_core::heap::Heap;
+
+    let mut heap = Heap::new(&HeapConfig::default());
+    let bytes = node_bytes(usize::from(SLOTS));
+    for _ in 0..LIVE_NODES {
+        heap.alloc_growing(ArenaKind::Objects, NODE_KIND, bytes, 0)
+            .unwrap();
+    }
+    heap.alloc_growing(ArenaKind::Leaves, NODE_KIND, HUGE_BYTES, 0)
+        .unwrap();
+    heap.prepare_for_collection();
+    let live = (LIVE_NODES * bytes) as u64;
+    heap.begin_sweep(SweepKind::Major, live, |_| true);
+    let f = heap.footprint(0);
+    assert_eq!(
+        f.large_mapped_bytes,
+        HUGE_BYTES.next_multiple_of(ARENA_SIZE) as u64,
+        "the dead block is still mapped: {f:?}"
+    );
+    assert_eq!(f.in_use_bytes, live, "{f:?}");
+}

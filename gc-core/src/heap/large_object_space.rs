@@ -159,6 +159,11 @@ impl LargeObjectSpace {
         (used, table as u64)
     }
 
+    /// The bytes of dead blocks' mappings still waiting to be unmapped.
+    pub fn dead_mapped_bytes(&self) -> u64 {
+        self.dead.iter().map(|&(_, bytes)| bytes as u64).sum()
+    }
+
     /// Whether dead blocks wait to be unmapped.
     pub fn has_dead(&self) -> bool {
         !self.dead.is_empty()
@@ -193,7 +198,7 @@ impl Space for LargeObjectSpace {
     /// Checks that every block is arena-aligned with a mapping of whole arenas, and that
     /// the mapped bytes are the blocks' and the dead pieces' still mapped.
     fn verify(&self) -> Result<(), VerifyError> {
-        let mut mapped = self.dead.iter().map(|&(_, bytes)| bytes).sum::<usize>();
+        let mut mapped = self.dead_mapped_bytes() as usize;
         for (addr, block) in self.iter() {
             if !addr.is_multiple_of(ARENA_SIZE) || !block.mapping_bytes.is_multiple_of(ARENA_SIZE) {
                 fail!(

@@ -332,10 +332,9 @@ impl Heap {
         let los = self.los.stats();
         let (large_used, large_table) = self.los.used_and_table_bytes();
         let arena_data = (self.arenas_in_use() * (ARENA_SIZE - METADATA_BYTES)) as u64;
-        let in_use = self
-            .heap_bytes()
-            .saturating_sub(los.held_bytes)
-            .min(arena_data);
+        // The heap's huge blocks are the mapped ones less those dead and not unmapped yet.
+        let huge = los.held_bytes - self.los.dead_mapped_bytes();
+        let in_use = self.heap_bytes().saturating_sub(huge).min(arena_data);
         Footprint {
             rss_bytes: 0,
             rss_file_bytes: 0,
