@@ -196,13 +196,16 @@ fn generational_mode_keeps_the_arenas_a_major_sweep_empties() {
 /// The forward barrier records what is stored into a black big object for a step to
 /// mark; stores that allocate nothing run no steps, and the records must stay bounded
 /// (the barrier marks them itself, in a pause of its own). Whether marking or paused
-/// with sticky marks, the stored object survives.
+/// with sticky marks, the stored object survives. The big object has more slots than a
+/// minor cycle may retrace (half its 4 MB young generation's work, at 48 units a slot):
+/// smaller ones take the backward barrier while paused with sticky marks.
 #[test]
 fn forward_barrier_records_stay_bounded_without_allocation() {
+    const SLOTS: u16 = 60_000;
     for mode in [GcMode::Incremental, GcMode::Generational] {
         let mut gc = Gc::new(config_in(mode));
         let mut roots = RootList::default();
-        let big = node(&mut gc, &mut roots, 40_000);
+        let big = node(&mut gc, &mut roots, SLOTS);
         // SAFETY: allocated by this collector, with no allocation since.
         unsafe { roots.push(big.obj()) };
         let children: Vec<Node> = (0..1000).map(|_| node(&mut gc, &mut roots, 0)).collect();
@@ -227,7 +230,7 @@ fn forward_barrier_records_stay_bounded_without_allocation() {
             // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
             unsafe { gc.write_barrier_store(big.obj(), child.obj()) };
             // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
-            unsafe { big.set_slot(i % 40_000, Some(child.obj())) };
+            unsafe { big.set_slot(i % usize::from(SLOTS), Some(child.obj())) };
         }
         assert!(
             gc.forward_records() < 1 << 16,

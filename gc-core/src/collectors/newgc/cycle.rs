@@ -366,6 +366,7 @@ impl State {
         }
         if self.sticky {
             self.pacing.plan_minor(live);
+            self.barrier.plan_retrace(self.pacing.expected_work);
         } else if self.cycle_minor {
             self.pacing
                 .plan_full_now(live, heap.heap_bytes(), heap.arenas_in_use());

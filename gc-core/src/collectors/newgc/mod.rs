@@ -79,9 +79,11 @@ impl<M: ObjectModel> NewGc<M> {
     }
 
     /// The slow path of the barriers the VM describes (see `barrier`): whether `obj`
-    /// takes the forward barrier (remembered, and big, or strong while marking runs;
-    /// strong if `moving`: it keeps its color, what is stored or moved is recorded). If not, the backward barrier's
-    /// slow path has run: `obj` is light-gray, and in the SSB if remembered.
+    /// takes the forward barrier (it keeps its color, what is stored or moved is
+    /// recorded): when remembered and strong while marking runs, or big and either weak
+    /// outside generational mode (stores only) or strong beyond the next minor cycle's
+    /// retrace budget. If not, the backward barrier's slow path has run: `obj` is
+    /// light-gray, and in the SSB if remembered.
     fn takes_forward_barrier(&mut self, obj: ObjectRef, moving: bool) -> bool {
         let state = &mut self.state;
         // SAFETY: the VM calls the barrier on live, initialised traversable objects.
@@ -91,10 +93,14 @@ impl<M: ObjectModel> NewGc<M> {
             return false;
         }
         // SAFETY: as above.
-        let forward = unsafe {
-            let strong = M::weakness(obj) == Weakness::Strong;
-            (M::part_count(obj) >= FORWARD_BARRIER_PARTS && (strong || !moving))
-                || (strong && state.phase == Phase::Marking)
+        let (weakness, parts) = unsafe { (M::weakness(obj), M::part_count(obj)) };
+        let forward = if weakness != Weakness::Strong {
+            !moving && !state.sticky && parts >= FORWARD_BARRIER_PARTS
+        } else if state.phase == Phase::Marking {
+            true
+        } else {
+            // Paused with sticky marks (`remember` is set only then or while marking).
+            parts >= FORWARD_BARRIER_PARTS && !state.barrier.take_retrace(parts)
         };
         if !forward {
             header.set_gray(true);
