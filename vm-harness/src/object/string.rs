@@ -107,6 +107,9 @@ impl LuaStr {
     }
 }
 
+/// The intern table's size when empty, and the least it shrinks to.
+const MIN_BUCKETS: usize = 256;
+
 /// The intern table: bucket heads, each a chain of strings linked through their headers.
 pub struct StringTable {
     /// A power of two of bucket heads, at least as many as strings.
@@ -119,7 +122,7 @@ pub struct StringTable {
 impl Default for StringTable {
     fn default() -> Self {
         StringTable {
-            buckets: vec![None; 256],
+            buckets: vec![None; MIN_BUCKETS],
             count: 0,
             prune_next: None,
         }
@@ -139,7 +142,7 @@ impl StringTable {
 
     fn insert(&mut self, s: LuaStr) {
         if self.count >= self.buckets.len() {
-            self.grow();
+            self.rehash(self.buckets.len() * 2);
         }
         let mask = self.buckets.len() - 1;
         let bucket = &mut self.buckets[s.hash() as usize & mask];
@@ -148,10 +151,10 @@ impl StringTable {
         self.count += 1;
     }
 
-    /// Doubles the buckets, relinking every string into its new bucket.
-    fn grow(&mut self) {
-        let mut buckets = vec![None; self.buckets.len() * 2];
-        let mask = buckets.len() - 1;
+    /// Relinks every string into `len` buckets (a power of two).
+    fn rehash(&mut self, len: usize) {
+        let mut buckets = vec![None; len];
+        let mask = len - 1;
         for head in std::mem::take(&mut self.buckets) {
             // The link is read before the string is relinked into its new bucket.
             let mut next = head;
@@ -199,6 +202,11 @@ impl StringTable {
         }
         let done = to == self.buckets.len();
         self.prune_next = (!done).then_some(to);
+        // As 5.1's `checkSizes`: a table left a quarter full is halved, at most once a
+        // collection.
+        if done && self.count < self.buckets.len() / 4 && self.buckets.len() > MIN_BUCKETS {
+            self.rehash(self.buckets.len() / 2);
+        }
         done
     }
 

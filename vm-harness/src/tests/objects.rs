@@ -193,7 +193,7 @@ fn dead_strings_are_pruned_from_the_intern_table() {
 
 /// The intern table grows by relinking its chains and prunes them in place: every
 /// string is found again, the same block, across growths and a prune of half of them,
-/// and the table holds at most two bucket heads per string.
+/// and the table holds at most two bucket heads per string, shrinking when most die.
 #[test]
 fn the_intern_table_finds_every_string_across_growth_and_pruning() {
     let mut vm = vm();
@@ -225,6 +225,17 @@ fn the_intern_table_finds_every_string_across_growth_and_pruning() {
         dead + n / 2,
         "the pruned half was new"
     );
+    vm.roots.temps.clear();
+    let buckets = vm.roots.strings.buckets();
+    vm.heap.gc.collect(&mut vm.roots);
+    assert_eq!(
+        vm.roots.strings.buckets(),
+        buckets / 2,
+        "a table left a quarter full is halved"
+    );
+    for i in 0..n {
+        vm.str_value(format!("s{i}").as_bytes()).unwrap();
+    }
     vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
 }
 
