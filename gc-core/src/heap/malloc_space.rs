@@ -461,7 +461,7 @@ mod tests {
         let first = space.alloc_owned(100).unwrap();
         // SAFETY: the object has room for its slot after the header.
         unsafe { leaf_slot(obj).write(Some(first)) };
-        assert_eq!(space.owned(), (1, 128));
+        assert_eq!(space.owned(), (1, 100 + PREFIX_BYTES as u64));
         assert!(!space.contains(first));
         // SAFETY: a live owned block; its bits are the space's alone.
         assert_eq!(unsafe { MallocSpace::bits(first) }, OWNED);
@@ -473,7 +473,7 @@ mod tests {
             leaf_slot(obj).write(Some(second));
             space.free_owned(first);
         }
-        assert_eq!(space.owned(), (1, 320));
+        assert_eq!(space.owned(), (1, 300 + PREFIX_BYTES as u64));
         // A listed block is left to the sweep.
         let listed = space.alloc(16, None, 1).unwrap();
         // SAFETY: a live listed block.
