@@ -301,7 +301,8 @@ fn nanos(d: Duration) -> u64 {
 /// A window is skipped when a bound on its pause time cannot beat the worst so far: the
 /// pause time from the oldest pause an earlier window held to its own end. That bound
 /// grows with `e`, so in a batch the first window that can beat the worst is found by a
-/// binary search, and a batch whose last window cannot is skipped whole.
+/// binary search, and a batch whose last window cannot is skipped whole. A length whose
+/// worst window is all pause (MMU 0) is done: no window holds more than its length.
 ///
 /// # Why windows ending at pause ends suffice
 ///
@@ -427,9 +428,18 @@ impl MmuWindow {
         (oldest, window_start)
     }
 
+    /// Whether some window was all pause: nothing can make this length worse, and its
+    /// `first` is no longer kept.
+    fn is_saturated(&self) -> bool {
+        self.worst >= self.width
+    }
+
     /// Evaluates the windows ending at the ends of the pauses `recent[from..]`, skipping
     /// those whose bound `after - first_before` cannot beat `worst` (see [`MmuTracker`]).
     fn evaluate(&mut self, recent: &[RecentPause], dropped: u64, from: usize) {
+        if self.is_saturated() {
+            return;
+        }
         let mut j = from;
         while let Some(&latest) = recent.get(j) {
             let threshold = self.first_before.saturating_add(self.worst);
@@ -515,15 +525,25 @@ impl MmuTracker {
     }
 
     /// Drops the pauses no window can hold any more: every window's `first` is advanced to
-    /// the window ending at the latest pause's end. Every pause is evaluated.
+    /// the window ending at the latest pause's end (a saturated window's to the oldest
+    /// pause kept). Every pause is evaluated.
     fn trim(&mut self) {
         debug_assert_eq!(self.evaluated, self.dropped + self.recent.len() as u64);
         for window in &mut self.windows {
-            window.advance(&self.recent, self.dropped, self.last_end);
+            if !window.is_saturated() {
+                window.advance(&self.recent, self.dropped, self.last_end);
+            }
         }
-        // MMU_WINDOWS_NS is ascending: the last window is the longest, and its oldest
-        // pause the oldest any window still needs.
-        let needed = self.windows[MMU_WINDOWS_NS.len() - 1].first;
+        let needed = (self.windows.iter())
+            .filter(|w| !w.is_saturated())
+            .map(|w| w.first)
+            .min()
+            .unwrap_or(self.dropped + self.recent.len() as u64);
+        for window in &mut self.windows {
+            if window.is_saturated() {
+                window.first = needed;
+            }
+        }
         let drop = (needed - self.dropped) as usize;
         self.recent.drain(..drop);
         self.dropped = needed;

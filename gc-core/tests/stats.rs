@@ -226,7 +226,8 @@ fn online_mmu_curve_matches_brute_force_across_queue_trims() {
 fn mmu_curve_snapshots_between_batches_match_brute_force() {
     // The tracker evaluates pauses in batches; a snapshot evaluates the rest on copies of
     // its windows. Snapshots after every few pauses, over several batches and queue trims,
-    // must each equal the brute force over the pauses so far, and leave later ones exact.
+    // must each equal the brute force over the pauses so far, and leave later ones exact;
+    // so must windows that a long pause saturated, which stop following the queue.
     let mut rng = fastrand::Rng::with_seed(13);
     let mut tracker = MmuTracker::default();
     let mut pauses = Vec::new();
@@ -237,7 +238,12 @@ fn mmu_curve_snapshots_between_batches_match_brute_force() {
         } else {
             rng.u64(0..200_000)
         };
-        let length = rng.u64(1..100_000);
+        // Now and then a pause longer than the short windows, which saturates them.
+        let length = if rng.u32(0..200) == 0 {
+            rng.u64(1..3_000_000)
+        } else {
+            rng.u64(1..100_000)
+        };
         t += gap;
         pauses.push((t, t + length));
         tracker.record(Duration::from_nanos(t), Duration::from_nanos(length));
