@@ -199,6 +199,12 @@ fn owned_leaves_are_freed_with_their_owner_or_when_replaced() {
         }
     }
     gc.verify(&mut roots).unwrap();
+    // SAFETY: the owners are live.
+    let leaves: Vec<ObjectRef> = owners
+        .iter()
+        .map(|&o| unsafe { *leaf_slot(o) }.unwrap())
+        .collect();
+    assert!(leaves.iter().all(|&leaf| gc.contains(leaf)));
     let bytes = |n: usize, payload: usize| (n * (payload + PREFIX_BYTES)) as u64;
     let owner = OWNER_BYTES.next_multiple_of(16);
     assert_eq!(gc.blocks(), 200);
@@ -211,5 +217,6 @@ fn owned_leaves_are_freed_with_their_owner_or_when_replaced() {
     gc.collect(&mut roots);
     gc.verify(&mut roots).unwrap();
     assert_eq!(gc.blocks(), 100);
+    assert!(gc.contains(leaves[0]) && !gc.contains(leaves[1]));
     assert_eq!(gc.stats().heap_bytes, bytes(50, owner) + bytes(50, 300));
 }

@@ -362,7 +362,7 @@ impl MallocSpace {
 }
 
 impl Space for MallocSpace {
-    /// A walk of the whole list.
+    /// A walk of the whole list (owned blocks are not on it: only their owners find them).
     fn contains(&self, obj: ObjectRef) -> bool {
         let mut found = false;
         self.for_each(|block, _| found |= block == obj);

@@ -32,7 +32,7 @@ pub use cycle::Phase;
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
 use crate::footprint::PeakFootprint;
-use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES};
+use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES, TRAVERSABLE};
 use crate::heap::space::Space;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::{HeapSizes, PauseLog, Stats};
@@ -322,8 +322,19 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         })
     }
 
+    /// A walk of the list, then of the blocks its objects own.
     fn contains(&self, obj: ObjectRef) -> bool {
-        self.space.contains(obj)
+        if self.space.contains(obj) {
+            return true;
+        }
+        let mut found = false;
+        self.space.for_each(|block, bits| {
+            if bits & TRAVERSABLE != 0 {
+                // SAFETY: an object on the list, initialised and not freed.
+                unsafe { M::owned_leaves(block, &mut |leaf| found |= leaf == obj) };
+            }
+        });
+        found
     }
 
     fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
