@@ -176,6 +176,34 @@ pub trait Collector<M: ObjectModel>: Sized {
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory>;
 
+    /// Allocates a leaf block that one object will own alone (a table's array or hash
+    /// part, a stack): installed in its owner before the next allocation, referenced by no
+    /// other object, and reported by [`ObjectModel::owned_leaves`] for as long as the
+    /// owner holds it. A collector may keep such blocks off its lists and free them with
+    /// their owner or when the owner replaces them ([`Collector::free_owned_leaf`]), as
+    /// Lua 5.1 frees a table's parts; the default allocates an ordinary leaf block.
+    #[inline(always)]
+    fn alloc_owned_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        self.alloc_leaf(bytes, roots)
+    }
+
+    /// The VM's owner of `leaf` has replaced it (a table resized, a stack grown): a
+    /// collector that keeps owned blocks off its lists frees it now, as 5.1's
+    /// `luaM_reallocvector` does. The default leaves it to be found unreachable.
+    ///
+    /// # Safety
+    /// `leaf` came from [`Collector::alloc_owned_leaf`] of this collector, its owner no
+    /// longer holds it (so [`ObjectModel::owned_leaves`] no longer reports it), and
+    /// nothing reads it again.
+    #[inline(always)]
+    unsafe fn free_owned_leaf(&mut self, leaf: ObjectRef) {
+        let _ = leaf;
+    }
+
     /// Must be called before a store into the traversable object `obj` that
     /// [`Collector::write_barrier_store`] does not describe: installing new parts, several
     /// stores at once, a store whose value the VM does not have at hand. The collector

@@ -295,6 +295,21 @@ pub unsafe trait ObjectModel: 'static {
         unsafe { Self::trace(obj, tracer) }
     }
 
+    /// Calls `f` on each leaf block `obj` owns: allocated by
+    /// [`Collector::alloc_owned_leaf`](crate::Collector::alloc_owned_leaf) and installed
+    /// in `obj`, and referenced by no other object. A collector that keeps owned blocks
+    /// off its lists frees them with their owner through this (as Lua 5.1's `luaH_free`
+    /// frees a table's parts), so a block the VM allocated as owned and this leaves out
+    /// leaks there. The default reports none, for a VM that allocates no owned blocks.
+    ///
+    /// # Safety
+    /// `obj` is a traversable block of this heap, initialised, not freed; it may be
+    /// unreachable, and the blocks it refers to freed already: only `obj`'s own fields
+    /// may be read.
+    unsafe fn owned_leaves<F: FnMut(ObjectRef)>(obj: ObjectRef, f: &mut F) {
+        let _ = (obj, f);
+    }
+
     /// Removes the entries whose weak key or weak value `liveness` calls dead, after
     /// marking and before the sweep frees them.
     ///

@@ -8,10 +8,9 @@
 //! Percentiles say how long pauses are, not how close together: a thousand 0.1 ms pauses in
 //! one millisecond stop the program as surely as one 100 ms pause. Minimum mutator
 //! utilisation ([`Mmu`], and the whole curve [`MmuCurve`]) says that, and is tracked
-//! online by [`MmuTracker`]. The histograms themselves are in [`Stats`] too
+//! by [`MmuTracker`]. The histograms themselves are in [`Stats`] too
 //! ([`PauseHistogram`]), so a harness can merge the pauses of several runs.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -283,9 +282,10 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// Computes minimum mutator utilisation online, from pauses given in time order, with memory
+/// Computes minimum mutator utilisation from pauses given in time order, with memory
 /// bounded by the pauses of the last second (the longest window; not by the length of the
-/// run) and O(1) amortised work per pause and window.
+/// run), at the cost of an append per pause: the windows evaluate the recorded pauses in
+/// batches of [`MMU_BATCH`], and [`MmuTracker::curve`] evaluates the rest when asked.
 ///
 /// Public so that tests and tools can feed exact synthetic timelines; [`PauseLog`] feeds it
 /// the collector's real pauses.
@@ -294,9 +294,15 @@ fn nanos(d: Duration) -> u64 {
 ///
 /// Times are offsets from the start of the run, 0. For each window length `w` the tracker
 /// keeps the pauses that end after `e - w`, where `e` is the end of the latest pause, with
-/// the sum of their lengths, and at each pause end evaluates the pause time inside the
-/// window `[e - w, e]`, clamped to `[0, e]` when `e < w`. The largest such pause time `G`
-/// gives MMU `(w - G) / w`.
+/// the sum of their lengths, and evaluates the pause time inside each window `[e - w, e]`
+/// ending at a pause end `e`, clamped to `[0, e]` when `e < w`. The largest such pause time
+/// `G` gives MMU `(w - G) / w`.
+///
+/// A window is skipped when a bound on its pause time cannot beat the worst so far: the
+/// pause time from the oldest pause an earlier window held to its own end. That bound
+/// grows with `e`, so in a batch the first window that can beat the worst is found by a
+/// binary search, and a batch whose last window cannot is skipped whole. A length whose
+/// worst window is all pause (MMU 0) is done: no window holds more than its length.
 ///
 /// # Why windows ending at pause ends suffice
 ///
@@ -335,14 +341,18 @@ fn nanos(d: Duration) -> u64 {
 #[derive(Clone, Debug)]
 pub struct MmuTracker {
     /// The pauses from the oldest any window's `first` names, oldest first: one queue that
-    /// every window reads from its own position. Trimmed when it reaches `trim_at`.
-    recent: VecDeque<RecentPause>,
+    /// every window reads from its own position. Those from pause number `evaluated` on
+    /// are recorded and not evaluated yet. Trimmed when it reaches `trim_at`.
+    recent: Vec<RecentPause>,
     /// How many pauses were ever dropped from the front of `recent`: pause number `n`
     /// (counting from the run's first) is at `recent[n - dropped]`.
     dropped: u64,
+    /// The number of the first pause the windows have not evaluated; at least `dropped`,
+    /// since only evaluated pauses are trimmed.
+    evaluated: u64,
     /// The length of `recent` that triggers the next trim: twice what the previous trim
     /// kept (at least [`MMU_TRIM_MIN`]), so trimming is O(1) amortised per pause and the
-    /// queue at most about twice what the longest window holds.
+    /// queue at most about twice what the longest window holds, plus a batch.
     trim_at: usize,
     windows: [MmuWindow; MMU_WINDOWS_NS.len()],
     /// End of the latest pause, in nanoseconds from the run's start.
@@ -351,13 +361,21 @@ pub struct MmuTracker {
     total: u64,
 }
 
-/// One pause on the run's timeline, with the pause time recorded before it: the pause time
-/// from this pause to the latest is `total - before`, whatever the window.
+/// One pause on the run's timeline, with the pause time recorded up to its end: the pause
+/// time from this pause to a later one `p` is `p.after - self.before()`, whatever the window.
 #[derive(Copy, Clone, Debug)]
 struct RecentPause {
     start: u64,
     end: u64,
-    before: u64,
+    after: u64,
+}
+
+impl RecentPause {
+    /// The pause time recorded before this pause.
+    #[inline(always)]
+    fn before(&self) -> u64 {
+        self.after - (self.end - self.start)
+    }
 }
 
 /// The position and worst pause time of one window length.
@@ -368,8 +386,8 @@ struct MmuWindow {
     /// The number of the oldest pause that ended after this window's start when the window
     /// was last evaluated or advanced: it may lag behind, never run ahead.
     first: u64,
-    /// The pause time recorded before pause `first`: `total - first_before` bounds the
-    /// pause time of the window ending at the latest pause, since that window holds no
+    /// The pause time recorded before pause `first`: `p.after - first_before` bounds the
+    /// pause time of the window ending at any later pause `p`, since that window holds no
     /// pause older than `first`.
     first_before: u64,
     /// Most pause time inside any evaluated window.
@@ -378,6 +396,11 @@ struct MmuWindow {
 
 /// The fewest pauses [`MmuTracker`] lets its queue hold before trimming it.
 const MMU_TRIM_MIN: usize = 1024;
+
+/// Pauses the windows evaluate at a time: enough that a window no recent stretch can make
+/// worse costs one comparison per batch, few enough that the unevaluated tail a snapshot
+/// evaluates stays small (6 KB).
+const MMU_BATCH: usize = 256;
 
 impl MmuWindow {
     fn new(width: u64) -> Self {
@@ -390,39 +413,51 @@ impl MmuWindow {
     }
 
     /// Moves `first` to the oldest pause ending after the start of the window that ends at
-    /// `end`, the latest pause's end; returns that pause and the window's start.
-    fn advance(
-        &mut self,
-        recent: &VecDeque<RecentPause>,
-        dropped: u64,
-        end: u64,
-    ) -> (RecentPause, u64) {
+    /// `end`, the end of a pause of `recent`; returns that pause and the window's start.
+    fn advance(&mut self, recent: &[RecentPause], dropped: u64, end: u64) -> (RecentPause, u64) {
         let window_start = end.saturating_sub(self.width);
-        // The latest pause ends after `window_start`, so this stops inside `recent`; no
-        // `first` falls behind `dropped`, since trimming advances every window first.
+        // The pause ending at `end` ends after `window_start`, so this stops inside
+        // `recent`; no `first` falls behind `dropped`, since trimming advances every
+        // window first.
         let mut oldest = recent[(self.first - dropped) as usize];
         while oldest.end <= window_start {
             self.first += 1;
             oldest = recent[(self.first - dropped) as usize];
         }
-        self.first_before = oldest.before;
+        self.first_before = oldest.before();
         (oldest, window_start)
     }
 
-    /// Evaluates the window ending at the latest pause's end `end`, after that pause was
-    /// pushed on `recent` and `total` counts it. Skipped, at the cost of a subtraction,
-    /// when even the bound `total - first_before` cannot beat `worst`: a window whose
-    /// recent pauses are sparser than its worst stretch's.
-    #[inline]
-    fn evaluate(&mut self, recent: &VecDeque<RecentPause>, dropped: u64, end: u64, total: u64) {
-        if total - self.first_before <= self.worst {
+    /// Whether some window was all pause: nothing can make this length worse, and its
+    /// `first` is no longer kept.
+    fn is_saturated(&self) -> bool {
+        self.worst >= self.width
+    }
+
+    /// Evaluates the windows ending at the ends of the pauses `recent[from..]`, skipping
+    /// those whose bound `after - first_before` cannot beat `worst` (see [`MmuTracker`]).
+    fn evaluate(&mut self, recent: &[RecentPause], dropped: u64, from: usize) {
+        if self.is_saturated() {
             return;
         }
-        let (oldest, window_start) = self.advance(recent, dropped, end);
-        // Only the oldest pause inside can straddle the window's start, pauses being
-        // disjoint and ordered.
-        let inside = total - oldest.before - window_start.saturating_sub(oldest.start);
-        self.worst = self.worst.max(inside);
+        let mut j = from;
+        while let Some(&latest) = recent.get(j) {
+            let threshold = self.first_before.saturating_add(self.worst);
+            if latest.after <= threshold {
+                // `after` grows along the queue: the last pause bounds the rest.
+                if recent[recent.len() - 1].after <= threshold {
+                    return;
+                }
+                j += recent[j..].partition_point(|p| p.after <= threshold);
+                continue;
+            }
+            let (oldest, window_start) = self.advance(recent, dropped, latest.end);
+            // Only the oldest pause inside can straddle the window's start, pauses being
+            // disjoint and ordered.
+            let inside = latest.after - oldest.before() - window_start.saturating_sub(oldest.start);
+            self.worst = self.worst.max(inside);
+            j += 1;
+        }
     }
 
     /// The MMU for this window over a run of `run` nanoseconds with `total` of pauses.
@@ -440,8 +475,9 @@ impl MmuWindow {
 impl Default for MmuTracker {
     fn default() -> Self {
         MmuTracker {
-            recent: VecDeque::new(),
+            recent: Vec::new(),
             dropped: 0,
+            evaluated: 0,
             trim_at: MMU_TRIM_MIN,
             windows: MMU_WINDOWS_NS.map(MmuWindow::new),
             last_end: 0,
@@ -456,36 +492,58 @@ impl MmuTracker {
     /// Pauses must come in time order. One that starts before the previous one ended (a
     /// caller's mistake; the clock is monotonic) is moved to start at that end, so that the
     /// total pause time is kept. Zero-length pauses change nothing and are skipped.
+    #[inline]
     pub fn record(&mut self, start_offset: Duration, pause: Duration) {
         let start = nanos(start_offset).max(self.last_end);
         let end = start.saturating_add(nanos(pause));
         if end == start {
             return;
         }
-        self.recent.push_back(RecentPause {
+        self.total += end - start;
+        self.last_end = end;
+        self.recent.push(RecentPause {
             start,
             end,
-            before: self.total,
+            after: self.total,
         });
-        self.last_end = end;
-        self.total += end - start;
-        for window in &mut self.windows {
-            window.evaluate(&self.recent, self.dropped, end, self.total);
+        if self.dropped + self.recent.len() as u64 - self.evaluated >= MMU_BATCH as u64 {
+            self.evaluate_batch();
         }
+    }
+
+    /// Evaluates the pauses recorded since the last batch, then trims the queue if due.
+    #[inline(never)]
+    fn evaluate_batch(&mut self) {
+        let from = (self.evaluated - self.dropped) as usize;
+        for window in &mut self.windows {
+            window.evaluate(&self.recent, self.dropped, from);
+        }
+        self.evaluated = self.dropped + self.recent.len() as u64;
         if self.recent.len() >= self.trim_at {
-            self.trim(end);
+            self.trim();
         }
     }
 
     /// Drops the pauses no window can hold any more: every window's `first` is advanced to
-    /// the window ending at `end`, the latest pause's end.
-    fn trim(&mut self, end: u64) {
+    /// the window ending at the latest pause's end (a saturated window's to the oldest
+    /// pause kept). Every pause is evaluated.
+    fn trim(&mut self) {
+        debug_assert_eq!(self.evaluated, self.dropped + self.recent.len() as u64);
         for window in &mut self.windows {
-            window.advance(&self.recent, self.dropped, end);
+            if !window.is_saturated() {
+                window.advance(&self.recent, self.dropped, self.last_end);
+            }
         }
-        // MMU_WINDOWS_NS is ascending: the last window is the longest, and its oldest
-        // pause the oldest any window still needs.
-        let needed = self.windows[MMU_WINDOWS_NS.len() - 1].first;
+        let needed = (self.windows.iter())
+            .filter(|w| !w.is_saturated())
+            .map(|w| w.first)
+            .min()
+            .unwrap_or(self.dropped + self.recent.len() as u64);
+        for window in &mut self.windows {
+            if window.is_saturated() {
+                window.first = needed;
+            }
+        }
         let drop = (needed - self.dropped) as usize;
         self.recent.drain(..drop);
         self.dropped = needed;
@@ -510,10 +568,16 @@ impl MmuTracker {
         Duration::from_nanos(self.total)
     }
 
-    /// The MMU at every window of [`MMU_WINDOWS_NS`], as [`MmuTracker::mmu`] computes it.
+    /// The MMU at every window of [`MMU_WINDOWS_NS`], as [`MmuTracker::mmu`] computes it:
+    /// copies of the windows evaluate the pauses the last batch left.
     pub fn curve(&self, run: Duration) -> MmuCurve {
         let run = nanos(run).max(self.last_end);
-        MmuCurve(self.windows.each_ref().map(|w| w.mmu(run, self.total)))
+        let from = (self.evaluated - self.dropped) as usize;
+        MmuCurve(self.windows.each_ref().map(|w| {
+            let mut w = w.clone();
+            w.evaluate(&self.recent, self.dropped, from);
+            w.mmu(run, self.total)
+        }))
     }
 }
 
@@ -769,7 +833,8 @@ mod tests {
         // Trimmed at most twice what the last window holds (100 000 pauses); after a trim,
         // each window starts at the oldest pause it holds.
         assert!(tracker.recent.len() <= 200_000, "{}", tracker.recent.len());
-        tracker.trim(tracker.last_end);
+        tracker.evaluate_batch();
+        tracker.trim();
         let in_window: Vec<u64> = tracker
             .windows
             .iter()

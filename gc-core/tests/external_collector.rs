@@ -193,14 +193,17 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
             metadata_bytes: self.pauses.memory_bytes(),
             ..Footprint::default()
         });
-        self.space
-            .sweep(SweepCursor::default(), usize::MAX, |bits| {
-                if bits & MARKED != 0 {
-                    SweepAction::Keep(0)
-                } else {
-                    SweepAction::Free
-                }
-            });
+        // SAFETY: the objects on the list are initialised (the VM's contract).
+        unsafe {
+            self.space
+                .sweep::<M>(SweepCursor::default(), usize::MAX, |bits| {
+                    if bits & MARKED != 0 {
+                        SweepAction::Keep(0)
+                    } else {
+                        SweepAction::Free
+                    }
+                })
+        };
         self.live_bytes = self.space.bytes();
         self.pauses.end(start);
         self.pauses.count_cycle(CycleKind::Major);

@@ -1,12 +1,13 @@
 //! `lua51` on its own: a cycle goes through Lua 5.1's states and sweeps a bounded number
 //! of blocks per increment, the next cycle starts at `pause` percent of the live heap,
-//! and a store into a traced object without the barrier is caught by the verifier.
+//! a store into a traced object without the barrier is caught by the verifier, and
+//! the blocks an object owns are freed with it or when it replaces them.
 
 use gc_core::collectors::lua51::Phase;
 use gc_core::collectors::Lua51;
 use gc_core::heap::malloc_space::PREFIX_BYTES;
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND};
-use gc_core::{Collector, HeapConfig};
+use gc_core::{Collector, GcHeader, HeapConfig, ObjectModel, ObjectRef, Tracer};
 
 type Gc = Lua51<TestModel>;
 
@@ -136,4 +137,86 @@ fn a_store_into_a_traced_object_without_the_barrier_is_caught() {
             }
         }
     }
+}
+
+/// Objects that own the leaf block named by their word after the header.
+struct OwnerModel;
+
+/// An [`OwnerModel`] object: the header and the slot of its leaf block.
+const OWNER_BYTES: usize = std::mem::size_of::<GcHeader>() + 8;
+
+/// Where an [`OwnerModel`] object keeps its leaf block.
+fn leaf_slot(obj: ObjectRef) -> *mut Option<ObjectRef> {
+    obj.as_ptr()
+        .wrapping_add(std::mem::size_of::<GcHeader>())
+        .cast()
+}
+
+// SAFETY: an object's one reference is its leaf block, which both functions report.
+unsafe impl ObjectModel for OwnerModel {
+    unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
+        // SAFETY: an initialised object (the caller's contract).
+        if let Some(leaf) = unsafe { *leaf_slot(obj) } {
+            tracer.mark(leaf);
+        }
+    }
+
+    unsafe fn owned_leaves<F: FnMut(ObjectRef)>(obj: ObjectRef, f: &mut F) {
+        // SAFETY: as above.
+        if let Some(leaf) = unsafe { *leaf_slot(obj) } {
+            f(leaf);
+        }
+    }
+}
+
+#[test]
+fn owned_leaves_are_freed_with_their_owner_or_when_replaced() {
+    let mut gc = Lua51::<OwnerModel>::new(HeapConfig::default());
+    let mut roots = RootList::default();
+    for _ in 0..100 {
+        let obj = gc.alloc_object(1, OWNER_BYTES, &mut roots).unwrap();
+        // SAFETY: a fresh owner, initialised and rooted before the next allocation.
+        unsafe {
+            leaf_slot(obj).write(None);
+            roots.push(obj);
+        }
+        let leaf = gc.alloc_owned_leaf(100, &mut roots).unwrap();
+        // SAFETY: the owner is live; installed before the next allocation.
+        unsafe { leaf_slot(obj).write(Some(leaf)) };
+    }
+    gc.verify(&mut roots).unwrap();
+    // Every other owner replaces its block: the old one is freed at once.
+    let owners: Vec<ObjectRef> = (0..100).map(|_| roots.pop().unwrap()).collect();
+    // SAFETY: the owners are live (rooted until now, no allocation since).
+    roots = unsafe { RootList::from_vec(owners.clone()) };
+    for &obj in owners.iter().step_by(2) {
+        let leaf = gc.alloc_owned_leaf(300, &mut roots).unwrap();
+        // SAFETY: a rooted owner; the old block is no longer held once replaced.
+        unsafe {
+            let old = (*leaf_slot(obj)).unwrap();
+            leaf_slot(obj).write(Some(leaf));
+            gc.free_owned_leaf(old);
+        }
+    }
+    gc.verify(&mut roots).unwrap();
+    // SAFETY: the owners are live.
+    let leaves: Vec<ObjectRef> = owners
+        .iter()
+        .map(|&o| unsafe { *leaf_slot(o) }.unwrap())
+        .collect();
+    assert!(leaves.iter().all(|&leaf| gc.contains(leaf)));
+    let bytes = |n: usize, payload: usize| (n * (payload + PREFIX_BYTES)) as u64;
+    let owner = OWNER_BYTES.next_multiple_of(16);
+    assert_eq!(gc.blocks(), 200);
+    assert_eq!(
+        gc.stats().heap_bytes,
+        bytes(100, owner) + bytes(50, 100) + bytes(50, 300)
+    );
+    // The owners of the small blocks die: their blocks go with them.
+    roots.retain(|obj| owners.iter().step_by(2).any(|o| o == obj));
+    gc.collect(&mut roots);
+    gc.verify(&mut roots).unwrap();
+    assert_eq!(gc.blocks(), 100);
+    assert!(gc.contains(leaves[0]) && !gc.contains(leaves[1]));
+    assert_eq!(gc.stats().heap_bytes, bytes(50, owner) + bytes(50, 300));
 }

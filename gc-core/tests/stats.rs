@@ -223,6 +223,45 @@ fn online_mmu_curve_matches_brute_force_across_queue_trims() {
 }
 
 #[test]
+fn mmu_curve_snapshots_between_batches_match_brute_force() {
+    // The tracker evaluates pauses in batches; a snapshot evaluates the rest on copies of
+    // its windows. Snapshots after every few pauses, over several batches and queue trims,
+    // must each equal the brute force over the pauses so far, and leave later ones exact;
+    // so must windows that a long pause saturated, which stop following the queue.
+    let mut rng = fastrand::Rng::with_seed(13);
+    let mut tracker = MmuTracker::default();
+    let mut pauses = Vec::new();
+    let mut t = 0;
+    for i in 0..3000 {
+        let gap = if rng.u32(0..100) == 0 {
+            rng.u64(0..30_000_000)
+        } else {
+            rng.u64(0..200_000)
+        };
+        // Now and then a pause longer than the short windows, which saturates them.
+        let length = if rng.u32(0..200) == 0 {
+            rng.u64(1..3_000_000)
+        } else {
+            rng.u64(1..100_000)
+        };
+        t += gap;
+        pauses.push((t, t + length));
+        tracker.record(Duration::from_nanos(t), Duration::from_nanos(length));
+        t += length;
+        if i % 97 == 0 || i == 2999 {
+            let got = tracker.curve(Duration::from_nanos(t)).0;
+            for (k, &w) in MMU_WINDOWS_NS.iter().enumerate() {
+                assert_eq!(
+                    got[k],
+                    brute_force_mmu(&pauses, t, w),
+                    "after pause {i}, window {w} ns"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn pause_log_counts_minor_and_major_cycles() {
     let mut log = PauseLog::default();
     log.count_cycle(CycleKind::Major);

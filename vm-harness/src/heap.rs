@@ -83,33 +83,12 @@ impl<C: Collector<LuaModel>> Heap<C> {
         Ok(obj)
     }
 
-    /// Allocates a leaf block (no header, never traced by itself) other than a string's.
+    /// Allocates a leaf block (no header, never traced by itself) that one object owns
+    /// alone (a table's part, a stack, a prototype's code): the caller installs it in its
+    /// owner before the next allocation, `LuaModel::owned_leaves` reports it there, and
+    /// [`Heap::free_owned_leaf`] gives it back when the owner replaces it.
     #[inline(always)]
-    pub fn alloc_leaf<R: RootStack>(
-        &mut self,
-        bytes: usize,
-        roots: &mut R,
-    ) -> Result<ObjectRef, OutOfMemory> {
-        let block = self.alloc_block(bytes, roots)?;
-        self.counts.leaf(bytes);
-        Ok(block)
-    }
-
-    /// Allocates a string's leaf block.
-    #[inline(always)]
-    pub fn alloc_string<R: RootStack>(
-        &mut self,
-        bytes: usize,
-        roots: &mut R,
-    ) -> Result<ObjectRef, OutOfMemory> {
-        let block = self.alloc_block(bytes, roots)?;
-        self.counts.string(bytes);
-        Ok(block)
-    }
-
-    /// A leaf block, uncounted.
-    #[inline(always)]
-    fn alloc_block<R: RootStack>(
+    pub fn alloc_owned_leaf<R: RootStack>(
         &mut self,
         bytes: usize,
         roots: &mut R,
@@ -117,11 +96,38 @@ impl<C: Collector<LuaModel>> Heap<C> {
         if self.stress_every != 0 {
             self.stress(roots);
         }
-        self.gc.alloc_leaf(bytes, roots)
+        let block = self.gc.alloc_owned_leaf(bytes, roots)?;
+        self.counts.leaf(bytes);
+        Ok(block)
     }
 
-    /// Allocates a leaf block of `len` values: a copy of the `old_len` values at `old`,
-    /// then nils. The moved storage of a growing stack or array part.
+    /// Gives back a block from [`Heap::alloc_owned_leaf`] that its owner has replaced.
+    ///
+    /// # Safety
+    /// The owner no longer holds `leaf`, and nothing reads it again.
+    #[inline(always)]
+    pub unsafe fn free_owned_leaf(&mut self, leaf: ObjectRef) {
+        // SAFETY: per the caller; every owned block comes from `alloc_owned_leaf`.
+        unsafe { self.gc.free_owned_leaf(leaf) };
+    }
+
+    /// Allocates a string's leaf block (shared: any number of objects refer to it).
+    #[inline(always)]
+    pub fn alloc_string<R: RootStack>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        if self.stress_every != 0 {
+            self.stress(roots);
+        }
+        let block = self.gc.alloc_leaf(bytes, roots)?;
+        self.counts.string(bytes);
+        Ok(block)
+    }
+
+    /// Allocates an owned leaf block of `len` values: a copy of the `old_len` values at
+    /// `old`, then nils. The moved storage of a growing stack or array part.
     ///
     /// # Safety
     /// `old` points to `old_len <= len` initialised values in storage that stays where it
@@ -135,7 +141,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
         debug_assert!(old_len <= len);
-        let block = self.alloc_leaf(len * std::mem::size_of::<Value>(), roots)?;
+        let block = self.alloc_owned_leaf(len * std::mem::size_of::<Value>(), roots)?;
         let new = block.as_ptr() as *mut Value;
         // SAFETY: the fresh block holds `len` values and is not the old storage, which
         // holds `old_len` initialised values (per the caller).

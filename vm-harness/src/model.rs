@@ -25,7 +25,9 @@ use crate::object::{
 pub struct LuaModel;
 
 // SAFETY: each kind's trace (in its object module) reports exactly the heap references
-// the object holds: its leaf blocks and the references stored in them or inline. Weak
+// the object holds: its leaf blocks and the references stored in them or inline. Its
+// owned leaves are the blocks allocated with `Heap::alloc_owned_leaf`, installed in it
+// alone. Weak
 // tables report their strong part in trace_weak and clear dead entries in clear_weak.
 // Only threads, whose stores skip the barrier, are reported as stacks.
 unsafe impl ObjectModel for LuaModel {
@@ -41,6 +43,18 @@ unsafe impl ObjectModel for LuaModel {
             KIND_USERDATA => UserdataRef(obj).trace(tracer),
             KIND_THREAD => ThreadRef(obj).trace(tracer),
             _ => unreachable!("unknown object kind {kind}"),
+        }
+    }
+
+    unsafe fn owned_leaves<F: FnMut(ObjectRef)>(obj: ObjectRef, f: &mut F) {
+        // SAFETY: the collector only asks about initialised traversable objects; each
+        // kind's function reads only the object's own fields.
+        let kind = unsafe { obj.header() }.kind();
+        match kind {
+            KIND_TABLE => TableRef(obj).owned_leaves(f),
+            KIND_PROTO => ProtoRef(obj).owned_leaves(f),
+            KIND_THREAD => ThreadRef(obj).owned_leaves(f),
+            _ => {}
         }
     }
 

@@ -403,6 +403,21 @@ impl ProtoRef {
         out
     }
 
+    /// Reports the blocks the prototype owns (its own fields only: it may be dead).
+    pub(crate) fn owned_leaves<F: FnMut(ObjectRef)>(self, f: &mut F) {
+        [
+            self.code_block(),
+            self.line_info_block(),
+            self.constants_block(),
+            self.protos_block(),
+            self.local_vars_block(),
+            self.upvalue_names_block(),
+        ]
+        .into_iter()
+        .flatten()
+        .for_each(f);
+    }
+
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
         tracer.mark(self.source_field().0);
         for block in [self.code_block(), self.line_info_block()]
@@ -456,7 +471,7 @@ fn copy_words<C: Collector<LuaModel>>(
     roots: &mut VmRoots,
     words: &[u32],
 ) -> Result<ObjectRef, OutOfMemory> {
-    let block = heap.alloc_leaf(words.len().max(1) * 4, roots)?;
+    let block = heap.alloc_owned_leaf(words.len().max(1) * 4, roots)?;
     // SAFETY: the fresh block holds at least words.len() u32s.
     unsafe {
         std::ptr::copy_nonoverlapping(words.as_ptr(), block.as_ptr() as *mut u32, words.len())
@@ -474,7 +489,7 @@ fn alloc_filled<C: Collector<LuaModel>, T: Copy>(
     if n == 0 {
         return Ok(None);
     }
-    let block = heap.alloc_leaf(n * std::mem::size_of::<T>(), roots)?;
+    let block = heap.alloc_owned_leaf(n * std::mem::size_of::<T>(), roots)?;
     let p = block.as_ptr() as *mut T;
     // SAFETY: the fresh block holds n values of T (heap blocks are 16-byte aligned).
     unsafe {

@@ -901,7 +901,8 @@ impl TableRef {
                 };
                 // SAFETY: a field of this live table; no reference is made.
                 let slot = unsafe { std::ptr::addr_of!((*self.raw()).array) };
-                heap.barrier_pre_ref(self.0, slot, self.array_block());
+                let old_block = self.array_block();
+                heap.barrier_pre_ref(self.0, slot, old_block);
                 self.set_array_block(Some(block));
                 self.set_size_array(array_size as u32);
                 // Installing the new block stored a reference into the table; the
@@ -910,16 +911,22 @@ impl TableRef {
                 // collector chooses its barrier by the table's new size. The copied
                 // values keep their slots: traced ones stay traced.
                 heap.barrier_store(self.0, block);
+                if let Some(old) = old_block {
+                    // SAFETY: the values are copied and the table holds the new block;
+                    // nothing else refers to the old one.
+                    unsafe { heap.free_owned_leaf(old) };
+                }
             }
         }
         let old_nodes = self.node_ptr();
+        let old_node_block = self.node_block();
         let old_count = self.node_count();
         if hash_size == 0 {
             self.install_nodes(heap, None, 0);
         } else {
             let log = ceil_log2(hash_size);
             let count = 1usize << log;
-            let block = heap.alloc_leaf(count * std::mem::size_of::<Node>(), roots)?;
+            let block = heap.alloc_owned_leaf(count * std::mem::size_of::<Node>(), roots)?;
             let nodes = block.as_ptr() as *mut Node;
             // SAFETY: the fresh block holds `count` nodes.
             unsafe {
@@ -951,6 +958,11 @@ impl TableRef {
             if !node.val.is_nil() {
                 self.reinsert(heap, node.key, node.val);
             }
+        }
+        if let Some(old) = old_node_block {
+            // SAFETY: the entries are re-inserted and the table holds the new block (or
+            // none); nothing else refers to the old one.
+            unsafe { heap.free_owned_leaf(old) };
         }
         Ok(())
     }
@@ -1105,6 +1117,14 @@ impl TableRef {
             }
         }
         self.find_node(key)
+    }
+
+    /// Reports the part blocks the table owns (its own fields only: it may be dead).
+    pub(crate) fn owned_leaves<F: FnMut(ObjectRef)>(self, f: &mut F) {
+        self.array_block()
+            .into_iter()
+            .chain(self.node_block())
+            .for_each(f);
     }
 
     /// Reports the table's references: metatable, parts, and the live entries.

@@ -281,6 +281,7 @@ impl ThreadRef {
         let new = block.as_ptr() as *mut Value;
         // Not needed for a stack (see the module docs), but cheap on this rare path.
         heap.barrier(self.0);
+        let old_block = self.stack_block();
         self.set_stack_block(Some(block));
         self.set_stack_cap(cap as u32);
         let mut uv = self.open_upvalues();
@@ -289,6 +290,11 @@ impl ThreadRef {
             // which holds every slot the old one did.
             unsafe { u.repoint(new) };
             uv = u.next();
+        }
+        if let Some(old) = old_block {
+            // SAFETY: the values are copied, the thread and its open upvalues point into
+            // the new block; nothing refers to the old one.
+            unsafe { heap.free_owned_leaf(old) };
         }
         Ok(())
     }
@@ -350,21 +356,24 @@ impl ThreadRef {
         roots: &mut R,
         cap: usize,
     ) -> Result<(), OutOfMemory> {
-        let block = heap.alloc_leaf(cap * std::mem::size_of::<Frame>(), roots)?;
+        let block = heap.alloc_owned_leaf(cap * std::mem::size_of::<Frame>(), roots)?;
         // As in `ensure_stack`: not needed for a stack, cheap on this rare path.
         heap.barrier(self.0);
-        if let Some(old) = self.frames_block() {
-            // SAFETY: the old block holds nframes <= cap frames; the new one is fresh.
+        let old_block = self.frames_block();
+        self.set_frames_block(Some(block));
+        self.set_frames_cap(cap as u32);
+        if let Some(old) = old_block {
+            // SAFETY: the old block holds nframes <= cap frames, copied into the fresh
+            // one; the thread now holds the new block, so nothing refers to the old one.
             unsafe {
                 std::ptr::copy_nonoverlapping(
                     old.as_ptr() as *const Frame,
                     block.as_ptr() as *mut Frame,
                     self.nframes(),
                 );
+                heap.free_owned_leaf(old);
             }
         }
-        self.set_frames_block(Some(block));
-        self.set_frames_cap(cap as u32);
         Ok(())
     }
 
@@ -519,6 +528,15 @@ impl ThreadRef {
             }
         };
         limit.min(self.stack_cap())
+    }
+
+    /// Reports the stack and frame blocks the thread owns (its own fields only: it may be
+    /// dead).
+    pub(crate) fn owned_leaves<F: FnMut(ObjectRef)>(self, f: &mut F) {
+        self.stack_block()
+            .into_iter()
+            .chain(self.frames_block())
+            .for_each(f);
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {

@@ -172,13 +172,17 @@ impl<M: ObjectModel> Lua51<M> {
         let dead = self.marking.other_white();
         let white = self.marking.current_white;
         let before = self.space.bytes();
-        let next = self.space.sweep(self.sweep_cursor, max, |bits| {
-            if bits & dead != 0 {
-                SweepAction::Free
-            } else {
-                SweepAction::Keep(white)
-            }
-        });
+        // SAFETY: the VM initialises each object before its next allocation, and sweeps
+        // run only within allocations and safepoints.
+        let next = unsafe {
+            self.space.sweep::<M>(self.sweep_cursor, max, |bits| {
+                if bits & dead != 0 {
+                    SweepAction::Free
+                } else {
+                    SweepAction::Keep(white)
+                }
+            })
+        };
         let freed = before - self.space.bytes();
         self.pacing.estimate = self.pacing.estimate.saturating_sub(freed);
         match next {

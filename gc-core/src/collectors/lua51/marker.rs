@@ -7,12 +7,14 @@
 //!
 //! Tri-color invariant while marking runs (see `barrier`): no black object refers to a
 //! white one. Marking turns white into gray (onto the gray stack) and propagation gray into
-//! black. Leaf blocks go straight to black: nothing to trace. Stacks and weak objects are
+//! black. Leaf blocks on the list go straight to black: nothing to trace. Owned blocks
+//! have no color (never white: the sweep never sees them); marking one counts its bytes
+//! as work, as 5.1's `traversetable` counts a table's parts. Stacks and weak objects are
 //! never left black: they stay gray after being traced, on the gray-again and weak lists,
 //! and are traced again in the atomic phase (stacks are written without the barrier, weak
 //! objects must not hold their entries alive through it).
 
-use crate::heap::malloc_space::{MallocSpace, TRAVERSABLE};
+use crate::heap::malloc_space::{MallocSpace, OWNED, TRAVERSABLE};
 use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
@@ -122,6 +124,10 @@ impl Tracer for Marking {
         // SAFETY: the VM reports only blocks of this heap that are reachable, so live.
         let bits = unsafe { MallocSpace::bits(obj) };
         if bits & WHITES == 0 {
+            if bits & OWNED != 0 {
+                // SAFETY: as above.
+                self.work += unsafe { MallocSpace::block_bytes(obj) };
+            }
             return;
         }
         self.marked_blocks += 1;

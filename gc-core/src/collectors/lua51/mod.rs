@@ -4,7 +4,8 @@
 //!
 //! What it keeps of `lgc.c` 5.1 (and `lj_gc.c`, the same design): every object and leaf
 //! block is a separate allocation from the system allocator, with a prefix linking it
-//! into one list of all blocks; two whites and black, the current white flipped in the
+//! into one list of all blocks, but for the blocks one object owns (a table's parts, a
+//! stack), freed with their owner or when it replaces them; two whites and black, the current white flipped in the
 //! atomic phase; a gray stack and a gray-again list; the states pause, propagate,
 //! (atomic,) sweep-string and sweep; a sweep of `SWEEP_MAX` blocks per increment that
 //! touches every block; the forward barrier for most objects and the backward one for
@@ -31,7 +32,7 @@ pub use cycle::Phase;
 use crate::collector::{Collector, HeapConfig, OutOfMemory};
 use crate::finalizers::FinalizerQueue;
 use crate::footprint::PeakFootprint;
-use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES};
+use crate::heap::malloc_space::{MallocSpace, SweepCursor, PREFIX_BYTES, TRAVERSABLE};
 use crate::heap::space::Space;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::stats::{HeapSizes, PauseLog, Stats};
@@ -45,8 +46,19 @@ pub const NAME: &str = "lua51";
 /// Work a stress step does at most: small, so the verifier sees many mid-cycle heaps.
 const STRESS_STEP_WORK: u64 = 512;
 
+/// What an allocation makes.
+#[derive(Copy, Clone)]
+enum Block {
+    /// A traversable object of this kind, on the list.
+    Object(u8),
+    /// A leaf block on the list (a string).
+    Leaf,
+    /// A leaf block one object owns, off the list.
+    Owned,
+}
+
 /// The Lua 5.1 collector over the object model `M`.
-pub struct Lua51<M> {
+pub struct Lua51<M: ObjectModel> {
     space: MallocSpace,
     marking: Marking,
     phase: Phase,
@@ -67,17 +79,28 @@ impl<M: ObjectModel> Lua51<M> {
     #[inline(always)]
     fn alloc<R: Roots>(
         &mut self,
-        kind: Option<u8>,
+        block: Block,
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
         self.step_if_due(roots);
         if self.limit.is_none() {
-            if let Some(obj) = self.space.alloc(bytes, kind, self.marking.current_white) {
+            if let Some(obj) = self.alloc_block(block, bytes) {
                 return Ok(obj);
             }
         }
-        self.alloc_slow(kind, bytes, roots)
+        self.alloc_slow(block, bytes, roots)
+    }
+
+    /// The allocation itself, new blocks on the list of the current white.
+    #[inline(always)]
+    fn alloc_block(&mut self, block: Block, bytes: usize) -> Option<ObjectRef> {
+        let white = self.marking.current_white;
+        match block {
+            Block::Object(kind) => self.space.alloc(bytes, Some(kind), white),
+            Block::Leaf => self.space.alloc(bytes, None, white),
+            Block::Owned => self.space.alloc_owned(bytes),
+        }
     }
 
     /// 5.1's `luaC_checkGC`: a step when the heap has reached the threshold.
@@ -93,7 +116,7 @@ impl<M: ObjectModel> Lua51<M> {
     #[inline(never)]
     fn alloc_slow<R: Roots>(
         &mut self,
-        kind: Option<u8>,
+        block: Block,
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
@@ -107,7 +130,7 @@ impl<M: ObjectModel> Lua51<M> {
         };
         for attempt in 0..2 {
             if fits(self) {
-                if let Some(obj) = self.space.alloc(bytes, kind, self.marking.current_white) {
+                if let Some(obj) = self.alloc_block(block, bytes) {
                     return Ok(obj);
                 }
             }
@@ -157,7 +180,7 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        self.alloc(Some(kind), bytes, roots)
+        self.alloc(Block::Object(kind), bytes, roots)
     }
 
     #[inline(always)]
@@ -166,7 +189,23 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        self.alloc(None, bytes, roots)
+        self.alloc(Block::Leaf, bytes, roots)
+    }
+
+    #[inline(always)]
+    fn alloc_owned_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        self.alloc(Block::Owned, bytes, roots)
+    }
+
+    #[inline(always)]
+    unsafe fn free_owned_leaf(&mut self, leaf: ObjectRef) {
+        // SAFETY: `leaf` is a block of this heap no object owns or reads any more (the
+        // caller's contract).
+        unsafe { self.space.free_owned(leaf) };
     }
 
     #[inline(always)]
@@ -283,11 +322,30 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         })
     }
 
+    /// A walk of the list, then of the blocks its objects own.
     fn contains(&self, obj: ObjectRef) -> bool {
-        self.space.contains(obj)
+        if self.space.contains(obj) {
+            return true;
+        }
+        let mut found = false;
+        self.space.for_each(|block, bits| {
+            if bits & TRAVERSABLE != 0 {
+                // SAFETY: an object on the list, initialised and not freed.
+                unsafe { M::owned_leaves(block, &mut |leaf| found |= leaf == obj) };
+            }
+        });
+        found
     }
 
     fn verify<R: Roots>(&mut self, roots: &mut R) -> Result<(), VerifyError> {
         self.verify_all(roots)
+    }
+}
+
+impl<M: ObjectModel> Drop for Lua51<M> {
+    fn drop(&mut self) {
+        // SAFETY: every object on the list was initialised by the VM (the trait's
+        // contract); owned blocks go with their owners.
+        unsafe { self.space.free_all::<M>() };
     }
 }

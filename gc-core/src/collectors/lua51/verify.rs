@@ -2,6 +2,8 @@
 //! - the space's own (`Space::verify`: its list and its counts agree);
 //! - the list: every block's bits are a color (one white, black, or gray), no block is of
 //!   the other white before the flip;
+//! - owned blocks: each object on the list owns blocks marked owned, no block is owned
+//!   twice, and the owned blocks found so are all the space counts (none leaked);
 //! - reachability: everything reachable from the roots and the finalization queue is a
 //!   block on the list and not of the white the running sweep frees;
 //! - while propagating, the tri-color invariant: no black object refers to a white block.
@@ -11,9 +13,9 @@ use std::collections::HashSet;
 use super::cycle::Phase;
 use super::marker::{BLACK, WHITES};
 use super::Lua51;
-use crate::heap::malloc_space::{MallocSpace, TRAVERSABLE};
+use crate::heap::malloc_space::{MallocSpace, OWNED, TRAVERSABLE};
 use crate::heap::space::Space;
-use crate::object_model::{ObjectModel, Roots};
+use crate::object_model::{ObjectModel, ObjectRef, Roots};
 use crate::verify::{fail, CollectRefs, VerifyError};
 
 impl<M: ObjectModel> Lua51<M> {
@@ -23,8 +25,12 @@ impl<M: ObjectModel> Lua51<M> {
         let dead_white = self.marking.other_white();
         self.space.verify()?;
         let mut blocks = HashSet::new();
+        let mut owners = Vec::new();
         let mut bad = None;
         self.space.for_each(|obj, bits| {
+            if bits & TRAVERSABLE != 0 {
+                owners.push(obj);
+            }
             let color = bits & !TRAVERSABLE;
             let valid = matches!(color, 0 | BLACK) || color == self.marking.current_white;
             let dead_ok = sweeping && color == dead_white;
@@ -40,6 +46,8 @@ impl<M: ObjectModel> Lua51<M> {
                 self.phase
             );
         }
+
+        self.verify_owned(&owners, &mut blocks)?;
 
         let mut pending = self.finalizers.pending().to_vec();
         roots.trace_roots(&mut CollectRefs(&mut pending));
@@ -78,6 +86,43 @@ impl<M: ObjectModel> Lua51<M> {
                 }
             }
             pending.extend(children);
+        }
+        Ok(())
+    }
+
+    /// Checks the blocks `owners` (every object on the list) own, and adds them to
+    /// `blocks`.
+    fn verify_owned(
+        &self,
+        owners: &[ObjectRef],
+        blocks: &mut HashSet<ObjectRef>,
+    ) -> Result<(), VerifyError> {
+        let (mut count, mut bytes) = (0, 0);
+        let mut bad = None;
+        for &owner in owners {
+            // SAFETY: objects on the list are initialised and not freed.
+            unsafe {
+                M::owned_leaves(owner, &mut |leaf| {
+                    if bad.is_none() && (MallocSpace::bits(leaf) != OWNED || !blocks.insert(leaf)) {
+                        bad = Some((owner, leaf));
+                    }
+                    count += 1;
+                    bytes += MallocSpace::block_bytes(leaf);
+                })
+            };
+        }
+        if let Some((owner, leaf)) = bad {
+            fail!(
+                "{:#x} owns {:#x}, which is not an owned block or has another owner",
+                owner.addr(),
+                leaf.addr()
+            );
+        }
+        if (count, bytes) != self.space.owned() {
+            fail!(
+                "objects own {count} blocks of {bytes} bytes, the space counts {:?}",
+                self.space.owned()
+            );
         }
         Ok(())
     }
