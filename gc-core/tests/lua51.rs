@@ -6,8 +6,9 @@
 use gc_core::collectors::lua51::Phase;
 use gc_core::collectors::Lua51;
 use gc_core::heap::malloc_space::PREFIX_BYTES;
+use gc_core::testing::owner::{leaf_slot, OwnerModel, OWNER_BYTES};
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND};
-use gc_core::{Collector, GcHeader, HeapConfig, ObjectModel, ObjectRef, Tracer};
+use gc_core::{Collector, HeapConfig, ObjectRef};
 
 type Gc = Lua51<TestModel>;
 
@@ -135,36 +136,6 @@ fn a_store_into_a_traced_object_without_the_barrier_is_caught() {
                 while !gc.step(&mut roots, 0) {}
                 assert!(gc.contains(child.obj()));
             }
-        }
-    }
-}
-
-/// Objects that own the leaf block named by their word after the header.
-struct OwnerModel;
-
-/// An [`OwnerModel`] object: the header and the slot of its leaf block.
-const OWNER_BYTES: usize = std::mem::size_of::<GcHeader>() + 8;
-
-/// Where an [`OwnerModel`] object keeps its leaf block.
-fn leaf_slot(obj: ObjectRef) -> *mut Option<ObjectRef> {
-    obj.as_ptr()
-        .wrapping_add(std::mem::size_of::<GcHeader>())
-        .cast()
-}
-
-// SAFETY: an object's one reference is its leaf block, which both functions report.
-unsafe impl ObjectModel for OwnerModel {
-    unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
-        // SAFETY: an initialised object (the caller's contract).
-        if let Some(leaf) = unsafe { *leaf_slot(obj) } {
-            tracer.mark(leaf);
-        }
-    }
-
-    unsafe fn owned_leaves<F: FnMut(ObjectRef)>(obj: ObjectRef, f: &mut F) {
-        // SAFETY: as above.
-        if let Some(leaf) = unsafe { *leaf_slot(obj) } {
-            f(leaf);
         }
     }
 }

@@ -424,35 +424,8 @@ fn with_plan_bits(word: usize, bits: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::object_model::Tracer;
+    use crate::testing::owner::{leaf_slot, OwnerModel};
     use crate::testing::TestModel;
-
-    /// Objects of one kind that own the leaf block named by their word after the header.
-    struct OwnerModel;
-
-    /// Where an [`OwnerModel`] object keeps its leaf block.
-    unsafe fn leaf_slot(obj: ObjectRef) -> *mut Option<ObjectRef> {
-        obj.as_ptr()
-            .wrapping_add(std::mem::size_of::<GcHeader>())
-            .cast()
-    }
-
-    // SAFETY: an object's one reference is its leaf block, reported by both functions.
-    unsafe impl ObjectModel for OwnerModel {
-        unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
-            // SAFETY: an initialised object (the caller's contract).
-            if let Some(leaf) = unsafe { *leaf_slot(obj) } {
-                tracer.mark(leaf);
-            }
-        }
-
-        unsafe fn owned_leaves<F: FnMut(ObjectRef)>(obj: ObjectRef, f: &mut F) {
-            // SAFETY: as above.
-            if let Some(leaf) = unsafe { *leaf_slot(obj) } {
-                f(leaf);
-            }
-        }
-    }
 
     #[test]
     fn owned_blocks_are_off_the_list_and_freed_with_their_owner_or_on_replacement() {

@@ -8,6 +8,7 @@
 //! `[Option<ObjectRef>; n]`, where null is an empty slot. A node with two slots is 32 bytes: two cells.
 
 pub mod model;
+pub mod owner;
 
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 
