@@ -64,10 +64,15 @@ impl Footprint {
         self.rss_bytes.saturating_sub(self.heap_resident_bytes())
     }
 
+    /// The part of [`Footprint::other_bytes`] that is code and libraries.
+    pub fn other_file_bytes(&self) -> u64 {
+        self.rss_file_bytes.min(self.other_bytes())
+    }
+
     /// The part of [`Footprint::other_bytes`] that is not code or libraries: the C
     /// library's allocator, the VM's own structures and stacks.
     pub fn other_anonymous_bytes(&self) -> u64 {
-        self.other_bytes().saturating_sub(self.rss_file_bytes)
+        self.other_bytes() - self.other_file_bytes()
     }
 }
 

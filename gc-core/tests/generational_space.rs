@@ -120,10 +120,9 @@ fn churn_through_a_big_node(kind: u8, slots: u16, stride: usize, stores: u64) ->
 
 /// A weak-valued cache of 5000 entries (two slots each: big enough for the forward
 /// barrier while marking) whose values nothing else holds: each minor cycle clears and
-/// frees the values stored since the last one (14% of the young bytes survive: those
-/// stored while it marks). When the barrier of an old weak node marked what was stored,
-/// every value became old at once (92% survived), the old generation grew by the whole
-/// young generation each minor cycle, and every other cycle was major.
+/// frees the values stored since the last one, so less than half the young bytes
+/// survive (those stored while it marks). A barrier of the old weak node that marked
+/// what was stored would make every value old at once: nearly all would survive.
 #[test]
 fn values_stored_into_an_old_weak_cache_die_in_the_next_minor_cycle() {
     let survived = churn_through_a_big_node(WEAK_VALUES_KIND, 10_000, 2, 400_000);
@@ -132,8 +131,8 @@ fn values_stored_into_an_old_weak_cache_die_in_the_next_minor_cycle() {
 
 /// A ring of 5000 slots in a big strong node, each replaced after 5000 allocations on
 /// average, far fewer than a minor cycle's: most of what is stored dies young, and the
-/// minor cycle that follows frees it (29% survive; the ring is traced again, within the
-/// minor's retrace budget). Marking what was stored made it all old (92%).
+/// minor cycle that follows frees it (the ring is traced again, within the minor's
+/// retrace budget). Marking what was stored would make it all old.
 #[test]
 fn objects_stored_into_an_old_big_ring_and_replaced_die_in_the_next_minor_cycle() {
     let survived = churn_through_a_big_node(NODE_KIND, 5_000, 1, 400_000);

@@ -153,9 +153,9 @@ fn cycles_end_when_every_deadline_has_passed() {
 const HUGE_BYTES: usize = 4 * ARENA_SIZE;
 
 /// A program that allocates nothing but huge blocks, keeping the newest: each step pays
-/// for four arenas of allocation. The lazy sweep unmapped one arena's worth of the dead
-/// blocks per step, so it fell behind at every step, the cycle never ended, and no cycle
-/// started after it: the heap grew by all the program allocated.
+/// for four arenas of allocation. A lazy sweep that unmapped one arena's worth of the
+/// dead blocks per step would fall behind at every step: the cycle would never end, no
+/// cycle would start after it, and the heap would grow by all the program allocates.
 #[test]
 fn dead_huge_blocks_go_back_as_fast_as_huge_blocks_come() {
     let mut gc = Gc::new(config());
@@ -180,8 +180,8 @@ fn dead_huge_blocks_go_back_as_fast_as_huge_blocks_come() {
 }
 
 /// A live heap of small nodes to mark while the program allocates only huge blocks: each
-/// step follows one, and with one `MAX_STEP_WORK` per step the marking fell behind by
-/// most of each block's debt; the heap passed its goal by tens of megabytes.
+/// step follows one, and with one `MAX_STEP_WORK` per step the marking would fall behind
+/// by most of each block's debt, the heap passing its goal by tens of megabytes.
 #[test]
 fn steps_after_huge_blocks_keep_the_heap_to_its_goal() {
     const NODES: usize = 100_000;

@@ -75,9 +75,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        if self.stress_every != 0 {
-            self.stress(roots);
-        }
+        self.stress_if_due(roots);
         let obj = self.gc.alloc_object(kind, bytes, roots)?;
         self.counts.object(kind, bytes);
         Ok(obj)
@@ -93,9 +91,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        if self.stress_every != 0 {
-            self.stress(roots);
-        }
+        self.stress_if_due(roots);
         let block = self.gc.alloc_owned_leaf(bytes, roots)?;
         self.counts.leaf(bytes);
         Ok(block)
@@ -118,9 +114,7 @@ impl<C: Collector<LuaModel>> Heap<C> {
         bytes: usize,
         roots: &mut R,
     ) -> Result<ObjectRef, OutOfMemory> {
-        if self.stress_every != 0 {
-            self.stress(roots);
-        }
+        self.stress_if_due(roots);
         let block = self.gc.alloc_leaf(bytes, roots)?;
         self.counts.string(bytes);
         Ok(block)
@@ -209,6 +203,14 @@ impl<C: Collector<LuaModel>> Heap<C> {
     /// Whether the GC-stress mode is on.
     pub fn stress_enabled(&self) -> bool {
         self.stress_every != 0
+    }
+
+    /// Before every allocation: counts it towards the next stress step, in stress mode.
+    #[inline(always)]
+    fn stress_if_due<R: RootStack>(&mut self, roots: &mut R) {
+        if self.stress_every != 0 {
+            self.stress(roots);
+        }
     }
 
     #[cold]

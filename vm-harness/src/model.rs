@@ -27,8 +27,8 @@ pub struct LuaModel;
 // SAFETY: each kind's trace (in its object module) reports exactly the heap references
 // the object holds: its leaf blocks and the references stored in them or inline. Its
 // owned leaves are the blocks allocated with `Heap::alloc_owned_leaf`, installed in it
-// alone. Weak
-// tables report their strong part in trace_weak and clear dead entries in clear_weak.
+// alone. Weak tables report their strong part in trace_weak and clear dead entries in
+// clear_weak.
 // Only threads, whose stores skip the barrier, are reported as stacks.
 unsafe impl ObjectModel for LuaModel {
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {

@@ -1,10 +1,9 @@
 //! newgc's generational mode on a program whose young objects are stored into big old
-//! weak tables (weak_memo.lua's caches): most of them die young. Marking what was stored
-//! into those tables made every cached value old at once, kept until the next major
-//! cycle: about 80% of the young bytes survived their minor cycle, 37% now. (The peak
-//! heap against incremental mode's, 159% with that barrier and 109-133% without it, moves
-//! with unrelated pacing changes; the same barrier for a big strong table, finalizers.lua's
-//! ring, is pinned by gc-core's `generational_space` tests.)
+//! weak tables (weak_memo.lua's caches): most of them die young. A barrier that marked
+//! what was stored into those tables would make every cached value old at once, kept
+//! until the next major cycle, and most young bytes would survive their minor cycle.
+//! (The same barrier for a big strong table, finalizers.lua's ring, is pinned by
+//! gc-core's `generational_space` tests.)
 
 use gc_core::collectors::NewGc;
 use gc_core::{Collector, GcMode, HeapConfig};

@@ -140,10 +140,9 @@ impl MallocSpace {
     /// Allocates a leaf block of `bytes` that one object will own ([`OWNED`]), off the
     /// list. `None` when the allocator refuses.
     pub fn alloc_owned(&mut self, bytes: usize) -> Option<ObjectRef> {
-        let (prefix, _) = self.allocate(bytes, ptr::null_mut(), OWNED)?;
+        let (prefix, payload) = self.allocate(bytes, ptr::null_mut(), OWNED)?;
         self.owned_blocks += 1;
-        // SAFETY: a fresh block.
-        self.owned_bytes += unsafe { Self::block_bytes(block_of(prefix)) };
+        self.owned_bytes += (payload + PREFIX_BYTES) as u64;
         Some(block_of(prefix))
     }
 

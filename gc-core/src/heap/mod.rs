@@ -464,10 +464,9 @@ impl Heap {
     /// block's mapping (an arena's worth) or sweeps an arena, each one unit. Returns the
     /// units done (fewer when the lazy sweep is done, or waits on the held leaf arenas).
     ///
-    /// Dead mappings go first, as many as the units allow: they are the bulk of a heap of
-    /// huge blocks, and a sweep that unmapped one piece per call would return them at an
-    /// arena per step while the program maps megabytes per step, the cycle (and the next
-    /// one's start) waiting for them.
+    /// Dead mappings go first, as many as the units allow: on a heap of huge blocks they
+    /// are most of the sweep, and they must go back as fast as the program maps new ones,
+    /// or the cycle (and the next one's start) waits on them.
     pub fn sweep_some(&mut self, max_arenas: usize) -> usize {
         let mut swept = 0;
         while swept < max_arenas

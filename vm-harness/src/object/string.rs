@@ -134,6 +134,12 @@ fn chain(head: Option<LuaStr>) -> impl Iterator<Item = LuaStr> {
     std::iter::successors(head, |s| s.next_in_bucket())
 }
 
+/// Links `s` in at the front of `bucket`'s chain.
+fn push_front(bucket: &mut Option<LuaStr>, s: LuaStr) {
+    s.set_next_in_bucket(*bucket);
+    *bucket = Some(s);
+}
+
 impl StringTable {
     fn find(&self, bytes: &[u8], hash: u32) -> Option<LuaStr> {
         let head = self.buckets[hash as usize & (self.buckets.len() - 1)];
@@ -145,9 +151,7 @@ impl StringTable {
             self.rehash(self.buckets.len() * 2);
         }
         let mask = self.buckets.len() - 1;
-        let bucket = &mut self.buckets[s.hash() as usize & mask];
-        s.set_next_in_bucket(*bucket);
-        *bucket = Some(s);
+        push_front(&mut self.buckets[s.hash() as usize & mask], s);
         self.count += 1;
     }
 
@@ -160,9 +164,7 @@ impl StringTable {
             let mut next = head;
             while let Some(s) = next {
                 next = s.next_in_bucket();
-                let bucket = &mut buckets[s.hash() as usize & mask];
-                s.set_next_in_bucket(*bucket);
-                *bucket = Some(s);
+                push_front(&mut buckets[s.hash() as usize & mask], s);
             }
         }
         self.buckets = buckets;
@@ -193,8 +195,7 @@ impl StringTable {
             while let Some(s) = next {
                 next = s.next_in_bucket();
                 if liveness.is_live(s.0) {
-                    s.set_next_in_bucket(*bucket);
-                    *bucket = Some(s);
+                    push_front(bucket, s);
                 } else {
                     self.count -= 1;
                 }

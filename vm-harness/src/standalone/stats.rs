@@ -121,7 +121,7 @@ impl FootprintJson {
             large_used_bytes: f.large_used_bytes,
             metadata_bytes: f.metadata_bytes,
             other_bytes: f.other_bytes(),
-            code_bytes: f.rss_file_bytes.min(f.other_bytes()),
+            code_bytes: f.other_file_bytes(),
         }
     }
 }
@@ -256,7 +256,7 @@ impl StatsSink {
                 mb(f.large_mapped_bytes),
                 mb(f.metadata_bytes),
                 mb(f.other_bytes()),
-                mb(f.rss_file_bytes.min(f.other_bytes())),
+                mb(f.other_file_bytes()),
                 mb(f.other_anonymous_bytes()),
             );
         }

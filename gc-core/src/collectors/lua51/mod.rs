@@ -5,8 +5,8 @@
 //! What it keeps of `lgc.c` 5.1 (and `lj_gc.c`, the same design): every object and leaf
 //! block is a separate allocation from the system allocator, with a prefix linking it
 //! into one list of all blocks, but for the blocks one object owns (a table's parts, a
-//! stack), freed with their owner or when it replaces them; two whites and black, the current white flipped in the
-//! atomic phase; a gray stack and a gray-again list; the states pause, propagate,
+//! stack), freed with their owner or when it replaces them; two whites and black, the
+//! current white flipped in the atomic phase; a gray stack and a gray-again list; the states pause, propagate,
 //! (atomic,) sweep-string and sweep; a sweep of `SWEEP_MAX` blocks per increment that
 //! touches every block; the forward barrier for most objects and the backward one for
 //! tables; and the pacing by threshold, estimate, `setpause` and `setstepmul`.

@@ -416,8 +416,8 @@ impl State {
 
     /// A step at an allocation slow path: pays the allocation debt (at most
     /// `MAX_STEP_WORK` at once but after huge blocks, the rest carried to the next steps,
-    /// see `pacing`), starting a cycle at
-    /// the trigger, and gives a few emptied arenas back to the OS (see `trim_step`).
+    /// see `pacing`), starting a cycle at the trigger, and gives a few emptied arenas back
+    /// to the OS (see `trim_step`).
     pub fn allocation_step<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         let allocated = heap.allocated_bytes();
         if allocated < self.pacing.next_step_at {

@@ -52,9 +52,8 @@ pub(super) const STEP_BYTES: u64 = 16 << 10;
 const MIN_STEP_BYTES: u64 = STEP_BYTES / 4;
 
 /// The most work one allocation step does (but see `max_step_work` for the step after
-/// huge blocks), so that no step is a long pause (a quarter to half a millisecond of
-/// marking small tables on the development machine, whose memory latency dominates); a
-/// big allocation's debt is paid over several steps.
+/// huge blocks), so that no step is a long pause; a big allocation's debt is paid over
+/// several steps.
 pub(super) const MAX_STEP_WORK: u64 = 64 << 10;
 
 /// The work charged for sweeping one arena.
