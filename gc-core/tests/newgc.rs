@@ -386,3 +386,82 @@ fn emptied_arenas_go_back_to_the_os_a_few_per_step() {
         "{most_at_once} arenas went back in one step"
     );
 }
+
+/// A full collection while a cycle marks gives that marking up rather than finishing it
+/// (which would mark the heap twice in one pause): it counts one cycle, and what the
+/// incremental marking had reached and the program dropped since is freed.
+#[test]
+fn a_full_collection_during_marking_marks_once_and_frees_what_marking_had_reached() {
+    for mode in [GcMode::Incremental, GcMode::Generational] {
+        let mut gc = gc_in(mode);
+        let mut roots = RootList::default();
+        for _ in 0..100_000 {
+            rooted_node(&mut gc, &mut roots, 0);
+        }
+        while gc.phase() != Phase::Marking {
+            node(&mut gc, &mut roots, 1);
+        }
+        // The cycle marked every root when it started; half of them are dropped now.
+        let dropped: Vec<_> = roots.iter().copied().skip(roots.len() / 2).collect();
+        roots.retain(|obj| !dropped.contains(obj));
+        let cycles = gc.stats().cycles;
+        gc.collect(&mut roots);
+        assert_eq!(gc.phase(), Phase::Idle);
+        assert_eq!(gc.stats().cycles, cycles + 1, "{mode:?}: one marking");
+        assert!(
+            dropped.iter().all(|&obj| !gc.contains(obj)),
+            "{mode:?}: a dropped object survived the full collection"
+        );
+        let live = (roots.len() * node_bytes(0)) as u64;
+        assert_eq!(gc.stats().live_bytes, live, "{mode:?}");
+        gc.verify(&mut roots).unwrap();
+        // The next cycles run as usual.
+        let cycles = gc.stats().cycles;
+        while gc.stats().cycles < cycles + 2 {
+            node(&mut gc, &mut roots, 1);
+        }
+        gc.verify(&mut roots).unwrap();
+    }
+}
+
+/// The dead huge blocks of an explicit full collection go back to the OS in the next
+/// steps, a piece at a time (unmapping them in the pause made it tens of
+/// milliseconds longer), and all do; the heap limit's collection returns them at once.
+#[test]
+fn a_full_collection_unmaps_dead_huge_blocks_in_later_steps() {
+    const HUGE: usize = 64 << 20;
+    let mut gc = gc_in(GcMode::Incremental);
+    let mut roots = RootList::default();
+    let dead_mapped = |gc: &Gc| gc.heap().large_objects().dead_mapped_bytes();
+    gc.alloc_leaf(HUGE, &mut roots).unwrap();
+    gc.collect(&mut roots);
+    assert_eq!(
+        dead_mapped(&gc),
+        HUGE as u64,
+        "the pause unmapped the dead block"
+    );
+    let mut most_at_once = 0;
+    for _ in 0..2_000_000 {
+        let before = dead_mapped(&gc);
+        node(&mut gc, &mut roots, 1);
+        most_at_once = most_at_once.max(before - dead_mapped(&gc));
+        if dead_mapped(&gc) == 0 {
+            break;
+        }
+    }
+    assert_eq!(dead_mapped(&gc), 0, "the dead block is still mapped");
+    // Steps between cycles unmap 4 arenas' worth, a cycle's sweep steps what their
+    // budget pays for.
+    assert!(
+        most_at_once <= HUGE as u64 / 8,
+        "{most_at_once} B went back in one step"
+    );
+
+    // At the limit, an allocation's collection frees what an explicit one left mapped.
+    gc.set_heap_limit(Some(gc.heap().mapped_bytes() + HUGE + HUGE / 2));
+    gc.alloc_leaf(HUGE, &mut roots).unwrap();
+    gc.collect(&mut roots);
+    assert_eq!(dead_mapped(&gc), HUGE as u64);
+    gc.alloc_leaf(HUGE, &mut roots).unwrap();
+    gc.verify(&mut roots).unwrap();
+}

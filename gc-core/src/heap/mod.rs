@@ -434,10 +434,26 @@ impl Heap {
     pub fn sweep_major(&mut self) -> (usize, usize) {
         let huge_before = self.los.stats().pieces;
         self.los.sweep();
-        let workers = worth_parallel(&self.workers, self.mapped_in_use(), self.parallel_min_bytes);
-        let arenas = self.objects.sweep_major(&mut self.source, workers)
-            + self.leaves.sweep_major(&mut self.source, workers);
+        let arenas = self.sweep_arenas_major();
         (arenas, huge_before - self.los.stats().pieces)
+    }
+
+    /// [`Heap::sweep_major`] for an incremental collector: the dead huge blocks leave the
+    /// large-object space, but their mappings go back to the OS later, a piece at a time
+    /// ([`Heap::trim_some`], or the next lazy sweep), as an incremental cycle's do:
+    /// unmapping hundreds of megabytes at once is a pause of tens of milliseconds.
+    /// Returns the number of arenas released.
+    pub fn sweep_major_unmapping_later(&mut self) -> usize {
+        self.free_dead_huge_where(SweepKind::Major, |_| true);
+        self.sweep_arenas_major()
+    }
+
+    /// The major sweep of both arena spaces, on [`Heap::parallel_workers`]. Returns the
+    /// number of arenas released.
+    fn sweep_arenas_major(&mut self) -> usize {
+        let workers = worth_parallel(&self.workers, self.mapped_in_use(), self.parallel_min_bytes);
+        self.objects.sweep_major(&mut self.source, workers)
+            + self.leaves.sweep_major(&mut self.source, workers)
     }
 
     /// Ends the marking of an incremental cycle that found `live_bytes` reachable: takes
@@ -505,38 +521,46 @@ impl Heap {
             + usize::from(self.los.has_dead())
     }
 
-    /// Keeps `headroom_bytes` of emptied arenas resident for the coming growth and returns
-    /// the rest to the OS (see [`Heap::finish_collection`]).
+    /// Returns the mappings of dead huge blocks still held to the OS, and keeps
+    /// `headroom_bytes` of emptied arenas resident for the coming growth, returning the
+    /// rest (see [`Heap::finish_collection`]).
     pub fn trim(&mut self, headroom_bytes: u64) {
         self.trim_some(headroom_bytes, usize::MAX);
     }
 
-    /// [`Heap::trim`], returning `max_arenas` at most to the OS, so that an incremental
-    /// collector spreads a big trim over its steps. Returns whether it is done.
+    /// [`Heap::trim`], returning `max_arenas` at most to the OS (a dead huge block's
+    /// mapping counts an arena a piece), so that an incremental collector spreads a big
+    /// trim over its steps. Returns whether it is done.
     pub fn trim_some(&mut self, headroom_bytes: u64, max_arenas: usize) -> bool {
-        self.source.trim_some(
-            usize::try_from(headroom_bytes).unwrap_or(usize::MAX),
-            max_arenas,
-        )
+        let mut left = max_arenas;
+        while left > 0 && self.los.unmap_dead_piece() {
+            left -= 1;
+        }
+        left > 0
+            && self
+                .source
+                .trim_some(usize::try_from(headroom_bytes).unwrap_or(usize::MAX), left)
     }
 
     /// Unmarks every block and huge block: ends generational mode's sticky marks before a
-    /// marking of the whole heap. Requires no lazy sweep in progress.
+    /// marking of the whole heap. Requires no lazy sweep of arenas in progress (dead huge
+    /// blocks waiting to be unmapped are out of the table, and have no marks).
     pub fn unmark_all(&mut self) {
-        debug_assert_eq!(self.unswept_arenas(), 0);
+        debug_assert_eq!(
+            self.objects.unswept_count() + self.leaves.unswept_count(),
+            0
+        );
         self.objects.unmark_all();
         self.leaves.unmark_all();
         self.los.unmark_all();
     }
 
-    /// Ends a collection that found `live_bytes` reachable. `headroom_bytes` is how much
-    /// the collector expects the heap to grow before its next collection: that much of the
-    /// arenas the sweep emptied stays resident for reuse, the rest goes back to the OS.
-    pub fn finish_collection(&mut self, live_bytes: u64, headroom_bytes: u64) {
+    /// Ends a collection that found `live_bytes` reachable: from here the heap counts
+    /// them plus what is allocated next. The collector then trims the heap
+    /// ([`Heap::trim`]) at once or in its steps.
+    pub fn finish_collection(&mut self, live_bytes: u64) {
         self.live_bytes = live_bytes;
         self.allocated_at_last_collection = self.allocated_bytes();
-        self.source
-            .trim(usize::try_from(headroom_bytes).unwrap_or(usize::MAX));
     }
 }
 

@@ -273,6 +273,23 @@ impl State {
         }
     }
 
+    /// Gives up the running marking for a full collection, which marks the whole heap
+    /// anyway (as Lua 5.1's `luaC_fullgc` does): finishing it first would mark the heap
+    /// twice in one pause. The mark bits go (sticky ones too: a full marking leaves no
+    /// old object), and so do the gray objects, the SSB's and the forward barrier's
+    /// records. Colors stay valid: a traced object is white now, a queued one white or
+    /// light-gray, and both are what an object is between cycles.
+    fn abandon_marking(&mut self, heap: &mut Heap) {
+        debug_assert_eq!(self.phase, Phase::Marking);
+        self.marking.abandon();
+        self.barrier.ssb.clear();
+        self.barrier.shade.clear();
+        heap.unmark_all();
+        self.sticky = false;
+        self.phase = Phase::Idle;
+        heap.set_max_bump_region(ARENA_SIZE);
+    }
+
     /// The atomic phase (see the module docs).
     fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R, budget: u64) {
         // Drained in place: freeing a big buffer here would be a long munmap.
@@ -460,11 +477,13 @@ impl State {
         self.pauses.end(start);
     }
 
-    /// A full collection: finishes the running cycle, ends sticky marks, then marks the
-    /// whole heap stop-the-world with the parallel marker (on `Heap::parallelism`
-    /// threads; weak tables, finalizers and the VM's weak references included) and
-    /// sweeps it, in one pause. It leaves no black object, whatever the mode: the next
-    /// cycle marks everything.
+    /// A full collection: gives up the running cycle's marking or finishes its sweep,
+    /// ends sticky marks, then marks the whole heap stop-the-world with the parallel
+    /// marker (on `Heap::parallelism` threads; weak tables, finalizers and the VM's weak
+    /// references included) and sweeps its arenas, in one pause; the memory it frees goes
+    /// back to the OS in the next steps (`trim_step`), but for the heap limit's
+    /// collection (`explicit` false), which needs it now. It leaves no black object,
+    /// whatever the mode: the next cycle marks everything.
     pub fn full_collection<M: ObjectModel, R: Roots>(
         &mut self,
         heap: &mut Heap,
@@ -472,7 +491,11 @@ impl State {
         explicit: bool,
     ) {
         let start = self.pauses.begin();
-        self.finish_cycle::<M, R>(heap, roots);
+        if self.phase == Phase::Marking {
+            self.abandon_marking(heap);
+        } else {
+            self.finish_cycle::<M, R>(heap, roots);
+        }
         if self.sticky {
             heap.unmark_all();
             self.sticky = false;
@@ -487,14 +510,21 @@ impl State {
             mark_heap::<M, R>(heap, roots, &mut self.full_gray_stack, &mut self.finalizers)
         };
         heap.sample_footprint(self.memory_bytes());
-        heap.sweep_major();
+        heap.sweep_major_unmapping_later();
         self.modes.note_full_collection(marked.live_bytes);
         self.pacing.work_done = marked.live_bytes;
         self.pacing
             .plan_incremental(marked.live_bytes, heap.arenas_in_use());
         let headroom = self.pacing.goal.saturating_sub(marked.live_bytes);
-        heap.finish_collection(marked.live_bytes, headroom);
-        self.trim_to = None;
+        heap.finish_collection(marked.live_bytes);
+        if explicit {
+            // Given back by the next steps, a few at a time, as after a cycle's sweep.
+            self.trim_to = Some(headroom);
+        } else {
+            // The heap limit's collection: the memory is wanted now.
+            heap.trim(headroom);
+            self.trim_to = None;
+        }
         self.allocated_at_atomic = heap.allocated_bytes();
         self.pauses.count_cycle(CycleKind::Major);
         if explicit {

@@ -159,6 +159,20 @@ impl GrayQueue {
         }
     }
 
+    /// Drops every gray object (a marking given up), keeping the buffers' capacity.
+    pub fn clear(&mut self) {
+        for stack in &mut self.stacks {
+            stack.clear();
+        }
+        self.arenas.fill(None);
+        self.queue.clear();
+        self.huge.clear();
+        self.chunks.clear();
+        self.current = None;
+        self.non_empty_stacks = 0;
+        self.len = 0;
+    }
+
     /// Whether no gray object waits.
     pub fn is_empty(&self) -> bool {
         self.len == 0

@@ -125,6 +125,15 @@ impl Marking {
             + vec_bytes(&self.chunk_refs)
     }
 
+    /// Gives up the cycle's marking: no gray object, weak object or stack is left, and
+    /// nothing counts as reached (the caller clears the mark bits).
+    pub fn abandon(&mut self) {
+        self.gray.clear();
+        self.weak_objects.clear();
+        self.forget_stacks();
+        self.marked_bytes = 0;
+    }
+
     /// Forgets the stacks (a full marking finds them again).
     pub fn forget_stacks(&mut self) {
         self.stacks.clear();

@@ -28,7 +28,8 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     heap.sweep_major();
     let trigger = trigger_bytes(config, marked.live_bytes);
     let headroom = trigger - marked.live_bytes.min(trigger);
-    heap.finish_collection(marked.live_bytes, headroom);
+    heap.finish_collection(marked.live_bytes);
+    heap.trim(headroom);
     if explicit {
         pauses.end_explicit(start);
     } else {
