@@ -65,6 +65,16 @@ unsafe impl ObjectModel for LuaModel {
     }
 
     #[inline(always)]
+    unsafe fn shared_bytes_traversed(obj: ObjectRef) -> u64 {
+        // SAFETY: the collector only asks about live, initialised traversable objects.
+        if unsafe { obj.header() }.kind() == KIND_TABLE {
+            TableRef(obj).shared_bytes_traversed()
+        } else {
+            0
+        }
+    }
+
+    #[inline(always)]
     unsafe fn is_written_often(obj: ObjectRef) -> bool {
         // SAFETY: the collector only asks about live, initialised traversable objects.
         unsafe { obj.header() }.kind() == KIND_TABLE

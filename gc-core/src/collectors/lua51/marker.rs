@@ -8,13 +8,19 @@
 //! Tri-color invariant while marking runs (see `barrier`): no black object refers to a
 //! white one. Marking turns white into gray (onto the gray stack) and propagation gray into
 //! black. Leaf blocks on the list go straight to black: nothing to trace. Owned blocks
-//! have no color (never white: the sweep never sees them); marking one counts its bytes
-//! as work, as 5.1's `traversetable` counts a table's parts. Stacks and weak objects are
+//! have no color (never white: the sweep never sees them). Stacks and weak objects are
 //! never left black: they stay gray after being traced, on the gray-again and weak lists,
 //! and are traced again in the atomic phase (stacks are written without the barrier, weak
 //! objects must not hold their entries alive through it).
+//!
+//! Work, which pacing trades against allocation, is counted as 5.1's `propagatemark`
+//! counts it: the bytes of each object traced (its block, prefix included, standing for
+//! 5.1's struct with its `CommonHeader`), of the parts it owns (their payload: 5.1's
+//! parts have no header), and of the shared structure its traversal reads
+//! (`ObjectModel::shared_bytes_traversed`: 5.1's dummy node). Marking a leaf block on the
+//! list (a string) costs nothing, as in 5.1's `reallymarkobject`.
 
-use crate::heap::malloc_space::{MallocSpace, OWNED, TRAVERSABLE};
+use crate::heap::malloc_space::{MallocSpace, OWNED, PREFIX_BYTES, TRAVERSABLE};
 use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
@@ -40,8 +46,8 @@ pub(super) struct Marking {
     pub weak: Vec<(ObjectRef, Weakness)>,
     /// The white new objects get.
     pub current_white: u8,
-    /// Work done since the counter was last taken: bytes traced or marked (5.1 counts
-    /// what `propagatemark` traverses).
+    /// Work done since the counter was last taken: bytes traversed (see the module's
+    /// documentation).
     pub work: u64,
     /// Blocks marked this cycle: the ephemeron convergence stops when it stops growing.
     pub marked_blocks: u64,
@@ -97,7 +103,7 @@ impl Marking {
             } else {
                 M::trace(obj, self);
             }
-            self.work += MallocSpace::block_bytes(obj);
+            self.work += MallocSpace::block_bytes(obj) + M::shared_bytes_traversed(obj);
         }
         self.work - before
     }
@@ -126,22 +132,19 @@ impl Tracer for Marking {
         if bits & WHITES == 0 {
             if bits & OWNED != 0 {
                 // SAFETY: as above.
-                self.work += unsafe { MallocSpace::block_bytes(obj) };
+                self.work += unsafe { MallocSpace::block_bytes(obj) } - PREFIX_BYTES as u64;
             }
             return;
         }
         self.marked_blocks += 1;
-        if bits & TRAVERSABLE != 0 {
-            // SAFETY: as above.
-            unsafe { MallocSpace::set_bits(obj, GRAY) };
+        let color = if bits & TRAVERSABLE != 0 {
             self.gray.push(obj);
+            GRAY
         } else {
-            // SAFETY: as above.
-            unsafe {
-                MallocSpace::set_bits(obj, BLACK);
-                self.work += MallocSpace::block_bytes(obj);
-            }
-        }
+            BLACK
+        };
+        // SAFETY: as above.
+        unsafe { MallocSpace::set_bits(obj, color) };
         if self.ephemerons.is_open() {
             self.ephemerons.released_by(obj);
         }
