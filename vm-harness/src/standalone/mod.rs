@@ -111,6 +111,7 @@ fn run<C: Collector<LuaModel>>(options: &Options) -> i32 {
         gc_threads: gc_threads(options.gc_threads, defaults.gc_threads),
         mode: options.gc_mode,
         pause_cpu_time: options.pause_cpu_time,
+        record_pauses: options.stats || options.stats_json.is_some(),
         step_deadline: options.gc_step_deadline.unwrap_or(defaults.step_deadline),
         ..defaults
     };
