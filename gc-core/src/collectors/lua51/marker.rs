@@ -194,3 +194,65 @@ impl Liveness for Survival {
         (unsafe { MallocSpace::bits(obj) } & self.dead_white) == 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object_model::Tracer;
+    use crate::testing::owner::{leaf_slot, OwnerModel, OWNER_BYTES};
+
+    /// Bytes [`SharedNodeModel`] objects read outside the heap, as a 5.1 table reads its
+    /// dummy node.
+    const SHARED: u64 = 40;
+
+    /// [`OwnerModel`] objects whose traversal also reads `SHARED` bytes of shared
+    /// structure.
+    struct SharedNodeModel;
+
+    // SAFETY: OwnerModel's references and owned blocks, unchanged.
+    unsafe impl ObjectModel for SharedNodeModel {
+        unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
+            // SAFETY: forwarded from the caller.
+            unsafe { OwnerModel::trace(obj, tracer) }
+        }
+
+        unsafe fn owned_leaves<F: FnMut(ObjectRef)>(obj: ObjectRef, f: &mut F) {
+            // SAFETY: forwarded from the caller.
+            unsafe { OwnerModel::owned_leaves(obj, f) }
+        }
+
+        unsafe fn shared_bytes_traversed(_obj: ObjectRef) -> u64 {
+            SHARED
+        }
+    }
+
+    #[test]
+    fn work_is_counted_as_lua_5_1_counts_it() {
+        let mut space = MallocSpace::default();
+        let owner = space.alloc(OWNER_BYTES, Some(1), WHITE0).unwrap();
+        let part = space.alloc_owned(100).unwrap();
+        let string = space.alloc(30, None, WHITE0).unwrap();
+        // SAFETY: a fresh owner, initialised before anything reads it.
+        unsafe { leaf_slot(owner).write(Some(part)) };
+        let mut marking = Marking::default();
+        marking.mark(string);
+        assert_eq!(marking.work, 0, "marking a string is free, as in 5.1");
+        marking.mark(owner);
+        let work = marking.propagate::<SharedNodeModel>(owner);
+        // SAFETY: blocks of the space, not freed.
+        let (owner_bytes, part_bytes) = unsafe {
+            (
+                MallocSpace::block_bytes(owner),
+                MallocSpace::block_bytes(part),
+            )
+        };
+        // The object with its prefix (5.1's struct with its header), the part without
+        // (5.1's parts have none), and the shared node.
+        assert_eq!(
+            work,
+            owner_bytes + (part_bytes - PREFIX_BYTES as u64) + SHARED
+        );
+        // SAFETY: every object on the list is initialised.
+        unsafe { space.free_all::<SharedNodeModel>() };
+    }
+}
