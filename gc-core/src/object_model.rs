@@ -258,6 +258,19 @@ pub unsafe trait ObjectModel: 'static {
         false
     }
 
+    /// Bytes a traversal of `obj` reads besides its own block and the blocks it reports:
+    /// structure that many objects share, which a collector pacing its marking by the bytes
+    /// it traverses counts as work all the same (Lua 5.1 points every table without a hash
+    /// part at one static dummy node, and `propagatemark` charges that node to each such
+    /// table). The default is none.
+    ///
+    /// # Safety
+    /// As for [`ObjectModel::trace`].
+    unsafe fn shared_bytes_traversed(obj: ObjectRef) -> u64 {
+        let _ = obj;
+        0
+    }
+
     /// Whether the program writes `obj` often and many slots at a time (Lua tables), so
     /// that a collector with a forward barrier takes the backward one for it, tracing it
     /// again once rather than marking at every store (Lua 5.1's `luaC_barriert`). The

@@ -583,6 +583,9 @@ impl MmuTracker {
 
 /// Records pauses and cycles as a collector runs; the run starts when the log is created.
 pub struct PauseLog {
+    /// Whether pauses are recorded (`HeapConfig::record_pauses`); cycles are counted
+    /// either way.
+    recording: bool,
     histogram: PauseHistogram,
     /// Pauses in thread CPU time, when measured.
     cpu: Option<CpuPauses>,
@@ -620,6 +623,7 @@ impl PauseStart {
 impl Default for PauseLog {
     fn default() -> Self {
         PauseLog {
+            recording: true,
             histogram: PauseHistogram::default(),
             cpu: None,
             total: Duration::ZERO,
@@ -634,10 +638,12 @@ impl Default for PauseLog {
 }
 
 impl PauseLog {
-    /// A log for a collector configured by `config` (pauses in CPU time too if asked).
+    /// A log for a collector configured by `config`: pauses recorded if asked, in CPU
+    /// time too if asked.
     pub fn new(config: &HeapConfig) -> Self {
         PauseLog {
-            cpu: config.pause_cpu_time.then(|| CpuPauses {
+            recording: config.record_pauses,
+            cpu: (config.record_pauses && config.pause_cpu_time).then(|| CpuPauses {
                 histogram: PauseHistogram::default(),
                 created: thread_cpu_time(),
                 mmu: MmuTracker::default(),
@@ -646,7 +652,8 @@ impl PauseLog {
         }
     }
 
-    /// Starts timing a pause.
+    /// Starts timing a pause. The wall clock is read whether pauses are recorded or not:
+    /// collectors bound their steps by deadlines from it.
     #[inline]
     pub fn begin(&self) -> PauseStart {
         PauseStart {
@@ -655,9 +662,12 @@ impl PauseLog {
         }
     }
 
-    /// Ends the pause `start` began, and records it.
+    /// Ends the pause `start` began, and records it if the log records pauses.
     #[inline]
     pub fn end(&mut self, start: PauseStart) {
+        if !self.recording {
+            return;
+        }
         let (wall, cpu) = Self::elapsed(start);
         self.record(start.wall, wall);
         if let Some(pause) = cpu {
@@ -688,8 +698,12 @@ impl PauseLog {
     }
 
     /// Ends an explicit full collection `start` began: GC time and MMU count it, the
-    /// pause percentiles do not (see [`ExplicitCollections`]).
+    /// pause percentiles do not (see [`ExplicitCollections`]). Nothing, if the log does not
+    /// record pauses.
     pub fn end_explicit(&mut self, start: PauseStart) {
+        if !self.recording {
+            return;
+        }
         let (pause, cpu) = Self::elapsed(start);
         self.total += pause;
         self.mmu
@@ -798,6 +812,25 @@ mod tests {
         assert_eq!(mmu.window_10ms, 0.5);
         assert_eq!(log.summary().count, 1);
         assert_eq!(log.total, 5 * MS);
+    }
+
+    #[test]
+    fn a_log_not_recording_pauses_still_counts_cycles() {
+        let mut log = PauseLog::new(&HeapConfig {
+            record_pauses: false,
+            pause_cpu_time: true,
+            ..HeapConfig::default()
+        });
+        let start = log.begin();
+        log.end(start);
+        let start = log.begin();
+        log.end_explicit(start);
+        log.count_cycle(CycleKind::Major);
+        let stats = log.stats(HeapSizes::default());
+        assert_eq!((stats.pauses.count, stats.explicit.count), (0, 0));
+        assert_eq!(stats.gc_time, Duration::ZERO);
+        assert_eq!(stats.pause_cpu, None);
+        assert_eq!(stats.cycles, 1);
     }
 
     #[test]

@@ -31,18 +31,17 @@ pub struct LuaModel;
 // clear_weak.
 // Only threads, whose stores skip the barrier, are reported as stacks.
 unsafe impl ObjectModel for LuaModel {
+    /// Tables, most of what is traced, are told apart where the collector calls this,
+    /// so that their trace is the only call: the dispatch over the other kinds sets up a
+    /// frame for the biggest of them.
+    #[inline(always)]
     unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
         // SAFETY: the collector only traces live, initialised traversable objects.
         let kind = unsafe { obj.header() }.kind();
-        match kind {
-            KIND_TABLE => TableRef(obj).trace(tracer),
-            KIND_LUA_CLOSURE => LuaClosureRef(obj).trace(tracer),
-            KIND_NATIVE_CLOSURE => NativeClosureRef(obj).trace(tracer),
-            KIND_UPVALUE => UpvalRef(obj).trace(tracer),
-            KIND_PROTO => ProtoRef(obj).trace(tracer),
-            KIND_USERDATA => UserdataRef(obj).trace(tracer),
-            KIND_THREAD => ThreadRef(obj).trace(tracer),
-            _ => unreachable!("unknown object kind {kind}"),
+        if kind == KIND_TABLE {
+            TableRef(obj).trace(tracer);
+        } else {
+            trace_other(kind, obj, tracer);
         }
     }
 
@@ -62,6 +61,16 @@ unsafe impl ObjectModel for LuaModel {
     unsafe fn is_stack(obj: ObjectRef) -> bool {
         // SAFETY: the collector only asks about live, initialised traversable objects.
         unsafe { obj.header() }.kind() == KIND_THREAD
+    }
+
+    #[inline(always)]
+    unsafe fn shared_bytes_traversed(obj: ObjectRef) -> u64 {
+        // SAFETY: the collector only asks about live, initialised traversable objects.
+        if unsafe { obj.header() }.kind() == KIND_TABLE {
+            TableRef(obj).shared_bytes_traversed()
+        } else {
+            0
+        }
     }
 
     #[inline(always)]
@@ -110,5 +119,19 @@ unsafe impl ObjectModel for LuaModel {
 
     unsafe fn clear_weak<L: Liveness>(obj: ObjectRef, weakness: Weakness, liveness: &L) {
         TableRef(obj).clear_weak(weakness, liveness)
+    }
+}
+
+/// Traces an object of any kind but a table (see `LuaModel::trace`).
+#[inline(never)]
+fn trace_other<T: Tracer>(kind: u8, obj: ObjectRef, tracer: &mut T) {
+    match kind {
+        KIND_LUA_CLOSURE => LuaClosureRef(obj).trace(tracer),
+        KIND_NATIVE_CLOSURE => NativeClosureRef(obj).trace(tracer),
+        KIND_UPVALUE => UpvalRef(obj).trace(tracer),
+        KIND_PROTO => ProtoRef(obj).trace(tracer),
+        KIND_USERDATA => UserdataRef(obj).trace(tracer),
+        KIND_THREAD => ThreadRef(obj).trace(tracer),
+        _ => unreachable!("unknown object kind {kind}"),
     }
 }

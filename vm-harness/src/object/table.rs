@@ -1127,6 +1127,17 @@ impl TableRef {
             .for_each(f);
     }
 
+    /// The bytes of 5.1's dummy node when the table has no hash part: 5.1 points such a
+    /// table at one shared node, which its traversal walks and charges as work (see
+    /// `ObjectModel::shared_bytes_traversed`). The table's own node size is 5.1's.
+    pub(crate) fn shared_bytes_traversed(self) -> u64 {
+        if self.node_block().is_none() {
+            std::mem::size_of::<Node>() as u64
+        } else {
+            0
+        }
+    }
+
     /// Reports the table's references: metatable, parts, and the live entries.
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
         if let Some(mt) = self.metatable() {

@@ -111,6 +111,7 @@ fn run<C: Collector<LuaModel>>(options: &Options) -> i32 {
         gc_threads: gc_threads(options.gc_threads, defaults.gc_threads),
         mode: options.gc_mode,
         pause_cpu_time: options.pause_cpu_time,
+        record_pauses: options.stats || options.stats_json.is_some(),
         step_deadline: options.gc_step_deadline.unwrap_or(defaults.step_deadline),
         ..defaults
     };
@@ -124,13 +125,18 @@ fn run<C: Collector<LuaModel>>(options: &Options) -> i32 {
     let vm_options = VmOptions {
         gc_stress: options.gc_stress,
     };
-    let mut vm = match Vm::new(C::new(config), &vm_options) {
+    // lua.c's `pmain`: the collector is stopped while the libraries open and restarted
+    // after, which puts the first step right there, whatever the boot allocated.
+    let mut gc = C::new(config);
+    gc.set_auto_collect(false);
+    let mut vm = match Vm::new(gc, &vm_options) {
         Ok(vm) => vm,
         Err(msg) => {
             eprintln!("{PROGNAME}: {msg}");
             return 1;
         }
     };
+    vm.heap.gc.set_auto_collect(true);
     vm.exit_hook = Some(Box::new(move |vm: &mut Vm<C>, code| sink.report(vm, code)));
     let code = match run_program(&mut vm, options) {
         Ok(()) => 0,

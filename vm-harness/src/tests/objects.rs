@@ -72,6 +72,17 @@ fn string_keys_live_in_the_hash_part_and_survive_rehashes() {
 }
 
 #[test]
+fn a_table_without_a_hash_part_reports_5_1s_dummy_node() {
+    let mut vm = vm();
+    let t = rooted_table(&mut vm, 2, 0);
+    // 5.1's `Node`: a value and a key of 16 bytes each, and the chain link.
+    assert_eq!(t.shared_bytes_traversed(), 40);
+    let k = vm.str_value(b"key").unwrap();
+    vm.raw_set(t, k, num(1)).unwrap();
+    assert_eq!(t.shared_bytes_traversed(), 0);
+}
+
+#[test]
 fn border_of_a_table_with_a_hash_tail() {
     let mut vm = vm();
     let t = rooted_table(&mut vm, 0, 0);

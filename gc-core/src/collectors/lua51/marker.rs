@@ -8,13 +8,19 @@
 //! Tri-color invariant while marking runs (see `barrier`): no black object refers to a
 //! white one. Marking turns white into gray (onto the gray stack) and propagation gray into
 //! black. Leaf blocks on the list go straight to black: nothing to trace. Owned blocks
-//! have no color (never white: the sweep never sees them); marking one counts its bytes
-//! as work, as 5.1's `traversetable` counts a table's parts. Stacks and weak objects are
+//! have no color (never white: the sweep never sees them). Stacks and weak objects are
 //! never left black: they stay gray after being traced, on the gray-again and weak lists,
 //! and are traced again in the atomic phase (stacks are written without the barrier, weak
 //! objects must not hold their entries alive through it).
+//!
+//! Work, which pacing trades against allocation, is counted as 5.1's `propagatemark`
+//! counts it: the bytes of each object traced (its block, prefix included, standing for
+//! 5.1's struct with its `CommonHeader`), of the parts it owns (their payload: 5.1's
+//! parts have no header), and of the shared structure its traversal reads
+//! (`ObjectModel::shared_bytes_traversed`: 5.1's dummy node). Marking a leaf block on the
+//! list (a string) costs nothing, as in 5.1's `reallymarkobject`.
 
-use crate::heap::malloc_space::{MallocSpace, OWNED, TRAVERSABLE};
+use crate::heap::malloc_space::{MallocSpace, OWNED, PREFIX_BYTES, TRAVERSABLE};
 use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 
@@ -40,8 +46,8 @@ pub(super) struct Marking {
     pub weak: Vec<(ObjectRef, Weakness)>,
     /// The white new objects get.
     pub current_white: u8,
-    /// Work done since the counter was last taken: bytes traced or marked (5.1 counts
-    /// what `propagatemark` traverses).
+    /// Work done since the counter was last taken: bytes traversed (see the module's
+    /// documentation).
     pub work: u64,
     /// Blocks marked this cycle: the ephemeron convergence stops when it stops growing.
     pub marked_blocks: u64,
@@ -97,7 +103,7 @@ impl Marking {
             } else {
                 M::trace(obj, self);
             }
-            self.work += MallocSpace::block_bytes(obj);
+            self.work += MallocSpace::block_bytes(obj) + M::shared_bytes_traversed(obj);
         }
         self.work - before
     }
@@ -126,22 +132,19 @@ impl Tracer for Marking {
         if bits & WHITES == 0 {
             if bits & OWNED != 0 {
                 // SAFETY: as above.
-                self.work += unsafe { MallocSpace::block_bytes(obj) };
+                self.work += unsafe { MallocSpace::block_bytes(obj) } - PREFIX_BYTES as u64;
             }
             return;
         }
         self.marked_blocks += 1;
-        if bits & TRAVERSABLE != 0 {
-            // SAFETY: as above.
-            unsafe { MallocSpace::set_bits(obj, GRAY) };
+        let color = if bits & TRAVERSABLE != 0 {
             self.gray.push(obj);
+            GRAY
         } else {
-            // SAFETY: as above.
-            unsafe {
-                MallocSpace::set_bits(obj, BLACK);
-                self.work += MallocSpace::block_bytes(obj);
-            }
-        }
+            BLACK
+        };
+        // SAFETY: as above.
+        unsafe { MallocSpace::set_bits(obj, color) };
         if self.ephemerons.is_open() {
             self.ephemerons.released_by(obj);
         }
@@ -189,5 +192,67 @@ impl Liveness for Survival {
     fn is_live(&self, obj: ObjectRef) -> bool {
         // SAFETY: asked about blocks of this heap not swept yet.
         (unsafe { MallocSpace::bits(obj) } & self.dead_white) == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object_model::Tracer;
+    use crate::testing::owner::{leaf_slot, OwnerModel, OWNER_BYTES};
+
+    /// Bytes [`SharedNodeModel`] objects read outside the heap, as a 5.1 table reads its
+    /// dummy node.
+    const SHARED: u64 = 40;
+
+    /// [`OwnerModel`] objects whose traversal also reads `SHARED` bytes of shared
+    /// structure.
+    struct SharedNodeModel;
+
+    // SAFETY: OwnerModel's references and owned blocks, unchanged.
+    unsafe impl ObjectModel for SharedNodeModel {
+        unsafe fn trace<T: Tracer>(obj: ObjectRef, tracer: &mut T) {
+            // SAFETY: forwarded from the caller.
+            unsafe { OwnerModel::trace(obj, tracer) }
+        }
+
+        unsafe fn owned_leaves<F: FnMut(ObjectRef)>(obj: ObjectRef, f: &mut F) {
+            // SAFETY: forwarded from the caller.
+            unsafe { OwnerModel::owned_leaves(obj, f) }
+        }
+
+        unsafe fn shared_bytes_traversed(_obj: ObjectRef) -> u64 {
+            SHARED
+        }
+    }
+
+    #[test]
+    fn work_is_counted_as_lua_5_1_counts_it() {
+        let mut space = MallocSpace::default();
+        let owner = space.alloc(OWNER_BYTES, Some(1), WHITE0).unwrap();
+        let part = space.alloc_owned(100).unwrap();
+        let string = space.alloc(30, None, WHITE0).unwrap();
+        // SAFETY: a fresh owner, initialised before anything reads it.
+        unsafe { leaf_slot(owner).write(Some(part)) };
+        let mut marking = Marking::default();
+        marking.mark(string);
+        assert_eq!(marking.work, 0, "marking a string is free, as in 5.1");
+        marking.mark(owner);
+        let work = marking.propagate::<SharedNodeModel>(owner);
+        // SAFETY: blocks of the space, not freed.
+        let (owner_bytes, part_bytes) = unsafe {
+            (
+                MallocSpace::block_bytes(owner),
+                MallocSpace::block_bytes(part),
+            )
+        };
+        // The object with its prefix (5.1's struct with its header), the part without
+        // (5.1's parts have none), and the shared node.
+        assert_eq!(
+            work,
+            owner_bytes + (part_bytes - PREFIX_BYTES as u64) + SHARED
+        );
+        // SAFETY: every object on the list is initialised.
+        unsafe { space.free_all::<SharedNodeModel>() };
     }
 }

@@ -9,7 +9,8 @@
 //! current white flipped in the atomic phase; a gray stack and a gray-again list; the states pause, propagate,
 //! (atomic,) sweep-string and sweep; a sweep of `SWEEP_MAX` blocks per increment that
 //! touches every block; the forward barrier for most objects and the backward one for
-//! tables; and the pacing by threshold, estimate, `setpause` and `setstepmul`.
+//! tables; and the pacing by threshold, estimate, `setpause` and `setstepmul`, with the
+//! marking work counted as 5.1's `propagatemark` counts it (see `marker`).
 //!
 //! Where it follows the VM's contract instead: weak keys are ephemerons (the object
 //! model's semantics, shared by every collector), finalizers are run by the VM from the
