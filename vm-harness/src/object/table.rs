@@ -598,30 +598,41 @@ impl TableRef {
         Value::Nil
     }
 
-    /// Value for string key `key`: the hot path of field and global access.
+    /// Node index of string key `key`, if present: the hot path of field and global
+    /// access. Strings are interned, so a key matches by identity alone.
     #[inline(always)]
-    pub fn get_str(self, key: LuaStr) -> Value {
+    fn find_str(self, key: LuaStr) -> Option<usize> {
         let size = self.node_count();
         if size == 0 {
-            return Value::Nil;
+            return None;
         }
         let mut i = (key.hash() as usize & (size - 1)) as i32;
         loop {
             let node = i as usize;
             if let Value::String(k) = self.node_key(node) {
                 if k == key {
-                    return self.node_val(node);
+                    return Some(node);
                 }
             }
             i = self.node_next(node);
             if i < 0 {
-                return Value::Nil;
+                return None;
             }
         }
     }
 
-    /// Raw get (`rawget`).
-    #[inline]
+    /// Value for string key `key`.
+    #[inline(always)]
+    pub fn get_str(self, key: LuaStr) -> Value {
+        match self.find_str(key) {
+            Some(node) => self.node_val(node),
+            None => Value::Nil,
+        }
+    }
+
+    /// Raw get (`rawget`). Inlined: the interpreter's field and index reads start
+    /// here, and the key's type usually picks the path at compile time.
+    #[inline(always)]
     pub fn get(self, key: Value) -> Value {
         match key {
             Value::String(s) => self.get_str(s),
@@ -630,10 +641,16 @@ impl TableRef {
                 None => self.get_num_hash(n),
             },
             Value::Nil => Value::Nil,
-            _ => match self.find_node(key) {
-                Some(i) => self.node_val(i),
-                None => Value::Nil,
-            },
+            _ => self.get_other(key),
+        }
+    }
+
+    /// Raw get of a key that is neither a string, a number nor nil.
+    #[inline(never)]
+    fn get_other(self, key: Value) -> Value {
+        match self.find_node(key) {
+            Some(i) => self.node_val(i),
+            None => Value::Nil,
         }
     }
 
@@ -669,9 +686,31 @@ impl TableRef {
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
-    /// Runs the write barrier and clears the metamethod cache.
-    #[inline]
+    /// Runs the write barrier and clears the metamethod cache. Inlined: a store into a
+    /// string-keyed field that exists (the interpreter's common `t.name = v`) takes
+    /// only the lookup, the barriers and the store; everything else goes to `set_any`.
+    #[inline(always)]
     pub fn set<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        key: Value,
+        val: Value,
+    ) -> Result<(), SetError> {
+        if let Value::String(s) = key {
+            if let Some(i) = self.find_str(s) {
+                self.barrier_store(heap, key, val);
+                self.clear_caches(key, val);
+                self.store_in_node(heap, i, val);
+                return Ok(());
+            }
+        }
+        self.set_any(heap, roots, key, val)
+    }
+
+    /// `set` for any key.
+    #[inline(never)]
+    fn set_any<C: Collector<LuaModel>, R: RootStack>(
         self,
         heap: &mut Heap<C>,
         roots: &mut R,
@@ -695,15 +734,7 @@ impl TableRef {
             return Err(SetError::NilKey);
         }
         if let Some(i) = self.find_node(key) {
-            // SAFETY: the key and value slots of a node of this table. Storing nil
-            // deletes the entry: its key is no longer traced either.
-            unsafe {
-                heap.barrier_pre(self.0, self.node_val_ptr(i));
-                if val.is_nil() {
-                    heap.barrier_pre(self.0, self.node_key_ptr(i));
-                }
-            }
-            self.set_node_val(i, val);
+            self.store_in_node(heap, i, val);
             return Ok(());
         }
         let slot = self.new_key(heap, roots, key, val)?;
@@ -714,6 +745,21 @@ impl TableRef {
         // part.
         unsafe { *slot = val };
         Ok(())
+    }
+
+    /// Stores `val` as the value of node `i` (a live key), after `barrier_store`: the
+    /// pre-write barrier on the old value, and on the key when storing nil deletes the
+    /// entry (its key is no longer traced either).
+    #[inline(always)]
+    fn store_in_node<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, val: Value) {
+        // SAFETY: the key and value slots of a node of this table.
+        unsafe {
+            heap.barrier_pre(self.0, self.node_val_ptr(i));
+            if val.is_nil() {
+                heap.barrier_pre(self.0, self.node_key_ptr(i));
+            }
+        }
+        self.set_node_val(i, val);
     }
 
     /// Stores under an integer key.
