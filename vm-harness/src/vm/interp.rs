@@ -191,6 +191,13 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     unsafe { *k.add(($x) as usize) }
                 };
             }
+            macro_rules! upval {
+                ($x:expr) => {
+                    // SAFETY: the compiler only emits upvalue indices of this closure's
+                    // prototype.
+                    unsafe { cl.upvalue_unchecked(($x) as usize) }
+                };
+            }
             macro_rules! rk_ptr {
                 ($x:expr) => {{
                     let x = $x as usize;
@@ -335,7 +342,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             setr!(x, Value::Nil);
                         }
                     }
-                    GETUPVAL => setr!(a, cl.upvalue(arg_b(i) as usize).get()),
+                    GETUPVAL => setr!(a, upval!(arg_b(i)).get()),
                     GETGLOBAL => {
                         let key = kst!(arg_bx(i));
                         let env = cl.env();
@@ -374,7 +381,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             protect!(self.set_index(Value::Table(env), key, val, None));
                         }
                     }
-                    SETUPVAL => cl.upvalue(arg_b(i) as usize).set(&mut self.heap, r!(a)),
+                    SETUPVAL => upval!(arg_b(i)).set(&mut self.heap, r!(a)),
                     SETTABLE => {
                         let t = r!(a);
                         let key = rk!(arg_b(i));

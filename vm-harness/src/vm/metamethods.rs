@@ -116,11 +116,28 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// `obj`, for the error message.
     #[inline(never)]
     pub fn index(&mut self, obj: Value, key: Value, slot: Option<usize>) -> LuaResult<Value> {
+        // The chain is walked with the raw lookup of the key's type chosen once, outside
+        // the loop: fields and methods (string keys) are the common case.
+        match key {
+            Value::String(s) => self.index_with(obj, key, slot, |t| t.get_str(s)),
+            _ => self.index_with(obj, key, slot, |t| t.get(key)),
+        }
+    }
+
+    /// `index` with `raw_get`, the tables' raw lookup of `key`.
+    #[inline(always)]
+    fn index_with(
+        &mut self,
+        obj: Value,
+        key: Value,
+        slot: Option<usize>,
+        raw_get: impl Fn(TableRef) -> Value,
+    ) -> LuaResult<Value> {
         let mut obj = obj;
         let mut slot = slot;
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(t) = obj {
-                let v = t.get(key);
+                let v = raw_get(t);
                 if !v.is_nil() {
                     return Ok(v);
                 }
@@ -159,6 +176,23 @@ impl<C: Collector<LuaModel>> Vm<C> {
         val: Value,
         slot: Option<usize>,
     ) -> LuaResult<()> {
+        // As in `index`: the raw lookup chosen once, outside the chain's loop.
+        match key {
+            Value::String(s) => self.set_index_with(obj, key, val, slot, |t| t.get_str(s)),
+            _ => self.set_index_with(obj, key, val, slot, |t| t.get(key)),
+        }
+    }
+
+    /// `set_index` with `raw_get`, the tables' raw lookup of `key`.
+    #[inline(always)]
+    fn set_index_with(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+        slot: Option<usize>,
+        raw_get: impl Fn(TableRef) -> Value,
+    ) -> LuaResult<()> {
         let mut obj = obj;
         let mut slot = slot;
         for _ in 0..MAX_TAG_LOOP {
@@ -166,7 +200,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 let tm = match t.metatable() {
                     None => Value::Nil,
                     Some(mt) => {
-                        if t.get(key).is_nil() {
+                        if raw_get(t).is_nil() {
                             self.fast_tm(mt, Name::NewIndex)
                         } else {
                             Value::Nil
