@@ -518,17 +518,20 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let b = arg_b(i) as usize;
                         let c = arg_c(i);
                         let f = base + a as usize;
-                        if b != 0 {
-                            th.set_top(f + b);
-                        }
                         save_pc!();
                         if let Value::LuaFunction(callee) = r!(a) {
                             let p = callee.proto();
                             if !p.is_vararg() {
-                                self.enter_fixed(p, f, c as i32 - 1)?;
+                                // A fixed count of arguments lies in this frame's
+                                // registers, so `top` is left alone.
+                                let nargs = if b != 0 { b - 1 } else { th.top() - f - 1 };
+                                self.enter_fixed(p, f, nargs, c as i32 - 1)?;
                                 switch_to!(callee, f);
                                 continue;
                             }
+                        }
+                        if b != 0 {
+                            th.set_top(f + b);
                         }
                         match self.precall(f, c as i32 - 1)? {
                             Called::Lua => continue 'frame,
@@ -578,7 +581,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             if let Value::LuaFunction(callee) = callee {
                                 let p = callee.proto();
                                 if !p.is_vararg() {
-                                    self.enter_fixed(p, dst, cur.nresults)?;
+                                    self.enter_fixed(p, dst, n - 1, cur.nresults)?;
                                     // SAFETY: enter_fixed pushed the callee's frame.
                                     unsafe { (*th.top_frame_unchecked()).tailcalls = tailcalls };
                                     switch_to!(callee, dst);
