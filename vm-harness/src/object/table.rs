@@ -636,8 +636,10 @@ impl TableRef {
     pub fn get(self, key: Value) -> Value {
         match key {
             Value::String(s) => self.get_str(s),
-            Value::Number(n) => match as_index(n) {
-                Some(i) => self.get_int(i),
+            Value::Number(n) => match self.array_index_of(n) {
+                Some(i) => self.array_get(i),
+                // An integral key outside the array part is in the hash part, as a
+                // float one is.
                 None => self.get_num_hash(n),
             },
             Value::Nil => Value::Nil,
@@ -681,8 +683,22 @@ impl TableRef {
     #[inline(always)]
     fn array_index(self, key: Value) -> Option<usize> {
         let Value::Number(n) = key else { return None };
-        let idx = as_index(n)?.wrapping_sub(1) as u64;
-        (idx < u64::from(self.size_array())).then_some(idx as usize)
+        self.array_index_of(n)
+    }
+
+    /// The array-part slot of number key `n`, if it is an integer within the array
+    /// part: two comparisons and an exact conversion, the cost of `t[i]` in a loop.
+    #[inline(always)]
+    fn array_index_of(self, n: f64) -> Option<usize> {
+        // NaN fails both comparisons.
+        if n >= 1.0 && n <= f64::from(self.size_array()) {
+            // SAFETY: n is in 1..=u32::MAX, which u32 represents.
+            let i = unsafe { n.to_int_unchecked::<u32>() };
+            if f64::from(i) == n {
+                return Some(i as usize - 1);
+            }
+        }
+        None
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
@@ -697,15 +713,53 @@ impl TableRef {
         key: Value,
         val: Value,
     ) -> Result<(), SetError> {
-        if let Value::String(s) = key {
-            if let Some(i) = self.find_str(s) {
+        if self.set_present(heap, key, val) {
+            return Ok(());
+        }
+        self.set_any(heap, roots, key, val)
+    }
+
+    /// Stores `val` under `key` if the table holds a non-nil value under it, a string
+    /// or array-part key (the interpreter's `t.name = v` and `t[i] = v`): true if
+    /// stored. Such a store allocates nothing, and even through a metatable it consults
+    /// no `__newindex` (5.1's `luaV_settable`), so the interpreter tries it before
+    /// anything that may run code. With the barriers and cache clearing of `set`.
+    #[inline(always)]
+    pub fn set_present<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        key: Value,
+        val: Value,
+    ) -> bool {
+        match key {
+            Value::String(s) => {
+                let Some(i) = self.find_str(s) else {
+                    return false;
+                };
+                if self.node_val(i).is_nil() {
+                    return false;
+                }
                 self.barrier_store(heap, key, val);
                 self.clear_caches(key, val);
                 self.store_in_node(heap, i, val);
-                return Ok(());
+                true
             }
+            Value::Number(n) => {
+                let Some(idx) = self.array_index_of(n) else {
+                    return false;
+                };
+                if self.array_get(idx).is_nil() {
+                    return false;
+                }
+                self.barrier_store(heap, key, val);
+                self.clear_caches(key, val);
+                // SAFETY: a value slot of this table's array part.
+                unsafe { heap.barrier_pre(self.0, self.array_slot(idx)) };
+                self.array_set(idx, val);
+                true
+            }
+            _ => false,
         }
-        self.set_any(heap, roots, key, val)
     }
 
     /// `set` for any key.

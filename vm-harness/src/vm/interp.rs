@@ -202,15 +202,15 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 ($x:expr) => {{
                     let x = $x as usize;
                     // An RK operand is a register below BITRK or a constant index plus
-                    // BITRK: pick the array, then index it, with the constants' address
-                    // biased by BITRK so both take the same offset (a select, not a
-                    // branch). Only the final, in-bounds address is dereferenced.
+                    // BITRK: pick the array (a select, not a branch), then index it
+                    // with the operand's low bits (a biased constants address, kept
+                    // live across the loop, was recomputed at every dispatch).
                     let array = if x & BITRK as usize != 0 {
-                        k.wrapping_sub(BITRK as usize)
+                        k
                     } else {
                         regs as *const Value
                     };
-                    array.wrapping_add(x)
+                    array.wrapping_add(x & (BITRK as usize - 1))
                 }};
             }
             macro_rules! rk {
@@ -386,6 +386,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let t = r!(a);
                         let key = rk!(arg_b(i));
                         let val = rk!(arg_c(i));
+                        if let Value::Table(tt) = t {
+                            if tt.set_present(&mut self.heap, key, val) {
+                                continue;
+                            }
+                        }
                         match t {
                             Value::Table(tt) if tt.metatable().is_none() => {
                                 protect!(self.raw_set(tt, key, val))
