@@ -346,14 +346,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     GETGLOBAL => {
                         let key = kst!(arg_bx(i));
                         let env = cl.env();
-                        let v = match key {
-                            Value::String(s) => env.get_str(s),
-                            _ => env.get(key),
-                        };
+                        let v = env.get(key);
                         if !v.is_nil() || env.metatable().is_none() {
                             setr!(a, v);
                         } else {
-                            let v = protect!(self.index(Value::Table(env), key, None));
+                            let v = protect!(self.index_missed(env, key));
                             setr!(a, v);
                         }
                     }
@@ -361,14 +358,20 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let b = arg_b(i);
                         let t = r!(b);
                         let key = rk!(arg_c(i));
-                        if let Value::Table(tt) = t {
+                        let missed = if let Value::Table(tt) = t {
                             let v = tt.get(key);
                             if !v.is_nil() || tt.metatable().is_none() {
                                 setr!(a, v);
                                 continue;
                             }
-                        }
-                        let v = protect!(self.index(t, key, Some(base + b as usize)));
+                            Some(tt)
+                        } else {
+                            None
+                        };
+                        let v = protect!(match missed {
+                            Some(tt) => self.index_missed(tt, key),
+                            None => self.index(t, key, Some(base + b as usize)),
+                        });
                         setr!(a, v);
                     }
                     SETGLOBAL => {
@@ -410,14 +413,20 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let obj = r!(b);
                         let key = rk!(arg_c(i));
                         setr!(a + 1, obj);
-                        if let Value::Table(tt) = obj {
+                        let missed = if let Value::Table(tt) = obj {
                             let v = tt.get(key);
                             if !v.is_nil() || tt.metatable().is_none() {
                                 setr!(a, v);
                                 continue;
                             }
-                        }
-                        let v = protect!(self.index(obj, key, Some(base + b as usize)));
+                            Some(tt)
+                        } else {
+                            None
+                        };
+                        let v = protect!(match missed {
+                            Some(tt) => self.index_missed(tt, key),
+                            None => self.index(obj, key, Some(base + b as usize)),
+                        });
                         setr!(a, v);
                     }
                     ADD => arith!(a, i, Arith::Add, |x: f64, y: f64| x + y),

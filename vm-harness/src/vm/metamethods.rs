@@ -119,28 +119,45 @@ impl<C: Collector<LuaModel>> Vm<C> {
         // The chain is walked with the raw lookup of the key's type chosen once, outside
         // the loop: fields and methods (string keys) are the common case.
         match key {
-            Value::String(s) => self.index_with(obj, key, slot, |t| t.get_str(s)),
-            _ => self.index_with(obj, key, slot, |t| t.get(key)),
+            Value::String(s) => self.index_with(obj, key, slot, false, |t| t.get_str(s)),
+            _ => self.index_with(obj, key, slot, false, |t| t.get(key)),
         }
     }
 
-    /// `index` with `raw_get`, the tables' raw lookup of `key`.
+    /// `t[key]` once a raw lookup of `key` in `t` found nil: `index` without repeating
+    /// that lookup, for the interpreter, which makes it inline.
+    #[inline(never)]
+    pub fn index_missed(&mut self, t: TableRef, key: Value) -> LuaResult<Value> {
+        let obj = Value::Table(t);
+        match key {
+            Value::String(s) => self.index_with(obj, key, None, true, |t| t.get_str(s)),
+            _ => self.index_with(obj, key, None, true, |t| t.get(key)),
+        }
+    }
+
+    /// `index` with `raw_get`, the tables' raw lookup of `key`; `missed`: `obj` is a
+    /// table whose lookup was made already and found nil.
     #[inline(always)]
     fn index_with(
         &mut self,
         obj: Value,
         key: Value,
         slot: Option<usize>,
+        missed: bool,
         raw_get: impl Fn(TableRef) -> Value,
     ) -> LuaResult<Value> {
         let mut obj = obj;
         let mut slot = slot;
+        let mut missed = missed;
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(t) = obj {
-                let v = raw_get(t);
-                if !v.is_nil() {
-                    return Ok(v);
+                if !missed {
+                    let v = raw_get(t);
+                    if !v.is_nil() {
+                        return Ok(v);
+                    }
                 }
+                missed = false;
                 match t.metatable() {
                     None => return Ok(Value::Nil),
                     Some(mt) => {
