@@ -586,7 +586,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             // SAFETY: the function and its arguments lie below the top,
                             // and move down into the caller's slots (`dst < f`), which
                             // lie below it too.
-                            unsafe { std::ptr::copy(th.stack_ptr().add(f), th.stack_ptr().add(dst), n) };
+                            unsafe {
+                                std::ptr::copy(th.stack_ptr().add(f), th.stack_ptr().add(dst), n)
+                            };
                             th.set_top(dst + n);
                             th.pop_frame();
                             let tailcalls = cur.tailcalls.saturating_add(1);
