@@ -702,9 +702,9 @@ impl TableRef {
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
-    /// Runs the write barrier and clears the metamethod cache. Inlined: a store into a
-    /// string-keyed field that exists (the interpreter's common `t.name = v`) takes
-    /// only the lookup, the barriers and the store; everything else goes to `set_any`.
+    /// Runs the write barrier and clears the metamethod cache. Inlined: a store under a
+    /// present key (`set_present`) takes only the lookup, the barriers and the store;
+    /// everything else goes to `set_absent`.
     #[inline(always)]
     pub fn set<C: Collector<LuaModel>, R: RootStack>(
         self,
@@ -716,7 +716,7 @@ impl TableRef {
         if self.set_present(heap, key, val) {
             return Ok(());
         }
-        self.set_any(heap, roots, key, val)
+        self.set_absent(heap, roots, key, val)
     }
 
     /// Stores `val` under `key` if the table holds a non-nil value under it, a string
@@ -762,9 +762,10 @@ impl TableRef {
         }
     }
 
-    /// `set` for any key.
+    /// `set` once `set_present` did not store: the key is absent, holds nil, or is
+    /// neither a string nor an array-part number (correct for any key).
     #[inline(never)]
-    fn set_any<C: Collector<LuaModel>, R: RootStack>(
+    pub fn set_absent<C: Collector<LuaModel>, R: RootStack>(
         self,
         heap: &mut Heap<C>,
         roots: &mut R,

@@ -396,7 +396,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         match t {
                             Value::Table(tt) if tt.metatable().is_none() => {
-                                protect!(self.raw_set(tt, key, val))
+                                protect!(self.raw_set_absent(tt, key, val))
                             }
                             _ => protect!(self.set_index(t, key, val, Some(base + a as usize))),
                         }

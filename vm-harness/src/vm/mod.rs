@@ -214,6 +214,13 @@ impl<C: Collector<LuaModel>> Vm<C> {
             .map_err(|e| self.set_error(e))
     }
 
+    /// `raw_set` once `TableRef::set_present` did not store (the interpreter tries it
+    /// first), without trying it again.
+    pub fn raw_set_absent(&mut self, t: TableRef, key: Value, val: Value) -> LuaResult<()> {
+        t.set_absent(&mut self.heap, &mut self.roots, key, val)
+            .map_err(|e| self.set_error(e))
+    }
+
     /// The Lua error for a failed raw store.
     #[cold]
     #[inline(never)]
