@@ -165,6 +165,29 @@ impl Value {
         unsafe { write_words(slot, BOOLEAN_TAG, b as u64) }
     }
 
+    /// Stores `v` at `slot` with one 16-byte store (see `write_number`), whatever its
+    /// variant: for values a plain assignment would copy in pieces, such as one taken
+    /// out of a call's returned `Result` (8, 1, 4 and 4 bytes), which a later read of
+    /// the slot's payload word cannot be forwarded from.
+    ///
+    /// # Safety
+    /// `slot` must be valid for a write of a `Value`.
+    #[inline(always)]
+    pub unsafe fn write(slot: *mut Value, v: Value) {
+        match v {
+            // SAFETY (both): forwarded to the caller.
+            Value::Nil => unsafe { Value::write_nil(slot) },
+            Value::Boolean(b) => unsafe { Value::write_boolean(slot, b) },
+            _ => {
+                let words = (&v as *const Value).cast::<u64>();
+                // SAFETY: forwarded to the caller; the discriminant word is initialised
+                // for every variant, and the payload word of the others is a number or
+                // a reference, all of whose bytes are the data (checked below).
+                unsafe { write_words(slot, *words, *words.add(1)) }
+            }
+        }
+    }
+
     /// Whether the value is a function of either kind.
     pub fn is_function(self) -> bool {
         matches!(self, Value::LuaFunction(_) | Value::NativeFunction(_))
@@ -192,6 +215,12 @@ const _: () = unsafe {
     assert!(*(&n as *const Value as *const u64) == NUMBER_TAG);
     assert!(*(&n as *const Value as *const f64).add(1) == 1.5);
     assert!(std::mem::size_of::<Value>() == 16);
+    assert!(std::mem::size_of::<LuaStr>() == 8);
+    assert!(std::mem::size_of::<TableRef>() == 8);
+    assert!(std::mem::size_of::<LuaClosureRef>() == 8);
+    assert!(std::mem::size_of::<NativeClosureRef>() == 8);
+    assert!(std::mem::size_of::<UserdataRef>() == 8);
+    assert!(std::mem::size_of::<ThreadRef>() == 8);
 };
 
 /// Writes a value given as its tag and payload words in one 16-byte store.

@@ -171,6 +171,15 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     unsafe { *regs.add(($x) as usize) = v }
                 }};
             }
+            macro_rules! setr_returned {
+                ($x:expr, $v:expr) => {{
+                    let v = $v;
+                    // SAFETY: as in `r!`. One 16-byte store (`Value::write`): a value
+                    // taken out of a call's returned `Result` is otherwise copied in
+                    // pieces, which the next read of the register stalls on.
+                    unsafe { Value::write(regs.add(($x) as usize), v) }
+                }};
+            }
             macro_rules! setr_number {
                 ($x:expr, $n:expr) => {{
                     let n = $n;
@@ -308,7 +317,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     } else {
                         let (b, c) = (rk!(bi), rk!(cidx));
                         let v = protect!(self.arith($op, b, c, slot!(bi), slot!(cidx)));
-                        setr!($a, v);
+                        setr_returned!($a, v);
                     }
                 }};
             }
@@ -351,7 +360,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             setr!(a, v);
                         } else {
                             let v = protect!(self.index_missed(env, key));
-                            setr!(a, v);
+                            setr_returned!(a, v);
                         }
                     }
                     GETTABLE => {
@@ -372,7 +381,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             Some(tt) => self.index_missed(tt, key),
                             None => self.index(t, key, Some(base + b as usize)),
                         });
-                        setr!(a, v);
+                        setr_returned!(a, v);
                     }
                     SETGLOBAL => {
                         let key = kst!(arg_bx(i));
@@ -427,7 +436,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             Some(tt) => self.index_missed(tt, key),
                             None => self.index(obj, key, Some(base + b as usize)),
                         });
-                        setr!(a, v);
+                        setr_returned!(a, v);
                     }
                     ADD => arith!(a, i, Arith::Add, |x: f64, y: f64| x + y),
                     SUB => arith!(a, i, Arith::Sub, |x: f64, y: f64| x - y),
@@ -443,7 +452,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         } else {
                             let s = Some(base + b as usize);
                             let v = protect!(self.arith(Arith::Unm, v, v, s, s));
-                            setr!(a, v);
+                            setr_returned!(a, v);
                         }
                     }
                     NOT => setr_boolean!(a, !r!(arg_b(i)).truthy()),
@@ -455,7 +464,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             Value::String(s) => setr_number!(a, s.len() as f64),
                             _ => {
                                 let v = protect!(self.length(v, Some(base + b as usize)));
-                                setr!(a, v);
+                                setr_returned!(a, v);
                             }
                         }
                     }
