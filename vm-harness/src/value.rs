@@ -174,18 +174,19 @@ impl Value {
     /// `slot` must be valid for a write of a `Value`.
     #[inline(always)]
     pub unsafe fn write(slot: *mut Value, v: Value) {
-        match v {
-            // SAFETY (both): forwarded to the caller.
-            Value::Nil => unsafe { Value::write_nil(slot) },
-            Value::Boolean(b) => unsafe { Value::write_boolean(slot, b) },
-            _ => {
-                let words = (&v as *const Value).cast::<u64>();
-                // SAFETY: forwarded to the caller; the discriminant word is initialised
-                // for every variant, and the payload word of the others is a number or
-                // a reference, all of whose bytes are the data (checked below).
-                unsafe { write_words(slot, *words, *words.add(1)) }
+        let words = (&v as *const Value).cast::<u64>();
+        // SAFETY: the discriminant word is initialised for every variant, and the
+        // payload word of the variants read here is a number or a reference, all of
+        // whose bytes are the data (checked below).
+        let (tag, payload) = unsafe {
+            match v {
+                Value::Nil => (NIL_TAG, u64::MAX),
+                Value::Boolean(b) => (BOOLEAN_TAG, b as u64),
+                _ => (*words, *words.add(1)),
             }
-        }
+        };
+        // SAFETY: forwarded to the caller; the words are those of `v`.
+        unsafe { write_words(slot, tag, payload) }
     }
 
     /// Whether the value is a function of either kind.
