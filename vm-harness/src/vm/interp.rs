@@ -309,6 +309,30 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                 }};
             }
+            macro_rules! index_into {
+                ($a:expr, $obj:expr, $key:expr, $obj_reg:expr) => {{
+                    // `R(a) = obj[key]`, `obj` read from register `$obj_reg`: a raw hit,
+                    // or a miss in a table without a metatable, stays in this loop; a
+                    // miss in a table with one continues through its chain from there.
+                    let obj = $obj;
+                    let key = $key;
+                    let missed = if let Value::Table(tt) = obj {
+                        let v = tt.get(key);
+                        if !v.is_nil() || tt.metatable().is_none() {
+                            setr!($a, v);
+                            continue;
+                        }
+                        Some(tt)
+                    } else {
+                        None
+                    };
+                    let v = protect!(match missed {
+                        Some(tt) => self.index_missed(tt, key),
+                        None => self.index(obj, key, Some(base + $obj_reg as usize)),
+                    });
+                    setr_returned!($a, v);
+                }};
+            }
             macro_rules! arith {
                 ($a:expr, $i:expr, $op:expr, $fast:expr) => {{
                     let (bi, cidx) = (arg_b($i), arg_c($i));
@@ -365,23 +389,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     GETTABLE => {
                         let b = arg_b(i);
-                        let t = r!(b);
-                        let key = rk!(arg_c(i));
-                        let missed = if let Value::Table(tt) = t {
-                            let v = tt.get(key);
-                            if !v.is_nil() || tt.metatable().is_none() {
-                                setr!(a, v);
-                                continue;
-                            }
-                            Some(tt)
-                        } else {
-                            None
-                        };
-                        let v = protect!(match missed {
-                            Some(tt) => self.index_missed(tt, key),
-                            None => self.index(t, key, Some(base + b as usize)),
-                        });
-                        setr_returned!(a, v);
+                        index_into!(a, r!(b), rk!(arg_c(i)), b);
                     }
                     SETGLOBAL => {
                         let key = kst!(arg_bx(i));
@@ -420,23 +428,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     SELF => {
                         let b = arg_b(i);
                         let obj = r!(b);
-                        let key = rk!(arg_c(i));
                         setr!(a + 1, obj);
-                        let missed = if let Value::Table(tt) = obj {
-                            let v = tt.get(key);
-                            if !v.is_nil() || tt.metatable().is_none() {
-                                setr!(a, v);
-                                continue;
-                            }
-                            Some(tt)
-                        } else {
-                            None
-                        };
-                        let v = protect!(match missed {
-                            Some(tt) => self.index_missed(tt, key),
-                            None => self.index(obj, key, Some(base + b as usize)),
-                        });
-                        setr_returned!(a, v);
+                        index_into!(a, obj, rk!(arg_c(i)), b);
                     }
                     ADD => arith!(a, i, Arith::Add, |x: f64, y: f64| x + y),
                     SUB => arith!(a, i, Arith::Sub, |x: f64, y: f64| x - y),
