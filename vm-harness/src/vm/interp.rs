@@ -250,7 +250,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! save_pc {
                 () => {
                     // SAFETY: `frame` points at the innermost frame (module invariant).
-                    unsafe { (*frame).pc = ((ip as usize - code as usize) / 4) as u32 }
+                    unsafe {
+                        (*frame).pc = ((ip as usize - code as usize) / 4) as u32;
+                        (*frame).resume = ip as usize;
+                    }
                 };
             }
             macro_rules! reload {
@@ -662,7 +665,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(caller.top as usize);
                         }
                         base = caller.base as usize;
-                        let pc = caller.pc as usize;
+                        // The caller saved its pc, and with it `resume`, at the call
+                        // (CALL or TAILCALL of this loop) that this return ends.
+                        ip = caller.resume as *const u32;
                         let stack = th.stack_ptr();
                         // SAFETY: as in the outer loop; the base is inside the stack.
                         regs = unsafe { stack.add(base) };
@@ -674,7 +679,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         };
                         cl = caller_cl;
                         code = cl.proto().code_ptr();
-                        ip = code.wrapping_add(pc);
                         k = cl.proto().constants_ptr();
                     }
                     FORLOOP => {
