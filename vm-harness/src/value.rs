@@ -165,6 +165,30 @@ impl Value {
         unsafe { write_words(slot, BOOLEAN_TAG, b as u64) }
     }
 
+    /// Stores `v` at `slot` with one 16-byte store (see `write_number`), whatever its
+    /// variant: for values a plain assignment would copy in pieces, such as one taken
+    /// out of a call's returned `Result` (8, 1, 4 and 4 bytes), which a later read of
+    /// the slot's payload word cannot be forwarded from.
+    ///
+    /// # Safety
+    /// `slot` must be valid for a write of a `Value`.
+    #[inline(always)]
+    pub unsafe fn write(slot: *mut Value, v: Value) {
+        let words = (&v as *const Value).cast::<u64>();
+        // SAFETY: the discriminant word is initialised for every variant, and the
+        // payload word of the variants read here is a number or a reference, all of
+        // whose bytes are the data (checked below).
+        let (tag, payload) = unsafe {
+            match v {
+                Value::Nil => (NIL_TAG, u64::MAX),
+                Value::Boolean(b) => (BOOLEAN_TAG, b as u64),
+                _ => (*words, *words.add(1)),
+            }
+        };
+        // SAFETY: forwarded to the caller; the words are those of `v`.
+        unsafe { write_words(slot, tag, payload) }
+    }
+
     /// Whether the value is a function of either kind.
     pub fn is_function(self) -> bool {
         matches!(self, Value::LuaFunction(_) | Value::NativeFunction(_))
@@ -192,6 +216,12 @@ const _: () = unsafe {
     assert!(*(&n as *const Value as *const u64) == NUMBER_TAG);
     assert!(*(&n as *const Value as *const f64).add(1) == 1.5);
     assert!(std::mem::size_of::<Value>() == 16);
+    assert!(std::mem::size_of::<LuaStr>() == 8);
+    assert!(std::mem::size_of::<TableRef>() == 8);
+    assert!(std::mem::size_of::<LuaClosureRef>() == 8);
+    assert!(std::mem::size_of::<NativeClosureRef>() == 8);
+    assert!(std::mem::size_of::<UserdataRef>() == 8);
+    assert!(std::mem::size_of::<ThreadRef>() == 8);
 };
 
 /// Writes a value given as its tag and payload words in one 16-byte store.

@@ -121,7 +121,20 @@ impl LuaClosureRef {
     #[inline(always)]
     pub fn upvalue(self, i: usize) -> UpvalRef {
         assert!(i < self.nupvalues());
-        // SAFETY: i < nupvalues, and closures are created with every slot filled.
+        // SAFETY: i < nupvalues.
+        unsafe { self.upvalue_unchecked(i) }
+    }
+
+    /// Upvalue `i`, without the bounds check: for the interpreter, whose upvalue
+    /// operands are below the prototype's upvalue count (compiler invariant, checked
+    /// for binary chunks by `compiler::verify`).
+    ///
+    /// # Safety
+    /// `i < self.nupvalues()`.
+    #[inline(always)]
+    pub unsafe fn upvalue_unchecked(self, i: usize) -> UpvalRef {
+        // SAFETY: i < nupvalues (the caller), and closures are created with every slot
+        // filled.
         unsafe { (*self.upvals().add(i)).unwrap_unchecked() }
     }
 

@@ -598,42 +598,61 @@ impl TableRef {
         Value::Nil
     }
 
-    /// Value for string key `key`: the hot path of field and global access.
+    /// Node index of string key `key`, if present: the hot path of field and global
+    /// access. Strings are interned, so a key matches by identity alone.
     #[inline(always)]
-    pub fn get_str(self, key: LuaStr) -> Value {
+    fn find_str(self, key: LuaStr) -> Option<usize> {
         let size = self.node_count();
         if size == 0 {
-            return Value::Nil;
+            return None;
         }
         let mut i = (key.hash() as usize & (size - 1)) as i32;
         loop {
             let node = i as usize;
             if let Value::String(k) = self.node_key(node) {
                 if k == key {
-                    return self.node_val(node);
+                    return Some(node);
                 }
             }
             i = self.node_next(node);
             if i < 0 {
-                return Value::Nil;
+                return None;
             }
         }
     }
 
-    /// Raw get (`rawget`).
-    #[inline]
+    /// Value for string key `key`.
+    #[inline(always)]
+    pub fn get_str(self, key: LuaStr) -> Value {
+        match self.find_str(key) {
+            Some(node) => self.node_val(node),
+            None => Value::Nil,
+        }
+    }
+
+    /// Raw get (`rawget`). Inlined: the interpreter's field and index reads start
+    /// here, and the key's type usually picks the path at compile time.
+    #[inline(always)]
     pub fn get(self, key: Value) -> Value {
         match key {
             Value::String(s) => self.get_str(s),
-            Value::Number(n) => match as_index(n) {
-                Some(i) => self.get_int(i),
+            Value::Number(n) => match self.array_index_of(n) {
+                Some(i) => self.array_get(i),
+                // An integral key outside the array part is in the hash part, as a
+                // float one is.
                 None => self.get_num_hash(n),
             },
             Value::Nil => Value::Nil,
-            _ => match self.find_node(key) {
-                Some(i) => self.node_val(i),
-                None => Value::Nil,
-            },
+            _ => self.get_other(key),
+        }
+    }
+
+    /// Raw get of a key that is neither a string, a number nor nil.
+    #[inline(never)]
+    fn get_other(self, key: Value) -> Value {
+        match self.find_node(key) {
+            Some(i) => self.node_val(i),
+            None => Value::Nil,
         }
     }
 
@@ -664,14 +683,89 @@ impl TableRef {
     #[inline(always)]
     fn array_index(self, key: Value) -> Option<usize> {
         let Value::Number(n) = key else { return None };
-        let idx = as_index(n)?.wrapping_sub(1) as u64;
-        (idx < u64::from(self.size_array())).then_some(idx as usize)
+        self.array_index_of(n)
+    }
+
+    /// The array-part slot of number key `n`, if it is an integer within the array
+    /// part: two comparisons and an exact conversion, the cost of `t[i]` in a loop.
+    #[inline(always)]
+    fn array_index_of(self, n: f64) -> Option<usize> {
+        // NaN fails both comparisons.
+        if n >= 1.0 && n <= f64::from(self.size_array()) {
+            // SAFETY: n is in 1..=u32::MAX, which u32 represents.
+            let i = unsafe { n.to_int_unchecked::<u32>() };
+            if f64::from(i) == n {
+                return Some(i as usize - 1);
+            }
+        }
+        None
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
-    /// Runs the write barrier and clears the metamethod cache.
-    #[inline]
+    /// Runs the write barrier and clears the metamethod cache. Inlined: a store under a
+    /// present key (`set_present`) takes only the lookup, the barriers and the store;
+    /// everything else goes to `set_absent`.
+    #[inline(always)]
     pub fn set<C: Collector<LuaModel>, R: RootStack>(
+        self,
+        heap: &mut Heap<C>,
+        roots: &mut R,
+        key: Value,
+        val: Value,
+    ) -> Result<(), SetError> {
+        if self.set_present(heap, key, val) {
+            return Ok(());
+        }
+        self.set_absent(heap, roots, key, val)
+    }
+
+    /// Stores `val` under `key` if the table holds a non-nil value under it, a string
+    /// or array-part key (the interpreter's `t.name = v` and `t[i] = v`): true if
+    /// stored. Such a store allocates nothing, and even through a metatable it consults
+    /// no `__newindex` (5.1's `luaV_settable`), so the interpreter tries it before
+    /// anything that may run code. With the barriers and cache clearing of `set`.
+    #[inline(always)]
+    pub fn set_present<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        key: Value,
+        val: Value,
+    ) -> bool {
+        match key {
+            Value::String(s) => {
+                let Some(i) = self.find_str(s) else {
+                    return false;
+                };
+                if self.node_val(i).is_nil() {
+                    return false;
+                }
+                self.barrier_store(heap, key, val);
+                self.clear_caches(key, val);
+                self.store_in_node(heap, i, val);
+                true
+            }
+            Value::Number(n) => {
+                let Some(idx) = self.array_index_of(n) else {
+                    return false;
+                };
+                if self.array_get(idx).is_nil() {
+                    return false;
+                }
+                self.barrier_store(heap, key, val);
+                self.clear_caches(key, val);
+                // SAFETY: a value slot of this table's array part.
+                unsafe { heap.barrier_pre(self.0, self.array_slot(idx)) };
+                self.array_set(idx, val);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `set` once `set_present` did not store: the key is absent, holds nil, or is
+    /// neither a string nor an array-part number (correct for any key).
+    #[inline(never)]
+    pub fn set_absent<C: Collector<LuaModel>, R: RootStack>(
         self,
         heap: &mut Heap<C>,
         roots: &mut R,
@@ -695,15 +789,7 @@ impl TableRef {
             return Err(SetError::NilKey);
         }
         if let Some(i) = self.find_node(key) {
-            // SAFETY: the key and value slots of a node of this table. Storing nil
-            // deletes the entry: its key is no longer traced either.
-            unsafe {
-                heap.barrier_pre(self.0, self.node_val_ptr(i));
-                if val.is_nil() {
-                    heap.barrier_pre(self.0, self.node_key_ptr(i));
-                }
-            }
-            self.set_node_val(i, val);
+            self.store_in_node(heap, i, val);
             return Ok(());
         }
         let slot = self.new_key(heap, roots, key, val)?;
@@ -714,6 +800,21 @@ impl TableRef {
         // part.
         unsafe { *slot = val };
         Ok(())
+    }
+
+    /// Stores `val` as the value of node `i` (a live key), after `barrier_store`: the
+    /// pre-write barrier on the old value, and on the key when storing nil deletes the
+    /// entry (its key is no longer traced either).
+    #[inline(always)]
+    fn store_in_node<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, val: Value) {
+        // SAFETY: the key and value slots of a node of this table.
+        unsafe {
+            heap.barrier_pre(self.0, self.node_val_ptr(i));
+            if val.is_nil() {
+                heap.barrier_pre(self.0, self.node_key_ptr(i));
+            }
+        }
+        self.set_node_val(i, val);
     }
 
     /// Stores under an integer key.

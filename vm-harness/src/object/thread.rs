@@ -62,6 +62,12 @@ pub struct Frame {
     /// Lua frames: index of the next instruction, saved whenever control leaves the
     /// interpreter loop or an error may be raised.
     pub pc: u32,
+    /// Lua frames: the address of the instruction at `pc`, saved with it by the
+    /// interpreter (0 until the first save), where a return resumes the frame without
+    /// loading its closure, prototype and code first. An address, not a reference:
+    /// the closure in the function slot keeps the code block alive, and blocks do not
+    /// move.
+    pub resume: usize,
     /// Number of results the caller wants, -1 for all.
     pub nresults: i32,
     /// Calls lost to tail calls at this level (for error levels and tracebacks).

@@ -45,7 +45,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 if p.is_vararg() {
                     self.enter_vararg(p, func, nresults)?;
                 } else {
-                    self.enter_fixed(p, func, nresults)?;
+                    self.enter_fixed(p, func, th.top() - func - 1, nresults)?;
                 }
                 self.hook_call()?;
                 Ok(Called::Lua)
@@ -58,16 +58,23 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Enters a Lua function without varargs: its registers are the arguments, nil for
-    /// missing parameters and for the registers the code expects nil.
+    /// Enters a Lua function without varargs, called with the `nargs` arguments above
+    /// `func` (which `top` need not mark: they lie below the traced extent, in the
+    /// caller's frame or under `top`): its registers are the arguments, nil for missing
+    /// parameters and for the registers the code expects nil.
     #[inline(always)]
-    pub(super) fn enter_fixed(&mut self, p: ProtoRef, func: usize, nresults: i32) -> LuaResult<()> {
+    pub(super) fn enter_fixed(
+        &mut self,
+        p: ProtoRef,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+    ) -> LuaResult<()> {
         let th = self.roots.thread;
         if th.nframes() >= self.call_limit {
             return Err(self.stack_overflow());
         }
         self.charge_budget()?;
-        let nargs = th.top() - func - 1;
         let base = func + 1;
         let frame_top = base + p.max_stack();
         if frame_top > th.stack_cap() {
@@ -80,6 +87,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             base: base as u32,
             top: frame_top as u32,
             pc: 0,
+            resume: 0,
             nresults,
             tailcalls: 0,
             is_lua: true,
@@ -123,6 +131,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             base: base as u32,
             top: (base + max_stack) as u32,
             pc: 0,
+            resume: 0,
             nresults,
             tailcalls: 0,
             is_lua: true,
@@ -152,6 +161,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             base: (func + 1) as u32,
             top: top as u32,
             pc: 0,
+            resume: 0,
             nresults,
             tailcalls: 0,
             is_lua: false,

@@ -171,6 +171,15 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     unsafe { *regs.add(($x) as usize) = v }
                 }};
             }
+            macro_rules! setr_returned {
+                ($x:expr, $v:expr) => {{
+                    let v = $v;
+                    // SAFETY: as in `r!`. One 16-byte store (`Value::write`): a value
+                    // taken out of a call's returned `Result` is otherwise copied in
+                    // pieces, which the next read of the register stalls on.
+                    unsafe { Value::write(regs.add(($x) as usize), v) }
+                }};
+            }
             macro_rules! setr_number {
                 ($x:expr, $n:expr) => {{
                     let n = $n;
@@ -191,19 +200,26 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     unsafe { *k.add(($x) as usize) }
                 };
             }
+            macro_rules! upval {
+                ($x:expr) => {
+                    // SAFETY: the compiler only emits upvalue indices of this closure's
+                    // prototype.
+                    unsafe { cl.upvalue_unchecked(($x) as usize) }
+                };
+            }
             macro_rules! rk_ptr {
                 ($x:expr) => {{
                     let x = $x as usize;
                     // An RK operand is a register below BITRK or a constant index plus
-                    // BITRK: pick the array, then index it, with the constants' address
-                    // biased by BITRK so both take the same offset (a select, not a
-                    // branch). Only the final, in-bounds address is dereferenced.
+                    // BITRK: pick the array (a select, not a branch), then index it
+                    // with the operand's low bits (a biased constants address, kept
+                    // live across the loop, was recomputed at every dispatch).
                     let array = if x & BITRK as usize != 0 {
-                        k.wrapping_sub(BITRK as usize)
+                        k
                     } else {
                         regs as *const Value
                     };
-                    array.wrapping_add(x)
+                    array.wrapping_add(x & (BITRK as usize - 1))
                 }};
             }
             macro_rules! rk {
@@ -234,7 +250,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! save_pc {
                 () => {
                     // SAFETY: `frame` points at the innermost frame (module invariant).
-                    unsafe { (*frame).pc = ((ip as usize - code as usize) / 4) as u32 }
+                    unsafe {
+                        (*frame).pc = ((ip as usize - code as usize) / 4) as u32;
+                        (*frame).resume = ip as usize;
+                    }
                 };
             }
             macro_rules! reload {
@@ -273,6 +292,50 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     ip = ip.wrapping_offset(1 + arg_sbx(j));
                 }};
             }
+            macro_rules! switch_to {
+                ($callee:expr, $func:expr) => {{
+                    // The frame `enter_fixed` just pushed for `$callee` at `$func` is
+                    // run without leaving this loop: its state is known, no need to
+                    // reload it through the outer loop.
+                    let callee: LuaClosureRef = $callee;
+                    let p = callee.proto();
+                    base = $func + 1;
+                    reload!();
+                    cl = callee;
+                    code = p.code_ptr();
+                    ip = code;
+                    k = p.constants_ptr();
+                    if HOOKED {
+                        let hooked = self.hook_call();
+                        reload!();
+                        hooked?;
+                    }
+                }};
+            }
+            macro_rules! index_into {
+                ($a:expr, $obj:expr, $key:expr, $obj_reg:expr) => {{
+                    // `R(a) = obj[key]`, `obj` read from register `$obj_reg`: a raw hit,
+                    // or a miss in a table without a metatable, stays in this loop; a
+                    // miss in a table with one continues through its chain from there.
+                    let obj = $obj;
+                    let key = $key;
+                    let missed = if let Value::Table(tt) = obj {
+                        let v = tt.get(key);
+                        if !v.is_nil() || tt.metatable().is_none() {
+                            setr!($a, v);
+                            continue;
+                        }
+                        Some(tt)
+                    } else {
+                        None
+                    };
+                    let v = protect!(match missed {
+                        Some(tt) => self.index_missed(tt, key),
+                        None => self.index(obj, key, Some(base + $obj_reg as usize)),
+                    });
+                    setr_returned!($a, v);
+                }};
+            }
             macro_rules! arith {
                 ($a:expr, $i:expr, $op:expr, $fast:expr) => {{
                     let (bi, cidx) = (arg_b($i), arg_c($i));
@@ -281,7 +344,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     } else {
                         let (b, c) = (rk!(bi), rk!(cidx));
                         let v = protect!(self.arith($op, b, c, slot!(bi), slot!(cidx)));
-                        setr!($a, v);
+                        setr_returned!($a, v);
                     }
                 }};
             }
@@ -315,34 +378,21 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             setr!(x, Value::Nil);
                         }
                     }
-                    GETUPVAL => setr!(a, cl.upvalue(arg_b(i) as usize).get()),
+                    GETUPVAL => setr!(a, upval!(arg_b(i)).get()),
                     GETGLOBAL => {
                         let key = kst!(arg_bx(i));
                         let env = cl.env();
-                        let v = match key {
-                            Value::String(s) => env.get_str(s),
-                            _ => env.get(key),
-                        };
+                        let v = env.get(key);
                         if !v.is_nil() || env.metatable().is_none() {
                             setr!(a, v);
                         } else {
-                            let v = protect!(self.index(Value::Table(env), key, None));
-                            setr!(a, v);
+                            let v = protect!(self.index_missed(env, key));
+                            setr_returned!(a, v);
                         }
                     }
                     GETTABLE => {
                         let b = arg_b(i);
-                        let t = r!(b);
-                        let key = rk!(arg_c(i));
-                        if let Value::Table(tt) = t {
-                            let v = tt.get(key);
-                            if !v.is_nil() || tt.metatable().is_none() {
-                                setr!(a, v);
-                                continue;
-                            }
-                        }
-                        let v = protect!(self.index(t, key, Some(base + b as usize)));
-                        setr!(a, v);
+                        index_into!(a, r!(b), rk!(arg_c(i)), b);
                     }
                     SETGLOBAL => {
                         let key = kst!(arg_bx(i));
@@ -354,14 +404,19 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             protect!(self.set_index(Value::Table(env), key, val, None));
                         }
                     }
-                    SETUPVAL => cl.upvalue(arg_b(i) as usize).set(&mut self.heap, r!(a)),
+                    SETUPVAL => upval!(arg_b(i)).set(&mut self.heap, r!(a)),
                     SETTABLE => {
                         let t = r!(a);
                         let key = rk!(arg_b(i));
                         let val = rk!(arg_c(i));
+                        if let Value::Table(tt) = t {
+                            if tt.set_present(&mut self.heap, key, val) {
+                                continue;
+                            }
+                        }
                         match t {
                             Value::Table(tt) if tt.metatable().is_none() => {
-                                protect!(self.raw_set(tt, key, val))
+                                protect!(self.raw_set_absent(tt, key, val))
                             }
                             _ => protect!(self.set_index(t, key, val, Some(base + a as usize))),
                         }
@@ -376,17 +431,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     SELF => {
                         let b = arg_b(i);
                         let obj = r!(b);
-                        let key = rk!(arg_c(i));
                         setr!(a + 1, obj);
-                        if let Value::Table(tt) = obj {
-                            let v = tt.get(key);
-                            if !v.is_nil() || tt.metatable().is_none() {
-                                setr!(a, v);
-                                continue;
-                            }
-                        }
-                        let v = protect!(self.index(obj, key, Some(base + b as usize)));
-                        setr!(a, v);
+                        index_into!(a, obj, rk!(arg_c(i)), b);
                     }
                     ADD => arith!(a, i, Arith::Add, |x: f64, y: f64| x + y),
                     SUB => arith!(a, i, Arith::Sub, |x: f64, y: f64| x - y),
@@ -402,7 +448,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         } else {
                             let s = Some(base + b as usize);
                             let v = protect!(self.arith(Arith::Unm, v, v, s, s));
-                            setr!(a, v);
+                            setr_returned!(a, v);
                         }
                     }
                     NOT => setr_boolean!(a, !r!(arg_b(i)).truthy()),
@@ -414,7 +460,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             Value::String(s) => setr_number!(a, s.len() as f64),
                             _ => {
                                 let v = protect!(self.length(v, Some(base + b as usize)));
-                                setr!(a, v);
+                                setr_returned!(a, v);
                             }
                         }
                     }
@@ -491,29 +537,20 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         let b = arg_b(i) as usize;
                         let c = arg_c(i);
                         let f = base + a as usize;
-                        if b != 0 {
-                            th.set_top(f + b);
-                        }
                         save_pc!();
                         if let Value::LuaFunction(callee) = r!(a) {
                             let p = callee.proto();
                             if !p.is_vararg() {
-                                // The common case, entered without leaving this loop: the
-                                // new frame's state is known, no need to reload it.
-                                self.enter_fixed(p, f, c as i32 - 1)?;
-                                base = f + 1;
-                                reload!();
-                                cl = callee;
-                                code = p.code_ptr();
-                                ip = code;
-                                k = p.constants_ptr();
-                                if HOOKED {
-                                    let hooked = self.hook_call();
-                                    reload!();
-                                    hooked?;
-                                }
+                                // A fixed count of arguments lies in this frame's
+                                // registers, so `top` is left alone.
+                                let nargs = if b != 0 { b - 1 } else { th.top() - f - 1 };
+                                self.enter_fixed(p, f, nargs, c as i32 - 1)?;
+                                switch_to!(callee, f);
                                 continue;
                             }
+                        }
+                        if b != 0 {
+                            th.set_top(f + b);
                         }
                         match self.precall(f, c as i32 - 1)? {
                             Called::Lua => continue 'frame,
@@ -551,14 +588,30 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             let cur = unsafe { *frame };
                             let dst = cur.func as usize;
                             let n = th.top() - f;
-                            for j in 0..n {
-                                th.set(dst + j, th.get(f + j));
-                            }
+                            // SAFETY: the function and its arguments lie below the top,
+                            // and move down into the caller's slots (`dst < f`), which
+                            // lie below it too.
+                            unsafe {
+                                std::ptr::copy(th.stack_ptr().add(f), th.stack_ptr().add(dst), n)
+                            };
                             th.set_top(dst + n);
                             th.pop_frame();
+                            let tailcalls = cur.tailcalls.saturating_add(1);
+                            // SAFETY: the function slot is below the top, in the stack.
+                            let callee = unsafe { *th.stack_ptr().add(dst) };
+                            if let Value::LuaFunction(callee) = callee {
+                                let p = callee.proto();
+                                if !p.is_vararg() {
+                                    self.enter_fixed(p, dst, n - 1, cur.nresults)?;
+                                    // SAFETY: enter_fixed pushed the callee's frame.
+                                    unsafe { (*th.top_frame_unchecked()).tailcalls = tailcalls };
+                                    switch_to!(callee, dst);
+                                    continue;
+                                }
+                            }
                             self.precall(dst, cur.nresults)?;
                             let mut callee = th.current_frame();
-                            callee.tailcalls = cur.tailcalls.saturating_add(1);
+                            callee.tailcalls = tailcalls;
                             th.set_current_frame(callee);
                             continue 'frame;
                         }
@@ -601,16 +654,20 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         // The caller is a Lua frame of this loop (frames above `entry`
                         // are), so its state is restored here, as CALL switched to the
                         // callee's, without going back through the outer loop.
-                        // SAFETY: the caller's frame is now the innermost, and it is a
-                        // Lua frame; its function slot is below its base.
-                        frame = unsafe { th.top_frame_unchecked() };
+                        // The caller's frame, now the innermost, is the one below the
+                        // popped frame in the frame block, which popping did not move:
+                        // no reload of the block and count, so resuming the caller
+                        // waits on fewer loads.
+                        frame = frame.wrapping_sub(1);
                         // SAFETY: as in `save_pc!`.
                         let caller = unsafe { *frame };
                         if wanted >= 0 {
                             th.set_top(caller.top as usize);
                         }
                         base = caller.base as usize;
-                        let pc = caller.pc as usize;
+                        // The caller saved its pc, and with it `resume`, at the call
+                        // (CALL or TAILCALL of this loop) that this return ends.
+                        ip = caller.resume as *const u32;
                         let stack = th.stack_ptr();
                         // SAFETY: as in the outer loop; the base is inside the stack.
                         regs = unsafe { stack.add(base) };
@@ -622,7 +679,6 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         };
                         cl = caller_cl;
                         code = cl.proto().code_ptr();
-                        ip = code.wrapping_add(pc);
                         k = cl.proto().constants_ptr();
                     }
                     FORLOOP => {
@@ -777,7 +833,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             }
                         }
                     }
-                    op => unreachable!("invalid opcode {op}"),
+                    // SAFETY: every word executed is an instruction with a valid opcode
+                    // (compiler invariant; `compiler::verify` checks binary chunks), so
+                    // the dispatch needs no range check.
+                    _ => unsafe { std::hint::unreachable_unchecked() },
                 }
             }
         }

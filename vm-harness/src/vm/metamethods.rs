@@ -116,14 +116,48 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// `obj`, for the error message.
     #[inline(never)]
     pub fn index(&mut self, obj: Value, key: Value, slot: Option<usize>) -> LuaResult<Value> {
+        // The chain is walked with the raw lookup of the key's type chosen once, outside
+        // the loop: fields and methods (string keys) are the common case.
+        match key {
+            Value::String(s) => self.index_with(obj, key, slot, false, |t| t.get_str(s)),
+            _ => self.index_with(obj, key, slot, false, |t| t.get(key)),
+        }
+    }
+
+    /// `t[key]` once a raw lookup of `key` in `t` found nil: `index` without repeating
+    /// that lookup, for the interpreter, which makes it inline.
+    #[inline(never)]
+    pub fn index_missed(&mut self, t: TableRef, key: Value) -> LuaResult<Value> {
+        let obj = Value::Table(t);
+        match key {
+            Value::String(s) => self.index_with(obj, key, None, true, |t| t.get_str(s)),
+            _ => self.index_with(obj, key, None, true, |t| t.get(key)),
+        }
+    }
+
+    /// `index` with `raw_get`, the tables' raw lookup of `key`; `missed`: `obj` is a
+    /// table whose lookup was made already and found nil.
+    #[inline(always)]
+    fn index_with(
+        &mut self,
+        obj: Value,
+        key: Value,
+        slot: Option<usize>,
+        missed: bool,
+        raw_get: impl Fn(TableRef) -> Value,
+    ) -> LuaResult<Value> {
         let mut obj = obj;
         let mut slot = slot;
+        let mut missed = missed;
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(t) = obj {
-                let v = t.get(key);
-                if !v.is_nil() {
-                    return Ok(v);
+                if !missed {
+                    let v = raw_get(t);
+                    if !v.is_nil() {
+                        return Ok(v);
+                    }
                 }
+                missed = false;
                 match t.metatable() {
                     None => return Ok(Value::Nil),
                     Some(mt) => {
@@ -159,6 +193,23 @@ impl<C: Collector<LuaModel>> Vm<C> {
         val: Value,
         slot: Option<usize>,
     ) -> LuaResult<()> {
+        // As in `index`: the raw lookup chosen once, outside the chain's loop.
+        match key {
+            Value::String(s) => self.set_index_with(obj, key, val, slot, |t| t.get_str(s)),
+            _ => self.set_index_with(obj, key, val, slot, |t| t.get(key)),
+        }
+    }
+
+    /// `set_index` with `raw_get`, the tables' raw lookup of `key`.
+    #[inline(always)]
+    fn set_index_with(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+        slot: Option<usize>,
+        raw_get: impl Fn(TableRef) -> Value,
+    ) -> LuaResult<()> {
         let mut obj = obj;
         let mut slot = slot;
         for _ in 0..MAX_TAG_LOOP {
@@ -166,7 +217,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 let tm = match t.metatable() {
                     None => Value::Nil,
                     Some(mt) => {
-                        if t.get(key).is_nil() {
+                        if raw_get(t).is_nil() {
                             self.fast_tm(mt, Name::NewIndex)
                         } else {
                             Value::Nil

@@ -207,12 +207,28 @@ impl<C: Collector<LuaModel>> Vm<C> {
     }
 
     /// Raw store into a table, turning store failures into Lua errors (5.1 messages).
+    /// Inlined, as `TableRef::set` is: the interpreter's `SETTABLE` stores through it.
+    #[inline(always)]
     pub fn raw_set(&mut self, t: TableRef, key: Value, val: Value) -> LuaResult<()> {
-        match t.set(&mut self.heap, &mut self.roots, key, val) {
-            Ok(()) => Ok(()),
-            Err(SetError::NilKey) => Err(self.runtime_error("table index is nil")),
-            Err(SetError::NanKey) => Err(self.runtime_error("table index is NaN")),
-            Err(SetError::OutOfMemory) => Err(self.out_of_memory()),
+        t.set(&mut self.heap, &mut self.roots, key, val)
+            .map_err(|e| self.set_error(e))
+    }
+
+    /// `raw_set` once `TableRef::set_present` did not store (the interpreter tries it
+    /// first), without trying it again.
+    pub fn raw_set_absent(&mut self, t: TableRef, key: Value, val: Value) -> LuaResult<()> {
+        t.set_absent(&mut self.heap, &mut self.roots, key, val)
+            .map_err(|e| self.set_error(e))
+    }
+
+    /// The Lua error for a failed raw store.
+    #[cold]
+    #[inline(never)]
+    fn set_error(&mut self, e: SetError) -> Throw {
+        match e {
+            SetError::NilKey => self.runtime_error("table index is nil"),
+            SetError::NanKey => self.runtime_error("table index is NaN"),
+            SetError::OutOfMemory => self.out_of_memory(),
         }
     }
 
