@@ -363,6 +363,14 @@ pub trait Collector<M: ObjectModel>: Sized {
     /// Statistics so far.
     fn stats(&self) -> Stats;
 
+    /// Bytes in allocated blocks now, as `stats().heap_bytes` reports them: Lua's
+    /// `collectgarbage("count")`, which programs call in loops, so collectors answer it
+    /// without assembling the rest of the statistics (pause percentiles, the MMU curve,
+    /// the RSS read from `/proc`).
+    fn heap_bytes(&self) -> u64 {
+        self.stats().heap_bytes
+    }
+
     /// Whether `obj` is an allocated block of this heap (not freed). For tests and
     /// debugging tools; not a fast path. Safe for any reference: implementations look
     /// the address up in the heap's own tables before they read any block metadata.

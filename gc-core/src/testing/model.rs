@@ -309,6 +309,11 @@ impl<C: Collector<TestModel>, R: Choices> Mutator<C, R> {
             );
             self.shadow.objects.retain(|obj, _| reachable.contains(obj));
         }
+        assert_eq!(
+            self.gc.heap_bytes(),
+            self.gc.stats().heap_bytes,
+            "heap_bytes against the statistics"
+        );
         if let Err(error) = self.gc.verify(&mut self.roots) {
             panic!("{error}");
         }

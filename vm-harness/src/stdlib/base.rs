@@ -392,7 +392,7 @@ fn collectgarbage<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResu
             vm.run_finalizers_now()?;
             Value::Number(0.0)
         }
-        b"count" => Value::Number(vm.heap.gc.stats().heap_bytes as f64 / 1024.0),
+        b"count" => Value::Number(vm.heap.gc.heap_bytes() as f64 / 1024.0),
         b"step" => {
             vm.charge_collection()?;
             let kbytes = usize::try_from(ex.max(0)).unwrap_or(usize::MAX);
@@ -550,7 +550,7 @@ fn loadfile<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
 }
 
 fn gcinfo<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult<usize> {
-    let kb = vm.heap.gc.stats().heap_bytes / 1024;
+    let kb = vm.heap.gc.heap_bytes() / 1024;
     vm.ret1(Value::Number(kb as f64))
 }
 

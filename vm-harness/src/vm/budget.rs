@@ -55,7 +55,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         if self.budget == UNLIMITED {
             return Ok(());
         }
-        let units = self.heap.gc.stats().heap_bytes / BYTES_PER_UNIT + 1;
+        let units = self.heap.gc.heap_bytes() / BYTES_PER_UNIT + 1;
         if units >= self.budget - 1 {
             return Err(self.budget_exhausted());
         }

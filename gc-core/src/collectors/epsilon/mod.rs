@@ -108,6 +108,10 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
         })
     }
 
+    fn heap_bytes(&self) -> u64 {
+        self.heap.heap_bytes()
+    }
+
     fn contains(&self, obj: ObjectRef) -> bool {
         self.heap.contains(obj)
     }

@@ -323,6 +323,10 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         })
     }
 
+    fn heap_bytes(&self) -> u64 {
+        self.space.bytes()
+    }
+
     /// A walk of the list, then of the blocks its objects own.
     fn contains(&self, obj: ObjectRef) -> bool {
         if self.space.contains(obj) {

@@ -410,6 +410,10 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         self.state.pauses.stats(self.heap.sizes())
     }
 
+    fn heap_bytes(&self) -> u64 {
+        self.heap.heap_bytes()
+    }
+
     fn contains(&self, obj: ObjectRef) -> bool {
         self.heap.contains(obj)
     }
