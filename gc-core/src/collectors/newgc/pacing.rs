@@ -298,7 +298,11 @@ mod tests {
         assert!(pacing.minor_fits(8 * mib, 5 * mib));
         assert!(!pacing.minor_fits(9 * mib, 5 * mib), "1 MB < 20% of 9 MB");
         pacing.plan_minor(100 * mib, 100 * mib);
-        assert_eq!(pacing.trigger, 120 * mib, "big heaps: MINOR_PERCENT of live");
+        assert_eq!(
+            pacing.trigger,
+            120 * mib,
+            "big heaps: MINOR_PERCENT of live"
+        );
         let mut low_pause = Pacing::new(110, 200, 4 * mib, None);
         low_pause.plan_minor(100 * mib, 100 * mib);
         assert_eq!(
