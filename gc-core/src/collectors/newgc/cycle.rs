@@ -356,6 +356,7 @@ impl State {
             live,
             allocated,
             marked: self.marking.marked_bytes,
+            minor_fits: self.pacing.minor_fits(live, self.modes.live_after_major()),
         });
         if !self.cycle_minor {
             self.heap_at_major = heap.heap_bytes();
@@ -382,7 +383,7 @@ impl State {
             self.pacing.note_major_marking(live);
         }
         if self.sticky {
-            self.pacing.plan_minor(live);
+            self.pacing.plan_minor(live, self.modes.live_after_major());
             self.barrier.plan_retrace(self.pacing.expected_work);
         } else if self.cycle_minor {
             self.pacing

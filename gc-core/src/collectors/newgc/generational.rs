@@ -14,7 +14,9 @@
 //!   `SWITCH_TO_INCREMENTAL_SURVIVAL` of the young bytes survived twice in a row;
 //! - generational mode runs a major cycle when the live heap has grown by
 //!   `MAJOR_GROWTH_PERCENT` over what the last major left (old garbage is only found by
-//!   majors), starting its full marking at once;
+//!   majors), starting its full marking at once, and also when another minor cycle would
+//!   not fit below the goal a full cycle would have had (`Pacing::minor_fits`): minors
+//!   keep to the heap size incremental mode keeps to;
 //! - a forced mode (`collectgarbage("generational")`, `--gc-mode`) never switches.
 
 use crate::collector::GcMode;
@@ -44,6 +46,9 @@ pub(super) struct CycleReport {
     pub allocated: u64,
     /// Bytes this cycle marked (in a minor cycle: the young survivors).
     pub marked: u64,
+    /// Whether another minor cycle would start within the goal of a full cycle over
+    /// the live heap the last major left.
+    pub minor_fits: bool,
 }
 
 /// The mode and the state its rules need.
@@ -64,6 +69,11 @@ impl ModeControl {
             live_after_major: 0,
             high_survival_minors: 0,
         }
+    }
+
+    /// The live heap the last major cycle left.
+    pub fn live_after_major(&self) -> u64 {
+        self.live_after_major
     }
 
     /// Forces `mode` from the next decision on; returns the mode before.
@@ -117,8 +127,9 @@ impl ModeControl {
             GcMode::Incremental => SweepKind::Major,
             GcMode::Generational
                 if report.minor
-                    && percent(report.live, self.live_after_major)
-                        >= 100 + MAJOR_GROWTH_PERCENT =>
+                    && (!report.minor_fits
+                        || percent(report.live, self.live_after_major)
+                            >= 100 + MAJOR_GROWTH_PERCENT) =>
             {
                 SweepKind::Major
             }
@@ -144,6 +155,7 @@ mod tests {
             live,
             allocated,
             marked,
+            minor_fits: true,
         }
     }
 
@@ -208,6 +220,22 @@ mod tests {
         assert_eq!(
             control.decide(&report(false, 100, 100, 1000, 100)),
             SweepKind::Major
+        );
+    }
+
+    #[test]
+    fn a_minor_that_does_not_fit_below_the_full_goal_makes_the_next_cycle_major() {
+        let mut control = ModeControl::new(Some(GcMode::Generational));
+        assert_eq!(
+            control.decide(&report(false, 0, 100, 100, 100)),
+            SweepKind::Minor
+        );
+        let mut crowded = report(true, 100, 120, 100, 20);
+        crowded.minor_fits = false;
+        assert_eq!(
+            control.decide(&crowded),
+            SweepKind::Major,
+            "20% growth, but no room for another minor"
         );
     }
 }

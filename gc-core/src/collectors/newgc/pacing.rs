@@ -37,7 +37,10 @@
 //!
 //! Generational mode triggers a minor cycle after `MINOR_PERCENT` of the live heap (at
 //! least `min_trigger` bytes, so small heaps do not run minors back to back) has been
-//! allocated, with a deadline twice that.
+//! allocated, with a deadline twice that, but no later than the goal a full cycle would
+//! have had after the last major marking (`pause` percent of what it found), so that
+//! on small heaps, where the floor is most of the live heap, generational mode keeps to
+//! the heap size incremental mode keeps to.
 
 use std::time::Duration;
 
@@ -169,9 +172,30 @@ impl Pacing {
         self.goal = heap_bytes + growth + 2 * ARENA_SIZE as u64;
     }
 
-    /// Plans the next minor cycle after one that left `live` bytes.
-    pub fn plan_minor(&mut self, live: u64) {
-        let young = (live * MINOR_PERCENT / 100).max(self.min_trigger);
+    /// The room for young allocation below the heap goal a full cycle would have had
+    /// after the last major marking, which found `live_after_major` bytes, when minor
+    /// cycles have left `live` bytes.
+    fn room_below_major_goal(&self, live: u64, live_after_major: u64) -> u64 {
+        let goal = (live_after_major.saturating_mul(u64::from(self.pause_percent)) / 100)
+            .max(self.min_trigger);
+        goal.saturating_sub(live)
+    }
+
+    /// Whether another minor cycle fits below the heap goal of a full cycle (see
+    /// `plan_minor`): if not, the old generation's garbage is to be found now.
+    pub fn minor_fits(&self, live: u64, live_after_major: u64) -> bool {
+        self.room_below_major_goal(live, live_after_major) >= live * MINOR_PERCENT / 100
+    }
+
+    /// Plans the next minor cycle after one that left `live` bytes, when the last major
+    /// marking found `live_after_major`: after `MINOR_PERCENT` of the live heap is
+    /// allocated, at least `min_trigger` bytes, but no more than the room left below
+    /// the goal a full cycle would have had (`pause` percent of `live_after_major`; see
+    /// the module docs).
+    pub fn plan_minor(&mut self, live: u64, live_after_major: u64) {
+        let least = live * MINOR_PERCENT / 100;
+        let room = self.room_below_major_goal(live, live_after_major);
+        let young = least.max(self.min_trigger).min(room).max(least);
         self.trigger = (live + young).max(self.min_trigger);
         self.goal = self.trigger + young + 2 * ARENA_SIZE as u64;
         self.expected_work = young.max(self.work_done);
@@ -258,5 +282,33 @@ mod tests {
             "a step after huge blocks pays for them"
         );
         assert_eq!(huge.carried, 0);
+    }
+
+    /// A minor cycle's young allocation: the floor on a small heap, but no more than the
+    /// room below the goal of a full cycle over the last major's live heap; a minor that
+    /// leaves less room than `MINOR_PERCENT` of the live heap does not fit.
+    #[test]
+    fn minors_keep_below_the_goal_of_a_full_cycle() {
+        let mib = 1 << 20;
+        let mut pacing = Pacing::new(200, 200, 4 * mib, None);
+        pacing.plan_minor(5 * mib, 5 * mib);
+        assert_eq!(pacing.trigger, 9 * mib, "the floor fits below 2 x 5 MB");
+        pacing.plan_minor(7 * mib, 5 * mib);
+        assert_eq!(pacing.trigger, 10 * mib, "capped at the full cycle's goal");
+        assert!(pacing.minor_fits(8 * mib, 5 * mib));
+        assert!(!pacing.minor_fits(9 * mib, 5 * mib), "1 MB < 20% of 9 MB");
+        pacing.plan_minor(100 * mib, 100 * mib);
+        assert_eq!(
+            pacing.trigger,
+            120 * mib,
+            "big heaps: MINOR_PERCENT of live"
+        );
+        let mut low_pause = Pacing::new(110, 200, 4 * mib, None);
+        low_pause.plan_minor(100 * mib, 100 * mib);
+        assert_eq!(
+            low_pause.trigger,
+            120 * mib,
+            "never less than MINOR_PERCENT, even with no room"
+        );
     }
 }
