@@ -222,8 +222,9 @@ fn gmatch_step<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult
         unreachable!("gmatch iterator upvalues")
     };
     let mut src = start as usize;
+    let mut matcher = pattern::Matcher::new(s.as_bytes(), p.as_bytes());
     while src <= s.len() {
-        match pattern::match_at(s.as_bytes(), p.as_bytes(), src) {
+        match matcher.match_at(src) {
             Err(e) => return Err(pattern_error(vm, e)),
             Ok(Some(m)) => {
                 let end = m.whole.end;
@@ -323,8 +324,9 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     let mut out = Vec::with_capacity(subject.len());
     let mut src = 0;
     let mut n = 0;
+    let mut matcher = pattern::Matcher::new(subject, pat);
     while n < max {
-        let m = pattern::match_at(subject, pat, src).map_err(|e| pattern_error(vm, e))?;
+        let m = matcher.match_at(src).map_err(|e| pattern_error(vm, e))?;
         let mut end = None;
         if let Some(m) = &m {
             n += 1;

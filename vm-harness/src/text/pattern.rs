@@ -105,26 +105,6 @@ impl Match {
     }
 }
 
-/// Matches `pattern` against `subject` anchored at byte index `start`, as 5.1's `match`
-/// does for one position; `None` when it does not match there (or `start` is past the
-/// end of `subject`).
-///
-/// A leading `^` is *not* an anchor here but a literal byte, exactly as in 5.1's `match`:
-/// that is what `string.gmatch` does with it in 5.1 (`gmatch("^a^a", "^a")` yields
-/// `"^a"` twice). `string.gsub` honours it by stripping the `^` itself and then calling
-/// this at its first position only; `string.find`/`string.match` should use [`find`].
-pub fn match_at(
-    subject: &[u8],
-    pattern: &[u8],
-    start: usize,
-) -> Result<Option<Match>, PatternError> {
-    if start > subject.len() {
-        return Ok(None);
-    }
-    let mut matcher = Matcher::new(subject, c_string(pattern));
-    Ok(matcher.run(start)?.map(|end| matcher.to_match(start, end)))
-}
-
 /// Searches `subject` for `pattern` from byte index `init` on, honouring a leading `^`
 /// as an anchor: the matching loop of 5.1's `str_find_aux` after its `init` adjustment
 /// (the VM turns the Lua `init` into a 0-based byte index; an index past the end is
@@ -136,7 +116,7 @@ pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>
         Some((b'^', rest)) => (true, rest),
         _ => (false, pattern),
     };
-    let mut matcher = Matcher::new(subject, pattern);
+    let mut matcher = Matcher::of_c_string(subject, pattern);
     let mut start = init.min(subject.len());
     loop {
         if let Some(end) = matcher.run(start)? {
@@ -285,8 +265,10 @@ enum Step {
     Fail,
 }
 
-/// 5.1's `MatchState` plus the backtracking stack that replaces C's recursion.
-struct Matcher<'a> {
+/// 5.1's `MatchState` plus the backtracking stack that replaces C's recursion: one
+/// pattern matched against one subject at as many positions as `string.gsub` and
+/// `string.gmatch` try, the stack allocated once for all of them.
+pub struct Matcher<'a> {
     src: &'a [u8],
     pat: &'a [u8],
     level: usize,
@@ -295,7 +277,30 @@ struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
-    fn new(src: &'a [u8], pat: &'a [u8]) -> Self {
+    /// A matcher of `pattern`, up to its first NUL (5.1's patterns are C strings),
+    /// against `subject`.
+    pub fn new(subject: &'a [u8], pattern: &'a [u8]) -> Self {
+        Self::of_c_string(subject, c_string(pattern))
+    }
+
+    /// Matches the pattern anchored at byte index `start`, as 5.1's `match` does for one
+    /// position; `None` when it does not match there (or `start` is past the end of the
+    /// subject).
+    ///
+    /// A leading `^` is *not* an anchor here but a literal byte, exactly as in 5.1's
+    /// `match`: that is what `string.gmatch` does with it in 5.1 (`gmatch("^a^a", "^a")`
+    /// yields `"^a"` twice). `string.gsub` honours it by stripping the `^` itself and then
+    /// matching at its first position only; `string.find`/`string.match` should use
+    /// [`find`].
+    pub fn match_at(&mut self, start: usize) -> Result<Option<Match>, PatternError> {
+        if start > self.src.len() {
+            return Ok(None);
+        }
+        Ok(self.run(start)?.map(|end| self.to_match(start, end)))
+    }
+
+    /// A matcher of `pat`, already cut at its first NUL.
+    fn of_c_string(src: &'a [u8], pat: &'a [u8]) -> Self {
         Matcher {
             src,
             pat,
@@ -695,8 +700,9 @@ mod tests {
     fn str_gmatch(s: &[u8], p: &[u8]) -> Result<String, PatternError> {
         let mut items = Vec::new();
         let mut pos = 0;
+        let mut matcher = Matcher::new(s, p);
         while let Some(m) = (pos..=s.len())
-            .find_map(|src| match_at(s, p, src).transpose())
+            .find_map(|src| matcher.match_at(src).transpose())
             .transpose()?
         {
             let src = m.whole.start;
@@ -743,8 +749,9 @@ mod tests {
         };
         let max = max.unwrap_or(s.len() + 1);
         let (mut out, mut src, mut n) = (Vec::new(), 0, 0);
+        let mut matcher = Matcher::new(s, pat);
         while n < max {
-            let m = match_at(s, pat, src)?;
+            let m = matcher.match_at(src)?;
             if let Some(m) = &m {
                 n += 1;
                 match repl {
@@ -1296,16 +1303,20 @@ mod tests {
             vec![Some(Capture::Bytes(0..3)), Some(Capture::Position(7))]
         );
         // match_at never anchors: gmatch("^a^a", "^a") --> "^a", "^a"
-        let m = match_at(b"^a^a", b"^a", 2).unwrap().unwrap();
+        let m = Matcher::new(b"^a^a", b"^a").match_at(2).unwrap().unwrap();
         assert_eq!(m.whole, 2..4);
-        assert_eq!(match_at(b"abc", b"b", 0), Ok(None));
-        assert_eq!(match_at(b"abc", b"", 4), Ok(None));
+        assert_eq!(Matcher::new(b"abc", b"b").match_at(0), Ok(None));
+        assert_eq!(Matcher::new(b"abc", b"").match_at(4), Ok(None));
         assert_eq!(
-            match_at(b"abc", b"()", 3).unwrap().unwrap().captures,
+            Matcher::new(b"abc", b"()")
+                .match_at(3)
+                .unwrap()
+                .unwrap()
+                .captures,
             vec![Some(Capture::Position(4))]
         );
         // An unclosed capture is reported only when its value is asked for.
-        let m = match_at(b"ab", b"(a(b)", 0).unwrap().unwrap();
+        let m = Matcher::new(b"ab", b"(a(b)").match_at(0).unwrap().unwrap();
         assert_eq!(m.captures, vec![None, Some(Capture::Bytes(1..2))]);
         assert_eq!(m.capture(1), Ok(Capture::Bytes(1..2)));
         assert_eq!(
@@ -1317,7 +1328,7 @@ mod tests {
             Err(PatternError("invalid capture index".to_owned()))
         );
         // Without captures, capture 0 is the whole match and find returns no captures.
-        let m = match_at(b"abc", b"b", 1).unwrap().unwrap();
+        let m = Matcher::new(b"abc", b"b").match_at(1).unwrap().unwrap();
         assert_eq!(m.capture(0), Ok(Capture::Bytes(1..2)));
         assert_eq!(m.captures_only(), Ok(vec![]));
         assert_eq!(m.captures_or_whole(), Ok(vec![Capture::Bytes(1..2)]));
@@ -1367,7 +1378,7 @@ mod tests {
         let subject = b"a".repeat(n);
         let too_complex = Err(PatternError("pattern too complex".to_owned()));
         assert_eq!(super::find(&subject, &pattern, 0), too_complex);
-        assert_eq!(match_at(&subject, &pattern, 0), too_complex);
+        assert_eq!(Matcher::new(&subject, &pattern).match_at(0), too_complex);
         assert_eq!(
             super::find(&subject, &b"a?".repeat(MAX_BACKTRACK + 1), 0),
             too_complex
@@ -1380,7 +1391,8 @@ mod tests {
         );
         // Captures count towards the limit too: each opens and closes a level.
         let pattern = b"(a)".repeat(MAX_CAPTURES);
-        assert!(match_at(&b"a".repeat(MAX_CAPTURES), &pattern, 0)
+        assert!(Matcher::new(&b"a".repeat(MAX_CAPTURES), &pattern)
+            .match_at(0)
             .unwrap()
             .is_some());
     }
