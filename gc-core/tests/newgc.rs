@@ -45,6 +45,20 @@ fn rooted_node(gc: &mut Gc, roots: &mut RootList, slots: u16) -> Node {
     n
 }
 
+/// A collector in `mode` holding 100,000 rooted nodes, enough live data that a marking
+/// takes many steps, allocated into until a cycle is marking.
+fn marking_over_rooted_nodes(mode: GcMode) -> (Gc, RootList) {
+    let mut gc = gc_in(mode);
+    let mut roots = RootList::default();
+    for _ in 0..100_000 {
+        rooted_node(&mut gc, &mut roots, 0);
+    }
+    while gc.phase() != Phase::Marking {
+        node(&mut gc, &mut roots, 1);
+    }
+    (gc, roots)
+}
+
 /// Steps until the root `parent` is traced (black), then stores a fresh object into it
 /// with and without the barrier: without, the verifier must report the black-to-white
 /// edge; with, the cycle finishes and the child survives.
@@ -334,15 +348,7 @@ fn a_move_into_a_traced_chunk_of_a_big_object_keeps_the_moved_object() {
 fn marking_traces_what_only_the_roots_hold_before_the_atomic_phase() {
     const HELD: usize = 50_000;
     for mode in [GcMode::Incremental, GcMode::Generational] {
-        let mut gc = gc_in(mode);
-        let mut roots = RootList::default();
-        // Enough live data that a marking takes many steps.
-        for _ in 0..100_000 {
-            rooted_node(&mut gc, &mut roots, 0);
-        }
-        while gc.phase() != Phase::Marking {
-            node(&mut gc, &mut roots, 1);
-        }
+        let (mut gc, mut roots) = marking_over_rooted_nodes(mode);
         for _ in 0..HELD {
             rooted_node(&mut gc, &mut roots, 0);
         }
@@ -393,14 +399,7 @@ fn emptied_arenas_go_back_to_the_os_a_few_per_step() {
 #[test]
 fn a_full_collection_during_marking_marks_once_and_frees_what_marking_had_reached() {
     for mode in [GcMode::Incremental, GcMode::Generational] {
-        let mut gc = gc_in(mode);
-        let mut roots = RootList::default();
-        for _ in 0..100_000 {
-            rooted_node(&mut gc, &mut roots, 0);
-        }
-        while gc.phase() != Phase::Marking {
-            node(&mut gc, &mut roots, 1);
-        }
+        let (mut gc, mut roots) = marking_over_rooted_nodes(mode);
         // The cycle marked every root when it started; half of them are dropped now.
         let dropped: Vec<_> = roots.iter().copied().skip(roots.len() / 2).collect();
         roots.retain(|obj| !dropped.contains(obj));
