@@ -180,6 +180,14 @@ fn the_instruction_budget_stops_every_kind_of_endless_program() {
         "local t = {} for i = 1, 1e9 do t[i % 100 + 1] = {} collectgarbage() end",
         "local co = coroutine.wrap(function() while true do coroutine.yield() end end) \
          while true do co() end",
+        // Backtracking exponential in the lazy quantifiers, in one native call (5.1
+        // takes as long): the matcher's steps are charged to the budget.
+        "string.find(string.rep('a', 40), string.rep('a-', 30) .. 'b')",
+        "string.match(string.rep('a', 40), string.rep('a-', 30) .. 'b')",
+        "string.gsub(string.rep('a', 40), string.rep('a-', 30) .. 'b', '')",
+        "for w in string.gmatch(string.rep('a', 40), string.rep('a-', 30) .. 'b') do end",
+        "while true do string.find('aaaa', 'a-a-b') end",
+        "while true do string.gsub('aaaaaaaa', '%a', '') end",
     ];
     for chunk in endless {
         let outcome = run_untrusted(chunk, 10_000);

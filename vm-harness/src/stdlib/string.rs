@@ -141,6 +141,9 @@ fn char<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
 
 /// Raises a pattern error as 5.1 does (a plain `luaL_error`).
 fn pattern_error<C: Collector<LuaModel>>(vm: &mut Vm<C>, e: PatternError) -> crate::vm::Throw {
+    if e.is_out_of_steps() {
+        return vm.budget_exhausted();
+    }
     vm.native_error(&e.0)
 }
 
@@ -187,7 +190,11 @@ fn find_aux<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args, find: bool) -> L
             None => vm.ret1(Value::Nil),
         };
     }
-    match pattern::find(s.as_bytes(), p.as_bytes(), init) {
+    let allowed = vm.pattern_steps();
+    let mut steps = allowed;
+    let found = pattern::find(s.as_bytes(), p.as_bytes(), init, &mut steps);
+    vm.charge_pattern_steps(allowed, steps)?;
+    match found {
         Err(e) => Err(pattern_error(vm, e)),
         Ok(None) => vm.ret1(Value::Nil),
         Ok(Some(m)) => {
@@ -223,8 +230,14 @@ fn gmatch_step<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult
     };
     let mut src = start as usize;
     let mut matcher = pattern::Matcher::new(s.as_bytes(), p.as_bytes());
+    let allowed = vm.pattern_steps();
+    matcher.limit_steps(allowed);
     while src <= s.len() {
-        match matcher.match_at(src) {
+        let found = matcher.match_at(src);
+        if !matches!(found, Ok(None)) {
+            vm.charge_pattern_steps(allowed, matcher.steps_left())?;
+        }
+        match found {
             Err(e) => return Err(pattern_error(vm, e)),
             Ok(Some(m)) => {
                 let end = m.whole.end;
@@ -235,6 +248,7 @@ fn gmatch_step<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult
             Ok(None) => src += 1,
         }
     }
+    vm.charge_pattern_steps(allowed, matcher.steps_left())?;
     this.set_upvalue(&mut vm.heap, 2, Value::Number(src as f64));
     Ok(0)
 }
@@ -325,6 +339,8 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     let mut src = 0;
     let mut n = 0;
     let mut matcher = pattern::Matcher::new(subject, pat);
+    let allowed = vm.pattern_steps();
+    matcher.limit_steps(allowed);
     while n < max {
         let m = matcher.match_at(src).map_err(|e| pattern_error(vm, e))?;
         let mut end = None;
@@ -345,6 +361,7 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
             break;
         }
     }
+    vm.charge_pattern_steps(allowed, matcher.steps_left())?;
     vm.append_buffer(&mut out, &subject[src.min(subject.len())..])?;
     let result = vm.str_value(&out)?;
     vm.push(result)?;

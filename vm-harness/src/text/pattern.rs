@@ -71,6 +71,18 @@ impl fmt::Display for PatternError {
 
 impl std::error::Error for PatternError {}
 
+/// The message of the error a matcher raises when it runs out of steps (see
+/// [`Matcher::limit_steps`]); the VM turns it into its budget's error.
+const OUT_OF_STEPS: &str = "pattern matching ran out of steps";
+
+impl PatternError {
+    /// Whether the matcher stopped because it ran out of steps, not because the pattern
+    /// is malformed.
+    pub fn is_out_of_steps(&self) -> bool {
+        self.0 == OUT_OF_STEPS
+    }
+}
+
 fn error<T>(message: &str) -> Result<T, PatternError> {
     Err(PatternError(message.to_owned()))
 }
@@ -109,24 +121,33 @@ impl Match {
 /// as an anchor: the matching loop of 5.1's `str_find_aux` after its `init` adjustment
 /// (the VM turns the Lua `init` into a 0-based byte index; an index past the end is
 /// clamped to the end, as 5.1 does, where an empty match is still found:
-/// `string.find("abc", "()", 10)` is `4 3 4`).
-pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>, PatternError> {
+/// `string.find("abc", "()", 10)` is `4 3 4`). It takes at most `steps` steps (see
+/// [`Matcher::limit_steps`]) and leaves there the number it did not take.
+pub fn find(
+    subject: &[u8],
+    pattern: &[u8],
+    init: usize,
+    steps: &mut u64,
+) -> Result<Option<Match>, PatternError> {
     let pattern = c_string(pattern);
     let (anchor, pattern) = match pattern.split_first() {
         Some((b'^', rest)) => (true, rest),
         _ => (false, pattern),
     };
     let mut matcher = Matcher::of_c_string(subject, pattern);
+    matcher.limit_steps(*steps);
     let mut start = init.min(subject.len());
-    loop {
+    let found = loop {
         if let Some(end) = matcher.run(start)? {
-            return Ok(Some(matcher.to_match(start, end)));
+            break Some(matcher.to_match(start, end));
         }
         if anchor || start >= subject.len() {
-            return Ok(None);
+            break None;
         }
         start += 1;
-    }
+    };
+    *steps = matcher.steps_left();
+    Ok(found)
 }
 
 /// Whether `string.find` must use the matcher: false when the pattern has none of
@@ -274,6 +295,10 @@ pub struct Matcher<'a> {
     level: usize,
     captures: [CaptureState; MAX_CAPTURES],
     stack: Vec<Frame>,
+    /// Steps (pattern items tried and alternatives taken) left before the matcher gives
+    /// up: backtracking is exponential in the pattern's quantifiers, so a host with an
+    /// instruction budget bounds it (see [`Matcher::limit_steps`]).
+    steps_left: u64,
 }
 
 impl<'a> Matcher<'a> {
@@ -310,7 +335,19 @@ impl<'a> Matcher<'a> {
                 len: CaptureLen::Unfinished,
             }; MAX_CAPTURES],
             stack: Vec::new(),
+            steps_left: u64::MAX,
         }
+    }
+
+    /// Bounds the steps all later matches may take together: past them a match fails
+    /// with an error for which [`PatternError::is_out_of_steps`] holds.
+    pub fn limit_steps(&mut self, steps: u64) {
+        self.steps_left = steps;
+    }
+
+    /// The steps still allowed (`u64::MAX` less those taken, without a limit).
+    pub fn steps_left(&self) -> u64 {
+        self.steps_left
     }
 
     /// The pattern byte at `p`, 0 past the end (C's terminator).
@@ -324,6 +361,10 @@ impl<'a> Matcher<'a> {
         self.stack.clear();
         let (mut s, mut p) = (start, 0);
         loop {
+            if self.steps_left == 0 {
+                return error(OUT_OF_STEPS);
+            }
+            self.steps_left -= 1;
             match self.step(s, p)? {
                 Step::Next(next_s, next_p) => (s, p) = (next_s, next_p),
                 Step::Matched(end) => return Ok(Some(end)),
@@ -613,6 +654,16 @@ mod tests {
 
     use super::*;
 
+    /// [`super::find`] with no bound on its steps.
+    fn find_unlimited(
+        subject: &[u8],
+        pattern: &[u8],
+        init: usize,
+    ) -> Result<Option<Match>, PatternError> {
+        let mut steps = u64::MAX;
+        super::find(subject, pattern, init, &mut steps)
+    }
+
     enum Val {
         Num(f64),
         Str(Vec<u8>),
@@ -674,7 +725,7 @@ mod tests {
             return Ok(find_plain(s, p, init)
                 .map(|at| vec![Val::Num((at + 1) as f64), Val::Num((at + p.len()) as f64)]));
         }
-        let Some(m) = super::find(s, p, init)? else {
+        let Some(m) = find_unlimited(s, p, init)? else {
             return Ok(None);
         };
         let mut vals = vec![
@@ -686,7 +737,7 @@ mod tests {
     }
 
     fn str_match(s: &[u8], p: &[u8], init: i64) -> Result<Option<Vec<Val>>, PatternError> {
-        let Some(m) = super::find(s, p, init_index(init, s.len()))? else {
+        let Some(m) = find_unlimited(s, p, init_index(init, s.len()))? else {
             return Ok(None);
         };
         Ok(Some(
@@ -1294,7 +1345,7 @@ mod tests {
     #[test]
     fn match_values() {
         // string.find("key = value", "(%w+)%s*=%s*()")  --> 1 7 "key" 7
-        let m = super::find(b"key = value", b"(%w+)%s*=%s*()", 0)
+        let m = find_unlimited(b"key = value", b"(%w+)%s*=%s*()", 0)
             .unwrap()
             .unwrap();
         assert_eq!(m.whole, 0..6);
@@ -1361,7 +1412,7 @@ mod tests {
             .stack_size(128 * 1024)
             .spawn(|| {
                 let n = 40_000;
-                let m = super::find(&b"a".repeat(n), &b"a?".repeat(n), 0)
+                let m = find_unlimited(&b"a".repeat(n), &b"a?".repeat(n), 0)
                     .unwrap()
                     .unwrap();
                 assert_eq!(m.whole, 0..n);
@@ -1377,16 +1428,19 @@ mod tests {
         let pattern = [b"a?".repeat(n), b"a".repeat(n)].concat();
         let subject = b"a".repeat(n);
         let too_complex = Err(PatternError("pattern too complex".to_owned()));
-        assert_eq!(super::find(&subject, &pattern, 0), too_complex);
+        assert_eq!(find_unlimited(&subject, &pattern, 0), too_complex);
         assert_eq!(Matcher::new(&subject, &pattern).match_at(0), too_complex);
         assert_eq!(
-            super::find(&subject, &b"a?".repeat(MAX_BACKTRACK + 1), 0),
+            find_unlimited(&subject, &b"a?".repeat(MAX_BACKTRACK + 1), 0),
             too_complex
         );
         // Up to the limit, such patterns behave as in 5.1: string.find(("a"):rep(5), ("a?"):rep(5) .. ("a"):rep(5))  --> 1 5
         let pattern = [b"a?".repeat(5), b"a".repeat(5)].concat();
         assert_eq!(
-            super::find(b"aaaaa", &pattern, 0).unwrap().unwrap().whole,
+            find_unlimited(b"aaaaa", &pattern, 0)
+                .unwrap()
+                .unwrap()
+                .whole,
             0..5
         );
         // Captures count towards the limit too: each opens and closes a level.

@@ -19,6 +19,10 @@ use crate::model::LuaModel;
 /// Heap bytes a collection asked for by the program costs one unit of budget for.
 const BYTES_PER_UNIT: u64 = 16 << 10;
 
+/// Pattern-matching steps one unit of budget pays for: a step tries one pattern item
+/// or takes one alternative, about as much work as a cheap Lua instruction.
+const PATTERN_STEPS_PER_UNIT: u64 = 16;
+
 /// The budget of a VM without one: never spent in practice (a charge takes at least
 /// a nanosecond, so 2^64 of them take centuries).
 pub(super) const UNLIMITED: u64 = u64::MAX;
@@ -56,6 +60,31 @@ impl<C: Collector<LuaModel>> Vm<C> {
             return Ok(());
         }
         let units = self.heap.gc.heap_bytes() / BYTES_PER_UNIT + 1;
+        if units >= self.budget - 1 {
+            return Err(self.budget_exhausted());
+        }
+        self.budget -= units;
+        Ok(())
+    }
+
+    /// The steps a pattern match may take with what is left of the budget: the string
+    /// library's matcher backtracks exponentially on some patterns, in 5.1 too, and is
+    /// native code that charges no calls or loop iterations of its own.
+    pub(crate) fn pattern_steps(&self) -> u64 {
+        if self.budget == UNLIMITED {
+            return u64::MAX;
+        }
+        self.budget.saturating_mul(PATTERN_STEPS_PER_UNIT)
+    }
+
+    /// Charges, once per native call, the steps a matcher took since `pattern_steps` gave
+    /// it `allowed`, given the `left` it still has (rounded up to whole units, so that a
+    /// call taking a few steps is never free).
+    pub(crate) fn charge_pattern_steps(&mut self, allowed: u64, left: u64) -> LuaResult<()> {
+        if self.budget == UNLIMITED {
+            return Ok(());
+        }
+        let units = (allowed - left).div_ceil(PATTERN_STEPS_PER_UNIT);
         if units >= self.budget - 1 {
             return Err(self.budget_exhausted());
         }
