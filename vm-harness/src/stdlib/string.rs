@@ -342,7 +342,13 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     let allowed = vm.pattern_steps();
     matcher.limit_steps(allowed);
     while n < max {
-        let m = matcher.match_at(src).map_err(|e| pattern_error(vm, e))?;
+        let m = match matcher.match_at(src) {
+            Ok(m) => m,
+            Err(e) => {
+                vm.charge_pattern_steps(allowed, matcher.steps_left())?;
+                return Err(pattern_error(vm, e));
+            }
+        };
         let mut end = None;
         if let Some(m) = &m {
             n += 1;

@@ -122,7 +122,8 @@ impl Match {
 /// (the VM turns the Lua `init` into a 0-based byte index; an index past the end is
 /// clamped to the end, as 5.1 does, where an empty match is still found:
 /// `string.find("abc", "()", 10)` is `4 3 4`). It takes at most `steps` steps (see
-/// [`Matcher::limit_steps`]) and leaves there the number it did not take.
+/// [`Matcher::limit_steps`]) and leaves there the number it did not take, whether it
+/// matched, failed or raised an error.
 pub fn find(
     subject: &[u8],
     pattern: &[u8],
@@ -138,16 +139,14 @@ pub fn find(
     matcher.limit_steps(*steps);
     let mut start = init.min(subject.len());
     let found = loop {
-        if let Some(end) = matcher.run(start)? {
-            break Some(matcher.to_match(start, end));
+        match matcher.run(start) {
+            Ok(Some(end)) => break Ok(Some(matcher.to_match(start, end))),
+            Ok(None) if !anchor && start < subject.len() => start += 1,
+            other => break other.map(|_| None),
         }
-        if anchor || start >= subject.len() {
-            break None;
-        }
-        start += 1;
     };
     *steps = matcher.steps_left();
-    Ok(found)
+    found
 }
 
 /// Whether `string.find` must use the matcher: false when the pattern has none of

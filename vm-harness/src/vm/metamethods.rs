@@ -116,22 +116,30 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// `obj`, for the error message.
     #[inline(never)]
     pub fn index(&mut self, obj: Value, key: Value, slot: Option<usize>) -> LuaResult<Value> {
-        // The chain is walked with the raw lookup of the key's type chosen once, outside
-        // the loop: fields and methods (string keys) are the common case.
-        match key {
-            Value::String(s) => self.index_with(obj, key, slot, false, |t| t.get_str(s)),
-            _ => self.index_with(obj, key, slot, false, |t| t.get(key)),
-        }
+        self.index_chain(obj, key, slot, false)
     }
 
     /// `t[key]` once a raw lookup of `key` in `t` found nil: `index` without repeating
     /// that lookup, for the interpreter, which makes it inline.
     #[inline(never)]
     pub fn index_missed(&mut self, t: TableRef, key: Value) -> LuaResult<Value> {
-        let obj = Value::Table(t);
+        self.index_chain(Value::Table(t), key, None, true)
+    }
+
+    /// `index`, `missed` as for `index_with`. The chain is walked with the raw lookup of
+    /// the key's type chosen once, outside the loop: fields and methods (string keys)
+    /// are the common case.
+    #[inline(always)]
+    fn index_chain(
+        &mut self,
+        obj: Value,
+        key: Value,
+        slot: Option<usize>,
+        missed: bool,
+    ) -> LuaResult<Value> {
         match key {
-            Value::String(s) => self.index_with(obj, key, None, true, |t| t.get_str(s)),
-            _ => self.index_with(obj, key, None, true, |t| t.get(key)),
+            Value::String(s) => self.index_with(obj, key, slot, missed, |t| t.get_str(s)),
+            _ => self.index_with(obj, key, slot, missed, |t| t.get(key)),
         }
     }
 

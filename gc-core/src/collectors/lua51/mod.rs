@@ -6,11 +6,12 @@
 //! block is a separate allocation from the system allocator, with a prefix linking it
 //! into one list of all blocks, but for the blocks one object owns (a table's parts, a
 //! stack), freed with their owner or when it replaces them; two whites and black, the
-//! current white flipped in the atomic phase; a gray stack and a gray-again list; the states pause, propagate,
-//! (atomic,) sweep-string and sweep; a sweep of `SWEEP_MAX` blocks per increment that
-//! touches every block; the forward barrier for most objects and the backward one for
-//! tables; and the pacing by threshold, estimate, `setpause` and `setstepmul`, with the
-//! marking work counted as 5.1's `propagatemark` counts it (see `marker`).
+//! current white flipped in the atomic phase; a gray stack and a gray-again list; the
+//! states pause, propagate, (atomic,) sweep-string and sweep; a sweep of `SWEEP_MAX`
+//! blocks per increment that touches every block; the forward barrier for most objects
+//! and the backward one for tables; and the pacing by threshold, estimate, `setpause` and
+//! `setstepmul`, with the marking work counted as 5.1's `propagatemark` counts it (see
+//! `marker`).
 //!
 //! Where it follows the VM's contract instead: weak keys are ephemerons (the object
 //! model's semantics, shared by every collector), finalizers are run by the VM from the

@@ -195,7 +195,7 @@ impl Pacing {
     pub fn plan_minor(&mut self, live: u64, live_after_major: u64) {
         let least = live * MINOR_PERCENT / 100;
         let room = self.room_below_major_goal(live, live_after_major);
-        let young = least.max(self.min_trigger).min(room).max(least);
+        let young = least.max(self.min_trigger.min(room));
         self.trigger = (live + young).max(self.min_trigger);
         self.goal = self.trigger + young + 2 * ARENA_SIZE as u64;
         self.expected_work = young.max(self.work_done);
