@@ -71,3 +71,39 @@ fn minors_on_a_small_heap_keep_below_the_goal_of_a_full_cycle() {
         stats.peak_heap_bytes
     );
 }
+
+/// coro_pipeline.lua keeps a batch of objects live for a while and then drops it whole:
+/// a full marking finds most of the allocation dead, so newgc tries generational mode,
+/// whose minors find most young bytes alive and give it up. Tried again at every such
+/// full marking, generational mode took most cycles, and cost the collector about half
+/// as much again as staying incremental; each failure now doubles the wait before the
+/// next try.
+#[test]
+fn a_program_that_fails_generational_mode_is_not_switched_back_and_forth() {
+    let path = format!(
+        "{}/../workloads/lua/coro_pipeline.lua",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let script = std::fs::read(&path).expect("read the workload");
+    let config = HeapConfig {
+        step_deadline: None,
+        ..HeapConfig::default()
+    };
+    let mut vm: Lua<NewGc<LuaModel>> =
+        Lua::new(NewGc::new(config), &VmOptions { gc_stress: 0 }).expect("boot");
+    vm.run(b"arg = { '200000' } io.write = function() end", "=setup")
+        .expect("setup");
+    vm.run(&script, "@coro_pipeline.lua")
+        .expect("coro_pipeline");
+    let stats = vm.stats();
+    assert!(
+        stats.minor_cycles > 0,
+        "generational mode was tried: {stats:?}"
+    );
+    assert!(
+        stats.minor_cycles * 3 <= stats.cycles,
+        "{} of {} cycles were minor",
+        stats.minor_cycles,
+        stats.cycles
+    );
+}

@@ -9,9 +9,16 @@
 //! Rules (thresholds chosen, not tuned; see the paper):
 //! - incremental mode switches to generational when a cycle finds that most of what was
 //!   allocated since the previous one died (`SWITCH_TO_GENERATIONAL_DEATH_RATE`): young
-//!   objects die young, so minors will free much for little marking;
+//!   objects die young, so minors will free much for little marking. The deaths are
+//!   counted against the live heap the previous cycle found, so only when that cycle
+//!   marked everything: after a minor one, the old generation's garbage, which minors
+//!   never free, would count as the allocation's deaths;
 //! - generational mode switches back when a minor cycle finds that more than
-//!   `SWITCH_TO_INCREMENTAL_SURVIVAL` of the young bytes survived twice in a row;
+//!   `SWITCH_TO_INCREMENTAL_SURVIVAL` of the young bytes survived twice in a row. Each
+//!   such failure makes incremental mode wait before trying again, twice as long as the
+//!   last time (`RETRY_AFTER_CYCLES_MIN` to `_MAX` cycles): a program whose old objects
+//!   die in batches looks generational to the death rate and is not. A major cycle of
+//!   generational mode whose last minor went well resets the wait;
 //! - generational mode runs a major cycle when the live heap has grown by
 //!   `MAJOR_GROWTH_PERCENT` over what the last major left (old garbage is only found by
 //!   majors), starting its full marking at once, and also when another minor cycle would
@@ -33,6 +40,12 @@ const SWITCH_TO_INCREMENTAL_SURVIVAL: u64 = 50;
 const MAJOR_GROWTH_PERCENT: u64 = 50;
 /// Minor cycles in a row with high survival before switching back.
 const HIGH_SURVIVAL_MINORS: u32 = 2;
+/// Incremental cycles to wait after generational mode failed for the first time before
+/// it may be tried again: long enough to measure the death rate over full markings.
+const RETRY_AFTER_CYCLES_MIN: u32 = 2;
+/// The longest wait after repeated failures: a program that changes phase still gets
+/// generational mode back within a bounded number of cycles.
+const RETRY_AFTER_CYCLES_MAX: u32 = 64;
 
 /// What a cycle measured, for the decision.
 pub(super) struct CycleReport {
@@ -58,6 +71,12 @@ pub(super) struct ModeControl {
     pub forced: Option<GcMode>,
     live_after_major: u64,
     high_survival_minors: u32,
+    /// Whether the previous cycle's live bytes came from a full marking.
+    previous_live_exact: bool,
+    /// The wait after the next failure of generational mode, in incremental cycles.
+    retry_wait: u32,
+    /// Incremental cycles left before generational mode may be tried again.
+    cycles_until_retry: u32,
 }
 
 impl ModeControl {
@@ -68,6 +87,9 @@ impl ModeControl {
             forced,
             live_after_major: 0,
             high_survival_minors: 0,
+            previous_live_exact: true,
+            retry_wait: RETRY_AFTER_CYCLES_MIN,
+            cycles_until_retry: 0,
         }
     }
 
@@ -89,6 +111,7 @@ impl ModeControl {
     /// the next decision.
     pub fn note_full_collection(&mut self, live: u64) {
         self.live_after_major = live;
+        self.previous_live_exact = true;
     }
 
     /// Chooses the sweep of the cycle `report` describes (and so the next cycle's kind),
@@ -98,12 +121,17 @@ impl ModeControl {
         if !report.minor {
             self.live_after_major = report.live;
         }
+        let previous_live_exact = std::mem::replace(&mut self.previous_live_exact, !report.minor);
         if self.forced.is_none() {
             match self.mode {
+                GcMode::Incremental if self.cycles_until_retry > 0 => {
+                    self.cycles_until_retry -= 1;
+                }
                 GcMode::Incremental => {
                     let died =
                         (report.previous_live + report.allocated).saturating_sub(report.live);
-                    if report.allocated > 0
+                    if previous_live_exact
+                        && report.allocated > 0
                         && percent(died, report.allocated) >= SWITCH_TO_GENERATIONAL_DEATH_RATE
                     {
                         self.mode = GcMode::Generational;
@@ -118,7 +146,12 @@ impl ModeControl {
                     }
                     if self.high_survival_minors >= HIGH_SURVIVAL_MINORS {
                         self.mode = GcMode::Incremental;
+                        self.cycles_until_retry = self.retry_wait;
+                        self.retry_wait = (self.retry_wait * 2).min(RETRY_AFTER_CYCLES_MAX);
                     }
+                }
+                GcMode::Generational if self.high_survival_minors == 0 => {
+                    self.retry_wait = RETRY_AFTER_CYCLES_MIN;
                 }
                 GcMode::Generational => {}
             }
@@ -194,6 +227,85 @@ mod tests {
             SweepKind::Major
         );
         assert_eq!(control.mode, GcMode::Incremental);
+    }
+
+    /// A full marking that finds 90% of the allocation dead: generational mode is tried.
+    fn enter_generational(control: &mut ModeControl) {
+        assert_eq!(
+            control.decide(&report(false, 110, 110, 100, 110)),
+            SweepKind::Minor
+        );
+        assert_eq!(control.mode, GcMode::Generational);
+    }
+
+    /// Two minors in which 60% of the allocation survived: generational mode fails.
+    fn fail_generational(control: &mut ModeControl) {
+        control.decide(&report(true, 110, 170, 100, 60));
+        assert_eq!(
+            control.decide(&report(true, 170, 230, 100, 60)),
+            SweepKind::Major
+        );
+        assert_eq!(control.mode, GcMode::Incremental);
+    }
+
+    /// The full marking after failed minors: the old garbage they left dies.
+    fn full_marking_after_minors(control: &mut ModeControl) -> SweepKind {
+        control.decide(&report(false, 230, 110, 100, 110))
+    }
+
+    #[test]
+    fn the_old_garbage_a_switch_back_finds_is_not_counted_as_young_deaths() {
+        let mut control = ModeControl::new(None);
+        enter_generational(&mut control);
+        fail_generational(&mut control);
+        control.cycles_until_retry = 0;
+        assert_eq!(
+            full_marking_after_minors(&mut control),
+            SweepKind::Major,
+            "220 bytes 'died' of 100 allocated, but most were the minors' old garbage"
+        );
+        enter_generational(&mut control);
+    }
+
+    #[test]
+    fn each_failure_of_generational_mode_doubles_the_wait_before_the_next_try() {
+        let mut control = ModeControl::new(None);
+        enter_generational(&mut control);
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            fail_generational(&mut control);
+            full_marking_after_minors(&mut control);
+            let mut waited = 0;
+            while control.decide(&report(false, 110, 110, 100, 110)) == SweepKind::Major {
+                waited += 1;
+            }
+            waits.push(waited + 1);
+        }
+        let min = RETRY_AFTER_CYCLES_MIN;
+        assert_eq!(waits[..4], [min, 2 * min, 4 * min, 8 * min]);
+        assert_eq!(*waits.last().unwrap(), RETRY_AFTER_CYCLES_MAX, "bounded");
+    }
+
+    #[test]
+    fn a_generational_major_reached_without_failing_resets_the_wait() {
+        let mut control = ModeControl::new(None);
+        for _ in 0..2 {
+            enter_generational(&mut control);
+            fail_generational(&mut control);
+            control.cycles_until_retry = 0;
+            full_marking_after_minors(&mut control);
+        }
+        assert_eq!(control.retry_wait, 4 * RETRY_AFTER_CYCLES_MIN);
+        enter_generational(&mut control);
+        let mut crowded = report(true, 110, 120, 100, 10);
+        crowded.minor_fits = false;
+        assert_eq!(control.decide(&crowded), SweepKind::Major);
+        assert_eq!(
+            control.decide(&report(false, 120, 110, 100, 110)),
+            SweepKind::Minor,
+            "generational mode's major cycle"
+        );
+        assert_eq!(control.retry_wait, RETRY_AFTER_CYCLES_MIN);
     }
 
     #[test]
