@@ -299,7 +299,10 @@ fn store_pairs<C: Collector<TestModel>>(
     let (key, value) = (gone.0.obj(), gone.1.obj());
     // After the allocations, which may have advanced the cycle.
     let while_marking = marking(&f.gc);
-    for (pair, (key, value)) in [(index, (key, value)), (index + 1, (kept.0.obj(), kept.1.obj()))] {
+    for (pair, (key, value)) in [
+        (index, (key, value)),
+        (index + 1, (kept.0.obj(), kept.1.obj())),
+    ] {
         for (slot, obj) in [(2 * pair, key), (2 * pair + 1, value)] {
             // SAFETY: live objects of this collector (rooted until the store is done).
             unsafe { f.gc.write_barrier_store(table.obj(), obj) };
@@ -418,9 +421,7 @@ mod stores_between_steps {
 
     #[test]
     fn lua51() {
-        super::stores_between_steps::<Lua51<TestModel>>(|gc| {
-            gc.phase() == lua51::Phase::Propagate
-        });
+        super::stores_between_steps::<Lua51<TestModel>>(|gc| gc.phase() == lua51::Phase::Propagate);
     }
 }
 
