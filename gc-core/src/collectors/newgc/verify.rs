@@ -6,6 +6,7 @@
 //! are the ephemerons' convergence's). A marked object whose gray bit is set must be
 //! recorded: in the gray queue or the SSB or, while marking, listed with the weak objects
 //! the atomic phase traces again.
+
 use super::cycle::{Phase, State};
 use crate::heap::Heap;
 use crate::mark::is_marked;
