@@ -7,7 +7,7 @@ use gc_core::testing::{
     node_bytes, Node, RootList, TestModel, NODE_KIND, WEAK_KEYS_AND_VALUES_KIND, WEAK_KEYS_KIND,
     WEAK_VALUES_KIND,
 };
-use gc_core::{Collector, GcMode, HeapConfig, ObjectRef};
+use gc_core::{Collector, GcMode, HeapConfig, ObjectModel, ObjectRef, Weakness};
 
 struct Fixture<C> {
     gc: C,
@@ -197,6 +197,135 @@ fn weak_keys_and_values_keep_nothing_alive<C: Collector<TestModel>>() {
     assert!(f.alive(value) && f.alive(key) && !f.alive(dead_key) && !f.alive(dead_value));
 }
 
+/// Pairs stored into each weak table per round of `stores_between_steps`, and the rounds
+/// that store: 128 pairs, within a small table's 256 slots.
+const PAIRS_PER_ROUND: usize = 2;
+const STORING_ROUNDS: usize = 64;
+
+/// What one round stored into a weak table: at pair `index` a pair that must go (nothing
+/// else holds its weak part), at `index + 1` one that must stay (its weak part is held),
+/// and whether the collector was marking when they were stored.
+struct Stored {
+    table: Node,
+    index: usize,
+    kept: (Node, Node),
+    while_marking: bool,
+}
+
+/// Stores into weak tables between the small steps of an incremental cycle, with the
+/// barrier, each table small or past newgc's `FORWARD_BARRIER_PARTS` (4096 slots): a
+/// weak-valued table keeps its keys (strong) and the values held elsewhere, a weak-keyed
+/// one the values of live keys only (a value referring back to its key does not keep
+/// it), a fully weak one only pairs whose key and value are held elsewhere. Nothing
+/// stored is kept alive by the store: what was stored while the collector was marking
+/// (`marking` says when, for collectors that tell) is cleared by the same cycle, the rest
+/// by the next. The heap verifies after every step.
+fn stores_between_steps<C: Collector<TestModel>>(marking: impl Fn(&C) -> bool) {
+    let mut f = Fixture::<C>::new();
+    // A live chain long enough for a cycle of many steps.
+    let head = f.node(NODE_KIND, 1);
+    let mut tail = head;
+    for _ in 0..20_000 {
+        let next = f.node(NODE_KIND, 1);
+        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+        unsafe { tail.set_slot(0, Some(next.obj())) };
+        f.unroot(&[next]);
+        tail = next;
+    }
+    let mut tables = Vec::new();
+    for kind in [WEAK_VALUES_KIND, WEAK_KEYS_KIND, WEAK_KEYS_AND_VALUES_KIND] {
+        for slots in [2 * PAIRS_PER_ROUND * STORING_ROUNDS, 8192] {
+            tables.push(f.node(kind, slots as u16));
+        }
+    }
+    f.collect();
+    let mut stored = Vec::new();
+    let mut round = 0;
+    loop {
+        if round < STORING_ROUNDS {
+            for &table in &tables {
+                let index = PAIRS_PER_ROUND * round;
+                stored.push(store_pairs(&mut f, table, index, &marking));
+            }
+        }
+        round += 1;
+        let finished = f.gc.step(&mut f.roots, 1);
+        f.gc.verify(&mut f.roots)
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        if finished && round >= STORING_ROUNDS {
+            break;
+        }
+    }
+    assert!(
+        stored.iter().any(|s| s.while_marking) || !marking(&f.gc),
+        "some stores came while marking"
+    );
+    let check = |s: &Stored, all: bool| {
+        let what = format!("table {} pair {}", s.table.id(), s.index);
+        if all || s.while_marking {
+            assert_eq!(pair(s.table, s.index), (None, None), "{what}: cleared");
+        }
+        let (key, value) = s.kept;
+        assert_eq!(
+            pair(s.table, s.index + 1),
+            (Some(key.obj()), Some(value.obj())),
+            "{what}: kept"
+        );
+    };
+    for s in &stored {
+        check(s, false);
+    }
+    while !f.gc.step(&mut f.roots, 1) {}
+    f.gc.verify(&mut f.roots).expect("heap verifies");
+    for s in &stored {
+        check(s, true);
+    }
+}
+
+/// Stores two pairs into `table` at pairs `index` and `index + 1` (see `Stored`).
+fn store_pairs<C: Collector<TestModel>>(
+    f: &mut Fixture<C>,
+    table: Node,
+    index: usize,
+    marking: &impl Fn(&C) -> bool,
+) -> Stored {
+    // SAFETY: a live node.
+    let weakness = unsafe { TestModel::weakness(table.obj()) };
+    let gone = (f.node(NODE_KIND, 1), f.node(NODE_KIND, 1));
+    let kept = (f.node(NODE_KIND, 0), f.node(NODE_KIND, 0));
+    // The value that goes refers back to its key: it must not keep it in a weak-keyed table.
+    // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+    unsafe { gone.1.set_slot(0, Some(gone.0.obj())) };
+    let (key, value) = (gone.0.obj(), gone.1.obj());
+    // After the allocations, which may have advanced the cycle.
+    let while_marking = marking(&f.gc);
+    for (pair, (key, value)) in [
+        (index, (key, value)),
+        (index + 1, (kept.0.obj(), kept.1.obj())),
+    ] {
+        for (slot, obj) in [(2 * pair, key), (2 * pair + 1, value)] {
+            // SAFETY: live objects of this collector (rooted until the store is done).
+            unsafe { f.gc.write_barrier_store(table.obj(), obj) };
+            // SAFETY: as above; the barrier ran.
+            unsafe { table.set_slot(slot, Some(obj)) };
+        }
+    }
+    // What holds the kept pair: its key in a weak-valued table (a strong key), its key in
+    // a weak-keyed one, both in a fully weak one.
+    let unrooted = match weakness {
+        Weakness::WeakValues => vec![gone.0, gone.1, kept.0],
+        Weakness::WeakKeys => vec![gone.0, gone.1, kept.1],
+        _ => vec![gone.0, gone.1],
+    };
+    f.unroot(&unrooted);
+    Stored {
+        table,
+        index,
+        kept,
+        while_marking,
+    }
+}
+
 fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
     C: Collector<TestModel>,
 >() {
@@ -274,6 +403,26 @@ macro_rules! under_collectors {
             $(#[test] fn $test() { super::$test::<NewGc<TestModel>>() })*
         }
     };
+}
+
+mod stores_between_steps {
+    use super::*;
+    use gc_core::collectors::{lua51, newgc, Lua51};
+
+    #[test]
+    fn stw() {
+        super::stores_between_steps::<Stw<TestModel>>(|_| false);
+    }
+
+    #[test]
+    fn newgc() {
+        super::stores_between_steps::<NewGc<TestModel>>(|gc| gc.phase() == newgc::Phase::Marking);
+    }
+
+    #[test]
+    fn lua51() {
+        super::stores_between_steps::<Lua51<TestModel>>(|gc| gc.phase() == lua51::Phase::Propagate);
+    }
 }
 
 under_collectors!(

@@ -21,6 +21,7 @@ const NEED_COLLECTION: &[&str] = &[
     "gc_newproxy_weak",
     "gc_weak",
     "gc_weak_arrays",
+    "gc_weak_stores",
     "io_gc_close",
 ];
 

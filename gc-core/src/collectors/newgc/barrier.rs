@@ -34,24 +34,43 @@
 //! whether it dies young or not. So then big objects take the backward barrier too (the
 //! next minor cycle traces them again), as long as their retracing fits in the minor's
 //! budget for it (`RETRACE_SHARE_PERCENT`); past it, the forward one, so that a minor
-//! cycle never costs as much as a major one because of a few huge tables. Weak objects
-//! always take the backward one then: the forward barrier would keep every value stored
-//! into a weak cache alive to the next major cycle, and the minor cycle must see them to
-//! clear the entries of young objects that died.
+//! cycle never costs as much as a major one because of a few huge tables.
+//!
+//! Weak objects (tables with a `__mode`) never take the forward barrier: it would keep
+//! every value stored into a weak cache alive for the cycle. What is stored into a weak
+//! slot needs no marking: it survives only if something else reaches it by the atomic
+//! phase, which traces the roots and stacks again. Only the strong part of a weak object
+//! (the metatable and part blocks, a weak-valued table's keys, the values of live keys in
+//! a weak-keyed one, strings) needs the invariant, and gets it as in Lua 5.1, whose
+//! atomic phase traverses its weak tables again:
+//! - while marking, a store into a marked weak object whose gray bit is clear (traced
+//!   since its last write, or queued) sets the bit and lists the object with the weak
+//!   objects the cycle traced (`Marking::weak_objects`); its later stores take the fast
+//!   path. Marked, gray and listed, it is recorded, as the invariant asks;
+//! - the atomic phase traces again the strong part of each listed object whose gray bit
+//!   is set, with the weakness it has then (`retrace_written_weak_objects`), before
+//!   ephemerons converge and entries are cleared. One whose trace came after its write is
+//!   black again and needs none.
+//!
+//! That costs one more visit of each weak object written during the marking, in the
+//! atomic phase, which visits every weak object anyway to clear it (and every weak-keyed
+//! one to converge its ephemerons, which traces their strong part: those are not traced
+//! twice). While paused with sticky marks weak objects take the backward barrier into
+//! the SSB, so that the next minor cycle traces them and clears the entries of young
+//! objects that died.
 
-use super::marker::{WORK_PER_PART, WORK_PER_REFERENCE};
+use super::marker::{Marking, WORK_PER_PART, WORK_PER_REFERENCE};
 use super::ssb::Ssb;
 use crate::heap::large_object_space::LargeObjectSpace;
+use crate::heap::Heap;
 use crate::mark::is_marked;
-use crate::object_model::ObjectRef;
+use crate::mark::reach::{trace_gray_as, MarkingTracer};
+use crate::object_model::{ObjectModel, ObjectRef, Weakness};
 
-/// Objects with at least this many parts (`ObjectModel::part_count`: a table's slots)
-/// take the forward barrier for described stores and moves: they are traced a chunk of
-/// parts at a time, and tracing one again because it was written would cost a long
-/// pause, where marking what is stored costs a little per store. A weak object takes it
-/// for stores while marking (what is stored is reachable now anyway) but not for moves:
-/// they are traced whole, and recording every entry a resize moves would keep them all
-/// alive for the cycle. While paused with sticky marks, see the module docs.
+/// Strong objects with at least this many parts take the forward barrier for described
+/// stores and moves while paused with sticky marks, beyond the retrace budget: they are
+/// traced a chunk of parts at a time, and tracing one again because it was written would
+/// cost a long pause, where marking what is stored costs a little per store.
 pub(super) const FORWARD_BARRIER_PARTS: usize = 4096;
 
 /// The share (percent) of a minor cycle's expected work that retracing the big strong
@@ -109,6 +128,37 @@ impl Barrier {
         unsafe { obj.header() }.set_gray(true);
         if self.remember && is_marked(large_objects, obj) {
             self.ssb.push(obj);
+        }
+    }
+}
+
+/// The atomic phase's half of the weak objects' barrier (see the module docs): traces
+/// again the strong part of every listed weak object written since its last trace (gray),
+/// with the weakness it has now, and leaves it black. Leaves the list with each object
+/// once, under its weakness now (one made strong since is traced whole and dropped). A
+/// weak-keyed object is left to the ephemerons' convergence, which traces its strong part.
+pub(super) fn retrace_written_weak_objects<M: ObjectModel>(marking: &mut Marking, heap: &Heap) {
+    let mut listed = std::mem::take(&mut marking.weak_objects);
+    listed.sort_unstable_by_key(|&(obj, _)| obj);
+    listed.dedup_by_key(|&mut (obj, _)| obj);
+    let mut tracer = marking.tracer(heap);
+    for (obj, traced_as) in listed {
+        // SAFETY: listed objects were marked this cycle: live, initialised traversable
+        // objects, until the sweep.
+        let header = unsafe { obj.header() };
+        if !header.is_gray() {
+            tracer.record_weak(obj, traced_as);
+            continue;
+        }
+        header.set_gray(false);
+        // SAFETY: as above.
+        match unsafe { M::weakness(obj) } {
+            Weakness::WeakKeys => tracer.record_weak(obj, Weakness::WeakKeys),
+            // SAFETY: as above; the mutator is stopped in the atomic phase. (Lists the
+            // object again if it is still weak.)
+            weakness => unsafe {
+                trace_gray_as::<M, _>(obj, weakness, &mut tracer);
+            },
         }
     }
 }

@@ -3,8 +3,9 @@
 //! phase, lazy sweep steps, then the emptied arenas' return to the OS, a few per step.
 //!
 //! The atomic phase is the only step that must run to its end, so it does only what
-//! cannot be incremental: empty the SSB, mark the roots again and re-trace the stacks,
-//! drain what that reached, converge ephemerons, separate the objects to finalize, clear
+//! cannot be incremental: empty the SSB, mark the roots again and re-trace the stacks
+//! and the weak objects written since their trace (see `barrier`), drain what that
+//! reached, converge ephemerons, separate the objects to finalize, clear
 //! weak objects, and start the lazy sweep. Its length is the collector's max pause; the
 //! passes before it leave it only what the stacks got since the last. The VM's own weak
 //! references (its string table, millions of entries in big programs) are pruned by
@@ -17,7 +18,7 @@
 
 use std::time::Instant;
 
-use super::barrier::Barrier;
+use super::barrier::{retrace_written_weak_objects, Barrier};
 use super::generational::{CycleReport, ModeControl};
 use super::leaf_hold::LeafHold;
 use super::marker::{Marked, Marking};
@@ -311,6 +312,7 @@ impl State {
                 unsafe { tracer.trace_object::<M>(stack) };
             }
         }
+        retrace_written_weak_objects::<M>(&mut self.marking, heap);
         // With helpers if it is big: this drain is most of the atomic pause.
         self.marking.drain_step::<M>(heap, u64::MAX, None);
         self.marking.tracer(heap).converge_ephemerons::<M>();

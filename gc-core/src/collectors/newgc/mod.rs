@@ -80,11 +80,11 @@ impl<M: ObjectModel> NewGc<M> {
 
     /// The slow path of the barriers the VM describes (see `barrier`): whether `obj`
     /// takes the forward barrier (it keeps its color, what is stored or moved is
-    /// recorded): when remembered and strong while marking runs, or big and either weak
-    /// outside generational mode (stores only) or strong beyond the next minor cycle's
-    /// retrace budget. If not, the backward barrier's slow path has run: `obj` is
-    /// light-gray, and in the SSB if remembered.
-    fn takes_forward_barrier(&mut self, obj: ObjectRef, moving: bool) -> bool {
+    /// recorded): when remembered and strong, while marking runs or if big beyond the
+    /// next minor cycle's retrace budget. If not, the backward barrier's slow path has
+    /// run: `obj` is gray, and if remembered, in the SSB or (weak, while marking) listed
+    /// for the atomic phase to trace again.
+    fn takes_forward_barrier(&mut self, obj: ObjectRef) -> bool {
         let state = &mut self.state;
         // SAFETY: the VM calls the barrier on live, initialised traversable objects.
         let header = unsafe { obj.header() };
@@ -94,17 +94,18 @@ impl<M: ObjectModel> NewGc<M> {
         }
         // SAFETY: as above.
         let (weakness, parts) = unsafe { (M::weakness(obj), M::part_count(obj)) };
-        let forward = if weakness != Weakness::Strong {
-            !moving && !state.sticky && parts >= FORWARD_BARRIER_PARTS
-        } else if state.phase == Phase::Marking {
-            true
-        } else {
-            // Paused with sticky marks (`remember` is set only then or while marking).
-            parts >= FORWARD_BARRIER_PARTS && !state.barrier.take_retrace(parts)
-        };
+        let marking = state.phase == Phase::Marking;
+        let forward = weakness == Weakness::Strong
+            && (marking
+                // Paused with sticky marks (`remember` is set only then or while marking).
+                || parts >= FORWARD_BARRIER_PARTS && !state.barrier.take_retrace(parts));
         if !forward {
             header.set_gray(true);
-            state.barrier.ssb.push(obj);
+            if weakness != Weakness::Strong && marking {
+                state.marking.weak_objects.push((obj, weakness));
+            } else {
+                state.barrier.ssb.push(obj);
+            }
         }
         forward
     }
@@ -113,7 +114,7 @@ impl<M: ObjectModel> NewGc<M> {
     #[cold]
     #[inline(never)]
     fn store_barrier_slow(&mut self, obj: ObjectRef, stored: ObjectRef) {
-        if self.takes_forward_barrier(obj, false) {
+        if self.takes_forward_barrier(obj) {
             self.state.barrier.shade.push(stored);
             self.mark_shade_when_full();
         }
@@ -125,7 +126,7 @@ impl<M: ObjectModel> NewGc<M> {
     #[cold]
     #[inline(never)]
     fn move_barrier_slow(&mut self, obj: ObjectRef, parts: std::ops::Range<usize>) {
-        if self.takes_forward_barrier(obj, true) {
+        if self.takes_forward_barrier(obj) {
             // SAFETY: a live, initialised object, and parts within it (the VM's call).
             unsafe { M::trace_parts(obj, parts, &mut CollectRefs(&mut self.state.barrier.shade)) };
             self.mark_shade_when_full();

@@ -1,12 +1,16 @@
 //! The stress mode's checks: the heap verifier, plus the tri-color invariant whenever it
-//! must hold (see `barrier`): no black object refers to an unmarked one. Black here means
-//! marked, gray bit clear, in neither the gray queue nor the SSB, not a stack (stacks are
-//! re-traced in the atomic phase) and not weak (weak references may point anywhere).
+//! must hold (see `barrier`): no black object refers to an unmarked one through a strong
+//! reference. Black here means marked, gray bit clear, in neither the gray queue nor the
+//! SSB, and not a stack (stacks are re-traced in the atomic phase); a weak object's
+//! strong references are those it has whatever is live (its weak-keyed entries' values
+//! are the ephemerons' convergence's). A marked object whose gray bit is set must be
+//! recorded: in the gray queue or the SSB or, while marking, listed with the weak objects
+//! the atomic phase traces again.
 
 use super::cycle::{Phase, State};
 use crate::heap::Heap;
 use crate::mark::is_marked;
-use crate::object_model::{ObjectModel, ObjectRef, Roots, Weakness};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 use crate::verify::{verify_heap_visiting, BlockSet, CollectRefs, HeapIndex, VerifyError};
 
 /// Verifies the heap in whatever phase the collector is.
@@ -26,6 +30,12 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
     for obj in state.barrier.ssb.iter().chain(state.marking.gray.objects()) {
         recorded.insert(&index, obj);
     }
+    let mut listed = BlockSet::new(&index);
+    if state.phase == Phase::Marking {
+        for &(obj, _) in &state.marking.weak_objects {
+            listed.insert(&index, obj);
+        }
+    }
     let ssb = Refs::new(state.barrier.ssb.iter());
     // Objects the forward barrier recorded are as good as marked: the next step marks
     // them, before any sweep.
@@ -34,21 +44,40 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
     // The walk's own errors come first: the children checked here are not verified yet
     // (an unlocated one is left to the walk, which reports it).
     let mut broken = None;
+    let mut strong_part = Vec::new();
     verify_heap_visiting::<M, R>(heap, &index, roots, black_allowed, |obj, children| {
-        if broken.is_some() {
+        // SAFETY: reachable traversable objects are live and initialised.
+        let checked = broken.is_none()
+            && is_marked(large_objects, obj)
+            && !recorded.contains(&index, obj)
+            && !unsafe { M::is_stack(obj) };
+        if !checked {
             return;
         }
-        // SAFETY: reachable traversable objects are live and initialised.
-        let black = unsafe {
-            is_marked(large_objects, obj)
-                && !obj.header().is_gray()
-                && !recorded.contains(&index, obj)
-                && !M::is_stack(obj)
-                && M::weakness(obj) == Weakness::Strong
-        };
-        if black {
-            broken = check_children(obj, children, "black", state, heap, &index, &shaded).err();
+        // SAFETY: as above.
+        if unsafe { obj.header() }.is_gray() {
+            if !listed.contains(&index, obj) {
+                broken = Some(VerifyError(format!(
+                    "marked {:#x} is gray but neither queued, in the SSB nor listed ({:?}, \
+                     sticky: {})",
+                    obj.addr(),
+                    state.phase,
+                    state.sticky
+                )));
+            }
+            return;
         }
+        // SAFETY: as above.
+        let children = match unsafe { M::weakness(obj) } {
+            Weakness::Strong => children,
+            weakness => {
+                strong_part.clear();
+                // SAFETY: as above; `weakness` is the object's.
+                unsafe { M::trace_weak(obj, weakness, &mut StrongPart(&mut strong_part)) };
+                &strong_part[..]
+            }
+        };
+        broken = check_children(obj, children, "black", state, heap, &index, &shaded).err();
     })?;
     if let Some(error) = broken {
         return Err(error);
@@ -127,5 +156,21 @@ impl Refs {
 
     fn contains(&self, obj: ObjectRef) -> bool {
         self.0.binary_search(&obj).is_ok()
+    }
+}
+
+/// Collects the references a weak object holds strongly whatever is live: it calls no
+/// key live, so a weak-keyed entry's value is reported only if its key is not weak.
+struct StrongPart<'a>(&'a mut Vec<ObjectRef>);
+
+impl Tracer for StrongPart<'_> {
+    fn mark(&mut self, obj: ObjectRef) {
+        self.0.push(obj);
+    }
+}
+
+impl Liveness for StrongPart<'_> {
+    fn is_live(&self, _: ObjectRef) -> bool {
+        false
     }
 }
