@@ -291,16 +291,35 @@ pub struct Matcher<'a> {
     /// up: backtracking is exponential in the pattern's quantifiers, so a host with an
     /// instruction budget bounds it (see [`Matcher::limit_steps`]).
     steps_left: u64,
+    /// The pattern's first item, `p..ep`, when every match must begin with one byte it
+    /// matches (see [`Matcher::required_first_item`]): a start where it does not match
+    /// fails at once, without running the matcher.
+    first_item: Option<(usize, usize)>,
 }
 
 impl<'a> Matcher<'a> {
     /// A matcher of `pattern`, up to its first NUL (5.1's patterns are C strings),
     /// against `subject`.
     pub fn new(subject: &'a [u8], pattern: &'a [u8]) -> Self {
-        Matcher {
+        Self::of_c_string(subject, c_string(pattern), false)
+    }
+
+    /// A matcher for `string.find`, `string.match` and `string.gsub`, which take a
+    /// leading `^` of the pattern (up to its first NUL) as an anchor: it is removed, and
+    /// [`Matcher::is_anchored`] reports it.
+    pub fn anchorable(subject: &'a [u8], pattern: &'a [u8]) -> Self {
+        match c_string(pattern).split_first() {
+            Some((b'^', rest)) => Self::of_c_string(subject, rest, true),
+            _ => Self::new(subject, pattern),
+        }
+    }
+
+    /// A matcher of `pat`, already cut at its first NUL (and anchor).
+    fn of_c_string(subject: &'a [u8], pat: &'a [u8], anchored: bool) -> Self {
+        let mut matcher = Matcher {
             src: subject,
-            pat: c_string(pattern),
-            anchored: false,
+            pat,
+            anchored,
             level: 0,
             captures: [CaptureState {
                 init: 0,
@@ -309,19 +328,34 @@ impl<'a> Matcher<'a> {
             whole: 0..0,
             stack: Vec::new(),
             steps_left: u64::MAX,
-        }
+            first_item: None,
+        };
+        matcher.first_item = matcher.required_first_item();
+        matcher
     }
 
-    /// A matcher for `string.find`, `string.match` and `string.gsub`, which take a
-    /// leading `^` of the pattern (up to its first NUL) as an anchor: it is removed, and
-    /// [`Matcher::is_anchored`] reports it.
-    pub fn anchorable(subject: &'a [u8], pattern: &'a [u8]) -> Self {
-        let mut matcher = Self::new(subject, pattern);
-        if let Some((b'^', rest)) = matcher.pat.split_first() {
-            matcher.pat = rest;
-            matcher.anchored = true;
+    /// The single-byte item every match must begin with, if the pattern has one: its
+    /// first item after any opening captures (which consume nothing), when that item
+    /// consumes exactly one byte first (no `*`, `?` or `-`, which may match nothing).
+    /// None for anything else (position captures, `%b`, `%f`, back references, the end
+    /// of the pattern, a malformed item whose error the matcher must raise where it
+    /// reaches it, or more opening captures than allowed, an error too).
+    fn required_first_item(&self) -> Option<(usize, usize)> {
+        let mut p = 0;
+        while self.pat_at(p) == b'(' && self.pat_at(p + 1) != b')' && p < MAX_CAPTURES {
+            p += 1;
         }
-        matcher
+        match (self.pat_at(p), self.pat_at(p + 1)) {
+            (0 | b'(' | b')', _) => return None,
+            (b'$', _) if p + 1 == self.pat.len() => return None,
+            (b'%', b'b' | b'f' | b'0'..=b'9') => return None,
+            _ => {}
+        }
+        let ep = self.class_end(p).ok()?;
+        match self.pat_at(ep) {
+            b'*' | b'?' | b'-' => None,
+            _ => Some((p, ep)),
+        }
     }
 
     /// Whether the pattern is anchored (see [`Matcher::anchorable`]).
@@ -409,12 +443,17 @@ impl<'a> Matcher<'a> {
     fn run(&mut self, start: usize) -> Result<bool, PatternError> {
         self.level = 0;
         self.stack.clear();
+        if let Some((item, ep)) = self.first_item {
+            let first = self.src.get(start);
+            if !first.is_some_and(|&c| self.single_match(c, item, ep)) {
+                // The one step the matcher would have taken to fail here.
+                self.take_step()?;
+                return Ok(false);
+            }
+        }
         let (mut s, mut p) = (start, 0);
         loop {
-            if self.steps_left == 0 {
-                return error(OUT_OF_STEPS);
-            }
-            self.steps_left -= 1;
+            self.take_step()?;
             match self.step(s, p)? {
                 Step::Next(next_s, next_p) => (s, p) = (next_s, next_p),
                 Step::Matched(end) => {
@@ -427,6 +466,15 @@ impl<'a> Matcher<'a> {
                 },
             }
         }
+    }
+
+    /// Counts one step against the limit (see [`Matcher::limit_steps`]).
+    fn take_step(&mut self) -> Result<(), PatternError> {
+        if self.steps_left == 0 {
+            return error(OUT_OF_STEPS);
+        }
+        self.steps_left -= 1;
+        Ok(())
     }
 
     fn push(&mut self, frame: Frame) -> Result<(), PatternError> {
@@ -1459,6 +1507,35 @@ mod tests {
             values(second.matched(), 2),
             Ok(vec![Capture::Bytes(0..1), Capture::Bytes(1..2)])
         );
+    }
+
+    #[test]
+    fn first_item_shortcut_keeps_results_and_errors() {
+        // Starts where the first byte-consuming item fails are rejected without running
+        // the matcher; these cases pin 5.1's results where that could change them.
+        // string.find("b", string.rep("(", 33) .. "a")  --> error: too many captures
+        let deep = |n: usize| [b"(".repeat(n), b"a".to_vec()].concat();
+        find(b"b", &deep(33), 1, false, "ERR: too many captures");
+        // string.find("b", string.rep("(", 32) .. "a")  --> nil
+        find(b"b", &deep(32), 1, false, "nil");
+        // string.find("xb", "[a")  --> error: malformed pattern (missing ']')
+        find(
+            b"xb",
+            b"[a",
+            1,
+            false,
+            "ERR: malformed pattern (missing ']')",
+        );
+        // string.find("ab12", "(%d+)")  --> 3 4 "12"
+        find(b"ab12", b"(%d+)", 1, false, "3 4 \"12\"");
+        // string.find("ab12", "%d*")  --> 1 0
+        find(b"ab12", b"%d*", 1, false, "1 0");
+        // string.find("ab", "()b")  --> 2 2 2
+        find(b"ab", b"()b", 1, false, "2 2 2");
+        // string.find("a$b", "$b")  --> 2 3
+        find(b"a$b", b"$b", 1, false, "2 3");
+        // string.find("x", "$")  --> 2 1
+        find(b"x", b"$", 1, false, "2 1");
     }
 
     #[test]
