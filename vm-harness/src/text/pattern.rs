@@ -391,7 +391,7 @@ impl<'a> Matcher<'a> {
         if start > self.src.len() {
             return Ok(false);
         }
-        Ok(self.run(start)?)
+        self.run(start)
     }
 
     /// Searches the subject from byte index `init` on, at that index only if the
