@@ -62,6 +62,9 @@ struct Proto {
     needs_arg: bool,
     max_stack: u8,
     nil_registers: u8,
+    /// `max(num_params, nil_registers)`, kept so a call computes nothing from the
+    /// prototype (see `entry_nil_end`).
+    entry_nil_end: u8,
     nupvalues: u8,
 }
 
@@ -91,6 +94,7 @@ impl ProtoRef {
         needs_arg: bool, needs_arg_field;
         max_stack: u8, max_stack_field;
         nil_registers: u8, nil_registers_field;
+        entry_nil_end: u8, entry_nil_end_field;
         nupvalues: u8, nupvalues_field;
     }
 
@@ -138,6 +142,7 @@ impl ProtoRef {
             std::ptr::addr_of_mut!((*p).needs_arg).write(src.needs_arg);
             std::ptr::addr_of_mut!((*p).max_stack).write(src.max_stack_size);
             std::ptr::addr_of_mut!((*p).nil_registers).write(src.nil_registers);
+            std::ptr::addr_of_mut!((*p).entry_nil_end).write(src.num_params.max(src.nil_registers));
             std::ptr::addr_of_mut!((*p).nupvalues).write(src.upvalue_names.len() as u8);
         }
         roots.protos_under_construction.push(proto);
@@ -314,11 +319,12 @@ impl ProtoRef {
         self.needs_arg_field()
     }
 
-    /// Registers `0..nil_registers` that must be nil at entry unless an argument set
-    /// them (see `compiler::Proto::nil_registers`).
+    /// The end of the registers a call without varargs sets to nil where no argument
+    /// set them: the parameters and the registers `0..nil_registers` that the code
+    /// expects nil at entry (see `compiler::Proto::nil_registers`).
     #[inline(always)]
-    pub fn nil_registers(self) -> usize {
-        usize::from(self.nil_registers_field())
+    pub fn entry_nil_end(self) -> usize {
+        usize::from(self.entry_nil_end_field())
     }
 
     /// Registers the function needs.

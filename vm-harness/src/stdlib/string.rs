@@ -6,7 +6,7 @@ use gc_core::Collector;
 use crate::model::LuaModel;
 use crate::object::string::LuaStr;
 use crate::text::format::{format as format_text, FormatArg, FormatError};
-use crate::text::pattern::{self, Capture, Match, PatternError};
+use crate::text::pattern::{self, Capture, Match, Matcher, PatternError};
 use crate::value::Value;
 use crate::vm::{Args, LuaResult, NativeFn, Vm};
 
@@ -160,18 +160,29 @@ fn push_capture<C: Collector<LuaModel>>(
     vm.push(v)
 }
 
-/// Pushes a list of captures and returns how many.
+/// Pushes captures `0..n` of `m` (5.1's `push_captures`) and returns `n`.
 fn push_captures<C: Collector<LuaModel>>(
     vm: &mut Vm<C>,
     subject: LuaStr,
-    captures: Result<Vec<Capture>, PatternError>,
+    m: Match,
+    n: usize,
 ) -> LuaResult<usize> {
-    let captures = captures.map_err(|e| pattern_error(vm, e))?;
-    vm.check_stack(captures.len())?;
-    for c in &captures {
-        push_capture(vm, subject, c)?;
+    vm.check_stack(n)?;
+    for i in 0..n {
+        let c = m.capture(i).map_err(|e| pattern_error(vm, e))?;
+        push_capture(vm, subject, &c)?;
     }
-    Ok(captures.len())
+    Ok(n)
+}
+
+/// Readies `matcher` for a native call: it gets the VM's spare backtracking stack
+/// (which the call gives back when it is done) and the steps the instruction budget allows,
+/// which are returned for `charge_pattern_steps`.
+fn ready_matcher<C: Collector<LuaModel>>(vm: &mut Vm<C>, matcher: &mut Matcher) -> u64 {
+    matcher.reuse(std::mem::take(&mut vm.backtrack));
+    let allowed = vm.pattern_steps();
+    matcher.limit_steps(allowed);
+    allowed
 }
 
 /// 5.1's `str_find_aux`: `string.find` (positions, then captures) and `string.match`.
@@ -190,23 +201,26 @@ fn find_aux<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args, find: bool) -> L
             None => vm.ret1(Value::Nil),
         };
     }
-    let allowed = vm.pattern_steps();
-    let mut steps = allowed;
-    let found = pattern::find(s.as_bytes(), p.as_bytes(), init, &mut steps);
-    vm.charge_pattern_steps(allowed, steps)?;
-    match found {
-        Err(e) => Err(pattern_error(vm, e)),
-        Ok(None) => vm.ret1(Value::Nil),
-        Ok(Some(m)) => {
+    let mut matcher = Matcher::anchorable(s.as_bytes(), p.as_bytes());
+    let allowed = ready_matcher(vm, &mut matcher);
+    let found = matcher.find(init);
+    vm.charge_pattern_steps(allowed, matcher.steps_left())?;
+    let n = match found {
+        Err(e) => return Err(pattern_error(vm, e)),
+        Ok(false) => vm.ret1(Value::Nil)?,
+        Ok(true) => {
+            let m = matcher.matched();
             if find {
-                vm.push(Value::Number((m.whole.start + 1) as f64))?;
-                vm.push(Value::Number(m.whole.end as f64))?;
-                Ok(2 + push_captures(vm, s, m.captures_only())?)
+                vm.push(Value::Number((m.whole().start + 1) as f64))?;
+                vm.push(Value::Number(m.whole().end as f64))?;
+                2 + push_captures(vm, s, m, m.ncaptures())?
             } else {
-                push_captures(vm, s, m.captures_or_whole())
+                push_captures(vm, s, m, m.nvalues())?
             }
         }
-    }
+    };
+    vm.backtrack = matcher.into_backtrack();
+    Ok(n)
 }
 
 fn gmatch<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> {
@@ -229,27 +243,30 @@ fn gmatch_step<C: Collector<LuaModel>>(vm: &mut Vm<C>, _args: Args) -> LuaResult
         unreachable!("gmatch iterator upvalues")
     };
     let mut src = start as usize;
-    let mut matcher = pattern::Matcher::new(s.as_bytes(), p.as_bytes());
-    let allowed = vm.pattern_steps();
-    matcher.limit_steps(allowed);
+    let mut matcher = Matcher::new(s.as_bytes(), p.as_bytes());
+    let allowed = ready_matcher(vm, &mut matcher);
     while src <= s.len() {
         let found = matcher.match_at(src);
-        if !matches!(found, Ok(None)) {
+        if !matches!(found, Ok(false)) {
             vm.charge_pattern_steps(allowed, matcher.steps_left())?;
         }
         match found {
             Err(e) => return Err(pattern_error(vm, e)),
-            Ok(Some(m)) => {
-                let end = m.whole.end;
+            Ok(true) => {
+                let m = matcher.matched();
+                let end = m.whole().end;
                 let next = if end == src { end + 1 } else { end };
                 this.set_upvalue(&mut vm.heap, 2, Value::Number(next as f64));
-                return push_captures(vm, s, m.captures_or_whole());
+                let n = push_captures(vm, s, m, m.nvalues())?;
+                vm.backtrack = matcher.into_backtrack();
+                return Ok(n);
             }
-            Ok(None) => src += 1,
+            Ok(false) => src += 1,
         }
     }
     vm.charge_pattern_steps(allowed, matcher.steps_left())?;
     this.set_upvalue(&mut vm.heap, 2, Value::Number(src as f64));
+    vm.backtrack = matcher.into_backtrack();
     Ok(0)
 }
 
@@ -296,15 +313,13 @@ fn add_value<C: Collector<LuaModel>>(
         _ => {
             let func = vm.top();
             vm.push(repl)?;
-            push_captures(vm, s, m.captures_or_whole())?;
+            push_captures(vm, s, *m, m.nvalues())?;
             vm.call(func, 1)?;
             vm.pop()
         }
     };
     match v {
-        Value::Nil | Value::Boolean(false) => {
-            vm.append_buffer(out, &s.as_bytes()[m.whole.clone()])?
-        }
+        Value::Nil | Value::Boolean(false) => vm.append_buffer(out, &s.as_bytes()[m.whole()])?,
         Value::String(r) => vm.append_buffer(out, r.as_bytes())?,
         Value::Number(n) => vm.append_number(out, n)?,
         other => {
@@ -330,30 +345,26 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
     ) {
         return Err(vm.arg_error(3, "string/function/table expected"));
     }
-    let (anchor, pat) = match p.as_bytes().split_first() {
-        Some((b'^', rest)) => (true, rest),
-        _ => (false, p.as_bytes()),
-    };
     let subject = s.as_bytes();
     let mut out = Vec::with_capacity(subject.len());
     let mut src = 0;
     let mut n = 0;
-    let mut matcher = pattern::Matcher::new(subject, pat);
-    let allowed = vm.pattern_steps();
-    matcher.limit_steps(allowed);
+    let mut matcher = Matcher::anchorable(subject, p.as_bytes());
+    let allowed = ready_matcher(vm, &mut matcher);
     while n < max {
-        let m = match matcher.match_at(src) {
-            Ok(m) => m,
+        let matched = match matcher.match_at(src) {
+            Ok(matched) => matched,
             Err(e) => {
                 vm.charge_pattern_steps(allowed, matcher.steps_left())?;
                 return Err(pattern_error(vm, e));
             }
         };
         let mut end = None;
-        if let Some(m) = &m {
+        if matched {
+            let m = matcher.matched();
             n += 1;
-            add_value(vm, s, repl, m, &mut out)?;
-            end = Some(m.whole.end);
+            add_value(vm, s, repl, &m, &mut out)?;
+            end = Some(m.whole().end);
         }
         match end {
             Some(e) if e > src => src = e,
@@ -363,11 +374,12 @@ fn gsub<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usize> 
             }
             _ => break,
         }
-        if anchor {
+        if matcher.is_anchored() {
             break;
         }
     }
     vm.charge_pattern_steps(allowed, matcher.steps_left())?;
+    vm.backtrack = matcher.into_backtrack();
     vm.append_buffer(&mut out, &subject[src.min(subject.len())..])?;
     let result = vm.str_value(&out)?;
     vm.push(result)?;

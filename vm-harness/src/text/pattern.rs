@@ -45,16 +45,18 @@ pub enum Capture {
     Position(usize),
 }
 
-/// A successful match: what 5.1's matcher leaves in its `MatchState`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Match {
-    /// The bytes of the subject that the whole pattern matched.
-    pub whole: Range<usize>,
-    /// One entry per `(` of the pattern, in order. `None` is a capture whose `)` the
-    /// pattern never reached (as in `"(a"`): 5.1 accepts the match and only raises
-    /// "unfinished capture" when that capture's value is asked for, which is why the
-    /// accessors below return `Result`.
-    pub captures: Vec<Option<Capture>>,
+/// A successful match: what 5.1's matcher leaves in its `MatchState`, read in place from
+/// the [`Matcher`] that found it (no copy per match).
+#[derive(Clone, Copy, Debug)]
+pub struct Match<'m> {
+    /// Where the whole pattern matched in the subject.
+    start: usize,
+    end: usize,
+    /// One entry per `(` of the pattern, in order. An unfinished one is a capture whose
+    /// `)` the pattern never reached (as in `"(a"`): 5.1 accepts the match and only
+    /// raises "unfinished capture" when that capture's value is asked for, which is why
+    /// the accessors below return `Result`.
+    captures: &'m [CaptureState],
 }
 
 /// A pattern error, carrying lua5.1's exact message. 5.1 raises every one of these with
@@ -87,66 +89,41 @@ fn error<T>(message: &str) -> Result<T, PatternError> {
     Err(PatternError(message.to_owned()))
 }
 
-impl Match {
+impl Match<'_> {
+    /// The bytes of the subject that the whole pattern matched.
+    pub fn whole(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
     /// The value of capture `index` (0-based), as 5.1's `push_onecapture` computes it:
     /// capture 0 of a pattern without captures is the whole match (what `%1` and a table
     /// replacement in `gsub` see); any other missing capture is "invalid capture index",
     /// an unclosed one "unfinished capture".
     pub fn capture(&self, index: usize) -> Result<Capture, PatternError> {
-        match self.captures.get(index) {
-            Some(Some(capture)) => Ok(capture.clone()),
-            Some(None) => error("unfinished capture"),
-            None if index == 0 => Ok(Capture::Bytes(self.whole.clone())),
+        match self.captures.get(index).map(|capture| capture.len) {
+            Some(CaptureLen::Closed(len)) => {
+                let init = self.captures[index].init;
+                Ok(Capture::Bytes(init..init + len))
+            }
+            Some(CaptureLen::Position) => Ok(Capture::Position(self.captures[index].init + 1)),
+            Some(CaptureLen::Unfinished) => error("unfinished capture"),
+            None if index == 0 => Ok(Capture::Bytes(self.whole())),
             None => error("invalid capture index"),
         }
     }
 
-    /// What `string.match`, `string.gmatch` and a function replacement of `string.gsub`
-    /// return: every capture, or the whole match when the pattern has none (5.1's
-    /// `push_captures(ms, s, e)`).
-    pub fn captures_or_whole(&self) -> Result<Vec<Capture>, PatternError> {
-        (0..self.captures.len().max(1))
-            .map(|i| self.capture(i))
-            .collect()
+    /// How many values `string.find` returns after the two positions: the captures,
+    /// none when the pattern has none (5.1's `push_captures(ms, NULL, 0)`).
+    pub fn ncaptures(&self) -> usize {
+        self.captures.len()
     }
 
-    /// What `string.find` returns after the two positions: the captures only, none when
-    /// the pattern has none (5.1's `push_captures(ms, NULL, 0)`).
-    pub fn captures_only(&self) -> Result<Vec<Capture>, PatternError> {
-        (0..self.captures.len()).map(|i| self.capture(i)).collect()
+    /// How many values `string.match`, `string.gmatch` and a function replacement of
+    /// `string.gsub` get: every capture, or the whole match (capture 0) when the pattern
+    /// has none (5.1's `push_captures(ms, s, e)`).
+    pub fn nvalues(&self) -> usize {
+        self.captures.len().max(1)
     }
-}
-
-/// Searches `subject` for `pattern` from byte index `init` on, honouring a leading `^`
-/// as an anchor: the matching loop of 5.1's `str_find_aux` after its `init` adjustment
-/// (the VM turns the Lua `init` into a 0-based byte index; an index past the end is
-/// clamped to the end, as 5.1 does, where an empty match is still found:
-/// `string.find("abc", "()", 10)` is `4 3 4`). It takes at most `steps` steps (see
-/// [`Matcher::limit_steps`]) and leaves there the number it did not take, whether it
-/// matched, failed or raised an error.
-pub fn find(
-    subject: &[u8],
-    pattern: &[u8],
-    init: usize,
-    steps: &mut u64,
-) -> Result<Option<Match>, PatternError> {
-    let pattern = c_string(pattern);
-    let (anchor, pattern) = match pattern.split_first() {
-        Some((b'^', rest)) => (true, rest),
-        _ => (false, pattern),
-    };
-    let mut matcher = Matcher::of_c_string(subject, pattern);
-    matcher.limit_steps(*steps);
-    let mut start = init.min(subject.len());
-    let found = loop {
-        match matcher.run(start) {
-            Ok(Some(end)) => break Ok(Some(matcher.to_match(start, end))),
-            Ok(None) if !anchor && start < subject.len() => start += 1,
-            other => break other.map(|_| None),
-        }
-    };
-    *steps = matcher.steps_left();
-    found
 }
 
 /// Whether `string.find` must use the matcher: false when the pattern has none of
@@ -201,7 +178,7 @@ pub fn expand_replacement(
             append(&[byte])
         } else {
             match bytes.next().copied().unwrap_or(0) {
-                b'0' => append(&subject[m.whole.clone()]),
+                b'0' => append(&subject[m.whole()]),
                 digit @ b'1'..=b'9' => match m.capture(usize::from(digit - b'1'))? {
                     Capture::Bytes(range) => append(&subject[range]),
                     Capture::Position(position) => {
@@ -244,7 +221,7 @@ fn match_class(c: u8, class: u8) -> bool {
 }
 
 /// The `len` field of a capture in 5.1's `MatchState`.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CaptureLen {
     /// `CAP_UNFINISHED`: `(` seen, `)` not yet.
     Unfinished,
@@ -254,7 +231,7 @@ enum CaptureLen {
     Closed(usize),
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct CaptureState {
     init: usize,
     len: CaptureLen,
@@ -285,56 +262,163 @@ enum Step {
     Fail,
 }
 
+/// The memory of a finished matcher's backtracking stack, which a host keeps to lend to
+/// its next matcher ([`Matcher::reuse`]): a program matching in a loop then allocates
+/// no stack per call.
+#[derive(Default)]
+pub struct Backtrack(Vec<Frame>);
+
+/// The most frames a [`Backtrack`] keeps the memory of: enough for the patterns of
+/// ordinary programs, while a pathological one's deep stack is not held for ever.
+const BACKTRACK_KEPT: usize = 1024;
+
 /// 5.1's `MatchState` plus the backtracking stack that replaces C's recursion: one
 /// pattern matched against one subject at as many positions as `string.gsub` and
-/// `string.gmatch` try, the stack allocated once for all of them.
+/// `string.gmatch` try, the stack allocated once for all of them. After a successful
+/// match, [`Matcher::matched`] reads its result in place.
 pub struct Matcher<'a> {
     src: &'a [u8],
     pat: &'a [u8],
+    /// Whether the pattern began with a `^` that [`Matcher::anchorable`] took as an
+    /// anchor (and removed from `pat`).
+    anchored: bool,
     level: usize,
     captures: [CaptureState; MAX_CAPTURES],
+    /// Where the last successful match started and ended.
+    whole: Range<usize>,
     stack: Vec<Frame>,
     /// Steps (pattern items tried and alternatives taken) left before the matcher gives
     /// up: backtracking is exponential in the pattern's quantifiers, so a host with an
     /// instruction budget bounds it (see [`Matcher::limit_steps`]).
     steps_left: u64,
+    /// The pattern's first item, `p..ep`, when every match must begin with one byte it
+    /// matches (see [`Matcher::required_first_item`]): a start where it does not match
+    /// fails at once, without running the matcher.
+    first_item: Option<(usize, usize)>,
 }
 
 impl<'a> Matcher<'a> {
     /// A matcher of `pattern`, up to its first NUL (5.1's patterns are C strings),
     /// against `subject`.
     pub fn new(subject: &'a [u8], pattern: &'a [u8]) -> Self {
-        Self::of_c_string(subject, c_string(pattern))
+        Self::of_c_string(subject, c_string(pattern), false)
     }
 
-    /// Matches the pattern anchored at byte index `start`, as 5.1's `match` does for one
-    /// position; `None` when it does not match there (or `start` is past the end of the
-    /// subject).
-    ///
-    /// A leading `^` is *not* an anchor here but a literal byte, exactly as in 5.1's
-    /// `match`: that is what `string.gmatch` does with it in 5.1 (`gmatch("^a^a", "^a")`
-    /// yields `"^a"` twice). `string.gsub` honours it by stripping the `^` itself and then
-    /// matching at its first position only; `string.find`/`string.match` should use
-    /// [`find`].
-    pub fn match_at(&mut self, start: usize) -> Result<Option<Match>, PatternError> {
-        if start > self.src.len() {
-            return Ok(None);
+    /// A matcher for `string.find`, `string.match` and `string.gsub`, which take a
+    /// leading `^` of the pattern (up to its first NUL) as an anchor: it is removed, and
+    /// [`Matcher::is_anchored`] reports it.
+    pub fn anchorable(subject: &'a [u8], pattern: &'a [u8]) -> Self {
+        match c_string(pattern).split_first() {
+            Some((b'^', rest)) => Self::of_c_string(subject, rest, true),
+            _ => Self::new(subject, pattern),
         }
-        Ok(self.run(start)?.map(|end| self.to_match(start, end)))
     }
 
-    /// A matcher of `pat`, already cut at its first NUL.
-    fn of_c_string(src: &'a [u8], pat: &'a [u8]) -> Self {
-        Matcher {
-            src,
+    /// A matcher of `pat`, already cut at its first NUL (and anchor).
+    fn of_c_string(subject: &'a [u8], pat: &'a [u8], anchored: bool) -> Self {
+        let mut matcher = Matcher {
+            src: subject,
             pat,
+            anchored,
             level: 0,
             captures: [CaptureState {
                 init: 0,
                 len: CaptureLen::Unfinished,
             }; MAX_CAPTURES],
+            whole: 0..0,
             stack: Vec::new(),
             steps_left: u64::MAX,
+            first_item: None,
+        };
+        matcher.first_item = matcher.required_first_item();
+        matcher
+    }
+
+    /// The single-byte item every match must begin with, if the pattern has one: its
+    /// first item after any opening captures (which consume nothing), when that item
+    /// consumes exactly one byte first (no `*`, `?` or `-`, which may match nothing).
+    /// None for anything else (position captures, `%b`, `%f`, back references, the end
+    /// of the pattern, a malformed item whose error the matcher must raise where it
+    /// reaches it, or more opening captures than allowed, an error too).
+    fn required_first_item(&self) -> Option<(usize, usize)> {
+        let mut p = 0;
+        while self.pat_at(p) == b'(' && self.pat_at(p + 1) != b')' && p < MAX_CAPTURES {
+            p += 1;
+        }
+        match (self.pat_at(p), self.pat_at(p + 1)) {
+            (0 | b'(' | b')', _) => return None,
+            (b'$', _) if p + 1 == self.pat.len() => return None,
+            (b'%', b'b' | b'f' | b'0'..=b'9') => return None,
+            _ => {}
+        }
+        let ep = self.class_end(p).ok()?;
+        match self.pat_at(ep) {
+            b'*' | b'?' | b'-' => None,
+            _ => Some((p, ep)),
+        }
+    }
+
+    /// Whether the pattern is anchored (see [`Matcher::anchorable`]).
+    pub fn is_anchored(&self) -> bool {
+        self.anchored
+    }
+
+    /// Takes over the memory of an earlier matcher's stack.
+    pub fn reuse(&mut self, spare: Backtrack) {
+        self.stack = spare.0;
+    }
+
+    /// The memory of this matcher's stack, for [`Matcher::reuse`] by the next one
+    /// (none if it grew past [`BACKTRACK_KEPT`] frames).
+    pub fn into_backtrack(mut self) -> Backtrack {
+        if self.stack.capacity() > BACKTRACK_KEPT {
+            return Backtrack::default();
+        }
+        self.stack.clear();
+        Backtrack(self.stack)
+    }
+
+    /// Matches the pattern anchored at byte index `start`, as 5.1's `match` does for one
+    /// position; false when it does not match there (or `start` is past the end of the
+    /// subject). A match is then read with [`Matcher::matched`].
+    ///
+    /// A leading `^` left in the pattern is *not* an anchor here but a literal byte,
+    /// exactly as in 5.1's `match`: that is what `string.gmatch` does with it in 5.1
+    /// (`gmatch("^a^a", "^a")` yields `"^a"` twice). `string.gsub` honours it by
+    /// matching an [`anchorable`](Matcher::anchorable) pattern at its first position
+    /// only; `string.find`/`string.match` use [`Matcher::find`].
+    pub fn match_at(&mut self, start: usize) -> Result<bool, PatternError> {
+        if start > self.src.len() {
+            return Ok(false);
+        }
+        self.run(start)
+    }
+
+    /// Searches the subject from byte index `init` on, at that index only if the
+    /// pattern is anchored: the matching loop of 5.1's `str_find_aux` after its `init`
+    /// adjustment (the VM turns the Lua `init` into a 0-based byte index; an index past
+    /// the end is clamped to the end, as 5.1 does, where an empty match is still found:
+    /// `string.find("abc", "()", 10)` is `4 3 4`). A match is then read with
+    /// [`Matcher::matched`].
+    pub fn find(&mut self, init: usize) -> Result<bool, PatternError> {
+        let mut start = init.min(self.src.len());
+        loop {
+            if self.run(start)? {
+                return Ok(true);
+            }
+            if self.anchored || start == self.src.len() {
+                return Ok(false);
+            }
+            start += 1;
+        }
+    }
+
+    /// The last successful match of [`Matcher::match_at`] or [`Matcher::find`].
+    pub fn matched(&self) -> Match<'_> {
+        Match {
+            start: self.whole.start,
+            end: self.whole.end,
+            captures: &self.captures[..self.level],
         }
     }
 
@@ -354,40 +438,43 @@ impl<'a> Matcher<'a> {
         self.pat.get(p).copied().unwrap_or(0)
     }
 
-    /// Matches the whole pattern at subject index `start`: the end of the match, if any.
-    fn run(&mut self, start: usize) -> Result<Option<usize>, PatternError> {
+    /// Matches the whole pattern at subject index `start`; on success the match is in
+    /// `whole` and `captures[..level]`.
+    fn run(&mut self, start: usize) -> Result<bool, PatternError> {
         self.level = 0;
         self.stack.clear();
+        if let Some((item, ep)) = self.first_item {
+            let first = self.src.get(start);
+            if !first.is_some_and(|&c| self.single_match(c, item, ep)) {
+                // The one step the matcher would have taken to fail here.
+                self.take_step()?;
+                return Ok(false);
+            }
+        }
         let (mut s, mut p) = (start, 0);
         loop {
-            if self.steps_left == 0 {
-                return error(OUT_OF_STEPS);
-            }
-            self.steps_left -= 1;
+            self.take_step()?;
             match self.step(s, p)? {
                 Step::Next(next_s, next_p) => (s, p) = (next_s, next_p),
-                Step::Matched(end) => return Ok(Some(end)),
+                Step::Matched(end) => {
+                    self.whole = start..end;
+                    return Ok(true);
+                }
                 Step::Fail => match self.backtrack() {
                     Some((next_s, next_p)) => (s, p) = (next_s, next_p),
-                    None => return Ok(None),
+                    None => return Ok(false),
                 },
             }
         }
     }
 
-    fn to_match(&self, start: usize, end: usize) -> Match {
-        let captures = self.captures[..self.level]
-            .iter()
-            .map(|capture| match capture.len {
-                CaptureLen::Unfinished => None,
-                CaptureLen::Position => Some(Capture::Position(capture.init + 1)),
-                CaptureLen::Closed(len) => Some(Capture::Bytes(capture.init..capture.init + len)),
-            })
-            .collect();
-        Match {
-            whole: start..end,
-            captures,
+    /// Counts one step against the limit (see [`Matcher::limit_steps`]).
+    fn take_step(&mut self) -> Result<(), PatternError> {
+        if self.steps_left == 0 {
+            return error(OUT_OF_STEPS);
         }
+        self.steps_left -= 1;
+        Ok(())
     }
 
     fn push(&mut self, frame: Frame) -> Result<(), PatternError> {
@@ -653,14 +740,44 @@ mod tests {
 
     use super::*;
 
-    /// [`super::find`] with no bound on its steps.
+    /// What a successful match shows: the whole match and every capture's value or
+    /// error, owned.
+    #[derive(Debug, PartialEq)]
+    struct Found {
+        whole: Range<usize>,
+        captures: Vec<Result<Capture, PatternError>>,
+    }
+
+    fn found(m: Match) -> Found {
+        Found {
+            whole: m.whole(),
+            captures: (0..m.ncaptures()).map(|i| m.capture(i)).collect(),
+        }
+    }
+
+    /// The values of captures `0..n` of `m`, or the first error.
+    fn values(m: Match, n: usize) -> Result<Vec<Capture>, PatternError> {
+        (0..n).map(|i| m.capture(i)).collect()
+    }
+
+    /// [`Matcher::find`] of an anchorable pattern, with no bound on its steps.
     fn find_unlimited(
         subject: &[u8],
         pattern: &[u8],
         init: usize,
-    ) -> Result<Option<Match>, PatternError> {
-        let mut steps = u64::MAX;
-        super::find(subject, pattern, init, &mut steps)
+    ) -> Result<Option<Found>, PatternError> {
+        let mut matcher = Matcher::anchorable(subject, pattern);
+        Ok(matcher.find(init)?.then(|| found(matcher.matched())))
+    }
+
+    /// [`Matcher::match_at`] on a fresh matcher.
+    fn match_once(
+        subject: &[u8],
+        pattern: &[u8],
+        start: usize,
+    ) -> Result<Option<Found>, PatternError> {
+        let mut matcher = Matcher::new(subject, pattern);
+        Ok(matcher.match_at(start)?.then(|| found(matcher.matched())))
     }
 
     enum Val {
@@ -724,23 +841,27 @@ mod tests {
             return Ok(find_plain(s, p, init)
                 .map(|at| vec![Val::Num((at + 1) as f64), Val::Num((at + p.len()) as f64)]));
         }
-        let Some(m) = find_unlimited(s, p, init)? else {
+        let mut matcher = Matcher::anchorable(s, p);
+        if !matcher.find(init)? {
             return Ok(None);
-        };
+        }
+        let m = matcher.matched();
         let mut vals = vec![
-            Val::Num((m.whole.start + 1) as f64),
-            Val::Num(m.whole.end as f64),
+            Val::Num((m.whole().start + 1) as f64),
+            Val::Num(m.whole().end as f64),
         ];
-        vals.extend(m.captures_only()?.into_iter().map(|c| val(s, c)));
+        vals.extend(values(m, m.ncaptures())?.into_iter().map(|c| val(s, c)));
         Ok(Some(vals))
     }
 
     fn str_match(s: &[u8], p: &[u8], init: i64) -> Result<Option<Vec<Val>>, PatternError> {
-        let Some(m) = find_unlimited(s, p, init_index(init, s.len()))? else {
+        let mut matcher = Matcher::anchorable(s, p);
+        if !matcher.find(init_index(init, s.len()))? {
             return Ok(None);
-        };
+        }
+        let m = matcher.matched();
         Ok(Some(
-            m.captures_or_whole()?
+            values(m, m.nvalues())?
                 .into_iter()
                 .map(|c| val(s, c))
                 .collect(),
@@ -751,18 +872,18 @@ mod tests {
         let mut items = Vec::new();
         let mut pos = 0;
         let mut matcher = Matcher::new(s, p);
-        while let Some(m) = (pos..=s.len())
-            .find_map(|src| matcher.match_at(src).transpose())
+        while let Some(src) = (pos..=s.len())
+            .map(|src| matcher.match_at(src).map(|hit| hit.then_some(src)))
+            .find_map(Result::transpose)
             .transpose()?
         {
-            let src = m.whole.start;
-            pos = if m.whole.end == src {
+            let m = matcher.matched();
+            pos = if m.whole().end == src {
                 src + 1
             } else {
-                m.whole.end
+                m.whole().end
             };
-            let vals: Vec<Val> = m
-                .captures_or_whole()?
+            let vals: Vec<Val> = values(m, m.nvalues())?
                 .into_iter()
                 .map(|c| val(s, c))
                 .collect();
@@ -793,22 +914,17 @@ mod tests {
         repl: &Repl,
         max: Option<usize>,
     ) -> Result<Option<Vec<Val>>, PatternError> {
-        let (anchor, pat) = match p.split_first() {
-            Some((b'^', rest)) => (true, rest),
-            _ => (false, p),
-        };
         let max = max.unwrap_or(s.len() + 1);
         let (mut out, mut src, mut n) = (Vec::new(), 0, 0);
-        let mut matcher = Matcher::new(s, pat);
+        let mut matcher = Matcher::anchorable(s, p);
         while n < max {
-            let m = matcher.match_at(src)?;
-            if let Some(m) = &m {
+            let m = matcher.match_at(src)?.then(|| matcher.matched());
+            if let Some(m) = m {
                 n += 1;
                 match repl {
-                    Repl::Str(r) => assert!(expand_replacement(r, s, m, &mut out, usize::MAX)?),
+                    Repl::Str(r) => assert!(expand_replacement(r, s, &m, &mut out, usize::MAX)?),
                     Repl::Join => {
-                        let parts: Vec<Vec<u8>> = m
-                            .captures_or_whole()?
+                        let parts: Vec<Vec<u8>> = values(m, m.nvalues())?
                             .into_iter()
                             .map(|c| text(s, c))
                             .collect();
@@ -822,14 +938,14 @@ mod tests {
                 }
             }
             match m {
-                Some(m) if m.whole.end > src => src = m.whole.end,
+                Some(m) if m.whole().end > src => src = m.whole().end,
                 _ if src < s.len() => {
                     out.push(s[src]);
                     src += 1;
                 }
                 _ => break,
             }
-            if anchor {
+            if matcher.is_anchored() {
                 break;
             }
         }
@@ -1350,24 +1466,21 @@ mod tests {
         assert_eq!(m.whole, 0..6);
         assert_eq!(
             m.captures,
-            vec![Some(Capture::Bytes(0..3)), Some(Capture::Position(7))]
+            vec![Ok(Capture::Bytes(0..3)), Ok(Capture::Position(7))]
         );
         // match_at never anchors: gmatch("^a^a", "^a") --> "^a", "^a"
-        let m = Matcher::new(b"^a^a", b"^a").match_at(2).unwrap().unwrap();
+        let m = match_once(b"^a^a", b"^a", 2).unwrap().unwrap();
         assert_eq!(m.whole, 2..4);
-        assert_eq!(Matcher::new(b"abc", b"b").match_at(0), Ok(None));
-        assert_eq!(Matcher::new(b"abc", b"").match_at(4), Ok(None));
+        assert_eq!(match_once(b"abc", b"b", 0), Ok(None));
+        assert_eq!(match_once(b"abc", b"", 4), Ok(None));
         assert_eq!(
-            Matcher::new(b"abc", b"()")
-                .match_at(3)
-                .unwrap()
-                .unwrap()
-                .captures,
-            vec![Some(Capture::Position(4))]
+            match_once(b"abc", b"()", 3).unwrap().unwrap().captures,
+            vec![Ok(Capture::Position(4))]
         );
         // An unclosed capture is reported only when its value is asked for.
-        let m = Matcher::new(b"ab", b"(a(b)").match_at(0).unwrap().unwrap();
-        assert_eq!(m.captures, vec![None, Some(Capture::Bytes(1..2))]);
+        let mut matcher = Matcher::new(b"ab", b"(a(b)");
+        assert_eq!(matcher.match_at(0), Ok(true));
+        let m = matcher.matched();
         assert_eq!(m.capture(1), Ok(Capture::Bytes(1..2)));
         assert_eq!(
             m.capture(0),
@@ -1378,10 +1491,51 @@ mod tests {
             Err(PatternError("invalid capture index".to_owned()))
         );
         // Without captures, capture 0 is the whole match and find returns no captures.
-        let m = Matcher::new(b"abc", b"b").match_at(1).unwrap().unwrap();
+        let mut matcher = Matcher::new(b"abc", b"b");
+        assert_eq!(matcher.match_at(1), Ok(true));
+        let m = matcher.matched();
         assert_eq!(m.capture(0), Ok(Capture::Bytes(1..2)));
-        assert_eq!(m.captures_only(), Ok(vec![]));
-        assert_eq!(m.captures_or_whole(), Ok(vec![Capture::Bytes(1..2)]));
+        assert_eq!(m.ncaptures(), 0);
+        assert_eq!(values(m, m.nvalues()), Ok(vec![Capture::Bytes(1..2)]));
+        // A matcher lent an earlier one's stack matches as a fresh one.
+        let mut first = Matcher::anchorable(b"xaab", b"(a+)b");
+        assert_eq!(first.find(0), Ok(true));
+        let mut second = Matcher::anchorable(b"ab", b"^(a)(b)");
+        second.reuse(first.into_backtrack());
+        assert_eq!(second.find(0), Ok(true));
+        assert_eq!(
+            values(second.matched(), 2),
+            Ok(vec![Capture::Bytes(0..1), Capture::Bytes(1..2)])
+        );
+    }
+
+    #[test]
+    fn first_item_shortcut_keeps_results_and_errors() {
+        // Starts where the first byte-consuming item fails are rejected without running
+        // the matcher; these cases pin 5.1's results where that could change them.
+        // string.find("b", string.rep("(", 33) .. "a")  --> error: too many captures
+        let deep = |n: usize| [b"(".repeat(n), b"a".to_vec()].concat();
+        find(b"b", &deep(33), 1, false, "ERR: too many captures");
+        // string.find("b", string.rep("(", 32) .. "a")  --> nil
+        find(b"b", &deep(32), 1, false, "nil");
+        // string.find("xb", "[a")  --> error: malformed pattern (missing ']')
+        find(
+            b"xb",
+            b"[a",
+            1,
+            false,
+            "ERR: malformed pattern (missing ']')",
+        );
+        // string.find("ab12", "(%d+)")  --> 3 4 "12"
+        find(b"ab12", b"(%d+)", 1, false, "3 4 \"12\"");
+        // string.find("ab12", "%d*")  --> 1 0
+        find(b"ab12", b"%d*", 1, false, "1 0");
+        // string.find("ab", "()b")  --> 2 2 2
+        find(b"ab", b"()b", 1, false, "2 2 2");
+        // string.find("a$b", "$b")  --> 2 3
+        find(b"a$b", b"$b", 1, false, "2 3");
+        // string.find("x", "$")  --> 2 1
+        find(b"x", b"$", 1, false, "2 1");
     }
 
     #[test]
@@ -1428,7 +1582,7 @@ mod tests {
         let subject = b"a".repeat(n);
         let too_complex = Err(PatternError("pattern too complex".to_owned()));
         assert_eq!(find_unlimited(&subject, &pattern, 0), too_complex);
-        assert_eq!(Matcher::new(&subject, &pattern).match_at(0), too_complex);
+        assert_eq!(match_once(&subject, &pattern, 0), too_complex);
         assert_eq!(
             find_unlimited(&subject, &b"a?".repeat(MAX_BACKTRACK + 1), 0),
             too_complex
@@ -1444,8 +1598,7 @@ mod tests {
         );
         // Captures count towards the limit too: each opens and closes a level.
         let pattern = b"(a)".repeat(MAX_CAPTURES);
-        assert!(Matcher::new(&b"a".repeat(MAX_CAPTURES), &pattern)
-            .match_at(0)
+        assert!(match_once(&b"a".repeat(MAX_CAPTURES), &pattern, 0)
             .unwrap()
             .is_some());
     }

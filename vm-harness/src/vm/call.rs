@@ -5,7 +5,7 @@
 //! Invariants:
 //! - A call's arguments are the stack slots between the function slot and `top`.
 //! - Entering a Lua function without varargs sets to nil only its missing parameters
-//!   and the registers its code expects nil (`ProtoRef::nil_registers`); the others
+//!   and the registers its code expects nil (`ProtoRef::entry_nil_end`); the others
 //!   keep stale values, which are safe to trace (see `object::thread`) and which the
 //!   code writes before reading. Vararg functions get 5.1's layout, the fixed
 //!   parameters copied above the actual arguments, and every register nil.
@@ -80,8 +80,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         if frame_top > th.stack_cap() {
             self.grow_for_call(frame_top)?;
         }
-        let np = p.num_params();
-        th.fill_nil(base + nargs.min(np), base + np.max(p.nil_registers()));
+        th.fill_nil(base + nargs.min(p.num_params()), base + p.entry_nil_end());
         let frame = Frame {
             func: func as u32,
             base: base as u32,

@@ -36,6 +36,7 @@ use crate::roots::{BootRoots, Name, VmRoots};
 use crate::stdlib::io::stream::Stream;
 use crate::stdlib::io::OpenFiles;
 use crate::stress_pins::StressPins;
+use crate::text::pattern::Backtrack;
 use crate::value::Value;
 
 pub use error::Throw;
@@ -118,6 +119,9 @@ pub struct Vm<C: Collector<LuaModel>> {
     /// Calls and loop iterations left before "instruction budget exhausted" (see
     /// `budget`), plus one.
     budget: u64,
+    /// The memory of the string library's last pattern matcher's stack, lent to the
+    /// next one so that matching in a loop allocates no stack per call.
+    pub(crate) backtrack: Backtrack,
 }
 
 impl<C: Collector<LuaModel>> Vm<C> {
@@ -164,6 +168,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             gc_stepmul: 200,
             running_finalizers: false,
             budget: budget::UNLIMITED,
+            backtrack: Backtrack::default(),
         };
         for (_, text) in Name::ALL {
             let s = intern(&mut vm.heap, &mut vm.roots, text.as_bytes()).map_err(oom)?;
