@@ -624,9 +624,23 @@ impl TableRef {
     /// Value for string key `key`.
     #[inline(always)]
     pub fn get_str(self, key: LuaStr) -> Value {
+        let v = self.str_value_ptr(key);
+        if v.is_null() {
+            return Value::Nil;
+        }
+        // SAFETY: a node's value in this live table (see `str_value_ptr`).
+        unsafe { *v }
+    }
+
+    /// The address of the value of string key `key` (possibly nil), null if the key has
+    /// no node: for the interpreter, which tests the value where it lies and copies it
+    /// once, instead of copying it out to test it (a round trip through memory on the
+    /// field read's critical path). Valid until the table is next written.
+    #[inline(always)]
+    pub fn str_value_ptr(self, key: LuaStr) -> *const Value {
         match self.find_str(key) {
-            Some(node) => self.node_val(node),
-            None => Value::Nil,
+            Some(node) => self.node_val_ptr(node),
+            None => std::ptr::null(),
         }
     }
 

@@ -228,6 +228,13 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     unsafe { *rk_ptr!($x) }
                 };
             }
+            macro_rules! r_ref {
+                ($x:expr) => {
+                    // SAFETY: as in `r!`; the reference is dropped before anything writes
+                    // to the stack or can move it (see `rk_ref!`).
+                    unsafe { &*regs.add(($x) as usize) }
+                };
+            }
             macro_rules! rk_ref {
                 ($x:expr) => {
                     // SAFETY: as in `kst!` and `r!`; the reference is dropped before
@@ -313,22 +320,41 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 }};
             }
             macro_rules! index_into {
-                ($a:expr, $obj:expr, $key:expr, $obj_reg:expr) => {{
-                    // `R(a) = obj[key]`, `obj` read from register `$obj_reg`: a raw hit,
-                    // or a miss in a table without a metatable, stays in this loop; a
-                    // miss in a table with one continues through its chain from there.
-                    let obj = $obj;
-                    let key = $key;
-                    let missed = if let Value::Table(tt) = obj {
-                        let v = tt.get(key);
-                        if !v.is_nil() || tt.metatable().is_none() {
-                            setr!($a, v);
+                ($a:expr, $obj_reg:expr, $key:expr) => {{
+                    // `R(a) = R(obj_reg)[RK(key)]`: a raw hit, or a miss in a table
+                    // without a metatable, stays in this loop; a miss in a table with
+                    // one continues through its chain from there. Operands are matched
+                    // where they lie and a string key's value tested in its node, so
+                    // none is copied out to be tested.
+                    let (obj_ref, key_ref) = (r_ref!($obj_reg), rk_ref!($key));
+                    let missed = if let &Value::Table(tt) = obj_ref {
+                        if let &Value::String(s) = key_ref {
+                            let v = tt.str_value_ptr(s);
+                            // SAFETY: a non-null `v` is a node's value in the live
+                            // table `tt`, read before anything writes to it; the
+                            // register is as in `r!`.
+                            unsafe {
+                                if !v.is_null() && !matches!(*v, Value::Nil) {
+                                    std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1);
+                                    continue;
+                                }
+                            }
+                        } else {
+                            let v = tt.get(*key_ref);
+                            if !v.is_nil() {
+                                setr!($a, v);
+                                continue;
+                            }
+                        }
+                        if tt.metatable().is_none() {
+                            setr!($a, Value::Nil);
                             continue;
                         }
                         Some(tt)
                     } else {
                         None
                     };
+                    let (obj, key) = (*obj_ref, *key_ref);
                     let v = protect!(match missed {
                         Some(tt) => self.index_missed(tt, key),
                         None => self.index(obj, key, Some(base + $obj_reg as usize)),
@@ -392,7 +418,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     GETTABLE => {
                         let b = arg_b(i);
-                        index_into!(a, r!(b), rk!(arg_c(i)), b);
+                        index_into!(a, b, arg_c(i));
                     }
                     SETGLOBAL => {
                         let key = kst!(arg_bx(i));
@@ -406,14 +432,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     SETUPVAL => upval!(arg_b(i)).set(&mut self.heap, r!(a)),
                     SETTABLE => {
-                        let t = r!(a);
-                        let key = rk!(arg_b(i));
-                        let val = rk!(arg_c(i));
-                        if let Value::Table(tt) = t {
-                            if tt.set_present(&mut self.heap, key, val) {
+                        // Operands are matched where they lie, as in `index_into!`.
+                        let (key_ref, val_ref) = (rk_ref!(arg_b(i)), rk_ref!(arg_c(i)));
+                        if let &Value::Table(tt) = r_ref!(a) {
+                            if tt.set_present(&mut self.heap, *key_ref, *val_ref) {
                                 continue;
                             }
                         }
+                        let (t, key, val) = (r!(a), *key_ref, *val_ref);
                         match t {
                             Value::Table(tt) if tt.metatable().is_none() => {
                                 protect!(self.raw_set_absent(tt, key, val))
@@ -430,9 +456,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     SELF => {
                         let b = arg_b(i);
-                        let obj = r!(b);
-                        setr!(a + 1, obj);
-                        index_into!(a, obj, rk!(arg_c(i)), b);
+                        setr!(a + 1, r!(b));
+                        index_into!(a, b, arg_c(i));
                     }
                     ADD => arith!(a, i, Arith::Add, |x: f64, y: f64| x + y),
                     SUB => arith!(a, i, Arith::Sub, |x: f64, y: f64| x - y),
