@@ -14,9 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::heap::arena::{is_huge, Arena, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
-use crate::mark::reach::{
-    cut_at_bump_cursor, reach, reached_in_arena, trace_gray, MarkingTracer, Reached,
-};
+use crate::mark::reach::{cut_at_bump_cursor, reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::parallel::mark::{
@@ -137,8 +135,8 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
 
     #[inline(always)]
     unsafe fn claimed(&self, obj: MarkRef) -> Claim {
-        // SAFETY: an arena block (it has a mark bit), of a live arena, as above.
-        let reached = unsafe { reached_in_arena(obj.0.addr()) };
+        // Its bit is set, by this worker: `reach` only tells what the block is.
+        let reached = reach(self.large_objects, obj.0, |_, _| true);
         self.claim_of(obj, reached)
     }
 

@@ -57,20 +57,8 @@ pub(crate) fn reach(
     if !claim(word, bit) {
         return Reached::Already;
     }
-    // SAFETY: as above; the caller just set the block's mark bit.
-    unsafe { reached_in_arena(addr) }
-}
-
-/// What the arena block at `addr` is, now that its mark bit is set: a traversable object
-/// (counted when traced) or a leaf of its bitmap size.
-///
-/// # Safety
-/// `addr` is a block of a live arena of this heap, and no exclusive view of its bitmaps
-/// exists.
-#[inline(always)]
-pub(crate) unsafe fn reached_in_arena(addr: usize) -> Reached {
     let arena = Arena::containing(addr);
-    // SAFETY: per the caller.
+    // SAFETY: as above.
     let bitmaps = unsafe { arena.bitmaps() };
     debug_assert!(
         bitmaps.is_allocated(cell_of(addr)),
