@@ -7,17 +7,16 @@
 //! sequential marker does) and shares work in batches: when its private stack holds more
 //! than [`MarkGraph::BATCH`] objects and its deque is empty, it moves the older half there
 //! for idle workers to steal. Deque operations, which fence, thus happen per batch, not
-//! per object. Likewise claims: the references a trace reaches one after another whose
-//! mark bits share a word (an array of objects allocated together) are claimed with one
-//! locked instruction ([`MarkGraph::claim_bits`]) when a reference into another word
-//! comes or the trace ends; on one thread's worth of work a locked instruction per
-//! object cost half as much again as the marking itself.
+//! per object. Likewise claims, which are locked instructions: the references a trace
+//! reaches one after another whose mark bits share a word (an array of objects allocated
+//! together) are claimed with one ([`MarkGraph::claim_bits`]) when a reference into
+//! another word comes or the trace ends.
 //!
 //! Invariants: an object is traced only by the worker whose claim ([`MarkGraph::claim`],
 //! or [`MarkGraph::claim_bits`] on its mark bit) won its mark, so exactly once, whatever
-//! the interleaving; a worker's gathered claims are all made before its trace returns, so
-//! nothing it reached waits unclaimed while it looks for work; a strong object with more than
-//! [`MarkGraph::PARTS_PER_CHUNK`] parts is split into chunks, each traced exactly once by
+//! the interleaving; a worker's gathered claims are all made before its trace returns,
+//! so nothing it reached waits unclaimed while it looks for work; a strong object with
+//! more than [`MarkGraph::PARTS_PER_CHUNK`] parts is split into chunks, each traced exactly once by
 //! whoever takes it; the phase ends only when every worker is idle and every queue empty
 //! (the pool's termination protocol).
 //!
