@@ -359,12 +359,18 @@ unsafe impl MarkGraph for ModelHeap {
     }
 
     fn mark_bit(&self, obj: Obj) -> Option<(&AtomicU64, u64)> {
-        // The root is claimed whole, as the heap's huge blocks are.
-        (obj.0 != 0).then(|| self.mark_bit_of(obj.0))
+        // The root and 3 are claimed whole, as the heap's huge blocks are: the root's
+        // trace claims 3 between gathering 1's word and 4's.
+        (obj.0 != 0 && obj.0 != 3).then(|| self.mark_bit_of(obj.0))
     }
 
     fn claim_bits(&self, word: &AtomicU64, mask: u64) -> u64 {
         (self.claim)(word, mask)
+    }
+
+    fn word_holds_objects(&self, obj: Obj) -> bool {
+        // Objects 4 and 5, which share a word, are both traversable.
+        !matches!(HEAP[obj.0], Shape::Leaf)
     }
 
     unsafe fn claimed(&self, obj: Obj) -> Claim {

@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use crate::heap::arena::{is_huge, Arena, CELL_SIZE};
+use crate::heap::arena::{is_huge, Arena, ArenaKind, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::reach::{cut_at_bump_cursor, reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
@@ -131,6 +131,13 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
         // SAFETY: references are to blocks of this heap's live arenas or huge blocks (the
         // Roots and ObjectModel contracts); markers hold no exclusive view of bitmaps.
         (!is_huge(addr)).then(|| unsafe { Arena::mark_word(addr) })
+    }
+
+    #[inline(always)]
+    fn word_holds_objects(&self, obj: MarkRef) -> bool {
+        // A word's bits are the cells of one arena, whose kind says what its blocks are.
+        // SAFETY: `obj` is a block of a live arena (it has a mark bit).
+        unsafe { Arena::containing(obj.0.addr()).header() }.kind == ArenaKind::Objects
     }
 
     #[inline(always)]

@@ -89,6 +89,11 @@ pub unsafe trait MarkGraph: Sized + Sync {
     /// `obj`'s mark bit was set by the calling worker's [`MarkGraph::claim_bits`].
     unsafe fn claimed(&self, obj: Self::Obj) -> Claim;
 
+    /// Whether [`MarkGraph::claimed`] is `Object(0)` for every block whose mark bit
+    /// shares a word with `obj`'s (an arena of traversable objects): the driver then
+    /// keeps the objects it wins there without asking about each.
+    fn word_holds_objects(&self, obj: Self::Obj) -> bool;
+
     /// Called once before `obj` is traced, by the worker that traces it: incremental
     /// marking turns it black there (so a later store into it takes the barrier).
     ///
@@ -216,15 +221,16 @@ pub struct MarkWorker<'a, G: MarkGraph> {
     /// Set once the bounded run is over: trace nothing more.
     stopping: bool,
     /// Claims gathered on one mark word, not made yet.
-    claims: WordClaims<'a, G::Obj>,
+    claims: WordClaims<'a>,
 }
 
 /// References reached one after another whose mark bits share a word, to be claimed
-/// together. Invariant: `mask` is the union of the bits in `objects`, each bit there once.
-struct WordClaims<'a, O> {
+/// together. They wait, unclaimed, at the top of the gray stack, from `first` on.
+/// Invariant: while `word` is set, `mask` is the union of their bits, each bit there once.
+struct WordClaims<'a> {
     word: Option<&'a AtomicU64>,
     mask: u64,
-    objects: Vec<(O, u64)>,
+    first: usize,
 }
 
 impl<'a, G: MarkGraph> MarkWorker<'a, G> {
@@ -249,7 +255,7 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
             claims: WordClaims {
                 word: None,
                 mask: 0,
-                objects: Vec::with_capacity(u64::BITS as usize),
+                first: 0,
             },
         }
     }
@@ -280,16 +286,19 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
     pub fn mark(&mut self, obj: G::Obj) {
         self.marked.references += 1;
         let Some((word, bit)) = self.graph.mark_bit(obj) else {
+            // What it pushes must not land among the gathered objects.
+            self.make_claims();
             let claim = self.graph.claim(obj);
             return self.reached(obj, claim);
         };
         if !self.claims.word.is_some_and(|w| std::ptr::eq(w, word)) {
             self.make_claims();
             self.claims.word = Some(word);
+            self.claims.first = self.gray.len();
         }
         if self.claims.mask & bit == 0 {
             self.claims.mask |= bit;
-            self.claims.objects.push((obj, bit));
+            self.gray.push(obj);
         }
     }
 
@@ -302,21 +311,41 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
     }
 
     /// Claims the gathered objects of `word` with one read-modify-write; each object won
-    /// is counted and, if traversable, goes on the gray stack.
+    /// is counted and, if traversable, stays on the gray stack; the others leave it.
     fn claim_word(&mut self, word: &'a AtomicU64) {
-        let won = self
-            .graph
-            .claim_bits(word, std::mem::take(&mut self.claims.mask));
-        let mut objects = std::mem::take(&mut self.claims.objects);
-        for &(obj, bit) in &objects {
-            if won & bit != 0 {
-                // SAFETY: this worker's `claim_bits` set `obj`'s mark bit.
-                let claim = unsafe { self.graph.claimed(obj) };
-                self.reached(obj, claim);
+        let mask = std::mem::take(&mut self.claims.mask);
+        let won = self.graph.claim_bits(word, mask);
+        let first = self.claims.first;
+        if won == 0 {
+            self.gray.truncate(first);
+            return;
+        }
+        if won == mask && self.graph.word_holds_objects(self.gray[first]) {
+            self.marked.live_objects += (self.gray.len() - first) as u64;
+            return;
+        }
+        let mut kept = first;
+        for i in first..self.gray.len() {
+            let obj = self.gray[i];
+            let (_, bit) = self
+                .graph
+                .mark_bit(obj)
+                .expect("only objects with mark bits are gathered");
+            if won & bit == 0 {
+                continue;
+            }
+            // SAFETY: this worker's `claim_bits` set `obj`'s mark bit.
+            match unsafe { self.graph.claimed(obj) } {
+                Claim::Already => {}
+                Claim::Leaf(bytes) => self.count(bytes),
+                Claim::Object(bytes) => {
+                    self.count(bytes);
+                    self.gray[kept] = obj;
+                    kept += 1;
+                }
             }
         }
-        objects.clear();
-        self.claims.objects = objects;
+        self.gray.truncate(kept);
     }
 
     /// Counts `obj` if `claim` won it, and queues it if it is to be traced.
