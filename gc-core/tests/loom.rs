@@ -9,15 +9,19 @@ use std::ops::Range;
 use gc_core::parallel::mark::{
     mark_pool, Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem,
 };
-use gc_core::parallel::{claim_bit, claim_indices, Prefetch, WorkPool};
+use gc_core::parallel::{claim_bits, claim_indices, Prefetch, WorkPool};
 use gc_core::sync::deque::{Steal, Worker};
 use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use loom::sync::Arc;
 use loom::thread;
 
-/// Two markers race for one object's mark bit while a third bit of the same word is
-/// claimed too: exactly one marker wins the object, and no bit is lost.
-fn race_for_a_mark_bit(claim: fn(&AtomicU64, u64) -> bool) {
+/// A way to claim mark bits: the bits of the mask the caller won.
+type ClaimBits = fn(&AtomicU64, u64) -> u64;
+
+/// Two markers race for one object's mark bit while a third claims it together with a
+/// neighbour's bit of the same word (claims gathered by word): exactly one of the three
+/// wins the object, the third wins the neighbour, and no bit is lost.
+fn race_for_a_mark_bit(claim: ClaimBits) {
     loom::model(move || {
         let word = Arc::new(AtomicU64::new(0));
         let winners = Arc::new(AtomicUsize::new(0));
@@ -25,13 +29,17 @@ fn race_for_a_mark_bit(claim: fn(&AtomicU64, u64) -> bool) {
             .map(|_| {
                 let (word, winners) = (word.clone(), winners.clone());
                 thread::spawn(move || {
-                    if claim(&word, 0b100) {
+                    if claim(&word, 0b100) == 0b100 {
                         winners.fetch_add(1, Ordering::Relaxed);
                     }
                 })
             })
             .collect();
-        assert!(claim(&word, 0b001), "an unclaimed neighbour bit is won");
+        let won = claim(&word, 0b101);
+        assert_eq!(won & 0b001, 0b001, "an unclaimed neighbour bit is won");
+        if won & 0b100 != 0 {
+            winners.fetch_add(1, Ordering::Relaxed);
+        }
         markers.into_iter().for_each(|m| m.join().unwrap());
         assert_eq!(
             winners.load(Ordering::Relaxed),
@@ -44,17 +52,20 @@ fn race_for_a_mark_bit(claim: fn(&AtomicU64, u64) -> bool) {
 
 #[test]
 fn mark_bit_claim_has_exactly_one_winner() {
-    race_for_a_mark_bit(claim_bit);
+    race_for_a_mark_bit(claim_bits);
 }
 
 #[test]
 #[should_panic(expected = "the object is traced exactly once")]
 fn broken_claim_with_load_then_store_is_caught() {
-    race_for_a_mark_bit(|word, bit| {
-        let old = word.load(Ordering::Relaxed);
-        word.store(old | bit, Ordering::Relaxed);
-        old & bit == 0
-    });
+    race_for_a_mark_bit(claim_with_load_then_store);
+}
+
+/// A broken claim: the bits of `mask` unset when loaded, set by a separate store.
+fn claim_with_load_then_store(word: &AtomicU64, mask: u64) -> u64 {
+    let old = word.load(Ordering::Relaxed);
+    word.store(old | mask, Ordering::Relaxed);
+    mask & !old
 }
 
 /// A tiny object graph: 0 -> 1. Node i's mark bit is bit i. Two nodes are enough for the
@@ -83,7 +94,7 @@ impl Marking {
     fn trace(&self, node: usize, push: impl Fn(usize)) {
         self.traced[node].fetch_add(1, Ordering::Relaxed);
         for &child in EDGES[node] {
-            if claim_bit(&self.marks, 1 << child) {
+            if claim_bits(&self.marks, 1 << child) != 0 {
                 self.outstanding.fetch_add(1, Ordering::SeqCst);
                 push(child);
             }
@@ -214,7 +225,8 @@ fn broken_sweep_cursor_with_load_then_store_is_caught() {
 /// of 2 so that every path runs: root 0 has three children to trace, more than a batch,
 /// so its worker shares the oldest (1) for the other to steal; 1 has four parts, traced
 /// as a chunk and a stealable part range; 2 is a leaf; 3 is weak; 4 and 5 are reached
-/// from several objects, so the workers race for 5's mark.
+/// from several objects, so the workers race for 5's mark. 4 and 5's mark bits share a
+/// word: 1's first chunk claims them together (4 twice), racing with 3's claim of 5.
 const HEAP: [Shape; 6] = [
     Shape::Strong(&[1, 3, 4]),
     Shape::Strong(&[4, 5, 4, 2]),
@@ -257,12 +269,12 @@ loom::thread_local! {
 const SHARED_BATCH_STOLEN: u64 = 1;
 const PART_RANGE_STOLEN: u64 = 2;
 
-/// The model heap: a mark word per object (claimed by `claim`; sharing a word with
-/// neighbours is `race_for_a_mark_bit`'s concern), and counts of whole traces and of
-/// each part's traces, started and finished.
+/// The model heap: mark words (claimed by `claim`; objects 0 to 3 have a word each, 4
+/// and 5 share the last one, with bits 1 and 2), and counts of whole traces and of each
+/// part's traces, started and finished.
 struct ModelHeap {
-    marks: [AtomicU64; 6],
-    claim: fn(&AtomicU64, u64) -> bool,
+    marks: [AtomicU64; 5],
+    claim: ClaimBits,
     traces: [[std::sync::atomic::AtomicUsize; 4]; 6],
     finished: std::sync::atomic::AtomicUsize,
     /// Which worker traced the root, part 0 of object 1 (the batch the root's worker
@@ -275,7 +287,7 @@ struct ModelHeap {
 const ALL_TRACES: usize = 4 + 4;
 
 impl ModelHeap {
-    fn new(claim: fn(&AtomicU64, u64) -> bool) -> Self {
+    fn new(claim: ClaimBits) -> Self {
         ModelHeap {
             marks: Default::default(),
             claim,
@@ -306,6 +318,22 @@ impl ModelHeap {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// `obj`'s mark word and bit.
+    fn mark_bit_of(&self, obj: usize) -> (&AtomicU64, u64) {
+        match obj {
+            0..=3 => (&self.marks[obj], 1),
+            _ => (&self.marks[4], 1 << (obj - 4)),
+        }
+    }
+
+    /// Whether every object is marked.
+    fn all_marked(&self) -> bool {
+        (0..6).all(|obj| {
+            let (word, bit) = self.mark_bit_of(obj);
+            word.load(Ordering::Relaxed) & bit != 0
+        })
+    }
+
     fn references(obj: usize) -> &'static [usize] {
         match HEAP[obj] {
             Shape::Strong(refs) | Shape::Weak(refs) => refs,
@@ -314,7 +342,7 @@ impl ModelHeap {
     }
 }
 
-// SAFETY: `claim` is `claim_bit` in the sound models; the broken one exists to be caught.
+// SAFETY: `claim` is `claim_bits` in the sound models; the broken one exists to be caught.
 unsafe impl MarkGraph for ModelHeap {
     type Obj = Obj;
     type Note = usize;
@@ -322,9 +350,30 @@ unsafe impl MarkGraph for ModelHeap {
     const BATCH: usize = 2;
 
     fn claim(&self, obj: Obj) -> Claim {
-        if !(self.claim)(&self.marks[obj.0], 1) {
+        let (word, bit) = self.mark_bit_of(obj.0);
+        if (self.claim)(word, bit) == 0 {
             return Claim::Already;
         }
+        // SAFETY: this call set the bit.
+        unsafe { self.claimed(obj) }
+    }
+
+    fn mark_bit(&self, obj: Obj) -> Option<(&AtomicU64, u64)> {
+        // The root and 3 are claimed whole, as the heap's huge blocks are: the root's
+        // trace claims 3 between gathering 1's word and 4's.
+        (obj.0 != 0 && obj.0 != 3).then(|| self.mark_bit_of(obj.0))
+    }
+
+    fn claim_bits(&self, word: &AtomicU64, mask: u64) -> u64 {
+        (self.claim)(word, mask)
+    }
+
+    fn word_holds_objects(&self, obj: Obj) -> bool {
+        // Objects 4 and 5, which share a word, are both traversable.
+        !matches!(HEAP[obj.0], Shape::Leaf)
+    }
+
+    unsafe fn claimed(&self, obj: Obj) -> Claim {
         match HEAP[obj.0] {
             Shape::Leaf => Claim::Leaf(bytes_of(obj.0)),
             _ => Claim::Object(0),
@@ -369,7 +418,7 @@ unsafe impl MarkGraph for ModelHeap {
 /// counted once and traced once, and the weak one recorded once. The exploration must
 /// include executions where the other worker than the root's traces the batch the
 /// root's worker shared, and the part range object 1's tracer pushed.
-fn run_mark_driver(claim: fn(&AtomicU64, u64) -> bool) {
+fn run_mark_driver(claim: ClaimBits) {
     let relaxed = std::sync::atomic::Ordering::Relaxed;
     let paths_seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let seen = paths_seen.clone();
@@ -399,10 +448,7 @@ fn run_mark_driver(claim: fn(&AtomicU64, u64) -> bool) {
         let finished = heap.finished.load(std::sync::atomic::Ordering::Relaxed);
         assert_eq!(finished, ALL_TRACES, "worker 0 stopped early");
         let theirs = helper.join().unwrap();
-        assert!(
-            heap.marks.iter().all(|m| m.load(Ordering::Relaxed) == 1),
-            "all marked"
-        );
+        assert!(heap.all_marked(), "all marked");
         // The root was counted when it was marked, outside the driver.
         assert_eq!(
             mine.live_objects + theirs.live_objects + 1,
@@ -433,17 +479,13 @@ fn run_mark_driver(claim: fn(&AtomicU64, u64) -> bool) {
 
 #[test]
 fn mark_driver_traces_every_object_and_part_once_and_stops_when_all_is_done() {
-    run_mark_driver(claim_bit);
+    run_mark_driver(claim_bits);
 }
 
 #[test]
 #[should_panic(expected = "traced exactly once")]
 fn broken_claim_in_the_mark_driver_is_caught() {
-    run_mark_driver(|word, bit| {
-        let old = word.load(Ordering::Relaxed);
-        word.store(old | bit, Ordering::Relaxed);
-        old & bit == 0
-    });
+    run_mark_driver(claim_with_load_then_store);
 }
 
 /// What a bounded run keeps for the next step, from each worker's unfinished work and
@@ -469,7 +511,7 @@ fn run_bounded_step(hand_back: HandBack) {
     // As in `run_mark_driver`: a lost item needs one or two preemptions.
     builder.preemption_bound = Some(3);
     builder.check(move || {
-        let heap = Arc::new(ModelHeap::new(claim_bit));
+        let heap = Arc::new(ModelHeap::new(claim_bits));
         assert_eq!(heap.claim(Obj(0)), Claim::Object(0));
         // The root's trace alone (16 bytes, 3 references) is 19 units.
         let budget = Arc::new(StepBudget::new(40, 1, 1, None));

@@ -1,6 +1,7 @@
 //! Parallel marking of the arena heap: the driver of [`crate::parallel::mark`] (work
 //! stealing, surplus sharing, big objects in chunks; loom-checked there) over the heap's
-//! mark bits, claimed with `fetch_or` ([`claim_bit`]), and the VM's object model.
+//! mark bits, claimed with `fetch_or` a word at a time ([`claim_bits`]), and the VM's
+//! object model.
 //!
 //! Two uses: a full marking ([`drain_in_parallel`]), which runs until nothing is gray,
 //! and an incremental step's share of marking ([`mark_joinable`], whose helper threads
@@ -11,7 +12,7 @@ use std::marker::PhantomData;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use crate::heap::arena::CELL_SIZE;
+use crate::heap::arena::{is_huge, Arena, ArenaKind, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::mark::reach::{cut_at_bump_cursor, reach, trace_gray, MarkingTracer, Reached};
 use crate::mark::{is_marked, MarkOutcome};
@@ -19,8 +20,9 @@ use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::parallel::mark::{
     mark_pool, Claim, MarkGraph, MarkWorker, Marked, StepBudget, WorkItem,
 };
-use crate::parallel::{claim_bit, Prefetch, WorkPool, WorkerThreads};
+use crate::parallel::{claim_bits, Prefetch, WorkPool, WorkerThreads};
 use crate::sync::deque::Worker;
+use crate::sync::AtomicU64;
 
 /// Strong objects with more parts than this (a table with a big array part) are traced in
 /// chunks of this many parts that other workers can steal: a chunk is long enough to
@@ -91,10 +93,24 @@ impl<M: ObjectModel> HeapGraph<'_, M> {
         // SAFETY: per the caller.
         self.step.is_some() && unsafe { M::is_stack(obj.0) }
     }
+
+    /// What the driver is told of `obj`, which this worker reached: a leaf's size is
+    /// cut at the bump cursor under incremental marking's rules.
+    #[inline(always)]
+    fn claim_of(&self, obj: MarkRef, reached: Reached) -> Claim {
+        match reached {
+            Reached::Already => Claim::Already,
+            Reached::Leaf(bytes) => Claim::Leaf(match self.step {
+                Some(rules) => cut_at_bump_cursor(obj.0, bytes, rules.leaf_bump_cursor),
+                None => bytes,
+            }),
+            Reached::Object(bytes) => Claim::Object(bytes),
+        }
+    }
 }
 
-// SAFETY: `claim` claims arena mark bits with `fetch_or` (`claim_bit`) and huge blocks'
-// marks with an atomic swap: one winner each.
+// SAFETY: arena mark bits are claimed with `fetch_or` (`claim_bits`), huge blocks'
+// marks (`claim`) with an atomic swap: one winner each.
 unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     type Obj = MarkRef;
     type Note = (MarkRef, Noted);
@@ -103,14 +119,32 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
 
     #[inline(always)]
     fn claim(&self, obj: MarkRef) -> Claim {
-        match reach(self.large_objects, obj.0, claim_bit) {
-            Reached::Already => Claim::Already,
-            Reached::Leaf(bytes) => Claim::Leaf(match self.step {
-                Some(rules) => cut_at_bump_cursor(obj.0, bytes, rules.leaf_bump_cursor),
-                None => bytes,
-            }),
-            Reached::Object(bytes) => Claim::Object(bytes),
-        }
+        let reached = reach(self.large_objects, obj.0, |word, bit| {
+            claim_bits(word, bit) != 0
+        });
+        self.claim_of(obj, reached)
+    }
+
+    #[inline(always)]
+    fn mark_bit(&self, obj: MarkRef) -> Option<(&AtomicU64, u64)> {
+        let addr = obj.0.addr();
+        // SAFETY: references are to blocks of this heap's live arenas or huge blocks (the
+        // Roots and ObjectModel contracts); markers hold no exclusive view of bitmaps.
+        (!is_huge(addr)).then(|| unsafe { Arena::mark_word(addr) })
+    }
+
+    #[inline(always)]
+    fn word_holds_objects(&self, obj: MarkRef) -> bool {
+        // A word's bits are the cells of one arena, whose kind says what its blocks are.
+        // SAFETY: `obj` is a block of a live arena (it has a mark bit).
+        unsafe { Arena::containing(obj.0.addr()).header() }.kind == ArenaKind::Objects
+    }
+
+    #[inline(always)]
+    unsafe fn claimed(&self, obj: MarkRef) -> Claim {
+        // Its bit is set, by this worker: `reach` only tells what the block is.
+        let reached = reach(self.large_objects, obj.0, |_, _| true);
+        self.claim_of(obj, reached)
     }
 
     #[inline(always)]

@@ -7,11 +7,16 @@
 //! sequential marker does) and shares work in batches: when its private stack holds more
 //! than [`MarkGraph::BATCH`] objects and its deque is empty, it moves the older half there
 //! for idle workers to steal. Deque operations, which fence, thus happen per batch, not
-//! per object.
+//! per object. Likewise claims, which are locked instructions: the references a trace
+//! reaches one after another whose mark bits share a word (an array of objects allocated
+//! together) are claimed with one ([`MarkGraph::claim_bits`]) when a reference into
+//! another word comes or the trace ends.
 //!
-//! Invariants: an object is traced only by the worker whose [`MarkGraph::claim`] won its
-//! mark, so exactly once, whatever the interleaving; a strong object with more than
-//! [`MarkGraph::PARTS_PER_CHUNK`] parts is split into chunks, each traced exactly once by
+//! Invariants: an object is traced only by the worker whose claim ([`MarkGraph::claim`],
+//! or [`MarkGraph::claim_bits`] on its mark bit) won its mark, so exactly once, whatever
+//! the interleaving; a worker's gathered claims are all made before its trace returns,
+//! so nothing it reached waits unclaimed while it looks for work; a strong object with
+//! more than [`MarkGraph::PARTS_PER_CHUNK`] parts is split into chunks, each traced exactly once by
 //! whoever takes it; the phase ends only when every worker is idle and every queue empty
 //! (the pool's termination protocol).
 //!
@@ -28,7 +33,7 @@ use std::ops::Range;
 use std::time::Instant;
 
 use super::prefetch::{drain_prefetching, Prefetch};
-use super::WorkPool;
+use super::{claim_bits, WorkPool};
 use crate::sync::deque::Worker;
 use crate::sync::{AtomicU64, Ordering};
 
@@ -48,8 +53,9 @@ pub enum Claim {
 ///
 /// # Safety
 /// [`MarkGraph::claim`] must return `Leaf` or `Object` for an object to exactly one
-/// caller among any that race on it (until the marks are cleared): the driver traces an
-/// object only after winning its claim, and relies on nobody else tracing it.
+/// caller among any that race on it, and [`MarkGraph::claim_bits`] each bit to exactly
+/// one caller (until the marks are cleared): the driver traces an object only after
+/// winning its claim, and relies on nobody else tracing it.
 pub unsafe trait MarkGraph: Sized + Sync {
     /// A reference to an object.
     type Obj: Prefetch + Send;
@@ -62,8 +68,31 @@ pub unsafe trait MarkGraph: Sized + Sync {
     /// Gray objects move between workers in batches of about this many.
     const BATCH: usize;
 
-    /// Marks `obj`: whether this call won it, and what it is.
+    /// Marks `obj`, which has no mark bit ([`MarkGraph::mark_bit`] is `None`): whether
+    /// this call won it, and what it is.
     fn claim(&self, obj: Self::Obj) -> Claim;
+
+    /// `obj`'s mark bit: its word and the bit in it, for claims gathered by word; `None`
+    /// if it is claimed by [`MarkGraph::claim`] instead (a huge block).
+    fn mark_bit(&self, obj: Self::Obj) -> Option<(&AtomicU64, u64)>;
+
+    /// Sets the mark bits `mask` in `word`; returns those this call set
+    /// ([`claim_bits`]).
+    #[inline(always)]
+    fn claim_bits(&self, word: &AtomicU64, mask: u64) -> u64 {
+        claim_bits(word, mask)
+    }
+
+    /// What `obj` is, now that this worker has set its mark bit: `Leaf` or `Object`.
+    ///
+    /// # Safety
+    /// `obj`'s mark bit was set by the calling worker's [`MarkGraph::claim_bits`].
+    unsafe fn claimed(&self, obj: Self::Obj) -> Claim;
+
+    /// Whether [`MarkGraph::claimed`] is `Object(0)` for every block whose mark bit
+    /// shares a word with `obj`'s (an arena of traversable objects): the driver then
+    /// keeps the objects it wins there without asking about each.
+    fn word_holds_objects(&self, obj: Self::Obj) -> bool;
 
     /// Called once before `obj` is traced, by the worker that traces it: incremental
     /// marking turns it black there (so a later store into it takes the barrier).
@@ -191,6 +220,17 @@ pub struct MarkWorker<'a, G: MarkGraph> {
     published: u64,
     /// Set once the bounded run is over: trace nothing more.
     stopping: bool,
+    /// Claims gathered on one mark word, not made yet.
+    claims: WordClaims<'a>,
+}
+
+/// References reached one after another whose mark bits share a word, to be claimed
+/// together. They wait, unclaimed, at the top of the gray stack, from `first` on.
+/// Invariant: while `word` is set, `mask` is the union of their bits, each bit there once.
+struct WordClaims<'a> {
+    word: Option<&'a AtomicU64>,
+    mask: u64,
+    first: usize,
 }
 
 impl<'a, G: MarkGraph> MarkWorker<'a, G> {
@@ -212,6 +252,11 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
             budget: None,
             published: 0,
             stopping: false,
+            claims: WordClaims {
+                word: None,
+                mask: 0,
+                first: 0,
+            },
         }
     }
 
@@ -234,11 +279,79 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
         self.graph
     }
 
-    /// Marks `obj`; if this worker won it and it is traversable, it will trace it.
+    /// Marks `obj`; if this worker wins it and it is traversable, it will trace it. An
+    /// object with a mark bit is claimed with the others of its word reached just before
+    /// or after it, by the end of the current trace.
     #[inline(always)]
     pub fn mark(&mut self, obj: G::Obj) {
         self.marked.references += 1;
-        match self.graph.claim(obj) {
+        let Some((word, bit)) = self.graph.mark_bit(obj) else {
+            // What it pushes must not land among the gathered objects.
+            self.make_claims();
+            let claim = self.graph.claim(obj);
+            return self.reached(obj, claim);
+        };
+        if !self.claims.word.is_some_and(|w| std::ptr::eq(w, word)) {
+            self.make_claims();
+            self.claims.word = Some(word);
+            self.claims.first = self.gray.len();
+        }
+        if self.claims.mask & bit == 0 {
+            self.claims.mask |= bit;
+            self.gray.push(obj);
+        }
+    }
+
+    /// Makes the gathered claims, if any (most traces of small objects gather none).
+    #[inline(always)]
+    fn make_claims(&mut self) {
+        if let Some(word) = self.claims.word.take() {
+            self.claim_word(word);
+        }
+    }
+
+    /// Claims the gathered objects of `word` with one read-modify-write; each object won
+    /// is counted and, if traversable, stays on the gray stack; the others leave it.
+    fn claim_word(&mut self, word: &'a AtomicU64) {
+        let mask = std::mem::take(&mut self.claims.mask);
+        let won = self.graph.claim_bits(word, mask);
+        let first = self.claims.first;
+        if won == 0 {
+            self.gray.truncate(first);
+            return;
+        }
+        if won == mask && self.graph.word_holds_objects(self.gray[first]) {
+            self.marked.live_objects += (self.gray.len() - first) as u64;
+            return;
+        }
+        let mut kept = first;
+        for i in first..self.gray.len() {
+            let obj = self.gray[i];
+            let (_, bit) = self
+                .graph
+                .mark_bit(obj)
+                .expect("only objects with mark bits are gathered");
+            if won & bit == 0 {
+                continue;
+            }
+            // SAFETY: this worker's `claim_bits` set `obj`'s mark bit.
+            match unsafe { self.graph.claimed(obj) } {
+                Claim::Already => {}
+                Claim::Leaf(bytes) => self.count(bytes),
+                Claim::Object(bytes) => {
+                    self.count(bytes);
+                    self.gray[kept] = obj;
+                    kept += 1;
+                }
+            }
+        }
+        self.gray.truncate(kept);
+    }
+
+    /// Counts `obj` if `claim` won it, and queues it if it is to be traced.
+    #[inline(always)]
+    fn reached(&mut self, obj: G::Obj, claim: Claim) {
+        match claim {
             Claim::Already => {}
             Claim::Leaf(bytes) => self.count(bytes),
             Claim::Object(bytes) => {
@@ -264,6 +377,7 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
     pub fn run(mut self, pool: &WorkPool<WorkItem<G::Obj>>, me: usize) -> Marked<G::Obj, G::Note> {
         let local = self.local;
         pool.run(me, local, |item, _| self.process(item, pool));
+        debug_assert!(self.claims.word.is_none(), "every trace made its claims");
         if !self.gray.is_empty() {
             let gray = std::mem::take(&mut self.gray);
             self.marked.unfinished.push(WorkItem::Batch(gray));
@@ -286,6 +400,7 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
                 // SAFETY: each chunk was pushed once, by the worker that claimed the
                 // object (or, bounded, handed out once by the step), within its part count.
                 unsafe { self.graph.trace_parts(obj, start..end, self) }
+                self.make_claims();
             }
         }
         self.check_budget(pool);
@@ -321,6 +436,7 @@ impl<'a, G: MarkGraph> MarkWorker<'a, G> {
             // SAFETY: as above.
             _ => self.marked.live_bytes += unsafe { graph.trace(obj, self) },
         }
+        self.make_claims();
         self.traced_since_check += 1;
         if self.traced_since_check >= G::BATCH / 2 {
             self.traced_since_check = 0;

@@ -1,6 +1,7 @@
 //! The concurrency protocols of parallel collection, generic and small so loom can check
 //! each one exhaustively (`tests/loom.rs`):
-//! - [`claim_bit`]: a mark bit is claimed with one `fetch_or`; only the winner traces.
+//! - [`claim_bits`]: mark bits are claimed with one `fetch_or` per word; only the winner
+//!   of an object's bit traces it.
 //! - [`WorkPool`]: work stealing with explicit termination: a worker stops only when every
 //!   member is idle and every queue is empty; members may join while it runs, and a
 //!   bounded phase may be stopped, its workers handing back what they hold.
@@ -20,7 +21,7 @@ pub(crate) mod prefetch;
 mod threads;
 mod work_pool;
 
-pub use claim::{claim_bit, claim_indices};
+pub use claim::{claim_bits, claim_indices};
 pub use prefetch::Prefetch;
 #[cfg(not(loom))]
 pub use threads::WorkerThreads;
