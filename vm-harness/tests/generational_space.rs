@@ -72,12 +72,13 @@ fn minors_on_a_small_heap_keep_below_the_goal_of_a_full_cycle() {
     );
 }
 
-/// coro_pipeline.lua keeps a batch of objects live for a while and then drops it whole:
-/// a full marking finds most of the allocation dead, so newgc tries generational mode,
-/// whose minors find most young bytes alive and give it up. Tried again at every such
-/// full marking, generational mode took most cycles, and cost the collector about half
-/// as much again as staying incremental; each failure now doubles the wait before the
-/// next try.
+/// coro_pipeline.lua replaces whole pipelines (coroutines, their stacks and states) as
+/// they finish: a full marking finds most of the allocation dead, so newgc tries
+/// generational mode, whose minors trace every live stack again and cost more per
+/// allocated byte than incremental cycles. Tried again at every such full marking,
+/// generational mode took most cycles and cost the collector about half as much again as
+/// staying incremental; a failed trial now ends at its first dear minor, and each failure
+/// doubles the wait before the next.
 #[test]
 fn a_program_that_fails_generational_mode_is_not_switched_back_and_forth() {
     let path = format!(

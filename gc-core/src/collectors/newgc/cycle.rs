@@ -357,7 +357,7 @@ impl State {
             previous_live,
             live,
             allocated,
-            marked: self.marking.marked_bytes,
+            work: self.pacing.work_done,
             minor_fits: self.pacing.minor_fits(live, self.modes.live_after_major()),
         });
         if !self.cycle_minor {
@@ -387,9 +387,16 @@ impl State {
         if self.sticky {
             self.pacing.plan_minor(live, self.modes.live_after_major());
             self.barrier.plan_retrace(self.pacing.expected_work);
-        } else if self.cycle_minor {
+        } else if self.cycle_minor && self.modes.mode == GcMode::Generational {
             self.pacing
                 .plan_full_now(live, heap.heap_bytes(), heap.arenas_in_use());
+        } else if self.cycle_minor {
+            // A minor that ended generational mode's trial: incremental mode paces the
+            // next cycle over the live heap the last full marking found. The minor's count
+            // would also hold the old garbage since then, and the old objects it traced
+            // again.
+            self.pacing
+                .plan_incremental(self.modes.live_after_major(), heap.arenas_in_use());
         } else {
             self.pacing.plan_incremental(live, heap.arenas_in_use());
         }
