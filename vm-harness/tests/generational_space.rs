@@ -10,24 +10,16 @@ use gc_core::{Collector, GcMode, HeapConfig};
 use vm_harness::model::LuaModel;
 use vm_harness::{Lua, VmOptions};
 
+mod support;
+use support::run_workload;
+
 #[test]
 fn young_objects_stored_into_weak_caches_mostly_die_young() {
-    let path = format!(
-        "{}/../workloads/lua/weak_memo.lua",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let script = std::fs::read(&path).expect("read the workload");
     let config = HeapConfig {
         mode: Some(GcMode::Generational),
-        step_deadline: None,
         ..HeapConfig::default()
     };
-    let mut vm: Lua<NewGc<LuaModel>> =
-        Lua::new(NewGc::new(config), &VmOptions { gc_stress: 0 }).expect("boot");
-    vm.run(b"arg = { '300000' } io.write = function() end", "=setup")
-        .expect("setup");
-    vm.run(&script, "@weak_memo.lua").expect("weak_memo");
-    let young = vm.stats().young;
+    let young = run_workload::<NewGc<LuaModel>>(config, "weak_memo", "300000").young;
     assert!(young.allocated_bytes > 0, "minor cycles ran: {young:?}");
     assert!(
         young.surviving_bytes * 100 <= young.allocated_bytes * 55,
@@ -37,10 +29,9 @@ fn young_objects_stored_into_weak_caches_mostly_die_young() {
 
 /// A ring of live tables (about 2.5 MB) whose entries are replaced slowly, under a stream
 /// of young garbage: survivors of minor cycles die later, as old garbage. Minor cycles
-/// wait for `min_trigger` (4 MB) of allocation, more than the live heap, so with a
-/// major only when the old generation has grown by half the heap went well past the
-/// goal a full cycle would have had (`pause` x live: 8.7 MB against 4.9); they keep
-/// near it now (5.7 MB).
+/// wait for `min_trigger` of allocation, more than the live heap, so with a major only
+/// when the old generation has grown by half the heap went well past the goal a full
+/// cycle would have had (`pause` x live).
 #[test]
 fn minors_on_a_small_heap_keep_below_the_goal_of_a_full_cycle() {
     let config = HeapConfig {
@@ -76,27 +67,11 @@ fn minors_on_a_small_heap_keep_below_the_goal_of_a_full_cycle() {
 /// they finish: a full marking finds most of the allocation dead, so newgc tries
 /// generational mode, whose minors trace every live stack again and cost more per
 /// allocated byte than incremental cycles. Tried again at every such full marking,
-/// generational mode took most cycles and cost the collector about half as much again as
-/// staying incremental; a failed trial now ends at its first dear minor, and each failure
-/// doubles the wait before the next.
+/// generational mode took most cycles; a failed trial now ends at its first dear minor,
+/// and each failure doubles the wait before the next.
 #[test]
 fn a_program_that_fails_generational_mode_is_not_switched_back_and_forth() {
-    let path = format!(
-        "{}/../workloads/lua/coro_pipeline.lua",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let script = std::fs::read(&path).expect("read the workload");
-    let config = HeapConfig {
-        step_deadline: None,
-        ..HeapConfig::default()
-    };
-    let mut vm: Lua<NewGc<LuaModel>> =
-        Lua::new(NewGc::new(config), &VmOptions { gc_stress: 0 }).expect("boot");
-    vm.run(b"arg = { '200000' } io.write = function() end", "=setup")
-        .expect("setup");
-    vm.run(&script, "@coro_pipeline.lua")
-        .expect("coro_pipeline");
-    let stats = vm.stats();
+    let stats = run_workload::<NewGc<LuaModel>>(HeapConfig::default(), "coro_pipeline", "200000");
     assert!(
         stats.minor_cycles > 0,
         "generational mode was tried: {stats:?}"

@@ -6,9 +6,8 @@ use crate::sync::{AtomicU64, AtomicUsize, Ordering};
 /// exactly one caller among any that race on it, so a marker traces an object only if it
 /// claimed its mark bit, and each object is traced once. Several bits of one word (the
 /// marks of neighbouring objects, reached together when an array of them is traced) are
-/// claimed with one locked instruction: one per object made the parallel marker about a
-/// third slower on an array of small tables than with (unsound) plain claims. A plain
-/// load first skips that instruction when every bit is set already (shared
+/// claimed with one locked instruction, which costs far more than a plain store (paper
+/// §3.11). A plain load first skips that instruction when every bit is set already (shared
 /// strings, metatables), the common case in real heaps. Relaxed suffices: the winner's
 /// tracing reads the object, which was written before marking began (stop-the-world),
 /// not by the other markers.
