@@ -85,10 +85,10 @@ fn for_each_prefetched(objs: &[ObjectRef], mut f: impl FnMut(ObjectRef)) {
 /// or more apiece on a heap of gigabytes) stays a fraction of a step's deadline.
 pub(super) const CHUNK_PARTS: usize = 64;
 
-/// How often a drain with a deadline reads the clock: every this many objects traced...
-const UNITS_PER_CLOCK_READ: u32 = 16;
-/// ...counting a chunk as this many (it marks up to `CHUNK_PARTS` references).
-const UNITS_PER_CHUNK: u32 = 8;
+/// How much work a drain with a deadline does between two reads of the clock: about two
+/// chunks of a big table (each up to `CHUNK_PARTS` references, cold on a big heap), or
+/// dozens of small objects, whose tracing costs about what a clock read does.
+const WORK_PER_CLOCK_READ: u64 = 8 * 1024;
 
 /// Work charged per part scanned (its references are charged as they are marked).
 pub(super) const WORK_PER_PART: u64 = 16;
@@ -197,27 +197,24 @@ impl MarkTracer<'_> {
     }
 
     /// [`MarkTracer::drain`], stopping early at `deadline` (checked every
-    /// `UNITS_PER_CLOCK_READ` units: an object is one, a chunk `UNITS_PER_CHUNK`).
+    /// `WORK_PER_CLOCK_READ` units of work).
     pub fn drain_until<M: ObjectModel>(&mut self, budget: u64, deadline: Option<Instant>) -> u64 {
         let start = self.work();
         // Objects wait a few pops in a prefetch queue, so their headers arrive from
         // memory before they are traced; the queue is empty when the drain returns.
         let mut queue = PrefetchQueue::default();
-        let mut units = 0;
+        let mut next_clock_read = start + WORK_PER_CLOCK_READ;
         let mut out_of_time = false;
         loop {
-            if units >= UNITS_PER_CLOCK_READ {
-                units = 0;
+            let work = self.work();
+            if deadline.is_some() && work >= next_clock_read {
+                next_clock_read = work + WORK_PER_CLOCK_READ;
                 out_of_time = deadline.is_some_and(|d| Instant::now() >= d);
             }
-            let incoming = if self.work() - start < budget && !out_of_time {
+            let incoming = if work - start < budget && !out_of_time {
                 self.marking.gray.pop()
             } else {
                 None
-            };
-            units += match incoming {
-                Some(Gray::Chunk(..)) => UNITS_PER_CHUNK,
-                _ => 1,
             };
             let ready = match incoming {
                 Some(Gray::Chunk(obj, next, end)) => {
@@ -398,13 +395,15 @@ mod tests {
     use crate::object_model::GcHeader;
     use crate::testing::{node_bytes, Node, TestModel, NODE_KIND};
 
-    /// A drain whose deadline has passed stops within one clock read's worth of units,
+    /// A drain whose deadline has passed stops within one clock read's worth of work,
     /// with the work left still queued; without a deadline the same drain finishes it.
     #[test]
     fn a_passed_deadline_stops_the_drain_early() {
         let mut heap = Heap::new(&HeapConfig::default());
         let bytes = node_bytes(1);
-        let nodes: Vec<Node> = (0..1000)
+        // Several clock reads' worth of work (each node's one part).
+        let count = 8 * WORK_PER_CLOCK_READ / WORK_PER_PART;
+        let nodes: Vec<Node> = (0..count)
             .map(|id| {
                 let obj = heap
                     .alloc_growing(ArenaKind::Objects, NODE_KIND, bytes, GcHeader::GRAY)
@@ -429,8 +428,8 @@ mod tests {
         let left = marking.gray.objects().count();
         assert!(cut > 0, "the first clock read comes after some work");
         assert!(
-            queued - left <= 2 * UNITS_PER_CLOCK_READ as usize,
-            "traced {} objects past the deadline",
+            cut <= 2 * WORK_PER_CLOCK_READ,
+            "{cut} units of work done past the deadline ({} objects)",
             queued - left
         );
         let rest = marking.tracer(&heap).drain::<TestModel>(u64::MAX);
