@@ -38,7 +38,7 @@ use cycle::State;
 use generational::ModeControl;
 use leaf_hold::LeafHold;
 use marker::Marking;
-use pacing::Pacing;
+use pacing::{Pacing, STEP_BYTES};
 use ssb::Ssb;
 
 /// The collector's name.
@@ -351,10 +351,9 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         if self.state.phase == Phase::Idle {
             self.state.start_cycle::<R>(&mut self.heap, roots);
         }
-        let budget = self
-            .state
-            .pacing
-            .budget((kbytes as u64).saturating_mul(1024));
+        // At least one increment: what an allocation step pays for.
+        let paid_for = (kbytes as u64).saturating_mul(1024).max(STEP_BYTES);
+        let budget = self.state.pacing.budget(paid_for);
         let finished = self
             .state
             .advance::<M, R>(&mut self.heap, roots, budget, None);

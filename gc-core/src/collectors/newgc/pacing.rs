@@ -208,10 +208,13 @@ impl Pacing {
     }
 
     /// The work a step owes for `debt` bytes allocated since the last one: `stepmul`
-    /// percent of it, in bytes of the live heap (`work_percent` units each).
+    /// percent of it, in bytes of the live heap (`work_percent` units each). The debt is
+    /// taken as it is, however short the interval: a floor per step would make the
+    /// shortened steps of a cycle that is behind mark faster than planned, and the cycle
+    /// end before its goal, having run more often than the pause asks.
     pub fn budget(&self, debt: u64) -> u64 {
         let rate = u64::from(self.stepmul_percent) * self.work_percent;
-        let work = u128::from(debt.max(STEP_BYTES)) * u128::from(rate) / 10_000;
+        let work = u128::from(debt) * u128::from(rate) / 10_000;
         u64::try_from(work).unwrap_or(u64::MAX)
     }
 
@@ -224,7 +227,7 @@ impl Pacing {
         }
         let left = self.expected_work.saturating_sub(self.work_done);
         let headroom = self.goal - heap_bytes;
-        let needed = u128::from(left) * u128::from(debt.max(STEP_BYTES)) * 2 / u128::from(headroom);
+        let needed = u128::from(left) * u128::from(debt) * 2 / u128::from(headroom);
         u64::try_from(needed).unwrap_or(u64::MAX)
     }
 
@@ -282,6 +285,35 @@ mod tests {
             "a step after huge blocks pays for them"
         );
         assert_eq!(huge.carried, 0);
+    }
+
+    /// Steps that come more often, because the work owed is more than `MAX_STEP_WORK` per
+    /// `STEP_BYTES`, each owe only what their shorter allocation owes: over a stretch of
+    /// allocation the steps do the work it owes (plus at most one step's carry), not
+    /// `STEP_BYTES / MIN_STEP_BYTES` times that.
+    #[test]
+    fn frequent_steps_mark_at_the_planned_rate() {
+        let mut pacing = pacing();
+        pacing.work_percent = MAX_WORK_PERCENT;
+        pacing.goal = u64::MAX;
+        let allocation = 256 * STEP_BYTES;
+        let (mut allocated, mut work) = (0, 0);
+        let mut intervals = Vec::new();
+        while allocated < allocation {
+            let debt = pacing.step_bytes;
+            work += pacing.take_step(debt, 0, 0);
+            allocated += debt;
+            intervals.push(pacing.step_bytes);
+        }
+        assert!(
+            intervals.iter().any(|&i| i < STEP_BYTES),
+            "the owed rate is above one MAX_STEP_WORK per STEP_BYTES"
+        );
+        let owed = pacing.budget(allocated);
+        assert!(
+            work <= owed && owed - work <= MAX_STEP_WORK,
+            "{work} units done for {owed} owed"
+        );
     }
 
     /// A minor cycle's young allocation: the floor on a small heap, but no more than the
