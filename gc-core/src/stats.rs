@@ -35,6 +35,31 @@ pub struct PauseSummary {
     pub max: Duration,
 }
 
+/// An atomic phase by part (incremental collectors), timed on [`PauseLog::clock`]: thread
+/// CPU time with `HeapConfig::pause_cpu_time`, else wall clock. Its length grows with
+/// what it must finish at once: the stacks and written objects marked again, the
+/// finalizable objects found dead (marked with what they reach), the weak tables
+/// cleared; the pause histogram says how long the longest pause was, this says why.
+#[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
+pub struct AtomicPhase {
+    /// The whole phase.
+    pub total: Duration,
+    /// Roots, stacks and objects written during marking, marked again with what they
+    /// reach (ephemerons included)...
+    pub rescan: Duration,
+    /// ...how many stacks and written objects that was.
+    pub rescanned: u64,
+    /// Finalizable objects found unreachable: separated, then marked with what they
+    /// reach...
+    pub finalizable: Duration,
+    /// ...how many.
+    pub finalizable_count: u64,
+    /// Weak tables cleared of dead entries...
+    pub weak_clearing: Duration,
+    /// ...how many.
+    pub weak_count: u64,
+}
+
 /// The full collections the program asked for (Lua's `collectgarbage("collect")`): pauses
 /// of its choosing, so they count in GC time and MMU but not in the pause percentiles,
 /// which describe the pauses the collector chose.
@@ -250,6 +275,8 @@ pub struct Stats {
     pub footprint_at_peak: Footprint,
     /// Total time of the pauses in thread CPU time, when measured.
     pub gc_cpu_time: Option<Duration>,
+    /// The run's longest atomic phase, if the collector has one and ran it.
+    pub longest_atomic: Option<AtomicPhase>,
 }
 
 /// What a heap reports of its size, the part of [`Stats`] that is the space's rather than
@@ -594,6 +621,7 @@ pub struct PauseLog {
     minor_cycles: u64,
     major_cycles: u64,
     young: YoungSurvival,
+    longest_atomic: Option<AtomicPhase>,
     created: Instant,
     mmu: MmuTracker,
 }
@@ -631,6 +659,7 @@ impl Default for PauseLog {
             minor_cycles: 0,
             major_cycles: 0,
             young: YoungSurvival::default(),
+            longest_atomic: None,
             created: Instant::now(),
             mmu: MmuTracker::default(),
         }
@@ -741,6 +770,26 @@ impl PauseLog {
         self.young.surviving_bytes += surviving;
     }
 
+    /// Now, on the clock the parts of a pause are timed with: the thread's CPU time when
+    /// pauses are measured in CPU time (a preempted part then reads no longer), else the
+    /// wall clock since the log's creation.
+    pub fn clock(&self) -> Duration {
+        match self.cpu {
+            Some(_) => thread_cpu_time(),
+            None => self.created.elapsed(),
+        }
+    }
+
+    /// Notes an atomic phase; the longest is kept.
+    pub fn note_atomic(&mut self, phase: AtomicPhase) {
+        if self
+            .longest_atomic
+            .is_none_or(|longest| phase.total > longest.total)
+        {
+            self.longest_atomic = Some(phase);
+        }
+    }
+
     /// Bytes the log holds: its histograms (counts of 32 bits), a fixed footprint whatever
     /// the run's length. The MMU trackers' recent pauses are left out: a few kilobytes,
     /// whose count follows the clock, and a run without a step deadline must report the
@@ -790,6 +839,7 @@ impl PauseLog {
             huge_blocks: sizes.huge_blocks,
             footprint_at_peak: sizes.footprint_at_peak,
             gc_cpu_time: self.cpu.as_ref().map(|c| c.mmu.total()),
+            longest_atomic: self.longest_atomic,
         }
     }
 }
@@ -840,6 +890,24 @@ mod tests {
         log.count_young(3000, 0);
         let young = log.stats(HeapSizes::default()).young;
         assert_eq!((young.allocated_bytes, young.surviving_bytes), (4000, 100));
+    }
+
+    /// Of the atomic phases noted, the stats report the longest, whole.
+    #[test]
+    fn stats_report_the_longest_atomic_phase() {
+        let mut log = PauseLog::default();
+        let sizes = HeapSizes::default();
+        assert_eq!(log.stats(sizes).longest_atomic, None);
+        let phase = |ms: u64, finalizable_count: u64| AtomicPhase {
+            total: Duration::from_millis(ms),
+            finalizable: Duration::from_millis(ms),
+            finalizable_count,
+            ..AtomicPhase::default()
+        };
+        log.note_atomic(phase(2, 20));
+        log.note_atomic(phase(5, 50));
+        log.note_atomic(phase(3, 30));
+        assert_eq!(log.stats(sizes).longest_atomic, Some(phase(5, 50)));
     }
 
     #[test]

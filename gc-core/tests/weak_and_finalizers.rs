@@ -391,6 +391,54 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
     );
 }
 
+/// An incremental cycle's atomic phase reports, by part, what it finished at once: here
+/// the finalizable objects found dead and the weak tables cleared (see
+/// `gc_core::AtomicPhase`); a collector without one reports none.
+fn the_longest_atomic_phase_counts_what_it_finished<C: Collector<TestModel>>(has_atomic: bool) {
+    let mut f = Fixture::<C>::new();
+    // Only the cycle the steps below run: no other atomic phase can be the longest.
+    f.gc.set_auto_collect(false);
+    f.node(WEAK_VALUES_KIND, 1);
+    let doomed: Vec<Node> = (0..50).map(|_| f.node(NODE_KIND, 0)).collect();
+    for node in &doomed {
+        // SAFETY: live nodes of this collector (rooted, or allocated since the last allocation).
+        unsafe { f.gc.register_finalizer(node.obj()) };
+    }
+    f.unroot(&doomed);
+    while !f.gc.step(&mut f.roots, 0) {}
+    let atomic = f.gc.stats().longest_atomic;
+    assert_eq!(f.gc.stats().cycles, 1);
+    if !has_atomic {
+        assert_eq!(atomic, None);
+        return;
+    }
+    let atomic = atomic.expect("the cycle's atomic phase is reported");
+    assert_eq!(atomic.finalizable_count, 50);
+    assert_eq!(atomic.weak_count, 1);
+    assert!(atomic.total >= atomic.rescan + atomic.finalizable + atomic.weak_clearing);
+    assert!(f.gc.take_pending_finalizers().len() == 50);
+}
+
+mod the_longest_atomic_phase_counts_what_it_finished {
+    use super::*;
+    use gc_core::collectors::Lua51;
+
+    #[test]
+    fn stw() {
+        super::the_longest_atomic_phase_counts_what_it_finished::<Stw<TestModel>>(false);
+    }
+
+    #[test]
+    fn newgc() {
+        super::the_longest_atomic_phase_counts_what_it_finished::<NewGc<TestModel>>(true);
+    }
+
+    #[test]
+    fn lua51() {
+        super::the_longest_atomic_phase_counts_what_it_finished::<Lua51<TestModel>>(true);
+    }
+}
+
 /// Each test under every collector that collects.
 macro_rules! under_collectors {
     ($($test:ident),*) => {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use gc_core::footprint::Footprint;
 use gc_core::heap::os;
-use gc_core::{Collector, GcMode, HeapConfig, PauseSummary};
+use gc_core::{AtomicPhase, Collector, GcMode, HeapConfig, PauseSummary};
 use serde::Serialize;
 
 use crate::alloc_counts::AllocationJson;
@@ -25,7 +25,6 @@ struct PauseJson {
 }
 
 fn pause_json(pauses: &PauseSummary) -> PauseJson {
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     PauseJson {
         p50: ms(pauses.p50),
         p99: ms(pauses.p99),
@@ -41,6 +40,37 @@ struct ExplicitJson {
     count: u64,
     total: f64,
     max: f64,
+}
+
+/// The run's longest atomic phase by part (`gc_core::AtomicPhase`), times in ms.
+#[derive(Serialize)]
+struct AtomicJson {
+    total: f64,
+    rescan: f64,
+    rescanned: u64,
+    finalizable: f64,
+    finalizable_count: u64,
+    weak_clearing: f64,
+    weak_count: u64,
+}
+
+impl AtomicJson {
+    fn of(phase: &AtomicPhase) -> AtomicJson {
+        AtomicJson {
+            total: ms(phase.total),
+            rescan: ms(phase.rescan),
+            rescanned: phase.rescanned,
+            finalizable: ms(phase.finalizable),
+            finalizable_count: phase.finalizable_count,
+            weak_clearing: ms(phase.weak_clearing),
+            weak_count: phase.weak_count,
+        }
+    }
+}
+
+/// A duration in milliseconds, as every time of the statistics is reported.
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// Minimum mutator utilisation over the whole run, keyed by window length.
@@ -139,6 +169,9 @@ struct StatsJson {
     /// The pauses the collector chose.
     pause_ms: PauseJson,
     explicit_ms: ExplicitJson,
+    /// The longest atomic phase and what took its time (collectors that have one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    longest_atomic_ms: Option<AtomicJson>,
     /// The same pauses in thread CPU time, with --pause-cpu-time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pause_cpu_ms: Option<PauseJson>,
@@ -212,7 +245,6 @@ impl StatsSink {
         let workers_cpu = other_threads_cpu_time().saturating_sub(self.others_cpu_at_start);
         let gc_cpu = stats.gc_cpu_time.map(|pauses| pauses + workers_cpu);
         let max_rss = os::peak_resident_bytes().unwrap_or(0) as u64;
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         if self.summary {
             eprintln!(
                 "luagc stats: collector {} | wall {:.1} ms | gc {:.1} ms in {} cycles ({} minor, {} major) | pauses p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms | {} explicit collections, max {:.3} ms | mmu 1 ms {:.3}, 10 ms {:.3}, 100 ms {:.3} | allocated {} B, peak heap {} B, live {} B",
@@ -241,6 +273,18 @@ impl StatsSink {
                     ms(cpu.p50),
                     ms(cpu.p99),
                     ms(cpu.max),
+                );
+            }
+            if let Some(a) = &stats.longest_atomic {
+                eprintln!(
+                    "luagc stats: longest atomic phase {:.3} ms: re-scan {:.3} ms ({} stacks and written objects), finalizable {:.3} ms ({} found dead), weak tables cleared {:.3} ms ({})",
+                    ms(a.total),
+                    ms(a.rescan),
+                    a.rescanned,
+                    ms(a.finalizable),
+                    a.finalizable_count,
+                    ms(a.weak_clearing),
+                    a.weak_count,
                 );
             }
             let f = &stats.footprint_at_peak;
@@ -273,6 +317,7 @@ impl StatsSink {
                     total: ms(stats.explicit.total),
                     max: ms(stats.explicit.max),
                 },
+                longest_atomic_ms: stats.longest_atomic.as_ref().map(AtomicJson::of),
                 pause_cpu_ms: stats.pause_cpu.as_ref().map(pause_json),
                 cycles: stats.cycles,
                 cycles_minor: stats.minor_cycles,

@@ -20,7 +20,7 @@ use crate::heap::malloc_space::{SweepAction, SweepCursor};
 use crate::heap::os;
 use crate::mark::AfterResurrection;
 use crate::object_model::{ObjectModel, Roots, Tracer};
-use crate::stats::CycleKind;
+use crate::stats::{AtomicPhase, CycleKind};
 
 /// Where a cycle is (5.1's `gcstate`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -98,6 +98,7 @@ impl<M: ObjectModel> Lua51<M> {
 
     /// 5.1's `atomic`, with ephemerons: marking ends in one go.
     fn atomic<R: Roots>(&mut self, roots: &mut R) {
+        let began = self.pauses.clock();
         let marking = &mut self.marking;
         marking.propagate_all::<M>();
         // Weak objects again (their strong parts may have changed), then the roots, which
@@ -110,22 +111,27 @@ impl<M: ObjectModel> Lua51<M> {
         }
         marking.propagate_all::<M>();
         let again = std::mem::take(&mut marking.gray_again);
+        let rescanned = again.len() as u64;
         marking.gray.extend(again);
         marking.propagate_all::<M>();
         marking.converge_ephemerons::<M>();
 
+        let rescanned_at = self.pauses.clock();
         let dead = self.finalizers.separate_dead(&*marking);
         for &obj in &dead {
             marking.mark(obj);
         }
         marking.propagate_all::<M>();
         marking.converge_ephemerons::<M>();
+        let finalizable_at = self.pauses.clock();
         let liveness = AfterResurrection::new(&*marking, &dead);
         for &(obj, weakness) in &marking.weak {
             // SAFETY: weak objects were traced this cycle, so live and initialised; the
             // sweep has freed nothing yet.
             unsafe { M::clear_weak(obj, weakness, &liveness) };
         }
+        let cleared_at = self.pauses.clock();
+        let (finalizable_count, weak_count) = (dead.len() as u64, marking.weak.len() as u64);
         self.finalizers.queue(dead);
         marking.gray_again.clear();
 
@@ -140,6 +146,15 @@ impl<M: ObjectModel> Lua51<M> {
         } else {
             self.phase = Phase::SweepString;
         }
+        self.pauses.note_atomic(AtomicPhase {
+            total: self.pauses.clock() - began,
+            rescan: rescanned_at - began,
+            rescanned,
+            finalizable: finalizable_at - rescanned_at,
+            finalizable_count,
+            weak_clearing: cleared_at - finalizable_at,
+            weak_count,
+        });
     }
 
     /// Ends the marking (where the heap is largest: the footprint is sampled) and starts

@@ -32,7 +32,7 @@ use crate::heap::Heap;
 use crate::mark::mark_heap;
 use crate::mark::AfterResurrection;
 use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
-use crate::stats::{CycleKind, PauseLog};
+use crate::stats::{AtomicPhase, CycleKind, PauseLog};
 
 /// Where the collector is in its cycle.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -293,11 +293,14 @@ impl State {
 
     /// The atomic phase (see the module docs).
     fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R, budget: u64) {
+        let began = self.pauses.clock();
+        let written = self.barrier.ssb.len();
         // Drained in place: freeing a big buffer here would be a long munmap.
         let gray = &mut self.marking.gray;
         self.barrier.ssb.pop_into(usize::MAX, |obj| gray.push(obj));
         let marked_before = self.marking.marked_bytes;
         let stacks = std::mem::take(&mut self.marking.stacks);
+        let rescanned = (written + stacks.len()) as u64;
         {
             // The marking loop above empties the forward barrier's records first.
             debug_assert!(self.barrier.shade.is_empty());
@@ -320,6 +323,7 @@ impl State {
         let found = std::mem::replace(&mut self.marking.stacks, stacks);
         self.marking.stacks.extend(found);
 
+        let rescanned_at = self.pauses.clock();
         let dead = self.finalizers.separate_dead(&Marked(heap.large_objects()));
         self.atomic_marked_max = self
             .atomic_marked_max
@@ -332,12 +336,15 @@ impl State {
             tracer.drain::<M>(u64::MAX);
             tracer.converge_ephemerons::<M>();
         }
+        let finalizable_at = self.pauses.clock();
         let marked = Marked(heap.large_objects());
         let liveness = AfterResurrection::new(&marked, &dead);
         for &(obj, weakness) in &self.marking.weak_objects {
             // SAFETY: weak objects were traced this cycle; nothing is freed yet.
             unsafe { M::clear_weak(obj, weakness, &liveness) };
         }
+        let cleared_at = self.pauses.clock();
+        let finalizable_count = dead.len() as u64;
         // The VM's weak references to leaf blocks (interned strings) are pruned in steps;
         // the leaf arenas wait for it (see `Roots::prune_weak_references_step`).
         let entries = (budget / PRUNE_WORK_PER_ENTRY).clamp(1, PRUNE_ENTRIES_IN_ATOMIC as u64);
@@ -400,6 +407,15 @@ impl State {
         } else {
             self.pacing.plan_incremental(live, heap.arenas_in_use());
         }
+        self.pauses.note_atomic(AtomicPhase {
+            total: self.pauses.clock() - began,
+            rescan: rescanned_at - began,
+            rescanned,
+            finalizable: finalizable_at - rescanned_at,
+            finalizable_count,
+            weak_clearing: cleared_at - finalizable_at,
+            weak_count: self.marking.weak_objects.len() as u64,
+        });
     }
 
     /// Bytes of the collector's own bookkeeping (see `footprint`): marking buffers, the
