@@ -44,6 +44,8 @@ fn untimed(stats: Stats) -> Stats {
         pause_histogram: PauseHistogram::default(),
         pause_cpu_histogram: None,
         gc_cpu_time: None,
+        // Which atomic phase is the longest is the clock's choice.
+        longest_atomic: None,
         footprint_at_peak: Footprint {
             rss_bytes: 0,
             rss_file_bytes: 0,
