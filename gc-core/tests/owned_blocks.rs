@@ -2,7 +2,8 @@
 //! replaces them, in the collectors on the NewGC heap: an array grown by doubling maps
 //! only its last two sizes, never every earlier one until a collection finds them dead,
 //! and the heap's count follows. A block the forward barrier recorded may be replaced
-//! before a step marks the records.
+//! before a step marks the records, and one replaced during a marking does not count in
+//! the live heap it finds.
 
 use gc_core::collectors::newgc::Phase;
 use gc_core::collectors::{NewGc, Stw};
@@ -140,4 +141,43 @@ fn a_block_the_forward_barrier_recorded_may_be_replaced_before_the_next_step() {
     // SAFETY: the owner is live.
     assert_eq!(unsafe { *leaf_slot(owner) }, Some(small));
     assert!(gc.contains(small));
+}
+
+#[test]
+fn a_block_replaced_during_marking_is_not_counted_live() {
+    let mut gc = NewGc::<OwnerModel>::new(HeapConfig {
+        step_deadline: None,
+        mode: Some(GcMode::Incremental),
+        ..HeapConfig::default()
+    });
+    let mut roots = RootList::default();
+    for _ in 0..FILLERS {
+        rooted_owner(&mut gc, &mut roots);
+    }
+    let owner = rooted_owner(&mut gc, &mut roots);
+    replace_block(&mut gc, &mut roots, owner, 8 * ARENA_SIZE);
+    // The smaller block that replaces it comes first, held apart, so that no allocation
+    // (and so no step) comes between the marking's count of the old one and its freeing.
+    let holder = rooted_owner(&mut gc, &mut roots);
+    let new_bytes = 2 * ARENA_SIZE;
+    let block = replace_block(&mut gc, &mut roots, holder, new_bytes);
+    // SAFETY: the owner is rooted and live.
+    while unsafe { owner.header() }.is_gray() {
+        gc.step(&mut roots, 0);
+        assert_eq!(gc.phase(), Phase::Marking, "the fillers keep marking going");
+    }
+    // Traced: its block is marked and counted. Replaced by the smaller one.
+    // SAFETY: the holder is live; the block is the owner's alone at once.
+    unsafe { leaf_slot(holder).write(None) };
+    install(&mut gc, owner, block);
+    assert_eq!(gc.phase(), Phase::Marking);
+    while gc.phase() == Phase::Marking {
+        gc.step(&mut roots, 1024);
+    }
+    let objects = ((FILLERS + 2) * OWNER_BYTES.next_multiple_of(16)) as u64;
+    let live = gc.stats().live_bytes;
+    assert!(
+        live <= objects + new_bytes as u64,
+        "live {live}: the objects ({objects}) and the new block ({new_bytes})"
+    );
 }

@@ -317,27 +317,31 @@ impl Heap {
 
     /// Frees `leaf`, an owned block its owner replaced, if it is huge: its mapping goes
     /// back to the OS now. Arena blocks are left to the sweep (a cell's bits may not
-    /// change under a lazy sweep or a bump region). Returns whether it was freed; the
-    /// caller then drops any reference its own records keep to it.
+    /// change under a lazy sweep or a bump region). Returns what was freed, if anything;
+    /// the caller then drops any reference its own records keep to it, and any count of
+    /// it in a running marking.
     ///
     /// # Safety
     /// `leaf` is a block [`Heap::set_owned`] marked, its owner no longer holds it, and
     /// nothing reads it again.
-    pub unsafe fn free_owned(&mut self, leaf: ObjectRef) -> bool {
+    pub unsafe fn free_owned(&mut self, leaf: ObjectRef) -> Option<FreedBlock> {
         if !is_huge(leaf.addr()) {
-            return false;
+            return None;
         }
-        let Some(block) = self.los.free_owned(leaf.addr()) else {
-            return false;
-        };
+        let block = self.los.free_owned(leaf.addr())?;
         let bytes = block.mapping_bytes as u64;
-        if block.allocated_at >= self.huge_allocated_at_last_collection {
+        let young = block.allocated_at >= self.huge_allocated_at_last_collection;
+        if young {
             self.freed_since_collection += bytes;
         } else {
             // Counted in the last live heap (its owner was live then).
             self.live_bytes = self.live_bytes.saturating_sub(bytes);
         }
-        true
+        Some(FreedBlock {
+            bytes,
+            marked: block.is_marked(),
+            young,
+        })
     }
 
     /// The live heap the last collection found.
@@ -610,6 +614,17 @@ impl Heap {
     pub fn finish_collection(&mut self, live_bytes: u64) {
         self.count_from(live_bytes);
     }
+}
+
+/// A huge block its owner freed (see [`Heap::free_owned`]).
+#[derive(Clone, Copy, Debug)]
+pub struct FreedBlock {
+    /// Its mapping's size: what the heap's count and a marking counted it as.
+    pub bytes: u64,
+    /// Whether its mark was set (by the running marking, or sticky if old).
+    pub marked: bool,
+    /// Whether it was allocated since the last collection.
+    pub young: bool,
 }
 
 /// Writes the header of a new traversable object (with the collector's `flags`) and wraps

@@ -169,7 +169,7 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
     #[inline(always)]
     unsafe fn free_owned_leaf(&mut self, leaf: ObjectRef) {
         // SAFETY: the caller's contract is `free_owned`'s; `alloc_owned_leaf` marked it.
-        unsafe { self.heap.free_owned(leaf) };
+        let _ = unsafe { self.heap.free_owned(leaf) };
     }
 
     #[inline(always)]
