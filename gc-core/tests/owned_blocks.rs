@@ -3,11 +3,13 @@
 //! only its last two sizes, never every earlier one until a collection finds them dead,
 //! and the heap's count follows. A block the forward barrier recorded may be replaced
 //! before a step marks the records, and one replaced during a marking does not count in
-//! the live heap it finds.
+//! the live heap it finds. A dead one is not held while the VM prunes its weak
+//! references, as a string may be.
 
 use gc_core::collectors::newgc::Phase;
 use gc_core::collectors::{NewGc, Stw};
 use gc_core::heap::arena::ARENA_SIZE;
+use gc_core::testing::intern::InternTable;
 use gc_core::testing::owner::{leaf_slot, OwnerModel, OWNER_BYTES};
 use gc_core::testing::RootList;
 use gc_core::{Collector, GcMode, HeapConfig, ObjectRef};
@@ -180,4 +182,44 @@ fn a_block_replaced_during_marking_is_not_counted_live() {
         live <= objects + new_bytes as u64,
         "live {live}: the objects ({objects}) and the new block ({new_bytes})"
     );
+}
+
+/// Weak references enough that pruning them outlasts the atomic phase's step.
+const INTERNED: usize = 100_000;
+
+#[test]
+fn a_dead_owned_block_is_not_held_for_the_pruning() {
+    let mut gc = NewGc::<OwnerModel>::new(HeapConfig {
+        step_deadline: None,
+        mode: Some(GcMode::Incremental),
+        ..HeapConfig::default()
+    });
+    let mut table = InternTable::default();
+    for _ in 0..INTERNED {
+        let leaf = gc.alloc_leaf(16, &mut table).unwrap();
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { table.intern(leaf) };
+    }
+    // A huge leaf anyone may refer to (a string), and one a dead owner held alone.
+    let shared = gc.alloc_leaf(4 * ARENA_SIZE, &mut table).unwrap();
+    let owner = gc.alloc_object(1, OWNER_BYTES, &mut table).unwrap();
+    // SAFETY: a fresh owner, initialised before the next allocation and never rooted.
+    unsafe { leaf_slot(owner).write(None) };
+    let owned = gc.alloc_owned_leaf(4 * ARENA_SIZE, &mut table).unwrap();
+    // SAFETY: the owner is live until the cycle below; the block is its alone.
+    unsafe { leaf_slot(owner).write(Some(owned)) };
+    while gc.phase() != Phase::Sweeping {
+        gc.step(&mut table, 0);
+    }
+    // The VM may still find the string through its table: held until pruning ends.
+    assert!(gc.contains(shared), "the dead shared block is held");
+    assert!(
+        !gc.contains(owned),
+        "the dead owned block is freed with the sweep"
+    );
+    while gc.phase() != Phase::Idle {
+        gc.step(&mut table, 1024);
+    }
+    assert!(!gc.contains(shared));
+    gc.verify(&mut table).unwrap();
 }
