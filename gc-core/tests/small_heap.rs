@@ -9,8 +9,9 @@
 
 use gc_core::collectors::NewGc;
 use gc_core::heap::arena::{ArenaKind, ARENA_SIZE};
-use gc_core::testing::{RootList, TestModel};
-use gc_core::{Collector, GcMode, HeapConfig, Liveness, ObjectRef, Roots, Tracer};
+use gc_core::testing::intern::InternTable;
+use gc_core::testing::TestModel;
+use gc_core::{Collector, GcMode, HeapConfig};
 
 type Gc = NewGc<TestModel>;
 
@@ -22,45 +23,6 @@ const SHORT_BYTES: usize = 160;
 const INTERNED_BYTES: usize = 48;
 /// Rounds: about 1 GB of allocation, hundreds of cycles.
 const ROUNDS: usize = 6_000_000;
-
-/// The roots, and an intern table of weak references to leaves pruned `budget` entries
-/// at a time, as the VM's string table is.
-#[derive(Default)]
-struct InternTable {
-    strong: RootList,
-    weak: Vec<ObjectRef>,
-    cursor: usize,
-}
-
-// SAFETY: reports every strongly held leaf; weak entries the liveness calls dead are
-// dropped, and no weak entry is used again.
-unsafe impl Roots for InternTable {
-    fn trace_roots<T: Tracer>(&mut self, tracer: &mut T) {
-        self.strong.trace_roots(tracer);
-    }
-
-    fn prune_weak_references_step<L: Liveness>(
-        &mut self,
-        liveness: &L,
-        restart: bool,
-        budget: usize,
-    ) -> bool {
-        if restart {
-            self.cursor = 0;
-        }
-        for _ in 0..budget {
-            let Some(&obj) = self.weak.get(self.cursor) else {
-                break;
-            };
-            if liveness.is_live(obj) {
-                self.cursor += 1;
-            } else {
-                self.weak.swap_remove(self.cursor);
-            }
-        }
-        self.cursor == self.weak.len()
-    }
-}
 
 /// A deterministic pseudo-random index below `n` (a 64-bit LCG's high bits).
 fn next_index(state: &mut u64, n: usize) -> usize {
@@ -92,10 +54,12 @@ fn run(mode: GcMode, intern_every: usize) -> (usize, u64) {
             continue;
         }
         let interned = gc.alloc_leaf(INTERNED_BYTES, &mut table).unwrap();
-        table.weak.push(interned);
         let slot = next_index(&mut rng, KEPT);
         // SAFETY: allocated by this collector, with no allocation since.
-        unsafe { table.strong.set(slot, interned) };
+        unsafe {
+            table.intern(interned);
+            table.strong.set(slot, interned);
+        }
         let arenas = gc.heap().space(ArenaKind::Leaves).arenas().len();
         most_arenas = most_arenas.max(arenas);
     }

@@ -23,7 +23,9 @@ fn peak_heap<C: Collector<LuaModel>>(mode: Option<GcMode>) -> u64 {
 #[test]
 fn values_only_weak_caches_hold_do_not_outlive_their_cycle() {
     let stw = peak_heap::<Stw<LuaModel>>(None);
-    for (mode, percent_of_stw) in [(Some(GcMode::Incremental), 110), (None, 130)] {
+    // Generational mode lets the heap grow to the goal of a full cycle over the live
+    // heap its last major marking found, old garbage included, before a major frees it.
+    for (mode, percent_of_stw) in [(Some(GcMode::Incremental), 110), (None, 160)] {
         let newgc = peak_heap::<NewGc<LuaModel>>(mode);
         assert!(
             newgc * 100 <= stw * percent_of_stw,

@@ -4,7 +4,8 @@
 //! Invariants: a huge block's address is arena-aligned (cell offset 0, which no arena block
 //! has), so `arena::is_huge` tells the two kinds apart without a lookup. The table is not
 //! modified while marking runs, so markers may share it; marks are atomic for that reason.
-//! Dead huge blocks go straight back to the OS.
+//! Dead huge blocks go straight back to the OS, and so does a block its owner replaced
+//! ([`LargeObjectSpace::free_owned`]).
 
 use std::collections::HashMap;
 use std::ptr::NonNull;
@@ -31,6 +32,13 @@ pub struct HugeBlock {
     pub requested_bytes: usize,
     /// Whether it is a traversable object (starts with a `GcHeader`).
     pub traversable: bool,
+    /// Whether one object owns it alone (a table's part: see
+    /// `Collector::alloc_owned_leaf`): no weak reference can reach it, and its owner may
+    /// free it.
+    pub owned: bool,
+    /// The space's allocation count (`SpaceStats::allocated_bytes`) before this block:
+    /// whether it came before or after a given point.
+    pub allocated_at: u64,
     marked: AtomicBool,
 }
 
@@ -72,6 +80,8 @@ impl LargeObjectSpace {
             mapping_bytes,
             requested_bytes: bytes,
             traversable,
+            owned: false,
+            allocated_at: self.allocated_bytes,
             marked: AtomicBool::new(false),
         };
         self.blocks.insert(ptr.as_ptr().addr(), block);
@@ -84,6 +94,28 @@ impl LargeObjectSpace {
     #[inline]
     pub fn get(&self, addr: usize) -> Option<&HugeBlock> {
         self.blocks.get(&addr)
+    }
+
+    /// Marks the leaf block at `addr`, if huge, as owned by one object alone.
+    pub fn set_owned(&mut self, addr: usize) {
+        if let Some(block) = self.blocks.get_mut(&addr) {
+            debug_assert!(!block.traversable, "only leaf blocks are owned");
+            block.owned = true;
+        }
+    }
+
+    /// Unmaps the owned block at `addr` at once, as `free` would give a replaced
+    /// array back: its owner holds a new one, and waiting for the collector to find the
+    /// old one dead would hold both, and every earlier size of a growing array, mapped
+    /// until then. Returns the block (out of the table), `None` if `addr` is none.
+    pub fn free_owned(&mut self, addr: usize) -> Option<HugeBlock> {
+        let block = self.blocks.remove(&addr)?;
+        debug_assert!(block.owned, "only owned blocks are freed by their owner");
+        // SAFETY: the owner replaced the block and nothing else refers to it (the
+        // caller's contract); the mapping came from map_aligned with this size.
+        unsafe { os::unmap(NonNull::new_unchecked(heap_ptr(addr)), block.mapping_bytes) };
+        self.mapped_bytes -= block.mapping_bytes;
+        Some(block)
     }
 
     /// Frees every unmarked block and clears the marks of the others. Returns the bytes

@@ -32,7 +32,7 @@ use crate::object_model::{GcHeader, ObjectRef};
 use crate::parallel::WorkerThreads;
 use crate::stats::HeapSizes;
 use crate::verify::{fail, VerifyError};
-use arena::{cells_for, heap_ptr, ArenaKind, ARENA_SIZE, CELL_SHIFT, METADATA_BYTES};
+use arena::{cells_for, heap_ptr, is_huge, ArenaKind, ARENA_SIZE, CELL_SHIFT, METADATA_BYTES};
 use arena_source::ArenaSource;
 use arena_space::ArenaSpace;
 use bitmap::SweepKind;
@@ -77,8 +77,12 @@ pub struct Heap {
     parallel_min_bytes: usize,
     /// Bytes of allocated blocks the last collection left (its live heap).
     live_bytes: u64,
-    /// Total allocation when the last collection finished.
+    /// Total allocation when the last collection finished, and the huge blocks' part.
     allocated_at_last_collection: u64,
+    huge_allocated_at_last_collection: u64,
+    /// Bytes of owned blocks allocated since the last collection and freed by their
+    /// owners since (see `free_owned`).
+    freed_since_collection: u64,
     peak_heap_bytes: u64,
     /// Where the memory was at the largest of the samples (see `note_peak`).
     peak_footprint: PeakFootprint,
@@ -101,6 +105,8 @@ impl Heap {
             parallel_min_bytes: config.parallel_min_bytes,
             live_bytes: 0,
             allocated_at_last_collection: 0,
+            huge_allocated_at_last_collection: 0,
+            freed_since_collection: 0,
             peak_heap_bytes: 0,
             peak_footprint: PeakFootprint::default(),
             collector_metadata: 0,
@@ -293,9 +299,49 @@ impl Heap {
         self.los.stats().allocated_bytes
     }
 
-    /// Bytes in allocated blocks now: the last live heap plus what was allocated since.
+    /// Bytes in allocated blocks now: the last live heap plus what was allocated since,
+    /// less what owners freed since.
     pub fn heap_bytes(&self) -> u64 {
         self.live_bytes + (self.allocated_bytes() - self.allocated_at_last_collection)
+            - self.freed_since_collection
+    }
+
+    /// Marks `leaf`, a leaf block one object owns alone (see
+    /// [`Collector::alloc_owned_leaf`](crate::Collector::alloc_owned_leaf)), so that
+    /// [`Heap::free_owned`] may free it.
+    pub fn set_owned(&mut self, leaf: ObjectRef) {
+        if is_huge(leaf.addr()) {
+            self.los.set_owned(leaf.addr());
+        }
+    }
+
+    /// Frees `leaf`, an owned block its owner replaced, if it is huge: its mapping goes
+    /// back to the OS now. Arena blocks are left to the sweep (a cell's bits may not
+    /// change under a lazy sweep or a bump region). Returns what was freed, if anything;
+    /// the caller then drops any reference its own records keep to it, and any count of
+    /// it in a running marking.
+    ///
+    /// # Safety
+    /// `leaf` is a block [`Heap::set_owned`] marked, its owner no longer holds it, and
+    /// nothing reads it again.
+    pub unsafe fn free_owned(&mut self, leaf: ObjectRef) -> Option<FreedBlock> {
+        if !is_huge(leaf.addr()) {
+            return None;
+        }
+        let block = self.los.free_owned(leaf.addr())?;
+        let bytes = block.mapping_bytes as u64;
+        let young = block.allocated_at >= self.huge_allocated_at_last_collection;
+        if young {
+            self.freed_since_collection += bytes;
+        } else {
+            // Counted in the last live heap (its owner was live then).
+            self.live_bytes = self.live_bytes.saturating_sub(bytes);
+        }
+        Some(FreedBlock {
+            bytes,
+            marked: block.is_marked(),
+            young,
+        })
     }
 
     /// The live heap the last collection found.
@@ -472,8 +518,15 @@ impl Heap {
         self.free_dead_huge_where(kind, frees_huge);
         self.objects.begin_sweep(kind);
         self.leaves.begin_sweep(kind);
+        self.count_from(live_bytes);
+    }
+
+    /// Counts the heap from a collection that found `live_bytes` (see `heap_bytes`).
+    fn count_from(&mut self, live_bytes: u64) {
         self.live_bytes = live_bytes;
         self.allocated_at_last_collection = self.allocated_bytes();
+        self.huge_allocated_at_last_collection = self.huge_allocated_bytes();
+        self.freed_since_collection = 0;
     }
 
     /// Does up to `max_arenas` units of the lazy sweep: unmaps a piece of a dead huge
@@ -559,9 +612,19 @@ impl Heap {
     /// them plus what is allocated next. The collector then trims the heap
     /// ([`Heap::trim`]) at once or in its steps.
     pub fn finish_collection(&mut self, live_bytes: u64) {
-        self.live_bytes = live_bytes;
-        self.allocated_at_last_collection = self.allocated_bytes();
+        self.count_from(live_bytes);
     }
+}
+
+/// A huge block its owner freed (see [`Heap::free_owned`]).
+#[derive(Clone, Copy, Debug)]
+pub struct FreedBlock {
+    /// Its mapping's size: what the heap's count and a marking counted it as.
+    pub bytes: u64,
+    /// Whether its mark was set (by the running marking, or sticky if old).
+    pub marked: bool,
+    /// Whether it was allocated since the last collection.
+    pub young: bool,
 }
 
 /// Writes the header of a new traversable object (with the collector's `flags`) and wraps

@@ -7,6 +7,7 @@
 //! Node layout: `GcHeader` (8 bytes, slot count in its user bits) | id: u64 | slots:
 //! `[Option<ObjectRef>; n]`, where null is an empty slot. A node with two slots is 32 bytes: two cells.
 
+pub mod intern;
 pub mod model;
 pub mod owner;
 

@@ -6,7 +6,9 @@
 //!
 //! Invariant while held: only the leaf arenas and huge leaf blocks that existed at the
 //! atomic phase can hold a dead leaf (later ones hold only blocks allocated since, which
-//! live), and none of them is swept until [`LeafHold::release`].
+//! live), and none of them is swept until [`LeafHold::release`]. Huge blocks one object
+//! owns (table parts) are not held: no weak reference reaches them, so they go with the
+//! other dead huge blocks.
 
 use std::collections::HashSet;
 
@@ -46,7 +48,7 @@ impl LeafHold {
         self.huge = heap
             .large_objects()
             .iter()
-            .filter(|(_, block)| !block.traversable)
+            .filter(|(_, block)| !block.traversable && !block.owned)
             .map(|(addr, _)| addr)
             .collect();
         heap.hold_leaf_sweep(true);

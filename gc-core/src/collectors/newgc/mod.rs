@@ -307,6 +307,37 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     #[inline(always)]
+    fn alloc_owned_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        let leaf = self.alloc_leaf(bytes, roots)?;
+        self.heap.set_owned(leaf);
+        Ok(leaf)
+    }
+
+    /// Huge blocks go back to the OS at once (see `Heap::free_owned`); the forward
+    /// barrier may have recorded the block when it was installed, and that record goes
+    /// too, and so does the running marking's count of it: counted, a table resized
+    /// during each marking would add its old parts to the next goal. Owned blocks are
+    /// never held for the VM's pruning (see `leaf_hold`).
+    #[inline(always)]
+    unsafe fn free_owned_leaf(&mut self, leaf: ObjectRef) {
+        // SAFETY: the caller's contract is `free_owned`'s; `alloc_owned_leaf` marked it.
+        let Some(freed) = (unsafe { self.heap.free_owned(leaf) }) else {
+            return;
+        };
+        let state = &mut self.state;
+        state.barrier.shade.retain(|&recorded| recorded != leaf);
+        // An old block's mark in a minor cycle is sticky, not this marking's.
+        let marked_now = freed.marked && (freed.young || !state.cycle_minor);
+        if state.phase == Phase::Marking && marked_now {
+            state.marking.marked_bytes = state.marking.marked_bytes.saturating_sub(freed.bytes);
+        }
+    }
+
+    #[inline(always)]
     unsafe fn write_barrier(&mut self, obj: ObjectRef) {
         // SAFETY: `obj` is a live traversable object of this heap (the caller's contract).
         if !unsafe { obj.header() }.is_gray() {

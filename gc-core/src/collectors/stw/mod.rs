@@ -155,6 +155,24 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
     }
 
     #[inline(always)]
+    fn alloc_owned_leaf<R: Roots>(
+        &mut self,
+        bytes: usize,
+        roots: &mut R,
+    ) -> Result<ObjectRef, OutOfMemory> {
+        let leaf = self.alloc_leaf(bytes, roots)?;
+        self.heap.set_owned(leaf);
+        Ok(leaf)
+    }
+
+    /// Huge blocks go back to the OS at once (see `Heap::free_owned`).
+    #[inline(always)]
+    unsafe fn free_owned_leaf(&mut self, leaf: ObjectRef) {
+        // SAFETY: the caller's contract is `free_owned`'s; `alloc_owned_leaf` marked it.
+        let _ = unsafe { self.heap.free_owned(leaf) };
+    }
+
+    #[inline(always)]
     unsafe fn write_barrier(&mut self, _obj: ObjectRef) {}
 
     fn safepoint<R: Roots>(&mut self, roots: &mut R) {
