@@ -117,6 +117,10 @@ pub struct StringTable {
     count: usize,
     /// The next bucket to prune while a collector prunes in steps (`prune_some`).
     prune_next: Option<usize>,
+    /// While the table halves in steps (after a prune left it a quarter full): how many
+    /// buckets of the upper half have been moved onto their lower twins (bucket
+    /// `half + i` onto `i`, as the halved mask maps them) and emptied.
+    halved_upto: Option<usize>,
 }
 
 impl Default for StringTable {
@@ -125,6 +129,7 @@ impl Default for StringTable {
             buckets: vec![None; MIN_BUCKETS],
             count: 0,
             prune_next: None,
+            halved_upto: None,
         }
     }
 }
@@ -141,18 +146,58 @@ fn push_front(bucket: &mut Option<LuaStr>, s: LuaStr) {
 }
 
 impl StringTable {
+    /// The bucket of a string of hash `hash`: by the whole table's mask, but in the lower
+    /// half for an upper bucket already moved there while the table halves.
+    #[inline]
+    fn bucket_of(&self, hash: u32) -> usize {
+        let i = hash as usize & (self.buckets.len() - 1);
+        let half = self.buckets.len() / 2;
+        match self.halved_upto {
+            Some(moved) if i >= half && i - half < moved => i - half,
+            _ => i,
+        }
+    }
+
     fn find(&self, bytes: &[u8], hash: u32) -> Option<LuaStr> {
-        let head = self.buckets[hash as usize & (self.buckets.len() - 1)];
+        let head = self.buckets[self.bucket_of(hash)];
         chain(head).find(|s| s.hash() == hash && s.as_bytes() == bytes)
     }
 
     fn insert(&mut self, s: LuaStr) {
         if self.count >= self.buckets.len() {
+            self.halve_some(usize::MAX);
             self.rehash(self.buckets.len() * 2);
         }
-        let mask = self.buckets.len() - 1;
-        push_front(&mut self.buckets[s.hash() as usize & mask], s);
+        let bucket = self.bucket_of(s.hash());
+        push_front(&mut self.buckets[bucket], s);
         self.count += 1;
+    }
+
+    /// Moves up to `budget` buckets of the upper half onto the lower one while the table
+    /// halves; true once it is halved (or was not halving).
+    fn halve_some(&mut self, budget: usize) -> bool {
+        let Some(moved) = self.halved_upto else {
+            return true;
+        };
+        let half = self.buckets.len() / 2;
+        let to = moved.saturating_add(budget).min(half);
+        let (lower, upper) = self.buckets.split_at_mut(half);
+        for (low, high) in lower[moved..to].iter_mut().zip(&mut upper[moved..to]) {
+            // The link is read before the string is relinked into its new bucket.
+            let mut next = high.take();
+            while let Some(s) = next {
+                next = s.next_in_bucket();
+                push_front(low, s);
+            }
+        }
+        if to < half {
+            self.halved_upto = Some(to);
+            return false;
+        }
+        self.buckets.truncate(half);
+        self.buckets.shrink_to_fit();
+        self.halved_upto = None;
+        true
     }
 
     /// Relinks every string into `len` buckets (a power of two).
@@ -180,9 +225,16 @@ impl StringTable {
     }
 
     /// Drops the dead strings of about `budget` buckets, starting over when `restart`;
-    /// true once every bucket is pruned. Meanwhile `intern` revives the dead strings it
-    /// finds.
+    /// true once every bucket is pruned (and a table left a quarter full halved, in
+    /// steps of the same budget: relinking every string at once would be a pause as long
+    /// as the table is big). Meanwhile `intern` revives the dead strings it finds.
     pub fn prune_some<L: Liveness>(&mut self, liveness: &L, restart: bool, budget: usize) -> bool {
+        if self.halved_upto.is_some() {
+            if !restart {
+                return self.halve_some(budget);
+            }
+            self.halve_some(usize::MAX);
+        }
         let from = if restart {
             0
         } else {
@@ -203,12 +255,16 @@ impl StringTable {
         }
         let done = to == self.buckets.len();
         self.prune_next = (!done).then_some(to);
+        if !done {
+            return false;
+        }
         // As 5.1's `checkSizes`: a table left a quarter full is halved, at most once a
         // collection.
-        if done && self.count < self.buckets.len() / 4 && self.buckets.len() > MIN_BUCKETS {
-            self.rehash(self.buckets.len() / 2);
+        if self.count < self.buckets.len() / 4 && self.buckets.len() > MIN_BUCKETS {
+            self.halved_upto = Some(0);
+            return self.halve_some(budget.saturating_sub(to - from));
         }
-        done
+        true
     }
 
     /// Number of interned strings (what the tests of pruning count).

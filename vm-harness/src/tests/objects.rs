@@ -250,6 +250,61 @@ fn the_intern_table_finds_every_string_across_growth_and_pruning() {
     vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
 }
 
+/// Strings a test declares dead, every other one live.
+struct AllBut(std::collections::HashSet<gc_core::ObjectRef>);
+
+impl gc_core::Liveness for AllBut {
+    fn is_live(&self, obj: gc_core::ObjectRef) -> bool {
+        !self.0.contains(&obj)
+    }
+}
+
+/// A prune that leaves the intern table a quarter full halves it in steps of the prune's
+/// budget, not in one relinking of every string: meanwhile every live string is found
+/// again (moved or not yet) and new ones go in.
+#[test]
+fn the_intern_table_halves_in_steps_finding_every_string_meanwhile() {
+    let mut vm = vm();
+    let n = 20_000;
+    let (mut kept, mut dead) = (Vec::new(), std::collections::HashSet::new());
+    for i in 0..n {
+        let s = vm.str_value(format!("h{i}").as_bytes()).unwrap();
+        let Value::String(string) = s else {
+            unreachable!()
+        };
+        if i % 16 == 0 {
+            vm.roots.temps.push(s);
+            kept.push((i, s));
+        } else {
+            dead.insert(string.0);
+        }
+    }
+    let liveness = AllBut(dead);
+    let buckets = vm.roots.strings.buckets();
+    let budget = 64;
+    let mut calls = 0;
+    while !vm.roots.strings.prune_some(&liveness, calls == 0, budget) {
+        calls += 1;
+        if calls % 16 == 0 {
+            let (i, s) = kept[calls % kept.len()];
+            let again = vm.str_value(format!("h{i}").as_bytes()).unwrap();
+            assert!(again.raw_eq(s), "h{i} found again after {calls} steps");
+            let fresh = vm.str_value(format!("fresh{calls}").as_bytes()).unwrap();
+            let found = vm.str_value(format!("fresh{calls}").as_bytes()).unwrap();
+            assert!(fresh.raw_eq(found), "a string added meanwhile is found");
+        }
+    }
+    assert!(
+        calls + 1 >= (buckets + buckets / 2) / budget,
+        "pruned and halved in steps of {budget} buckets: {calls} steps for {buckets}"
+    );
+    assert_eq!(vm.roots.strings.buckets(), buckets / 2);
+    for (i, s) in kept {
+        let again = vm.str_value(format!("h{i}").as_bytes()).unwrap();
+        assert!(again.raw_eq(s), "h{i} found again once halved");
+    }
+}
+
 /// A table made with a small array size hint keeps its array part inside the table
 /// object: this takes one from there to a smaller part, back, and out to a leaf block,
 /// under GC stress, with objects reachable only through the array slots.
