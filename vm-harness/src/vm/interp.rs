@@ -321,9 +321,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
             }
             macro_rules! index_into {
                 ($a:expr, $obj_reg:expr, $key:expr) => {{
-                    // `R(a) = R(obj_reg)[RK(key)]`: a raw hit, or a miss in a table
-                    // without a metatable, stays in this loop; a miss in a table with
-                    // one continues through its chain from there. Operands are matched
+                    // `R(a) = R(obj_reg)[RK(key)]`: a raw hit, a miss in a table
+                    // without a metatable, or a string key found through `__index`
+                    // tables, stays in this loop; any other miss in a table with a
+                    // metatable continues through its chain from there. Operands are matched
                     // where they lie and a string key's value tested in its node, so
                     // none is copied out to be tested.
                     let (obj_ref, key_ref) = (r_ref!($obj_reg), rk_ref!($key));
@@ -349,6 +350,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         if tt.metatable().is_none() {
                             setr!($a, Value::Nil);
                             continue;
+                        }
+                        if let &Value::String(s) = key_ref {
+                            let v = self.index_missed_in_tables(tt, s);
+                            if !v.is_null() {
+                                // SAFETY: as above, `v` in a live table of the chain.
+                                unsafe { std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1) };
+                                continue;
+                            }
                         }
                         Some(tt)
                     } else {
