@@ -135,11 +135,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
             // SAFETY: execute runs while the thread has frames above `entry`.
             let mut frame: *mut Frame = unsafe { th.top_frame_unchecked() };
             // SAFETY: `frame` points at the innermost frame (module invariant).
-            let (func, mut base, pc) = unsafe {
+            let (func, mut base, resume) = unsafe {
                 (
                     (*frame).func as usize,
                     (*frame).base as usize,
-                    (*frame).pc as usize,
+                    (*frame).resume,
                 )
             };
             let stack = th.stack_ptr();
@@ -150,7 +150,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
             let mut code = cl.proto().code_ptr();
             // The next instruction. Moved with wrapping arithmetic; dereferenced only
             // inside the code (see the loop).
-            let mut ip = code.wrapping_add(pc);
+            let mut ip = if resume == 0 {
+                code
+            } else {
+                resume as *const u32
+            };
             let mut k = cl.proto().constants_ptr();
             // The frame's first register (`stack + base`), kept so register accesses are
             // one addition.
@@ -257,10 +261,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! save_pc {
                 () => {
                     // SAFETY: `frame` points at the innermost frame (module invariant).
-                    unsafe {
-                        (*frame).pc = ((ip as usize - code as usize) / 4) as u32;
-                        (*frame).resume = ip as usize;
-                    }
+                    unsafe { (*frame).resume = ip as usize };
                 };
             }
             macro_rules! reload {
@@ -392,8 +393,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 ip = ip.wrapping_add(1);
                 if HOOKED && th.hook_mask() & (HOOK_LINE | HOOK_COUNT) != 0 {
                     // SAFETY: as in `save_pc!`.
-                    let old_pc = unsafe { (*frame).pc } as usize;
+                    let old_pc = unsafe { (*frame).pc(code) };
                     let pc = (ip as usize - code as usize) / 4;
+                    save_pc!();
                     let hooked = self.hook_instruction(old_pc, pc);
                     reload!();
                     hooked?;
@@ -699,8 +701,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(caller.top as usize);
                         }
                         base = caller.base as usize;
-                        // The caller saved its pc, and with it `resume`, at the call
-                        // (CALL or TAILCALL of this loop) that this return ends.
+                        // The caller saved its pc (`resume`) at the call (CALL or
+                        // TAILCALL of this loop) that this return ends.
                         ip = caller.resume as *const u32;
                         let stack = th.stack_ptr();
                         // SAFETY: as in the outer loop; the base is inside the stack.
