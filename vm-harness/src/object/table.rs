@@ -159,8 +159,27 @@ impl From<OutOfMemory> for SetError {
 /// The integer a number key denotes, if it is integral.
 #[inline(always)]
 fn as_index(n: f64) -> Option<i64> {
-    let i = n as i64;
+    let i = truncate(n);
     (i as f64 == n).then_some(i)
+}
+
+/// `n` truncated toward zero, or some integer when `n` is NaN or out of range: enough
+/// for the integrality test `i as f64 == n`, which those then fail (-2^63 aside, which
+/// converts exactly). One conversion instruction on x86_64, where Rust's saturating
+/// `as` adds range fixes to every array access by number.
+#[inline(always)]
+fn truncate(n: f64) -> i64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_cvttsd_si64, _mm_set_sd};
+        // SAFETY: SSE2 is part of x86_64, and the conversion is defined for every input
+        // (it gives i64::MIN for NaN and out-of-range values).
+        unsafe { _mm_cvttsd_si64(_mm_set_sd(n)) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        n as i64
+    }
 }
 
 fn ceil_log2(x: usize) -> usize {
@@ -701,18 +720,13 @@ impl TableRef {
     }
 
     /// The array-part slot of number key `n`, if it is an integer within the array
-    /// part: two comparisons and an exact conversion, the cost of `t[i]` in a loop.
+    /// part: a conversion there and back and one unsigned comparison, the cost of
+    /// `t[i]` in a loop.
     #[inline(always)]
     fn array_index_of(self, n: f64) -> Option<usize> {
-        // NaN fails both comparisons.
-        if n >= 1.0 && n <= f64::from(self.size_array()) {
-            // SAFETY: n is in 1..=u32::MAX, which u32 represents.
-            let i = unsafe { n.to_int_unchecked::<u32>() };
-            if f64::from(i) == n {
-                return Some(i as usize - 1);
-            }
-        }
-        None
+        let i = truncate(n);
+        let slot = (i as u64).wrapping_sub(1);
+        (slot < u64::from(self.size_array()) && i as f64 == n).then_some(slot as usize)
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.
