@@ -51,7 +51,7 @@ use crate::heap::Heap;
 use crate::model::LuaModel;
 use crate::object::string::LuaStr;
 use crate::roots::RootStack;
-use crate::value::Value;
+use crate::value::{truncate, Value};
 
 /// A reference to a table.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
@@ -163,24 +163,6 @@ fn as_index(n: f64) -> Option<i64> {
     (i as f64 == n).then_some(i)
 }
 
-/// `n` truncated toward zero, or some integer when `n` is NaN or out of range: enough
-/// for the integrality test `i as f64 == n`, which those then fail (-2^63 aside, which
-/// converts exactly). One conversion instruction on x86_64, where Rust's saturating
-/// `as` adds range fixes to every array access by number.
-#[inline(always)]
-fn truncate(n: f64) -> i64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_cvttsd_si64, _mm_set_sd};
-        // SAFETY: SSE2 is part of x86_64, and the conversion is defined for every input
-        // (it gives i64::MIN for NaN and out-of-range values).
-        unsafe { _mm_cvttsd_si64(_mm_set_sd(n)) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        n as i64
-    }
-}
 
 fn ceil_log2(x: usize) -> usize {
     (usize::BITS - (x - 1).leading_zeros()) as usize

@@ -14,7 +14,7 @@ use crate::model::LuaModel;
 use crate::object::string::LuaStr;
 use crate::object::table::TableRef;
 use crate::roots::Name;
-use crate::value::Value;
+use crate::value::{floor, Value};
 
 /// 5.1's `MAXTAGLOOP`.
 const MAX_TAG_LOOP: usize = 100;
@@ -47,7 +47,7 @@ impl Arith {
             Arith::Sub => a - b,
             Arith::Mul => a * b,
             Arith::Div => a / b,
-            Arith::Mod => a - (a / b).floor() * b,
+            Arith::Mod => a - floor(a / b) * b,
             Arith::Pow => a.powf(b),
             Arith::Unm => -a,
         }
