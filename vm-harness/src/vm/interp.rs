@@ -514,14 +514,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         ip = ip.wrapping_offset(arg_sbx(i));
                     }
                     EQ => {
-                        let b = rk!(arg_b(i));
-                        let c = rk!(arg_c(i));
-                        let eq = match (b, c) {
-                            (Value::Table(_), Value::Table(_))
-                            | (Value::Userdata(_), Value::Userdata(_)) => {
-                                protect!(self.equals(b, c))
+                        let (bi, cidx) = (arg_b(i), arg_c(i));
+                        let eq = match (rk_ref!(bi), rk_ref!(cidx)) {
+                            (&Value::Number(x), &Value::Number(y)) => x == y,
+                            (&Value::Table(_), &Value::Table(_))
+                            | (&Value::Userdata(_), &Value::Userdata(_)) => {
+                                protect!(self.equals(rk!(bi), rk!(cidx)))
                             }
-                            _ => b.raw_eq(c),
+                            (&b, &c) => b.raw_eq(c),
                         };
                         if eq == (a != 0) {
                             jump_next!();
