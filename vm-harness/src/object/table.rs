@@ -163,7 +163,6 @@ fn as_index(n: f64) -> Option<i64> {
     (i as f64 == n).then_some(i)
 }
 
-
 fn ceil_log2(x: usize) -> usize {
     (usize::BITS - (x - 1).leading_zeros()) as usize
 }

@@ -356,7 +356,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             let v = self.index_missed_in_tables(tt, s);
                             if !v.is_null() {
                                 // SAFETY: as above, `v` in a live table of the chain.
-                                unsafe { std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1) };
+                                unsafe {
+                                    std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1)
+                                };
                                 continue;
                             }
                         }
