@@ -644,6 +644,17 @@ impl TableRef {
         }
     }
 
+    /// The address of the array-part slot of number key `n` (its value possibly nil),
+    /// null if `n` is not an index of the array part: as `str_value_ptr`, for the
+    /// interpreter's `t[i]`.
+    #[inline(always)]
+    pub fn array_value_ptr(self, n: f64) -> *const Value {
+        match self.array_index_of(n) {
+            Some(i) => self.array_slot(i),
+            None => std::ptr::null(),
+        }
+    }
+
     /// Raw get (`rawget`). Inlined: the interpreter's field and index reads start
     /// here, and the key's type usually picks the path at compile time.
     #[inline(always)]

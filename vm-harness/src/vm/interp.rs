@@ -326,22 +326,27 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     // without a metatable, or a string key found through `__index`
                     // tables, stays in this loop; any other miss in a table with a
                     // metatable continues through its chain from there. Operands are matched
-                    // where they lie and a string key's value tested in its node, so
-                    // none is copied out to be tested.
+                    // where they lie, and the value of a string key or of a number in
+                    // the array part tested in its slot, so none is copied out to be
+                    // tested.
                     let (obj_ref, key_ref) = (r_ref!($obj_reg), rk_ref!($key));
                     let missed = if let &Value::Table(tt) = obj_ref {
-                        if let &Value::String(s) = key_ref {
-                            let v = tt.str_value_ptr(s);
-                            // SAFETY: a non-null `v` is a node's value in the live
-                            // table `tt`, read before anything writes to it; the
-                            // register is as in `r!`.
-                            unsafe {
-                                if !v.is_null() && !matches!(*v, Value::Nil) {
-                                    std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1);
-                                    continue;
-                                }
+                        let found = match key_ref {
+                            &Value::String(s) => tt.str_value_ptr(s),
+                            &Value::Number(n) => tt.array_value_ptr(n),
+                            _ => std::ptr::null(),
+                        };
+                        // SAFETY: a non-null `found` is a value slot of the live table
+                        // `tt`, read before anything writes to it; the register is as
+                        // in `r!`.
+                        unsafe {
+                            if !found.is_null() && !matches!(*found, Value::Nil) {
+                                std::ptr::copy_nonoverlapping(found, regs.add(($a) as usize), 1);
+                                continue;
                             }
-                        } else {
+                        }
+                        if found.is_null() && !matches!(key_ref, &Value::String(_)) {
+                            // A key of the hash part other than a string.
                             let v = tt.get(*key_ref);
                             if !v.is_nil() {
                                 setr!($a, v);
