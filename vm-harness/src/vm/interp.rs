@@ -424,13 +424,32 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     GETUPVAL => setr!(a, upval!(arg_b(i)).get()),
                     GETGLOBAL => {
-                        let key = kst!(arg_bx(i));
                         let env = cl.env();
-                        let v = env.get(key);
-                        if !v.is_nil() || env.metatable().is_none() {
-                            setr!(a, v);
+                        // SAFETY: as in `kst!`.
+                        let key_ref = unsafe { &*k.add(arg_bx(i) as usize) };
+                        // The name is a string (compiler invariant), tested in place as
+                        // in `index_into!`; foreign code's other constants take `get`.
+                        if let &Value::String(s) = key_ref {
+                            let v = env.str_value_ptr(s);
+                            // SAFETY: a non-null `v` is a node's value in the live
+                            // table `env`; the register is as in `r!`.
+                            unsafe {
+                                if !v.is_null() && !matches!(*v, Value::Nil) {
+                                    std::ptr::copy_nonoverlapping(v, regs.add(a as usize), 1);
+                                    continue;
+                                }
+                            }
                         } else {
-                            let v = protect!(self.index_missed(env, key));
+                            let v = env.get(*key_ref);
+                            if !v.is_nil() {
+                                setr!(a, v);
+                                continue;
+                            }
+                        }
+                        if env.metatable().is_none() {
+                            setr!(a, Value::Nil);
+                        } else {
+                            let v = protect!(self.index_missed(env, *key_ref));
                             setr_returned!(a, v);
                         }
                     }

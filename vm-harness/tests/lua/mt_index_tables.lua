@@ -44,3 +44,10 @@ function Class:late() return "late" end
 print(inst:late())
 inst.late = function() return "own" end
 print(inst:late())
+-- globals read through the environment's __index: tables, then a function
+local env = setmetatable({}, {__index = setmetatable({}, {__index = {gx = "deep"}})})
+local function reader() return gx, gy end
+setfenv(reader, env)
+print(reader())
+setmetatable(env, {__index = function(_, k) return "fn:" .. k end})
+print(reader())
