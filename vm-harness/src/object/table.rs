@@ -51,7 +51,7 @@ use crate::heap::Heap;
 use crate::model::LuaModel;
 use crate::object::string::LuaStr;
 use crate::roots::RootStack;
-use crate::value::Value;
+use crate::value::{truncate, Value};
 
 /// A reference to a table.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Hash)]
@@ -159,7 +159,7 @@ impl From<OutOfMemory> for SetError {
 /// The integer a number key denotes, if it is integral.
 #[inline(always)]
 fn as_index(n: f64) -> Option<i64> {
-    let i = n as i64;
+    let i = truncate(n);
     (i as f64 == n).then_some(i)
 }
 
@@ -644,6 +644,17 @@ impl TableRef {
         }
     }
 
+    /// The address of the array-part slot of number key `n` (its value possibly nil),
+    /// null if `n` is not an index of the array part: as `str_value_ptr`, for the
+    /// interpreter's `t[i]`.
+    #[inline(always)]
+    pub fn array_value_ptr(self, n: f64) -> *const Value {
+        match self.array_index_of(n) {
+            Some(i) => self.array_slot(i),
+            None => std::ptr::null(),
+        }
+    }
+
     /// Raw get (`rawget`). Inlined: the interpreter's field and index reads start
     /// here, and the key's type usually picks the path at compile time.
     #[inline(always)]
@@ -701,18 +712,13 @@ impl TableRef {
     }
 
     /// The array-part slot of number key `n`, if it is an integer within the array
-    /// part: two comparisons and an exact conversion, the cost of `t[i]` in a loop.
+    /// part: a conversion there and back and one unsigned comparison, the cost of
+    /// `t[i]` in a loop.
     #[inline(always)]
     fn array_index_of(self, n: f64) -> Option<usize> {
-        // NaN fails both comparisons.
-        if n >= 1.0 && n <= f64::from(self.size_array()) {
-            // SAFETY: n is in 1..=u32::MAX, which u32 represents.
-            let i = unsafe { n.to_int_unchecked::<u32>() };
-            if f64::from(i) == n {
-                return Some(i as usize - 1);
-            }
-        }
-        None
+        let i = truncate(n);
+        let slot = (i as u64).wrapping_sub(1);
+        (slot < u64::from(self.size_array()) && i as f64 == n).then_some(slot as usize)
     }
 
     /// Raw set (`rawset`): stores `val` under `key`, growing the table if needed.

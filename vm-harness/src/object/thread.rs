@@ -59,14 +59,12 @@ pub struct Frame {
     pub base: u32,
     /// End of the frame's registers (Lua) or of its arguments at entry (native).
     pub top: u32,
-    /// Lua frames: index of the next instruction, saved whenever control leaves the
-    /// interpreter loop or an error may be raised.
-    pub pc: u32,
-    /// Lua frames: the address of the instruction at `pc`, saved with it by the
-    /// interpreter (0 until the first save), where a return resumes the frame without
-    /// loading its closure, prototype and code first. An address, not a reference:
-    /// the closure in the function slot keeps the code block alive, and blocks do not
-    /// move.
+    /// Lua frames: the address of the next instruction (0 before the first), saved
+    /// whenever control leaves the interpreter loop or an error may be raised; a return
+    /// resumes the frame there without loading its closure, prototype and code first.
+    /// Only the address is saved, one store: the index (`pc`) is computed when asked
+    /// for. An address, not a reference: the closure in the function slot keeps the
+    /// code block alive, and blocks do not move.
     pub resume: usize,
     /// Number of results the caller wants, -1 for all.
     pub nresults: i32,
@@ -74,6 +72,18 @@ pub struct Frame {
     pub tailcalls: u16,
     /// Whether the frame runs a Lua function.
     pub is_lua: bool,
+}
+
+impl Frame {
+    /// Lua frames: the index of the next instruction (5.1's `savedpc`), given `code`,
+    /// the frame's prototype's code.
+    pub fn pc(&self, code: *const u32) -> usize {
+        if self.resume == 0 {
+            0
+        } else {
+            (self.resume - code as usize) / std::mem::size_of::<u32>()
+        }
+    }
 }
 
 /// A coroutine's status, as `coroutine.status` reports it.

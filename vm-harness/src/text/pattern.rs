@@ -197,28 +197,67 @@ pub fn expand_replacement(
 
 /// `match_class`: whether byte `c` belongs to the class named by the byte after a `%`.
 /// Lower-case letters name C-locale classes, upper-case ones their complements; any other
-/// byte stands for itself.
+/// byte stands for itself. Two table reads: it runs for every byte a class scans.
+#[inline]
 fn match_class(c: u8, class: u8) -> bool {
-    let member = match class.to_ascii_lowercase() {
+    let bit = CLASS_BIT[class as usize];
+    if bit == 0 {
+        return class == c;
+    }
+    (CLASS_MEMBERS[c as usize] & bit != 0) == class.is_ascii_lowercase()
+}
+
+/// The class letters, in the order of their bits in `CLASS_MEMBERS` and `CLASS_BIT`.
+const CLASS_LETTERS: &[u8; 10] = b"acdlpsuwxz";
+
+/// Whether byte `c` is in the C-locale class named by lower-case letter `class`; `None`
+/// if `class` names no class.
+const fn class_member(c: u8, class: u8) -> Option<bool> {
+    Some(match class {
         b'a' => c.is_ascii_alphabetic(),
         b'c' => c.is_ascii_control(),
         b'd' => c.is_ascii_digit(),
         b'l' => c.is_ascii_lowercase(),
         b'p' => c.is_ascii_punctuation(),
         // C's isspace, which unlike `is_ascii_whitespace` includes \v.
-        b's' => c == b' ' || (b'\t'..=b'\r').contains(&c),
+        b's' => c == b' ' || (c >= b'\t' && c <= b'\r'),
         b'u' => c.is_ascii_uppercase(),
         b'w' => c.is_ascii_alphanumeric(),
         b'x' => c.is_ascii_hexdigit(),
         b'z' => c == 0,
-        _ => return class == c,
-    };
-    if class.is_ascii_lowercase() {
-        member
-    } else {
-        !member
-    }
+        _ => return None,
+    })
 }
+
+/// For each byte, the classes it belongs to: bit `i` for `CLASS_LETTERS[i]`.
+const CLASS_MEMBERS: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut c = 0;
+    while c < 256 {
+        let mut i = 0;
+        while i < CLASS_LETTERS.len() {
+            if let Some(true) = class_member(c as u8, CLASS_LETTERS[i]) {
+                table[c] |= 1 << i;
+            }
+            i += 1;
+        }
+        c += 1;
+    }
+    table
+};
+
+/// For each byte after a `%`, the bit of the class it names in either case; 0 if none.
+const CLASS_BIT: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut i = 0;
+    while i < CLASS_LETTERS.len() {
+        let letter = CLASS_LETTERS[i];
+        table[letter as usize] = 1 << i;
+        table[letter.to_ascii_uppercase() as usize] = 1 << i;
+        i += 1;
+    }
+    table
+};
 
 /// The `len` field of a capture in 5.1's `MatchState`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

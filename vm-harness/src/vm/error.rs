@@ -90,7 +90,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         let view = cl.proto().debug_view();
         compiler::describe_register(
             &view,
-            (f.pc as usize).saturating_sub(1),
+            f.pc(cl.proto().code_ptr()).saturating_sub(1),
             (slot - f.base as usize) as u8,
         )
     }

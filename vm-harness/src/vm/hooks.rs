@@ -93,16 +93,13 @@ impl<C: Collector<LuaModel>> Vm<C> {
 
     /// The count and line events before the instruction at index `pc - 1` of the
     /// innermost (Lua) frame, whose saved pc was `old_pc` (5.1's `traceexec`): a line
-    /// event when the function starts, jumps back, or reaches a new line. The frame's
-    /// saved pc becomes `pc`.
+    /// event when the function starts, jumps back, or reaches a new line. The caller
+    /// has saved `pc` in the frame.
     #[cold]
     #[inline(never)]
     pub(crate) fn hook_instruction(&mut self, old_pc: usize, pc: usize) -> LuaResult<()> {
         let th = self.roots.thread;
         let mask = th.hook_mask();
-        let mut frame = th.current_frame();
-        frame.pc = pc as u32;
-        th.set_current_frame(frame);
         if mask & crate::object::thread::HOOK_COUNT != 0 && th.tick_hook_count() {
             self.run_hook(HookEvent::Count, None)?;
         }

@@ -135,11 +135,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
             // SAFETY: execute runs while the thread has frames above `entry`.
             let mut frame: *mut Frame = unsafe { th.top_frame_unchecked() };
             // SAFETY: `frame` points at the innermost frame (module invariant).
-            let (func, mut base, pc) = unsafe {
+            let (func, mut base, resume) = unsafe {
                 (
                     (*frame).func as usize,
                     (*frame).base as usize,
-                    (*frame).pc as usize,
+                    (*frame).resume,
                 )
             };
             let stack = th.stack_ptr();
@@ -150,7 +150,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
             let mut code = cl.proto().code_ptr();
             // The next instruction. Moved with wrapping arithmetic; dereferenced only
             // inside the code (see the loop).
-            let mut ip = code.wrapping_add(pc);
+            let mut ip = if resume == 0 {
+                code
+            } else {
+                resume as *const u32
+            };
             let mut k = cl.proto().constants_ptr();
             // The frame's first register (`stack + base`), kept so register accesses are
             // one addition.
@@ -257,10 +261,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! save_pc {
                 () => {
                     // SAFETY: `frame` points at the innermost frame (module invariant).
-                    unsafe {
-                        (*frame).pc = ((ip as usize - code as usize) / 4) as u32;
-                        (*frame).resume = ip as usize;
-                    }
+                    unsafe { (*frame).resume = ip as usize };
                 };
             }
             macro_rules! reload {
@@ -321,25 +322,31 @@ impl<C: Collector<LuaModel>> Vm<C> {
             }
             macro_rules! index_into {
                 ($a:expr, $obj_reg:expr, $key:expr) => {{
-                    // `R(a) = R(obj_reg)[RK(key)]`: a raw hit, or a miss in a table
-                    // without a metatable, stays in this loop; a miss in a table with
-                    // one continues through its chain from there. Operands are matched
-                    // where they lie and a string key's value tested in its node, so
-                    // none is copied out to be tested.
+                    // `R(a) = R(obj_reg)[RK(key)]`: a raw hit, a miss in a table
+                    // without a metatable, or a string key found through `__index`
+                    // tables, stays in this loop; any other miss in a table with a
+                    // metatable continues through its chain from there. Operands are matched
+                    // where they lie, and the value of a string key or of a number in
+                    // the array part tested in its slot, so none is copied out to be
+                    // tested.
                     let (obj_ref, key_ref) = (r_ref!($obj_reg), rk_ref!($key));
                     let missed = if let &Value::Table(tt) = obj_ref {
-                        if let &Value::String(s) = key_ref {
-                            let v = tt.str_value_ptr(s);
-                            // SAFETY: a non-null `v` is a node's value in the live
-                            // table `tt`, read before anything writes to it; the
-                            // register is as in `r!`.
-                            unsafe {
-                                if !v.is_null() && !matches!(*v, Value::Nil) {
-                                    std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1);
-                                    continue;
-                                }
+                        let found = match key_ref {
+                            &Value::String(s) => tt.str_value_ptr(s),
+                            &Value::Number(n) => tt.array_value_ptr(n),
+                            _ => std::ptr::null(),
+                        };
+                        // SAFETY: a non-null `found` is a value slot of the live table
+                        // `tt`, read before anything writes to it; the register is as
+                        // in `r!`.
+                        unsafe {
+                            if !found.is_null() && !matches!(*found, Value::Nil) {
+                                std::ptr::copy_nonoverlapping(found, regs.add(($a) as usize), 1);
+                                continue;
                             }
-                        } else {
+                        }
+                        if found.is_null() && !matches!(key_ref, &Value::String(_)) {
+                            // A key of the hash part other than a string.
                             let v = tt.get(*key_ref);
                             if !v.is_nil() {
                                 setr!($a, v);
@@ -349,6 +356,16 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         if tt.metatable().is_none() {
                             setr!($a, Value::Nil);
                             continue;
+                        }
+                        if let &Value::String(s) = key_ref {
+                            let v = self.index_missed_in_tables(tt, s);
+                            if !v.is_null() {
+                                // SAFETY: as above, `v` in a live table of the chain.
+                                unsafe {
+                                    std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1)
+                                };
+                                continue;
+                            }
                         }
                         Some(tt)
                     } else {
@@ -383,8 +400,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 ip = ip.wrapping_add(1);
                 if HOOKED && th.hook_mask() & (HOOK_LINE | HOOK_COUNT) != 0 {
                     // SAFETY: as in `save_pc!`.
-                    let old_pc = unsafe { (*frame).pc } as usize;
+                    let old_pc = unsafe { (*frame).pc(code) };
                     let pc = (ip as usize - code as usize) / 4;
+                    save_pc!();
                     let hooked = self.hook_instruction(old_pc, pc);
                     reload!();
                     hooked?;
@@ -406,13 +424,32 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     }
                     GETUPVAL => setr!(a, upval!(arg_b(i)).get()),
                     GETGLOBAL => {
-                        let key = kst!(arg_bx(i));
                         let env = cl.env();
-                        let v = env.get(key);
-                        if !v.is_nil() || env.metatable().is_none() {
-                            setr!(a, v);
+                        // SAFETY: as in `kst!`.
+                        let key_ref = unsafe { &*k.add(arg_bx(i) as usize) };
+                        // The name is a string (compiler invariant), tested in place as
+                        // in `index_into!`; foreign code's other constants take `get`.
+                        if let &Value::String(s) = key_ref {
+                            let v = env.str_value_ptr(s);
+                            // SAFETY: a non-null `v` is a node's value in the live
+                            // table `env`; the register is as in `r!`.
+                            unsafe {
+                                if !v.is_null() && !matches!(*v, Value::Nil) {
+                                    std::ptr::copy_nonoverlapping(v, regs.add(a as usize), 1);
+                                    continue;
+                                }
+                            }
                         } else {
-                            let v = protect!(self.index_missed(env, key));
+                            let v = env.get(*key_ref);
+                            if !v.is_nil() {
+                                setr!(a, v);
+                                continue;
+                            }
+                        }
+                        if env.metatable().is_none() {
+                            setr!(a, Value::Nil);
+                        } else {
+                            let v = protect!(self.index_missed(env, *key_ref));
                             setr_returned!(a, v);
                         }
                     }
@@ -503,14 +540,14 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         ip = ip.wrapping_offset(arg_sbx(i));
                     }
                     EQ => {
-                        let b = rk!(arg_b(i));
-                        let c = rk!(arg_c(i));
-                        let eq = match (b, c) {
-                            (Value::Table(_), Value::Table(_))
-                            | (Value::Userdata(_), Value::Userdata(_)) => {
-                                protect!(self.equals(b, c))
+                        let (bi, cidx) = (arg_b(i), arg_c(i));
+                        let eq = match (rk_ref!(bi), rk_ref!(cidx)) {
+                            (&Value::Number(x), &Value::Number(y)) => x == y,
+                            (&Value::Table(_), &Value::Table(_))
+                            | (&Value::Userdata(_), &Value::Userdata(_)) => {
+                                protect!(self.equals(rk!(bi), rk!(cidx)))
                             }
-                            _ => b.raw_eq(c),
+                            (&b, &c) => b.raw_eq(c),
                         };
                         if eq == (a != 0) {
                             jump_next!();
@@ -690,8 +727,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(caller.top as usize);
                         }
                         base = caller.base as usize;
-                        // The caller saved its pc, and with it `resume`, at the call
-                        // (CALL or TAILCALL of this loop) that this return ends.
+                        // The caller saved its pc (`resume`) at the call (CALL or
+                        // TAILCALL of this loop) that this return ends.
                         ip = caller.resume as *const u32;
                         let stack = th.stack_ptr();
                         // SAFETY: as in the outer loop; the base is inside the stack.

@@ -11,9 +11,10 @@ use gc_core::Collector;
 use super::{LuaResult, Throw, Vm};
 use crate::convert::{format_number, parse_number};
 use crate::model::LuaModel;
+use crate::object::string::LuaStr;
 use crate::object::table::TableRef;
 use crate::roots::Name;
-use crate::value::Value;
+use crate::value::{floor, Value};
 
 /// 5.1's `MAXTAGLOOP`.
 const MAX_TAG_LOOP: usize = 100;
@@ -46,7 +47,7 @@ impl Arith {
             Arith::Sub => a - b,
             Arith::Mul => a * b,
             Arith::Div => a / b,
-            Arith::Mod => a - (a / b).floor() * b,
+            Arith::Mod => a - floor(a / b) * b,
             Arith::Pow => a.powf(b),
             Arith::Unm => -a,
         }
@@ -92,15 +93,66 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// Field `event` of metatable `mt`, using and filling the absent-event cache.
     #[inline]
     pub fn fast_tm(&self, mt: TableRef, event: Name) -> Value {
-        let cached = event.is_cached();
-        if cached && mt.tm_flags() & (1 << event as u16) != 0 {
+        let v = self.fast_tm_ptr(mt, event);
+        if v.is_null() {
             return Value::Nil;
         }
-        let v = mt.get_str(self.roots.name(event));
-        if v.is_nil() && cached {
-            mt.set_tm_absent(event as u16);
+        // SAFETY: a non-null result is a node's value in the live table `mt`.
+        unsafe { *v }
+    }
+
+    /// The address of field `event` of metatable `mt`, null if the field is absent or
+    /// nil, using and filling the absent-event cache: for callers that test the field
+    /// where it lies. Valid until `mt` is next written.
+    #[inline(always)]
+    fn fast_tm_ptr(&self, mt: TableRef, event: Name) -> *const Value {
+        let cached = event.is_cached();
+        if cached && mt.tm_flags() & (1 << event as u16) != 0 {
+            return std::ptr::null();
+        }
+        let v = mt.str_value_ptr(self.roots.name(event));
+        // SAFETY: a non-null `v` is a node's value in the live table `mt`.
+        if v.is_null() || unsafe { (*v).is_nil() } {
+            if cached {
+                mt.set_tm_absent(event as u16);
+            }
+            return std::ptr::null();
         }
         v
+    }
+
+    /// `t[key]` for a string key that table `t` lacks, as far as it is found through
+    /// `__index` fields that are tables (inheritance: a method or a default field): the
+    /// address of the value (of a nil when the chain ends without the key), or null
+    /// when the chain reaches an `__index` of another type or 5.1's link limit, for
+    /// `index_missed`. It only reads (no code runs, nothing is allocated, nothing is
+    /// raised), so the interpreter calls it without saving its state. The address is
+    /// valid until the table holding the value is next written.
+    #[inline(never)]
+    pub fn index_missed_in_tables(&self, t: TableRef, key: LuaStr) -> *const Value {
+        const NIL: &Value = &Value::Nil;
+        let mut t = t;
+        // `t` was the chain's first link; `index_with` counts it in MAX_TAG_LOOP too.
+        for _ in 1..MAX_TAG_LOOP {
+            let Some(mt) = t.metatable() else {
+                return NIL;
+            };
+            let tm = self.fast_tm_ptr(mt, Name::Index);
+            if tm.is_null() {
+                return NIL;
+            }
+            // SAFETY: a non-null `tm` is a node's value in the live table `mt`.
+            let &Value::Table(next) = (unsafe { &*tm }) else {
+                return std::ptr::null();
+            };
+            let v = next.str_value_ptr(key);
+            // SAFETY: a non-null `v` is a node's value in the live table `next`.
+            if !v.is_null() && unsafe { !(*v).is_nil() } {
+                return v;
+            }
+            t = next;
+        }
+        std::ptr::null()
     }
 
     /// The metamethod `event` of `v`, nil if none.

@@ -85,7 +85,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// `None` for native frames.
     pub fn current_pc(&self, th: ThreadRef, i: usize) -> Option<usize> {
         let f = th.frame(i);
-        f.is_lua.then(|| (f.pc as usize).saturating_sub(1))
+        let Value::LuaFunction(cl) = self.frame_function(th, i) else {
+            return None;
+        };
+        f.is_lua
+            .then(|| f.pc(cl.proto().code_ptr()).saturating_sub(1))
     }
 
     /// The line Lua frame `i` of `th` is at; `None` for native frames.
