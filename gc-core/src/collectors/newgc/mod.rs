@@ -93,12 +93,15 @@ impl<M: ObjectModel> NewGc<M> {
             return false;
         }
         // SAFETY: as above.
-        let (weakness, parts) = unsafe { (M::weakness(obj), M::part_count(obj)) };
+        let weakness = unsafe { M::weakness(obj) };
         let marking = state.phase == Phase::Marking;
         let forward = weakness == Weakness::Strong
-            && (marking
+            && (marking || {
                 // Paused with sticky marks (`remember` is set only then or while marking).
-                || parts >= FORWARD_BARRIER_PARTS && !state.barrier.take_retrace(parts));
+                // SAFETY: as above.
+                let parts = unsafe { M::part_count(obj) };
+                parts >= FORWARD_BARRIER_PARTS && !state.barrier.take_retrace(parts)
+            });
         if !forward {
             header.set_gray(true);
             if weakness != Weakness::Strong && marking {
