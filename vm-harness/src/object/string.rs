@@ -165,12 +165,18 @@ impl StringTable {
 
     fn insert(&mut self, s: LuaStr) {
         if self.count >= self.buckets.len() {
-            self.halve_some(usize::MAX);
-            self.rehash(self.buckets.len() * 2);
+            self.grow();
         }
         let bucket = self.bucket_of(s.hash());
         push_front(&mut self.buckets[bucket], s);
         self.count += 1;
+    }
+
+    /// Doubles the table (a halving under way is finished first).
+    #[cold]
+    fn grow(&mut self) {
+        self.halve_some(usize::MAX);
+        self.rehash(self.buckets.len() * 2);
     }
 
     /// Moves up to `budget` buckets of the upper half onto the lower one while the table
