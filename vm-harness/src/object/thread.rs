@@ -302,9 +302,9 @@ impl ThreadRef {
         self.set_stack_cap(cap as u32);
         let mut uv = self.open_upvalues();
         while let Some(u) = uv {
-            // SAFETY: `u` is an open upvalue of this thread and `new` its new stack block,
-            // which holds every slot the old one did.
-            unsafe { u.repoint(new) };
+            // SAFETY: `u` is an open upvalue of this thread, so its slot is in the old
+            // block, and `new` is its new stack block, holding every slot the old one did.
+            unsafe { u.repoint(old, new) };
             uv = u.next();
         }
         if let Some(old) = old_block {

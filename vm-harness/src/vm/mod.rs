@@ -467,10 +467,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
     /// Closes the open upvalues of `th` at or above stack slot `level`. The test is
     /// inlined: returns usually find none to close, though an enclosing function's
     /// captured locals (a recursive local function's own name) keep the list non-empty.
+    /// The open list is sorted by slot address (`crate::object::upvalue`), so slots are
+    /// compared by address.
     #[inline(always)]
     pub(crate) fn close_upvalues(&mut self, th: ThreadRef, level: usize) {
         if let Some(uv) = th.open_upvalues() {
-            if uv.index() >= level {
+            if uv.slot() >= th.stack_ptr().wrapping_add(level) {
                 self.close_upvalues_from(th, level);
             }
         }
@@ -478,9 +480,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
 
     #[inline(never)]
     fn close_upvalues_from(&mut self, th: ThreadRef, level: usize) {
+        let limit = th.stack_ptr().wrapping_add(level);
         let mut head = th.open_upvalues();
         while let Some(uv) = head {
-            if uv.index() < level {
+            if uv.slot() < limit {
                 break;
             }
             head = uv.next();
@@ -493,14 +496,15 @@ impl<C: Collector<LuaModel>> Vm<C> {
     #[inline(never)]
     pub(crate) fn find_upvalue(&mut self, index: usize) -> LuaResult<UpvalRef> {
         let th = self.roots.thread;
+        let slot = th.slot_ptr(index);
         let mut prev: Option<UpvalRef> = None;
         let mut cur = th.open_upvalues();
         while let Some(uv) = cur {
-            let at = uv.index();
-            if at == index {
+            let at = uv.slot();
+            if at == slot {
                 return Ok(uv);
             }
-            if at < index {
+            if at < slot {
                 break;
             }
             prev = Some(uv);
