@@ -635,7 +635,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(f + b);
                         }
                         save_pc!();
-                        self.close_upvalues(th, base);
+                        self.close_upvalues_above(th, regs);
                         let callee = th.get(f);
                         if !callee.is_function() {
                             // A `__call` metamethod is tail-called in the value's place.
@@ -693,7 +693,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         let b = arg_b(i) as usize;
                         let first = base + a as usize;
-                        self.close_upvalues(th, base);
+                        self.close_upvalues_above(th, regs);
                         // SAFETY: as in `save_pc!`.
                         let (wanted, func) = unsafe { ((*frame).nresults, (*frame).func) };
                         if b == 2 && wanted == 1 {
@@ -840,7 +840,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(unsafe { (*frame).top } as usize);
                         }
                     }
-                    CLOSE => self.close_upvalues(th, base + a as usize),
+                    CLOSE => self.close_upvalues_above(th, regs.wrapping_add(a as usize)),
                     CLOSURE => {
                         let p = cl.proto().child(arg_bx(i) as usize);
                         let nup = p.nupvalues();

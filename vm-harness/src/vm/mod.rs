@@ -464,26 +464,31 @@ impl<C: Collector<LuaModel>> Vm<C> {
         let _ = self.stdout.flush();
     }
 
-    /// Closes the open upvalues of `th` at or above stack slot `level`. The test is
-    /// inlined: returns usually find none to close, though an enclosing function's
-    /// captured locals (a recursive local function's own name) keep the list non-empty.
-    /// The open list is sorted by slot address (`crate::object::upvalue`), so slots are
-    /// compared by address.
+    /// Closes the open upvalues of `th` at or above stack slot `level`.
     #[inline(always)]
     pub(crate) fn close_upvalues(&mut self, th: ThreadRef, level: usize) {
+        self.close_upvalues_above(th, th.stack_ptr().wrapping_add(level));
+    }
+
+    /// Closes the open upvalues of `th` whose slots lie at or above `level`, an address
+    /// in its stack block (the interpreter's frame base). The open list is sorted by
+    /// slot address (`crate::object::upvalue`). The test is inlined: returns usually
+    /// find none to close, though an enclosing function's captured locals (a recursive
+    /// local function's own name) keep the list non-empty.
+    #[inline(always)]
+    pub(crate) fn close_upvalues_above(&mut self, th: ThreadRef, level: *const Value) {
         if let Some(uv) = th.open_upvalues() {
-            if uv.slot() >= th.stack_ptr().wrapping_add(level) {
+            if uv.slot() as *const Value >= level {
                 self.close_upvalues_from(th, level);
             }
         }
     }
 
     #[inline(never)]
-    fn close_upvalues_from(&mut self, th: ThreadRef, level: usize) {
-        let limit = th.stack_ptr().wrapping_add(level);
+    fn close_upvalues_from(&mut self, th: ThreadRef, level: *const Value) {
         let mut head = th.open_upvalues();
         while let Some(uv) = head {
-            if uv.slot() < limit {
+            if (uv.slot() as *const Value) < level {
                 break;
             }
             head = uv.next();
