@@ -2,9 +2,14 @@
 //! functions (an index into the VM's table of Rust functions plus upvalue values). The
 //! upvalue arrays are inline tails of the closure objects.
 //!
-//! Invariants: both kinds are created complete: the interpreter finds or creates every
-//! upvalue of a new Lua closure before allocating it, and a native closure's upvalue
-//! values are given at creation.
+//! Invariants:
+//! - Both kinds are created complete: the interpreter finds or creates every upvalue of
+//!   a new Lua closure before allocating it, and a native closure's upvalue values are
+//!   given at creation.
+//! - The upvalue count is the header's user bits (`GcHeader::user`), written at creation
+//!   and never changed; it fits them (Lua functions have at most 60 upvalues, the native
+//!   ones the library makes at most 3; `new` checks). So a Lua closure is 24 bytes plus 8
+//!   per upvalue (one upvalue: two cells), a native one 16 plus 16 per upvalue.
 //!
 //! Write barrier (see `crate::heap`): creation writes every field before the next
 //! allocation, so it needs none; a Lua closure's prototype and upvalue slots never
@@ -38,18 +43,32 @@ struct LuaClosure {
     header: GcHeader,
     proto: ProtoRef,
     env: TableRef,
-    nupvalues: usize,
 }
 
 #[repr(C)]
 struct NativeClosure {
     header: GcHeader,
     func: usize,
-    nupvalues: usize,
 }
 
 const LUA_HEAD: usize = std::mem::size_of::<LuaClosure>();
 const NATIVE_HEAD: usize = std::mem::size_of::<NativeClosure>();
+const _: () = assert!(LUA_HEAD + 8 <= 32, "a one-upvalue Lua closure is two cells");
+const _: () = assert!(NATIVE_HEAD == 16, "a native closure's head is one cell");
+
+/// The upvalue count a closure's header holds (see the module invariant).
+#[inline(always)]
+fn header_count(obj: ObjectRef) -> usize {
+    // SAFETY: a handle points at a live, initialised closure (`crate::object`).
+    usize::from(unsafe { obj.header() }.user())
+}
+
+/// Records `n` upvalues in a fresh closure's header.
+fn set_header_count(obj: ObjectRef, n: usize) {
+    let n = u16::try_from(n).expect("a closure's upvalue count fits its header");
+    // SAFETY: a fresh closure, allocated with its header.
+    unsafe { obj.header() }.set_user(n);
+}
 
 impl LuaClosureRef {
     #[inline(always)]
@@ -60,7 +79,12 @@ impl LuaClosureRef {
     raw_fields! {
         proto: ProtoRef, proto_field;
         env: TableRef, env_field, set_env_field;
-        nupvalues: usize, nupvalues;
+    }
+
+    /// Number of upvalues.
+    #[inline(always)]
+    fn nupvalues(self) -> usize {
+        header_count(self.0)
     }
 
     #[inline(always)]
@@ -82,13 +106,13 @@ impl LuaClosureRef {
         let n = upvalues.len();
         let obj = heap.alloc_object(KIND_LUA_CLOSURE, LUA_HEAD + 8 * n, roots)?;
         let cl = LuaClosureRef(obj);
+        set_header_count(obj, n);
         // SAFETY: a fresh block of LUA_HEAD + 8n bytes, fully written before the next
         // allocation.
         unsafe {
             let p = obj.as_ptr() as *mut LuaClosure;
             std::ptr::addr_of_mut!((*p).proto).write(proto);
             std::ptr::addr_of_mut!((*p).env).write(env);
-            std::ptr::addr_of_mut!((*p).nupvalues).write(n);
             for (i, uv) in upvalues.iter().enumerate() {
                 cl.upvals().add(i).write(*uv);
             }
@@ -158,7 +182,6 @@ impl NativeClosureRef {
 
     raw_fields! {
         func: usize, func_field;
-        nupvalues: usize, nupvalues_field;
     }
 
     #[inline(always)]
@@ -178,11 +201,11 @@ impl NativeClosureRef {
         let n = upvalues.len();
         let obj = heap.alloc_object(KIND_NATIVE_CLOSURE, NATIVE_HEAD + 16 * n, roots)?;
         let cl = NativeClosureRef(obj);
+        set_header_count(obj, n);
         // SAFETY: a fresh block of NATIVE_HEAD + 16n bytes, fully written at once.
         unsafe {
             let p = obj.as_ptr() as *mut NativeClosure;
             std::ptr::addr_of_mut!((*p).func).write(func);
-            std::ptr::addr_of_mut!((*p).nupvalues).write(n);
             for (i, v) in upvalues.iter().enumerate() {
                 cl.upvals().add(i).write(*v);
             }
@@ -198,7 +221,7 @@ impl NativeClosureRef {
 
     /// Number of upvalues.
     pub fn nupvalues(self) -> usize {
-        self.nupvalues_field()
+        header_count(self.0)
     }
 
     /// Upvalue `i`.

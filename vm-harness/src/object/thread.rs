@@ -302,9 +302,9 @@ impl ThreadRef {
         self.set_stack_cap(cap as u32);
         let mut uv = self.open_upvalues();
         while let Some(u) = uv {
-            // SAFETY: `u` is an open upvalue of this thread and `new` its new stack block,
-            // which holds every slot the old one did.
-            unsafe { u.repoint(new) };
+            // SAFETY: `u` is an open upvalue of this thread, so its slot is in the old
+            // block, and `new` is its new stack block, holding every slot the old one did.
+            unsafe { u.repoint(old, new) };
             uv = u.next();
         }
         if let Some(old) = old_block {
@@ -393,23 +393,25 @@ impl ThreadRef {
         Ok(())
     }
 
-    /// Pushes a frame, growing the frame block if needed.
+    /// Pushes a frame, growing the frame block if needed. Returns the frame's address,
+    /// as `top_frame_unchecked` would.
     #[inline]
     pub fn push_frame<C: Collector<LuaModel>, R: RootStack>(
         self,
         heap: &mut Heap<C>,
         roots: &mut R,
         frame: Frame,
-    ) -> Result<(), OutOfMemory> {
+    ) -> Result<*mut Frame, OutOfMemory> {
         if self.nframes_field() == self.frames_cap() {
             let cap = self.frames_cap() as usize * 2;
             self.grow_frames(heap, roots, cap)?;
         }
         let n = self.nframes_field();
         self.set_nframes(n + 1);
+        let ptr = self.frame_ptr(n as usize);
         // SAFETY: frame n is inside the frame block (n < frames_cap), just counted.
-        unsafe { self.frame_ptr(n as usize).write(frame) };
-        Ok(())
+        unsafe { ptr.write(frame) };
+        Ok(ptr)
     }
 
     /// Pops the innermost frame.

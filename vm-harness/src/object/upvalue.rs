@@ -1,20 +1,30 @@
 //! Upvalues: a variable shared between closures. While open it lives in a thread's stack
 //! slot; when its scope ends it is closed, copying the value into the upvalue itself.
 //!
+//! Layout: 32 bytes, two cells: the header, `v`, and 16 bytes (`State`) that hold the
+//! open state (`thread`, `next`) while open and the value (`closed`) once closed.
+//!
 //! Invariants:
-//! - Open: `v` points at stack slot `index` of `thread`'s current stack block (the thread
-//!   re-points it when the stack moves), and `thread` keeps that thread alive.
-//! - Closed: `v` points at `closed` inside this object (objects never move) and `thread`
-//!   is `None`.
-//! - A thread's open upvalues form a list through `next`, sorted by decreasing `index`,
-//!   with at most one upvalue per slot, so all closures of a frame share it.
+//! - Closed exactly when `v` points at the upvalue's own `State` (objects never move, and
+//!   an open upvalue's slot lies in a stack block, never in the upvalue): every reader
+//!   decides open or closed by that test before reading `State`, the collector's trace
+//!   included, so no field is ever read as a reference while it holds something else.
+//! - Open: `v` points at a stack slot of `thread`'s current stack block (the thread
+//!   re-points it when the stack moves), and `thread` keeps that thread alive. The slot's
+//!   index is not stored: it is `v`'s offset in the stack block.
+//! - Closed: `State` holds the value, which `v` points at.
+//! - A thread's open upvalues form a list through `next`, sorted by decreasing slot
+//!   address (one stack block: decreasing index), with at most one upvalue per slot, so
+//!   all closures of a frame share it.
 //!
 //! Write barrier (see `crate::heap`): `new_open` writes every field before the next
 //! allocation. Later stores of references run `Heap::barrier` on the upvalue: `set` of a
-//! closed upvalue, `set_next` (open-list links) and `close`, which copies the stack value
-//! into `closed`. `set` of an open upvalue writes its thread's stack slot, which needs
-//! none (threads are stacks). `repoint` needs none: `v` is a slot address the collector
-//! never reads (an open upvalue's value is traced through its thread).
+//! closed upvalue, `set_next` (open-list links) and `close`, which reports the thread and
+//! the link it overwrites to the pre-write barrier and stores the stack value over them.
+//! `set` of an open upvalue writes its thread's stack slot, which needs none (threads are
+//! stacks). `repoint` needs none: `v` is a slot address, plain data to the collector
+//! (its trace compares it, never follows it: an open upvalue's value is traced through
+//! its thread).
 
 use gc_core::{Collector, GcHeader, ObjectRef, OutOfMemory, Tracer};
 
@@ -30,15 +40,32 @@ use crate::value::Value;
 #[repr(transparent)]
 pub struct UpvalRef(pub(crate) ObjectRef);
 
+/// An open upvalue's thread and list link.
+#[repr(C)]
+#[derive(Copy, Clone)]
+struct Open {
+    thread: ThreadRef,
+    next: Option<UpvalRef>,
+}
+
+/// `open` while `v` points elsewhere, `closed` once `v` points here (module invariant).
+#[repr(C)]
+union State {
+    open: Open,
+    closed: Value,
+}
+
 #[repr(C)]
 struct Upvalue {
     header: GcHeader,
     v: *mut Value,
-    closed: Value,
-    thread: Option<ThreadRef>,
-    next: Option<UpvalRef>,
-    index: usize,
+    state: State,
 }
+
+const _: () = assert!(
+    std::mem::size_of::<Upvalue>() == 32,
+    "an upvalue is two cells"
+);
 
 impl UpvalRef {
     #[inline(always)]
@@ -46,8 +73,28 @@ impl UpvalRef {
         self.0.as_ptr() as *mut Upvalue
     }
 
-    /// A new open upvalue for slot `index` of `thread`, whose stack slot is `slot`,
-    /// linked before `next`.
+    /// Where a closed upvalue keeps its value.
+    #[inline(always)]
+    fn closed_ptr(self) -> *mut Value {
+        // SAFETY: a field of this live upvalue; no reference is made.
+        unsafe { std::ptr::addr_of_mut!((*self.raw()).state) as *mut Value }
+    }
+
+    /// Whether the upvalue is open (module invariant).
+    #[inline(always)]
+    fn is_open(self) -> bool {
+        self.slot() != self.closed_ptr()
+    }
+
+    /// The open state, read only after `is_open`.
+    #[inline(always)]
+    fn open(self) -> Open {
+        debug_assert!(self.is_open());
+        // SAFETY: the upvalue is open (the callers test it), so `state` holds `open`.
+        unsafe { (*self.raw()).state.open }
+    }
+
+    /// A new open upvalue for slot `index` of `thread`, linked before `next`.
     pub fn new_open<C: Collector<LuaModel>>(
         heap: &mut Heap<C>,
         roots: &mut VmRoots,
@@ -62,10 +109,9 @@ impl UpvalRef {
         unsafe {
             let p = uv.raw();
             std::ptr::addr_of_mut!((*p).v).write(thread.slot_ptr(index));
-            std::ptr::addr_of_mut!((*p).closed).write(Value::Nil);
-            std::ptr::addr_of_mut!((*p).thread).write(Some(thread));
-            std::ptr::addr_of_mut!((*p).next).write(next);
-            std::ptr::addr_of_mut!((*p).index).write(index);
+            std::ptr::addr_of_mut!((*p).state).write(State {
+                open: Open { thread, next },
+            });
         }
         Ok(uv)
     }
@@ -81,92 +127,94 @@ impl UpvalRef {
     /// barrier: stacks are rescanned); closed ones run the barrier on the upvalue.
     #[inline(always)]
     pub fn set<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, value: Value) {
-        // SAFETY: as in `get`.
-        unsafe {
-            let p = self.raw();
-            if (*p).thread.is_none() {
-                heap.barrier_pre(self.0, (*p).v);
-                if let Some(obj) = value.object() {
-                    heap.barrier_store(self.0, obj);
-                }
+        let v = self.slot();
+        if v == self.closed_ptr() {
+            // SAFETY: `v` is this closed upvalue's value, initialised.
+            unsafe { heap.barrier_pre(self.0, v) };
+            if let Some(obj) = value.object() {
+                heap.barrier_store(self.0, obj);
             }
-            *(*p).v = value;
         }
+        // SAFETY: `v` points at the open stack slot or at `closed` (module invariant).
+        unsafe { *v = value }
     }
 
-    /// The stack slot index of an open upvalue.
+    /// Where the value is: an open upvalue's stack slot, which the open list is sorted by.
     #[inline(always)]
-    pub fn index(self) -> usize {
+    pub fn slot(self) -> *mut Value {
         // SAFETY: a live upvalue.
-        unsafe { (*self.raw()).index }
+        unsafe { (*self.raw()).v }
     }
 
-    /// The next open upvalue of the same thread.
+    /// The next open upvalue of the same thread. The upvalue must be open.
     pub fn next(self) -> Option<UpvalRef> {
-        // SAFETY: a live upvalue.
-        unsafe { (*self.raw()).next }
+        assert!(self.is_open(), "the open-list link of a closed upvalue");
+        self.open().next
     }
 
-    /// Links the next open upvalue (list maintenance, with the write barrier).
+    /// Links the next open upvalue (list maintenance, with the write barrier). The
+    /// upvalue must be open.
     pub fn set_next<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, next: Option<UpvalRef>) {
-        // SAFETY: a live upvalue.
-        let link = unsafe { std::ptr::addr_of!((*self.raw()).next) };
-        // SAFETY: as above.
-        heap.barrier_pre_ref(self.0, link, unsafe { *link }.map(|u| u.0));
+        let old = self.next();
+        // SAFETY: a field of this live upvalue; no reference is made.
+        let link = unsafe { std::ptr::addr_of!((*self.raw()).state.open.next) };
+        heap.barrier_pre_ref(self.0, link, old.map(|u| u.0));
         heap.barrier(self.0);
-        // SAFETY: a live upvalue.
-        unsafe { (*self.raw()).next = next }
+        // SAFETY: the upvalue is open (`next` checked it), so `state` holds `open`, and
+        // writing one of its fields keeps it so.
+        unsafe { (*self.raw()).state.open.next = next }
     }
 
-    /// Re-points an open upvalue at its slot after the stack moved to `stack`.
+    /// Re-points an open upvalue after its thread's stack moved from `old` to `new`.
     ///
     /// # Safety
-    /// `self` must be open and `stack` its thread's new stack block, holding slot `index`.
-    pub unsafe fn repoint(self, stack: *mut Value) {
-        // SAFETY: a live open upvalue; the caller guarantees `stack` holds slot `index`.
-        unsafe { (*self.raw()).v = stack.add((*self.raw()).index) }
+    /// `self` must be open, its slot in the stack block at `old`, and `new` its thread's
+    /// new stack block, holding at least as many slots.
+    pub unsafe fn repoint(self, old: *const Value, new: *mut Value) {
+        let index = (self.slot() as usize - old as usize) / std::mem::size_of::<Value>();
+        // SAFETY: a live open upvalue; the caller guarantees `new` holds slot `index`.
+        unsafe { (*self.raw()).v = new.add(index) }
     }
 
     /// Closes the upvalue: copies the stack value in and detaches it from the thread.
+    /// The upvalue must be open.
     pub fn close<C: Collector<LuaModel>>(self, heap: &mut Heap<C>) {
-        // SAFETY: a live open upvalue whose `v` still points at its stack slot.
+        assert!(self.is_open(), "closing a closed upvalue");
+        let Open { thread, next } = self.open();
+        let p = self.raw();
+        // SAFETY: a live open upvalue whose `v` points at its stack slot; the fields are
+        // addressed as places, with no reference made.
         unsafe {
-            let p = self.raw();
             let value = *(*p).v;
-            // The thread and the list link are dropped: deletions.
+            // The thread and the list link are overwritten: deletions.
             heap.barrier_pre_ref(
                 self.0,
-                std::ptr::addr_of!((*p).thread),
-                (*p).thread.map(|t| t.0),
+                std::ptr::addr_of!((*p).state.open.thread),
+                Some(thread.0),
             );
             heap.barrier_pre_ref(
                 self.0,
-                std::ptr::addr_of!((*p).next),
-                (*p).next.map(|u| u.0),
+                std::ptr::addr_of!((*p).state.open.next),
+                next.map(|u| u.0),
             );
             if let Some(obj) = value.object() {
                 heap.barrier_store(self.0, obj);
             }
-            (*p).closed = value;
-            (*p).v = std::ptr::addr_of_mut!((*p).closed);
-            (*p).thread = None;
-            (*p).next = None;
+            std::ptr::addr_of_mut!((*p).state).write(State { closed: value });
+            (*p).v = self.closed_ptr();
         }
     }
 
     pub(crate) fn trace<T: Tracer>(self, tracer: &mut T) {
-        let uv = self.raw();
-        // SAFETY: a live upvalue being traced; its fields are read as places, with no
-        // reference to them.
-        let thread = unsafe { (*uv).thread };
-        match thread {
-            Some(thread) => tracer.mark(thread.0),
-            // SAFETY: as above.
-            None => unsafe { (*uv).closed }.trace(tracer),
-        }
-        // SAFETY: as above.
-        if let Some(next) = unsafe { (*uv).next } {
-            tracer.mark(next.0);
+        if self.is_open() {
+            let Open { thread, next } = self.open();
+            tracer.mark(thread.0);
+            if let Some(next) = next {
+                tracer.mark(next.0);
+            }
+        } else {
+            // SAFETY: closed (just tested), so `state` holds the value.
+            unsafe { (*self.raw()).state.closed }.trace(tracer);
         }
     }
 }

@@ -20,7 +20,7 @@ use super::{LuaResult, Throw, Vm, MAX_CCALLS, MAX_STACK, MIN_STACK};
 const HANDLER_ROOM: usize = 200;
 use crate::model::LuaModel;
 use crate::object::proto::ProtoRef;
-use crate::object::thread::Frame;
+use crate::object::thread::{Frame, ThreadRef};
 use crate::roots::Name;
 use crate::value::Value;
 
@@ -45,7 +45,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 if p.is_vararg() {
                     self.enter_vararg(p, func, nresults)?;
                 } else {
-                    self.enter_fixed(p, func, th.top() - func - 1, nresults)?;
+                    self.enter_fixed(th, p, func, th.top() - func - 1, nresults)?;
                 }
                 self.hook_call()?;
                 Ok(Called::Lua)
@@ -58,19 +58,21 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Enters a Lua function without varargs, called with the `nargs` arguments above
-    /// `func` (which `top` need not mark: they lie below the traced extent, in the
-    /// caller's frame or under `top`): its registers are the arguments, nil for missing
-    /// parameters and for the registers the code expects nil.
+    /// Enters a Lua function without varargs in `th`, the running thread, called with
+    /// the `nargs` arguments above `func` (which `top` need not mark: they lie below the
+    /// traced extent, in the caller's frame or under `top`): its registers are the
+    /// arguments, nil for missing parameters and for the registers the code expects nil.
+    /// Returns the new frame's address (see `ThreadRef::top_frame_unchecked`).
     #[inline(always)]
     pub(super) fn enter_fixed(
         &mut self,
+        th: ThreadRef,
         p: ProtoRef,
         func: usize,
         nargs: usize,
         nresults: i32,
-    ) -> LuaResult<()> {
-        let th = self.roots.thread;
+    ) -> LuaResult<*mut Frame> {
+        debug_assert!(th == self.roots.thread);
         if th.nframes() >= self.call_limit {
             return Err(self.stack_overflow());
         }
@@ -90,10 +92,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
             tailcalls: 0,
             is_lua: true,
         };
-        th.push_frame(&mut self.heap, &mut self.roots, frame)
+        let pushed = th
+            .push_frame(&mut self.heap, &mut self.roots, frame)
             .map_err(|_| self.out_of_memory())?;
         th.set_top(frame_top);
-        Ok(())
+        Ok(pushed)
     }
 
     /// Enters a vararg Lua function with 5.1's layout: the fixed parameters are copied

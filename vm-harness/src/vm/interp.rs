@@ -301,14 +301,17 @@ impl<C: Collector<LuaModel>> Vm<C> {
                 }};
             }
             macro_rules! switch_to {
-                ($callee:expr, $func:expr) => {{
-                    // The frame `enter_fixed` just pushed for `$callee` at `$func` is
-                    // run without leaving this loop: its state is known, no need to
-                    // reload it through the outer loop.
+                ($callee:expr, $func:expr, $frame:expr) => {{
+                    // The frame `enter_fixed` just pushed, at `$frame`, for `$callee`
+                    // at `$func` is run without leaving this loop: its state is known,
+                    // no need to reload it through the outer loop, nor to recompute the
+                    // frame's address.
                     let callee: LuaClosureRef = $callee;
                     let p = callee.proto();
                     base = $func + 1;
-                    reload!();
+                    frame = $frame;
+                    // SAFETY: the base is inside the (possibly moved) stack.
+                    regs = unsafe { th.stack_ptr().add(base) };
                     cl = callee;
                     code = p.code_ptr();
                     ip = code;
@@ -606,8 +609,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                                 // A fixed count of arguments lies in this frame's
                                 // registers, so `top` is left alone.
                                 let nargs = if b != 0 { b - 1 } else { th.top() - f - 1 };
-                                self.enter_fixed(p, f, nargs, c as i32 - 1)?;
-                                switch_to!(callee, f);
+                                let entered = self.enter_fixed(th, p, f, nargs, c as i32 - 1)?;
+                                switch_to!(callee, f, entered);
                                 continue;
                             }
                         }
@@ -635,7 +638,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(f + b);
                         }
                         save_pc!();
-                        self.close_upvalues(th, base);
+                        self.close_upvalues_above(th, regs);
                         let callee = th.get(f);
                         if !callee.is_function() {
                             // A `__call` metamethod is tail-called in the value's place.
@@ -664,10 +667,11 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             if let Value::LuaFunction(callee) = callee {
                                 let p = callee.proto();
                                 if !p.is_vararg() {
-                                    self.enter_fixed(p, dst, n - 1, cur.nresults)?;
-                                    // SAFETY: enter_fixed pushed the callee's frame.
-                                    unsafe { (*th.top_frame_unchecked()).tailcalls = tailcalls };
-                                    switch_to!(callee, dst);
+                                    let entered =
+                                        self.enter_fixed(th, p, dst, n - 1, cur.nresults)?;
+                                    // SAFETY: enter_fixed pushed the callee's frame there.
+                                    unsafe { (*entered).tailcalls = tailcalls };
+                                    switch_to!(callee, dst, entered);
                                     continue;
                                 }
                             }
@@ -693,7 +697,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         }
                         let b = arg_b(i) as usize;
                         let first = base + a as usize;
-                        self.close_upvalues(th, base);
+                        self.close_upvalues_above(th, regs);
                         // SAFETY: as in `save_pc!`.
                         let (wanted, func) = unsafe { ((*frame).nresults, (*frame).func) };
                         if b == 2 && wanted == 1 {
@@ -840,7 +844,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             th.set_top(unsafe { (*frame).top } as usize);
                         }
                     }
-                    CLOSE => self.close_upvalues(th, base + a as usize),
+                    CLOSE => self.close_upvalues_above(th, regs.wrapping_add(a as usize)),
                     CLOSURE => {
                         let p = cl.proto().child(arg_bx(i) as usize);
                         let nup = p.nupvalues();

@@ -464,23 +464,31 @@ impl<C: Collector<LuaModel>> Vm<C> {
         let _ = self.stdout.flush();
     }
 
-    /// Closes the open upvalues of `th` at or above stack slot `level`. The test is
-    /// inlined: returns usually find none to close, though an enclosing function's
-    /// captured locals (a recursive local function's own name) keep the list non-empty.
+    /// Closes the open upvalues of `th` at or above stack slot `level`.
     #[inline(always)]
     pub(crate) fn close_upvalues(&mut self, th: ThreadRef, level: usize) {
+        self.close_upvalues_above(th, th.stack_ptr().wrapping_add(level));
+    }
+
+    /// Closes the open upvalues of `th` whose slots lie at or above `level`, an address
+    /// in its stack block (the interpreter's frame base). The open list is sorted by
+    /// slot address (`crate::object::upvalue`). The test is inlined: returns usually
+    /// find none to close, though an enclosing function's captured locals (a recursive
+    /// local function's own name) keep the list non-empty.
+    #[inline(always)]
+    pub(crate) fn close_upvalues_above(&mut self, th: ThreadRef, level: *const Value) {
         if let Some(uv) = th.open_upvalues() {
-            if uv.index() >= level {
+            if uv.slot() as *const Value >= level {
                 self.close_upvalues_from(th, level);
             }
         }
     }
 
     #[inline(never)]
-    fn close_upvalues_from(&mut self, th: ThreadRef, level: usize) {
+    fn close_upvalues_from(&mut self, th: ThreadRef, level: *const Value) {
         let mut head = th.open_upvalues();
         while let Some(uv) = head {
-            if uv.index() < level {
+            if (uv.slot() as *const Value) < level {
                 break;
             }
             head = uv.next();
@@ -493,14 +501,15 @@ impl<C: Collector<LuaModel>> Vm<C> {
     #[inline(never)]
     pub(crate) fn find_upvalue(&mut self, index: usize) -> LuaResult<UpvalRef> {
         let th = self.roots.thread;
+        let slot = th.slot_ptr(index);
         let mut prev: Option<UpvalRef> = None;
         let mut cur = th.open_upvalues();
         while let Some(uv) = cur {
-            let at = uv.index();
-            if at == index {
+            let at = uv.slot();
+            if at == slot {
                 return Ok(uv);
             }
-            if at < index {
+            if at < slot {
                 break;
             }
             prev = Some(uv);
