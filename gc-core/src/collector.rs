@@ -61,6 +61,13 @@ pub struct HeapConfig {
     /// run is reproducible (the same program and settings give the same cycles, heap
     /// sizes and statistics, times aside). Default: [`DEFAULT_STEP_DEADLINE`].
     pub step_deadline: Option<Duration>,
+    /// The most of the interpreter thread's CPU time, in percent, that an incremental
+    /// collector's allocation steps take over any stretch of it (`luagc --gc-max-share`;
+    /// newgc, with a step deadline): bounds how densely short pauses come, for a minimum
+    /// mutator utilisation at short windows, at the cost of cycles that take more
+    /// allocation, so bigger heaps and more barrier work. `None` (the default): steps
+    /// take what their budget asks, up to the deadline each.
+    pub max_gc_share_percent: Option<u32>,
 }
 
 /// The default [`HeapConfig::step_deadline`]: half of a 1 ms pause target, leaving the
@@ -100,6 +107,7 @@ impl Default for HeapConfig {
             pause_cpu_time: false,
             record_pauses: true,
             step_deadline: Some(DEFAULT_STEP_DEADLINE),
+            max_gc_share_percent: None,
         }
     }
 }

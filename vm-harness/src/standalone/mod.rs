@@ -113,6 +113,7 @@ fn run<C: Collector<LuaModel>>(options: &Options) -> i32 {
         pause_cpu_time: options.pause_cpu_time,
         record_pauses: options.stats || options.stats_json.is_some(),
         step_deadline: options.gc_step_deadline.unwrap_or(defaults.step_deadline),
+        max_gc_share_percent: options.gc_max_share,
         ..defaults
     };
     let sink = match StatsSink::new(options.stats, options.stats_json.as_deref(), &config) {

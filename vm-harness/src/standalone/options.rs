@@ -39,6 +39,8 @@ pub struct Options {
     pub pause_cpu_time: bool,
     /// `--gc-step-deadline`: `Some(None)` is `off`.
     pub gc_step_deadline: Option<Option<Duration>>,
+    /// `--gc-max-share`: percent of the thread's CPU time, 1 to 99.
+    pub gc_max_share: Option<u32>,
     pub gc_stress: u32,
     pub actions: Vec<Action>,
     /// `-i`.
@@ -89,6 +91,8 @@ Collector options (before the script; --NAME VALUE or --NAME=VALUE):
   --gc-threads N          threads that mark and sweep big heaps (default: the cores)
   --gc-step-deadline MS   how long a newgc step marks at most (default 0.5), or off:
                           the same run then gives the same cycles and heap sizes
+  --gc-max-share PERCENT  the most of the program's CPU time newgc's steps take over
+                          any stretch of it (default: no bound; needs a deadline)
   --gc-stress N           collect and verify the heap before every N-th allocation
   --heap-limit SIZE       bytes, or 512M, 2G: running past it is \"not enough memory\"
   --pause-cpu-time        also time each pause in thread CPU time
@@ -139,6 +143,13 @@ fn parse_size(text: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("size '{text}' is too large"))
 }
 
+fn parse_share(text: &str) -> Result<u32, String> {
+    match text.trim().parse() {
+        Ok(percent @ 1..=99) => Ok(percent),
+        _ => Err(format!("'{text}' is not a share (percent, 1 to 99)")),
+    }
+}
+
 fn parse_count(text: &str) -> Result<usize, String> {
     text.trim()
         .parse()
@@ -156,6 +167,7 @@ impl Options {
             gc_threads: None,
             pause_cpu_time: false,
             gc_step_deadline: None,
+            gc_max_share: None,
             gc_stress: 0,
             actions: Vec::new(),
             interactive: false,
@@ -240,7 +252,7 @@ impl Options {
             "--stats" => self.stats = flag(&inline_value)?,
             "--pause-cpu-time" => self.pause_cpu_time = flag(&inline_value)?,
             "--gc" | "--gc-mode" | "--stats-json" | "--heap-limit" | "--gc-threads"
-            | "--gc-step-deadline" | "--gc-stress" => {
+            | "--gc-step-deadline" | "--gc-max-share" | "--gc-stress" => {
                 let value = match inline_value {
                     Some(v) => v,
                     None => {
@@ -264,6 +276,9 @@ impl Options {
                     }
                     "--gc-step-deadline" => {
                         self.gc_step_deadline = Some(parse_deadline(&value).map_err(invalid)?)
+                    }
+                    "--gc-max-share" => {
+                        self.gc_max_share = Some(parse_share(&value).map_err(invalid)?)
                     }
                     _ => self.gc_stress = parse_count(&value).map_err(invalid)? as u32,
                 }
@@ -340,6 +355,16 @@ mod tests {
         assert!(o.stats);
         assert_eq!(o.gc_step_deadline, Some(None));
         assert_eq!(o.script_index, 7);
+        assert_eq!(
+            parse(&["--gc-max-share=20"]).unwrap().gc_max_share,
+            Some(20)
+        );
+        for bad in ["0", "100", "x"] {
+            assert!(matches!(
+                parse(&["--gc-max-share", bad]),
+                Err(BadCommandLine::Invalid(_))
+            ));
+        }
         assert_eq!(
             parse(&["--heap-limit", "2M"]).unwrap().heap_limit,
             Some(2 << 20)

@@ -98,6 +98,8 @@ struct SettingsJson {
     mode: Option<&'static str>,
     /// null: no step deadline.
     step_deadline_ms: Option<f64>,
+    /// null: no bound on the collector's share of the thread's time.
+    max_gc_share_percent: Option<u32>,
     heap_limit_bytes: Option<usize>,
 }
 
@@ -114,6 +116,7 @@ impl SettingsJson {
                 GcMode::Generational => "generational",
             }),
             step_deadline_ms: config.step_deadline.map(|d| d.as_secs_f64() * 1000.0),
+            max_gc_share_percent: config.max_gc_share_percent,
             heap_limit_bytes: config.heap_limit,
         }
     }

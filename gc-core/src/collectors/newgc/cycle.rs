@@ -23,11 +23,13 @@ use super::generational::{CycleReport, ModeControl};
 use super::leaf_hold::LeafHold;
 use super::marker::{Marked, Marking};
 use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
+use super::time_share::TimeShare;
 use crate::collector::GcMode;
 use crate::finalizers::FinalizerQueue;
 use crate::footprint::vec_bytes;
 use crate::heap::arena::ARENA_SIZE;
 use crate::heap::bitmap::SweepKind;
+use crate::heap::os::thread_cpu_time;
 use crate::heap::Heap;
 use crate::mark::mark_heap;
 use crate::mark::AfterResurrection;
@@ -82,7 +84,18 @@ pub(super) struct State {
     /// Held while the VM is still pruning its weak references to leaf blocks: dead
     /// leaves it finds meanwhile must be revived, and the leaf arenas wait.
     pub leaf_hold: LeafHold,
+    /// The collector's share of the interpreter thread's time, if bounded (see
+    /// `HeapConfig::max_gc_share_percent`).
+    pub time_share: Option<TimeShare>,
 }
+
+/// The heap size, in percent of the cycle's goal, up to which steps keep to their time
+/// share (see `time_share`). Past the goal the share still holds: a program building its
+/// data passes the goal of a cycle planned over last cycle's smaller live heap, most of
+/// the growth live, and steps that took all they may would leave it a few microseconds
+/// between pauses; while it builds, the heap can pass twice that goal. Past three times
+/// it, the memory bound comes first: the program allocates faster than the share marks.
+const SHARED_UP_TO_GOAL_PERCENT: u64 = 300;
 
 /// SSB entries a step queues for tracing at a time: the SSB of generational mode holds
 /// every old object written since the last minor cycle, too many for one step.
@@ -477,6 +490,23 @@ impl State {
         if idle && !starts_cycle && self.trim_to.is_none() {
             return;
         }
+        // A step runs only on the time share the mutator has earned it (see
+        // `time_share`), unless the heap is far past the goal; the work it owed is carried.
+        let shared = heap.heap_bytes() < self.pacing.goal / 100 * SHARED_UP_TO_GOAL_PERCENT;
+        let started = self.time_share.as_ref().map(|_| thread_cpu_time());
+        let allowance = match (&mut self.time_share, started) {
+            (Some(share), Some(now)) if shared => match share.allowance(now) {
+                Some(allowed) => Some(allowed),
+                None => {
+                    if !idle {
+                        self.pacing.carried += self.pacing.budget(debt);
+                        self.pacing.next_step_at = allocated + self.pacing.step_bytes;
+                    }
+                    return;
+                }
+            },
+            _ => self.pacing.step_deadline,
+        };
         // One pause for all this step does: trimming, starting a cycle, advancing it.
         let start = self.pauses.begin();
         self.trim_step(heap);
@@ -493,12 +523,15 @@ impl State {
         self.pacing.next_step_at = allocated + self.pacing.step_bytes;
         heap.set_max_bump_region(self.pacing.step_bytes as usize);
         let done = self.pacing.work_done;
-        let deadline = self.pacing.step_deadline.map(|d| start.instant() + d);
+        let deadline = allowance.map(|d| start.instant() + d);
         let finished = self.advance::<M, R>(heap, roots, work, deadline);
         if !finished {
             // Work owed and not done (the deadline cut the step short) is carried.
             let did = self.pacing.work_done.saturating_sub(done);
             self.pacing.carried += work.saturating_sub(did);
+        }
+        if let (Some(share), Some(started)) = (&mut self.time_share, started) {
+            share.spent(started, thread_cpu_time());
         }
         self.pauses.end(start);
     }

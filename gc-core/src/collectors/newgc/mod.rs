@@ -19,6 +19,7 @@ mod leaf_hold;
 mod marker;
 mod pacing;
 mod ssb;
+mod time_share;
 mod verify;
 
 use std::marker::PhantomData;
@@ -40,6 +41,7 @@ use leaf_hold::LeafHold;
 use marker::Marking;
 use pacing::{Pacing, STEP_BYTES};
 use ssb::Ssb;
+use time_share::TimeShare;
 
 /// The collector's name.
 pub const NAME: &str = "newgc";
@@ -273,6 +275,10 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             atomic_marked_max: 0,
             remarked_at: 0,
             full_gray_stack: Vec::new(),
+            time_share: config
+                .step_deadline
+                .zip(config.max_gc_share_percent)
+                .map(|(deadline, share)| TimeShare::new(deadline, share)),
         };
         NewGc {
             heap: Heap::new(&config),

@@ -26,7 +26,9 @@
 //! the live heap grows faster than that does the heap pass the goal (`max_overshoot`
 //! records by how much). Past the goal every step owes all it may do, at the shortest
 //! interval, so the cycle still ends: the live heap cannot grow faster than allocation.
-//! The heap limit is the hard bound: it runs a full collection.
+//! With a bounded time share (`HeapConfig::max_gc_share_percent`, see `time_share`), a
+//! step also does only what the share allows until the heap is far past the goal. The
+//! heap limit is the hard bound: it runs a full collection.
 //!
 //! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
 //! a reference to cold memory (a cache and a TLB miss for its mark word, another for its
