@@ -6,8 +6,9 @@
 //! Hence `pub(crate)`, as the handles are (see `crate::object`): outside the crate a
 //! value leaves the VM as an owned `LuaValue`.
 //!
-//! Layout (relied on by `write_number` and `write_boolean`): `repr(u64)` puts the
-//! discriminant in the first word and every payload at offset 8.
+//! Layout (relied on by `write_number`, `write_boolean` and `words`/`from_words`, with
+//! which tables pack their keys): `repr(u64)` puts the discriminant in the first word
+//! and every payload at offset 8.
 
 use gc_core::{ObjectRef, Tracer};
 
@@ -174,19 +175,38 @@ impl Value {
     /// `slot` must be valid for a write of a `Value`.
     #[inline(always)]
     pub unsafe fn write(slot: *mut Value, v: Value) {
-        let words = (&v as *const Value).cast::<u64>();
+        let (tag, payload) = v.words();
+        // SAFETY: forwarded to the caller; the words are those of `v`.
+        unsafe { write_words(slot, tag, payload) }
+    }
+
+    /// The value's two words, tag and payload (see the module's layout note), every
+    /// byte initialised: nil's payload is `u64::MAX`, a boolean's 0 or 1. A tag is
+    /// below 2^32. [`Value::from_words`] rebuilds the value.
+    #[inline(always)]
+    pub fn words(self) -> (u64, u64) {
+        let words = (&self as *const Value).cast::<u64>();
         // SAFETY: the discriminant word is initialised for every variant, and the
         // payload word of the variants read here is a number or a reference, all of
         // whose bytes are the data (checked below).
-        let (tag, payload) = unsafe {
-            match v {
+        unsafe {
+            match self {
                 Value::Nil => (NIL_TAG, u64::MAX),
                 Value::Boolean(b) => (BOOLEAN_TAG, b as u64),
                 _ => (*words, *words.add(1)),
             }
-        };
-        // SAFETY: forwarded to the caller; the words are those of `v`.
-        unsafe { write_words(slot, tag, payload) }
+        }
+    }
+
+    /// The value whose [`Value::words`] are `tag` and `payload`.
+    ///
+    /// # Safety
+    /// `tag` and `payload` are the words of a value, as [`Value::words`] gave them.
+    #[inline(always)]
+    pub unsafe fn from_words(tag: u64, payload: u64) -> Value {
+        // SAFETY: per the caller, the words of a valid value: a discriminant, and a
+        // payload word whose leading bytes are that variant's data.
+        unsafe { std::mem::transmute::<[u64; 2], Value>([tag, payload]) }
     }
 
     /// Whether the value is a function of either kind.

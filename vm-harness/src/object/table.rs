@@ -12,7 +12,11 @@
 //!   the stale inline slots are then never read or traced again, nor are slots at or
 //!   past `size_array`.
 //! - The node part holds `1 << log_size_node` nodes, or none (5.1's dummy node) when
-//!   `node` is `None`.
+//!   `node` is `None`. A node is 32 bytes: its value is a `Value`, read, written and
+//!   barriered as an array slot is, and its key is packed beside the chain link
+//!   (`key_tag`, `next`, `key_payload`): the two words of `Value::words`, so `Node::key`
+//!   rebuilds the key exactly (a float's sign and bits included). A free node's key is
+//!   nil.
 //! - A node whose value is nil may keep a dead key whose object was freed: such keys are
 //!   compared by identity only, never dereferenced (main positions are computed only for
 //!   keys with non-nil values and for keys the caller holds).
@@ -78,19 +82,41 @@ const INLINE_MAX: usize = 8;
 const _: () = assert!(std::mem::size_of::<Table>().is_multiple_of(std::mem::align_of::<Value>()));
 const _: () = assert!(INLINE_MAX <= u8::MAX as usize);
 
+/// A hash node: the value, then the key's words (see the module invariants) around the
+/// chain link (the index of the next node in the chain, -1 at its end).
 #[repr(C)]
 #[derive(Copy, Clone)]
 struct Node {
     val: Value,
-    key: Value,
+    key_tag: u32,
     next: i32,
+    key_payload: u64,
 }
 
-const EMPTY_NODE: Node = Node {
-    val: Value::Nil,
-    key: Value::Nil,
-    next: -1,
-};
+// Half a cache line: 5.1's layout (a value key and the link) would take 40 bytes.
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+
+impl Node {
+    /// A free node: nil key and value, no next node.
+    #[inline(always)]
+    fn empty() -> Node {
+        let (tag, payload) = Value::Nil.words();
+        Node {
+            val: Value::Nil,
+            key_tag: tag as u32,
+            next: -1,
+            key_payload: payload,
+        }
+    }
+
+    /// The key, rebuilt from its words.
+    #[inline(always)]
+    fn key(self) -> Value {
+        // SAFETY: a node's key fields hold the words of a value (module invariant), and
+        // a tag fits in `key_tag` (see `Value::words`).
+        unsafe { Value::from_words(u64::from(self.key_tag), self.key_payload) }
+    }
+}
 
 /// Header bit: this table's `__mode` holds 'k' (see the module invariants).
 const WEAK_KEYS_BIT: u16 = 1 << 14;
@@ -283,8 +309,19 @@ impl TableRef {
 
     #[inline(always)]
     fn node_key(self, i: usize) -> Value {
-        // SAFETY: `node(i)` is an initialised node of this live table.
-        unsafe { (*self.node(i)).key }
+        let node = self.node(i);
+        // SAFETY: `node(i)` is an initialised node of this live table, whose key fields
+        // hold the words of a value (module invariant).
+        unsafe { Value::from_words(u64::from((*node).key_tag), (*node).key_payload) }
+    }
+
+    /// Whether node `i`'s key has the words `tag` and `payload` (see `Value::words`):
+    /// a lookup's comparison of a string key, by identity.
+    #[inline(always)]
+    fn node_key_is(self, i: usize, tag: u64, payload: u64) -> bool {
+        let node = self.node(i);
+        // SAFETY: as in `node_key`.
+        unsafe { u64::from((*node).key_tag) == tag && (*node).key_payload == payload }
     }
 
     #[inline(always)]
@@ -307,9 +344,14 @@ impl TableRef {
 
     #[inline(always)]
     fn set_node_key(self, i: usize, key: Value) {
+        let node = self.node(i);
+        let (tag, payload) = key.words();
         // SAFETY: as in `node_key`; the VM is single-threaded, and no reference into the
-        // node block exists (module invariant).
-        unsafe { (*self.node(i)).key = key }
+        // node block exists (module invariant). The words are a value's.
+        unsafe {
+            (*node).key_tag = tag as u32;
+            (*node).key_payload = payload;
+        }
     }
 
     #[inline(always)]
@@ -337,11 +379,12 @@ impl TableRef {
         unsafe { std::ptr::addr_of_mut!((*self.node(i)).val) }
     }
 
-    /// The address of node `i`'s key, for the barrier.
+    /// The pre-write barrier before node `i`'s key is overwritten or its entry removed.
     #[inline(always)]
-    fn node_key_ptr(self, i: usize) -> *mut Value {
+    fn barrier_pre_key<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize) {
         // SAFETY: as in `node_val_ptr`.
-        unsafe { std::ptr::addr_of_mut!((*self.node(i)).key) }
+        let slot = unsafe { std::ptr::addr_of!((*self.node(i)).key_payload) };
+        heap.barrier_pre_ref(self.0, slot, self.node_key(i).object());
     }
 
     /// The address of array slot `i`, read and written through `array_get`/`array_set`.
@@ -463,15 +506,11 @@ impl TableRef {
     fn trace_nodes<T: Tracer>(self, nodes: std::ops::Range<usize>, tracer: &mut T) {
         let base = self.node_ptr();
         for i in nodes {
-            // SAFETY: i < node_count: an initialised node of this live table, whose
-            // fields are read as places.
-            let node = unsafe { base.add(i) };
-            // SAFETY: as above.
-            let val = unsafe { (*node).val };
-            if !val.is_nil() {
-                // SAFETY: as above.
-                unsafe { (*node).key }.trace(tracer);
-                val.trace(tracer);
+            // SAFETY: i < node_count: an initialised node of this live table.
+            let node = unsafe { base.add(i).read() };
+            if !node.val.is_nil() {
+                node.key().trace(tracer);
+                node.val.trace(tracer);
             }
         }
     }
@@ -606,13 +645,12 @@ impl TableRef {
         if size == 0 {
             return None;
         }
+        let (tag, payload) = Value::String(key).words();
         let mut i = (key.hash() as usize & (size - 1)) as i32;
         loop {
             let node = i as usize;
-            if let Value::String(k) = self.node_key(node) {
-                if k == key {
-                    return Some(node);
-                }
+            if self.node_key_is(node, tag, payload) {
+                return Some(node);
             }
             i = self.node_next(node);
             if i < 0 {
@@ -827,12 +865,10 @@ impl TableRef {
     /// entry (its key is no longer traced either).
     #[inline(always)]
     fn store_in_node<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, val: Value) {
-        // SAFETY: the key and value slots of a node of this table.
-        unsafe {
-            heap.barrier_pre(self.0, self.node_val_ptr(i));
-            if val.is_nil() {
-                heap.barrier_pre(self.0, self.node_key_ptr(i));
-            }
+        // SAFETY: the value slot of a node of this table.
+        unsafe { heap.barrier_pre(self.0, self.node_val_ptr(i)) };
+        if val.is_nil() {
+            self.barrier_pre_key(heap, i);
         }
         self.set_node_val(i, val);
     }
@@ -900,15 +936,13 @@ impl TableRef {
                 // Moving an entry is a store of its key and value, for the forward
                 // barrier (it may move into a part the collector has traced already).
                 let moved = self.read_node(mp);
-                self.barrier_store(heap, moved.key, moved.val);
+                self.barrier_store(heap, moved.key(), moved.val);
                 self.write_node(free, moved);
                 self.set_node_next(mp, -1);
-                // SAFETY: the key and value slots of a node of this table; the entry
-                // moved out, so its old slots are deletions (the key is overwritten below).
-                unsafe {
-                    heap.barrier_pre(self.0, self.node_val_ptr(mp));
-                    heap.barrier_pre(self.0, self.node_key_ptr(mp));
-                }
+                // SAFETY: the value slot of a node of this table; the entry moved out,
+                // so its old slots are deletions (the key is overwritten below).
+                unsafe { heap.barrier_pre(self.0, self.node_val_ptr(mp)) };
+                self.barrier_pre_key(heap, mp);
                 self.set_node_val(mp, Value::Nil);
             } else {
                 self.set_node_next(free, self.node_next(mp));
@@ -978,7 +1012,7 @@ impl TableRef {
         for i in (0..self.node_count()).rev() {
             let node = self.read_node(i);
             if !node.val.is_nil() {
-                ints += count_int(node.key, nums);
+                ints += count_int(node.key(), nums);
                 total += 1;
             }
         }
@@ -1052,7 +1086,7 @@ impl TableRef {
             // SAFETY: the fresh block holds `count` nodes.
             unsafe {
                 for i in 0..count {
-                    nodes.add(i).write(EMPTY_NODE);
+                    nodes.add(i).write(Node::empty());
                 }
             }
             // After the last allocation of the resize.
@@ -1077,7 +1111,7 @@ impl TableRef {
             // allocation, and none happens here) holds old_count nodes.
             let node = unsafe { *old_nodes.add(i) };
             if !node.val.is_nil() {
-                self.reinsert(heap, node.key, node.val);
+                self.reinsert(heap, node.key(), node.val);
             }
         }
         if let Some(old) = old_node_block {
@@ -1222,7 +1256,7 @@ impl TableRef {
         while n < self.node_count() {
             let node = self.read_node(n);
             if !node.val.is_nil() {
-                return Ok(Some((node.key, node.val)));
+                return Ok(Some((node.key(), node.val)));
             }
             n += 1;
         }
@@ -1250,7 +1284,8 @@ impl TableRef {
 
     /// The bytes of 5.1's dummy node when the table has no hash part: 5.1 points such a
     /// table at one shared node, which its traversal walks and charges as work (see
-    /// `ObjectModel::shared_bytes_traversed`). The table's own node size is 5.1's.
+    /// `ObjectModel::shared_bytes_traversed`), charged at this VM's node size, as the
+    /// nodes of a table's own block are.
     pub(crate) fn shared_bytes_traversed(self) -> u64 {
         if self.node_block().is_none() {
             std::mem::size_of::<Node>() as u64
@@ -1301,9 +1336,10 @@ impl TableRef {
                 if n.val.is_nil() {
                     continue;
                 }
-                let key_strong = !weak_keys || !is_weak_ref(n.key);
+                let key = n.key();
+                let key_strong = !weak_keys || !is_weak_ref(key);
                 if key_strong {
-                    n.key.trace(tracer);
+                    key.trace(tracer);
                 }
                 if weak_values {
                     if !is_weak_ref(n.val) {
@@ -1311,7 +1347,7 @@ impl TableRef {
                     }
                 } else if key_strong {
                     n.val.trace(tracer);
-                } else if let (Some(key), Some(value)) = (n.key.object(), n.val.object()) {
+                } else if let (Some(key), Some(value)) = (key.object(), n.val.object()) {
                     if tracer.is_live(key) {
                         tracer.mark(value);
                     } else {
@@ -1337,7 +1373,7 @@ impl TableRef {
         for i in 0..self.node_count() {
             let n = self.read_node(i);
             if !n.val.is_nil()
-                && (is_cleared(n.key, true, liveness) || is_cleared(n.val, false, liveness))
+                && (is_cleared(n.key(), true, liveness) || is_cleared(n.val, false, liveness))
             {
                 self.set_node_val(i, Value::Nil);
             }

@@ -1,6 +1,7 @@
 //! Unit tests of the heap objects through a real VM: tables (array and hash parts,
-//! rehash, borders, traversal order) and strings (interning, pruning after collection).
+//! rehash, borders, traversal order, keys packed in nodes) and strings (interning, pruning after collection).
 
+use crate::compiler::CompileOptions;
 use crate::model::LuaModel;
 use crate::object::table::TableRef;
 use crate::value::Value;
@@ -75,8 +76,8 @@ fn string_keys_live_in_the_hash_part_and_survive_rehashes() {
 fn a_table_without_a_hash_part_reports_5_1s_dummy_node() {
     let mut vm = vm();
     let t = rooted_table(&mut vm, 2, 0);
-    // 5.1's `Node`: a value and a key of 16 bytes each, and the chain link.
-    assert_eq!(t.shared_bytes_traversed(), 40);
+    // One node: a 16-byte value, and the key packed with the chain link in 16 bytes.
+    assert_eq!(t.shared_bytes_traversed(), 32);
     let k = vm.str_value(b"key").unwrap();
     vm.raw_set(t, k, num(1)).unwrap();
     assert_eq!(t.shared_bytes_traversed(), 0);
@@ -351,4 +352,121 @@ fn small_array_parts_move_from_inline_to_a_block_intact() {
     assert!((1..=20).all(|i| item(i).raw_eq(num(i * 10))));
     let order: Vec<String> = (1..=20).map(|i| format!("{:?}", num(i))).collect();
     assert_eq!(keys_in_order(t)[..20], order[..]);
+}
+
+/// Whether two values have the same words: the same type and bits (a zero's sign too).
+fn same_bits(a: Value, b: Value) -> bool {
+    a.words() == b.words()
+}
+
+#[test]
+fn every_key_type_round_trips_through_a_node() {
+    let mut vm = vm();
+    let source = b"K = {newproxy(), coroutine.create(function() end), function() end, print, {}}";
+    let chunk = vm
+        .load(source, "=keys", CompileOptions::default())
+        .expect("memory")
+        .expect("compiles");
+    vm.run_function(chunk, &[]).expect("runs");
+    let globals = vm.roots.globals;
+    let Value::Table(objects) = vm.get_field(globals, "K").expect("memory") else {
+        panic!("K is a table");
+    };
+    let mut keys = vec![Value::Boolean(false), Value::Boolean(true)];
+    keys.extend(
+        [
+            -0.0,
+            0.5,
+            -3.0,
+            9007199254740993.0,
+            1e300,
+            f64::MAX,
+            f64::MIN_POSITIVE / 4.0,
+            -1.5e-300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]
+        .map(Value::Number),
+    );
+    for s in [&b""[..], b"key", b"a longer string key"] {
+        keys.push(vm.str_value(s).expect("memory"));
+    }
+    keys.extend((1..=5).map(|i| objects.get_int(i)));
+    keys.push(Value::Thread(vm.thread()));
+    assert!(keys.iter().all(|k| !k.is_nil()));
+
+    let t = rooted_table(&mut vm, 0, 0);
+    for (i, &k) in keys.iter().enumerate() {
+        vm.raw_set(t, k, num(i as i64)).unwrap();
+    }
+    assert_eq!(t.array_size(), 0);
+    for (i, &k) in keys.iter().enumerate() {
+        assert!(t.get(k).raw_eq(num(i as i64)), "t[{k:?}]");
+    }
+    let mut seen = vec![false; keys.len()];
+    let mut key = Value::Nil;
+    while let Some((k, v)) = t.next(key).expect("valid key") {
+        let Value::Number(i) = v else {
+            panic!("value {v:?}")
+        };
+        let i = i as usize;
+        assert!(same_bits(k, keys[i]), "{k:?} came back as {:?}", keys[i]);
+        assert!(!seen[i], "{k:?} twice");
+        seen[i] = true;
+        key = k;
+    }
+    assert!(seen.iter().all(|&s| s));
+    // -0.0 and 0.0 are the same key, as in Lua.
+    assert!(t.get(Value::Number(0.0)).raw_eq(num(2)));
+}
+
+#[test]
+fn dead_keys_stay_in_their_nodes_after_a_collection() {
+    let mut vm = vm();
+    let mt = rooted_table(&mut vm, 0, 0);
+    let mode = vm.str_value(b"k").expect("memory");
+    vm.set_field(mt, "__mode", mode).unwrap();
+    let weak = rooted_table(&mut vm, 0, 0);
+    weak.set_metatable(&mut vm.heap, Some(mt));
+    let keep = rooted_table(&mut vm, 0, 0);
+    let mut kept = Vec::new();
+    for i in 0..64 {
+        let k = Value::Table(vm.new_table(0, 0).expect("memory"));
+        vm.roots.temps.push(k);
+        vm.raw_set(weak, k, num(i)).unwrap();
+        if i % 2 == 0 {
+            vm.raw_set(keep, num(i / 2 + 1), k).unwrap();
+            kept.push((k, i));
+        }
+        vm.roots.temps.pop();
+    }
+    let nodes = weak.hash_size();
+    vm.heap.gc.collect(&mut vm.roots);
+    // The cleared entries keep their (dead) keys: the node part has not shrunk, and
+    // traversal, lookups and new keys step over them.
+    assert_eq!(weak.hash_size(), nodes);
+    let mut visited = 0;
+    let mut key = Value::Nil;
+    while let Some((k, v)) = weak.next(key).expect("valid key") {
+        let Value::Number(i) = v else {
+            panic!("value {v:?}")
+        };
+        assert_eq!(i % 2.0, 0.0, "entry {i} of a dead key");
+        assert!(same_bits(keep.get_int(i as i64 / 2 + 1), k));
+        visited += 1;
+        key = k;
+    }
+    assert_eq!(visited, kept.len());
+    for &(k, i) in &kept {
+        assert!(weak.get(k).raw_eq(num(i)));
+    }
+    for i in 100..110 {
+        let s = vm.str_value(format!("new {i}").as_bytes()).expect("memory");
+        vm.raw_set(weak, s, num(i)).unwrap();
+        assert!(weak.get(s).raw_eq(num(i)));
+    }
+    for &(k, i) in &kept {
+        assert!(weak.get(k).raw_eq(num(i)));
+    }
+    vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
 }
