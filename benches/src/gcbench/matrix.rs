@@ -739,7 +739,12 @@ checksum = false
     #[test]
     fn the_shipped_matrices_parse() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("matrices");
-        for file in ["paper-sweep.toml", "paper-large.toml", "interp.toml", "share.toml"] {
+        for file in [
+            "paper-sweep.toml",
+            "paper-large.toml",
+            "interp.toml",
+            "share.toml",
+        ] {
             let path = dir.join(file);
             let text = std::fs::read_to_string(&path).unwrap();
             Matrix::parse(&text, &path, &gc_core::collectors::names()).unwrap();
