@@ -93,8 +93,9 @@ pub(super) struct State {
 /// share (see `time_share`). Past the goal the share still holds: a program building its
 /// data passes the goal of a cycle planned over last cycle's smaller live heap, most of
 /// the growth live, and steps that took all they may would leave it a few microseconds
-/// between pauses; while it builds, the heap can pass twice that goal. Past three times
-/// it, the memory bound comes first: the program allocates faster than the share marks.
+/// between pauses. Three times the goal leaves room for a heap that doubles while one
+/// cycle marks it; past that the program allocates faster than the share marks, and the
+/// memory bound comes first.
 const SHARED_UP_TO_GOAL_PERCENT: u64 = 300;
 
 /// SSB entries a step queues for tracing at a time: the SSB of generational mode holds
