@@ -248,8 +248,12 @@ pub unsafe trait ObjectModel: 'static {
     }
 
     /// Whether `obj` is a stack (a coroutine's): an object the VM writes without the write
-    /// barrier, because stack stores are too frequent to pay for it. Incremental
-    /// collectors keep stacks gray and trace them again in the atomic phase.
+    /// barrier while it runs, because stack stores are too frequent to pay for it. The VM
+    /// runs the barrier on a stack when it stops running, and before writing it while
+    /// another runs; it reports the running stacks in [`Roots::running_stacks`], which
+    /// incremental collectors trace again in the atomic phase. A stack that has not run
+    /// since its last trace is not traced again: a program with many suspended coroutines
+    /// does not pay for all of them in every atomic phase.
     ///
     /// # Safety
     /// As for [`ObjectModel::trace`].
@@ -359,6 +363,12 @@ pub trait Liveness {
 pub unsafe trait Roots {
     /// Calls [`Tracer::mark`] on every root.
     fn trace_roots<T: Tracer>(&mut self, tracer: &mut T);
+
+    /// The stacks (see [`ObjectModel::is_stack`]) the VM may have written since it last
+    /// ran the write barrier on them: those of the threads running now; none for a VM
+    /// without stacks. No default: a wrapper of another VM's roots that forgot it would
+    /// hide the running stack from the atomic phase.
+    fn running_stacks(&self) -> &[ObjectRef];
 
     /// Called after marking and before the sweep: the VM drops the references it holds
     /// without keeping their objects alive (its string intern table, caches), for objects

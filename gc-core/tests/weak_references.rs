@@ -18,6 +18,10 @@ unsafe impl Roots for WeakTable {
         self.strong.trace_roots(tracer);
     }
 
+    fn running_stacks(&self) -> &[ObjectRef] {
+        &[]
+    }
+
     fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {
         let before = self.weak.len();
         self.weak.retain(|&obj| liveness.is_live(obj));

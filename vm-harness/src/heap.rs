@@ -24,10 +24,13 @@
 //!   reports ([`Heap::barrier_pre`], [`Heap::barrier_pre_ref`]) reports it first, moves
 //!   included (a removed table entry's key and value, a replaced part block, a closed
 //!   upvalue's thread).
-//! - Stacks are the exception: a thread's value slots and frames are written without
-//!   the barrier (`LuaModel::is_stack`); incremental collectors trace threads again in
-//!   the atomic phase. (The thread's own reference fields, its stack and frame blocks
-//!   and open-upvalue list, still run the barrier: those stores are rare.) Roots
+//! - Stacks are the exception: the running thread's value slots and frames are written
+//!   without the barrier (`LuaModel::is_stack`); incremental collectors trace it again
+//!   in the atomic phase (`Roots::running_stacks`). A thread takes the barrier when it
+//!   stops running and before a store into its stack while another runs (resume's
+//!   arguments, `debug.setlocal`, an open upvalue's slot). (The thread's own reference
+//!   fields, its stack and frame blocks and open-upvalue list, run the barrier at every
+//!   store: those stores are rare.) Roots
 //!   (`VmRoots`) are outside the heap and never barriered: collectors trace them again
 //!   in the atomic phase too.
 //! - `src/tests/barriers.rs` checks the barrier invariant on the corpus and on targeted
@@ -236,6 +239,10 @@ unsafe impl<R: RootStack> Roots for PinningRoots<'_, R> {
     fn trace_roots<T: Tracer>(&mut self, tracer: &mut T) {
         self.0.trace_roots(tracer);
         self.0.trace_stress_pins(tracer);
+    }
+
+    fn running_stacks(&self) -> &[ObjectRef] {
+        self.0.running_stacks()
     }
 
     fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {

@@ -2,9 +2,10 @@
 //! per kind that reports every reference the object holds (leaf blocks first, then the
 //! references stored inside them). Tables with a weak `__mode` are the only weak objects.
 //!
-//! Threads are the only stacks (`is_stack`): the VM writes their value slots and frames
-//! without the write barrier, so incremental collectors keep them gray and trace them
-//! again, whole (stack, frames and header fields), in the atomic phase. Every other
+//! Threads are the only stacks (`is_stack`): the running thread's value slots and frames
+//! are written without the write barrier, so incremental collectors trace it again,
+//! whole (stack, frames and header fields), in the atomic phase; a thread that stops
+//! running, or is written while another runs, takes the barrier. Every other
 //! object follows the barrier invariant of [`crate::heap`]: each store of a reference
 //! into it after its initialisation runs `Heap::barrier` on it first.
 

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use gc_core::{Liveness, Roots, Tracer};
+use gc_core::{Liveness, ObjectRef, Roots, Tracer};
 
 use crate::object::proto::ProtoRef;
 use crate::object::string::{LuaStr, StringTable};
@@ -176,6 +176,10 @@ unsafe impl Roots for BootRoots {
             v.trace(tracer);
         }
     }
+
+    fn running_stacks(&self) -> &[ObjectRef] {
+        &[]
+    }
 }
 
 impl RootStack for BootRoots {
@@ -209,6 +213,11 @@ unsafe impl Roots for VmRoots {
         for u in &self.finalizing {
             tracer.mark(u.0);
         }
+    }
+
+    fn running_stacks(&self) -> &[ObjectRef] {
+        // The resumers wait with their stacks barriered (`vm::coroutine`).
+        std::slice::from_ref(&self.thread.0)
     }
 
     fn prune_weak_references<L: Liveness>(&mut self, liveness: &L) {

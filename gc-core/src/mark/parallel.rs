@@ -56,23 +56,13 @@ impl Prefetch for MarkRef {
 /// What incremental marking does differently from a full marking (newgc's `marker`
 /// module keeps the same rules on one thread):
 /// - a traced object turns black (gray bit clear) before it is traced, so a store into it
-///   during a later step takes the barrier; a stack stays gray, is traced whole and is
-///   noted (the atomic phase traces every stack again);
+///   during a later step takes the barrier (a stack's, when it stops running);
 /// - a leaf block's size is cut at the leaf space's bump cursor: the bitmap reads the
 ///   last leaf before the unallocated bump region as running to the region's end.
 #[derive(Copy, Clone)]
 pub(crate) struct StepRules {
     /// Where the leaf space's bump region is unallocated from.
     pub leaf_bump_cursor: usize,
-}
-
-/// What tracing notes about an object for later.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Noted {
-    /// A weak object, to revisit (ephemerons) and clear.
-    Weak(Weakness),
-    /// A stack (incremental marking only), to trace again in the atomic phase.
-    Stack,
 }
 
 /// The arena heap with the object model `M`, as the parallel driver marks it.
@@ -84,16 +74,6 @@ struct HeapGraph<'a, M> {
 }
 
 impl<M: ObjectModel> HeapGraph<'_, M> {
-    /// Whether `obj` is a stack that incremental marking keeps gray.
-    ///
-    /// # Safety
-    /// `obj` is a reached object of this heap.
-    #[inline(always)]
-    unsafe fn is_step_stack(&self, obj: MarkRef) -> bool {
-        // SAFETY: per the caller.
-        self.step.is_some() && unsafe { M::is_stack(obj.0) }
-    }
-
     /// What the driver is told of `obj`, which this worker reached: a leaf's size is
     /// cut at the bump cursor under incremental marking's rules.
     #[inline(always)]
@@ -113,7 +93,7 @@ impl<M: ObjectModel> HeapGraph<'_, M> {
 // marks (`claim`) with an atomic swap: one winner each.
 unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     type Obj = MarkRef;
-    type Note = (MarkRef, Noted);
+    type Note = (MarkRef, Weakness);
     const PARTS_PER_CHUNK: usize = PARTS_PER_CHUNK;
     const BATCH: usize = BATCH;
 
@@ -153,10 +133,7 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
             // SAFETY: claimed objects are live and initialised. An object queued twice
             // may be traced by two workers at once, but tracing touches the flags only
             // here, and the mutator is stopped.
-            unsafe {
-                let stack = self.is_step_stack(obj);
-                obj.0.header().set_gray_concurrently(stack);
-            }
+            unsafe { obj.0.header().set_gray_concurrently(false) };
         }
     }
 
@@ -164,7 +141,7 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     unsafe fn strong_parts(&self, obj: MarkRef) -> Option<usize> {
         // SAFETY: claimed objects are live and initialised; this worker alone traces it.
         unsafe {
-            let strong = M::weakness(obj.0) == Weakness::Strong && !self.is_step_stack(obj);
+            let strong = M::weakness(obj.0) == Weakness::Strong;
             strong.then(|| M::part_count(obj.0))
         }
     }
@@ -178,12 +155,7 @@ unsafe impl<M: ObjectModel> MarkGraph for HeapGraph<'_, M> {
     #[inline(always)]
     unsafe fn trace(&self, obj: MarkRef, worker: &mut MarkWorker<'_, Self>) -> u64 {
         // SAFETY: as above.
-        unsafe {
-            if self.is_step_stack(obj) {
-                worker.record((obj, Noted::Stack));
-            }
-            trace_gray::<M, _>(obj.0, worker)
-        }
+        unsafe { trace_gray::<M, _>(obj.0, worker) }
     }
 
     #[inline(always)]
@@ -213,7 +185,7 @@ impl<M: ObjectModel> Liveness for MarkWorker<'_, HeapGraph<'_, M>> {
 
 impl<M: ObjectModel> MarkingTracer for MarkWorker<'_, HeapGraph<'_, M>> {
     fn record_weak(&mut self, obj: ObjectRef, weakness: Weakness) {
-        self.record((MarkRef(obj), Noted::Weak(weakness)));
+        self.record((MarkRef(obj), weakness));
     }
 }
 
@@ -247,10 +219,7 @@ pub(crate) fn drain_in_parallel<M: ObjectModel>(
             marked
                 .notes
                 .into_iter()
-                .filter_map(|(obj, noted)| match noted {
-                    Noted::Weak(weakness) => Some((obj.0, weakness)),
-                    Noted::Stack => None,
-                }),
+                .map(|(obj, weakness)| (obj.0, weakness)),
         );
     }
     (total, weak)
@@ -262,8 +231,8 @@ pub(crate) struct JoinableMarked {
     pub outcome: MarkOutcome,
     /// Their work, weighed by the step's budget (0 without one).
     pub work: u64,
-    /// The weak objects and stacks they traced.
-    pub notes: Vec<(ObjectRef, Noted)>,
+    /// The weak objects they traced.
+    pub notes: Vec<(ObjectRef, Weakness)>,
     /// What they did not trace before the budget ran out: reached objects, and part
     /// ranges of objects traced in chunks.
     pub unfinished: Vec<WorkItem<ObjectRef>>,
@@ -286,7 +255,7 @@ struct SharedMarking {
     /// A step's budget; `None`: mark until nothing is left.
     budget: Option<StepBudget>,
     /// What the helpers marked, put there as they leave.
-    marked: Mutex<Vec<Marked<MarkRef, (MarkRef, Noted)>>>,
+    marked: Mutex<Vec<Marked<MarkRef, (MarkRef, Weakness)>>>,
 }
 
 // SAFETY: the raw pointer is dereferenced only by members of the pool, while the owner
@@ -298,7 +267,7 @@ unsafe impl Sync for SharedMarking {}
 
 impl SharedMarking {
     /// Marks as worker `me`, whose deque it takes, and returns what it marked.
-    fn mark_as<M: ObjectModel>(&self, me: usize) -> Marked<MarkRef, (MarkRef, Noted)> {
+    fn mark_as<M: ObjectModel>(&self, me: usize) -> Marked<MarkRef, (MarkRef, Weakness)> {
         let local = lock(&self.deques[me])
             .take()
             .expect("each worker index is handed out once");

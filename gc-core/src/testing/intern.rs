@@ -31,6 +31,10 @@ unsafe impl Roots for InternTable {
         self.strong.trace_roots(tracer);
     }
 
+    fn running_stacks(&self) -> &[ObjectRef] {
+        &[]
+    }
+
     fn prune_weak_references_step<L: Liveness>(
         &mut self,
         liveness: &L,

@@ -299,4 +299,8 @@ unsafe impl Roots for RootList {
             tracer.mark(root);
         }
     }
+
+    fn running_stacks(&self) -> &[ObjectRef] {
+        &[]
+    }
 }

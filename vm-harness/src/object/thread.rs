@@ -23,9 +23,11 @@
 //!   the stack.
 //!
 //! Write barrier (see `crate::heap`): threads are the VM's stacks (`LuaModel::is_stack`),
-//! so stores into their value slots (`set`, `fill_nil`, the interpreter's registers) and
-//! frames need no barrier: incremental collectors keep threads gray and trace them
-//! again, with every field, in the atomic phase. The header's reference fields run
+//! so stores into the running thread's value slots (`set`, `fill_nil`, the interpreter's
+//! registers) and frames need no barrier: incremental collectors trace it again, with
+//! every field, in the atomic phase. Any other thread's stack takes `Heap::barrier`
+//! before such a store, and every thread takes it when it stops running
+//! (`vm::coroutine`). The header's reference fields run
 //! `Heap::barrier` on the thread anyway, since they change rarely: the stack and frame
 //! blocks installed when they grow (`ensure_stack`, `grow_frames`) and the head of the
 //! open-upvalue list (`set_open_upvalues`). Status, top, frame count and native-call

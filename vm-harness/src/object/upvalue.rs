@@ -134,6 +134,9 @@ impl UpvalRef {
             if let Some(obj) = value.object() {
                 heap.barrier_store(self.0, obj);
             }
+        } else {
+            // The slot is in its thread's stack, which may not be the running one.
+            heap.barrier(self.open().thread.0);
         }
         // SAFETY: `v` points at the open stack slot or at `closed` (module invariant).
         unsafe { *v = value }

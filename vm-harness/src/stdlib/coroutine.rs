@@ -30,6 +30,8 @@ fn new_coroutine<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResul
         return Err(vm.arg_error(1, "Lua function expected"));
     }
     let co = ThreadRef::new(&mut vm.heap, &mut vm.roots).map_err(|_| vm.out_of_memory())?;
+    // A stack that does not run takes the barrier before a store (`LuaModel::is_stack`):
+    // `new`'s last store, after its last allocation, was a barriered one.
     co.set(0, f);
     co.set_top(1);
     Ok(co)

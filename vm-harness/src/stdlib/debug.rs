@@ -237,6 +237,8 @@ fn setlocal<C: Collector<LuaModel>>(vm: &mut Vm<C>, args: Args) -> LuaResult<usi
     let n = vm.check_int(args, a + 2)?;
     match frame.and_then(|i| vm.find_local(th, i, n)) {
         Some((slot, name)) => {
+            // `th` may be another thread, whose stack takes the barrier.
+            vm.heap.barrier(th.0);
             th.set(slot, value);
             let name = vm.str_value(name.as_bytes())?;
             vm.ret1(name)

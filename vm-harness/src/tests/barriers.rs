@@ -6,21 +6,23 @@
 //! [`BarrierCheck`] wraps `stw` and plays an incremental collector at its most hostile:
 //! every allocation (and every explicit collection or step) is the end of an increment
 //! that has traced, and so blackened, every reachable object. At the next such point it
-//! traces them all again: an object that is not a stack, was black and was not given to
-//! the write barrier since, must not hold a reference it did not hold when it was
-//! blackened. A real incremental collector would have left that target white and freed
+//! traces them all again: an object that is not the running stack, was black and was not
+//! given to the write barrier since, must not hold a reference it did not hold when it
+//! was blackened (a suspended coroutine's stack included: see `LuaModel::is_stack`). A real incremental collector would have left that target white and freed
 //! it. On big heaps the check skips a pseudo-random number of allocations between
 //! points, so its cost per allocation stays bounded.
 //!
 //! The same points check the pre-write barrier, for snapshot-at-the-beginning collectors:
 //! a strong object that is not a stack and held a reference at the last point, and holds
-//! it no more, must have reported it to `write_barrier_pre` since.
+//! it no more, must have reported it to `write_barrier_pre` since (stacks are exempt from
+//! that barrier).
 
 use std::collections::{HashMap, HashSet};
 
 use crate::compiler::CompileOptions;
 use crate::model::LuaModel;
 use crate::object::table::TableRef;
+use crate::object::thread::ThreadRef;
 use crate::value::Value;
 use crate::vm::{Vm, VmOptions};
 use gc_core::collectors::Stw;
@@ -84,6 +86,7 @@ impl BarrierCheck {
         self.checks += 1;
         let mut pending = Vec::new();
         roots.trace_roots(&mut Push(&mut pending));
+        let running = roots.running_stacks().to_vec();
         let mut seen = HashSet::new();
         let mut black = HashMap::new();
         while let Some(obj) = pending.pop() {
@@ -96,13 +99,13 @@ impl BarrierCheck {
             children.sort();
             children.dedup();
             pending.extend(children.iter().copied());
-            // SAFETY: as above.
-            if unsafe { LuaModel::is_stack(obj) } {
-                continue;
-            }
-            if let Some(before) = self.black.get(&obj) {
+            // The running stack is blackened but not checked: it is written unbarriered.
+            let before = self.black.get(&obj).filter(|_| !running.contains(&obj));
+            if let Some(before) = before {
                 // SAFETY: as above.
-                let strong = unsafe { LuaModel::weakness(obj) } == Weakness::Strong;
+                let strong = unsafe {
+                    LuaModel::weakness(obj) == Weakness::Strong && !LuaModel::is_stack(obj)
+                };
                 let reported = self.deleted.get(&obj);
                 for &c in before {
                     let kept = children.binary_search(&c).is_ok();
@@ -436,6 +439,44 @@ fn coroutine_and_userdata_stores_run_the_barrier() {
     );
 }
 
+#[test]
+fn suspended_stacks_take_the_barrier() {
+    // Stores into the stack of a coroutine that is not running: resume's arguments, an
+    // open upvalue of its frame set from the main thread, `debug.setlocal`, the function
+    // of a new coroutine; and the stacks of coroutines that stop running.
+    assert_clean(
+        "suspended stacks",
+        "local cos, setters = {}, {}
+         for i = 1, 60 do
+           local co = coroutine.create(function(a)
+             local x = a
+             setters[i] = function(v) x = v end
+             while true do
+               local got = coroutine.yield(x)
+               x = {got, x}
+             end
+           end)
+           cos[i] = co
+           coroutine.resume(co, {i})
+         end
+         for round = 1, 4 do
+           for i = 1, 60 do
+             setters[i]({round, i})
+             debug.setlocal(cos[i], 1, 2, {i, round})
+             local fresh = {round}
+             coroutine.resume(cos[i], fresh)
+           end
+         end
+         local outer = coroutine.wrap(function()
+           local inner = coroutine.wrap(function()
+             for i = 1, 100 do coroutine.yield({i}) end
+           end)
+           for i = 1, 100 do coroutine.yield({inner()}) end
+         end)
+         for i = 1, 100 do outer() end",
+    );
+}
+
 /// A VM over [`BarrierCheck`] holding (rooted) an empty table with room in its hash part
 /// and two more tables to store into it.
 fn audited_holder_and_two_tables() -> (Vm<BarrierCheck>, TableRef, TableRef, TableRef) {
@@ -480,6 +521,26 @@ fn a_missing_barrier_is_caught() {
         .expect("set");
     vm.heap.gc.barriered.clear();
     check_reports(&mut vm, Some("black table"));
+}
+
+#[test]
+fn a_store_into_a_suspended_stack_without_the_barrier_is_caught() {
+    // The running thread's stack is exempt, another thread's is not.
+    let (mut vm, _, b, c) = audited_holder_and_two_tables();
+    let co = ThreadRef::new(&mut vm.heap, &mut vm.roots).expect("thread");
+    vm.roots.temps.push(Value::Thread(co));
+    vm.heap.gc.collect(&mut vm.roots);
+    let main = vm.thread();
+    let top = main.top();
+    main.set(top, Value::Table(b));
+    main.set_top(top + 1);
+    vm.heap.barrier(co.0);
+    co.set(0, Value::Table(b));
+    co.set_top(1);
+    check_reports(&mut vm, None);
+    co.set(1, Value::Table(c));
+    co.set_top(2);
+    check_reports(&mut vm, Some("black thread"));
 }
 
 #[test]

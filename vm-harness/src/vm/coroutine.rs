@@ -10,6 +10,10 @@
 //!   coroutine as an argument, and `VmRoots::thread` holds the coroutine.
 //! - A finished or failed coroutine has its upvalues closed, its frames dropped and an
 //!   empty stack.
+//! - A thread's stack takes the write barrier when the thread stops running (it resumes
+//!   another, yields, returns or fails): only the running thread's stack
+//!   (`VmRoots::thread`) is written without one (see `LuaModel::is_stack`). Resume's
+//!   arguments are moved once the coroutine is the running thread.
 
 use gc_core::Collector;
 
@@ -44,21 +48,22 @@ impl<C: Collector<LuaModel>> Vm<C> {
         let co_top = co.top();
         co.ensure_stack(&mut self.heap, &mut self.roots, co_top + nargs + MIN_STACK)
             .map_err(|_| self.out_of_memory())?;
+        let saved_ccalls = self.ccalls;
+        prev.set_status(Status::Normal);
+        co.set_status(Status::Running);
+        self.heap.barrier(prev.0);
+        self.roots.thread = co;
         let from = prev.top() - nargs;
         for i in 0..nargs {
             co.set(co_top + i, prev.get(from + i));
         }
         co.set_top(co_top + nargs);
         prev.set_top(from);
-
-        let saved_ccalls = self.ccalls;
-        prev.set_status(Status::Normal);
-        co.set_status(Status::Running);
-        self.roots.thread = co;
         self.ccalls += 1;
         co.set_base_ccalls(self.ccalls);
         let outcome = self.run_coroutine(co, nargs);
         self.ccalls = saved_ccalls;
+        self.heap.barrier(co.0);
         self.roots.thread = prev;
         prev.set_status(Status::Running);
 

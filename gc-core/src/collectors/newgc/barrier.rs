@@ -3,9 +3,11 @@
 //! The tri-color invariant kept here: while marking runs, and whenever marks are sticky
 //! (generational mode, where black means old), no black object refers to an unmarked
 //! one unless the object is recorded: in the SSB or the gray queue, with its gray bit set.
-//! The VM calls the barrier before every store into a heap object outside a stack:
+//! The VM calls the barrier before every store into a heap object outside a running
+//! stack, and on a stack when it stops running (see `ObjectModel::is_stack`; the atomic
+//! phase traces the running stacks again):
 //! - fast path: the gray bit of the object written to is set (light-gray: new, or already
-//!   written; dark-gray: already recorded; stacks: always) — nothing to do. Two
+//!   written; dark-gray: already recorded) — nothing to do. Two
 //!   instructions, no bitmap access, the stored value ignored;
 //! - slow path: set the gray bit; if the object is marked and black objects matter now
 //!   (`remember`), record it in the SSB: it will be traced again. A white object becomes
@@ -39,7 +41,7 @@
 //! Weak objects (tables with a `__mode`) never take the forward barrier: it would keep
 //! every value stored into a weak cache alive for the cycle. What is stored into a weak
 //! slot needs no marking: it survives only if something else reaches it by the atomic
-//! phase, which traces the roots and stacks again. Only the strong part of a weak object
+//! phase, which traces the roots and running stacks again. Only the strong part of a weak object
 //! (the metatable and part blocks, a weak-valued table's keys, the values of live keys in
 //! a weak-keyed one, strings) needs the invariant, and gets it as in Lua 5.1, whose
 //! atomic phase traverses its weak tables again:

@@ -1,15 +1,16 @@
 //! One collection cycle as a sequence of bounded steps: start (mark the roots), mark
-//! steps (ending with incremental passes over the roots and stacks again), the atomic
-//! phase, lazy sweep steps, then the emptied arenas' return to the OS, a few per step.
+//! steps (ending with incremental passes over the roots and running stacks again), the
+//! atomic phase, lazy sweep steps, then the emptied arenas' return to the OS, a few per
+//! step.
 //!
 //! The atomic phase is the only step that must run to its end, so it does only what
-//! cannot be incremental: empty the SSB, mark the roots again and re-trace the stacks
-//! and the weak objects written since their trace (see `barrier`), drain what that
+//! cannot be incremental: empty the SSB, mark the roots again and re-trace the running
+//! stacks and the weak objects written since their trace (see `barrier`), drain what that
 //! reached, converge ephemerons, separate the objects to finalize, clear
 //! weak objects, and start the lazy sweep. Its length is the collector's max pause; the
-//! passes before it leave it only what the stacks got since the last. The VM's own weak
-//! references (its string table, millions of entries in big programs) are pruned by
-//! later steps, with the leaf arenas' sweep held until they are done.
+//! passes before it leave it only what the running stacks got since the last. The VM's
+//! own weak references (its string table, millions of entries in big programs) are
+//! pruned by later steps, with the leaf arenas' sweep held until they are done.
 //!
 //! Allocation color: new traversable objects are light-gray in every phase. While marking
 //! that makes them survive if they are reachable when the atomic phase looks; while
@@ -31,8 +32,8 @@ use crate::heap::arena::ARENA_SIZE;
 use crate::heap::bitmap::SweepKind;
 use crate::heap::os::thread_cpu_time;
 use crate::heap::Heap;
-use crate::mark::mark_heap;
 use crate::mark::AfterResurrection;
+use crate::mark::{is_marked, mark_heap};
 use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
 use crate::stats::{AtomicPhase, CycleKind, PauseLog};
 
@@ -67,7 +68,7 @@ pub(super) struct State {
     pub heap_at_major: u64,
     /// The full collection's gray stack (kept for its capacity).
     pub full_gray_stack: Vec<ObjectRef>,
-    /// Passes over the roots and stacks this cycle's marking made before its atomic
+    /// Passes over the roots and running stacks this cycle's marking made before its atomic
     /// phase (see `MAX_REMARKS`), and the allocation count at the last.
     pub remarks: u32,
     pub remarked_at: u64,
@@ -105,11 +106,11 @@ const SSB_BATCH: usize = 1024;
 /// Emptied arenas a step gives back to the OS at most (see `trim_step`).
 const TRIM_ARENAS_PER_STEP: usize = 4;
 
-/// Incremental passes over the roots and stacks before the atomic phase, at most: the
-/// objects allocated during marking that only the stacks hold (a tree being built) are
-/// found there, and the atomic phase would otherwise trace them all in its pause. Each
-/// pass is done incrementally; the atomic phase then traces
-/// only what the mutator allocated since the last.
+/// Incremental passes over the roots and running stacks before the atomic phase, at most:
+/// the objects allocated during marking that only a running stack holds (a tree being
+/// built) are found there, and the atomic phase would otherwise trace them all in its
+/// pause. Each pass is done incrementally; the atomic phase then traces only what the
+/// mutator allocated since the last.
 const MAX_REMARKS: u32 = 3;
 
 /// Passes over the SSB before the atomic phase, at most; each traces only the entries
@@ -144,8 +145,9 @@ fn passed(deadline: Option<Instant>) -> bool {
 }
 
 impl State {
-    /// Starts a cycle: (minor cycles) the old stacks become gray, then the roots are
-    /// marked. The SSB's remembered objects are queued by the steps.
+    /// Starts a cycle: the roots are marked and the running stacks queued. The SSB's
+    /// remembered objects (in a minor cycle, the old stacks that ran since their last
+    /// trace among them) are queued by the steps.
     pub fn start_cycle<R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
         debug_assert_eq!(self.phase, Phase::Idle);
         self.phase = Phase::Marking;
@@ -156,9 +158,6 @@ impl State {
         self.cycle_minor = self.sticky;
         self.marking.marked_bytes = 0;
         self.marking.weak_objects.clear();
-        if !self.cycle_minor {
-            self.marking.forget_stacks();
-        }
         self.remarks = 0;
         self.ssb_passes = 0;
         self.ssb_pass_left = 0;
@@ -166,20 +165,25 @@ impl State {
         self.mark_roots_and_stacks(heap, roots);
     }
 
-    /// Marks the roots and queues every stack known (minor cycles: the old ones too).
+    /// Marks the roots and queues the running stacks, marked or not: a marked one (old,
+    /// or traced earlier in this cycle) has been written since without the barrier.
     fn mark_roots_and_stacks<R: Roots>(&mut self, heap: &Heap, roots: &mut R) {
-        for i in 0..self.marking.stacks.len() {
-            let stack = self.marking.stacks[i];
-            self.marking.gray.push(stack);
+        for &stack in roots.running_stacks() {
+            if is_marked(heap.large_objects(), stack) {
+                self.marking.gray.push(stack);
+            }
         }
         let mut tracer = self.marking.tracer(heap);
+        for &stack in roots.running_stacks() {
+            tracer.mark(stack);
+        }
         roots.trace_roots(&mut tracer);
         for &obj in self.finalizers.pending() {
             tracer.mark(obj);
         }
     }
 
-    /// Whether marking, out of gray objects, should go over the roots and stacks once
+    /// Whether marking, out of gray objects, should go over the roots and running stacks once
     /// more before the atomic phase (see `REMARK_AFTER_BYTES`).
     fn remark_due(&self, heap: &Heap) -> bool {
         self.remarks < MAX_REMARKS
@@ -313,29 +317,26 @@ impl State {
         let gray = &mut self.marking.gray;
         self.barrier.ssb.pop_into(usize::MAX, |obj| gray.push(obj));
         let marked_before = self.marking.marked_bytes;
-        let stacks = std::mem::take(&mut self.marking.stacks);
-        let rescanned = (written + stacks.len()) as u64;
+        let rescanned = (written + roots.running_stacks().len()) as u64;
         {
             // The marking loop above empties the forward barrier's records first.
             debug_assert!(self.barrier.shade.is_empty());
             let mut tracer = self.marking.tracer(heap);
+            // The other stacks have not run since the barrier queued them (in the SSB,
+            // drained above) or since their last trace: see `ObjectModel::is_stack`.
+            for &stack in roots.running_stacks() {
+                // SAFETY: the roots' running stacks are live, initialised objects.
+                unsafe { tracer.trace_object::<M>(stack) };
+            }
             roots.trace_roots(&mut tracer);
             for &obj in self.finalizers.pending() {
                 tracer.mark(obj);
-            }
-            for &stack in &stacks {
-                // SAFETY: listed stacks were traced this cycle or (minor) are old and
-                // live: live, initialised traversable objects.
-                unsafe { tracer.trace_object::<M>(stack) };
             }
         }
         retrace_written_weak_objects::<M>(&mut self.marking, heap);
         // With helpers if it is big: this drain is most of the atomic pause.
         self.marking.drain_step::<M>(heap, u64::MAX, None);
         self.marking.tracer(heap).converge_ephemerons::<M>();
-        // The stacks traced for the first time by this drain were listed meanwhile.
-        let found = std::mem::replace(&mut self.marking.stacks, stacks);
-        self.marking.stacks.extend(found);
 
         let rescanned_at = self.pauses.clock();
         let dead = self.finalizers.separate_dead(&Marked(heap.large_objects()));
@@ -363,7 +364,6 @@ impl State {
         // the leaf arenas wait for it (see `Roots::prune_weak_references_step`).
         let entries = (budget / PRUNE_WORK_PER_ENTRY).clamp(1, PRUNE_ENTRIES_IN_ATOMIC as u64);
         let pruned = roots.prune_weak_references_step(&liveness, true, entries as usize);
-        self.marking.prune_stacks(&marked);
         self.finalizers.queue(dead);
 
         let previous_live = heap.live_bytes();
@@ -563,7 +563,6 @@ impl State {
         self.barrier.ssb.clear();
         self.barrier.shade.clear();
         self.barrier.remember = false;
-        self.marking.forget_stacks();
         heap.prepare_for_collection();
         // SAFETY: the collector registers only live objects of its heap as finalizers.
         let marked = unsafe {

@@ -7,8 +7,8 @@
 //!
 //! Why the invariants hold: the mutator is stopped for the whole step, and helpers run
 //! only inside it, so no store happens while they mark; they follow incremental
-//! marking's rules (an object turns black before it is traced, stacks stay gray and are
-//! listed, leaf sizes are cut at the bump cursor: `StepRules`); an object they reach is
+//! marking's rules (an object turns black before it is traced, leaf sizes are cut at the
+//! bump cursor: `StepRules`); an object they reach is
 //! claimed by one `fetch_or` on its mark bit, so it is traced once. An object the queue
 //! holds twice (a store into it after it was reached queues it again) may be traced by
 //! two helpers at once: redundant, as on one thread, and harmless, since tracing only
@@ -27,7 +27,7 @@ use std::time::Instant;
 use super::gray_queue::Gray;
 use super::marker::{step_rules, Marking, WORK_PER_PART, WORK_PER_REFERENCE};
 use crate::heap::Heap;
-use crate::mark::parallel::{mark_joinable, Noted};
+use crate::mark::parallel::mark_joinable;
 use crate::object_model::{ObjectModel, ObjectRef};
 use crate::parallel::mark::{StepBudget, WorkItem};
 use crate::parallel::WorkerThreads;
@@ -111,12 +111,7 @@ impl Marking {
         );
         self.marked_bytes += step.outcome.live_bytes;
         self.scan_work += step.work - step.outcome.live_bytes;
-        for (obj, noted) in step.notes {
-            match noted {
-                Noted::Weak(weakness) => self.weak_objects.push((obj, weakness)),
-                Noted::Stack => self.note_stack(obj),
-            }
-        }
+        self.weak_objects.extend(step.notes);
         for item in step.unfinished {
             match item {
                 WorkItem::Batch(objects) => objects.into_iter().for_each(|obj| self.gray.push(obj)),

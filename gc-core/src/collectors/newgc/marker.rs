@@ -1,5 +1,5 @@
 //! Incremental marking: the state that lives across a cycle's steps (gray queue, weak
-//! objects, stacks) and the tracer that advances it.
+//! objects) and the tracer that advances it.
 //!
 //! Colors (mark bit in the bitmap, gray bit in the header):
 //! - white (0, 0) and light-gray (0, 1): not reached; light-gray ones need no barrier
@@ -11,16 +11,15 @@
 //! A reached object's gray bit is not set when it is pushed (that would cost a header
 //! write per object): a store into a reached, untraced object therefore takes the barrier's
 //! slow path and queues it once more, which is redundant but harmless. A popped object
-//! turns black before it is traced, so a store during a later step is caught. Stacks stay
-//! gray for good: the VM writes them without the barrier, and the atomic phase traces
-//! every stack again.
+//! turns black before it is traced, so a store during a later step is caught. Stacks too:
+//! the running one is written without the barrier and traced again by the atomic phase,
+//! the others take the barrier when they stop running (`ObjectModel::is_stack`).
 //!
 //! Big strong objects (more than `CHUNK_PARTS` parts) are traced a chunk of parts per unit
 //! of work. Such an object is black from its first chunk on, so a store into it takes the
 //! barrier: the backward barrier queues it for a full trace again, the forward one marks
 //! the stored object; either way nothing in its traced chunks is missed.
 
-use std::collections::HashSet;
 use std::time::Instant;
 
 use super::gray_queue::{Gray, GrayQueue};
@@ -34,7 +33,7 @@ use crate::mark::is_marked;
 use crate::mark::parallel::StepRules;
 use crate::mark::prefetch::{prefetch_for_marking, PrefetchQueue};
 use crate::mark::reach::{
-    claim_exclusive, cut_at_bump_cursor, reach, trace_gray, trace_gray_as, MarkingTracer, Reached,
+    claim_exclusive, cut_at_bump_cursor, reach, trace_gray_as, MarkingTracer, Reached,
 };
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Tracer, Weakness};
 use crate::verify::CollectRefs;
@@ -45,9 +44,6 @@ pub(super) struct Marking {
     pub gray: GrayQueue,
     /// Weak objects traced this cycle, to revisit (ephemerons) and clear.
     pub weak_objects: Vec<(ObjectRef, Weakness)>,
-    /// Every stack traced (kept across minor cycles: old stacks are not reached again).
-    pub stacks: Vec<ObjectRef>,
-    stack_set: HashSet<ObjectRef>,
     /// Bytes reached this cycle: the live heap's new part.
     pub marked_bytes: u64,
     /// Work besides the bytes reached: scanning the parts of big objects.
@@ -117,45 +113,15 @@ impl Marking {
 
     /// Bytes of the marking's buffers: the gray queue and the lists it keeps.
     pub fn memory_bytes(&self) -> u64 {
-        let set_entry = std::mem::size_of::<ObjectRef>() as u64 + 1;
-        self.gray.memory_bytes()
-            + vec_bytes(&self.weak_objects)
-            + vec_bytes(&self.stacks)
-            + self.stack_set.capacity() as u64 * set_entry
-            + vec_bytes(&self.chunk_refs)
+        self.gray.memory_bytes() + vec_bytes(&self.weak_objects) + vec_bytes(&self.chunk_refs)
     }
 
-    /// Gives up the cycle's marking: no gray object, weak object or stack is left, and
-    /// nothing counts as reached (the caller clears the mark bits).
+    /// Gives up the cycle's marking: no gray object or weak object is left, and nothing
+    /// counts as reached (the caller clears the mark bits).
     pub fn abandon(&mut self) {
         self.gray.clear();
         self.weak_objects.clear();
-        self.forget_stacks();
         self.marked_bytes = 0;
-    }
-
-    /// Forgets the stacks (a full marking finds them again).
-    pub fn forget_stacks(&mut self) {
-        self.stacks.clear();
-        self.stack_set.clear();
-    }
-
-    /// Keeps the stacks `liveness` calls live (before the sweep frees the others).
-    pub fn prune_stacks<L: Liveness>(&mut self, liveness: &L) {
-        let set = &mut self.stack_set;
-        self.stacks.retain(|&s| {
-            let live = liveness.is_live(s);
-            if !live {
-                set.remove(&s);
-            }
-            live
-        });
-    }
-
-    pub(super) fn note_stack(&mut self, obj: ObjectRef) {
-        if self.stack_set.insert(obj) {
-            self.stacks.push(obj);
-        }
     }
 }
 
@@ -235,8 +201,8 @@ impl MarkTracer<'_> {
         self.work() - start
     }
 
-    /// Traces one reached object: black first (stacks stay gray), then its references,
-    /// the first chunk only for big objects.
+    /// Traces one reached object: black first, then its references, the first chunk
+    /// only for big objects.
     ///
     /// # Safety
     /// `obj` is a live, initialised traversable object of this heap.
@@ -244,12 +210,6 @@ impl MarkTracer<'_> {
         // SAFETY: per the caller.
         unsafe {
             let header = obj.header();
-            if M::is_stack(obj) {
-                header.set_gray(true);
-                self.marking.note_stack(obj);
-                self.marking.marked_bytes += trace_gray::<M, _>(obj, self);
-                return;
-            }
             header.set_gray(false);
             let weakness = M::weakness(obj);
             if weakness == Weakness::Strong && M::part_count(obj) > CHUNK_PARTS {

@@ -1,7 +1,7 @@
 //! The stress mode's checks: the heap verifier, plus the tri-color invariant whenever it
 //! must hold (see `barrier`): no black object refers to an unmarked one through a strong
 //! reference. Black here means marked, gray bit clear, in neither the gray queue nor the
-//! SSB, and not a stack (stacks are re-traced in the atomic phase); a weak object's
+//! SSB, and not a running stack (those are re-traced in the atomic phase); a weak object's
 //! strong references are those it has whatever is live (its weak-keyed entries' values
 //! are the ephemerons' convergence's). A marked object whose gray bit is set must be
 //! recorded: in the gray queue or the SSB or, while marking, listed with the weak objects
@@ -41,6 +41,7 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
     // them, before any sweep.
     let shaded = Refs::new(state.barrier.shade.iter().copied());
     let large_objects = heap.large_objects();
+    let running = roots.running_stacks().to_vec();
     // The walk's own errors come first: the children checked here are not verified yet
     // (an unlocated one is left to the walk, which reports it).
     let mut broken = None;
@@ -50,7 +51,7 @@ pub(super) fn verify<M: ObjectModel, R: Roots>(
         let checked = broken.is_none()
             && is_marked(large_objects, obj)
             && !recorded.contains(&index, obj)
-            && !unsafe { M::is_stack(obj) };
+            && !running.contains(&obj);
         if !checked {
             return;
         }
