@@ -126,8 +126,8 @@ fn a_heap_being_built_stays_near_its_goal() {
 /// A heap being built, with four times its size allocated as garbage beside it, under a
 /// step deadline that has always passed: the catch-up share's bucket (see
 /// `newgc/cycle.rs`), capped at that deadline, never holds credit, so no step of a cycle
-/// past its goal (nor a sweep step after one cut short, as all are) runs until the heap
-/// reaches the memory bound, where steps take all they may. That bound (half the goal again, or `pause` times what the marking found live)
+/// past its goal runs until the heap reaches the memory bound, where steps take all they
+/// may. That bound (half the goal again, or `pause` times what the marking found live)
 /// is at most three times the live heap at 200%: without it the heap would grow by all
 /// the program allocates. Deterministic: every look at the deadline finds it passed, and
 /// no credit is ever enough.

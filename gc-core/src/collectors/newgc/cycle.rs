@@ -90,21 +90,14 @@ pub(super) struct State {
     pub time_share: Option<TimeShare>,
     /// Whether `time_share` binds every step (`HeapConfig::max_gc_share_percent` set).
     pub share_every_step: bool,
-    /// Whether the last step that ran was a sweep step its deadline cut short (see
-    /// `share_rule`).
-    pub sweep_cut_short: bool,
 }
 
 /// The share of the interpreter thread's CPU time, in percent, that the steps of a cycle
-/// past its goal, or after a sweep step its deadline cut short, take when no
-/// `HeapConfig::max_gc_share_percent` is set (with a step deadline: the clock is read
-/// only then). Past the goal every step owes all it may do at the shortest interval (see
-/// `pacing`); on a heap far bigger than the caches each such step marks cold memory up to
-/// its deadline, and the program got a few microseconds between pauses. A sweep step cut
-/// short is the sign of work that costs more time than its price says (the pruning of a
-/// big string table): the steps after it would each run to their deadline too. Marking
-/// cut short ahead of the goal keeps its pace, so that the cycle stays ahead (held to the
-/// share, the marking of a 6 GB graph fell behind and past the memory bound). With the default deadline 20% bounds those steps to 2.4 ms of any
+/// past its goal take when no `HeapConfig::max_gc_share_percent` is set (with a step
+/// deadline: the clock is read only then). Past the goal every step owes all it may do at
+/// the shortest interval (see `pacing`); on a heap far bigger than the caches each such
+/// step marks cold memory up to its deadline, and the program got a few microseconds
+/// between pauses. With the default deadline 20% bounds those steps to 2.4 ms of any
 /// 10 ms window (`time_share`'s bound), which leaves an atomic phase of half a
 /// millisecond room below the 3 ms of a minimum mutator utilisation of 0.7.
 pub(super) const CATCH_UP_SHARE_PERCENT: u32 = 20;
@@ -143,13 +136,11 @@ enum ShareRule {
 /// is set), with the heap at `heap_bytes`, the cycle's goal `goal`, and a cycle running
 /// (`in_cycle`) that has marked `marked` bytes at `pause_percent`, or not: a set share
 /// binds every step up to `SHARED_UP_TO_GOAL_PERCENT` of the goal; the catch-up share
-/// only a running cycle's steps past the goal or after a sweep step its deadline cut
-/// short (`sweep_cut_short`), up to `CATCH_UP_UP_TO_GOAL_PERCENT` of the goal or `pause` percent of
-/// `marked`.
+/// only a running cycle's steps past the goal, up to `CATCH_UP_UP_TO_GOAL_PERCENT` of it
+/// or `pause` percent of `marked`.
 fn share_rule(
     every_step: bool,
     in_cycle: bool,
-    sweep_cut_short: bool,
     heap_bytes: u64,
     goal: u64,
     marked: u64,
@@ -161,7 +152,7 @@ fn share_rule(
         (goal / 100 * CATCH_UP_UP_TO_GOAL_PERCENT)
             .max(marked.saturating_mul(u64::from(pause_percent)) / 100)
     };
-    let binds = every_step || (in_cycle && (sweep_cut_short || heap_bytes >= goal));
+    let binds = every_step || (in_cycle && heap_bytes >= goal);
     if !binds {
         ShareRule::Off
     } else if heap_bytes < bound {
@@ -569,7 +560,6 @@ impl State {
         let rule = share_rule(
             self.share_every_step,
             !idle,
-            self.sweep_cut_short,
             heap.heap_bytes(),
             self.pacing.goal,
             self.marking.marked_bytes,
@@ -612,7 +602,6 @@ impl State {
         let done = self.pacing.work_done;
         let deadline = allowance.map(|d| start.instant() + d);
         let finished = self.advance::<M, R>(heap, roots, work, deadline);
-        self.sweep_cut_short = self.phase == Phase::Sweeping && passed(deadline);
         if !finished {
             // Work owed and not done (the deadline cut the step short) is carried.
             let did = self.pacing.work_done.saturating_sub(done);
@@ -686,14 +675,14 @@ impl State {
 mod tests {
     use super::*;
 
-    /// Without a set share, only the steps of a cycle past its goal or after a sweep step
-    /// cut short keep to the catch-up share, and only up to the memory bound, which rises with what the marking found
+    /// Without a set share, only the steps of a cycle past its goal keep to the catch-up
+    /// share, and only up to the memory bound, which rises with what the marking found
     /// live; a set share binds every step up to its own bound.
     #[test]
     fn the_catch_up_share_binds_only_past_the_goal() {
         let goal = 100 << 20;
         let catch_up =
-            |in_cycle, heap, marked| share_rule(false, in_cycle, false, heap, goal, marked, 200);
+            |in_cycle, heap, marked| share_rule(false, in_cycle, heap, goal, marked, 200);
         assert_eq!(
             catch_up(true, goal - 1, 0),
             ShareRule::Off,
@@ -717,17 +706,7 @@ mod tests {
             catch_up(true, 3 * goal, goal + goal / 2),
             ShareRule::Counted
         );
-        assert_eq!(
-            share_rule(false, true, true, goal / 2, goal, 0, 200),
-            ShareRule::Bound,
-            "ahead of the goal after a sweep step cut short"
-        );
-        assert_eq!(
-            share_rule(false, false, true, goal / 2, goal, 0, 200),
-            ShareRule::Off,
-            "no cycle"
-        );
-        let set = |in_cycle, heap| share_rule(true, in_cycle, false, heap, goal, 0, 200);
+        let set = |in_cycle, heap| share_rule(true, in_cycle, heap, goal, 0, 200);
         assert_eq!(
             set(false, 0),
             ShareRule::Bound,

@@ -282,7 +282,6 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
                 TimeShare::new(deadline, share)
             }),
             share_every_step: config.max_gc_share_percent.is_some(),
-            sweep_cut_short: false,
         };
         NewGc {
             heap: Heap::new(&config),

@@ -10,8 +10,7 @@
 //! A token bucket: the mutator earns the collector `share / (100 - share)` of the time
 //! it runs between two steps (`share`: `HeapConfig::max_gc_share_percent` for every
 //! step, or by default `cycle::CATCH_UP_SHARE_PERCENT` for the steps of a cycle past its
-//! goal or after a sweep step its deadline cut short, the ones that come densely; see
-//! `cycle::share_rule`), up to one
+//! goal, the only ones that come densely; see `cycle::share_rule`), up to one
 //! step deadline; a step marks until its deadline or until the credit is spent,
 //! whichever comes first, and a step that finds too little credit does nothing (its
 //! work is carried). A step that runs past its allowance (the deadline is looked at
