@@ -66,7 +66,8 @@ pub struct HeapConfig {
     /// newgc, with a step deadline): bounds how densely short pauses come, for a minimum
     /// mutator utilisation at short windows, at the cost of cycles that take more
     /// allocation, so bigger heaps and more barrier work. `None` (the default): steps
-    /// take what their budget asks, up to the deadline each.
+    /// take what their budget asks, up to the deadline each, but for those of a newgc
+    /// cycle past its goal, which keep to a catch-up share up to a memory bound.
     pub max_gc_share_percent: Option<u32>,
 }
 

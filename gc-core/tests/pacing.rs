@@ -123,6 +123,51 @@ fn a_heap_being_built_stays_near_its_goal() {
     );
 }
 
+/// A heap being built, with four times its size allocated as garbage beside it, under a
+/// step deadline that has always passed: the catch-up share's bucket (see
+/// `newgc/cycle.rs`), capped at that deadline, never holds credit, so no step of a cycle
+/// past its goal runs until the heap reaches the memory bound, where steps take all they
+/// may. That bound (half the goal again, or `pause` times what the marking found live)
+/// is at most three times the live heap at 200%: without it the heap would grow by all
+/// the program allocates. Deterministic: every look at the deadline finds it passed, and
+/// no credit is ever enough.
+#[test]
+fn a_heap_being_built_keeps_to_the_catch_up_bound() {
+    const SLOTS: u16 = 6;
+    const NODES: u64 = 500_000;
+    let mut gc = Gc::new(HeapConfig {
+        step_deadline: Some(Duration::ZERO),
+        ..config()
+    });
+    let mut roots = RootList::default();
+    let first = node(&mut gc, &mut roots, 0, SLOTS);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(first.obj()) };
+    for i in 1..NODES {
+        let n = node(&mut gc, &mut roots, i, SLOTS);
+        // SAFETY: live nodes of this collector; the node is new, and new nodes take no
+        // barrier.
+        unsafe { n.set_slot(0, Some(roots[0])) };
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.set(0, n.obj()) };
+        for _ in 0..4 {
+            node(&mut gc, &mut roots, i, SLOTS);
+        }
+    }
+    gc.verify(&mut roots).expect("the heap verifies");
+    let live = NODES * node_bytes(usize::from(SLOTS)) as u64;
+    let stats = gc.stats();
+    eprintln!(
+        "peak {} live {live} cycles {}",
+        stats.peak_heap_bytes, stats.cycles
+    );
+    assert!(
+        stats.peak_heap_bytes <= 3 * live + 4 * ARENA_SIZE as u64,
+        "peak heap {} B for {live} B live",
+        stats.peak_heap_bytes
+    );
+}
+
 /// The cycles newgc under `config` runs while 32 MB of garbage is allocated over 0.6 MB
 /// of live nodes; the heap it leaves must verify.
 fn cycles_over_garbage(config: HeapConfig) -> u64 {

@@ -92,7 +92,8 @@ Collector options (before the script; --NAME VALUE or --NAME=VALUE):
   --gc-step-deadline MS   how long a newgc step marks at most (default 0.5), or off:
                           the same run then gives the same cycles and heap sizes
   --gc-max-share PERCENT  the most of the program's CPU time newgc's steps take over
-                          any stretch of it (default: no bound; needs a deadline)
+                          any stretch of it (default: 20% past a cycle's goal
+                          only; needs a deadline)
   --gc-stress N           collect and verify the heap before every N-th allocation
   --heap-limit SIZE       bytes, or 512M, 2G: running past it is \"not enough memory\"
   --pause-cpu-time        also time each pause in thread CPU time

@@ -85,10 +85,32 @@ pub(super) struct State {
     /// Held while the VM is still pruning its weak references to leaf blocks: dead
     /// leaves it finds meanwhile must be revived, and the leaf arenas wait.
     pub leaf_hold: LeafHold,
-    /// The collector's share of the interpreter thread's time, if bounded (see
-    /// `HeapConfig::max_gc_share_percent`).
+    /// The collector's share of the interpreter thread's time, with a step deadline (see
+    /// `time_share`): `HeapConfig::max_gc_share_percent` for every step if set, else
+    /// `CATCH_UP_SHARE_PERCENT` for the steps of a cycle past its goal.
     pub time_share: Option<TimeShare>,
+    /// Whether `time_share` binds every step (`HeapConfig::max_gc_share_percent` set).
+    pub share_every_step: bool,
 }
+
+/// The share of the interpreter thread's CPU time, in percent, that the steps of a cycle
+/// past its goal take when no `HeapConfig::max_gc_share_percent` is set (with a step
+/// deadline: the clock is read only then). Past the goal every step owes all it may do at
+/// the shortest interval (see `pacing`); on a heap far bigger than the caches each such
+/// step marks cold memory up to its deadline, and the program got a few microseconds
+/// between pauses. With the default deadline 20% bounds those steps to 2.4 ms of any
+/// 10 ms window (`time_share`'s bound), which leaves an atomic phase of half a
+/// millisecond room below the 3 ms of a minimum mutator utilisation of 0.7.
+pub(super) const CATCH_UP_SHARE_PERCENT: u32 = 20;
+
+/// The heap size, in percent of the cycle's goal, up to which a cycle past its goal
+/// keeps to `CATCH_UP_SHARE_PERCENT`, or `pause` percent of the bytes its marking has
+/// found live so far if more; past that the memory bound comes first, and steps take all
+/// they may. A program building its data passes the goal of a cycle planned over last
+/// cycle's smaller live heap, most of the growth live: what the marking finds live is a
+/// lower bound of the live heap, and the heap stays within `pause` times it. Half the
+/// goal again leaves the catch-up room before the marking has found much.
+const CATCH_UP_UP_TO_GOAL_PERCENT: u64 = 150;
 
 /// The heap size, in percent of the cycle's goal, up to which steps keep to their time
 /// share (see `time_share`). Past the goal the share still holds: a program building its
@@ -98,6 +120,48 @@ pub(super) struct State {
 /// cycle marks it; past that the program allocates faster than the share marks, and the
 /// memory bound comes first.
 const SHARED_UP_TO_GOAL_PERCENT: u64 = 300;
+
+/// How a step keeps to the collector's time share (see `share_rule`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+enum ShareRule {
+    /// The step reads no clock and takes what its budget asks, up to its deadline.
+    Off,
+    /// The step runs whatever its credit (the memory bound comes first), and its time is
+    /// counted.
+    Counted,
+    /// The step runs on the credit the mutator has earned it.
+    Bound,
+}
+
+/// How a step keeps to the time share (`every_step`: `HeapConfig::max_gc_share_percent`
+/// is set), with the heap at `heap_bytes`, the cycle's goal `goal`, and a cycle running
+/// (`in_cycle`) that has marked `marked` bytes at `pause_percent`, or not: a set share
+/// binds every step up to `SHARED_UP_TO_GOAL_PERCENT` of the goal; the catch-up share
+/// only a running cycle's steps past the goal, up to `CATCH_UP_UP_TO_GOAL_PERCENT` of it
+/// or `pause` percent of `marked`.
+fn share_rule(
+    every_step: bool,
+    in_cycle: bool,
+    heap_bytes: u64,
+    goal: u64,
+    marked: u64,
+    pause_percent: u32,
+) -> ShareRule {
+    let bound = if every_step {
+        goal / 100 * SHARED_UP_TO_GOAL_PERCENT
+    } else {
+        (goal / 100 * CATCH_UP_UP_TO_GOAL_PERCENT)
+            .max(marked.saturating_mul(u64::from(pause_percent)) / 100)
+    };
+    let binds = every_step || (in_cycle && heap_bytes >= goal);
+    if !binds {
+        ShareRule::Off
+    } else if heap_bytes < bound {
+        ShareRule::Bound
+    } else {
+        ShareRule::Counted
+    }
+}
 
 /// SSB entries a step queues for tracing at a time: the SSB of generational mode holds
 /// every old object written since the last minor cycle, too many for one step.
@@ -492,9 +556,21 @@ impl State {
             return;
         }
         // A step runs only on the time share the mutator has earned it (see
-        // `time_share`), unless the heap is far past the goal; the work it owed is carried.
-        let shared = heap.heap_bytes() < self.pacing.goal / 100 * SHARED_UP_TO_GOAL_PERCENT;
-        let started = self.time_share.as_ref().map(|_| thread_cpu_time());
+        // `share_rule`); the work it owed is carried.
+        let rule = share_rule(
+            self.share_every_step,
+            !idle,
+            heap.heap_bytes(),
+            self.pacing.goal,
+            self.marking.marked_bytes,
+            self.pacing.pause_percent,
+        );
+        let shared = rule == ShareRule::Bound;
+        let started = self
+            .time_share
+            .as_ref()
+            .filter(|_| rule != ShareRule::Off)
+            .map(|_| thread_cpu_time());
         let allowance = match (&mut self.time_share, started) {
             (Some(share), Some(now)) if shared => match share.allowance(now) {
                 Some(allowed) => Some(allowed),
@@ -591,5 +667,54 @@ impl State {
         } else {
             self.pauses.end(start);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without a set share, only the steps of a cycle past its goal keep to the catch-up
+    /// share, and only up to the memory bound, which rises with what the marking found
+    /// live; a set share binds every step up to its own bound.
+    #[test]
+    fn the_catch_up_share_binds_only_past_the_goal() {
+        let goal = 100 << 20;
+        let catch_up =
+            |in_cycle, heap, marked| share_rule(false, in_cycle, heap, goal, marked, 200);
+        assert_eq!(
+            catch_up(true, goal - 1, 0),
+            ShareRule::Off,
+            "ahead of the goal"
+        );
+        assert_eq!(
+            catch_up(false, 2 * goal, 0),
+            ShareRule::Off,
+            "no cycle to catch up"
+        );
+        assert_eq!(catch_up(true, goal, 0), ShareRule::Bound);
+        let memory_bound = goal / 100 * CATCH_UP_UP_TO_GOAL_PERCENT;
+        assert_eq!(catch_up(true, memory_bound - 1, 0), ShareRule::Bound);
+        assert_eq!(catch_up(true, memory_bound, 0), ShareRule::Counted);
+        assert_eq!(
+            catch_up(true, 3 * goal - 1, goal + goal / 2),
+            ShareRule::Bound,
+            "within pause x the bytes found live"
+        );
+        assert_eq!(
+            catch_up(true, 3 * goal, goal + goal / 2),
+            ShareRule::Counted
+        );
+        let set = |in_cycle, heap| share_rule(true, in_cycle, heap, goal, 0, 200);
+        assert_eq!(
+            set(false, 0),
+            ShareRule::Bound,
+            "a set share binds every step"
+        );
+        assert_eq!(set(true, memory_bound), ShareRule::Bound);
+        assert_eq!(
+            set(true, goal / 100 * SHARED_UP_TO_GOAL_PERCENT),
+            ShareRule::Counted
+        );
     }
 }

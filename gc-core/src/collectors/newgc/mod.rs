@@ -35,7 +35,7 @@ use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Weakness};
 use crate::stats::{PauseLog, Stats};
 use crate::verify::{CollectRefs, VerifyError};
 use barrier::{Barrier, FORWARD_BARRIER_PARTS};
-use cycle::State;
+use cycle::{State, CATCH_UP_SHARE_PERCENT};
 use generational::ModeControl;
 use leaf_hold::LeafHold;
 use marker::Marking;
@@ -275,10 +275,13 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             atomic_marked_max: 0,
             remarked_at: 0,
             full_gray_stack: Vec::new(),
-            time_share: config
-                .step_deadline
-                .zip(config.max_gc_share_percent)
-                .map(|(deadline, share)| TimeShare::new(deadline, share)),
+            time_share: config.step_deadline.map(|deadline| {
+                let share = config
+                    .max_gc_share_percent
+                    .unwrap_or(CATCH_UP_SHARE_PERCENT);
+                TimeShare::new(deadline, share)
+            }),
+            share_every_step: config.max_gc_share_percent.is_some(),
         };
         NewGc {
             heap: Heap::new(&config),

@@ -27,8 +27,11 @@
 //! records by how much). Past the goal every step owes all it may do, at the shortest
 //! interval, so the cycle still ends: the live heap cannot grow faster than allocation.
 //! With a bounded time share (`HeapConfig::max_gc_share_percent`, see `time_share`), a
-//! step also does only what the share allows until the heap is far past the goal. The
-//! heap limit is the hard bound: it runs a full collection.
+//! step also does only what the share allows until the heap is far past the goal;
+//! without one, with a step deadline, the steps of a cycle past its goal keep to a
+//! catch-up share up to a memory bound (`cycle::CATCH_UP_SHARE_PERCENT`), so that they
+//! do not come microseconds apart. The heap limit is the hard bound: it runs a full
+//! collection.
 //!
 //! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
 //! a reference to cold memory (a cache and a TLB miss for its mark word, another for its

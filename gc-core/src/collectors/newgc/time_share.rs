@@ -8,7 +8,9 @@
 //! of mutator time apart. The step deadline bounds each pause; this bounds their density.
 //!
 //! A token bucket: the mutator earns the collector `share / (100 - share)` of the time
-//! it runs between two steps (`share`: `HeapConfig::max_gc_share_percent`), up to one
+//! it runs between two steps (`share`: `HeapConfig::max_gc_share_percent` for every
+//! step, or by default `cycle::CATCH_UP_SHARE_PERCENT` for the steps of a cycle past its
+//! goal, the only ones that come densely; see `cycle::share_rule`), up to one
 //! step deadline; a step marks until its deadline or until the credit is spent,
 //! whichever comes first, and a step that finds too little credit does nothing (its
 //! work is carried). A step that runs past its allowance (the deadline is looked at
@@ -22,7 +24,8 @@
 //! preempted step is cut sooner, never later.)
 //!
 //! The memory bound comes first: far past the cycle's goal the bucket is ignored (see
-//! `SHARED_UP_TO_GOAL_PERCENT`), and the heap limit runs a full collection as before.
+//! `SHARED_UP_TO_GOAL_PERCENT` and `CATCH_UP_UP_TO_GOAL_PERCENT`), and the heap limit
+//! runs a full collection as before.
 
 use std::time::Duration;
 
