@@ -7,8 +7,9 @@
 //! value leaves the VM as an owned `LuaValue`.
 //!
 //! Layout (relied on by `write_number`, `write_boolean` and `words`/`from_words`, with
-//! which tables pack their keys): `repr(u64)` puts the discriminant in the first word
-//! and every payload at offset 8.
+//! which tables pack the keys and values of their hash nodes): `repr(u64)` puts the
+//! discriminant in the first word and every payload at offset 8. The discriminants are
+//! the variants' positions, 0 to 8, so a tag fits in a byte.
 
 use gc_core::{ObjectRef, Tracer};
 
@@ -182,7 +183,7 @@ impl Value {
 
     /// The value's two words, tag and payload (see the module's layout note), every
     /// byte initialised: nil's payload is `u64::MAX`, a boolean's 0 or 1. A tag is
-    /// below 2^32. [`Value::from_words`] rebuilds the value.
+    /// below 2^8. [`Value::from_words`] rebuilds the value.
     #[inline(always)]
     pub fn words(self) -> (u64, u64) {
         let words = (&self as *const Value).cast::<u64>();

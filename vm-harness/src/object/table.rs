@@ -12,11 +12,13 @@
 //!   the stale inline slots are then never read or traced again, nor are slots at or
 //!   past `size_array`.
 //! - The node part holds `1 << log_size_node` nodes, or none (5.1's dummy node) when
-//!   `node` is `None`. A node is 32 bytes: its value is a `Value`, read, written and
-//!   barriered as an array slot is, and its key is packed beside the chain link
-//!   (`key_tag`, `next`, `key_payload`): the two words of `Value::words`, so `Node::key`
-//!   rebuilds the key exactly (a float's sign and bits included). A free node's key is
-//!   nil.
+//!   `node` is `None`. A node is 24 bytes: the payload words of its value and its key,
+//!   their tags as bytes, and the chain link: the words of `Value::words`, so `Node::val`
+//!   and `Node::key` rebuild them exactly (a float's sign and bits included). A node's
+//!   value is therefore no `Value` in memory: it is read, written and pre-barriered
+//!   through its node (`node_val`, `set_node_val`, `barrier_pre_val`), and handed out
+//!   as a value or copied into a slot (`read_str_into`), never as a `*const Value`. A
+//!   free node's key and value are nil.
 //! - A node whose value is nil may keep a dead key whose object was freed: such keys are
 //!   compared by identity only, never dereferenced (main positions are computed only for
 //!   keys with non-nil values and for keys the caller holds).
@@ -82,19 +84,28 @@ const INLINE_MAX: usize = 8;
 const _: () = assert!(std::mem::size_of::<Table>().is_multiple_of(std::mem::align_of::<Value>()));
 const _: () = assert!(INLINE_MAX <= u8::MAX as usize);
 
-/// A hash node: the value, then the key's words (see the module invariants) around the
-/// chain link (the index of the next node in the chain, -1 at its end).
+/// A hash node: the tags of the value and the key, the chain link (the index of the
+/// next node in the chain, -1 at its end), and the payload words of the value and the
+/// key. See the module invariants.
 #[repr(C)]
 #[derive(Copy, Clone)]
 struct Node {
-    val: Value,
-    key_tag: u32,
+    val_tag: u8,
+    key_tag: u8,
+    /// Zero, so the first 16 bytes are all initialised: the value's tag and payload
+    /// are read as one block (`read_str_into`).
+    zero: u16,
     next: i32,
+    val_payload: u64,
     key_payload: u64,
 }
 
-// Half a cache line: 5.1's layout (a value key and the link) would take 40 bytes.
-const _: () = assert!(std::mem::size_of::<Node>() == 32);
+// Lua 5.4's node size (5.1's layout, a value key and the link, would take 40 bytes).
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
+// `read_str_into` reads the value's tag and payload as the node's first 16 bytes.
+const _: () = assert!(
+    std::mem::offset_of!(Node, val_tag) == 0 && std::mem::offset_of!(Node, val_payload) == 8
+);
 
 impl Node {
     /// A free node: nil key and value, no next node.
@@ -102,9 +113,11 @@ impl Node {
     fn empty() -> Node {
         let (tag, payload) = Value::Nil.words();
         Node {
-            val: Value::Nil,
-            key_tag: tag as u32,
+            val_tag: tag as u8,
+            key_tag: tag as u8,
+            zero: 0,
             next: -1,
+            val_payload: payload,
             key_payload: payload,
         }
     }
@@ -113,9 +126,23 @@ impl Node {
     #[inline(always)]
     fn key(self) -> Value {
         // SAFETY: a node's key fields hold the words of a value (module invariant), and
-        // a tag fits in `key_tag` (see `Value::words`).
+        // a tag fits in a byte (see `Value::words`).
         unsafe { Value::from_words(u64::from(self.key_tag), self.key_payload) }
     }
+
+    /// The value, rebuilt from its words.
+    #[inline(always)]
+    fn val(self) -> Value {
+        // SAFETY: as in `key`, for the value fields.
+        unsafe { Value::from_words(u64::from(self.val_tag), self.val_payload) }
+    }
+}
+
+/// Where a table keeps the value of a key: an array slot or a node, by index.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Slot {
+    Array(usize),
+    Node(usize),
 }
 
 /// Header bit: this table's `__mode` holds 'k' (see the module invariants).
@@ -326,8 +353,9 @@ impl TableRef {
 
     #[inline(always)]
     fn node_val(self, i: usize) -> Value {
-        // SAFETY: as in `node_key`.
-        unsafe { (*self.node(i)).val }
+        let node = self.node(i);
+        // SAFETY: as in `node_key`, for the value fields.
+        unsafe { Value::from_words(u64::from((*node).val_tag), (*node).val_payload) }
     }
 
     #[inline(always)]
@@ -349,15 +377,20 @@ impl TableRef {
         // SAFETY: as in `node_key`; the VM is single-threaded, and no reference into the
         // node block exists (module invariant). The words are a value's.
         unsafe {
-            (*node).key_tag = tag as u32;
+            (*node).key_tag = tag as u8;
             (*node).key_payload = payload;
         }
     }
 
     #[inline(always)]
     fn set_node_val(self, i: usize, val: Value) {
+        let node = self.node(i);
+        let (tag, payload) = val.words();
         // SAFETY: as in `set_node_key`.
-        unsafe { (*self.node(i)).val = val }
+        unsafe {
+            (*node).val_tag = tag as u8;
+            (*node).val_payload = payload;
+        }
     }
 
     #[inline(always)]
@@ -372,19 +405,29 @@ impl TableRef {
         unsafe { self.node(i).write(node) }
     }
 
-    /// The address of node `i`'s value, for the barrier and for `set`'s store.
+    /// The pre-write barrier before node `i`'s value is overwritten.
     #[inline(always)]
-    fn node_val_ptr(self, i: usize) -> *mut Value {
+    fn barrier_pre_val<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize) {
         // SAFETY: as in `node_key`; no reference is made.
-        unsafe { std::ptr::addr_of_mut!((*self.node(i)).val) }
+        let slot = unsafe { std::ptr::addr_of!((*self.node(i)).val_payload) };
+        heap.barrier_pre_ref(self.0, slot, self.node_val(i).object());
     }
 
     /// The pre-write barrier before node `i`'s key is overwritten or its entry removed.
     #[inline(always)]
     fn barrier_pre_key<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize) {
-        // SAFETY: as in `node_val_ptr`.
+        // SAFETY: as in `node_key`; no reference is made.
         let slot = unsafe { std::ptr::addr_of!((*self.node(i)).key_payload) };
         heap.barrier_pre_ref(self.0, slot, self.node_key(i).object());
+    }
+
+    /// Stores `val` at `slot` (a slot `new_key` made, which held nil), after the barrier.
+    #[inline(always)]
+    fn set_slot(self, slot: Slot, val: Value) {
+        match slot {
+            Slot::Array(i) => self.array_set(i, val),
+            Slot::Node(i) => self.set_node_val(i, val),
+        }
     }
 
     /// The address of array slot `i`, read and written through `array_get`/`array_set`.
@@ -508,9 +551,10 @@ impl TableRef {
         for i in nodes {
             // SAFETY: i < node_count: an initialised node of this live table.
             let node = unsafe { base.add(i).read() };
-            if !node.val.is_nil() {
+            let val = node.val();
+            if !val.is_nil() {
                 node.key().trace(tracer);
-                node.val.trace(tracer);
+                val.trace(tracer);
             }
         }
     }
@@ -662,29 +706,57 @@ impl TableRef {
     /// Value for string key `key`.
     #[inline(always)]
     pub fn get_str(self, key: LuaStr) -> Value {
-        let v = self.str_value_ptr(key);
-        if v.is_null() {
-            return Value::Nil;
+        match self.find_str(key) {
+            Some(node) => self.node_val(node),
+            None => Value::Nil,
         }
-        // SAFETY: a node's value in this live table (see `str_value_ptr`).
-        unsafe { *v }
     }
 
-    /// The address of the value of string key `key` (possibly nil), null if the key has
-    /// no node: for the interpreter, which tests the value where it lies and copies it
-    /// once, instead of copying it out to test it (a round trip through memory on the
-    /// field read's critical path). Valid until the table is next written.
+    /// Copies the value of string key `key` to `dst` if it is not nil, and says whether
+    /// it did: for the interpreter's field and global reads, which test the value's tag
+    /// where it lies and copy the value with one 16-byte load and store (see
+    /// `Value::write`), instead of rebuilding it from its words to test and copy it.
+    ///
+    /// # Safety
+    /// `dst` must be valid for a write of a `Value`.
     #[inline(always)]
-    pub fn str_value_ptr(self, key: LuaStr) -> *const Value {
-        match self.find_str(key) {
-            Some(node) => self.node_val_ptr(node),
-            None => std::ptr::null(),
+    pub unsafe fn read_str_into(self, key: LuaStr, dst: *mut Value) -> bool {
+        let Some(i) = self.find_str(key) else {
+            return false;
+        };
+        let node = self.node(i);
+        // SAFETY: as in `node_key`, for the value fields.
+        let tag = unsafe { (*node).val_tag };
+        if u64::from(tag) == Value::Nil.words().0 {
+            return false;
         }
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::_mm_storeu_si128;
+            use std::arch::x86_64::{_mm_and_si128, _mm_loadu_si128, _mm_set_epi64x};
+            // SAFETY: SSE2 is part of x86_64. The node's first 16 bytes are initialised
+            // (`Node::zero`); masked to its low byte, the value's tag (x86_64 is little
+            // endian), the first word is the tag word, and the second is the value's
+            // payload: the words of a value (module invariant). `dst` per the caller.
+            unsafe {
+                let block = _mm_loadu_si128(node.cast());
+                let words = _mm_and_si128(block, _mm_set_epi64x(-1, 0xff));
+                _mm_storeu_si128(dst.cast(), words);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        // SAFETY: as in `node_key`; the words of a node's value, `dst` per the caller.
+        unsafe {
+            dst.write(Value::from_words(u64::from(tag), (*node).val_payload))
+        };
+        true
     }
 
     /// The address of the array-part slot of number key `n` (its value possibly nil),
-    /// null if `n` is not an index of the array part: as `str_value_ptr`, for the
-    /// interpreter's `t[i]`.
+    /// null if `n` is not an index of the array part: for the interpreter's `t[i]`,
+    /// which tests the value where it lies and copies it once, instead of copying it
+    /// out to test it (a round trip through memory on the read's critical path). Valid
+    /// until the table is next written.
     #[inline(always)]
     pub fn array_value_ptr(self, n: f64) -> *const Value {
         match self.array_index_of(n) {
@@ -735,11 +807,11 @@ impl TableRef {
     }
 
     /// The slot holding `key`'s value, if the key is present (possibly with a nil value).
-    fn find_slot(self, key: Value) -> Option<*mut Value> {
+    fn find_slot(self, key: Value) -> Option<Slot> {
         if let Some(idx) = self.array_index(key) {
-            return Some(self.array_slot(idx));
+            return Some(Slot::Array(idx));
         }
-        self.find_node(key).map(|i| self.node_val_ptr(i))
+        self.find_node(key).map(Slot::Node)
     }
 
     /// The array-part slot of `key`, if it is an integer within the array part.
@@ -854,9 +926,7 @@ impl TableRef {
         // new_key may have resized the table: the allocation may have run a collector
         // increment that traced it again since the barrier above.
         self.barrier_store(heap, key, val);
-        // SAFETY: new_key returned a value slot of this table's current node block or array
-        // part.
-        unsafe { *slot = val };
+        self.set_slot(slot, val);
         Ok(())
     }
 
@@ -865,8 +935,7 @@ impl TableRef {
     /// entry (its key is no longer traced either).
     #[inline(always)]
     fn store_in_node<C: Collector<LuaModel>>(self, heap: &mut Heap<C>, i: usize, val: Value) {
-        // SAFETY: the value slot of a node of this table.
-        unsafe { heap.barrier_pre(self.0, self.node_val_ptr(i)) };
+        self.barrier_pre_val(heap, i);
         if val.is_nil() {
             self.barrier_pre_key(heap, i);
         }
@@ -915,7 +984,7 @@ impl TableRef {
         roots: &mut R,
         key: Value,
         val: Value,
-    ) -> Result<*mut Value, OutOfMemory> {
+    ) -> Result<Slot, OutOfMemory> {
         if self.node_count() == 0 {
             return self.rehash_and_insert(heap, roots, key, val);
         }
@@ -936,12 +1005,12 @@ impl TableRef {
                 // Moving an entry is a store of its key and value, for the forward
                 // barrier (it may move into a part the collector has traced already).
                 let moved = self.read_node(mp);
-                self.barrier_store(heap, moved.key(), moved.val);
+                self.barrier_store(heap, moved.key(), moved.val());
                 self.write_node(free, moved);
                 self.set_node_next(mp, -1);
-                // SAFETY: the value slot of a node of this table; the entry moved out,
-                // so its old slots are deletions (the key is overwritten below).
-                unsafe { heap.barrier_pre(self.0, self.node_val_ptr(mp)) };
+                // The entry moved out, so its old slots are deletions (the key is
+                // overwritten below).
+                self.barrier_pre_val(heap, mp);
                 self.barrier_pre_key(heap, mp);
                 self.set_node_val(mp, Value::Nil);
             } else {
@@ -951,7 +1020,7 @@ impl TableRef {
             }
         }
         self.set_node_key(mp, key);
-        Ok(self.node_val_ptr(mp))
+        Ok(Slot::Node(mp))
     }
 
     fn rehash_and_insert<C: Collector<LuaModel>, R: RootStack>(
@@ -960,7 +1029,7 @@ impl TableRef {
         roots: &mut R,
         key: Value,
         val: Value,
-    ) -> Result<*mut Value, OutOfMemory> {
+    ) -> Result<Slot, OutOfMemory> {
         let mut nums = [0usize; MAXBITS + 1];
         let mut na = self.count_array(&mut nums);
         let mut total = na;
@@ -1011,7 +1080,7 @@ impl TableRef {
         let mut ints = 0;
         for i in (0..self.node_count()).rev() {
             let node = self.read_node(i);
-            if !node.val.is_nil() {
+            if !node.val().is_nil() {
                 ints += count_int(node.key(), nums);
                 total += 1;
             }
@@ -1110,8 +1179,9 @@ impl TableRef {
             // SAFETY: the old node block (no longer installed, not freed before the next
             // allocation, and none happens here) holds old_count nodes.
             let node = unsafe { *old_nodes.add(i) };
-            if !node.val.is_nil() {
-                self.reinsert(heap, node.key(), node.val);
+            let val = node.val();
+            if !val.is_nil() {
+                self.reinsert(heap, node.key(), val);
             }
         }
         if let Some(old) = old_node_block {
@@ -1255,8 +1325,9 @@ impl TableRef {
         let mut n = i - size_array;
         while n < self.node_count() {
             let node = self.read_node(n);
-            if !node.val.is_nil() {
-                return Ok(Some((node.key(), node.val)));
+            let val = node.val();
+            if !val.is_nil() {
+                return Ok(Some((node.key(), val)));
             }
             n += 1;
         }
@@ -1333,7 +1404,8 @@ impl TableRef {
             tracer.mark(node);
             for i in 0..self.node_count() {
                 let n = self.read_node(i);
-                if n.val.is_nil() {
+                let val = n.val();
+                if val.is_nil() {
                     continue;
                 }
                 let key = n.key();
@@ -1342,12 +1414,12 @@ impl TableRef {
                     key.trace(tracer);
                 }
                 if weak_values {
-                    if !is_weak_ref(n.val) {
-                        n.val.trace(tracer);
+                    if !is_weak_ref(val) {
+                        val.trace(tracer);
                     }
                 } else if key_strong {
-                    n.val.trace(tracer);
-                } else if let (Some(key), Some(value)) = (key.object(), n.val.object()) {
+                    val.trace(tracer);
+                } else if let (Some(key), Some(value)) = (key.object(), val.object()) {
                     if tracer.is_live(key) {
                         tracer.mark(value);
                     } else {
@@ -1372,8 +1444,9 @@ impl TableRef {
         }
         for i in 0..self.node_count() {
             let n = self.read_node(i);
-            if !n.val.is_nil()
-                && (is_cleared(n.key(), true, liveness) || is_cleared(n.val, false, liveness))
+            let val = n.val();
+            if !val.is_nil()
+                && (is_cleared(n.key(), true, liveness) || is_cleared(val, false, liveness))
             {
                 self.set_node_val(i, Value::Nil);
             }

@@ -76,8 +76,8 @@ fn string_keys_live_in_the_hash_part_and_survive_rehashes() {
 fn a_table_without_a_hash_part_reports_5_1s_dummy_node() {
     let mut vm = vm();
     let t = rooted_table(&mut vm, 2, 0);
-    // One node: a 16-byte value, and the key packed with the chain link in 16 bytes.
-    assert_eq!(t.shared_bytes_traversed(), 32);
+    // One node: the value's and the key's payload words, their tags and the chain link.
+    assert_eq!(t.shared_bytes_traversed(), 24);
     let k = vm.str_value(b"key").unwrap();
     vm.raw_set(t, k, num(1)).unwrap();
     assert_eq!(t.shared_bytes_traversed(), 0);
@@ -418,6 +418,46 @@ fn every_key_type_round_trips_through_a_node() {
     assert!(seen.iter().all(|&s| s));
     // -0.0 and 0.0 are the same key, as in Lua.
     assert!(t.get(Value::Number(0.0)).raw_eq(num(2)));
+
+    // Every type of value too: each one stored under itself and under a string key
+    // comes back with its bits by `get`, `next` and `read_str_into`.
+    let u = rooted_table(&mut vm, 0, 0);
+    let name = |vm: &mut Vm<_>, i: usize| vm.str_value(format!("v{i}").as_bytes()).expect("memory");
+    for (i, &k) in keys.iter().enumerate() {
+        vm.raw_set(t, k, k).unwrap();
+        let s = name(&mut vm, i);
+        vm.raw_set(u, s, k).unwrap();
+    }
+    assert_eq!(u.array_size(), 0);
+    let mut visited = 0;
+    let mut key = Value::Nil;
+    while let Some((k, v)) = t.next(key).expect("valid key") {
+        assert!(same_bits(k, v), "{k:?} holds {v:?}");
+        visited += 1;
+        key = k;
+    }
+    assert_eq!(visited, keys.len());
+    for (i, &k) in keys.iter().enumerate() {
+        assert!(same_bits(t.get(k), k), "t[{k:?}]");
+        let Value::String(s) = name(&mut vm, i) else {
+            panic!("a string")
+        };
+        assert!(same_bits(u.get_str(s), k), "u.v{i}");
+        let mut slot = Value::Nil;
+        // SAFETY: a local value.
+        assert!(unsafe { u.read_str_into(s, &mut slot) }, "u.v{i} read");
+        assert!(same_bits(slot, k), "u.v{i} read as {slot:?}");
+    }
+    // A removed entry's value is nil, which `read_str_into` does not copy.
+    let removed = name(&mut vm, 0);
+    vm.raw_set(u, removed, Value::Nil).unwrap();
+    let Value::String(removed) = removed else {
+        panic!("a string")
+    };
+    let mut slot = num(7);
+    // SAFETY: a local value.
+    assert!(!unsafe { u.read_str_into(removed, &mut slot) });
+    assert!(u.get_str(removed).is_nil() && slot.raw_eq(num(7)));
 }
 
 #[test]
@@ -467,6 +507,54 @@ fn dead_keys_stay_in_their_nodes_after_a_collection() {
     }
     for &(k, i) in &kept {
         assert!(weak.get(k).raw_eq(num(i)));
+    }
+
+    // Weak values: the entries of dead values lose their values and keep their keys,
+    // whose nodes a new store under the same key takes again.
+    let mt = rooted_table(&mut vm, 0, 0);
+    let mode = vm.str_value(b"v").expect("memory");
+    vm.set_field(mt, "__mode", mode).unwrap();
+    let weak = rooted_table(&mut vm, 0, 0);
+    weak.set_metatable(&mut vm.heap, Some(mt));
+    let name = |vm: &mut Vm<_>, i: i64| vm.str_value(format!("w{i}").as_bytes()).expect("memory");
+    let mut kept = Vec::new();
+    for i in 0..64 {
+        let v = Value::Table(vm.new_table(0, 0).expect("memory"));
+        vm.roots.temps.push(v);
+        let k = name(&mut vm, i);
+        // The keys stay alive: strings are no weak references, but one that only a
+        // cleared entry holds may be freed and made again at another address.
+        vm.raw_set(keep, num(200 + i), k).unwrap();
+        vm.raw_set(weak, k, v).unwrap();
+        if i % 2 == 0 {
+            vm.raw_set(keep, num(100 + i), v).unwrap();
+            kept.push((i, v));
+        }
+        vm.roots.temps.pop();
+    }
+    let nodes = weak.hash_size();
+    vm.heap.gc.collect(&mut vm.roots);
+    assert_eq!(weak.hash_size(), nodes);
+    let mut visited = 0;
+    let mut key = Value::Nil;
+    while let Some((k, v)) = weak.next(key).expect("valid key") {
+        assert!(kept
+            .iter()
+            .any(|&(i, kv)| same_bits(kv, v) && same_bits(name(&mut vm, i), k)));
+        visited += 1;
+        key = k;
+    }
+    assert_eq!(visited, kept.len());
+    for i in (1..64).step_by(2) {
+        let k = name(&mut vm, i);
+        assert!(weak.get(k).is_nil(), "w{i}");
+        vm.raw_set(weak, k, num(i)).unwrap();
+        assert!(weak.get(k).raw_eq(num(i)));
+    }
+    assert_eq!(weak.hash_size(), nodes);
+    for &(i, v) in &kept {
+        let k = name(&mut vm, i);
+        assert!(same_bits(weak.get(k), v), "w{i}");
     }
     vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
 }

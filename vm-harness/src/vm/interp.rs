@@ -334,21 +334,34 @@ impl<C: Collector<LuaModel>> Vm<C> {
                     // tested.
                     let (obj_ref, key_ref) = (r_ref!($obj_reg), rk_ref!($key));
                     let missed = if let &Value::Table(tt) = obj_ref {
-                        let found = match key_ref {
-                            &Value::String(s) => tt.str_value_ptr(s),
-                            &Value::Number(n) => tt.array_value_ptr(n),
-                            _ => std::ptr::null(),
-                        };
-                        // SAFETY: a non-null `found` is a value slot of the live table
-                        // `tt`, read before anything writes to it; the register is as
-                        // in `r!`.
-                        unsafe {
-                            if !found.is_null() && !matches!(*found, Value::Nil) {
-                                std::ptr::copy_nonoverlapping(found, regs.add(($a) as usize), 1);
-                                continue;
+                        let looked_up = match key_ref {
+                            &Value::String(s) => {
+                                // SAFETY: the register is as in `r!`.
+                                if unsafe { tt.read_str_into(s, regs.add(($a) as usize)) } {
+                                    continue;
+                                }
+                                true
                             }
-                        }
-                        if found.is_null() && !matches!(key_ref, &Value::String(_)) {
+                            &Value::Number(n) => {
+                                let found = tt.array_value_ptr(n);
+                                // SAFETY: a non-null `found` is a value slot of the live
+                                // table `tt`, read before anything writes to it; the
+                                // register is as in `r!`.
+                                unsafe {
+                                    if !found.is_null() && !matches!(*found, Value::Nil) {
+                                        std::ptr::copy_nonoverlapping(
+                                            found,
+                                            regs.add(($a) as usize),
+                                            1,
+                                        );
+                                        continue;
+                                    }
+                                }
+                                !found.is_null()
+                            }
+                            _ => false,
+                        };
+                        if !looked_up {
                             // A key of the hash part other than a string.
                             let v = tt.get(*key_ref);
                             if !v.is_nil() {
@@ -361,12 +374,8 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             continue;
                         }
                         if let &Value::String(s) = key_ref {
-                            let v = self.index_missed_in_tables(tt, s);
-                            if !v.is_null() {
-                                // SAFETY: as above, `v` in a live table of the chain.
-                                unsafe {
-                                    std::ptr::copy_nonoverlapping(v, regs.add(($a) as usize), 1)
-                                };
+                            if let Some(v) = self.index_missed_in_tables(tt, s) {
+                                setr_returned!($a, v);
                                 continue;
                             }
                         }
@@ -433,14 +442,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
                         // The name is a string (compiler invariant), tested in place as
                         // in `index_into!`; foreign code's other constants take `get`.
                         if let &Value::String(s) = key_ref {
-                            let v = env.str_value_ptr(s);
-                            // SAFETY: a non-null `v` is a node's value in the live
-                            // table `env`; the register is as in `r!`.
-                            unsafe {
-                                if !v.is_null() && !matches!(*v, Value::Nil) {
-                                    std::ptr::copy_nonoverlapping(v, regs.add(a as usize), 1);
-                                    continue;
-                                }
+                            // SAFETY: the register is as in `r!`.
+                            if unsafe { env.read_str_into(s, regs.add(a as usize)) } {
+                                continue;
                             }
                         } else {
                             let v = env.get(*key_ref);

@@ -90,69 +90,47 @@ impl<C: Collector<LuaModel>> Vm<C> {
         }
     }
 
-    /// Field `event` of metatable `mt`, using and filling the absent-event cache.
+    /// Field `event` of metatable `mt`, nil if it is absent, using and filling the
+    /// absent-event cache.
     #[inline]
     pub fn fast_tm(&self, mt: TableRef, event: Name) -> Value {
-        let v = self.fast_tm_ptr(mt, event);
-        if v.is_null() {
-            return Value::Nil;
-        }
-        // SAFETY: a non-null result is a node's value in the live table `mt`.
-        unsafe { *v }
-    }
-
-    /// The address of field `event` of metatable `mt`, null if the field is absent or
-    /// nil, using and filling the absent-event cache: for callers that test the field
-    /// where it lies. Valid until `mt` is next written.
-    #[inline(always)]
-    fn fast_tm_ptr(&self, mt: TableRef, event: Name) -> *const Value {
         let cached = event.is_cached();
         if cached && mt.tm_flags() & (1 << event as u16) != 0 {
-            return std::ptr::null();
+            return Value::Nil;
         }
-        let v = mt.str_value_ptr(self.roots.name(event));
-        // SAFETY: a non-null `v` is a node's value in the live table `mt`.
-        if v.is_null() || unsafe { (*v).is_nil() } {
-            if cached {
-                mt.set_tm_absent(event as u16);
-            }
-            return std::ptr::null();
+        let v = mt.get_str(self.roots.name(event));
+        if v.is_nil() && cached {
+            mt.set_tm_absent(event as u16);
         }
         v
     }
 
     /// `t[key]` for a string key that table `t` lacks, as far as it is found through
     /// `__index` fields that are tables (inheritance: a method or a default field): the
-    /// address of the value (of a nil when the chain ends without the key), or null
-    /// when the chain reaches an `__index` of another type or 5.1's link limit, for
-    /// `index_missed`. It only reads (no code runs, nothing is allocated, nothing is
-    /// raised), so the interpreter calls it without saving its state. The address is
-    /// valid until the table holding the value is next written.
+    /// value (nil when the chain ends without the key), or `None` when the chain reaches
+    /// an `__index` of another type or 5.1's link limit, for `index_missed`. It only
+    /// reads (no code runs, nothing is allocated, nothing is raised), so the interpreter
+    /// calls it without saving its state.
     #[inline(never)]
-    pub fn index_missed_in_tables(&self, t: TableRef, key: LuaStr) -> *const Value {
-        const NIL: &Value = &Value::Nil;
+    pub fn index_missed_in_tables(&self, t: TableRef, key: LuaStr) -> Option<Value> {
         let mut t = t;
         // `t` was the chain's first link; `index_with` counts it in MAX_TAG_LOOP too.
         for _ in 1..MAX_TAG_LOOP {
             let Some(mt) = t.metatable() else {
-                return NIL;
+                return Some(Value::Nil);
             };
-            let tm = self.fast_tm_ptr(mt, Name::Index);
-            if tm.is_null() {
-                return NIL;
-            }
-            // SAFETY: a non-null `tm` is a node's value in the live table `mt`.
-            let &Value::Table(next) = (unsafe { &*tm }) else {
-                return std::ptr::null();
+            let next = match self.fast_tm(mt, Name::Index) {
+                Value::Nil => return Some(Value::Nil),
+                Value::Table(next) => next,
+                _ => return None,
             };
-            let v = next.str_value_ptr(key);
-            // SAFETY: a non-null `v` is a node's value in the live table `next`.
-            if !v.is_null() && unsafe { !(*v).is_nil() } {
-                return v;
+            let v = next.get_str(key);
+            if !v.is_nil() {
+                return Some(v);
             }
             t = next;
         }
-        std::ptr::null()
+        None
     }
 
     /// The metamethod `event` of `v`, nil if none.
