@@ -228,12 +228,12 @@ impl PauseHistogram {
             .map_err(|e| format!("pause histogram: {e:?}"))
     }
 
-    /// Count, median, 99th percentile and longest.
+    /// Count, median, 99th percentile and longest (all zero, reading no histogram, if
+    /// there was no pause).
     pub fn summary(&self) -> PauseSummary {
-        let h = self.histogram();
-        if h.is_empty() {
+        let Some(h) = self.0.as_deref().filter(|h| !h.is_empty()) else {
             return PauseSummary::default();
-        }
+        };
         let at = |q: f64| Duration::from_nanos(h.value_at_quantile(q));
         PauseSummary {
             count: h.len(),
