@@ -4,14 +4,15 @@
 //! Pauses go into an HdrHistogram of nanoseconds (3 significant digits, 10 ns to 1 hour,
 //! 32-bit counts), so percentiles stay exact to 0.1% at any run length and memory stays
 //! constant: 120 KB, all resident (half of a small script's anonymous memory with 1 ns
-//! and 64-bit counts).
+//! and 64-bit counts). It is allocated at the first pause recorded, so a log that does
+//! not record pauses (`HeapConfig::record_pauses` off) holds none.
 //! Percentiles say how long pauses are, not how close together: a thousand 0.1 ms pauses in
 //! one millisecond stop the program as surely as one 100 ms pause. Minimum mutator
 //! utilisation ([`Mmu`], and the whole curve [`MmuCurve`]) says that, and is tracked
 //! by [`MmuTracker`]. The histograms themselves are in [`Stats`] too
 //! ([`PauseHistogram`]), so a harness can merge the pauses of several runs.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use base64::prelude::{Engine, BASE64_STANDARD};
@@ -151,39 +152,59 @@ impl MmuCurve {
 
 /// A histogram of pause lengths in nanoseconds (3 significant digits, 10 ns to 1 hour).
 /// Shared between the log and its snapshots: a snapshot costs no copy, and the log copies
-/// the histogram only if it records while a snapshot is still alive.
-#[derive(Clone, PartialEq)]
-pub struct PauseHistogram(Arc<Histogram<u32>>);
+/// the histogram only if it records while a snapshot is still alive. Its counts (120 KB)
+/// are allocated at the first pause recorded: an empty one holds no memory.
+#[derive(Clone, Default)]
+pub struct PauseHistogram(Option<Arc<Histogram<u32>>>);
 
-impl Default for PauseHistogram {
-    fn default() -> Self {
-        PauseHistogram(Arc::new(
-            Histogram::new_with_bounds(10, 3_600_000_000_000, 3).expect("valid histogram bounds"),
-        ))
+/// A histogram with the bounds of every pause histogram, and its counts allocated.
+fn new_pause_histogram() -> Histogram<u32> {
+    Histogram::new_with_bounds(10, 3_600_000_000_000, 3).expect("valid histogram bounds")
+}
+
+impl PartialEq for PauseHistogram {
+    fn eq(&self, other: &Self) -> bool {
+        self.histogram() == other.histogram()
     }
 }
 
 impl std::fmt::Debug for PauseHistogram {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let h = self.histogram();
         write!(
             f,
             "PauseHistogram {{ count: {}, max_ns: {} }}",
-            self.0.len(),
-            self.0.max()
+            h.len(),
+            h.max()
         )
     }
 }
 
 impl PauseHistogram {
-    /// The histogram, to read percentiles or serialise it.
+    /// The histogram, to read percentiles or serialise it. An empty one is read from a
+    /// single histogram the process shares, made the first time one is read.
     pub fn histogram(&self) -> &Histogram<u32> {
-        &self.0
+        static EMPTY: OnceLock<Histogram<u32>> = OnceLock::new();
+        match &self.0 {
+            Some(h) => h,
+            None => EMPTY.get_or_init(new_pause_histogram),
+        }
+    }
+
+    /// Bytes of its counts: none until the first pause is recorded.
+    fn memory_bytes(&self) -> u64 {
+        self.0
+            .as_ref()
+            .map_or(0, |h| (h.distinct_values() * 4) as u64)
     }
 
     /// Counts one pause of `pause` (at least 1 ns: a pause the clock could not see still
     /// happened).
     fn record(&mut self, pause: Duration) {
-        Arc::make_mut(&mut self.0).saturating_record(nanos(pause).max(1));
+        let h = self
+            .0
+            .get_or_insert_with(|| Arc::new(new_pause_histogram()));
+        Arc::make_mut(h).saturating_record(nanos(pause).max(1));
     }
 
     /// The histogram in HdrHistogram's V2 deflate format, base64-encoded: the format of
@@ -207,12 +228,12 @@ impl PauseHistogram {
             .map_err(|e| format!("pause histogram: {e:?}"))
     }
 
-    /// Count, median, 99th percentile and longest.
+    /// Count, median, 99th percentile and longest (all zero, reading no histogram, if
+    /// there was no pause).
     pub fn summary(&self) -> PauseSummary {
-        let h = self.histogram();
-        if h.is_empty() {
+        let Some(h) = self.0.as_deref().filter(|h| !h.is_empty()) else {
             return PauseSummary::default();
-        }
+        };
         let at = |q: f64| Duration::from_nanos(h.value_at_quantile(q));
         PauseSummary {
             count: h.len(),
@@ -791,12 +812,11 @@ impl PauseLog {
     }
 
     /// Bytes the log holds: its histograms (counts of 32 bits), a fixed footprint whatever
-    /// the run's length. The MMU trackers' recent pauses are left out: a few kilobytes,
-    /// whose count follows the clock, and a run without a step deadline must report the
-    /// same footprint every time.
+    /// the run's length once a pause is recorded, none if the log records none. The MMU
+    /// trackers' recent pauses are left out: a few kilobytes, whose count follows the
+    /// clock, and a run without a step deadline must report the same footprint every time.
     pub fn memory_bytes(&self) -> u64 {
-        let histogram = |h: &PauseHistogram| (h.histogram().distinct_values() * 4) as u64;
-        histogram(&self.histogram) + self.cpu.as_ref().map_or(0, |c| histogram(&c.histogram))
+        self.histogram.memory_bytes() + self.cpu.as_ref().map_or(0, |c| c.histogram.memory_bytes())
     }
 
     /// Pause count and percentiles.
@@ -881,6 +901,29 @@ mod tests {
         assert_eq!(stats.gc_time, Duration::ZERO);
         assert_eq!(stats.pause_cpu, None);
         assert_eq!(stats.cycles, 1);
+        assert_eq!(log.memory_bytes(), 0, "no pause histogram is allocated");
+    }
+
+    /// The histograms' 120 KB are allocated at the first pause recorded, not before: a
+    /// small script run without statistics has none resident.
+    #[test]
+    fn pause_histograms_are_allocated_at_the_first_pause() {
+        let mut log = PauseLog::new(&HeapConfig {
+            pause_cpu_time: true,
+            ..HeapConfig::default()
+        });
+        assert_eq!(log.memory_bytes(), 0);
+        assert_eq!(
+            log.stats(HeapSizes::default())
+                .pause_histogram
+                .histogram()
+                .len(),
+            0
+        );
+        let start = log.begin();
+        log.end(start);
+        assert!(log.memory_bytes() > 2 * 100_000, "{}", log.memory_bytes());
+        assert_eq!(log.summary().count, 1);
     }
 
     #[test]

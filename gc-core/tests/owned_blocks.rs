@@ -147,9 +147,12 @@ fn a_block_the_forward_barrier_recorded_may_be_replaced_before_the_next_step() {
 
 #[test]
 fn a_block_replaced_during_marking_is_not_counted_live() {
+    // No cycle before both blocks are in place: the fillers and the big block (3.6 MB)
+    // stay below the trigger, and the holder's block starts the marking.
     let mut gc = NewGc::<OwnerModel>::new(HeapConfig {
         step_deadline: None,
         mode: Some(GcMode::Incremental),
+        min_trigger_bytes: 4 << 20,
         ..HeapConfig::default()
     });
     let mut roots = RootList::default();
@@ -189,9 +192,12 @@ const INTERNED: usize = 100_000;
 
 #[test]
 fn a_dead_owned_block_is_not_held_for_the_pruning() {
+    // No cycle before the blocks are allocated: the strings and both blocks (3.6 MB) stay
+    // below the trigger, and the steps below run the first cycle.
     let mut gc = NewGc::<OwnerModel>::new(HeapConfig {
         step_deadline: None,
         mode: Some(GcMode::Incremental),
+        min_trigger_bytes: 4 << 20,
         ..HeapConfig::default()
     });
     let mut table = InternTable::default();

@@ -31,7 +31,10 @@ unsafe impl Roots for WeakTable {
 
 #[test]
 fn dead_weak_references_are_pruned_before_the_sweep() {
-    let mut gc = Stw::<TestModel>::new(HeapConfig::default());
+    let mut gc = Stw::<TestModel>::new(HeapConfig {
+        min_trigger_bytes: 4 << 20,
+        ..HeapConfig::default()
+    });
     let mut table = WeakTable::default();
     let small: Vec<ObjectRef> = (0..10)
         .map(|_| gc.alloc_leaf(40, &mut table).unwrap())
@@ -40,8 +43,8 @@ fn dead_weak_references_are_pruned_before_the_sweep() {
     let huge_dead = gc.alloc_leaf(1 << 20, &mut table).unwrap();
     table.weak = small.iter().copied().chain([huge, huge_dead]).collect();
     let strong = small.iter().copied().step_by(2).chain([huge]).collect();
-    // SAFETY: blocks of this collector, none freed yet: the heap has not reached its
-    // first collection trigger.
+    // SAFETY: blocks of this collector, none freed yet: the heap (2 MB) has not reached
+    // its first collection trigger.
     table.strong = unsafe { RootList::from_vec(strong) };
 
     gc.collect(&mut table);
