@@ -21,7 +21,6 @@ pub struct HeapConfig {
     /// live heap left by the previous one. 200 (Lua's default) waits for the heap to double.
     pub pause_percent: u32,
     /// No collection is triggered below this heap size, so tiny scripts never collect.
-    /// Default: [`DEFAULT_MIN_TRIGGER_BYTES`].
     pub min_trigger_bytes: usize,
     /// Threads that mark and sweep stop-the-world cycles (`luagc --gc-threads`). The set
     /// of surviving objects never depends on it. Default: the number of cores.
@@ -72,12 +71,6 @@ pub struct HeapConfig {
     pub max_gc_share_percent: Option<u32>,
 }
 
-/// The default [`HeapConfig::min_trigger_bytes`]: 1 MB. On a small live heap the floor,
-/// not `pause`, sets how far the heap grows between cycles, and what it grows into stays
-/// resident; a lower floor collects more often for the same allocation (each cycle costs
-/// its roots and a sweep of every arena, however little lives).
-pub const DEFAULT_MIN_TRIGGER_BYTES: usize = 1 << 20;
-
 /// The default [`HeapConfig::step_deadline`]: half of a 1 ms pause target, leaving the
 /// other half to what a step does besides marking (the forward barrier's records, its
 /// share of the sweep).
@@ -106,7 +99,7 @@ impl Default for HeapConfig {
         HeapConfig {
             heap_limit: None,
             pause_percent: 200,
-            min_trigger_bytes: DEFAULT_MIN_TRIGGER_BYTES,
+            min_trigger_bytes: 4 << 20,
             gc_threads: std::thread::available_parallelism().map_or(1, usize::from),
             parallel_min_bytes: 16 << 20,
             step_helpers_min_work: DEFAULT_STEP_HELPERS_MIN_WORK,

@@ -30,7 +30,7 @@ pub mod sync;
 
 #[cfg(not(loom))]
 pub use collector::{
-    Collector, GcMode, HeapConfig, OutOfMemory, DEFAULT_MIN_TRIGGER_BYTES, DEFAULT_STEP_DEADLINE,
+    Collector, GcMode, HeapConfig, OutOfMemory, DEFAULT_STEP_DEADLINE,
     DEFAULT_STEP_HELPERS_MIN_WORK,
 };
 #[cfg(not(loom))]

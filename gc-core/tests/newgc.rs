@@ -211,7 +211,7 @@ fn generational_mode_keeps_the_arenas_a_major_sweep_empties() {
 /// mark; stores that allocate nothing run no steps, and the records must stay bounded
 /// (the barrier marks them itself, in a pause of its own). Whether marking or paused
 /// with sticky marks, the stored object survives. The big object has more slots than a
-/// minor cycle may retrace (half its 1 MB young generation's work, at 48 units a slot):
+/// minor cycle may retrace (half its 4 MB young generation's work, at 48 units a slot):
 /// smaller ones take the backward barrier while paused with sticky marks.
 #[test]
 fn forward_barrier_records_stay_bounded_without_allocation() {
