@@ -94,27 +94,37 @@ fn relinking_old_nodes_does_not_hold_marking_open() {
     );
 }
 
+/// Slots of `grow_list`'s nodes.
+const SLOTS: u16 = 6;
+
+/// Builds a list of `nodes` nodes that only grows (its head in `roots[0]`), allocating
+/// `garbage_per_node` more nodes as garbage beside each.
+fn grow_list(gc: &mut Gc, roots: &mut RootList, nodes: u64, garbage_per_node: usize) {
+    let first = node(gc, roots, 0, SLOTS);
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(first.obj()) };
+    for i in 1..nodes {
+        let n = node(gc, roots, i, SLOTS);
+        // SAFETY: live nodes of this collector; the node is new (light-gray), and new
+        // nodes take no barrier.
+        unsafe { n.set_slot(0, Some(roots[0])) };
+        // SAFETY: allocated by this collector, with no allocation since.
+        unsafe { roots.set(0, n.obj()) };
+        for _ in 0..garbage_per_node {
+            node(gc, roots, i, SLOTS);
+        }
+    }
+}
+
 /// A heap being built: a list of small nodes that only grows, with as much garbage
 /// allocated beside it. Each cycle's marking takes more work per live byte than the
 /// unscaled `stepmul` paid for (parts and references are priced beyond their bytes), so
 /// budgets are scaled by that price and steps come more often when behind.
 #[test]
 fn a_heap_being_built_stays_near_its_goal() {
-    const SLOTS: u16 = 6;
     let mut gc = Gc::new(config());
     let mut roots = RootList::default();
-    let first = node(&mut gc, &mut roots, 0, SLOTS);
-    // SAFETY: allocated by this collector, with no allocation since.
-    unsafe { roots.push(first.obj()) };
-    for i in 1..1_500_000u64 {
-        let n = node(&mut gc, &mut roots, i, SLOTS);
-        // A new node is light-gray: storing into it takes no barrier.
-        // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
-        unsafe { n.set_slot(0, Some(roots[0])) };
-        // SAFETY: allocated by this collector, with no allocation since.
-        unsafe { roots.set(0, n.obj()) };
-        node(&mut gc, &mut roots, i, SLOTS);
-    }
+    grow_list(&mut gc, &mut roots, 1_500_000, 1);
     let live = 1_500_000 * node_bytes(usize::from(SLOTS)) as u64;
     assert!(
         gc.max_goal_overshoot() <= live / 8,
@@ -133,34 +143,16 @@ fn a_heap_being_built_stays_near_its_goal() {
 /// no credit is ever enough.
 #[test]
 fn a_heap_being_built_keeps_to_the_catch_up_bound() {
-    const SLOTS: u16 = 6;
     const NODES: u64 = 500_000;
     let mut gc = Gc::new(HeapConfig {
         step_deadline: Some(Duration::ZERO),
         ..config()
     });
     let mut roots = RootList::default();
-    let first = node(&mut gc, &mut roots, 0, SLOTS);
-    // SAFETY: allocated by this collector, with no allocation since.
-    unsafe { roots.push(first.obj()) };
-    for i in 1..NODES {
-        let n = node(&mut gc, &mut roots, i, SLOTS);
-        // SAFETY: live nodes of this collector; the node is new, and new nodes take no
-        // barrier.
-        unsafe { n.set_slot(0, Some(roots[0])) };
-        // SAFETY: allocated by this collector, with no allocation since.
-        unsafe { roots.set(0, n.obj()) };
-        for _ in 0..4 {
-            node(&mut gc, &mut roots, i, SLOTS);
-        }
-    }
+    grow_list(&mut gc, &mut roots, NODES, 4);
     gc.verify(&mut roots).expect("the heap verifies");
     let live = NODES * node_bytes(usize::from(SLOTS)) as u64;
     let stats = gc.stats();
-    eprintln!(
-        "peak {} live {live} cycles {}",
-        stats.peak_heap_bytes, stats.cycles
-    );
     assert!(
         stats.peak_heap_bytes <= 3 * live + 4 * ARENA_SIZE as u64,
         "peak heap {} B for {live} B live",

@@ -24,6 +24,16 @@ fn rooted_table(vm: &mut Vm<Stw<LuaModel>>, narray: usize, nhash: usize) -> Tabl
     t
 }
 
+/// A rooted empty table whose metatable's `__mode` is `mode`.
+fn rooted_weak_table(vm: &mut Vm<Stw<LuaModel>>, mode: &[u8]) -> TableRef {
+    let mt = rooted_table(vm, 0, 0);
+    let mode = vm.str_value(mode).expect("memory");
+    vm.set_field(mt, "__mode", mode).unwrap();
+    let weak = rooted_table(vm, 0, 0);
+    weak.set_metatable(&mut vm.heap, Some(mt));
+    weak
+}
+
 fn keys_in_order(t: TableRef) -> Vec<String> {
     let mut out = Vec::new();
     let mut key = Value::Nil;
@@ -463,11 +473,7 @@ fn every_key_type_round_trips_through_a_node() {
 #[test]
 fn dead_keys_stay_in_their_nodes_after_a_collection() {
     let mut vm = vm();
-    let mt = rooted_table(&mut vm, 0, 0);
-    let mode = vm.str_value(b"k").expect("memory");
-    vm.set_field(mt, "__mode", mode).unwrap();
-    let weak = rooted_table(&mut vm, 0, 0);
-    weak.set_metatable(&mut vm.heap, Some(mt));
+    let weak = rooted_weak_table(&mut vm, b"k");
     let keep = rooted_table(&mut vm, 0, 0);
     let mut kept = Vec::new();
     for i in 0..64 {
@@ -511,11 +517,7 @@ fn dead_keys_stay_in_their_nodes_after_a_collection() {
 
     // Weak values: the entries of dead values lose their values and keep their keys,
     // whose nodes a new store under the same key takes again.
-    let mt = rooted_table(&mut vm, 0, 0);
-    let mode = vm.str_value(b"v").expect("memory");
-    vm.set_field(mt, "__mode", mode).unwrap();
-    let weak = rooted_table(&mut vm, 0, 0);
-    weak.set_metatable(&mut vm.heap, Some(mt));
+    let weak = rooted_weak_table(&mut vm, b"v");
     let name = |vm: &mut Vm<_>, i: i64| vm.str_value(format!("w{i}").as_bytes()).expect("memory");
     let mut kept = Vec::new();
     for i in 0..64 {
