@@ -8,9 +8,10 @@
 //! that has traced, and so blackened, every reachable object. At the next such point it
 //! traces them all again: an object that is not the running stack, was black and was not
 //! given to the write barrier since, must not hold a reference it did not hold when it
-//! was blackened (a suspended coroutine's stack included: see `LuaModel::is_stack`). A real incremental collector would have left that target white and freed
-//! it. On big heaps the check skips a pseudo-random number of allocations between
-//! points, so its cost per allocation stays bounded.
+//! was blackened (a suspended coroutine's stack included: see `LuaModel::is_stack`). A
+//! real incremental collector would have left that target white and freed it. On big
+//! heaps the check skips a pseudo-random number of allocations between points, so its
+//! cost per allocation stays bounded.
 //!
 //! The same points check the pre-write barrier, for snapshot-at-the-beginning collectors:
 //! a strong object that is not a stack and held a reference at the last point, and holds
