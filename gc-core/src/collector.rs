@@ -297,9 +297,14 @@ pub trait Collector<M: ObjectModel>: Sized {
         let _ = obj;
     }
 
-    /// A point where the VM holds every live reference in `roots`: incremental collectors do
-    /// a bounded amount of work here, others collect if the heap reached its trigger.
-    fn safepoint<R: Roots>(&mut self, roots: &mut R);
+    /// A point the VM reaches every so often while it runs, allocating or not, with every
+    /// live reference in `roots`. A collector whose cycle is open does one increment of it
+    /// here: a program that stops allocating must not hold a cycle, and the slower
+    /// barrier paths it takes, open for good. The default does nothing: collectors that
+    /// collect in one pause have no cycle open between allocations.
+    fn safepoint<R: Roots>(&mut self, roots: &mut R) {
+        let _ = roots;
+    }
 
     /// A full collection: every object unreachable from `roots` is freed.
     fn collect<R: Roots>(&mut self, roots: &mut R);

@@ -164,8 +164,6 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
     /// No incremental marking: no barrier.
     unsafe fn write_barrier(&mut self, _obj: ObjectRef) {}
 
-    fn safepoint<R: Roots>(&mut self, _roots: &mut R) {}
-
     fn collect<R: Roots>(&mut self, roots: &mut R) {
         let start = self.pauses.begin();
         let mut mark = Mark::default();

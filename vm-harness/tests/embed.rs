@@ -101,3 +101,25 @@ fn the_instruction_budget_bounds_a_run() {
         Ok(vec![LuaValue::Number(2.0)])
     );
 }
+
+/// A budget of N runs exactly as many loop iterations whether or not N crosses the
+/// points where the budget's countdown is refilled (and the collector polled).
+#[test]
+fn the_instruction_budget_is_exact_across_refills() {
+    for budget in [1_000u64, 4_095, 4_096, 4_097, 10_000, 3 * 4_096 + 1] {
+        let mut lua = lua::<gc_core::collectors::Stw<LuaModel>>(0);
+        lua.set_instruction_budget(Some(budget));
+        let error = lua
+            .run(b"n = 0 while true do n = n + 1 end", "=endless")
+            .unwrap_err();
+        assert!(error.to_string().contains("budget exhausted"), "{error}");
+        lua.set_instruction_budget(None);
+        // One charge enters the chunk, one per loop iteration; the last iteration's
+        // increment runs before its charge fails.
+        assert_eq!(
+            lua.global("n"),
+            Ok(LuaValue::Number(budget as f64)),
+            "budget {budget}"
+        );
+    }
+}

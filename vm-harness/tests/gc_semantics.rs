@@ -356,3 +356,40 @@ fn newgc_cycles_end_while_the_program_keeps_feeding_them() {
         }
     }
 }
+
+/// A program that stops allocating with a cycle open: steps come at allocations, so
+/// without the VM's poll (`Collector::safepoint`, every few thousand calls and loop
+/// iterations) the cycle stayed open for good, and every store into an old table paid
+/// the barrier's slow path while it did.
+#[test]
+fn a_cycle_open_when_the_program_stops_allocating_ends_in_its_loops() {
+    let cycles_around = |iterations: u32| {
+        let config = HeapConfig {
+            mode: Some(GcMode::Incremental),
+            step_deadline: None,
+            ..HeapConfig::default()
+        };
+        let mut vm: Lua<NewGc<LuaModel>> =
+            Lua::new(NewGc::new(config), &VmOptions { gc_stress: 0 }).expect("boot");
+        run(
+            &mut vm,
+            "old = { n = 0 }
+             keep = {}
+             for i = 1, 60000 do keep[i] = { i } end",
+        );
+        let before = vm.stats().cycles;
+        run(
+            &mut vm,
+            &format!("for i = 1, {iterations} do old.n = old.n + 1; old.last = keep end"),
+        );
+        (before, vm.stats().cycles)
+    };
+    let (before, after) = cycles_around(0);
+    assert_eq!(after, before, "the set-up leaves a cycle open");
+    let (before, after) = cycles_around(2_000_000);
+    assert_eq!(
+        after,
+        before + 1,
+        "the loop ends the open cycle, and starts none"
+    );
+}

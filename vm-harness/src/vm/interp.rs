@@ -28,7 +28,9 @@
 //!   back at the outer loop. A hook set by a metamethod or finalizer therefore takes
 //!   effect at the next call or return of the interrupted function.
 //! - Backward jumps (the loops' `JMP`, `FORLOOP`, the `JMP` after a test) charge the
-//!   instruction budget (`budget`); calls charge it when they enter the callee.
+//!   instruction budget (`budget`); calls charge it when they enter the callee. A charge
+//!   may poll the collector, which may run an increment: it is a safe point like an
+//!   allocation (`protect!`).
 //! - The instructions that allocate (`NEWTABLE`, `CONCAT`, `CLOSURE`, 5.1's
 //!   `luaC_checkGC` points) are the safe points where finalizers made due by an
 //!   automatic collection run, once the instruction's result is in its register.
@@ -285,8 +287,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! charge_loop {
                 () => {
                     if self.budget_spent() {
-                        save_pc!();
-                        return Err(self.budget_exhausted());
+                        protect!(self.budget_poll());
                     }
                 };
             }

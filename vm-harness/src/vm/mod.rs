@@ -116,9 +116,13 @@ pub struct Vm<C: Collector<LuaModel>> {
     pub(crate) gc_stepmul: u32,
     /// Whether finalizers are running (they do not nest: see `finalize`).
     pub(crate) running_finalizers: bool,
-    /// Calls and loop iterations left before "instruction budget exhausted" (see
-    /// `budget`), plus one.
+    /// Calls and loop iterations left before the budget's slow path: "instruction
+    /// budget exhausted" or a poll of the collector (see `budget`).
     budget: u64,
+    /// The budget's units beyond `budget`'s countdown.
+    budget_reserve: u64,
+    /// Whether the program has an instruction budget (`set_instruction_budget`).
+    budget_limited: bool,
     /// The memory of the string library's last pattern matcher's stack, lent to the
     /// next one so that matching in a loop allocates no stack per call.
     pub(crate) backtrack: Backtrack,
@@ -167,7 +171,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
             gc_pause: 200,
             gc_stepmul: 200,
             running_finalizers: false,
-            budget: budget::UNLIMITED,
+            budget: 1,
+            budget_reserve: u64::MAX,
+            budget_limited: false,
             backtrack: Backtrack::default(),
         };
         for (_, text) in Name::ALL {

@@ -68,8 +68,6 @@ impl<M: ObjectModel> Collector<M> for Epsilon<M> {
     #[inline(always)]
     unsafe fn write_barrier(&mut self, _obj: ObjectRef) {}
 
-    fn safepoint<R: Roots>(&mut self, _roots: &mut R) {}
-
     fn collect<R: Roots>(&mut self, _roots: &mut R) {}
 
     unsafe fn register_finalizer(&mut self, obj: ObjectRef) {

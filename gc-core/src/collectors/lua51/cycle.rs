@@ -188,7 +188,7 @@ impl<M: ObjectModel> Lua51<M> {
         let white = self.marking.current_white;
         let before = self.space.bytes();
         // SAFETY: the VM initialises each object before its next allocation, and sweeps
-        // run only within allocations and safepoints.
+        // run only within allocations and the program's `collectgarbage` calls.
         let next = unsafe {
             self.space.sweep::<M>(self.sweep_cursor, max, |bits| {
                 if bits & dead != 0 {

@@ -242,10 +242,6 @@ impl<M: ObjectModel> Collector<M> for Lua51<M> {
         }
     }
 
-    fn safepoint<R: Roots>(&mut self, roots: &mut R) {
-        self.step_if_due(roots);
-    }
-
     fn collect<R: Roots>(&mut self, roots: &mut R) {
         self.full_collection(roots, true);
     }

@@ -550,6 +550,28 @@ impl State {
         let huge_debt = huge_allocated - self.pacing.last_step_huge_at;
         self.pacing.last_step_huge_at = huge_allocated;
         self.pacing.next_step_at = allocated + STEP_BYTES;
+        self.paced_step::<M, R>(heap, roots, debt, huge_debt);
+    }
+
+    /// A step at the VM's poll (`Collector::safepoint`): an open cycle gets the increment
+    /// that `STEP_BYTES` of allocation would pay for, so that it ends even if the
+    /// program no longer allocates.
+    pub fn poll_step<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R) {
+        if self.phase != Phase::Idle {
+            self.paced_step::<M, R>(heap, roots, STEP_BYTES, 0);
+        }
+    }
+
+    /// A step paying for `debt` bytes of allocation (`huge_debt` of them huge blocks):
+    /// starts a cycle if idle at the trigger, within the time share if one binds.
+    fn paced_step<M: ObjectModel, R: Roots>(
+        &mut self,
+        heap: &mut Heap,
+        roots: &mut R,
+        debt: u64,
+        huge_debt: u64,
+    ) {
+        let allocated = heap.allocated_bytes();
         let idle = self.phase == Phase::Idle;
         let starts_cycle = idle && self.auto_collect && heap.heap_bytes() >= self.pacing.trigger;
         if idle && !starts_cycle && self.trim_to.is_none() {

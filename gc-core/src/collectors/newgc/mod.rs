@@ -381,7 +381,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
     }
 
     fn safepoint<R: Roots>(&mut self, roots: &mut R) {
-        self.state.allocation_step::<M, R>(&mut self.heap, roots);
+        self.state.poll_step::<M, R>(&mut self.heap, roots);
     }
 
     fn collect<R: Roots>(&mut self, roots: &mut R) {

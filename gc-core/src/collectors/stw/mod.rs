@@ -32,11 +32,6 @@ pub struct Stw<M> {
 }
 
 impl<M: ObjectModel> Stw<M> {
-    /// The heap size at which the next collection starts.
-    fn trigger(&self) -> u64 {
-        trigger_bytes(&self.config, self.heap.live_bytes())
-    }
-
     #[inline(never)]
     fn alloc_slow<R: Roots>(
         &mut self,
@@ -174,12 +169,6 @@ impl<M: ObjectModel> Collector<M> for Stw<M> {
 
     #[inline(always)]
     unsafe fn write_barrier(&mut self, _obj: ObjectRef) {}
-
-    fn safepoint<R: Roots>(&mut self, roots: &mut R) {
-        if self.auto_collect && self.heap.heap_bytes() >= self.trigger() {
-            self.full_cycle(roots, false);
-        }
-    }
 
     fn collect<R: Roots>(&mut self, roots: &mut R) {
         self.full_cycle(roots, true);
