@@ -483,7 +483,8 @@ impl State {
         // What the objects to finalize reach (with what marking got from the program
         // between two atomic phases, little).
         let mut finalizable_bytes = self.marking.marked_bytes;
-        {
+        // Nothing newly marked, the ephemerons have converged already.
+        if !dead.is_empty() {
             let mut tracer = self.marking.tracer(heap);
             for &obj in &dead {
                 tracer.mark(obj);
