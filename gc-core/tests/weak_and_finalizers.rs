@@ -391,6 +391,118 @@ fn finalizers_resurrect_queue_in_reverse_registration_order_and_run_once<
     );
 }
 
+/// Nodes in the chain a finalizable object reaches: marking it takes many small steps.
+const CHAIN: usize = 20_000;
+
+/// A finalizable object reaching a chain, with a weak-keyed entry whose key only the chain
+/// reaches and a weak-valued entry whose value dies with it (see `take_finalizable`).
+struct Finalizable {
+    owner: Node,
+    chain: Vec<Node>,
+    weak_keys: Node,
+    kept_value: Node,
+    weak_values: Node,
+}
+
+impl Finalizable {
+    fn new<C: Collector<TestModel>>(f: &mut Fixture<C>) -> Self {
+        let owner = f.node(NODE_KIND, 1);
+        let mut chain = Vec::with_capacity(CHAIN);
+        let mut tail = owner;
+        for _ in 0..CHAIN {
+            let next = f.node(NODE_KIND, 1);
+            // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+            unsafe { tail.set_slot(0, Some(next.obj())) };
+            chain.push(next);
+            tail = next;
+        }
+        let (weak_keys, kept_value) = (f.node(WEAK_KEYS_KIND, 2), f.node(NODE_KIND, 0));
+        let (weak_values, key, dying) = (
+            f.node(WEAK_VALUES_KIND, 2),
+            f.node(NODE_KIND, 0),
+            f.node(NODE_KIND, 0),
+        );
+        for (table, entry) in [(weak_keys, [tail, kept_value]), (weak_values, [key, dying])] {
+            for (slot, node) in entry.into_iter().enumerate() {
+                // SAFETY: live nodes of this collector; the barrier ran, the node is new, or none marks.
+                unsafe { table.set_slot(slot, Some(node.obj())) };
+            }
+        }
+        // SAFETY: a live node of this collector (rooted).
+        unsafe { f.gc.register_finalizer(owner.obj()) };
+        f.unroot(&[owner, kept_value, dying]);
+        f.unroot(&chain);
+        Finalizable {
+            owner,
+            chain,
+            weak_keys,
+            kept_value,
+            weak_values,
+        }
+    }
+
+    /// Takes the owner as the VM does (rooted while it is finalized) once it is queued,
+    /// and checks what it reaches is intact and the weak entries as Lua 5.1 leaves them:
+    /// the chain's key kept with its value, the value that died with the owner cleared.
+    fn take_finalizable<C: Collector<TestModel>>(&self, f: &mut Fixture<C>) -> bool {
+        let taken = f.gc.take_pending_finalizers();
+        if taken.is_empty() {
+            return false;
+        }
+        assert_eq!(taken, vec![self.owner.obj()]);
+        // SAFETY: the owner is live (just taken) and allocated by this collector.
+        unsafe { f.roots.push(self.owner.obj()) };
+        self.check_chain(f);
+        let tail = self.chain.last().unwrap();
+        assert_eq!(
+            pair(self.weak_keys, 0),
+            (Some(tail.obj()), Some(self.kept_value.obj())),
+            "a key the finalizable object reaches is kept"
+        );
+        assert_eq!(
+            pair(self.weak_values, 0),
+            (None, None),
+            "what died with the object is cleared before its finalizer runs"
+        );
+        true
+    }
+
+    fn check_chain<C: Collector<TestModel>>(&self, f: &Fixture<C>) {
+        let mut node = self.owner;
+        for (i, &expected) in self.chain.iter().enumerate() {
+            let next = node.slot(0).expect("the chain is whole");
+            assert!(f.gc.contains(next), "chain node {i} is allocated");
+            // SAFETY: an allocated node of the chain.
+            node = unsafe { Node::from_ref(next) };
+            assert_eq!(node.id(), expected.id(), "chain node {i}");
+        }
+    }
+}
+
+/// A finalizable object found dead by a cycle of small steps: when the VM takes it, what
+/// it reaches is intact and the weak objects are cleared of what died with it, and the
+/// rest of the cycle frees none of it (newgc marks what it reaches in the steps between
+/// two atomic phases: see `newgc::cycle`).
+fn finalizable_objects_keep_what_they_reach_until_taken<C: Collector<TestModel>>() {
+    let mut f = Fixture::<C>::new();
+    f.gc.set_auto_collect(false);
+    let object = Finalizable::new(&mut f);
+    let mut taken = false;
+    let mut steps = 0;
+    loop {
+        let finished = f.gc.step(&mut f.roots, 1);
+        f.gc.verify(&mut f.roots)
+            .unwrap_or_else(|e| panic!("step {steps}: {e}"));
+        taken = taken || object.take_finalizable(&mut f);
+        steps += 1;
+        if finished {
+            break;
+        }
+    }
+    assert!(taken, "the cycle queued the object");
+    object.check_chain(&f);
+}
+
 /// An incremental cycle's atomic phase reports, by part, what it finished at once: here
 /// the finalizable objects found dead and the weak tables cleared (see
 /// `gc_core::AtomicPhase`); a collector without one reports none.
@@ -436,6 +548,65 @@ mod the_longest_atomic_phase_counts_what_it_finished {
     #[test]
     fn lua51() {
         super::the_longest_atomic_phase_counts_what_it_finished::<Lua51<TestModel>>(true);
+    }
+}
+
+mod finalizable_objects_keep_what_they_reach_until_taken {
+    use super::*;
+    use gc_core::collectors::{newgc, Lua51};
+
+    #[test]
+    fn stw() {
+        super::finalizable_objects_keep_what_they_reach_until_taken::<Stw<TestModel>>();
+    }
+
+    #[test]
+    fn newgc() {
+        super::finalizable_objects_keep_what_they_reach_until_taken::<NewGc<TestModel>>();
+    }
+
+    #[test]
+    fn lua51() {
+        super::finalizable_objects_keep_what_they_reach_until_taken::<Lua51<TestModel>>();
+    }
+
+    /// Steps a newgc cycle to between its two atomic phases: the object found dead and
+    /// held, not queued, what it reaches still being marked.
+    fn between_the_atomic_phases() -> (Fixture<NewGc<TestModel>>, Finalizable) {
+        let mut f = Fixture::<NewGc<TestModel>>::new();
+        f.gc.set_auto_collect(false);
+        let object = Finalizable::new(&mut f);
+        while f.gc.stats().longest_atomic.is_none() {
+            f.gc.step(&mut f.roots, 1);
+        }
+        assert_eq!(
+            f.gc.phase(),
+            newgc::Phase::Marking,
+            "marking the held object"
+        );
+        assert!(
+            f.gc.take_pending_finalizers().is_empty(),
+            "held, not queued"
+        );
+        (f, object)
+    }
+
+    /// A full collection between the two phases gives up the marking: the held object is
+    /// queued, and the full marking marks what it reaches.
+    #[test]
+    fn newgc_full_collection_while_held() {
+        let (mut f, object) = between_the_atomic_phases();
+        f.collect();
+        assert!(object.take_finalizable(&mut f));
+        f.collect();
+        object.check_chain(&f);
+    }
+
+    /// Shutdown between the two phases finalizes the held object too.
+    #[test]
+    fn newgc_shutdown_while_held() {
+        let (mut f, object) = between_the_atomic_phases();
+        assert_eq!(f.gc.take_all_finalizers(), vec![object.owner.obj()]);
     }
 }
 

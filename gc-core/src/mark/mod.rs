@@ -13,6 +13,7 @@ pub(crate) mod reach;
 
 pub use marker::Marker;
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
@@ -90,18 +91,22 @@ pub unsafe fn mark_heap<M: ObjectModel, R: Roots>(
 
 /// Liveness once marking is complete: marked objects live, resurrected ones flagged (what
 /// `ObjectModel::clear_weak` and `Roots::prune_weak_references` need to see, Lua 5.1
-/// clearing userdata being finalized from weak values).
+/// clearing userdata being finalized from weak values). The set of resurrected objects is
+/// built at the first question about one: only live weak values are asked about, and
+/// hashing thousands of objects took most of an atomic phase's weak clearing.
 pub struct AfterResurrection<'m, L> {
     marked: &'m L,
-    resurrected: HashSet<ObjectRef>,
+    resurrected: &'m [ObjectRef],
+    set: OnceCell<HashSet<ObjectRef>>,
 }
 
 impl<'m, L: Liveness> AfterResurrection<'m, L> {
     /// The liveness `marked` gives, with `resurrected` being finalized.
-    pub fn new(marked: &'m L, resurrected: &[ObjectRef]) -> Self {
+    pub fn new(marked: &'m L, resurrected: &'m [ObjectRef]) -> Self {
         AfterResurrection {
             marked,
-            resurrected: resurrected.iter().copied().collect(),
+            resurrected,
+            set: OnceCell::new(),
         }
     }
 }
@@ -112,7 +117,11 @@ impl<L: Liveness> Liveness for AfterResurrection<'_, L> {
     }
 
     fn is_being_finalized(&self, obj: ObjectRef) -> bool {
-        self.resurrected.contains(&obj)
+        !self.resurrected.is_empty()
+            && self
+                .set
+                .get_or_init(|| self.resurrected.iter().copied().collect())
+                .contains(&obj)
     }
 }
 

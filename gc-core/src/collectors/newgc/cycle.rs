@@ -7,10 +7,28 @@
 //! cannot be incremental: empty the SSB, mark the roots again and re-trace the running
 //! stacks and the weak objects written since their trace (see `barrier`), drain what that
 //! reached, converge ephemerons, separate the objects to finalize, clear
-//! weak objects, and start the lazy sweep. Its length is the collector's max pause; the
+//! weak objects, and start the lazy sweep (with finalizable objects dead, in two atomic
+//! phases: see below). Its length is the collector's max pause; the
 //! passes before it leave it only what the running stacks got since the last. The VM's
 //! own weak references (its string table, millions of entries in big programs) are
 //! pruned by later steps, with the leaf arenas' sweep held until they are done.
+//!
+//! Finalizable objects found dead are resurrected over two atomic phases, since marking
+//! what they reach in one (thousands of objects in cold memory) made the longest pause.
+//! The first separates them, marks them, holds them (`FinalizerQueue::hold`), clears the
+//! userdata among them from weak values (Lua 5.1 removes those at once) and returns to
+//! marking, whose steps trace what the held objects reach. The second rescans as the
+//! first did, resurrects in its pause the objects registered since and found dead, clears
+//! the weak objects with both sets being finalized, queues both (the later registered
+//! first), prunes and starts the sweep. Invariant: until the second phase, nothing is
+//! swept, pruned, cleared from a weak object as unreachable, or handed to the VM to
+//! finalize, so a finalizer sees what its object reaches intact and the weak objects
+//! cleared of what died with it. The program can reach a held object only through a weak
+//! key and an unmarked one only through a weak entry; what it takes from them marking
+//! keeps alive as it does anything the program holds (the barrier, the second rescan).
+//! One departure from 5.1 follows: a program that, between the two phases, takes both a
+//! held object from a weak key and a dead object from a weak entry sees what no single
+//! 5.1 atomic phase gives.
 //!
 //! Allocation color: new traversable objects are light-gray in every phase. While marking
 //! that makes them survive if they are reachable when the atomic phase looks; while
@@ -34,7 +52,7 @@ use crate::heap::os::thread_cpu_time;
 use crate::heap::Heap;
 use crate::mark::AfterResurrection;
 use crate::mark::{is_marked, mark_heap};
-use crate::object_model::{ObjectModel, ObjectRef, Roots, Tracer};
+use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 use crate::stats::{AtomicPhase, CycleKind, PauseLog};
 
 /// Where the collector is in its cycle.
@@ -79,6 +97,9 @@ pub(super) struct State {
     /// The most bytes an atomic phase marked (for tools and tests: its share of the
     /// max pause).
     pub atomic_marked_max: u64,
+    /// The bytes marked when the cycle's first atomic phase held its dead finalizable
+    /// objects (see the module docs).
+    pub marked_at_hold: u64,
     /// The headroom down to which emptied arenas are still to be given back, a few per
     /// step, since the last sweep ended.
     pub trim_to: Option<u64>,
@@ -203,6 +224,16 @@ const PRUNE_WORK_PER_ENTRY: u64 = 8;
 const PRUNE_CHUNK_ENTRIES: u64 = 1024;
 const SWEEP_CHUNK_ARENAS: u64 = 8;
 
+/// Liveness while what the held finalizable objects reach is still being traced: no
+/// unmarked object can be called dead yet.
+struct Undecided;
+
+impl Liveness for Undecided {
+    fn is_live(&self, _: ObjectRef) -> bool {
+        true
+    }
+}
+
 /// Whether the step's deadline, if it has one, has passed.
 fn passed(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|d| Instant::now() >= d)
@@ -307,7 +338,9 @@ impl State {
                     return false;
                 }
             }
-            self.atomic::<M, R>(heap, roots, budget);
+            if !self.atomic::<M, R>(heap, roots, budget) {
+                return false;
+            }
             budget = budget.saturating_sub(SWEEP_WORK_PER_ARENA);
         }
         if self.phase == Phase::Sweeping && self.leaf_hold.is_held() {
@@ -361,10 +394,14 @@ impl State {
     /// twice in one pause. The mark bits go (sticky ones too: a full marking leaves no
     /// old object), and so do the gray objects, the SSB's and the forward barrier's
     /// records. Colors stay valid: a traced object is white now, a queued one white or
-    /// light-gray, and both are what an object is between cycles.
+    /// light-gray, and both are what an object is between cycles. The finalizable objects
+    /// held for the marking are queued (see `finalizers`).
     fn abandon_marking(&mut self, heap: &mut Heap) {
         debug_assert_eq!(self.phase, Phase::Marking);
         self.marking.abandon();
+        // Found dead: queued, so the full marking marks them and what they reach.
+        let held = self.finalizers.take_held();
+        self.finalizers.queue(held);
         self.barrier.ssb.clear();
         self.barrier.shade.clear();
         heap.unmark_all();
@@ -373,8 +410,14 @@ impl State {
         heap.set_max_bump_region(ARENA_SIZE);
     }
 
-    /// The atomic phase (see the module docs).
-    fn atomic<M: ObjectModel, R: Roots>(&mut self, heap: &mut Heap, roots: &mut R, budget: u64) {
+    /// The atomic phase (see the module docs). Returns whether marking ended: not when it
+    /// found finalizable objects dead and held them for the steps to trace.
+    fn atomic<M: ObjectModel, R: Roots>(
+        &mut self,
+        heap: &mut Heap,
+        roots: &mut R,
+        budget: u64,
+    ) -> bool {
         let began = self.pauses.clock();
         let written = self.barrier.ssb.len();
         // Drained in place: freeing a big buffer here would be a long munmap.
@@ -403,11 +446,45 @@ impl State {
         self.marking.tracer(heap).converge_ephemerons::<M>();
 
         let rescanned_at = self.pauses.clock();
-        let dead = self.finalizers.separate_dead(&Marked(heap.large_objects()));
+        let mut dead = self.finalizers.separate_dead(&Marked(heap.large_objects()));
         self.atomic_marked_max = self
             .atomic_marked_max
             .max(self.marking.marked_bytes - marked_before);
-        {
+        if !dead.is_empty() && self.finalizers.held().is_empty() {
+            // What the dead objects reach is traced by the next steps (see the module
+            // docs); only the values being finalized leave weak objects now.
+            let mut tracer = self.marking.tracer(heap);
+            for &obj in &dead {
+                tracer.mark(obj);
+            }
+            let finalizable_at = self.pauses.clock();
+            let liveness = AfterResurrection::new(&Undecided, &dead);
+            let mut weak_count = 0;
+            for &(obj, weakness) in &self.marking.weak_objects {
+                if matches!(weakness, Weakness::WeakValues | Weakness::WeakKeysAndValues) {
+                    // SAFETY: weak objects were traced this cycle; nothing is freed yet.
+                    unsafe { M::clear_weak(obj, weakness, &liveness) };
+                    weak_count += 1;
+                }
+            }
+            self.marked_at_hold = self.marking.marked_bytes;
+            self.pauses.note_atomic(AtomicPhase {
+                total: self.pauses.clock() - began,
+                rescan: rescanned_at - began,
+                rescanned,
+                finalizable: finalizable_at - rescanned_at,
+                finalizable_count: dead.len() as u64,
+                weak_clearing: self.pauses.clock() - finalizable_at,
+                weak_count,
+            });
+            self.finalizers.hold(dead);
+            return false;
+        }
+        // What the objects to finalize reach (with what marking got from the program
+        // between two atomic phases, little).
+        let mut finalizable_bytes = self.marking.marked_bytes;
+        // Nothing newly marked, the ephemerons have converged already.
+        if !dead.is_empty() {
             let mut tracer = self.marking.tracer(heap);
             for &obj in &dead {
                 tracer.mark(obj);
@@ -415,6 +492,12 @@ impl State {
             tracer.drain::<M>(u64::MAX);
             tracer.converge_ephemerons::<M>();
         }
+        finalizable_bytes = self.marking.marked_bytes - finalizable_bytes;
+        if !self.finalizers.held().is_empty() {
+            finalizable_bytes += marked_before - self.marked_at_hold;
+        }
+        // Registered after the held ones: queued before them.
+        dead.append(&mut self.finalizers.take_held());
         let finalizable_at = self.pauses.clock();
         let marked = Marked(heap.large_objects());
         let liveness = AfterResurrection::new(&marked, &dead);
@@ -436,14 +519,22 @@ impl State {
         } else {
             self.marking.marked_bytes
         };
+        // When the next major cycle is due weighs what the program reaches: what the
+        // objects to finalize reach is garbage once they are finalized, unless their
+        // finalizers store it (Lua 5.1 leaves it out of its estimate too). Counted in the
+        // last major cycle's live heap, it let minor cycles pile up more old garbage with
+        // finalizers, and the next major cycle resurrect more.
+        let reached = live - finalizable_bytes;
         let allocated = heap.allocated_bytes() - self.allocated_at_atomic;
         let kind = self.modes.decide(&CycleReport {
             minor: self.cycle_minor,
             previous_live,
-            live,
+            live: reached,
             allocated,
             work: self.pacing.work_done,
-            minor_fits: self.pacing.minor_fits(live, self.modes.live_after_major()),
+            minor_fits: self
+                .pacing
+                .minor_fits(reached, self.modes.live_after_major()),
         });
         if !self.cycle_minor {
             self.heap_at_major = heap.heap_bytes();
@@ -494,6 +585,7 @@ impl State {
             weak_clearing: cleared_at - finalizable_at,
             weak_count: self.marking.weak_objects.len() as u64,
         });
+        true
     }
 
     /// Bytes of the collector's own bookkeeping (see `footprint`): marking buffers, the

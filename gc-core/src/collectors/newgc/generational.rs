@@ -53,7 +53,8 @@ pub(super) struct CycleReport {
     pub minor: bool,
     /// Live bytes the previous cycle left.
     pub previous_live: u64,
-    /// Live bytes now.
+    /// Live bytes now, less what only the objects being finalized reach (garbage once
+    /// they are finalized).
     pub live: u64,
     /// Bytes allocated since the previous cycle's marking ended.
     pub allocated: u64,

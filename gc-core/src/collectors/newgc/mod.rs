@@ -273,6 +273,7 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
             ssb_pass_left: 0,
             trim_to: None,
             atomic_marked_max: 0,
+            marked_at_hold: 0,
             remarked_at: 0,
             full_gray_stack: Vec::new(),
             time_share: config.step_deadline.map(|deadline| {
