@@ -17,6 +17,10 @@ use crate::model::LuaModel;
 /// Room for a number's text (`%.14g`: sign, 14 digits, point, exponent).
 const NUMBER_TEXT_MAX: usize = 32;
 
+/// The largest buffer kept as the VM's spare: room for the strings programs usually
+/// build, while a huge one's memory is not held for good.
+const SPARE_BUFFER_KEPT: usize = 64 << 10;
+
 impl<C: Collector<LuaModel>> Vm<C> {
     /// Makes room for `additional` more bytes in `buf`, or fails with "not enough
     /// memory" if that would take it past the heap limit or the system refuses.
@@ -42,6 +46,16 @@ impl<C: Collector<LuaModel>> Vm<C> {
         self.reserve_buffer(buf, NUMBER_TEXT_MAX)?;
         format_number(n, buf);
         Ok(())
+    }
+
+    /// Keeps `buf`'s memory for the next `..` or number conversion
+    /// (`Vm::spare_buffer`), unless it is big: building strings in a loop then takes
+    /// no `malloc` per string.
+    pub(crate) fn keep_spare_buffer(&mut self, mut buf: Vec<u8>) {
+        if buf.capacity() <= SPARE_BUFFER_KEPT {
+            buf.clear();
+            self.spare_buffer = buf;
+        }
     }
 
     /// The most a buffer may hold: the heap limit, if there is one.
@@ -80,4 +94,39 @@ pub(crate) fn reserve_within(
     buf.try_reserve_exact(target - buf.len())
         .or_else(|_| buf.try_reserve_exact(additional))
         .map_err(|_| BufferFull)
+}
+
+#[cfg(test)]
+mod tests {
+    use gc_core::collectors::Stw;
+    use gc_core::{Collector, HeapConfig};
+
+    use super::SPARE_BUFFER_KEPT;
+    use crate::compiler::CompileOptions;
+    use crate::model::LuaModel;
+    use crate::vm::{Vm, VmOptions};
+
+    fn run(vm: &mut Vm<Stw<LuaModel>>, source: &str) {
+        let f = match vm.load(source.as_bytes(), "=test", CompileOptions::default()) {
+            Ok(Ok(f)) => f,
+            _ => panic!("does not compile: {source}"),
+        };
+        vm.roots.temps.push(f);
+        vm.run_function(f, &[]).expect("runs");
+        vm.roots.temps.pop();
+    }
+
+    /// A concatenation leaves its buffer's memory for the next one, unless it is big.
+    #[test]
+    fn concatenation_keeps_a_small_spare_buffer_only() {
+        let mut vm =
+            Vm::new(Stw::new(HeapConfig::default()), &VmOptions { gc_stress: 0 }).expect("boot");
+        run(&mut vm, "s = 'key' .. 1 .. 'x'");
+        let kept = vm.spare_buffer.capacity();
+        assert!(kept > 0 && vm.spare_buffer.is_empty(), "kept {kept}");
+        run(&mut vm, "s = s .. string.rep('y', 1000000) .. 'z'");
+        assert!(vm.spare_buffer.capacity() <= SPARE_BUFFER_KEPT);
+        run(&mut vm, "t = tostring(12.5) .. 'a'");
+        assert!(vm.spare_buffer.capacity() > 0);
+    }
 }

@@ -419,7 +419,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
         let th = self.roots.thread;
         let mut total = last - first + 1;
         let mut last = last;
-        let mut buf: Vec<u8> = Vec::new();
+        let mut buf = std::mem::take(&mut self.spare_buffer);
         while total > 1 {
             let top = last + 1;
             let a = th.get(top - 2);
@@ -459,14 +459,17 @@ impl<C: Collector<LuaModel>> Vm<C> {
             total -= n - 1;
             last -= n - 1;
         }
+        self.keep_spare_buffer(buf);
         Ok(())
     }
 
     /// A number as a Lua string.
     pub fn number_to_str(&mut self, n: f64) -> LuaResult<Value> {
-        let mut buf = Vec::with_capacity(24);
+        let mut buf = std::mem::take(&mut self.spare_buffer);
         format_number(n, &mut buf);
-        self.str_value(&buf)
+        let s = self.str_value(&buf);
+        self.keep_spare_buffer(buf);
+        s
     }
 
     /// `tostring(v)`: `__tostring` if present, else the default text.

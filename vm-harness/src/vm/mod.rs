@@ -126,6 +126,9 @@ pub struct Vm<C: Collector<LuaModel>> {
     /// The memory of the string library's last pattern matcher's stack, lent to the
     /// next one so that matching in a loop allocates no stack per call.
     pub(crate) backtrack: Backtrack,
+    /// The memory of the last concatenation's or number conversion's buffer, lent to
+    /// the next (`buffer::keep_spare_buffer`); taken, so a nested use gets an empty one.
+    pub(crate) spare_buffer: Vec<u8>,
 }
 
 impl<C: Collector<LuaModel>> Vm<C> {
@@ -175,6 +178,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
             budget_reserve: u64::MAX,
             budget_limited: false,
             backtrack: Backtrack::default(),
+            spare_buffer: Vec::new(),
         };
         for (_, text) in Name::ALL {
             let s = intern(&mut vm.heap, &mut vm.roots, text.as_bytes()).map_err(oom)?;
