@@ -112,6 +112,7 @@ const ADDRESS_MASK: usize = ((1 << 48) - 1) & !15;
 /// Of the 20 free bits: the probe distance, then the hash's top bits (the tag).
 const DISTANCE_BITS: u32 = 10;
 const TAG_BITS: u32 = 10;
+const _: () = assert!(DISTANCE_BITS >= 4 && DISTANCE_BITS + TAG_BITS == 20);
 
 /// The distance a slot records for a string this far from its home slot or farther:
 /// its home is then computed from its hash (only long runs of one home come to it).
@@ -162,9 +163,10 @@ impl Slot {
         (addr & 15) | (addr >> 48) << 4
     }
 
+    /// The hash tag: the top bits, past the distance's (at least 4 wide).
     #[inline(always)]
     fn tag(self) -> usize {
-        self.meta() >> DISTANCE_BITS
+        self.0.addr() >> (48 + DISTANCE_BITS - 4)
     }
 
     /// The string, if the slot is full.
@@ -205,9 +207,14 @@ fn probe(slots: &[Slot], bytes: &[u8], hash: u32) -> Option<LuaStr> {
     let mut i = home_slot(hash, slots.len());
     loop {
         let slot = slots[i];
-        let s = slot.string()?;
-        if slot.tag() == tag && s.hash() == hash && s.as_bytes() == bytes {
-            return Some(s);
+        if slot.0.is_null() {
+            return None;
+        }
+        if slot.tag() == tag {
+            let s = slot.string()?;
+            if s.hash() == hash && s.as_bytes() == bytes {
+                return Some(s);
+            }
         }
         i = (i + 1) & mask;
     }
