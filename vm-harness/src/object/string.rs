@@ -1,15 +1,21 @@
-//! Interned byte strings: leaf blocks holding length, hash, the intern table's chain link
-//! and bytes, and the VM-side intern table that makes string equality a pointer comparison.
+//! Interned byte strings: leaf blocks holding length, hash and bytes, and the VM-side
+//! intern table that makes string equality a pointer comparison.
 //!
-//! The table is Lua 5.1's (`lstring.c`): an array of bucket heads, each bucket a chain
-//! threaded through its strings' headers, so the table costs one pointer per bucket
-//! (at most two per string) and no allocation per string.
+//! The table is open addressing with linear probing over a power of two of one-word
+//! slots, at most `MAX_LOAD_EIGHTHS` eighths full. A slot holds a string's address and, in the
+//! bits the address leaves free, the top bits of its hash (a tag: a probe reads a string
+//! only when its tag matches) and its distance from its home slot (so that removing an
+//! entry, pruning and halving the table read no string: only slots and, to prune, the
+//! mark bits the collector's liveness reads).
 //!
 //! Invariants: two live strings with the same bytes are the same block; a string's bytes
-//! never change; the intern table holds no freed string, because the dead ones are dropped
-//! between marking and the sweep of the leaf arenas: at once ([`StringTable::prune`]) or
-//! in steps ([`StringTable::prune_some`], incremental collectors, which hold the leaf
-//! sweep meanwhile). A dead string `intern` finds before it is dropped is revived.
+//! never change; every string of the table is reached by probing from its home slot
+//! (`home_slot`) through full slots only, and its slot's distance is its offset from
+//! there (or `FAR`); the intern table holds no freed string, because the dead ones are
+//! dropped between marking and the sweep of the leaf arenas: at once
+//! ([`StringTable::prune`]) or in steps ([`StringTable::prune_some`], incremental
+//! collectors, which hold the leaf sweep meanwhile). A dead string `intern` finds before
+//! it is dropped is revived.
 
 use gc_core::{Collector, Liveness, ObjectRef, OutOfMemory};
 
@@ -26,16 +32,13 @@ pub struct LuaStr(pub(crate) ObjectRef);
 #[repr(C)]
 struct StrHead {
     /// Length in bytes: a string holds less than 4 GiB (LuaJIT 2.x's limit is 2 GiB),
-    /// so that the header with its chain link stays one 16-byte cell.
+    /// so that the header is 8 bytes and a string of up to 8 bytes one 16-byte cell.
     len: u32,
     hash: u32,
-    /// The next string of its intern-table bucket. Not a reference the collector traces
-    /// (the table is weak): the table unlinks a dead string before its block is freed.
-    next: Option<LuaStr>,
 }
 
 const HEAD: usize = std::mem::size_of::<StrHead>();
-const _: () = assert!(HEAD == 16, "a string's header is one cell");
+const _: () = assert!(HEAD == 8, "a string's header is half a cell");
 
 /// Lua 5.1's string hash (`luaS_newlstr`): long strings sample at most 32 bytes. Using
 /// the same function as 5.1 makes table layouts, and so `next` orders, match lua5.1.
@@ -63,20 +66,6 @@ impl LuaStr {
     pub fn len(self) -> usize {
         // SAFETY: a LuaStr points at a live, initialised string block (module invariant).
         unsafe { (*self.head()).len as usize }
-    }
-
-    /// The next string of this string's intern-table bucket.
-    fn next_in_bucket(self) -> Option<LuaStr> {
-        // SAFETY: the intern table calls this on the strings it holds, which are not
-        // freed (module invariant), their headers initialised by `intern`.
-        unsafe { (*self.head()).next }
-    }
-
-    /// Links this string to `next` in its intern-table bucket. A plain-data store: the
-    /// collector never reads the link, so it takes no barrier.
-    fn set_next_in_bucket(self, next: Option<LuaStr>) {
-        // SAFETY: as in `next_in_bucket`; no Rust reference into the header is alive.
-        unsafe { (*self.head()).next = next }
     }
 
     /// Whether the string is empty.
@@ -107,122 +96,235 @@ impl LuaStr {
     }
 }
 
-/// The intern table's size when empty, and the least it shrinks to.
-const MIN_BUCKETS: usize = 256;
+/// The intern table's size when empty, and the least it shrinks to, in slots.
+const MIN_SLOTS: usize = 512;
 
-/// The intern table: bucket heads, each a chain of strings linked through their headers.
+/// The table grows past this load, in eighths: linear probing's probes for a string not
+/// in the table grow as 1 / (1 - load)^2 (32 slots, four cache lines read in order, at
+/// 7/8), and the table's size as 1 / load (about what Lua 5.1's chained table takes
+/// when its strings' links are counted).
+const MAX_LOAD_EIGHTHS: usize = 7;
+
+/// Slot bits the address leaves free: the low 4 (strings are 16-byte aligned) and the
+/// top 16 (user-space addresses are below 2^48).
+const ADDRESS_MASK: usize = ((1 << 48) - 1) & !15;
+
+/// Of the 20 free bits: the probe distance, then the hash's top bits (the tag).
+const DISTANCE_BITS: u32 = 10;
+const TAG_BITS: u32 = 10;
+const _: () = assert!(DISTANCE_BITS >= 4 && DISTANCE_BITS + TAG_BITS == 20);
+
+/// The distance a slot records for a string this far from its home slot or farther:
+/// its home is then computed from its hash (only long runs of one home come to it).
+const FAR: usize = (1 << DISTANCE_BITS) - 1;
+
+/// An intern-table slot: empty (null), or a string's address with its probe distance
+/// and hash tag in the address's free bits (see `ADDRESS_MASK`). The pointer keeps the
+/// string's provenance; it is read only through its address bits.
+#[derive(Copy, Clone)]
+struct Slot(*mut u8);
+
+const EMPTY: Slot = Slot(std::ptr::null_mut());
+
+/// The home slot of a string of hash `hash` in a table of `len` slots: the top bits of
+/// the hash times 2^64 / phi (Fibonacci hashing). 5.1's hash of similar strings (numbers,
+/// names with a counter) differs in few low bits; taken as they are, they would make long
+/// runs of full slots. Halving the table halves the home.
+#[inline(always)]
+pub(crate) fn home_slot(hash: u32, len: usize) -> usize {
+    let mixed = u64::from(hash).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (mixed >> (64 - len.trailing_zeros())) as usize
+}
+
+/// The tag of a string of hash `hash`.
+#[inline(always)]
+fn tag_of(hash: u32) -> usize {
+    (hash >> (32 - TAG_BITS)) as usize
+}
+
+impl Slot {
+    /// The slot for `s`, `distance` slots past its home.
+    #[inline(always)]
+    fn new(s: LuaStr, tag: usize, distance: usize) -> Slot {
+        let ptr = s.0.as_ptr();
+        assert_eq!(
+            ptr.addr() & !ADDRESS_MASK,
+            0,
+            "a string below 2^48, 16-byte aligned"
+        );
+        let meta = distance.min(FAR) | tag << DISTANCE_BITS;
+        Slot(ptr.map_addr(|addr| addr | (meta & 15) | (meta >> 4) << 48))
+    }
+
+    /// The free bits' contents.
+    #[inline(always)]
+    fn meta(self) -> usize {
+        let addr = self.0.addr();
+        (addr & 15) | (addr >> 48) << 4
+    }
+
+    /// The hash tag: the top bits, past the distance's (at least 4 wide).
+    #[inline(always)]
+    fn tag(self) -> usize {
+        self.0.addr() >> (48 + DISTANCE_BITS - 4)
+    }
+
+    /// The string, if the slot is full.
+    #[inline(always)]
+    fn string(self) -> Option<LuaStr> {
+        // SAFETY: a full slot was made by `Slot::new` from a string's block pointer;
+        // masking restores that pointer, with its provenance.
+        unsafe { ObjectRef::from_ptr(self.0.map_addr(|addr| addr & ADDRESS_MASK)) }.map(LuaStr)
+    }
+
+    /// How far the string of this full slot, at index `at` of a table of `mask + 1`
+    /// slots, is from its home slot.
+    #[inline(always)]
+    fn distance(self, s: LuaStr, at: usize, mask: usize) -> usize {
+        match self.meta() & FAR {
+            FAR => at.wrapping_sub(home_slot(s.hash(), mask + 1)) & mask,
+            near => near,
+        }
+    }
+}
+
+/// Puts `s` (not in the table) in the first empty slot from `home` on.
+#[inline]
+fn put(slots: &mut [Slot], s: LuaStr, tag: usize, home: usize) {
+    let mask = slots.len() - 1;
+    let mut i = home;
+    while slots[i].string().is_some() {
+        i = (i + 1) & mask;
+    }
+    slots[i] = Slot::new(s, tag, i.wrapping_sub(home) & mask);
+}
+
+/// The string with these bytes and hash in `slots`, if any.
+#[inline]
+fn probe(slots: &[Slot], bytes: &[u8], hash: u32) -> Option<LuaStr> {
+    let mask = slots.len() - 1;
+    let tag = tag_of(hash);
+    let mut i = home_slot(hash, slots.len());
+    loop {
+        let slot = slots[i];
+        if slot.0.is_null() {
+            return None;
+        }
+        if slot.tag() == tag {
+            let s = slot.string()?;
+            if s.hash() == hash && s.as_bytes() == bytes {
+                return Some(s);
+            }
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/// Empties slot `hole`, moving back the strings after it that the hole would cut off
+/// from their home slots (Knuth's algorithm R): no string is moved to a slot before
+/// `hole` but from one (cyclically) before it.
+fn remove_at(slots: &mut [Slot], mut hole: usize) {
+    let mask = slots.len() - 1;
+    let mut j = hole;
+    loop {
+        j = (j + 1) & mask;
+        let slot = slots[j];
+        let Some(s) = slot.string() else {
+            break;
+        };
+        let shift = j.wrapping_sub(hole) & mask;
+        let distance = slot.distance(s, j, mask);
+        if distance >= shift {
+            slots[hole] = Slot::new(s, slot.tag(), distance - shift);
+            hole = j;
+        }
+    }
+    slots[hole] = EMPTY;
+}
+
+/// The intern table (see the module docs).
 pub struct StringTable {
-    /// A power of two of bucket heads, at least as many as strings.
-    buckets: Vec<Option<LuaStr>>,
+    /// A power of two of slots, at most `MAX_LOAD_EIGHTHS` eighths full.
+    slots: Vec<Slot>,
+    /// The strings in `slots` and those of `halving` not moved yet.
     count: usize,
-    /// The next bucket to prune while a collector prunes in steps (`prune_some`).
+    /// The next slot to prune while a collector prunes in steps (`prune_some`).
     prune_next: Option<usize>,
-    /// While the table halves in steps (after a prune left it a quarter full): how many
-    /// buckets of the upper half have been moved onto their lower twins (bucket
-    /// `half + i` onto `i`, as the halved mask maps them) and emptied.
-    halved_upto: Option<usize>,
+    /// While the table halves in steps (after a prune left it a quarter full): the old
+    /// slots, not changed any more, and how many of them have been moved into `slots`.
+    /// A string is in `slots` or, not moved yet, in the old ones.
+    halving: Option<(Vec<Slot>, usize)>,
 }
 
 impl Default for StringTable {
     fn default() -> Self {
         StringTable {
-            buckets: vec![None; MIN_BUCKETS],
+            slots: vec![EMPTY; MIN_SLOTS],
             count: 0,
             prune_next: None,
-            halved_upto: None,
+            halving: None,
         }
     }
-}
-
-/// The strings of the chain that starts at `head`.
-fn chain(head: Option<LuaStr>) -> impl Iterator<Item = LuaStr> {
-    std::iter::successors(head, |s| s.next_in_bucket())
-}
-
-/// Links `s` in at the front of `bucket`'s chain.
-fn push_front(bucket: &mut Option<LuaStr>, s: LuaStr) {
-    s.set_next_in_bucket(*bucket);
-    *bucket = Some(s);
 }
 
 impl StringTable {
-    /// The bucket of a string of hash `hash`: by the whole table's mask, but in the lower
-    /// half for an upper bucket already moved there while the table halves.
     #[inline]
-    fn bucket_of(&self, hash: u32) -> usize {
-        let i = hash as usize & (self.buckets.len() - 1);
-        let half = self.buckets.len() / 2;
-        match self.halved_upto {
-            Some(moved) if i >= half && i - half < moved => i - half,
-            _ => i,
-        }
-    }
-
     fn find(&self, bytes: &[u8], hash: u32) -> Option<LuaStr> {
-        let head = self.buckets[self.bucket_of(hash)];
-        chain(head).find(|s| s.hash() == hash && s.as_bytes() == bytes)
+        probe(&self.slots, bytes, hash).or_else(|| {
+            let (old, _) = self.halving.as_ref()?;
+            probe(old, bytes, hash)
+        })
     }
 
+    /// Adds `s`, which `find` did not find.
     fn insert(&mut self, s: LuaStr) {
-        if self.count >= self.buckets.len() {
+        if (self.count + 1) * 8 > self.slots.len() * MAX_LOAD_EIGHTHS {
             self.grow();
         }
-        let bucket = self.bucket_of(s.hash());
-        push_front(&mut self.buckets[bucket], s);
+        let hash = s.hash();
+        let home = home_slot(hash, self.slots.len());
+        put(&mut self.slots, s, tag_of(hash), home);
         self.count += 1;
     }
 
-    /// Doubles the table (a halving under way is finished first).
+    /// Doubles the table (a halving under way is finished first). The new home slots
+    /// take one more bit of each hash than the old: read from the strings.
     #[cold]
     fn grow(&mut self) {
         self.halve_some(usize::MAX);
-        self.rehash(self.buckets.len() * 2);
-    }
-
-    /// Moves up to `budget` buckets of the upper half onto the lower one while the table
-    /// halves; true once it is halved (or was not halving).
-    fn halve_some(&mut self, budget: usize) -> bool {
-        let Some(moved) = self.halved_upto else {
-            return true;
-        };
-        let half = self.buckets.len() / 2;
-        let to = moved.saturating_add(budget).min(half);
-        let (lower, upper) = self.buckets.split_at_mut(half);
-        for (low, high) in lower[moved..to].iter_mut().zip(&mut upper[moved..to]) {
-            // The link is read before the string is relinked into its new bucket.
-            let mut next = high.take();
-            while let Some(s) = next {
-                next = s.next_in_bucket();
-                push_front(low, s);
-            }
+        let len = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; len]);
+        for s in old.iter().filter_map(|slot| slot.string()) {
+            let hash = s.hash();
+            put(&mut self.slots, s, tag_of(hash), home_slot(hash, len));
         }
-        if to < half {
-            self.halved_upto = Some(to);
-            return false;
-        }
-        self.buckets.truncate(half);
-        self.buckets.shrink_to_fit();
-        self.halved_upto = None;
-        true
-    }
-
-    /// Relinks every string into `len` buckets (a power of two).
-    fn rehash(&mut self, len: usize) {
-        let mut buckets = vec![None; len];
-        let mask = len - 1;
-        for head in std::mem::take(&mut self.buckets) {
-            // The link is read before the string is relinked into its new bucket.
-            let mut next = head;
-            while let Some(s) = next {
-                next = s.next_in_bucket();
-                push_front(&mut buckets[s.hash() as usize & mask], s);
-            }
-        }
-        self.buckets = buckets;
-        // Buckets pruned so far are mixed with the others now: prune them all again.
+        // Slots pruned so far are mixed with the others now: prune them all again.
         if self.prune_next.is_some() {
             self.prune_next = Some(0);
         }
+    }
+
+    /// Moves up to `budget` of the old slots into the halved table while it halves; true
+    /// once it is halved (or was not halving). A string's home in the halved table is its
+    /// old home halved: no string is read.
+    fn halve_some(&mut self, budget: usize) -> bool {
+        let Some((old, moved)) = &mut self.halving else {
+            return true;
+        };
+        let to = moved.saturating_add(budget).min(old.len());
+        let old_mask = old.len() - 1;
+        for (i, &slot) in old.iter().enumerate().take(to).skip(*moved) {
+            if let Some(s) = slot.string() {
+                let home = (i.wrapping_sub(slot.distance(s, i, old_mask)) & old_mask) / 2;
+                put(&mut self.slots, s, slot.tag(), home);
+            }
+        }
+        if to < old.len() {
+            *moved = to;
+            return false;
+        }
+        self.halving = None;
+        true
     }
 
     /// Drops the strings the collection found dead.
@@ -230,45 +332,47 @@ impl StringTable {
         self.prune_some(liveness, true, usize::MAX);
     }
 
-    /// Drops the dead strings of about `budget` buckets, starting over when `restart`;
-    /// true once every bucket is pruned (and a table left a quarter full halved, in
-    /// steps of the same budget: relinking every string at once would be a pause as long
-    /// as the table is big). Meanwhile `intern` revives the dead strings it finds.
+    /// Drops the dead strings of about `budget` slots, starting over when `restart`; true
+    /// once every slot is pruned (and a table left a quarter full halved, in steps of the
+    /// same budget: moving every string at once would be a pause as long as the table is
+    /// big). Meanwhile `intern` revives the dead strings it finds. Removing a string
+    /// moves back only strings from slots not pruned yet (see `remove_at`), but for those
+    /// at the table's start, pruned and live, which the wrap-around brings to its end.
     pub fn prune_some<L: Liveness>(&mut self, liveness: &L, restart: bool, budget: usize) -> bool {
-        if self.halved_upto.is_some() {
+        if self.halving.is_some() {
             if !restart {
                 return self.halve_some(budget);
             }
             self.halve_some(usize::MAX);
         }
-        let from = if restart {
+        let mut i = if restart {
             0
         } else {
             self.prune_next.unwrap_or(0)
         };
-        let to = from.saturating_add(budget).min(self.buckets.len());
-        for bucket in &mut self.buckets[from..to] {
-            // Relinks the live strings (in reverse order: a chain's order means nothing).
-            let mut next = bucket.take();
-            while let Some(s) = next {
-                next = s.next_in_bucket();
-                if liveness.is_live(s.0) {
-                    push_front(bucket, s);
-                } else {
+        let mut left = budget;
+        while i < self.slots.len() && left > 0 {
+            left -= 1;
+            match self.slots[i].string() {
+                // The slot is looked at again: a string may have moved into it.
+                Some(s) if !liveness.is_live(s.0) => {
+                    remove_at(&mut self.slots, i);
                     self.count -= 1;
                 }
+                _ => i += 1,
             }
         }
-        let done = to == self.buckets.len();
-        self.prune_next = (!done).then_some(to);
+        let done = i == self.slots.len();
+        self.prune_next = (!done).then_some(i);
         if !done {
             return false;
         }
         // As 5.1's `checkSizes`: a table left a quarter full is halved, at most once a
         // collection.
-        if self.count < self.buckets.len() / 4 && self.buckets.len() > MIN_BUCKETS {
-            self.halved_upto = Some(0);
-            return self.halve_some(budget.saturating_sub(to - from));
+        if self.count < self.slots.len() / 4 && self.slots.len() > MIN_SLOTS {
+            let half = vec![EMPTY; self.slots.len() / 2];
+            self.halving = Some((std::mem::replace(&mut self.slots, half), 0));
+            return self.halve_some(left);
         }
         true
     }
@@ -279,10 +383,10 @@ impl StringTable {
         self.count
     }
 
-    /// Number of bucket heads, the table's whole size besides the strings' own links.
+    /// Number of slots, the table's whole size.
     #[cfg(test)]
-    pub fn buckets(&self) -> usize {
-        self.buckets.len()
+    pub fn slots(&self) -> usize {
+        self.slots.len()
     }
 }
 
@@ -309,11 +413,7 @@ pub fn intern<C: Collector<LuaModel>>(
     // SAFETY: the new block has HEAD + len bytes; it is written before any other
     // allocation, and `bytes` (rooted by the caller) cannot overlap a fresh block.
     unsafe {
-        (obj.as_ptr() as *mut StrHead).write(StrHead {
-            len,
-            hash,
-            next: None,
-        });
+        (obj.as_ptr() as *mut StrHead).write(StrHead { len, hash });
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), obj.as_ptr().add(HEAD), bytes.len());
     }
     let s = LuaStr(obj);

@@ -219,7 +219,7 @@ const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
 const PRUNE_WORK_PER_ENTRY: u64 = 8;
 
 /// Entries pruned, and arenas swept, between two looks at the step's deadline: on a big
-/// heap each entry's string and each arena's bitmap are likely cache misses, so a step's
+/// heap each entry's mark bit and each arena's bitmap are likely cache misses, so a step's
 /// budget alone does not bound its length.
 const PRUNE_CHUNK_ENTRIES: u64 = 1024;
 const SWEEP_CHUNK_ARENAS: u64 = 8;
