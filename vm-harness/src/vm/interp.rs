@@ -374,8 +374,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             continue;
                         }
                         if let &Value::String(s) = key_ref {
-                            if let Some(v) = self.index_missed_in_tables(tt, s) {
-                                setr_returned!($a, v);
+                            // SAFETY: the register is as in `r!`.
+                            if unsafe {
+                                self.index_missed_in_tables(tt, s, regs.add(($a) as usize))
+                            } {
                                 continue;
                             }
                         }
