@@ -687,9 +687,8 @@ impl TableRef {
     /// access. Strings are interned, so a key matches by identity alone.
     #[inline(always)]
     fn find_str(self, key: LuaStr) -> Option<usize> {
-        if self.node_block().is_none() {
-            return None;
-        }
+        // No node part, no key.
+        self.node_block()?;
         let (tag, payload) = Value::String(key).words();
         let mut i = (key.hash() & self.node_mask()) as i32;
         loop {
