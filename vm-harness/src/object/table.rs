@@ -11,8 +11,8 @@
 //!   part to a block for good (shrinking keeps the current storage, block or inline);
 //!   the stale inline slots are then never read or traced again, nor are slots at or
 //!   past `size_array`.
-//! - The node part holds `1 << log_size_node` nodes, or none (5.1's dummy node) when
-//!   `node` is `None`. A node is 24 bytes: the payload words of its value and its key,
+//! - The node part holds `node_mask + 1` nodes, a power of two, or none (5.1's dummy
+//!   node) when `node` is `None`, and then `node_mask` is 0. A node is 24 bytes: the payload words of its value and its key,
 //!   their tags as bytes, and the chain link: the words of `Value::words`, so `Node::val`
 //!   and `Node::key` rebuild them exactly (a float's sign and bits included). A node's
 //!   value is therefore no `Value` in memory: it is read, written and pre-barriered
@@ -72,7 +72,9 @@ struct Table {
     node: Option<ObjectRef>,
     size_array: u32,
     last_free: u32,
-    log_size_node: u8,
+    /// The node count minus one (see the module invariants): a string key's main
+    /// position is its hash masked with it, no shift to compute at each lookup.
+    node_mask: u32,
     /// The number of inline array slots after the struct (see the module invariants).
     inline_cap: u8,
 }
@@ -241,7 +243,7 @@ impl TableRef {
         node: Option<ObjectRef>, node_block, set_node_block;
         size_array: u32, size_array, set_size_array;
         last_free: u32, last_free, set_last_free;
-        log_size_node: u8, log_size_node, set_log_size_node;
+        node_mask: u32, node_mask, set_node_mask;
         inline_cap: u8, inline_cap;
     }
 
@@ -276,7 +278,7 @@ impl TableRef {
             std::ptr::addr_of_mut!((*p).node).write(None);
             std::ptr::addr_of_mut!((*p).size_array).write(inline_cap as u32);
             std::ptr::addr_of_mut!((*p).last_free).write(0);
-            std::ptr::addr_of_mut!((*p).log_size_node).write(0);
+            std::ptr::addr_of_mut!((*p).node_mask).write(0);
             std::ptr::addr_of_mut!((*p).inline_cap).write(inline_cap as u8);
             let slots = table.inline_slots();
             for i in 0..inline_cap {
@@ -319,7 +321,7 @@ impl TableRef {
     #[inline(always)]
     fn node_count(&self) -> usize {
         if self.node_block().is_some() {
-            1 << self.log_size_node()
+            self.node_mask() as usize + 1
         } else {
             0
         }
@@ -464,7 +466,7 @@ impl TableRef {
         let slot = unsafe { std::ptr::addr_of!((*self.raw()).node) };
         heap.barrier_pre_ref(self.0, slot, self.node_block());
         self.set_node_block(block);
-        self.set_log_size_node(log as u8);
+        self.set_node_mask(block.map_or(0, |_| (1u32 << log) - 1));
         self.set_last_free(block.map_or(0, |_| 1 << log));
     }
 
@@ -613,12 +615,12 @@ impl TableRef {
 
     /// Main position of a live key, as an index into the node part (which is non-empty).
     fn main_position(&self, key: Value) -> usize {
-        let size = self.node_count();
-        let hash_mod = |h: u32| (h % ((size as u32 - 1) | 1)) as usize;
+        let mask = self.node_mask();
+        let hash_mod = |h: u32| (h % (mask | 1)) as usize;
         match key {
             Value::Number(n) => hash_mod(hash_number(n)),
-            Value::String(s) => s.hash() as usize & (size - 1),
-            Value::Boolean(b) => usize::from(b) & (size - 1),
+            Value::String(s) => (s.hash() & mask) as usize,
+            Value::Boolean(b) => (u32::from(b) & mask) as usize,
             other => hash_mod(other.object().map_or(0, |o| o.addr() as u32)),
         }
     }
@@ -685,12 +687,10 @@ impl TableRef {
     /// access. Strings are interned, so a key matches by identity alone.
     #[inline(always)]
     fn find_str(self, key: LuaStr) -> Option<usize> {
-        let size = self.node_count();
-        if size == 0 {
-            return None;
-        }
+        // No node part, no key.
+        self.node_block()?;
         let (tag, payload) = Value::String(key).words();
-        let mut i = (key.hash() as usize & (size - 1)) as i32;
+        let mut i = (key.hash() & self.node_mask()) as i32;
         loop {
             let node = i as usize;
             if self.node_key_is(node, tag, payload) {

@@ -375,8 +375,10 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             continue;
                         }
                         if let &Value::String(s) = key_ref {
-                            if let Some(v) = self.index_missed_in_tables(tt, s) {
-                                setr_returned!($a, v);
+                            // SAFETY: the register is as in `r!`.
+                            if unsafe {
+                                self.index_missed_in_tables(tt, s, regs.add(($a) as usize))
+                            } {
                                 continue;
                             }
                         }
@@ -658,12 +660,15 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             let cur = unsafe { *frame };
                             let dst = cur.func as usize;
                             let n = th.top() - f;
-                            // SAFETY: the function and its arguments lie below the top,
-                            // and move down into the caller's slots (`dst < f`), which
-                            // lie below it too.
-                            unsafe {
-                                std::ptr::copy(th.stack_ptr().add(f), th.stack_ptr().add(dst), n)
-                            };
+                            // The function and its few arguments move down one value at
+                            // a time, in ascending order (`dst < f`: each is read before
+                            // anything is written over it): `ptr::copy` called memmove.
+                            let stack = th.stack_ptr();
+                            for j in 0..n {
+                                // SAFETY: the function and its arguments lie below the
+                                // top, and the caller's slots they move to lie below them.
+                                unsafe { *stack.add(dst + j) = *stack.add(f + j) };
+                            }
                             th.set_top(dst + n);
                             th.pop_frame();
                             let tailcalls = cur.tailcalls.saturating_add(1);

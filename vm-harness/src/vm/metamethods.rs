@@ -106,31 +106,37 @@ impl<C: Collector<LuaModel>> Vm<C> {
     }
 
     /// `t[key]` for a string key that table `t` lacks, as far as it is found through
-    /// `__index` fields that are tables (inheritance: a method or a default field): the
-    /// value (nil when the chain ends without the key), or `None` when the chain reaches
-    /// an `__index` of another type or 5.1's link limit, for `index_missed`. It only
-    /// reads (no code runs, nothing is allocated, nothing is raised), so the interpreter
-    /// calls it without saving its state.
+    /// `__index` fields that are tables (inheritance: a method or a default field):
+    /// writes the value to `dst` (nil when the chain ends without the key) and returns
+    /// true, or returns false, writing nothing, when the chain reaches an `__index` of
+    /// another type or 5.1's link limit, for `index_missed`. It only reads (no code
+    /// runs, nothing is allocated, nothing is raised), so the interpreter calls it
+    /// without saving its state; a found value is copied into `dst` from its node, as
+    /// `TableRef::read_str_into` copies it, not returned through memory.
+    ///
+    /// # Safety
+    /// `dst` is valid for a write of a value.
     #[inline(never)]
-    pub fn index_missed_in_tables(&self, t: TableRef, key: LuaStr) -> Option<Value> {
+    pub unsafe fn index_missed_in_tables(&self, t: TableRef, key: LuaStr, dst: *mut Value) -> bool {
         let mut t = t;
         // `t` was the chain's first link; `index_with` counts it in MAX_TAG_LOOP too.
         for _ in 1..MAX_TAG_LOOP {
-            let Some(mt) = t.metatable() else {
-                return Some(Value::Nil);
+            let next = match t.metatable().map(|mt| self.fast_tm(mt, Name::Index)) {
+                None | Some(Value::Nil) => {
+                    // SAFETY: per the caller.
+                    unsafe { dst.write(Value::Nil) };
+                    return true;
+                }
+                Some(Value::Table(next)) => next,
+                Some(_) => return false,
             };
-            let next = match self.fast_tm(mt, Name::Index) {
-                Value::Nil => return Some(Value::Nil),
-                Value::Table(next) => next,
-                _ => return None,
-            };
-            let v = next.get_str(key);
-            if !v.is_nil() {
-                return Some(v);
+            // SAFETY: per the caller.
+            if unsafe { next.read_str_into(key, dst) } {
+                return true;
             }
             t = next;
         }
-        None
+        false
     }
 
     /// The metamethod `event` of `v`, nil if none.
