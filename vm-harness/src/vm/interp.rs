@@ -29,8 +29,8 @@
 //!   effect at the next call or return of the interrupted function.
 //! - Backward jumps (the loops' `JMP`, `FORLOOP`, the `JMP` after a test) charge the
 //!   instruction budget (`budget`); calls charge it when they enter the callee. A charge
-//!   may poll the collector, which may run an increment: it is a safe point like an
-//!   allocation (`protect!`).
+//!   may poll the collector, which may run an increment: a safe point, where the
+//!   registers hold every live value, but one that neither runs code nor moves a block.
 //! - The instructions that allocate (`NEWTABLE`, `CONCAT`, `CLOSURE`, 5.1's
 //!   `luaC_checkGC` points) are the safe points where finalizers made due by an
 //!   automatic collection run, once the instruction's result is in its register.
@@ -287,7 +287,9 @@ impl<C: Collector<LuaModel>> Vm<C> {
             macro_rules! charge_loop {
                 () => {
                     if self.budget_spent() {
-                        protect!(self.budget_poll());
+                        // A poll runs no Lua code and grows no block: nothing to reload.
+                        save_pc!();
+                        self.budget_poll()?;
                     }
                 };
             }
