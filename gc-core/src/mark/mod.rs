@@ -92,8 +92,8 @@ pub unsafe fn mark_heap<M: ObjectModel, R: Roots>(
 /// Liveness once marking is complete: marked objects live, resurrected ones flagged (what
 /// `ObjectModel::clear_weak` and `Roots::prune_weak_references` need to see, Lua 5.1
 /// clearing userdata being finalized from weak values). The set of resurrected objects is
-/// built at the first question about one: only live weak values are asked about, and
-/// hashing thousands of objects took most of an atomic phase's weak clearing.
+/// built at the first question about one: only live weak values are asked about, so an
+/// atomic phase whose weak objects hold none hashes nothing.
 pub struct AfterResurrection<'m, L> {
     marked: &'m L,
     resurrected: &'m [ObjectRef],

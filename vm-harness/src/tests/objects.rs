@@ -271,27 +271,42 @@ impl gc_core::Liveness for AllBut {
     }
 }
 
-/// A prune that leaves the intern table a quarter full halves it in steps of the prune's
-/// budget, not in one relinking of every string: meanwhile every live string is found
-/// again (moved or not yet) and new ones go in.
-#[test]
-fn the_intern_table_halves_in_steps_finding_every_string_meanwhile() {
-    let mut vm = vm();
-    let n = 20_000;
+/// Interns the strings `bytes(i)` for `i` below `n`, rooting those `keep` picks: returns
+/// them by index, and a liveness that calls the others dead.
+fn intern_keeping(
+    vm: &mut Vm<Stw<LuaModel>>,
+    n: usize,
+    bytes: impl Fn(usize) -> Vec<u8>,
+    keep: impl Fn(usize) -> bool,
+) -> (Vec<(usize, Value)>, AllBut) {
     let (mut kept, mut dead) = (Vec::new(), std::collections::HashSet::new());
     for i in 0..n {
-        let s = vm.str_value(format!("h{i}").as_bytes()).unwrap();
+        let s = vm.str_value(&bytes(i)).unwrap();
         let Value::String(string) = s else {
             unreachable!()
         };
-        if i % 16 == 0 {
+        if keep(i) {
             vm.roots.temps.push(s);
             kept.push((i, s));
         } else {
             dead.insert(string.0);
         }
     }
-    let liveness = AllBut(dead);
+    (kept, AllBut(dead))
+}
+
+/// A prune that leaves the intern table a quarter full halves it in steps of the prune's
+/// budget, not in one relinking of every string: meanwhile every live string is found
+/// again (moved or not yet) and new ones go in.
+#[test]
+fn the_intern_table_halves_in_steps_finding_every_string_meanwhile() {
+    let mut vm = vm();
+    let (kept, liveness) = intern_keeping(
+        &mut vm,
+        20_000,
+        |i| format!("h{i}").into_bytes(),
+        |i| i % 16 == 0,
+    );
     let slots = vm.roots.strings.slots();
     let budget = 64;
     let mut calls = 0;
@@ -339,31 +354,25 @@ fn the_intern_table_prunes_a_wrapping_run_of_one_hash_in_steps() {
     let hash = hash_bytes(&prefix);
     let mut vm = vm();
     let n = 3000;
-    let (mut kept, mut dead) = (Vec::new(), std::collections::HashSet::new());
-    for i in 0..n {
-        let bytes = variant(&prefix, i);
-        assert_eq!(
-            hash_bytes(&bytes),
-            hash,
-            "variant {i} has the prefix's hash"
-        );
-        let s = vm.str_value(&bytes).unwrap();
-        let Value::String(string) = s else {
-            unreachable!()
-        };
-        if i % 2 == 0 {
-            vm.roots.temps.push(s);
-            kept.push((i, s));
-        } else {
-            dead.insert(string.0);
-        }
-    }
+    let (kept, liveness) = intern_keeping(
+        &mut vm,
+        n,
+        |i| {
+            let bytes = variant(&prefix, i);
+            assert_eq!(
+                hash_bytes(&bytes),
+                hash,
+                "variant {i} has the prefix's hash"
+            );
+            bytes
+        },
+        |i| i % 2 == 0,
+    );
     assert!(
         vm.roots.strings.slots() <= 1 << 16,
         "the run's home is the last slot"
     );
     let interned = vm.roots.strings.interned();
-    let liveness = AllBut(dead);
     let mut calls = 0;
     let mut fresh = Vec::new();
     while !vm.roots.strings.prune_some(&liveness, calls == 0, 7) {
