@@ -4,9 +4,12 @@
 //! Allocation order: the bump region (inlined fast path); then, for small requests, an
 //! exact or near fit from the bins; then a new bump region cut from a binned block; then the
 //! free runs of the next swept arena, binned on demand (the bins are built lazily, one arena
-//! at a time); only then new memory, which the heap decides on. After a collection the
-//! allocator works in fit mode while the bins hold space and returns to bump mode once the
-//! holes are used up: fragmentation decides the mode.
+//! at a time); only then new memory, which the heap decides on. A request of
+//! `MEDIUM_CELLS` or more takes no bump region: it is cut from the block found for it
+//! (binned, or a new arena), whose rest stays binned for the next such request, so that
+//! small blocks, which may outlive it, are not bumped into the space around it. After a
+//! collection the allocator works in fit mode while the bins hold space and returns to
+//! bump mode once the holes are used up: fragmentation decides the mode.
 //!
 //! Invariant between collections: every arena's bitmap encoding is complete except for the
 //! bump region's unallocated cells (see `bump`), and every binned block is a free start.
@@ -43,6 +46,11 @@ use crate::sync::AtomicUsize;
 use crate::verify::{fail, VerifyError};
 use bump::BumpRegion;
 use free_bins::{FreeBins, FreeBlock, SMALL_CELLS};
+
+/// Requests of at least this many cells (a sixteenth of an arena) are cut from the free
+/// block found for them, not bump-allocated in it: the rest stays binned for the next
+/// large request instead of becoming a bump region that small blocks fragment.
+const MEDIUM_CELLS: usize = DATA_CELLS / 16;
 
 /// The arenas of one kind and their allocator.
 #[derive(Debug)]
@@ -111,6 +119,9 @@ impl ArenaSpace {
                 }
             }
             if let Some(block) = self.bins.take_at_least(cells) {
+                if cells >= MEDIUM_CELLS {
+                    return Some(self.alloc_from_block(block, cells));
+                }
                 self.install_region(block, cells);
                 return self.bump.alloc(cells << CELL_SHIFT);
             }
@@ -135,8 +146,9 @@ impl ArenaSpace {
         }
     }
 
-    /// Allocates `cells` cells in a new arena from `source`, which becomes the bump region.
-    /// The caller has checked the heap limit. `None` if the OS refuses memory.
+    /// Allocates `cells` cells in a new arena from `source`, which becomes the bump region
+    /// (for fewer than `MEDIUM_CELLS`; otherwise the rest of the arena is binned). The
+    /// caller has checked the heap limit. `None` if the OS refuses memory.
     pub fn alloc_in_new_arena(&mut self, source: &mut ArenaSource, cells: usize) -> Option<usize> {
         debug_assert!(cells <= DATA_CELLS);
         let base = source.acquire()?;
@@ -148,6 +160,9 @@ impl ArenaSpace {
             addr: arena.cell_addr(FIRST_DATA_CELL),
             cells: DATA_CELLS,
         };
+        if cells >= MEDIUM_CELLS {
+            return Some(self.alloc_from_block(whole, cells));
+        }
         self.install_region(whole, cells);
         self.bump.alloc(cells << CELL_SHIFT)
     }
@@ -725,6 +740,36 @@ mod tests {
             BlockState::Extent,
             "the 8-cell hole's inner starts were coalesced away"
         );
+        space.release_all(&mut source);
+    }
+
+    /// A request of `MEDIUM_CELLS` is cut from a new arena, whose rest stays binned: the
+    /// next such request fits there, and small blocks keep to their bump region rather
+    /// than scatter over the space a large block leaves when it dies.
+    #[test]
+    fn large_requests_leave_the_bump_region_to_small_blocks() {
+        let mut source = ArenaSource::default();
+        let mut space = ArenaSpace::new(ArenaKind::Leaves);
+        let small = space.alloc_in_new_arena(&mut source, 1).unwrap();
+        while space.alloc_fast(MEDIUM_CELLS << CELL_SHIFT).is_some() {}
+        assert_eq!(space.alloc_reusing(MEDIUM_CELLS, usize::MAX), None);
+        let large = space.alloc_in_new_arena(&mut source, MEDIUM_CELLS).unwrap();
+        assert_ne!(
+            Arena::containing(large).base(),
+            Arena::containing(small).base()
+        );
+        let next = space.alloc_fast(CELL_SIZE).unwrap();
+        assert_eq!(
+            Arena::containing(next).base(),
+            Arena::containing(small).base(),
+            "small blocks stay in their region"
+        );
+        assert_eq!(
+            space.alloc_reusing(MEDIUM_CELLS, usize::MAX),
+            Some(large + (MEDIUM_CELLS << CELL_SHIFT)),
+            "the next large block fits in the rest of the new arena"
+        );
+        assert_eq!(space.arenas().len(), 2);
         space.release_all(&mut source);
     }
 
