@@ -282,7 +282,7 @@ impl TableRef {
             std::ptr::addr_of_mut!((*p).inline_cap).write(inline_cap as u8);
             let slots = table.inline_slots();
             for i in 0..inline_cap {
-                slots.add(i).write(Value::Nil);
+                Value::write_nil(slots.add(i));
             }
         }
         if narray > inline_cap || nhash > 0 {

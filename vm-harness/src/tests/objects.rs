@@ -454,6 +454,35 @@ fn small_array_parts_move_from_inline_to_a_block_intact() {
     assert_eq!(keys_in_order(t)[..20], order[..]);
 }
 
+/// A fresh table's inline slots read nil even in cells a dead table's values filled:
+/// the sweep leaves a freed block's bytes as they were, so `TableRef::new` must write them.
+#[test]
+fn fresh_inline_slots_are_nil_in_reused_cells() {
+    let mut vm = vm();
+    let mut dead = std::collections::HashSet::new();
+    for narray in 1..=8 {
+        for _ in 0..200 {
+            let t = vm.new_table(narray, 0).unwrap();
+            for i in 1..=narray as i64 {
+                vm.raw_set(t, num(i), num(i)).unwrap();
+            }
+            dead.insert(t.0.as_ptr().addr());
+        }
+    }
+    vm.heap.gc.collect(&mut vm.roots);
+    let mut reused = 0;
+    for narray in 1..=8 {
+        for _ in 0..200 {
+            let t = rooted_table(&mut vm, narray, 0);
+            reused += usize::from(dead.contains(&t.0.as_ptr().addr()));
+            assert_eq!(t.array_size(), narray);
+            assert!((1..=narray as i64).all(|i| t.get_int(i).is_nil()));
+            assert!(t.next(Value::Nil).expect("valid key").is_none());
+        }
+    }
+    assert!(reused > 0, "no dead table's cells were reused");
+}
+
 /// Whether two values have the same words: the same type and bits (a zero's sign too).
 fn same_bits(a: Value, b: Value) -> bool {
     a.words() == b.words()
