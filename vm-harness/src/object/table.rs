@@ -38,12 +38,13 @@
 //!
 //! Write barrier (see `crate::heap`): every store of a reference into a table (inline
 //! array slots are part of the table object, so they are no exception) runs
-//! `Heap::barrier` on the table after the last allocation before it: `set` and `set_int`
-//! (every raw store of the VM and the libraries ends there) before storing into an
-//! existing slot, `new_key` before it moves nodes and stores the new key, `set` again
-//! before storing the value into a slot `new_key` made (it may have resized),
-//! `set_metatable`, and `resize` before it installs a new array or node block in the
-//! header (a store of the block's reference into the table) and re-inserts the entries.
+//! `Heap::barrier` on the table after the last allocation before it: `set`, `set_int`
+//! and `set_list` (every raw store of the VM and the libraries ends there; `set_list` is
+//! `SETLIST`'s) before storing into an existing slot, `new_key` before it moves nodes
+//! and stores the new key, `set` again before storing the value into a slot `new_key`
+//! made (it may have resized), `set_metatable`, and `resize` before it installs a new
+//! array or node block in the header (a store of the block's reference into the table)
+//! and re-inserts the entries.
 //! Moving entries within the table needs no barrier of its own but runs under one
 //! anyway. Stores without one: the fields a fresh table is initialised with (inline
 //! slots included), the header's user bits (metamethod and `__mode` caches, not
@@ -282,7 +283,7 @@ impl TableRef {
             std::ptr::addr_of_mut!((*p).inline_cap).write(inline_cap as u8);
             let slots = table.inline_slots();
             for i in 0..inline_cap {
-                slots.add(i).write(Value::Nil);
+                Value::write_nil(slots.add(i));
             }
         }
         if narray > inline_cap || nhash > 0 {
@@ -962,6 +963,35 @@ impl TableRef {
             return Ok(());
         }
         self.set(heap, roots, Value::Number(key as f64), val)
+    }
+
+    /// Stores the `n` values at `values` under the integer keys `first + 1..=first + n`,
+    /// all inside the array part (panics otherwise): a constructor's `SETLIST` once the
+    /// part is sized, each store as `set_int` makes it (barriers, caches), without a call
+    /// per value. Nothing here allocates, so no barrier is stale by the next store. Out
+    /// of line: inlined, it would move the interpreter loop's register allocation.
+    ///
+    /// # Safety
+    /// `values` points to `n` initialised values (registers of the running frame).
+    #[inline(never)]
+    pub unsafe fn set_list<C: Collector<LuaModel>>(
+        self,
+        heap: &mut Heap<C>,
+        first: usize,
+        values: *const Value,
+        n: usize,
+    ) {
+        assert!(n <= (self.size_array() as usize).saturating_sub(first));
+        let header = self.header();
+        header.set_user(header.user() & MODE_BITS);
+        for j in 0..n {
+            // SAFETY: one of the caller's `n` values.
+            let val = unsafe { values.add(j).read() };
+            self.barrier_store(heap, Value::Nil, val);
+            // SAFETY: first + j < size_array (checked above): a value slot of the part.
+            unsafe { heap.barrier_pre(self.0, self.array_slot(first + j)) };
+            self.array_set(first + j, val);
+        }
     }
 
     fn free_pos(self) -> Option<usize> {

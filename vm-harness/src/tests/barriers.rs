@@ -370,6 +370,24 @@ fn table_stores_and_resizes_run_the_barrier() {
 }
 
 #[test]
+fn constructor_stores_run_the_barrier() {
+    let items: Vec<String> = (1..=120).map(|i| format!("{{{i}}}, 's{i}' .. i")).collect();
+    assert_clean(
+        "constructors",
+        &format!(
+            "local keep = {{}}
+             local function many(...) return {{...}} end
+             for i = 1, 40 do
+               keep[i] = {{{}}}
+               keep[i + 40] = many(unpack(keep[i]))
+               keep[i + 80] = {{{{i}}, 'a' .. i, {{}}, many({{}}, {{}})}}
+             end",
+            items.join(", ")
+        ),
+    );
+}
+
+#[test]
 fn closure_upvalue_and_environment_stores_run_the_barrier() {
     assert_clean(
         "closures",

@@ -454,6 +454,90 @@ fn small_array_parts_move_from_inline_to_a_block_intact() {
     assert_eq!(keys_in_order(t)[..20], order[..]);
 }
 
+/// A fresh table's inline slots read nil even in cells a dead table's values filled:
+/// the sweep leaves a freed block's bytes as they were, so `TableRef::new` must write them.
+#[test]
+fn fresh_inline_slots_are_nil_in_reused_cells() {
+    let mut vm = vm();
+    let mut dead = std::collections::HashSet::new();
+    for narray in 1..=8 {
+        for _ in 0..200 {
+            let t = vm.new_table(narray, 0).unwrap();
+            for i in 1..=narray as i64 {
+                vm.raw_set(t, num(i), num(i)).unwrap();
+            }
+            dead.insert(t.0.as_ptr().addr());
+        }
+    }
+    vm.heap.gc.collect(&mut vm.roots);
+    let mut reused = 0;
+    for narray in 1..=8 {
+        for _ in 0..200 {
+            let t = rooted_table(&mut vm, narray, 0);
+            reused += usize::from(dead.contains(&t.0.as_ptr().addr()));
+            assert_eq!(t.array_size(), narray);
+            assert!((1..=narray as i64).all(|i| t.get_int(i).is_nil()));
+            assert!(t.next(Value::Nil).expect("valid key").is_none());
+        }
+    }
+    assert!(reused > 0, "no dead table's cells were reused");
+}
+
+/// A constructor sizes its array part for its list items and stores each where it
+/// belongs: one `SETLIST` (inline slots), several (more than 50 items), and a multiple
+/// result at the end, under GC stress on the incremental collector.
+#[test]
+fn constructors_fill_array_parts_sized_to_their_items() {
+    let mut vm = Vm::new(
+        gc_core::collectors::NewGc::new(HeapConfig::default()),
+        &VmOptions { gc_stress: 3 },
+    )
+    .expect("boot");
+    let long: Vec<String> = (1..=120).map(|i| format!("{{{i}}}")).collect();
+    let source = format!(
+        "local function many(n) local t = {{}} for i = 1, n do t[i] = {{i}} end \
+         return unpack(t) end
+         S = {{7, 'x', false}}
+         L = {{{}}}
+         M = {{1, 2, many(70)}}
+         H = {{1, 2, k = 3, 4}}",
+        long.join(", ")
+    );
+    let chunk = vm
+        .load(source.as_bytes(), "=ctors", CompileOptions::default())
+        .expect("memory")
+        .expect("compiles");
+    vm.run_function(chunk, &[]).expect("runs");
+    let globals = vm.roots.globals;
+    let global = |vm: &mut Vm<_>, name| match vm.get_field(globals, name).expect("memory") {
+        Value::Table(t) => t,
+        other => panic!("{name} is {other:?}"),
+    };
+    let item = |t: TableRef, i: i64| match t.get_int(i) {
+        Value::Table(x) => x.get_int(1),
+        other => other,
+    };
+
+    let s = global(&mut vm, "S");
+    assert_eq!((s.array_size(), s.hash_size()), (3, 0));
+    assert!(s.get_int(1).raw_eq(num(7)) && s.get_int(3).raw_eq(Value::Boolean(false)));
+    assert!(matches!(s.get_int(2), Value::String(x) if x.as_bytes() == b"x"));
+
+    let l = global(&mut vm, "L");
+    assert_eq!((l.array_size(), l.hash_size(), l.length()), (120, 0, 120));
+    assert!((1..=120).all(|i| item(l, i).raw_eq(num(i))));
+
+    let m = global(&mut vm, "M");
+    assert_eq!((m.array_size(), m.length()), (72, 72));
+    assert!(m.get_int(1).raw_eq(num(1)) && m.get_int(2).raw_eq(num(2)));
+    assert!((1..=70).all(|i| item(m, i + 2).raw_eq(num(i))));
+
+    let h = global(&mut vm, "H");
+    assert_eq!((h.array_size(), h.length()), (3, 3));
+    assert!((1..=3).all(|i| h.get_int(i).raw_eq(num(if i < 3 { i } else { 4 }))));
+    vm.heap.gc.verify(&mut vm.roots).expect("heap verifies");
+}
+
 /// Whether two values have the same words: the same type and bits (a zero's sign too).
 fn same_bits(a: Value, b: Value) -> bool {
     a.words() == b.words()

@@ -832,7 +832,7 @@ impl<C: Collector<LuaModel>> Vm<C> {
                             save_pc!();
                             return Err(self.runtime_error("SETLIST on a non-table value"));
                         };
-                        let mut last = (c - 1) * LFIELDS_PER_FLUSH as usize + n;
+                        let last = (c - 1) * LFIELDS_PER_FLUSH as usize + n;
                         if last > t.array_size() {
                             save_pc!();
                             if t.resize_array(&mut self.heap, &mut self.roots, last)
@@ -841,13 +841,12 @@ impl<C: Collector<LuaModel>> Vm<C> {
                                 return Err(self.out_of_memory());
                             }
                         }
-                        for j in (1..=n).rev() {
-                            let v = r!(a as usize + j);
-                            protect!(t
-                                .set_int(&mut self.heap, &mut self.roots, last as i64, v)
-                                .map_err(|_| self.out_of_memory()));
-                            last -= 1;
-                        }
+                        // SAFETY: the n values are registers a + 1..=a + n, which `r!`
+                        // reads (below the stack's top for a multiple result); the resize
+                        // moved no block.
+                        unsafe {
+                            t.set_list(&mut self.heap, last - n, regs.add(a as usize + 1), n)
+                        };
                         if multret {
                             // Only once the values are stored: the resize may collect,
                             // and a stack trace clears the slots past the top (those
