@@ -423,6 +423,57 @@ fn a_full_collection_during_marking_marks_once_and_frees_what_marking_had_reache
     }
 }
 
+/// A cycle's sweep steps give a dead huge block back at its price, a piece or two a step
+/// (unmapping frees every resident page: a step that paid for 16 KB of allocation
+/// unmapped 4 MB at the price of 16 arenas' sweep, a pause of hundreds of
+/// microseconds), and all of it before the cycle ends.
+#[test]
+fn sweep_steps_unmap_dead_huge_blocks_a_few_pieces_at_a_time() {
+    const HUGE: usize = 64 << 20;
+    // Two pieces of 64 KB for a step's `MAX_STEP_WORK`, four for a trim.
+    const MOST_PER_STEP: u64 = 6 * (64 << 10);
+    let mut gc = gc_in(GcMode::Incremental);
+    let mut roots = RootList::default();
+    let dead_mapped = |gc: &Gc| gc.heap().large_objects().dead_mapped_bytes();
+    for _ in 0..64 {
+        rooted_node(&mut gc, &mut roots, 1);
+    }
+    // Live while the steps that pay for it run; dropped once a cycle has passed.
+    let huge = gc.alloc_leaf(HUGE, &mut roots).unwrap();
+    // SAFETY: allocated by this collector, with no allocation since.
+    unsafe { roots.push(huge) };
+    let cycles = gc.stats().cycles;
+    while gc.stats().cycles < cycles + 2 {
+        node(&mut gc, &mut roots, 1);
+    }
+    roots.retain(|&obj| obj != huge);
+    let mut most_at_once = 0;
+    let mut sweep_steps = 0;
+    let mut found_dead = false;
+    for _ in 0..20_000_000 {
+        let (phase, before) = (gc.phase(), dead_mapped(&gc));
+        node(&mut gc, &mut roots, 1);
+        found_dead |= dead_mapped(&gc) > 0;
+        if phase == Phase::Sweeping && before > dead_mapped(&gc) {
+            sweep_steps += 1;
+            most_at_once = most_at_once.max(before - dead_mapped(&gc));
+        }
+        if found_dead && gc.phase() == Phase::Idle {
+            break;
+        }
+    }
+    assert!(found_dead, "no cycle found the huge block dead");
+    assert_eq!(dead_mapped(&gc), 0, "the cycle ended with the block mapped");
+    assert!(
+        most_at_once <= MOST_PER_STEP,
+        "{most_at_once} B went back in one step"
+    );
+    assert!(
+        sweep_steps >= HUGE as u64 / MOST_PER_STEP,
+        "{sweep_steps} steps"
+    );
+}
+
 /// The dead huge blocks of an explicit full collection go back to the OS in the next
 /// steps, a piece at a time (unmapping them in the pause made it tens of
 /// milliseconds longer), and all do; the heap limit's collection returns them at once.

@@ -67,9 +67,11 @@ pub struct LargeObjectSpace {
     dead: Vec<(usize, usize)>,
 }
 
-/// The most a dead block's mapping is unmapped by at once: one arena's worth, the work a
-/// lazy sweep step charges as one arena.
-const UNMAP_PIECE: usize = ARENA_SIZE;
+/// The most a dead block's mapping is unmapped by at once, a quarter arena: unmapping
+/// frees every resident page, so a piece costs several arenas' sweep (priced by the
+/// collectors that pace their sweep, e.g. newgc's `UNMAP_WORK_PER_PIECE`); small pieces
+/// keep each step's share short.
+pub const UNMAP_PIECE: usize = ARENA_SIZE / 4;
 
 impl LargeObjectSpace {
     /// Maps a new huge block of at least `bytes`, zeroed. `None` if the OS refuses.

@@ -529,18 +529,25 @@ impl Heap {
         self.freed_since_collection = 0;
     }
 
-    /// Does up to `max_arenas` units of the lazy sweep: unmaps a piece of a dead huge
-    /// block's mapping (an arena's worth) or sweeps an arena, each one unit. Returns the
-    /// units done (fewer when the lazy sweep is done, or waits on the held leaf arenas).
-    ///
-    /// Dead mappings go first, as many as the units allow: on a heap of huge blocks they
-    /// are most of the sweep, and they must go back as fast as the program maps new ones,
-    /// or the cycle (and the next one's start) waits on them.
+    /// Unmaps up to `max_pieces` pieces (`UNMAP_PIECE` bytes at most each) of the dead
+    /// huge blocks' mappings, the part of the lazy sweep that goes first: on a heap of
+    /// huge blocks they are most of the sweep, and they must go back as fast as the
+    /// program maps new ones, or the cycle (and the next one's start) waits on them.
+    /// Returns the pieces unmapped (fewer when none is left).
+    pub fn unmap_dead_some(&mut self, max_pieces: usize) -> usize {
+        let mut unmapped = 0;
+        while unmapped < max_pieces && self.los.unmap_dead_piece() {
+            unmapped += 1;
+        }
+        unmapped
+    }
+
+    /// Sweeps up to `max_arenas` arenas of the lazy sweep. Returns the arenas swept
+    /// (fewer when the lazy sweep is done, or waits on the held leaf arenas).
     pub fn sweep_some(&mut self, max_arenas: usize) -> usize {
         let mut swept = 0;
         while swept < max_arenas
-            && (self.los.unmap_dead_piece()
-                || self.objects.sweep_next(&mut self.source)
+            && (self.objects.sweep_next(&mut self.source)
                 || self.leaves.sweep_next(&mut self.source))
         {
             swept += 1;

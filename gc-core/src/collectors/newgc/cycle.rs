@@ -41,7 +41,7 @@ use super::barrier::{retrace_written_weak_objects, Barrier};
 use super::generational::{CycleReport, ModeControl};
 use super::leaf_hold::LeafHold;
 use super::marker::{Marked, Marking};
-use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA};
+use super::pacing::{Pacing, STEP_BYTES, SWEEP_WORK_PER_ARENA, UNMAP_WORK_PER_PIECE};
 use super::time_share::TimeShare;
 use crate::collector::GcMode;
 use crate::finalizers::FinalizerQueue;
@@ -218,9 +218,9 @@ const PRUNE_ENTRIES_IN_ATOMIC: usize = 4096;
 /// so at 8 units an entry pruning keeps ahead for any `setstepmul` from 50 up.
 const PRUNE_WORK_PER_ENTRY: u64 = 8;
 
-/// Entries pruned, and arenas swept, between two looks at the step's deadline: on a big
-/// heap each entry's mark bit and each arena's bitmap are likely cache misses, so a step's
-/// budget alone does not bound its length.
+/// Entries pruned, and arenas swept (or dead huge blocks' pieces unmapped), between two
+/// looks at the step's deadline: on a big heap each entry's mark bit and each arena's
+/// bitmap are likely cache misses, so a step's budget alone does not bound its length.
 const PRUNE_CHUNK_ENTRIES: u64 = 1024;
 const SWEEP_CHUNK_ARENAS: u64 = 8;
 
@@ -365,9 +365,18 @@ impl State {
         }
         if self.phase == Phase::Sweeping {
             loop {
-                let arenas = (budget / SWEEP_WORK_PER_ARENA).clamp(1, SWEEP_CHUNK_ARENAS);
-                let swept = heap.sweep_some(arenas as usize) as u64;
-                let work = swept * SWEEP_WORK_PER_ARENA;
+                // Dead huge blocks' mappings first (see `Heap::unmap_dead_some`), then
+                // the arenas, each at its price.
+                let pieces = (budget / UNMAP_WORK_PER_PIECE).clamp(1, SWEEP_CHUNK_ARENAS);
+                let unmapped = heap.unmap_dead_some(pieces as usize) as u64;
+                let (arenas, swept) = if unmapped < pieces {
+                    let left = budget.saturating_sub(unmapped * UNMAP_WORK_PER_PIECE);
+                    let arenas = (left / SWEEP_WORK_PER_ARENA).clamp(1, SWEEP_CHUNK_ARENAS);
+                    (arenas, heap.sweep_some(arenas as usize) as u64)
+                } else {
+                    (0, 0)
+                };
+                let work = unmapped * UNMAP_WORK_PER_PIECE + swept * SWEEP_WORK_PER_ARENA;
                 self.pacing.work_done += work;
                 budget = budget.saturating_sub(work);
                 if !self.leaf_hold.is_held() && heap.unswept_arenas() == 0 {
@@ -561,7 +570,8 @@ impl State {
             self.pacing.note_major_marking(live);
         }
         if self.sticky {
-            self.pacing.plan_minor(live, self.modes.live_after_major());
+            self.pacing
+                .plan_minor(live, self.modes.live_after_major(), self.cycle_minor);
             self.barrier.plan_retrace(self.pacing.expected_work);
         } else if self.cycle_minor && self.modes.mode == GcMode::Generational {
             self.pacing

@@ -1,8 +1,9 @@
 //! Pacing by allocation debt, with Lua's knobs.
 //!
 //! Work is counted in bytes: bytes of objects traced (with a price per part scanned and
-//! per reference marked), and `SWEEP_WORK_PER_ARENA` per arena swept (the sweep reads 1/64
-//! of an arena). Each step pays for the allocation since the last one at `stepmul`
+//! per reference marked), `SWEEP_WORK_PER_ARENA` per arena swept (the sweep reads 1/64
+//! of an arena), and `UNMAP_WORK_PER_PIECE` per piece of a dead huge block unmapped (the
+//! OS frees each of its pages). Each step pays for the allocation since the last one at `stepmul`
 //! percent, in bytes of the live heap: scaled by the work a live byte cost the last major
 //! marking (`work_percent`), so that `stepmul` keeps Lua's meaning (a cycle over a live
 //! heap L takes L x 100 / stepmul of allocation) however the program's objects are priced.
@@ -18,7 +19,10 @@
 //! A step also speeds up when the work left would not be done by the goal at the current
 //! allocation rate. No step does more than `MAX_STEP_WORK` (what is owed beyond it is
 //! carried to the next steps): pauses stay short, and steps come more often instead, down
-//! to every `MIN_STEP_BYTES` of allocation. The exception is the step after huge blocks:
+//! to every `MIN_STEP_BYTES` of allocation. Work carried is paid back at most as fast as
+//! the allocation owes its own (a step owes at most twice its budget, or what the goal
+//! needs if more): a step cut short after huge blocks carries megabytes of work, which
+//! steps at the shortest interval would pay in a burst of back-to-back pauses. The exception is the step after huge blocks:
 //! megabytes come in one allocation, and perhaps none follows for a long while (an array
 //! part being filled), so there are no more steps to carry the debt to. That step may do
 //! `MAX_STEP_WORK` per `STEP_BYTES` of the huge blocks, what steps would have done had
@@ -50,6 +54,7 @@
 use std::time::Duration;
 
 use crate::heap::arena::ARENA_SIZE;
+use crate::heap::large_object_space::UNMAP_PIECE;
 
 /// Allocation between two steps (smaller slow-path visits only update the debt).
 pub(super) const STEP_BYTES: u64 = 16 << 10;
@@ -66,6 +71,13 @@ pub(super) const MAX_STEP_WORK: u64 = 64 << 10;
 
 /// The work charged for sweeping one arena.
 pub(super) const SWEEP_WORK_PER_ARENA: u64 = (ARENA_SIZE / 64) as u64;
+
+/// The work charged for unmapping one piece of a dead huge block: half a unit a byte, as
+/// freeing a resident page costs about what marking half its bytes does (many times an
+/// arena's sweep). A byte allocated owes at least `stepmul / 100` units (`budget`), so
+/// from `stepmul` 50 up dead huge blocks go back at least as fast as the program maps
+/// new ones.
+pub(super) const UNMAP_WORK_PER_PIECE: u64 = (UNMAP_PIECE / 2) as u64;
 
 /// Young allocation that triggers a minor cycle, in percent of the live heap (Lua 5.4's
 /// default `genminormul`).
@@ -196,14 +208,21 @@ impl Pacing {
     /// marking found `live_after_major`: after `MINOR_PERCENT` of the live heap is
     /// allocated, at least `min_trigger` bytes, but no more than the room left below
     /// the goal a full cycle would have had (`pause` percent of `live_after_major`; see
-    /// the module docs).
-    pub fn plan_minor(&mut self, live: u64, live_after_major: u64) {
+    /// the module docs). The minor is expected to cost its young allocation, or what the
+    /// cycle that ends now cost (`work_done`) if that was a minor one (`after_minor`) and
+    /// cost more; a major cycle's work, the whole heap's marking, is no measure of a
+    /// minor's, and expected of it would make its steps run at the shortest interval.
+    pub fn plan_minor(&mut self, live: u64, live_after_major: u64, after_minor: bool) {
         let least = live * MINOR_PERCENT / 100;
         let room = self.room_below_major_goal(live, live_after_major);
         let young = least.max(self.min_trigger.min(room));
         self.trigger = (live + young).max(self.min_trigger);
         self.goal = self.trigger + young + 2 * ARENA_SIZE as u64;
-        self.expected_work = young.max(self.work_done);
+        self.expected_work = if after_minor {
+            young.max(self.work_done)
+        } else {
+            young
+        };
     }
 
     /// The allocation during `work` at the rate `budget` sets.
@@ -242,13 +261,16 @@ impl Pacing {
     }
 
     /// The work of this step, which pays for `debt` bytes of allocation, `huge_debt` of
-    /// them in huge blocks: what the debt owes (see `budget`) plus what earlier steps
-    /// carried, or more if the goal needs it, at most `max_step_work(huge_debt)`; what is
-    /// owed beyond is carried on. Sets `step_bytes`: shorter than `STEP_BYTES` in
-    /// proportion to the work wanted beyond `MAX_STEP_WORK`.
+    /// them in huge blocks: what the debt owes (see `budget`) plus as much again of what
+    /// earlier steps carried, or more if the goal needs it, at most
+    /// `max_step_work(huge_debt)`; what is owed beyond is carried on. Sets `step_bytes`:
+    /// shorter than `STEP_BYTES` in proportion to the work wanted beyond `MAX_STEP_WORK`.
     pub fn take_step(&mut self, debt: u64, huge_debt: u64, heap_bytes: u64) -> u64 {
-        let owed = self.carried.saturating_add(self.budget(debt));
-        let wanted = owed.max(self.needed(debt, heap_bytes));
+        let budget = self.budget(debt);
+        let owed = self.carried.saturating_add(budget);
+        let wanted = budget
+            .saturating_add(self.carried.min(budget))
+            .max(self.needed(debt, heap_bytes));
         let work = wanted.min(max_step_work(huge_debt));
         self.carried = owed.saturating_sub(work);
         let interval =
@@ -321,6 +343,46 @@ mod tests {
         );
     }
 
+    /// Work carried (here, what a step cut short after huge blocks left) is paid back at
+    /// most at the rate the allocation owes its own: each step does at most twice its
+    /// budget, at the usual interval, and the carried work still all gets done.
+    #[test]
+    fn carried_work_is_paid_back_at_the_budgets_rate() {
+        let mut pacing = Pacing::new(200, 100, 1 << 20, None);
+        pacing.goal = u64::MAX;
+        let carried = 100 * MAX_STEP_WORK;
+        pacing.carried = carried;
+        let budget = pacing.budget(STEP_BYTES);
+        assert!(
+            2 * budget < MAX_STEP_WORK,
+            "the cap binds before MAX_STEP_WORK"
+        );
+        let mut work = 0;
+        let mut steps = 0;
+        while pacing.carried > 0 {
+            let step = pacing.take_step(STEP_BYTES, 0, 0);
+            assert!(step <= 2 * budget, "step {steps}: {step} units");
+            assert_eq!(pacing.step_bytes, STEP_BYTES, "step {steps}: shortened");
+            work += step;
+            steps += 1;
+        }
+        assert_eq!(work, carried + steps * budget, "all carried work done");
+    }
+
+    /// A minor cycle after a major one is expected to cost its young allocation, not the
+    /// major's marking of the whole heap (which made the minor's steps run at the
+    /// shortest interval); after a minor one, what that cost if more.
+    #[test]
+    fn a_minor_after_a_major_expects_its_young_allocation() {
+        let mib = 1 << 20;
+        let mut pacing = Pacing::new(200, 200, 4 * mib, None);
+        pacing.work_done = 900 * mib;
+        pacing.plan_minor(100 * mib, 100 * mib, false);
+        assert_eq!(pacing.expected_work, 20 * mib, "after a major");
+        pacing.plan_minor(100 * mib, 100 * mib, true);
+        assert_eq!(pacing.expected_work, 900 * mib, "after a minor");
+    }
+
     /// A minor cycle's young allocation: the floor on a small heap, but no more than the
     /// room below the goal of a full cycle over the last major's live heap; a minor that
     /// leaves less room than `MINOR_PERCENT` of the live heap does not fit.
@@ -328,20 +390,20 @@ mod tests {
     fn minors_keep_below_the_goal_of_a_full_cycle() {
         let mib = 1 << 20;
         let mut pacing = Pacing::new(200, 200, 4 * mib, None);
-        pacing.plan_minor(5 * mib, 5 * mib);
+        pacing.plan_minor(5 * mib, 5 * mib, true);
         assert_eq!(pacing.trigger, 9 * mib, "the floor fits below 2 x 5 MB");
-        pacing.plan_minor(7 * mib, 5 * mib);
+        pacing.plan_minor(7 * mib, 5 * mib, true);
         assert_eq!(pacing.trigger, 10 * mib, "capped at the full cycle's goal");
         assert!(pacing.minor_fits(8 * mib, 5 * mib));
         assert!(!pacing.minor_fits(9 * mib, 5 * mib), "1 MB < 20% of 9 MB");
-        pacing.plan_minor(100 * mib, 100 * mib);
+        pacing.plan_minor(100 * mib, 100 * mib, true);
         assert_eq!(
             pacing.trigger,
             120 * mib,
             "big heaps: MINOR_PERCENT of live"
         );
         let mut low_pause = Pacing::new(110, 200, 4 * mib, None);
-        low_pause.plan_minor(100 * mib, 100 * mib);
+        low_pause.plan_minor(100 * mib, 100 * mib, true);
         assert_eq!(
             low_pause.trigger,
             120 * mib,
