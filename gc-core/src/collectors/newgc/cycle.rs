@@ -570,8 +570,7 @@ impl State {
             self.pacing.note_major_marking(live);
         }
         if self.sticky {
-            self.pacing
-                .plan_minor(live, self.modes.live_after_major(), self.cycle_minor);
+            self.pacing.plan_minor(live, self.modes.live_after_major());
             self.barrier.plan_retrace(self.pacing.expected_work);
         } else if self.cycle_minor && self.modes.mode == GcMode::Generational {
             self.pacing

@@ -208,21 +208,14 @@ impl Pacing {
     /// marking found `live_after_major`: after `MINOR_PERCENT` of the live heap is
     /// allocated, at least `min_trigger` bytes, but no more than the room left below
     /// the goal a full cycle would have had (`pause` percent of `live_after_major`; see
-    /// the module docs). The minor is expected to cost its young allocation, or what the
-    /// cycle that ends now cost (`work_done`) if that was a minor one (`after_minor`) and
-    /// cost more; a major cycle's work, the whole heap's marking, is no measure of a
-    /// minor's, and expected of it would make its steps run at the shortest interval.
-    pub fn plan_minor(&mut self, live: u64, live_after_major: u64, after_minor: bool) {
+    /// the module docs).
+    pub fn plan_minor(&mut self, live: u64, live_after_major: u64) {
         let least = live * MINOR_PERCENT / 100;
         let room = self.room_below_major_goal(live, live_after_major);
         let young = least.max(self.min_trigger.min(room));
         self.trigger = (live + young).max(self.min_trigger);
         self.goal = self.trigger + young + 2 * ARENA_SIZE as u64;
-        self.expected_work = if after_minor {
-            young.max(self.work_done)
-        } else {
-            young
-        };
+        self.expected_work = young.max(self.work_done);
     }
 
     /// The allocation during `work` at the rate `budget` sets.
@@ -369,20 +362,6 @@ mod tests {
         assert_eq!(work, carried + steps * budget, "all carried work done");
     }
 
-    /// A minor cycle after a major one is expected to cost its young allocation, not the
-    /// major's marking of the whole heap (which made the minor's steps run at the
-    /// shortest interval); after a minor one, what that cost if more.
-    #[test]
-    fn a_minor_after_a_major_expects_its_young_allocation() {
-        let mib = 1 << 20;
-        let mut pacing = Pacing::new(200, 200, 4 * mib, None);
-        pacing.work_done = 900 * mib;
-        pacing.plan_minor(100 * mib, 100 * mib, false);
-        assert_eq!(pacing.expected_work, 20 * mib, "after a major");
-        pacing.plan_minor(100 * mib, 100 * mib, true);
-        assert_eq!(pacing.expected_work, 900 * mib, "after a minor");
-    }
-
     /// A minor cycle's young allocation: the floor on a small heap, but no more than the
     /// room below the goal of a full cycle over the last major's live heap; a minor that
     /// leaves less room than `MINOR_PERCENT` of the live heap does not fit.
@@ -390,20 +369,20 @@ mod tests {
     fn minors_keep_below_the_goal_of_a_full_cycle() {
         let mib = 1 << 20;
         let mut pacing = Pacing::new(200, 200, 4 * mib, None);
-        pacing.plan_minor(5 * mib, 5 * mib, true);
+        pacing.plan_minor(5 * mib, 5 * mib);
         assert_eq!(pacing.trigger, 9 * mib, "the floor fits below 2 x 5 MB");
-        pacing.plan_minor(7 * mib, 5 * mib, true);
+        pacing.plan_minor(7 * mib, 5 * mib);
         assert_eq!(pacing.trigger, 10 * mib, "capped at the full cycle's goal");
         assert!(pacing.minor_fits(8 * mib, 5 * mib));
         assert!(!pacing.minor_fits(9 * mib, 5 * mib), "1 MB < 20% of 9 MB");
-        pacing.plan_minor(100 * mib, 100 * mib, true);
+        pacing.plan_minor(100 * mib, 100 * mib);
         assert_eq!(
             pacing.trigger,
             120 * mib,
             "big heaps: MINOR_PERCENT of live"
         );
         let mut low_pause = Pacing::new(110, 200, 4 * mib, None);
-        low_pause.plan_minor(100 * mib, 100 * mib, true);
+        low_pause.plan_minor(100 * mib, 100 * mib);
         assert_eq!(
             low_pause.trigger,
             120 * mib,
