@@ -424,9 +424,8 @@ fn a_full_collection_during_marking_marks_once_and_frees_what_marking_had_reache
 }
 
 /// A cycle's sweep steps give a dead huge block back at its price, a piece or two a step
-/// (unmapping frees every resident page: a step that paid for 16 KB of allocation
-/// unmapped 4 MB at the price of 16 arenas' sweep, a pause of hundreds of
-/// microseconds), and all of it before the cycle ends.
+/// (unmapping frees every resident page, at many times an arena's sweep), and all of it
+/// before the cycle ends.
 #[test]
 fn sweep_steps_unmap_dead_huge_blocks_a_few_pieces_at_a_time() {
     const HUGE: usize = 64 << 20;

@@ -488,8 +488,12 @@ fn fresh_inline_slots_are_nil_in_reused_cells() {
 /// result at the end, under GC stress on the incremental collector.
 #[test]
 fn constructors_fill_array_parts_sized_to_their_items() {
+    let config = HeapConfig {
+        step_deadline: None,
+        ..HeapConfig::default()
+    };
     let mut vm = Vm::new(
-        gc_core::collectors::NewGc::new(HeapConfig::default()),
+        gc_core::collectors::NewGc::new(config),
         &VmOptions { gc_stress: 3 },
     )
     .expect("boot");

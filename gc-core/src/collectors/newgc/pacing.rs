@@ -1,9 +1,9 @@
 //! Pacing by allocation debt, with Lua's knobs.
 //!
-//! Work is counted in bytes: bytes of objects traced (with a price per part scanned and
-//! per reference marked), `SWEEP_WORK_PER_ARENA` per arena swept (the sweep reads 1/64
-//! of an arena), and `UNMAP_WORK_PER_PIECE` per piece of a dead huge block unmapped (the
-//! OS frees each of its pages). Each step pays for the allocation since the last one at `stepmul`
+//! Work is counted in bytes: bytes of objects traced (with a price per part scanned and per
+//! reference marked), `SWEEP_WORK_PER_ARENA` per arena swept (the sweep reads 1/64 of an
+//! arena), and `UNMAP_WORK_PER_PIECE` per piece of a dead huge block unmapped (the OS frees
+//! each of its pages). Each step pays for the allocation since the last one at `stepmul`
 //! percent, in bytes of the live heap: scaled by the work a live byte cost the last major
 //! marking (`work_percent`), so that `stepmul` keeps Lua's meaning (a cycle over a live
 //! heap L takes L x 100 / stepmul of allocation) however the program's objects are priced.
@@ -13,29 +13,29 @@
 //!
 //! A cycle has a deadline, the *goal*: the heap size `pause` percent of the live heap
 //! (Lua's pause). So that the cycle finishes by then, it starts early, at the *trigger*:
-//! the goal minus the growth its expected work allows at that rate (expected work: the
-//! last marking's, plus sweeping every arena), less two arenas of slack (the allocator takes memory an
-//! arena-sized bump region at a time, so the heap moves in such jumps between two steps).
-//! A step also speeds up when the work left would not be done by the goal at the current
-//! allocation rate. No step does more than `MAX_STEP_WORK` (what is owed beyond it is
-//! carried to the next steps): pauses stay short, and steps come more often instead, down
-//! to every `MIN_STEP_BYTES` of allocation. Work carried is paid back at most as fast as
-//! the allocation owes its own (a step owes at most twice its budget, or what the goal
+//! the goal minus the growth its expected work allows at that rate (expected work: the last
+//! marking's, plus sweeping every arena), less two arenas of slack (the allocator takes
+//! memory an arena-sized bump region at a time, so the heap moves in such jumps between two
+//! steps). A step also speeds up when the work left would not be done by the goal at the
+//! current allocation rate. No step does more than `MAX_STEP_WORK` (what is owed beyond it
+//! is carried to the next steps): pauses stay short, and steps come more often instead,
+//! down to every `MIN_STEP_BYTES` of allocation. Work carried is paid back at most as fast
+//! as the allocation owes its own (a step owes at most twice its budget, or what the goal
 //! needs if more): a step cut short after huge blocks carries megabytes of work, which
-//! steps at the shortest interval would pay in a burst of back-to-back pauses. The exception is the step after huge blocks:
-//! megabytes come in one allocation, and perhaps none follows for a long while (an array
-//! part being filled), so there are no more steps to carry the debt to. That step may do
-//! `MAX_STEP_WORK` per `STEP_BYTES` of the huge blocks, what steps would have done had
-//! the same bytes come in small blocks; the step deadline bounds it in time. Only while
-//! the live heap grows faster than that does the heap pass the goal (`max_overshoot`
-//! records by how much). Past the goal every step owes all it may do, at the shortest
-//! interval, so the cycle still ends: the live heap cannot grow faster than allocation.
-//! With a bounded time share (`HeapConfig::max_gc_share_percent`, see `time_share`), a
-//! step also does only what the share allows until the heap is far past the goal;
-//! without one, with a step deadline, the steps of a cycle past its goal keep to a
-//! catch-up share up to a memory bound (`cycle::CATCH_UP_SHARE_PERCENT`), so that they
-//! do not come microseconds apart. The heap limit is the hard bound: it runs a full
-//! collection.
+//! steps at the shortest interval would pay in a burst of back-to-back pauses. The
+//! exception is the step after huge blocks: megabytes come in one allocation, and perhaps
+//! none follows for a long while (an array part being filled), so there are no more steps
+//! to carry the debt to. That step may do `MAX_STEP_WORK` per `STEP_BYTES` of the huge
+//! blocks, what steps would have done had the same bytes come in small blocks; the step
+//! deadline bounds it in time. Only while the live heap grows faster than that does the
+//! heap pass the goal (`max_overshoot` records by how much). Past the goal every step owes
+//! all it may do, at the shortest interval, so the cycle still ends: the live heap cannot
+//! grow faster than allocation. With a bounded time share
+//! (`HeapConfig::max_gc_share_percent`, see `time_share`), a step also does only what the
+//! share allows until the heap is far past the goal; without one, with a step deadline, the
+//! steps of a cycle past its goal keep to a catch-up share up to a memory bound
+//! (`cycle::CATCH_UP_SHARE_PERCENT`), so that they do not come microseconds apart. The heap
+//! limit is the hard bound: it runs a full collection.
 //!
 //! Work is a proxy for time, and a poor one on heaps far bigger than the caches: marking
 //! a reference to cold memory (a cache and a TLB miss for its mark word, another for its
