@@ -851,10 +851,12 @@ impl TableRef {
     }
 
     /// Stores `val` under `key` if the table holds a non-nil value under it, a string
-    /// or array-part key (the interpreter's `t.name = v` and `t[i] = v`): true if
-    /// stored. Such a store allocates nothing, and even through a metatable it consults
-    /// no `__newindex` (5.1's `luaV_settable`), so the interpreter tries it before
-    /// anything that may run code. With the barriers and cache clearing of `set`.
+    /// or array-part key (the interpreter's `t.name = v` and `t[i] = v`), or under any
+    /// array-part key of a table without a metatable (appends into an array part that
+    /// has grown ahead of them): true if stored. Such a store allocates nothing and
+    /// consults no `__newindex` (5.1's `luaV_settable` looks for one only where the
+    /// key holds nil), so the interpreter tries it before anything that may run code.
+    /// With the barriers and cache clearing of `set`.
     #[inline(always)]
     pub fn set_present<C: Collector<LuaModel>>(
         self,
@@ -879,7 +881,7 @@ impl TableRef {
                 let Some(idx) = self.array_index_of(n) else {
                     return false;
                 };
-                if self.array_get(idx).is_nil() {
+                if self.array_get(idx).is_nil() && self.metatable().is_some() {
                     return false;
                 }
                 self.barrier_store(heap, key, val);

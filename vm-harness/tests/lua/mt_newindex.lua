@@ -53,3 +53,14 @@ local arr = setmetatable({}, {__newindex = function(t, k, v) nlog[#nlog + 1] = k
 arr[1] = "a"
 table.insert(arr, "b")
 print(#arr, table.concat(nlog, ","))
+-- a nil slot inside the array part: __newindex still runs when there is a metatable
+local holes = {}
+local sparse = setmetatable({10, 20, 30}, {__newindex = function(t, k, v) holes[#holes + 1] = k rawset(t, k, v) end})
+sparse[2] = nil
+sparse[2] = 21
+sparse[3] = 31
+print(sparse[2], sparse[3], table.concat(holes, ","))
+local plain = {10, 20, 30}
+plain[2] = nil
+plain[2] = 22
+print(plain[1], plain[2], plain[3], #plain)
