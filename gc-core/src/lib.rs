@@ -38,7 +38,9 @@ pub use finalizers::FinalizerQueue;
 #[cfg(not(loom))]
 pub use object_model::{GcHeader, Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
 #[cfg(not(loom))]
-pub use stats::{AtomicPhase, ExplicitCollections, HeapSizes, PauseSummary, Stats};
+pub use stats::{
+    AtomicPhase, ExplicitCollections, HeapSizes, PausePhase, PauseSummary, PhasePauses, Stats,
+};
 
 #[cfg(not(loom))]
 pub mod collector;

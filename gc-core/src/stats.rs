@@ -11,6 +11,9 @@
 //! utilisation ([`Mmu`], and the whole curve [`MmuCurve`]) says that, and is tracked
 //! by [`MmuTracker`]. The histograms themselves are in [`Stats`] too
 //! ([`PauseHistogram`]), so a harness can merge the pauses of several runs.
+//! Which part of a cycle the pauses went to is kept too ([`PausePhase`], [`PhasePauses`]):
+//! a researcher looking at a bad MMU window needs to know whether marking, the atomic
+//! phase or the sweep made it.
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -34,6 +37,76 @@ pub struct PauseSummary {
     pub p99: Duration,
     /// Longest pause.
     pub max: Duration,
+}
+
+/// What a pause was spent on. A pause that does several things counts once, as the part
+/// whose length the collector bounds least: a step that ran an atomic phase is `Atomic`
+/// (whatever marking before it and sweeping after it the step also did; the log sees
+/// [`PauseLog::note_atomic`] during the pause), otherwise the phase the collector was in
+/// when the pause began.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PausePhase {
+    /// Incremental marking, starting a cycle (its roots) included.
+    Mark,
+    /// A pause that ran an atomic phase (the end of an incremental marking).
+    Atomic,
+    /// Incremental sweeping, with the weak references pruned and the memory returned to
+    /// the OS between cycles.
+    Sweep,
+    /// Marking done by the write barrier itself, when its buffer is full (NewGC).
+    Barrier,
+    /// A whole collection in one pause (`stw`'s cycles, the heap limit's collection).
+    Full,
+}
+
+impl PausePhase {
+    /// Every phase, in the order of [`Stats::pauses_by_phase`].
+    pub const ALL: [PausePhase; 5] = [
+        PausePhase::Mark,
+        PausePhase::Atomic,
+        PausePhase::Sweep,
+        PausePhase::Barrier,
+        PausePhase::Full,
+    ];
+
+    /// The phase's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            PausePhase::Mark => "mark",
+            PausePhase::Atomic => "atomic",
+            PausePhase::Sweep => "sweep",
+            PausePhase::Barrier => "barrier",
+            PausePhase::Full => "full",
+        }
+    }
+}
+
+/// The pauses of one [`PausePhase`]: how many, their sum and the longest, on the wall
+/// clock and, when measured (`HeapConfig::pause_cpu_time`), in thread CPU time.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct PhasePauses {
+    /// Number of pauses.
+    pub count: u64,
+    /// Their total, wall clock.
+    pub total: Duration,
+    /// The longest, wall clock.
+    pub max: Duration,
+    /// Their total in thread CPU time (zero when not measured).
+    pub cpu_total: Duration,
+    /// The longest in thread CPU time (zero when not measured).
+    pub cpu_max: Duration,
+}
+
+impl PhasePauses {
+    fn add(&mut self, wall: Duration, cpu: Option<Duration>) {
+        self.count += 1;
+        self.total += wall;
+        self.max = self.max.max(wall);
+        if let Some(cpu) = cpu {
+            self.cpu_total += cpu;
+            self.cpu_max = self.cpu_max.max(cpu);
+        }
+    }
 }
 
 /// An atomic phase by part (incremental collectors), timed on [`PauseLog::clock`]: thread
@@ -257,6 +330,9 @@ pub struct Stats {
     pub gc_time: Duration,
     /// Percentiles of the pauses the collector chose (explicit collections aside).
     pub pauses: PauseSummary,
+    /// The same pauses by what they were spent on, indexed as [`PausePhase::ALL`]; the
+    /// counts add up to `pauses.count`.
+    pub pauses_by_phase: [PhasePauses; PausePhase::ALL.len()],
     /// Survival of young objects through minor cycles.
     pub young: YoungSurvival,
     /// The full collections the program asked for.
@@ -643,6 +719,9 @@ pub struct PauseLog {
     major_cycles: u64,
     young: YoungSurvival,
     longest_atomic: Option<AtomicPhase>,
+    /// Atomic phases noted so far, so that `end` knows whether its pause ran one.
+    atomic_phases: u64,
+    by_phase: [PhasePauses; PausePhase::ALL.len()],
     created: Instant,
     mmu: MmuTracker,
 }
@@ -655,11 +734,13 @@ struct CpuPauses {
     mmu: MmuTracker,
 }
 
-/// When a pause began: wall clock, and thread CPU time if measured.
+/// When a pause began: wall clock, and thread CPU time if measured; and how many atomic
+/// phases had been noted by then.
 #[derive(Copy, Clone, Debug)]
 pub struct PauseStart {
     wall: Instant,
     cpu: Option<Duration>,
+    atomic_phases: u64,
 }
 
 impl PauseStart {
@@ -681,6 +762,8 @@ impl Default for PauseLog {
             major_cycles: 0,
             young: YoungSurvival::default(),
             longest_atomic: None,
+            atomic_phases: 0,
+            by_phase: [PhasePauses::default(); PausePhase::ALL.len()],
             created: Instant::now(),
             mmu: MmuTracker::default(),
         }
@@ -709,17 +792,25 @@ impl PauseLog {
         PauseStart {
             wall: Instant::now(),
             cpu: self.cpu.as_ref().map(|_| thread_cpu_time()),
+            atomic_phases: self.atomic_phases,
         }
     }
 
-    /// Ends the pause `start` began, and records it if the log records pauses.
+    /// Ends the pause `start` began, spent on `phase` (or on an atomic phase, if one was
+    /// noted since), and records it if the log records pauses.
     #[inline]
-    pub fn end(&mut self, start: PauseStart) {
+    pub fn end(&mut self, start: PauseStart, phase: PausePhase) {
         if !self.recording {
             return;
         }
         let (wall, cpu) = Self::elapsed(start);
         self.record(start.wall, wall);
+        let phase = if self.atomic_phases > start.atomic_phases {
+            PausePhase::Atomic
+        } else {
+            phase
+        };
+        self.by_phase[phase as usize].add(wall, cpu);
         if let Some(pause) = cpu {
             self.record_cpu(start, pause);
             if let Some(cpu) = &mut self.cpu {
@@ -803,6 +894,7 @@ impl PauseLog {
 
     /// Notes an atomic phase; the longest is kept.
     pub fn note_atomic(&mut self, phase: AtomicPhase) {
+        self.atomic_phases += 1;
         if self
             .longest_atomic
             .is_none_or(|longest| phase.total > longest.total)
@@ -847,6 +939,7 @@ impl PauseLog {
             major_cycles: self.major_cycles,
             gc_time: self.total,
             pauses,
+            pauses_by_phase: self.by_phase,
             young: self.young,
             explicit: self.explicit,
             mmu: self.mmu.mmu(run),
@@ -892,7 +985,7 @@ mod tests {
             ..HeapConfig::default()
         });
         let start = log.begin();
-        log.end(start);
+        log.end(start, PausePhase::Mark);
         let start = log.begin();
         log.end_explicit(start);
         log.count_cycle(CycleKind::Major);
@@ -921,9 +1014,35 @@ mod tests {
             0
         );
         let start = log.begin();
-        log.end(start);
+        log.end(start, PausePhase::Mark);
         assert!(log.memory_bytes() > 2 * 100_000, "{}", log.memory_bytes());
         assert_eq!(log.summary().count, 1);
+    }
+
+    /// Each pause counts under the phase its collector names, or under `Atomic` when an
+    /// atomic phase was noted during it; the phases' counts add up to the pause count.
+    #[test]
+    fn pauses_count_by_phase_and_a_noted_atomic_phase_wins() {
+        let mut log = PauseLog::new(&HeapConfig {
+            pause_cpu_time: true,
+            ..HeapConfig::default()
+        });
+        for phase in [PausePhase::Mark, PausePhase::Mark, PausePhase::Sweep] {
+            let start = log.begin();
+            log.end(start, phase);
+        }
+        let start = log.begin();
+        log.note_atomic(AtomicPhase::default());
+        log.end(start, PausePhase::Mark);
+        let start = log.begin();
+        log.end(start, PausePhase::Sweep);
+        let stats = log.stats(HeapSizes::default());
+        let counts = stats.pauses_by_phase.map(|p| p.count);
+        assert_eq!(counts, [2, 1, 2, 0, 0]);
+        assert_eq!(counts.iter().sum::<u64>(), stats.pauses.count);
+        for pauses in &stats.pauses_by_phase {
+            assert!(pauses.max <= pauses.total && pauses.cpu_max <= pauses.cpu_total);
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@ use gc_core::collectors::NewGc;
 use gc_core::footprint::Footprint;
 use gc_core::stats::{Mmu, MmuCurve, PauseHistogram};
 use gc_core::testing::{node_bytes, Node, RootList, TestModel, NODE_KIND, WEAK_KEYS_KIND};
-use gc_core::{Collector, ExplicitCollections, GcMode, HeapConfig, PauseSummary, Stats};
+use gc_core::{
+    Collector, ExplicitCollections, GcMode, HeapConfig, PauseSummary, PhasePauses, Stats,
+};
 
 type Gc = NewGc<TestModel>;
 
@@ -33,6 +35,10 @@ fn untimed(stats: Stats) -> Stats {
             count: stats.pauses.count,
             ..PauseSummary::default()
         },
+        pauses_by_phase: stats.pauses_by_phase.map(|phase| PhasePauses {
+            count: phase.count,
+            ..PhasePauses::default()
+        }),
         explicit: ExplicitCollections {
             count: stats.explicit.count,
             ..ExplicitCollections::default()

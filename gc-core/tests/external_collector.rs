@@ -11,7 +11,7 @@ use gc_core::footprint::{Footprint, PeakFootprint};
 use gc_core::heap::malloc_space::{MallocSpace, SweepAction, SweepCursor, TRAVERSABLE};
 use gc_core::heap::space::Space;
 use gc_core::mark::AfterResurrection;
-use gc_core::stats::{CycleKind, PauseLog};
+use gc_core::stats::{CycleKind, PauseLog, PausePhase};
 use gc_core::testing::model::{malloc_bytes, run_seeds, Setup, STOP_THE_WORLD};
 use gc_core::testing::TestModel;
 use gc_core::verify::VerifyError;
@@ -203,7 +203,7 @@ impl<M: ObjectModel> Collector<M> for MarkSweep<M> {
                 })
         };
         self.live_bytes = self.space.bytes();
-        self.pauses.end(start);
+        self.pauses.end(start, PausePhase::Full);
         self.pauses.count_cycle(CycleKind::Major);
     }
 

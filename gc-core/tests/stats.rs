@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use gc_core::collectors::{Epsilon, Stw};
-use gc_core::stats::{CycleKind, Mmu, MmuTracker, PauseLog, MMU_WINDOWS_NS};
+use gc_core::stats::{CycleKind, Mmu, MmuTracker, PauseLog, PausePhase, MMU_WINDOWS_NS};
 use gc_core::testing::{RootList, TestModel};
 use gc_core::{Collector, HeapConfig};
 
@@ -340,8 +340,10 @@ fn pauses_timed_in_cpu_time_have_their_own_histogram_and_mmu_curve() {
     for i in 0..2_000_000u64 {
         x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
     }
-    log.end(start);
+    log.end(start, PausePhase::Mark);
     let stats = log.stats(gc_core::HeapSizes::default());
+    let marking = stats.pauses_by_phase[PausePhase::Mark as usize];
+    assert!(marking.count == 1 && marking.cpu_max > Duration::ZERO);
     let cpu = stats.pause_cpu_histogram.expect("CPU pauses measured");
     assert_eq!(cpu.histogram().len(), 1);
     assert!(cpu.histogram().max() > 0);

@@ -374,6 +374,34 @@ fn explicit_collections_are_reported_apart_from_the_collectors_pauses() {
     }
 }
 
+/// Every pause is counted under one phase, and every cycle shows in them: as one full
+/// pause (stop-the-world) or, for an incremental collector, as the one pause that ran its
+/// atomic phase (the chunk has no finalizers, which can take a second). No step deadline,
+/// so the counts are the allocation's, not the clock's.
+#[test]
+fn pauses_are_broken_down_by_phase() {
+    for info in registry().iter().filter(|info| info.collects) {
+        let json = stats_json_of(
+            &["--gc", info.name, "--gc-step-deadline", "off"],
+            "local t = {} for i = 1, 1e6 do t[i % 100] = {i} end",
+        );
+        let text = json.to_string();
+        let phases = &json["pauses_by_phase_ms"];
+        let count = |phase: &str| phases[phase]["count"].as_u64().expect(phase);
+        let names = ["mark", "atomic", "sweep", "barrier", "full"];
+        let total: u64 = names.iter().map(|phase| count(phase)).sum();
+        assert_eq!(Some(total), json["pause_ms"]["count"].as_u64(), "{text}");
+        let cycles = json["cycles"].as_u64().unwrap();
+        assert!(cycles > 1, "{text}");
+        let (full, atomic) = (count("full"), count("atomic"));
+        assert!(
+            (full, atomic) == (cycles, 0) || (full, atomic) == (0, cycles),
+            "{}: {text}",
+            info.name
+        );
+    }
+}
+
 /// With --pause-cpu-time every pause is also timed in thread CPU time, which a pause
 /// cannot take more of than wall time (beyond the clocks' resolution).
 #[test]

@@ -43,10 +43,17 @@ fn untimed_stats(args: &[&str], run: usize) -> serde_json::Value {
     let object = json.as_object_mut().expect("an object");
     let pauses = object["pause_ms"]["count"].clone();
     let explicit = object["explicit_ms"]["count"].clone();
+    let by_phase: serde_json::Map<String, serde_json::Value> = object["pauses_by_phase_ms"]
+        .as_object()
+        .expect("pauses_by_phase_ms")
+        .iter()
+        .map(|(phase, pauses)| (phase.clone(), pauses["count"].clone()))
+        .collect();
     for timed in [
         "wall_ms",
         "gc_ms",
         "pause_ms",
+        "pauses_by_phase_ms",
         "explicit_ms",
         "pause_cpu_ms",
         "mmu",
@@ -66,6 +73,7 @@ fn untimed_stats(args: &[&str], run: usize) -> serde_json::Value {
     }
     object.insert("pause_count".to_owned(), pauses);
     object.insert("explicit_count".to_owned(), explicit);
+    object.insert("pause_count_by_phase".to_owned(), by_phase.into());
     json
 }
 

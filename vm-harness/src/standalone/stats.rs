@@ -2,13 +2,16 @@
 //! `--stats-json` writes one JSON object (to a file opened before the script runs, so a
 //! path that cannot be written is reported before any work is lost).
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use gc_core::footprint::Footprint;
 use gc_core::heap::os;
-use gc_core::{AtomicPhase, Collector, GcMode, HeapConfig, PauseSummary};
+use gc_core::{
+    AtomicPhase, Collector, GcMode, HeapConfig, PausePhase, PauseSummary, PhasePauses, Stats,
+};
 use serde::Serialize;
 
 use crate::alloc_counts::AllocationJson;
@@ -31,6 +34,38 @@ fn pause_json(pauses: &PauseSummary) -> PauseJson {
         max: ms(pauses.max),
         count: pauses.count,
     }
+}
+
+/// The pauses of one phase (`gc_core::PhasePauses`), times in ms; the CPU times with
+/// --pause-cpu-time.
+#[derive(Serialize)]
+struct PhaseJson {
+    count: u64,
+    total: f64,
+    max: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpu_total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpu_max: Option<f64>,
+}
+
+/// `pause_ms` by what the pauses were spent on, keyed by `PausePhase::name`.
+fn phases_json(stats: &Stats) -> BTreeMap<&'static str, PhaseJson> {
+    let cpu = stats.pause_cpu.is_some();
+    PausePhase::ALL
+        .iter()
+        .zip(&stats.pauses_by_phase)
+        .map(|(phase, p): (&PausePhase, &PhasePauses)| {
+            let json = PhaseJson {
+                count: p.count,
+                total: ms(p.total),
+                max: ms(p.max),
+                cpu_total: cpu.then(|| ms(p.cpu_total)),
+                cpu_max: cpu.then(|| ms(p.cpu_max)),
+            };
+            (phase.name(), json)
+        })
+        .collect()
 }
 
 /// The program's explicit full collections (`collectgarbage("collect")`), outside
@@ -171,6 +206,8 @@ struct StatsJson {
     gc_cpu_ms: Option<f64>,
     /// The pauses the collector chose.
     pause_ms: PauseJson,
+    /// The same pauses by the part of the cycle they were spent on.
+    pauses_by_phase_ms: BTreeMap<&'static str, PhaseJson>,
     explicit_ms: ExplicitJson,
     /// The longest atomic phase and what took its time (collectors that have one).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -278,6 +315,23 @@ impl StatsSink {
                     ms(cpu.max),
                 );
             }
+            let phases: Vec<String> = PausePhase::ALL
+                .iter()
+                .zip(&stats.pauses_by_phase)
+                .filter(|(_, p)| p.count > 0)
+                .map(|(phase, p)| {
+                    format!(
+                        "{} {} ({:.1} ms, max {:.3} ms)",
+                        phase.name(),
+                        p.count,
+                        ms(p.total),
+                        ms(p.max)
+                    )
+                })
+                .collect();
+            if !phases.is_empty() {
+                eprintln!("luagc stats: pauses by phase: {}", phases.join(", "));
+            }
             if let Some(a) = &stats.longest_atomic {
                 eprintln!(
                     "luagc stats: longest atomic phase {:.3} ms: re-scan {:.3} ms ({} stacks and written objects), finalizable {:.3} ms ({} found dead), weak tables cleared {:.3} ms ({})",
@@ -315,6 +369,7 @@ impl StatsSink {
                 gc_ms: ms(stats.gc_time),
                 gc_cpu_ms: gc_cpu.map(ms),
                 pause_ms: pause_json(&stats.pauses),
+                pauses_by_phase_ms: phases_json(&stats),
                 explicit_ms: ExplicitJson {
                     count: stats.explicit.count,
                     total: ms(stats.explicit.total),

@@ -20,7 +20,7 @@ use crate::heap::malloc_space::{SweepAction, SweepCursor};
 use crate::heap::os;
 use crate::mark::AfterResurrection;
 use crate::object_model::{ObjectModel, Roots, Tracer};
-use crate::stats::{AtomicPhase, CycleKind};
+use crate::stats::{AtomicPhase, CycleKind, PausePhase};
 
 /// Where a cycle is (5.1's `gcstate`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -39,6 +39,10 @@ impl<M: ObjectModel> Lua51<M> {
     /// 5.1's `luaC_step`: one pause doing a step's worth of work, then the next threshold.
     pub(super) fn paced_step<R: Roots>(&mut self, roots: &mut R) {
         let start = self.pauses.begin();
+        let phase = match self.phase {
+            Phase::Pause | Phase::Propagate => PausePhase::Mark,
+            Phase::SweepString | Phase::Sweep => PausePhase::Sweep,
+        };
         let mut work = self.pacing.step_work();
         self.pacing.debt += self.space.bytes().saturating_sub(self.pacing.threshold);
         loop {
@@ -52,7 +56,7 @@ impl<M: ObjectModel> Lua51<M> {
         } else {
             self.pacing.after_step(self.space.bytes());
         }
-        self.pauses.end(start);
+        self.pauses.end(start, phase);
     }
 
     /// One increment of the cycle; returns the work it cost.
@@ -231,7 +235,7 @@ impl<M: ObjectModel> Lua51<M> {
         if explicit {
             self.pauses.end_explicit(start);
         } else {
-            self.pauses.end(start);
+            self.pauses.end(start, PausePhase::Full);
         }
     }
 }

@@ -53,7 +53,7 @@ use crate::heap::Heap;
 use crate::mark::AfterResurrection;
 use crate::mark::{is_marked, mark_heap};
 use crate::object_model::{Liveness, ObjectModel, ObjectRef, Roots, Tracer, Weakness};
-use crate::stats::{AtomicPhase, CycleKind, PauseLog};
+use crate::stats::{AtomicPhase, CycleKind, PauseLog, PausePhase};
 
 /// Where the collector is in its cycle.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -712,11 +712,12 @@ impl State {
         self.trim_step(heap);
         if idle {
             if !starts_cycle {
-                self.pauses.end(start);
+                self.pauses.end(start, PausePhase::Sweep);
                 return;
             }
             self.start_cycle::<R>(heap, roots);
         }
+        let phase = self.pause_phase();
         let heap_bytes = heap.heap_bytes();
         self.pacing.note_heap(heap_bytes);
         let work = self.pacing.take_step(debt, huge_debt, heap_bytes);
@@ -733,7 +734,17 @@ impl State {
         if let (Some(share), Some(started)) = (&mut self.time_share, started) {
             share.spent(started, thread_cpu_time());
         }
-        self.pauses.end(start);
+        self.pauses.end(start, phase);
+    }
+
+    /// What a pause beginning now is spent on (for the statistics; an atomic phase run
+    /// during the pause overrides it): the memory returned between cycles counts as the
+    /// sweep's.
+    pub fn pause_phase(&self) -> PausePhase {
+        match self.phase {
+            Phase::Marking => PausePhase::Mark,
+            Phase::Idle | Phase::Sweeping => PausePhase::Sweep,
+        }
     }
 
     /// A full collection: gives up the running cycle's marking or finishes its sweep,
@@ -788,7 +799,7 @@ impl State {
         if explicit {
             self.pauses.end_explicit(start);
         } else {
-            self.pauses.end(start);
+            self.pauses.end(start, PausePhase::Full);
         }
     }
 }

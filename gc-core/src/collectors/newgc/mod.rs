@@ -32,7 +32,7 @@ use crate::heap::arena::ArenaKind;
 use crate::heap::{GrowthPolicy, Heap};
 use crate::mark::is_marked;
 use crate::object_model::{GcHeader, ObjectModel, ObjectRef, Roots, Weakness};
-use crate::stats::{PauseLog, Stats};
+use crate::stats::{PauseLog, PausePhase, Stats};
 use crate::verify::{CollectRefs, VerifyError};
 use barrier::{Barrier, FORWARD_BARRIER_PARTS};
 use cycle::{State, CATCH_UP_SHARE_PERCENT};
@@ -156,7 +156,7 @@ impl<M: ObjectModel> NewGc<M> {
             &mut barrier.ssb,
         );
         barrier.shade.clear();
-        state.pauses.end(start);
+        state.pauses.end(start, PausePhase::Barrier);
     }
 
     /// Marks a leaf block the VM found through a weak reference not yet pruned, so the
@@ -395,13 +395,14 @@ impl<M: ObjectModel> Collector<M> for NewGc<M> {
         if self.state.phase == Phase::Idle {
             self.state.start_cycle::<R>(&mut self.heap, roots);
         }
+        let phase = self.state.pause_phase();
         // At least one increment: what an allocation step pays for.
         let paid_for = (kbytes as u64).saturating_mul(1024).max(STEP_BYTES);
         let budget = self.state.pacing.budget(paid_for);
         let finished = self
             .state
             .advance::<M, R>(&mut self.heap, roots, budget, None);
-        self.state.pauses.end(start);
+        self.state.pauses.end(start, phase);
         finished
     }
 

@@ -8,7 +8,7 @@ use crate::footprint::vec_bytes;
 use crate::heap::Heap;
 use crate::mark::mark_heap;
 use crate::object_model::{ObjectModel, ObjectRef, Roots};
-use crate::stats::PauseLog;
+use crate::stats::{PauseLog, PausePhase};
 
 /// Runs a full collection as one pause, `explicit` when the program asked for it.
 pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
@@ -33,7 +33,7 @@ pub(super) fn full_cycle<M: ObjectModel, R: Roots>(
     if explicit {
         pauses.end_explicit(start);
     } else {
-        pauses.end(start);
+        pauses.end(start, PausePhase::Full);
     }
     pauses.count_cycle(crate::stats::CycleKind::Major);
 }
