@@ -122,9 +122,56 @@ const FAR: usize = (1 << DISTANCE_BITS) - 1;
 /// and hash tag in the address's free bits (see `ADDRESS_MASK`). The pointer keeps the
 /// string's provenance; it is read only through its address bits.
 #[derive(Copy, Clone)]
+#[repr(transparent)]
 struct Slot(*mut u8);
 
 const EMPTY: Slot = Slot(std::ptr::null_mut());
+
+/// A table of `n` empty slots, from zeroed memory: for a big table, pages the OS zeroes
+/// as the table fills, where writing every slot at once (what `vec![EMPTY; n]` does, not
+/// knowing `EMPTY` is all zeros) would be a pause as long as the table is big.
+fn empty_slots(n: usize) -> Vec<Slot> {
+    let mut zeroed = std::mem::ManuallyDrop::new(vec![std::ptr::null_mut::<u8>(); n]);
+    // SAFETY: `Slot` is a transparent `*mut u8`, and a null one is `EMPTY`: the buffer
+    // holds `n` empty slots, allocated with `Slot`'s size and alignment, and the vector
+    // it came from is not dropped.
+    unsafe {
+        Vec::from_raw_parts(
+            zeroed.as_mut_ptr().cast::<Slot>(),
+            zeroed.len(),
+            zeroed.capacity(),
+        )
+    }
+}
+
+/// The slots of a table given up (grown or halved) are freed on a thread of their own if
+/// big: freeing returns every page to the OS, tens of milliseconds for a few hundred
+/// megabytes, which would otherwise be one pause. Below this, at once.
+const FREE_APART_BYTES: usize = 1 << 20;
+
+/// Slots on their way to another thread, only to be freed there.
+struct Discarded(Vec<Slot>);
+
+// SAFETY: the slots' pointers are never read again, by any thread: the vector is only
+// dropped, which frees its buffer and touches no string.
+unsafe impl Send for Discarded {}
+
+impl Discarded {
+    fn free(self) {
+        drop(self.0);
+    }
+}
+
+/// Frees `slots` (see `FREE_APART_BYTES`); at once if no thread can be started.
+fn free_slots(slots: Vec<Slot>) {
+    if slots.len() * size_of::<Slot>() >= FREE_APART_BYTES {
+        let discarded = Discarded(slots);
+        // A failed spawn drops the closure, and with it the slots, here.
+        let _ = std::thread::Builder::new()
+            .name("luagc-free".to_owned())
+            .spawn(move || discarded.free());
+    }
+}
 
 /// The home slot of a string of hash `hash` in a table of `len` slots: the top bits of
 /// the hash times 2^64 / phi (Fibonacci hashing). 5.1's hash of similar strings (numbers,
@@ -220,26 +267,75 @@ fn probe(slots: &[Slot], bytes: &[u8], hash: u32) -> Option<LuaStr> {
     }
 }
 
-/// Empties slot `hole`, moving back the strings after it that the hole would cut off
-/// from their home slots (Knuth's algorithm R): no string is moved to a slot before
-/// `hole` but from one (cyclically) before it.
-fn remove_at(slots: &mut [Slot], mut hole: usize) {
+/// A live string of a run being pruned (`prune_run`): its slot's tag, and its home as an
+/// offset from the run's first pruned slot, or, for a home before that slot (the slots
+/// from there to it stay full), offset 0 and how far before it the home is.
+struct Kept {
+    s: LuaStr,
+    tag: usize,
+    home: usize,
+    before: usize,
+}
+
+/// Drops the dead strings of the slots from `start` (full) to the next empty slot, the
+/// rest of a run of full slots, in one pass, and packs the live ones back: each into the
+/// first empty slot from its home, so every string is still reached from its home through
+/// full slots. Returns the empty slot that ended the run (cyclically after `start`) and
+/// how many strings were dropped.
+///
+/// Removing the dead one at a time, each moving back the rest of the run (Knuth's
+/// algorithm R), reads the run once per dead string: on a big table at 7/8 load, runs of
+/// thousands of slots make that quadratic. Here a string whose home is at or before the
+/// packed prefix goes to its end at once; only one whose home lies past it probes, no
+/// further than it was from its home before.
+fn prune_run<L: Liveness>(
+    slots: &mut [Slot],
+    kept: &mut Vec<Kept>,
+    liveness: &L,
+    start: usize,
+) -> (usize, usize) {
     let mask = slots.len() - 1;
-    let mut j = hole;
-    loop {
-        j = (j + 1) & mask;
+    let mut dropped = 0;
+    let mut j = start;
+    while let Some(s) = slots[j].string() {
         let slot = slots[j];
-        let Some(s) = slot.string() else {
-            break;
-        };
-        let shift = j.wrapping_sub(hole) & mask;
-        let distance = slot.distance(s, j, mask);
-        if distance >= shift {
-            slots[hole] = Slot::new(s, slot.tag(), distance - shift);
-            hole = j;
+        if liveness.is_live(s.0) {
+            let offset = j.wrapping_sub(start) & mask;
+            let distance = slot.distance(s, j, mask);
+            let tag = slot.tag();
+            kept.push(match offset.checked_sub(distance) {
+                Some(home) => Kept {
+                    s,
+                    tag,
+                    home,
+                    before: 0,
+                },
+                None => Kept {
+                    s,
+                    tag,
+                    home: 0,
+                    before: distance - offset,
+                },
+            });
+        } else {
+            dropped += 1;
+        }
+        slots[j] = EMPTY;
+        j = (j + 1) & mask;
+    }
+    // Offsets below `packed` are full again.
+    let mut packed = 0;
+    for k in kept.drain(..) {
+        let mut at = k.home.max(packed);
+        while slots[(start + at) & mask].string().is_some() {
+            at += 1;
+        }
+        slots[(start + at) & mask] = Slot::new(k.s, k.tag, k.before + at - k.home);
+        while slots[(start + packed) & mask].string().is_some() {
+            packed += 1;
         }
     }
-    slots[hole] = EMPTY;
+    (j, dropped)
 }
 
 /// The intern table (see the module docs).
@@ -254,15 +350,18 @@ pub struct StringTable {
     /// slots, not changed any more, and how many of them have been moved into `slots`.
     /// A string is in `slots` or, not moved yet, in the old ones.
     halving: Option<(Vec<Slot>, usize)>,
+    /// `prune_run`'s list of the live strings of a run, kept for its capacity.
+    kept: Vec<Kept>,
 }
 
 impl Default for StringTable {
     fn default() -> Self {
         StringTable {
-            slots: vec![EMPTY; MIN_SLOTS],
+            slots: empty_slots(MIN_SLOTS),
             count: 0,
             prune_next: None,
             halving: None,
+            kept: Vec::new(),
         }
     }
 }
@@ -293,11 +392,12 @@ impl StringTable {
     fn grow(&mut self) {
         self.halve_some(usize::MAX);
         let len = self.slots.len() * 2;
-        let old = std::mem::replace(&mut self.slots, vec![EMPTY; len]);
+        let old = std::mem::replace(&mut self.slots, empty_slots(len));
         for s in old.iter().filter_map(|slot| slot.string()) {
             let hash = s.hash();
             put(&mut self.slots, s, tag_of(hash), home_slot(hash, len));
         }
+        free_slots(old);
         // Slots pruned so far are mixed with the others now: prune them all again.
         if self.prune_next.is_some() {
             self.prune_next = Some(0);
@@ -323,7 +423,9 @@ impl StringTable {
             *moved = to;
             return false;
         }
-        self.halving = None;
+        if let Some((old, _)) = self.halving.take() {
+            free_slots(old);
+        }
         true
     }
 
@@ -335,9 +437,11 @@ impl StringTable {
     /// Drops the dead strings of about `budget` slots, starting over when `restart`; true
     /// once every slot is pruned (and a table left a quarter full halved, in steps of the
     /// same budget: moving every string at once would be a pause as long as the table is
-    /// big). Meanwhile `intern` revives the dead strings it finds. Removing a string
-    /// moves back only strings from slots not pruned yet (see `remove_at`), but for those
-    /// at the table's start, pruned and live, which the wrap-around brings to its end.
+    /// big). Meanwhile `intern` revives the dead strings it finds. A dead string is
+    /// dropped with the rest of its run of full slots (`prune_run`), which moves only
+    /// live strings, within the run: those of slots not pruned yet, and at the table's
+    /// end those of its start, pruned already, that the run wraps around to. A run counts
+    /// its slots against the budget, but is pruned whole.
     pub fn prune_some<L: Liveness>(&mut self, liveness: &L, restart: bool, budget: usize) -> bool {
         if self.halving.is_some() {
             if !restart {
@@ -352,14 +456,19 @@ impl StringTable {
         };
         let mut left = budget;
         while i < self.slots.len() && left > 0 {
-            left -= 1;
             match self.slots[i].string() {
-                // The slot is looked at again: a string may have moved into it.
                 Some(s) if !liveness.is_live(s.0) => {
-                    remove_at(&mut self.slots, i);
-                    self.count -= 1;
+                    let (end, dropped) = prune_run(&mut self.slots, &mut self.kept, liveness, i);
+                    self.count -= dropped;
+                    // A run past the table's end ends in its start, pruned already.
+                    let next = if end < i { self.slots.len() } else { end };
+                    left = left.saturating_sub(next - i);
+                    i = next;
                 }
-                _ => i += 1,
+                _ => {
+                    left -= 1;
+                    i += 1;
+                }
             }
         }
         let done = i == self.slots.len();
@@ -370,7 +479,7 @@ impl StringTable {
         // As 5.1's `checkSizes`: a table left a quarter full is halved, at most once a
         // collection.
         if self.count < self.slots.len() / 4 && self.slots.len() > MIN_SLOTS {
-            let half = vec![EMPTY; self.slots.len() / 2];
+            let half = empty_slots(self.slots.len() / 2);
             self.halving = Some((std::mem::replace(&mut self.slots, half), 0));
             return self.halve_some(left);
         }
@@ -419,4 +528,39 @@ pub fn intern<C: Collector<LuaModel>>(
     let s = LuaStr(obj);
     roots.strings.insert(s);
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A big table's empty slots are the OS's zero pages until written: allocating one is
+    /// not a pass over all its memory. 64 MB, past the size from which `malloc` always
+    /// maps fresh memory.
+    #[test]
+    fn a_big_empty_table_is_not_resident() {
+        let n = (64 << 20) / size_of::<Slot>();
+        let slots = empty_slots(n);
+        let page = gc_core::heap::os::page_size();
+        let start = slots.as_ptr().addr().next_multiple_of(page);
+        let bytes = (slots.as_ptr().addr() + n * size_of::<Slot>() - start) / page * page;
+        let mut pages = vec![0u8; bytes / page];
+        // SAFETY: the range lies inside the vector's buffer, mapped; mincore writes one
+        // byte per page of it.
+        let result = unsafe {
+            libc::mincore(
+                std::ptr::without_provenance_mut(start),
+                bytes,
+                pages.as_mut_ptr(),
+            )
+        };
+        assert_eq!(result, 0, "mincore");
+        let resident = pages.iter().filter(|&&p| p & 1 != 0).count();
+        assert!(
+            resident < pages.len() / 8,
+            "{resident} of {} pages",
+            pages.len()
+        );
+        assert!(slots.iter().all(|slot| slot.string().is_none()));
+    }
 }
