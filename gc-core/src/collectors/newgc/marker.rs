@@ -20,12 +20,13 @@
 //! barrier: the backward barrier queues it for a full trace again, the forward one marks
 //! the stored object; either way nothing in its traced chunks is missed.
 
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::gray_queue::{Gray, GrayQueue};
 use super::ssb::Ssb;
 use crate::footprint::vec_bytes;
-use crate::heap::arena::{ArenaKind, CELL_SIZE};
+use crate::heap::arena::{is_huge, Arena, ArenaKind, CELL_SIZE};
 use crate::heap::large_object_space::LargeObjectSpace;
 use crate::heap::Heap;
 use crate::mark::ephemerons::{converge, EphemeronIndex, EphemeronMarker};
@@ -302,6 +303,29 @@ impl Tracer for MarkTracer<'_> {
         // Each reference costs a mark-bit read, marked already or not: old objects traced
         // again (generational mode's remembered set) are work too.
         self.marking.scan_work += WORK_PER_REFERENCE;
+        // Most references are to arena blocks marked already: answered here, without the
+        // frame that marking a block needs.
+        let addr = obj.addr();
+        if !is_huge(addr) {
+            // SAFETY: obj is a block of a live arena of this heap (Roots and ObjectModel
+            // contracts); during marking nobody holds an exclusive view of the bitmaps.
+            let (word, bit) = unsafe { Arena::mark_word(addr) };
+            if word.load(Ordering::Relaxed) & bit != 0 {
+                return;
+            }
+        }
+        self.mark_unmarked(obj);
+    }
+
+    fn mark_when_live(&mut self, key: ObjectRef, value: ObjectRef) {
+        self.marking.ephemerons.wait(key, value);
+    }
+}
+
+impl MarkTracer<'_> {
+    /// [`Tracer::mark`] of a block not found marked (or huge), out of line.
+    #[inline(never)]
+    fn mark_unmarked(&mut self, obj: ObjectRef) {
         // One marking thread: a plain read-modify-write claims the bit.
         match reach(self.large_objects, obj, claim_exclusive) {
             Reached::Already => return,
@@ -316,10 +340,6 @@ impl Tracer for MarkTracer<'_> {
         if self.marking.ephemerons.is_open() {
             self.marking.ephemerons.released_by(obj);
         }
-    }
-
-    fn mark_when_live(&mut self, key: ObjectRef, value: ObjectRef) {
-        self.marking.ephemerons.wait(key, value);
     }
 }
 

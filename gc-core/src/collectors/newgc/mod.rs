@@ -86,26 +86,42 @@ impl<M: ObjectModel> NewGc<M> {
     /// next minor cycle's retrace budget. If not, the backward barrier's slow path has
     /// run: `obj` is gray, and if remembered, in the SSB or (weak, while marking) listed
     /// for the atomic phase to trace again.
+    ///
+    /// Inlined into the store and move slow paths: a store into a marked strong object
+    /// while marking runs (every relinking of an old object, each time) is the common
+    /// case, answered without a call; the rest is out of line.
+    #[inline(always)]
     fn takes_forward_barrier(&mut self, obj: ObjectRef) -> bool {
         let state = &mut self.state;
-        // SAFETY: the VM calls the barrier on live, initialised traversable objects.
-        let header = unsafe { obj.header() };
         if !(state.barrier.remember && is_marked(self.heap.large_objects(), obj)) {
-            header.set_gray(true);
+            // SAFETY: the VM calls the barrier on live, initialised traversable objects.
+            unsafe { obj.header() }.set_gray(true);
             return false;
         }
         // SAFETY: as above.
         let weakness = unsafe { M::weakness(obj) };
+        if weakness == Weakness::Strong && state.phase == Phase::Marking {
+            return true;
+        }
+        self.takes_forward_barrier_otherwise(obj, weakness)
+    }
+
+    /// `takes_forward_barrier` for a marked, remembered `obj` that is weak or written
+    /// while paused (with sticky marks).
+    #[cold]
+    #[inline(never)]
+    fn takes_forward_barrier_otherwise(&mut self, obj: ObjectRef, weakness: Weakness) -> bool {
+        let state = &mut self.state;
         let marking = state.phase == Phase::Marking;
-        let forward = weakness == Weakness::Strong
-            && (marking || {
-                // Paused with sticky marks (`remember` is set only then or while marking).
-                // SAFETY: as above.
-                let parts = unsafe { M::part_count(obj) };
-                parts >= FORWARD_BARRIER_PARTS && !state.barrier.take_retrace(parts)
-            });
+        let forward = weakness == Weakness::Strong && {
+            // Paused with sticky marks (`remember` is set only then or while marking).
+            // SAFETY: the VM calls the barrier on live, initialised traversable objects.
+            let parts = unsafe { M::part_count(obj) };
+            parts >= FORWARD_BARRIER_PARTS && !state.barrier.take_retrace(parts)
+        };
         if !forward {
-            header.set_gray(true);
+            // SAFETY: as above.
+            unsafe { obj.header() }.set_gray(true);
             if weakness != Weakness::Strong && marking {
                 state.marking.weak_objects.push((obj, weakness));
             } else {
@@ -142,11 +158,18 @@ impl<M: ObjectModel> NewGc<M> {
     /// marks them itself, so the buffer stays bounded (while paused with sticky marks,
     /// objects marked now are old at once, and the traversable ones wait in the SSB).
     /// This is collector work in one go: it counts as a pause.
+    #[inline(always)]
     fn mark_shade_when_full(&mut self) {
-        let state = &mut self.state;
-        if state.barrier.shade.len() < SHADE_LIMIT {
-            return;
+        if self.state.barrier.shade.len() >= SHADE_LIMIT {
+            self.mark_shade();
         }
+    }
+
+    /// `mark_shade_when_full`'s marking.
+    #[cold]
+    #[inline(never)]
+    fn mark_shade(&mut self) {
+        let state = &mut self.state;
         let start = state.pauses.begin();
         let marking = state.phase == Phase::Marking;
         let barrier = &mut state.barrier;
