@@ -131,10 +131,14 @@ const EMPTY: Slot = Slot(std::ptr::null_mut());
 /// as the table fills, where writing every slot at once (what `vec![EMPTY; n]` does, not
 /// knowing `EMPTY` is all zeros) would be a pause as long as the table is big.
 fn empty_slots(n: usize) -> Vec<Slot> {
-    let mut zeroed = std::mem::ManuallyDrop::new(vec![std::ptr::null_mut::<u8>(); n]);
-    // SAFETY: `Slot` is a transparent `*mut u8`, and a null one is `EMPTY`: the buffer
-    // holds `n` empty slots, allocated with `Slot`'s size and alignment, and the vector
-    // it came from is not dropped.
+    // Integers, unlike pointers, are known to the standard library to be all zeros when
+    // zero: it asks the allocator for zeroed memory.
+    let mut zeroed = std::mem::ManuallyDrop::new(vec![0usize; n]);
+    const _: () = assert!(size_of::<usize>() == size_of::<Slot>());
+    const _: () = assert!(align_of::<usize>() == align_of::<Slot>());
+    // SAFETY: `Slot` is a transparent `*mut u8`, of `usize`'s size and alignment (checked
+    // above), and zero bits are a null pointer, `EMPTY`: the buffer holds `n` empty
+    // slots, allocated with `Slot`'s layout, and the vector it came from is not dropped.
     unsafe {
         Vec::from_raw_parts(
             zeroed.as_mut_ptr().cast::<Slot>(),
