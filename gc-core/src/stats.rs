@@ -116,7 +116,9 @@ impl PhasePauses {
 /// cleared; the pause histogram says how long the longest pause was, this says why.
 #[derive(Copy, Clone, Default, Debug, PartialEq, Eq)]
 pub struct AtomicPhase {
-    /// The whole phase.
+    /// The whole phase: the parts below, then the sweep's start, the rest (the first
+    /// slice of pruning weak references, the footprint sample, the sweep's set-up, over
+    /// every arena in NewGC).
     pub total: Duration,
     /// Roots, stacks and objects written during marking, marked again with what they
     /// reach (ephemerons included)...
