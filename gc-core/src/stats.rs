@@ -81,6 +81,15 @@ impl PausePhase {
     }
 }
 
+// `PauseLog` indexes its phases by discriminant.
+const _: () = {
+    let mut i = 0;
+    while i < PausePhase::ALL.len() {
+        assert!(PausePhase::ALL[i] as usize == i);
+        i += 1;
+    }
+};
+
 /// The pauses of one [`PausePhase`]: how many, their sum and the longest, on the wall
 /// clock and, when measured (`HeapConfig::pause_cpu_time`), in thread CPU time.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
@@ -332,8 +341,8 @@ pub struct Stats {
     pub gc_time: Duration,
     /// Percentiles of the pauses the collector chose (explicit collections aside).
     pub pauses: PauseSummary,
-    /// The same pauses by what they were spent on, indexed as [`PausePhase::ALL`]; the
-    /// counts add up to `pauses.count`.
+    /// The same pauses by what they were spent on, indexed as [`PausePhase::ALL`] (see
+    /// [`Stats::phases`]); the counts add up to `pauses.count`.
     pub pauses_by_phase: [PhasePauses; PausePhase::ALL.len()],
     /// Survival of young objects through minor cycles.
     pub young: YoungSurvival,
@@ -376,6 +385,13 @@ pub struct Stats {
     pub gc_cpu_time: Option<Duration>,
     /// The run's longest atomic phase, if the collector has one and ran it.
     pub longest_atomic: Option<AtomicPhase>,
+}
+
+impl Stats {
+    /// Each phase with its pauses, in the order of [`PausePhase::ALL`].
+    pub fn phases(&self) -> impl Iterator<Item = (PausePhase, &PhasePauses)> {
+        PausePhase::ALL.into_iter().zip(&self.pauses_by_phase)
+    }
 }
 
 /// What a heap reports of its size, the part of [`Stats`] that is the space's rather than

@@ -171,12 +171,7 @@ mod tests {
 
     /// How many pages of the arena at `arena` are resident.
     fn resident_pages(arena: NonNull<u8>) -> usize {
-        let mut pages = vec![0u8; ARENA_SIZE / os::page_size()];
-        // SAFETY: the arena is mapped, and mincore writes one byte per page of it.
-        let result =
-            unsafe { libc::mincore(arena.as_ptr().cast(), ARENA_SIZE, pages.as_mut_ptr()) };
-        assert_eq!(result, 0, "mincore");
-        pages.iter().filter(|&&page| page & 1 != 0).count()
+        os::resident_pages(arena.as_ptr().addr(), ARENA_SIZE).expect("the arena is mapped")
     }
 
     #[test]

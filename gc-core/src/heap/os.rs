@@ -168,6 +168,29 @@ pub unsafe fn populate(ptr: NonNull<u8>, bytes: usize) {
     let _ = (ptr, bytes);
 }
 
+/// How many whole pages of `[addr, addr + bytes)` are resident (Linux: `mincore`), or
+/// `None` if part of the range is not mapped: for the tests that show memory faulted in
+/// at once, or left to fault in as it is used.
+pub fn resident_pages(addr: usize, bytes: usize) -> Option<usize> {
+    let page = page_size();
+    let start = addr.next_multiple_of(page);
+    let end = (addr + bytes) / page * page;
+    if end <= start {
+        return Some(0);
+    }
+    let mut pages = vec![0u8; (end - start) / page];
+    // SAFETY: mincore reads no memory of the range (an unmapped one is an error, not a
+    // fault) and writes one byte per page of it into `pages`, which has that many.
+    let result = unsafe {
+        libc::mincore(
+            std::ptr::without_provenance_mut(start),
+            end - start,
+            pages.as_mut_ptr(),
+        )
+    };
+    (result == 0).then(|| pages.iter().filter(|&&p| p & 1 != 0).count())
+}
+
 /// The OS page size.
 pub fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.

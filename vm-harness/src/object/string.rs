@@ -149,8 +149,8 @@ fn empty_slots(n: usize) -> Vec<Slot> {
 }
 
 /// The slots of a table given up (grown or halved) are freed on a thread of their own if
-/// big: freeing returns every page to the OS, tens of milliseconds for a few hundred
-/// megabytes, which would otherwise be one pause. Below this, at once.
+/// big: freeing returns every page to the OS, in time that grows with the table, which
+/// would otherwise be one pause. Below this, at once.
 const FREE_APART_BYTES: usize = 1 << 20;
 
 /// Slots on their way to another thread, only to be freed there.
@@ -545,26 +545,11 @@ mod tests {
     fn a_big_empty_table_is_not_resident() {
         let n = (64 << 20) / size_of::<Slot>();
         let slots = empty_slots(n);
-        let page = gc_core::heap::os::page_size();
-        let start = slots.as_ptr().addr().next_multiple_of(page);
-        let bytes = (slots.as_ptr().addr() + n * size_of::<Slot>() - start) / page * page;
-        let mut pages = vec![0u8; bytes / page];
-        // SAFETY: the range lies inside the vector's buffer, mapped; mincore writes one
-        // byte per page of it.
-        let result = unsafe {
-            libc::mincore(
-                std::ptr::without_provenance_mut(start),
-                bytes,
-                pages.as_mut_ptr(),
-            )
-        };
-        assert_eq!(result, 0, "mincore");
-        let resident = pages.iter().filter(|&&p| p & 1 != 0).count();
-        assert!(
-            resident < pages.len() / 8,
-            "{resident} of {} pages",
-            pages.len()
-        );
+        let bytes = n * size_of::<Slot>();
+        let resident = gc_core::heap::os::resident_pages(slots.as_ptr().addr(), bytes)
+            .expect("the table is mapped");
+        let pages = bytes / gc_core::heap::os::page_size();
+        assert!(resident < pages / 8, "{resident} of {pages} pages");
         assert!(slots.iter().all(|slot| slot.string().is_none()));
     }
 }

@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use gc_core::footprint::Footprint;
 use gc_core::heap::os;
-use gc_core::{
-    AtomicPhase, Collector, GcMode, HeapConfig, PausePhase, PauseSummary, PhasePauses, Stats,
-};
+use gc_core::{AtomicPhase, Collector, GcMode, HeapConfig, PauseSummary, Stats};
 use serde::Serialize;
 
 use crate::alloc_counts::AllocationJson;
@@ -52,10 +50,9 @@ struct PhaseJson {
 /// `pause_ms` by what the pauses were spent on, keyed by `PausePhase::name`.
 fn phases_json(stats: &Stats) -> BTreeMap<&'static str, PhaseJson> {
     let cpu = stats.pause_cpu.is_some();
-    PausePhase::ALL
-        .iter()
-        .zip(&stats.pauses_by_phase)
-        .map(|(phase, p): (&PausePhase, &PhasePauses)| {
+    stats
+        .phases()
+        .map(|(phase, p)| {
             let json = PhaseJson {
                 count: p.count,
                 total: ms(p.total),
@@ -315,9 +312,8 @@ impl StatsSink {
                     ms(cpu.max),
                 );
             }
-            let phases: Vec<String> = PausePhase::ALL
-                .iter()
-                .zip(&stats.pauses_by_phase)
+            let phases: Vec<String> = stats
+                .phases()
                 .filter(|(_, p)| p.count > 0)
                 .map(|(phase, p)| {
                     format!(

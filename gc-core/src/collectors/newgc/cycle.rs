@@ -712,7 +712,7 @@ impl State {
         self.trim_step(heap);
         if idle {
             if !starts_cycle {
-                self.pauses.end(start, PausePhase::Sweep);
+                self.pauses.end(start, self.pause_phase());
                 return;
             }
             self.start_cycle::<R>(heap, roots);
